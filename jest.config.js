@@ -1,0 +1,17 @@
+// Three tiers, selected with --selectProjects: unit (pure, no I/O), int (real Kafka/PostgreSQL/UDP),
+// e2e (whole services on real infrastructure). make test runs them in that order.
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+const roots = ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/test'];
+const tier = (name, timeout) => ({
+  displayName: name,
+  roots,
+  transform,
+  testEnvironment: 'node',
+  testMatch: [`**/*.${name}.test.ts`],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['<rootDir>/test/setup-env.js'],
+  ...(timeout ? { testTimeout: timeout } : {}),
+});
+module.exports = {
+  projects: [tier('unit'), tier('int', 60000), tier('e2e', 180000)],
+};

@@ -1,0 +1,68 @@
+/**
+ * Every Kafka topic of the product, declared once. scripts/create-topics.ts creates them (the broker
+ * never auto-creates), the Helm/Strimzi manifests are checked against this list, and services take
+ * topic names from here rather than from string literals.
+ */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Who writes it, for the ACLs in k8s/ and for readers of this file. */
+  producers: string[];
+  consumers: string[];
+  /** Retention in hours; -1 keeps forever. */
+  retentionHours: number;
+  description: string;
+}
+
+export const Topics = {
+  payments: 'ivr.payments.v1',
+  calls: 'ivr.calls.v1',
+  authorizations: 'ivr.authorizations.v1',
+  paymentCompleted: 'ivr.payment-completed.v1',
+  deadLetter: 'ivr.dead-letter.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export const topicSpecs: TopicSpec[] = [
+  {
+    name: Topics.payments,
+    partitions: 6,
+    producers: ['order-link'],
+    consumers: ['notification', 'call-control'],
+    retentionHours: 24 * 30,
+    description: 'Payment aggregate events (requested, cancelled, completed, ...), keyed by payment id.',
+  },
+  {
+    name: Topics.calls,
+    partitions: 6,
+    producers: ['call-control'],
+    consumers: ['order-link', 'notification'],
+    retentionHours: 24 * 30,
+    description: 'Call aggregate events including masked capture progress, keyed by call id.',
+  },
+  {
+    name: Topics.authorizations,
+    partitions: 6,
+    producers: ['authorization'],
+    consumers: ['order-link', 'notification'],
+    retentionHours: 24 * 30,
+    description: 'Authorization aggregate events (requested, approved, declined, ...), keyed by payment id.',
+  },
+  {
+    name: Topics.paymentCompleted,
+    partitions: 6,
+    producers: ['order-link'],
+    consumers: ['notification', 'order systems'],
+    retentionHours: 24 * 90,
+    description: 'Public: one event per terminal payment outcome, keyed by order id. Documented in AsyncAPI.',
+  },
+  {
+    name: Topics.deadLetter,
+    partitions: 1,
+    producers: ['order-link', 'call-control', 'authorization', 'notification'],
+    consumers: [],
+    retentionHours: 24 * 30,
+    description: 'Messages a consumer could not handle, with the reason in headers. Never card data.',
+  },
+];

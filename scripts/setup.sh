@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything a fresh machine of this kind needs, idempotent: Debian packages, npm packages (npm ci),
+# the Kafka jars, generated contracts. Downloads are cached in stable folders (~/.npm, ~/.m2, ~/go).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+# Debian packages the project runs for real. Versions are Debian 12's (pinned by the release).
+APT_PACKAGES=(postgresql-15 openssl)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed for: ${missing[*]}"
+fi
+
+# npm ci only when the lock changed since the last install (saves a minute per run).
+stamp="node_modules/.ivr-lock.sha256"
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+  echo "$want" > "$stamp"
+fi
+
+scripts/kafka.sh fetch
+scripts/proto.sh generate
+scripts/certs.sh
+log "setup done"
