@@ -4,8 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-# Debian packages the project runs for real. Versions are Debian 12's (pinned by the release).
-APT_PACKAGES=(postgresql-15 openssl)
+# Debian packages the project runs for real, listed per area in infra/apt/*.txt.
+mapfile -t APT_PACKAGES < <(cat infra/apt/*.txt | sed 's/#.*//' | xargs -n1 | sort -u)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
