@@ -1,4 +1,5 @@
-import { type PaymentEvent, PaymentEventTypes as T } from '@ivr/contracts';
+import { PaymentEventTypes as T } from '@ivr/contracts';
+import type { PaymentEvent } from '../src/payment';
 import {
   decide,
   evolve,
@@ -177,7 +178,7 @@ describe('Payment decider', () => {
   });
 
   it('evolve ignores events before the payment exists', () => {
-    expect(evolve(null, { type: T.failed, payload: { paymentId: 'x', reason: 'r', at: t0 } })).toBeNull();
+    expect(evolve(null, { type: T.failed, data: { paymentId: 'x', reason: 'r', at: t0 } })).toBeNull();
   });
 });
 

@@ -67,9 +67,11 @@ export interface CardRegisteredPayload {
   card?: CardSummary;
 }
 
-export type AuthorizationEvent =
-  | { type: typeof AuthorizationEventTypes.requested; payload: AuthorizationRequestedPayload }
-  | { type: typeof AuthorizationEventTypes.approved; payload: AuthorizationApprovedPayload }
-  | { type: typeof AuthorizationEventTypes.declined; payload: AuthorizationDeclinedPayload }
-  | { type: typeof AuthorizationEventTypes.failed; payload: AuthorizationFailedPayload }
-  | { type: typeof AuthorizationEventTypes.cardRegistered; payload: CardRegisteredPayload };
+/** Payload type by event type (envelope `type` → `payload`). */
+export interface AuthorizationEventPayloads {
+  [AuthorizationEventTypes.requested]: AuthorizationRequestedPayload;
+  [AuthorizationEventTypes.approved]: AuthorizationApprovedPayload;
+  [AuthorizationEventTypes.declined]: AuthorizationDeclinedPayload;
+  [AuthorizationEventTypes.failed]: AuthorizationFailedPayload;
+  [AuthorizationEventTypes.cardRegistered]: CardRegisteredPayload;
+}

@@ -83,9 +83,11 @@ export interface CallEndedPayload {
   reason: CallEndReason;
 }
 
-export type CallEvent =
-  | { type: typeof CallEventTypes.started; payload: CallStartedPayload }
-  | { type: typeof CallEventTypes.stepEntered; payload: CallStepEnteredPayload }
-  | { type: typeof CallEventTypes.captureProgressed; payload: CaptureProgressedPayload }
-  | { type: typeof CallEventTypes.cardCaptured; payload: CardCapturedPayload }
-  | { type: typeof CallEventTypes.ended; payload: CallEndedPayload };
+/** Payload type by event type (envelope `type` → `payload`). */
+export interface CallEventPayloads {
+  [CallEventTypes.started]: CallStartedPayload;
+  [CallEventTypes.stepEntered]: CallStepEnteredPayload;
+  [CallEventTypes.captureProgressed]: CaptureProgressedPayload;
+  [CallEventTypes.cardCaptured]: CardCapturedPayload;
+  [CallEventTypes.ended]: CallEndedPayload;
+}

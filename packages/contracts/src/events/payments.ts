@@ -106,13 +106,15 @@ export interface PaymentAbandonedPayload {
   at: string;
 }
 
-export type PaymentEvent =
-  | { type: typeof PaymentEventTypes.requested; payload: PaymentRequestedPayload }
-  | { type: typeof PaymentEventTypes.transferredToIvr; payload: PaymentTransferredToIvrPayload }
-  | { type: typeof PaymentEventTypes.cardCaptured; payload: PaymentCardCapturedPayload }
-  | { type: typeof PaymentEventTypes.approved; payload: PaymentApprovedPayload }
-  | { type: typeof PaymentEventTypes.declined; payload: PaymentDeclinedPayload }
-  | { type: typeof PaymentEventTypes.failed; payload: PaymentFailedPayload }
-  | { type: typeof PaymentEventTypes.cancelled; payload: PaymentCancelledPayload }
-  | { type: typeof PaymentEventTypes.expired; payload: PaymentExpiredPayload }
-  | { type: typeof PaymentEventTypes.abandoned; payload: PaymentAbandonedPayload };
+/** Payload type by event type (envelope `type` → `payload`). */
+export interface PaymentEventPayloads {
+  [PaymentEventTypes.requested]: PaymentRequestedPayload;
+  [PaymentEventTypes.transferredToIvr]: PaymentTransferredToIvrPayload;
+  [PaymentEventTypes.cardCaptured]: PaymentCardCapturedPayload;
+  [PaymentEventTypes.approved]: PaymentApprovedPayload;
+  [PaymentEventTypes.declined]: PaymentDeclinedPayload;
+  [PaymentEventTypes.failed]: PaymentFailedPayload;
+  [PaymentEventTypes.cancelled]: PaymentCancelledPayload;
+  [PaymentEventTypes.expired]: PaymentExpiredPayload;
+  [PaymentEventTypes.abandoned]: PaymentAbandonedPayload;
+}

@@ -1,6 +1,7 @@
-import { type PaymentEvent, PaymentEventTypes as T } from '@ivr/contracts';
+import { PaymentEventTypes as T } from '@ivr/contracts';
 import type { PaymentCommand, RequestPayment } from './commands';
 import { PaymentRejected } from './errors';
+import type { PaymentEvent } from './events';
 import { isTerminal, type Payment, type PaymentState } from './state';
 
 const CURRENCY = /^[A-Z]{3}$/;
@@ -26,7 +27,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.transferredToIvr,
-          payload: { paymentId: id, callId: command.callId, threeWay: command.threeWay, at: command.at },
+          data: { paymentId: id, callId: command.callId, threeWay: command.threeWay, at: command.at },
         },
       ];
 
@@ -35,7 +36,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.cardCaptured,
-          payload: { paymentId: id, callId: command.callId, card: command.card, at: command.at },
+          data: { paymentId: id, callId: command.callId, card: command.card, at: command.at },
         },
       ];
 
@@ -45,7 +46,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.approved,
-          payload: {
+          data: {
             paymentId: id,
             authorizationCode: command.authorizationCode,
             pspReference: command.pspReference,
@@ -61,7 +62,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.approved,
-          payload: {
+          data: {
             paymentId: id,
             authorizationCode: '',
             pspReference: command.pspReference ?? '',
@@ -78,7 +79,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.declined,
-          payload: {
+          data: {
             paymentId: id,
             reason: command.reason,
             ...(command.pspCode ? { pspCode: command.pspCode } : {}),
@@ -90,7 +91,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
     case 'RecordAuthorizationFailed':
       if (!open) return [];
-      return [{ type: T.failed, payload: { paymentId: id, reason: command.reason, at: command.at } }];
+      return [{ type: T.failed, data: { paymentId: id, reason: command.reason, at: command.at } }];
 
     case 'RecordCallEnded':
       // Once a card is captured the authorization outcome is still coming: the call ending is normal.
@@ -98,7 +99,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.abandoned,
-          payload: { paymentId: id, callId: command.callId, callEndReason: command.reason, at: command.at },
+          data: { paymentId: id, callId: command.callId, callEndReason: command.reason, at: command.at },
         },
       ];
 
@@ -115,7 +116,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.cancelled,
-          payload: {
+          data: {
             paymentId: id,
             cancelledBy: command.by,
             ...(command.reason ? { reason: command.reason } : {}),
@@ -126,7 +127,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
     case 'ExpireTransferCode':
       if (p.status !== 'REQUESTED' || Date.parse(command.at) < Date.parse(p.request.transferCodeExpiresAt)) return [];
-      return [{ type: T.expired, payload: { paymentId: id, transferCode: p.request.transferCode, at: command.at } }];
+      return [{ type: T.expired, data: { paymentId: id, transferCode: p.request.transferCode, at: command.at } }];
   }
 }
 
@@ -149,7 +150,7 @@ function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
   return [
     {
       type: T.requested,
-      payload: {
+      data: {
         paymentId: c.paymentId,
         orderId: c.orderId,
         orderSystem: c.orderSystem,

@@ -1,10 +1,11 @@
-import { type PaymentEvent, PaymentEventTypes as T } from '@ivr/contracts';
+import { PaymentEventTypes as T } from '@ivr/contracts';
+import type { PaymentEvent } from './events';
 import type { Payment, PaymentState } from './state';
 
 /** Applies one recorded event. Pure; never throws on a well-formed history. */
 export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
   if (event.type === T.requested) {
-    return { status: 'REQUESTED', request: event.payload, updatedAt: event.payload.requestedAt };
+    return { status: 'REQUESTED', request: event.data, updatedAt: event.data.requestedAt };
   }
   if (state === null) return state;
   const p: Payment = state;
@@ -13,20 +14,20 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return {
         ...p,
         status: 'IN_IVR',
-        callId: event.payload.callId,
-        threeWay: event.payload.threeWay,
-        updatedAt: event.payload.at,
+        callId: event.data.callId,
+        threeWay: event.data.threeWay,
+        updatedAt: event.data.at,
       };
     case T.cardCaptured:
       return {
         ...p,
         status: 'CARD_CAPTURED',
-        callId: event.payload.callId,
-        card: event.payload.card,
-        updatedAt: event.payload.at,
+        callId: event.data.callId,
+        card: event.data.card,
+        updatedAt: event.data.at,
       };
     case T.approved: {
-      const e = event.payload;
+      const e = event.data;
       return {
         ...p,
         status: 'APPROVED',
@@ -48,39 +49,39 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         status: 'DECLINED',
         result: {
           outcome: 'DECLINED',
-          reason: event.payload.reason,
-          pspReference: event.payload.pspReference,
-          completedAt: event.payload.at,
+          reason: event.data.reason,
+          pspReference: event.data.pspReference,
+          completedAt: event.data.at,
         },
-        updatedAt: event.payload.at,
+        updatedAt: event.data.at,
       };
     case T.failed:
       return {
         ...p,
         status: 'FAILED',
-        result: { outcome: 'FAILED', reason: event.payload.reason, completedAt: event.payload.at },
-        updatedAt: event.payload.at,
+        result: { outcome: 'FAILED', reason: event.data.reason, completedAt: event.data.at },
+        updatedAt: event.data.at,
       };
     case T.cancelled:
       return {
         ...p,
         status: 'CANCELLED',
-        result: { outcome: 'CANCELLED', reason: event.payload.reason, completedAt: event.payload.at },
-        updatedAt: event.payload.at,
+        result: { outcome: 'CANCELLED', reason: event.data.reason, completedAt: event.data.at },
+        updatedAt: event.data.at,
       };
     case T.expired:
       return {
         ...p,
         status: 'EXPIRED',
-        result: { outcome: 'EXPIRED', reason: 'TRANSFER_CODE_EXPIRED', completedAt: event.payload.at },
-        updatedAt: event.payload.at,
+        result: { outcome: 'EXPIRED', reason: 'TRANSFER_CODE_EXPIRED', completedAt: event.data.at },
+        updatedAt: event.data.at,
       };
     case T.abandoned:
       return {
         ...p,
         status: 'ABANDONED',
-        result: { outcome: 'ABANDONED', reason: event.payload.callEndReason, completedAt: event.payload.at },
-        updatedAt: event.payload.at,
+        result: { outcome: 'ABANDONED', reason: event.data.callEndReason, completedAt: event.data.at },
+        updatedAt: event.data.at,
       };
   }
 }

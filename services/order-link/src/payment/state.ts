@@ -1,4 +1,5 @@
-import type { CardSummary, PaymentEvent, PaymentOutcome, PaymentRequestedPayload } from '@ivr/contracts';
+import type { CardSummary, PaymentOutcome, PaymentRequestedPayload } from '@ivr/contracts';
+import type { PaymentEvent } from './events';
 
 export type PaymentStatus =
   | 'REQUESTED'
