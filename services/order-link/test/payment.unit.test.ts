@@ -27,6 +27,7 @@ const requestCommand = (over: Partial<Extract<PaymentCommand, { type: 'RequestPa
   mode: 'AUTHORIZE',
   language: 'ja',
   returnSipAddress: 'sip:op1@pbx.example.com',
+  threeWay: false,
   metadata: {},
   transferCode: '123456',
   transferCodeTtlMs: 15 * 60 * 1000,

@@ -39,6 +39,8 @@ export interface PaymentRequestedPayload {
   language: PaymentLanguage;
   /** SIP URI the IVR hands the caller back to, e.g. `sip:operator-12@pbx.example.com`. */
   returnSipAddress: string;
+  /** The operator stays on the line (three-way transfer) rather than a blind transfer. */
+  threeWay: boolean;
   metadata: Record<string, string>;
   transferCode: string;
   transferCodeExpiresAt: string;

@@ -28,6 +28,7 @@ export interface RequestPayment {
   mode: PaymentMode;
   language: PaymentLanguage;
   returnSipAddress: string;
+  threeWay: boolean;
   metadata: Record<string, string>;
   transferCode: string;
   transferCodeTtlMs: number;

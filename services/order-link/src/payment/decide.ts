@@ -160,6 +160,7 @@ function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
         mode: c.mode,
         language: c.language,
         returnSipAddress: c.returnSipAddress,
+        threeWay: c.threeWay,
         metadata: c.metadata,
         transferCode: c.transferCode,
         transferCodeExpiresAt: new Date(Date.parse(c.at) + c.transferCodeTtlMs).toISOString(),
