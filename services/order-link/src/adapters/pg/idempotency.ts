@@ -41,3 +41,18 @@ export class IdempotencyRepository {
     );
   }
 }
+
+/** Outside a transaction, for operations that are idempotent by themselves (cancel, key creation). */
+export async function recordOutsideTransaction(
+  pool: Pool,
+  schema: string,
+  orderSystem: string,
+  key: string,
+  stored: StoredResponse,
+): Promise<void> {
+  await pool.query(
+    `insert into "${schema}".idempotency_keys (order_system, idempotency_key, method_path, request_sha256, status, response)
+     values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+    [orderSystem, key, stored.methodPath, stored.requestSha256, stored.status, JSON.stringify(stored.response)],
+  );
+}
