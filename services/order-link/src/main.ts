@@ -25,7 +25,10 @@ void runService({
       transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
       transferCodeLength: config.transferCodeLength,
     });
-    ctx.addReadinessCheck('postgres', async () => (await pool.query('select 1'), true));
+    ctx.addReadinessCheck('postgres', async () => {
+      await pool.query('select 1');
+      return true;
+    });
 
     const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'order-link', logger: log });
     if (config.outboxRelayEnabled) {
