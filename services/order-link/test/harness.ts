@@ -96,5 +96,5 @@ export async function call(
   if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
   const res = await fetch(h.base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text && text.startsWith('{') ? JSON.parse(text) : { text } };
+  return { status: res.status, headers: res.headers, body: text.startsWith('{') ? JSON.parse(text) : { text } };
 }
