@@ -23,7 +23,7 @@ export interface HandlerGuards {
 type ServerStatusResponse = Partial<StatusObject>;
 type Answer = ServerStatusResponse | null;
 /** What every kind of server call offers: metadata and the TLS peer. */
-type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getAuthContext'>;
+type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getAuthContext' | 'on'>;
 type Finish = (answer: Answer) => void;
 
 const tracer = () => trace.getTracer('@ivr/grpc');
@@ -41,6 +41,7 @@ function inServerSpan(path: string, call: ServerSurfaceCall, body: (finish: Fini
     parent,
   );
   let finished = false;
+  // Ends the span exactly once, whichever comes first: the answer, the end of the stream, or a cancel.
   const finish: Finish = (answer) => {
     if (finished) return;
     finished = true;
@@ -49,6 +50,8 @@ function inServerSpan(path: string, call: ServerSurfaceCall, body: (finish: Fini
     if (code !== Status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: Status[code] });
     span.end();
   };
+  // A cancel (client gone or deadline passed) may come while the handler still works: the span ends then.
+  call.on('cancelled', () => finish({ code: Status.CANCELLED }));
   context.with(trace.setSpan(parent, span), () => body(finish));
 }
 
@@ -114,7 +117,6 @@ export function wrapHandler(
   const wrapped = (call: ServerWritableStream<unknown, unknown>) =>
     inServerSpan(path, call, (finish) => {
       call.on('finish', () => finish(null));
-      call.on('cancelled', () => finish({ code: Status.CANCELLED }));
       const fail = (error: unknown) => {
         const status = toAnswer(path, error, guards.logger);
         finish(status);

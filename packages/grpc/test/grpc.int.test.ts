@@ -7,6 +7,15 @@ import { context, trace } from '@opentelemetry/api';
 import { codeOf, collect, EchoService, type Message, unary } from './support/echo-service';
 import { checkHealth } from './support/health';
 
+async function until<T>(probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met');
+}
+
 type Unary = (call: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => void;
 
 describe('gRPC server and client on loopback (plaintext)', () => {
@@ -103,8 +112,12 @@ describe('gRPC server and client on loopback (plaintext)', () => {
     expect(explicit.deadline).toBeGreaterThan(before + 60_000);
   });
 
-  it('ends a call that gets no answer with DEADLINE_EXCEEDED', async () => {
+  it('ends a call that gets no answer with DEADLINE_EXCEEDED, and its server span as cancelled', async () => {
     expect(await codeOf(unary(client, EchoService.hang, {}))).toBe(status.DEADLINE_EXCEEDED);
+    const serverSpan = await until(() =>
+      telemetry.finishedSpans().find((s) => s.name === 'test.Echo/Hang' && s.kind === 1),
+    );
+    expect(serverSpan.attributes['rpc.grpc.status_code']).toBe(status.CANCELLED);
   });
 
   it('turns a thrown error into INTERNAL with a generic message, logged masked', async () => {
