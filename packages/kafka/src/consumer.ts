@@ -42,7 +42,7 @@ export interface RunningConsumer {
 /** Thrown out of eachMessage when stop() interrupts retries, so kafkajs neither commits nor logs it as a failure. */
 class StopRequested extends KafkaJSError {
   constructor() {
-    super('consumer is stopping; the message stays uncommitted and is redelivered later', { retriable: false });
+    super('consumer is stopping; the message stays uncommitted and is redelivered later', { retriable: true });
   }
 }
 

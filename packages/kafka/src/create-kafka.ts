@@ -8,7 +8,7 @@ export interface CreateKafkaOptions {
   logger?: KafkaLogger;
   /**
    * How long connecting keeps trying. The defaults ride out a broker that is still starting
-   * (about half a minute in all); tests that want a fast failure lower them.
+   * (about 45 s in all with the defaults); tests that want a fast failure lower them.
    */
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
   connectionTimeoutMs?: number;
