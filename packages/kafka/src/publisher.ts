@@ -39,6 +39,7 @@ export class KafkaEventPublisher implements EventPublisher {
       throw new Error(`KafkaEventPublisher.publish called while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return;
+    const topics = new Set(messages.map((m) => m.topic));
     const sending = tracer.startActiveSpan(
       'publish',
       {
@@ -47,6 +48,7 @@ export class KafkaEventPublisher implements EventPublisher {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'send',
           'messaging.batch.message_count': messages.length,
+          'messaging.destination.name': [...topics].join(','),
         },
       },
       async (span) => {

@@ -127,6 +127,24 @@ it('keeps the order per key across a batch spanning partitions and topics', asyn
   }
 });
 
+it('lets a publish in progress finish when disconnecting, then refuses new ones', async () => {
+  const topic = await topics.create('graceful');
+  const received = await consume(topic, 'graceful');
+  const closing = new KafkaEventPublisher(kafka);
+  await closing.connect();
+  const event = envelope('pay-3', 1);
+
+  const sending = closing.publish([{ topic, key: 'pay-3', envelope: event }]);
+  await closing.disconnect();
+
+  await expect(sending).resolves.toBeUndefined();
+  await waitFor(() => received.length === 1, 'the event sent before disconnect');
+  expect(received[0]?.envelope.eventId).toBe(event.eventId);
+  await expect(closing.publish([{ topic, key: 'pay-3', envelope: envelope('pay-3', 2) }])).rejects.toThrow(
+    /while disconnected/,
+  );
+});
+
 it('refuses to publish before connect', async () => {
   const unconnected = new KafkaEventPublisher(kafka);
   await expect(unconnected.publish([])).rejects.toThrow(/call connect\(\) first/);
