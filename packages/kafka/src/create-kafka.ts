@@ -31,6 +31,30 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/** Thrown when a topic is not on the broker. Topics are never auto-created, so this is a deployment mistake. */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+  constructor(
+    readonly topics: readonly string[],
+    what: string,
+    cause: unknown,
+  ) {
+    super(
+      `${what}: topic(s) ${topics.join(', ')} not found on the broker. Topics are never auto-created: ` +
+        'declare them in @ivr/contracts topicSpecs and run make up-infra (scripts/create-topics.ts).',
+      { cause },
+    );
+  }
+}
+
+/** True when kafkajs failed because a topic does not exist, directly or after its retries. */
+export function isUnknownTopic(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
+}
+
 // The brokers each Kafka instance was made with, for error messages (kafkajs does not expose them).
 const brokersByKafka = new WeakMap<Kafka, string[]>();
 

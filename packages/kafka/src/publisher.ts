@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { connectOrExplain } from './create-kafka';
+import { connectOrExplain, isUnknownTopic, UnknownTopicError } from './create-kafka';
 import { buildHeaders, type OutgoingMessage, serializeEnvelope } from './headers';
 
 /** What the outbox relay (and anything else that emits events) needs from Kafka. */
@@ -56,7 +56,7 @@ export class KafkaEventPublisher implements EventPublisher {
           await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
         } catch (err) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
-          throw err;
+          throw isUnknownTopic(err) ? new UnknownTopicError([...topics], 'KafkaEventPublisher.publish', err) : err;
         } finally {
           span.end();
         }

@@ -8,6 +8,7 @@ import {
   type RunConsumerOptions,
   type RunningConsumer,
   runConsumer,
+  UnknownTopicError,
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
@@ -201,4 +202,34 @@ it('stop() during retries leaves the message uncommitted, so the next run gets i
   expect(handledLater).toEqual([event.eventId]);
   expect(await topics.messageCount(deadLetterTopic)).toBe(0);
   expect(errorsLogged).toEqual([]);
+});
+
+describe('topics missing on the broker', () => {
+  it('refuses to start a consumer on a topic that does not exist, naming it', async () => {
+    const missing = `test.kafka.missing.${Date.now()}`;
+    const deadLetterTopic = await topics.create('missing.dlq');
+    const error = await runConsumer({
+      kafka,
+      groupId: topics.group('missing'),
+      topics: [missing],
+      deadLetterTopic,
+      handle: async () => {},
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownTopicError);
+    expect((error as Error).message).toContain(`topic(s) ${missing} not found`);
+  });
+
+  it('refuses to start a consumer whose dead-letter topic does not exist', async () => {
+    const topic = await topics.create('missing-dlq');
+    const missing = `test.kafka.missing-dlq.${Date.now()}`;
+    const error = await runConsumer({
+      kafka,
+      groupId: topics.group('missing-dlq'),
+      topics: [topic],
+      deadLetterTopic: missing,
+      handle: async () => {},
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownTopicError);
+    expect((error as Error).message).toContain(missing);
+  });
 });

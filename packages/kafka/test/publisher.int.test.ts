@@ -10,6 +10,7 @@ import {
   type MessageContext,
   type RunningConsumer,
   runConsumer,
+  UnknownTopicError,
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
@@ -143,6 +144,27 @@ it('lets a publish in progress finish when disconnecting, then refuses new ones'
   await expect(closing.publish([{ topic, key: 'pay-3', envelope: envelope('pay-3', 2) }])).rejects.toThrow(
     /while disconnected/,
   );
+});
+
+it('names the topic when publishing to one that does not exist', async () => {
+  // Few retries, so the failure comes quickly; a service would keep the defaults.
+  const impatient = new KafkaEventPublisher(
+    createKafka({
+      brokers: brokers(),
+      clientId: 'kafka-missing-topic-test',
+      retry: { retries: 1, initialRetryTimeMs: 50 },
+    }),
+  );
+  await impatient.connect();
+  const missing = `test.kafka.missing.${Date.now()}`;
+
+  const error = await impatient
+    .publish([{ topic: missing, key: 'k', envelope: envelope('k', 1) }])
+    .catch((e: unknown) => e);
+
+  await impatient.disconnect();
+  expect(error).toBeInstanceOf(UnknownTopicError);
+  expect((error as Error).message).toContain(`topic(s) ${missing} not found`);
 });
 
 it('refuses to publish before connect', async () => {
