@@ -9,6 +9,7 @@ import type { EventStore } from '@ivr/eventstore';
 import type { LiveHub } from '../../live/hub';
 import { operatorOf, toLiveUpdate } from '../../live/live-update';
 import { paymentCompletedWebhook } from '../../webhooks/body';
+import { recordPaymentEvent } from '../pg/payment-events';
 import type { PaymentWatchers } from '../pg/payment-watchers';
 import type { WebhookRepository } from '../pg/webhook-repository';
 
@@ -56,14 +57,7 @@ export function deliveryHandler(d: DeliveryHandlerDeps) {
       return;
     }
     if (e.aggregateType !== 'Payment') return;
-    await d.store.transaction((tx) =>
-      tx.processOnce(DELIVERY_CONSUMER, e.eventId, async () => {
-        await tx.client.query(
-          `insert into "${d.store.schema}".payment_events (event_id, payment_id, type, version) values ($1, $2, $3, $4)`,
-          [e.eventId, e.aggregateId, e.type, e.version],
-        );
-      }),
-    );
+    await recordPaymentEvent(d.store, e);
     if (e.type === PaymentEventTypes.requested) {
       const p = e.payload as PaymentRequestedPayload;
       if (p.requestedBy && p.metadata) await d.watchers.remember(p.paymentId, p.orderSystem, operatorOf(p));
