@@ -38,9 +38,12 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
   let apiKey: string;
 
   beforeAll(async () => {
-    notification = await ServiceProcess.start('notification');
+    const notificationPort = await freePort();
+    notification = await ServiceProcess.start('notification', { env: { HTTP_PORT: String(notificationPort) } });
     const httpPort = await freePort();
-    orderLink = await ServiceProcess.start('order-link', { env: { HTTP_PORT: String(httpPort) } });
+    orderLink = await ServiceProcess.start('order-link', {
+      env: { HTTP_PORT: String(httpPort), GRPC_PORT: String(await freePort()), NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}` },
+    });
     api = `http://127.0.0.1:${httpPort}`;
     // order-link has migrated its schema by now; issue a key as the operator's CLI would.
     const keys = new ApiKeysApp(new ApiKeyRepository(orderlinkDb, 'orderlink'), systemClock, cryptoRandom);

@@ -24,6 +24,7 @@ void runService({
       schema: DB_SCHEMA,
       transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
       transferCodeLength: config.transferCodeLength,
+      notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');

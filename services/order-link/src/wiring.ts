@@ -10,6 +10,7 @@ import { PaymentStore } from './adapters/pg/payment-store';
 import { ApiKeysApp } from './app/api-keys-app';
 import { PaymentsApp } from './app/payments-app';
 import type { Clock, Random } from './app/ports';
+import { WebhooksApp } from './app/webhooks-app';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 
@@ -26,6 +27,7 @@ export interface CoreOptions {
   random?: Random;
   transferCodeTtlMs?: number;
   transferCodeLength?: number;
+  notification?: { baseUrl: string; token: string };
 }
 
 /** Everything but the transports: what main.ts, the CLI and in-process tests share. */
@@ -52,6 +54,7 @@ export async function buildCore(o: CoreOptions) {
   const routeDeps: RouteDeps = {
     payments: paymentsApp,
     apiKeys,
+    webhooks: new WebhooksApp(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
     idempotency,
     rememberAnswer: (orderSystem, key, methodPath, requestSha256, status, response) =>
       recordOutsideTransaction(o.pool, o.schema, orderSystem, key, { methodPath, requestSha256, status, response }),

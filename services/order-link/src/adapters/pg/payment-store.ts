@@ -36,7 +36,8 @@ export interface ExecuteResult {
   applied: boolean;
 }
 
-export const paymentStreamId = (paymentId: string): string => `payment-${paymentId}`;
+/** The stream id is the payment id, so that envelopes carry aggregateId = payment id. */
+export const paymentStreamId = (paymentId: string): string => paymentId;
 
 /**
  * Runs Payment commands: load → decide → append (events to `ivr.payments.v1` through the outbox),
