@@ -51,7 +51,11 @@ async function openStream(url: string, token?: string) {
       // aborted by close()
     }
   })();
-  return { res, messages, close: async () => (controller.abort(), await done) };
+  const close = async () => {
+    controller.abort();
+    await done;
+  };
+  return { res, messages, close };
 }
 
 describe('notification live stream (SSE) per operator', () => {

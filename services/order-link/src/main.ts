@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import { Topics } from '@ivr/contracts';
+import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
+import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
+import { paymentService, transferCodeService } from './adapters/grpc/services';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
 import { startProcessManager } from './adapters/kafka/process-manager-consumer';
@@ -53,6 +56,20 @@ void runService({
       s.once('error', reject);
     });
     ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
-    log.info({ httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] }, 'order-link started');
+    const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
+    const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
+    grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
+    grpc.addService(
+      TransferCodeServiceService,
+      transferCodeService(core.paymentsApp),
+      tls ? { allowedClients: ['call-control'] } : {},
+    );
+    await grpc.listen(`0.0.0.0:${config.grpcPort}`);
+    ctx.onStop('grpc', () => grpc.stop());
+
+    log.info(
+      { grpcPort: config.grpcPort, httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] },
+      'order-link started',
+    );
   },
 });
