@@ -42,7 +42,11 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
     notification = await ServiceProcess.start('notification', { env: { HTTP_PORT: String(notificationPort) } });
     const httpPort = await freePort();
     orderLink = await ServiceProcess.start('order-link', {
-      env: { HTTP_PORT: String(httpPort), GRPC_PORT: String(await freePort()), NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}` },
+      env: {
+        HTTP_PORT: String(httpPort),
+        GRPC_PORT: String(await freePort()),
+        NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
+      },
     });
     api = `http://127.0.0.1:${httpPort}`;
     // order-link has migrated its schema by now; issue a key as the operator's CLI would.
@@ -60,7 +64,11 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
   const post = (body: object) =>
     fetch(`${api}/v1/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, 'idempotency-key': `e2e-${Math.random()}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${apiKey}`,
+        'idempotency-key': `e2e-${Math.random()}`,
+      },
       body: JSON.stringify({ mode: 'CAPTURE', language: 'ja', returnSipAddress: 'sip:op-1@pbx.example.com', ...body }),
     });
 
