@@ -14,7 +14,6 @@ import {
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
-
 const spans = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
 provider.register();
