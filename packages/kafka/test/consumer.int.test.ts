@@ -12,8 +12,6 @@ import {
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
-jest.setTimeout(60_000);
-
 const topics = new TestTopics();
 // Every error-level line, from kafkajs and from runConsumer: normal operation and a graceful stop log none.
 const errorsLogged: string[] = [];
