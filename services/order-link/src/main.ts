@@ -25,7 +25,7 @@ void runService({
     await publisher.connect();
     ctx.onStop('kafka publisher', () => publisher.disconnect());
     if (config.outboxRelayEnabled) {
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger });
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger, meter: ctx.telemetry.meter });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
