@@ -59,7 +59,11 @@ export function deadlineAndTraceInterceptor(deadlineMs: number): Interceptor {
 }
 
 /** A client of a generated (ts-proto grpc-js) or generic service constructor with deadlines and tracing. */
-export function createClient<C extends Client>(Ctor: ClientConstructor<C>, address: string, options: CreateClientOptions): C {
+export function createClient<C extends Client>(
+  Ctor: ClientConstructor<C>,
+  address: string,
+  options: CreateClientOptions,
+): C {
   if (!(options.deadlineMs > 0)) throw new Error('createClient: deadlineMs must be a positive number');
   const channelOptions: ChannelOptions = { ...options.channelOptions };
   if (options.serverName) {
