@@ -4,7 +4,7 @@ import { createClient, createGrpcServer, type GrpcServer, statusError } from '@i
 import { createLogger } from '@ivr/logging';
 import { startTelemetry, type Telemetry } from '@ivr/telemetry';
 import { context, trace } from '@opentelemetry/api';
-import { codeOf, collect, EchoService, type Message, unary } from './support/echo-service';
+import { codeOf, collect, EchoClient, EchoService, type Message, unary } from './support/echo-service';
 import { checkHealth } from './support/health';
 
 async function until<T>(probe: () => T | undefined): Promise<T> {
@@ -61,7 +61,7 @@ describe('gRPC server and client on loopback (plaintext)', () => {
       },
     });
     const port = await server.listen('127.0.0.1:0');
-    client = createClient(Client, `127.0.0.1:${port}`, { deadlineMs: 300 });
+    client = createClient(EchoClient, `127.0.0.1:${port}`, { deadlineMs: 300 });
   });
 
   afterAll(async () => {
