@@ -4,7 +4,7 @@ import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contract
 import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import { paymentService, transferCodeService } from './adapters/grpc/services';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
@@ -12,7 +12,7 @@ import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
 
-const config = loadConfig();
+const config = loadOrExit('order-link', loadConfig);
 
 void runService({
   service: 'order-link',
@@ -39,7 +39,7 @@ void runService({
       const publisher = new KafkaEventPublisher(kafka);
       await publisher.connect();
       ctx.onStop('kafka publisher', () => publisher.disconnect());
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log, meter: ctx.telemetry.meter });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
