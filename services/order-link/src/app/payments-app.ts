@@ -209,8 +209,7 @@ export class PaymentsApp {
     if (held.expiresAt.getTime() <= this.d.clock.now().getTime())
       throw new AppError('invalid_state', 'the transfer code has expired');
     const p = await this.d.queries.get(held.paymentId);
-    if (!p || p.status !== 'REQUESTED')
-      throw new AppError('invalid_state', 'the payment is no longer waiting for a caller');
+    if (p?.status !== 'REQUESTED') throw new AppError('invalid_state', 'the payment is no longer waiting for a caller');
     return toPaymentView(p);
   }
 
