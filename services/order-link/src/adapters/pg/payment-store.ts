@@ -77,26 +77,32 @@ export class PaymentStore {
     const state = fold(history.map((e) => ({ type: e.type, data: e.data }) as PaymentEvent));
     const events = decide((await options.before?.(tx, state)) ?? command, state);
     const next = events.reduce(evolve, state);
+    // Everything else is written before the append: the append takes the schema's append lock,
+    // which is held until commit, so the less that follows it the more commands run in parallel.
+    const eventIds = events.map(() => randomUUID());
     if (events.length > 0 && next) {
-      const { version, events: recorded } = await tx.append(streamId, history.length, events, {
+      const version = history.length + events.length;
+      await this.project(tx, next, version);
+      if (next.status !== 'REQUESTED') {
+        await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [paymentId]);
+      }
+      if (isTerminal(next.status) && state && !isTerminal(state.status)) {
+        await this.enqueueCompleted(tx, next, version, eventIds[eventIds.length - 1]!, options.correlationId);
+      }
+    }
+    await options.after?.(tx, next);
+    if (events.length > 0) {
+      await tx.append(streamId, history.length, events, {
         streamType: 'Payment',
         outbox: { topic: Topics.payments, key: paymentId },
+        eventIds,
         metadata: {
           actor: options.actor,
           ...(options.correlationId ? { correlationId: options.correlationId } : {}),
           ...(options.causationId ? { causationId: options.causationId } : {}),
         },
       });
-      await this.project(tx, next, version);
-      if (next.status !== 'REQUESTED') {
-        await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [paymentId]);
-      }
-      const last = recorded[recorded.length - 1]!;
-      if (isTerminal(next.status) && state && !isTerminal(state.status)) {
-        await this.enqueueCompleted(tx, next, last.version, last.eventId, options.correlationId);
-      }
     }
-    await options.after?.(tx, next);
     return { state: next, events, applied: true };
   }
 
