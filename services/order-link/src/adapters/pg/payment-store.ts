@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
-import { ConcurrencyError, type EventStore, type EventStoreTransaction, outboxChannel } from '@ivr/eventstore';
+import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
 import {
   decide,
   evolve,
@@ -127,7 +127,10 @@ export class PaymentStore {
     );
   }
 
-  /** The public event, keyed by order id, written to the outbox with the terminal event. */
+  /**
+   * The public event, keyed by order id, written to the outbox with the terminal event (whose append
+   * wakes the relay after commit).
+   */
   private async enqueueCompleted(
     tx: EventStoreTransaction,
     p: Payment,
@@ -152,6 +155,5 @@ export class PaymentStore {
       `insert into "${this.schema}".outbox (event_id, topic, key, envelope, headers) values ($1, $2, $3, $4, '{}')`,
       [envelope.eventId, Topics.paymentCompleted, p.request.orderId, envelope],
     );
-    await tx.client.query('select pg_notify($1, $2)', [outboxChannel(this.schema), '']);
   }
 }
