@@ -52,7 +52,7 @@ export async function startHarness(
   const { key } = await core.apiKeys.issue(
     'shop',
     'test',
-    ['payments:read', 'payments:write', 'api_keys:manage'],
+    ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage'],
     'test',
   );
   return {
