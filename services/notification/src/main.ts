@@ -31,6 +31,7 @@ void runService({
       concurrency: config.webhookConcurrency,
       pollIntervalMs: config.webhookPollMs,
       logger: log,
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');

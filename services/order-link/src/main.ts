@@ -28,6 +28,7 @@ void runService({
       transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
       transferCodeLength: config.transferCodeLength,
       notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');

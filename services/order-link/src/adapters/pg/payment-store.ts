@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
 import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
+import type { Counter, Meter } from '@opentelemetry/api';
 import {
   decide,
   evolve,
@@ -46,7 +47,16 @@ export const paymentStreamId = (paymentId: string): string => paymentId;
  * A concurrent writer makes the append fail; the command is then decided again on fresh state.
  */
 export class PaymentStore {
-  constructor(private readonly store: EventStore) {}
+  private readonly outcomes: Counter | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    meter?: Meter,
+  ) {
+    this.outcomes = meter?.createCounter('payments_total', {
+      description: 'Payments by status reached: REQUESTED when created, then each terminal outcome',
+    });
+  }
 
   get schema(): string {
     return this.store.schema;
@@ -102,6 +112,9 @@ export class PaymentStore {
           ...(options.causationId ? { causationId: options.causationId } : {}),
         },
       });
+    }
+    if (next && events.length > 0 && (next.status === 'REQUESTED' || isTerminal(next.status))) {
+      this.outcomes?.add(1, { status: next.status });
     }
     return { state: next, events, applied: true };
   }
