@@ -10,7 +10,7 @@ const EXTERNAL = new Set(['order systems']);
 const REPLICAS = 3;
 
 const header = (what: string) =>
-  `# GENERATED from packages/contracts/src/topics.ts by tools/k8s/src/kafka-manifests.ts (make k8s-generate).\n# Do not edit: make test-chart fails when this file differs from the generated one.\n# ${what}\n`;
+  `# GENERATED from packages/contracts/src/topics.ts by tools/k8s/src/kafka-manifests.ts (make chart-generate).\n# Do not edit: make test-chart fails when this file differs from the generated one.\n# ${what}\n`;
 
 function topicResourceName(topic: string): string {
   return topic.replace(/\./g, '-');
