@@ -15,7 +15,8 @@ export interface BoundaryInputs {
 
 const SEES: Record<string, string> = {
   'dtmf-vault': 'PAN, expiry and CVV, in process memory only, wiped after the PSP answers (CVV never kept)',
-  'call-control': 'masked progress only: digits entered, brand, valid/invalid; then PSP token, brand, BIN6, last 4, expiry',
+  'call-control':
+    'masked progress only: digits entered, brand, valid/invalid; then PSP token, brand, BIN6, last 4, expiry',
   authorization: 'PSP token, brand, BIN6, last 4, expiry',
   'order-link': 'outcome and the non-secret card description (brand, BIN6, last 4, expiry)',
   notification: 'outcome and the non-secret card description (brand, BIN6, last 4, expiry)',
@@ -39,13 +40,13 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p();
   p('## 1. Where card data goes');
   p();
-  p("1. The caller keys card number, expiry and security code on the phone keypad. The tones travel as RTP");
+  p('1. The caller keys card number, expiry and security code on the phone keypad. The tones travel as RTP');
   p('   (RFC 4733 events or in-band audio) from the SBC/PBX **directly to the dtmf-vault pod**. SIP signalling');
   p('   (to call-control) never carries card digits: SIP INFO DTMF is not used during capture.');
   p('2. The vault decodes the digits into memory buffers, validates them, and registers the card at the PSP');
   p('   over HTTPS. It then overwrites PAN and CVV; the PSP token, brand, BIN6, last 4 and expiry leave it.');
   p('3. call-control receives only masked progress and that token description over mutually authenticated');
-  p('   gRPC (the vault checks the client certificate is call-control\'s), and asks authorization to charge.');
+  p("   gRPC (the vault checks the client certificate is call-control's), and asks authorization to charge.");
   p('4. Events on Kafka, rows in PostgreSQL, logs, traces and metrics hold no PAN or CVV; the end-to-end');
   p('   tests push published test card numbers through full calls and scan every topic, table, log and trace.');
   p();
@@ -63,29 +64,41 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('| Kafka user | ACLs |');
   p('|---|---|');
   for (const [user, acls] of x.kafkaAcls) {
-    p(`| ${user} | ${acls.map((a) => `${a.operations.join('+')} ${a.resource.type} \`${a.resource.name}\`${a.resource.patternType === 'prefix' ? '*' : ''}`).join('<br>')} |`);
+    p(
+      `| ${user} | ${acls.map((a) => `${a.operations.join('+')} ${a.resource.type} \`${a.resource.name}\`${a.resource.patternType === 'prefix' ? '*' : ''}`).join('<br>')} |`,
+    );
   }
   p();
   p('## 3. Network segmentation (computed from the NetworkPolicies)');
   p();
   p('Every namespace of the chart starts from default-deny for ingress and egress. A row is a flow the');
-  p('policies allow: between two pods of the chart it needs both the sender\'s egress and the receiver\'s');
+  p("policies allow: between two pods of the chart it needs both the sender's egress and the receiver's");
   p('ingress rule; with an outside peer it is the rule of our side. Anything not listed is denied.');
-  p(`Computed matrix equals the declared matrix of the design: **${x.equal ? 'yes' : 'NO'}** (${x.matrix.length} flows).`);
+  p(
+    `Computed matrix equals the declared matrix of the design: **${x.equal ? 'yes' : 'NO'}** (${x.matrix.length} flows).`,
+  );
   p();
   p('| from | to | ports | why (design) |');
   p('|---|---|---|---|');
-  for (const r of x.matrix) p(`| ${cell(r.from)} | ${cell(r.to)} | ${r.ports} | ${why.get(`${r.from}\u0000${r.to}`) ?? '**not declared**'} |`);
+  for (const r of x.matrix)
+    p(`| ${cell(r.from)} | ${cell(r.to)} | ${r.ports} | ${why.get(`${r.from}\u0000${r.to}`) ?? '**not declared**'} |`);
   p();
   p('Flows that involve the vault, the card data environment:');
   p();
-  for (const r of x.matrix.filter((m) => m.from === 'dtmf-vault' || m.to === 'dtmf-vault')) p(`- ${r.from} → ${r.to}: ${r.ports}`);
+  for (const r of x.matrix.filter((m) => m.from === 'dtmf-vault' || m.to === 'dtmf-vault'))
+    p(`- ${r.from} → ${r.to}: ${r.ports}`);
   p();
   p('Outside peers, as written in the policies (default values; production sets its own ranges):');
   p();
   p('| peer | selector or address range |');
   p('|---|---|');
-  for (const [name, keys] of [...x.peers].sort(([a], [b]) => a.localeCompare(b))) p(`| ${name} | ${[...keys].sort().map((k) => `\`${k}\``).join('<br>')} |`);
+  for (const [name, keys] of [...x.peers].sort(([a], [b]) => a.localeCompare(b)))
+    p(
+      `| ${name} | ${[...keys]
+        .sort()
+        .map((k) => `\`${k}\``)
+        .join('<br>')} |`,
+    );
   p();
   p('## 4. The vault pod (computed)');
   p();
@@ -101,13 +114,27 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p();
   p('| claim | proof | command |');
   p('|---|---|---|');
-  p('| the network matrix above is what the policies allow, and equals the design | segmentation check over default, development and production values | `make test-chart` |');
-  p('| every rendered object is a valid Kubernetes object (unknown fields fail) | kubernetes-validate, strict, Kubernetes 1.37 schemas, offline | `make test-chart` |');
-  p('| the manifests follow the hardening checks | checkov on the rendered manifests; each skipped check has its reason in `tools/k8s/src/checkov-skips.ts` | `make test-chart` |');
-  p('| the vault pod facts of section 4 | computed from the rendered Deployment, `k8s/namespaces.yaml`, `k8s/kafka`, `k8s/postgres` | `make test-chart` |');
-  p('| each service reaches only its Kafka topics | KafkaUsers generated from `topics.ts`, compared with `k8s/kafka/` | `make test-chart` |');
-  p('| no PAN/CVV in topics, tables, logs, traces | end-to-end calls with published test cards, then a scan of everything written | `make test-e2e` |');
-  p('| images run as non-root with health checks, pinned bases | Dockerfile lint (`tools/k8s/src/dockerfile-lint.ts`) | `make test-chart` |');
+  p(
+    '| the network matrix above is what the policies allow, and equals the design | segmentation check over default, development and production values | `make test-chart` |',
+  );
+  p(
+    '| every rendered object is a valid Kubernetes object (unknown fields fail) | kubernetes-validate, strict, Kubernetes 1.37 schemas, offline | `make test-chart` |',
+  );
+  p(
+    '| the manifests follow the hardening checks | checkov on the rendered manifests; each skipped check has its reason in `tools/k8s/src/checkov-skips.ts` | `make test-chart` |',
+  );
+  p(
+    '| the vault pod facts of section 4 | computed from the rendered Deployment, `k8s/namespaces.yaml`, `k8s/kafka`, `k8s/postgres` | `make test-chart` |',
+  );
+  p(
+    '| each service reaches only its Kafka topics | KafkaUsers generated from `topics.ts`, compared with `k8s/kafka/` | `make test-chart` |',
+  );
+  p(
+    '| no PAN/CVV in topics, tables, logs, traces | end-to-end calls with published test cards, then a scan of everything written | `make test-e2e` |',
+  );
+  p(
+    '| images run as non-root with health checks, pinned bases | Dockerfile lint (`tools/k8s/src/dockerfile-lint.ts`) | `make test-chart` |',
+  );
   p();
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@
 // `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
 // failing on them.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
@@ -46,7 +46,12 @@ function report(name: string, problems: string[]): void {
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   if (r.error) throw r.error;
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -96,7 +101,14 @@ report(
 );
 
 // --- cluster manifests (k8s/) and the generated Kafka files ------------------------------------------
-const k8sFiles = ['namespaces.yaml', 'kafka/cluster.yaml', 'kafka/topics.yaml', 'kafka/users.yaml', 'postgres/cluster.yaml', 'postgres/networkpolicy.yaml'];
+const k8sFiles = [
+  'namespaces.yaml',
+  'kafka/cluster.yaml',
+  'kafka/topics.yaml',
+  'kafka/users.yaml',
+  'postgres/cluster.yaml',
+  'postgres/networkpolicy.yaml',
+];
 const generated: [string, string][] = [
   ['k8s/kafka/topics.yaml', kafkaTopics()],
   ['k8s/kafka/users.yaml', kafkaUsers()],
@@ -114,12 +126,22 @@ for (const f of k8sFiles) {
 
 // --- schemas ------------------------------------------------------------------------------------
 const scanFiles = readdirSync(join(OUT, 'scan')).map((f) => join(OUT, 'scan', f));
-const kv = run(join(VENV, 'bin/kubernetes-validate'), ['--strict', '-k', KUBE_VERSION, '--quiet', '--no-warn', ...scanFiles]);
-report(`kubernetes-validate --strict -k ${KUBE_VERSION} (every built-in object)`, kv.code === 0 ? [] : lines(kv.stdout + kv.stderr));
+const kv = run(join(VENV, 'bin/kubernetes-validate'), [
+  '--strict',
+  '-k',
+  KUBE_VERSION,
+  '--quiet',
+  '--no-warn',
+  ...scanFiles,
+]);
 report(
-  'custom resources (cert-manager, Strimzi, CloudNativePG) carry what their operators need',
-  [...Object.entries(rendered).flatMap(([n, objs]) => checkCustomResources(objs, `${n} render`)), ...Object.entries(k8s).flatMap(([f, objs]) => checkCustomResources(objs, `k8s/${f}`))],
+  `kubernetes-validate --strict -k ${KUBE_VERSION} (every built-in object)`,
+  kv.code === 0 ? [] : lines(kv.stdout + kv.stderr),
 );
+report('custom resources (cert-manager, Strimzi, CloudNativePG) carry what their operators need', [
+  ...Object.entries(rendered).flatMap(([n, objs]) => checkCustomResources(objs, `${n} render`)),
+  ...Object.entries(k8s).flatMap(([f, objs]) => checkCustomResources(objs, `k8s/${f}`)),
+]);
 
 // --- checkov --------------------------------------------------------------------------------------
 interface CheckovFailure {
@@ -127,10 +149,14 @@ interface CheckovFailure {
   file_path: string;
   resource: string;
 }
-const ck = run(join(VENV, 'bin/checkov'), ['-d', join(OUT, 'scan'), '--framework', 'kubernetes', '-o', 'json', '--skip-download', '--quiet'], {
-  BC_SKIP_MAPPING: 'TRUE',
-  CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',
-});
+const ck = run(
+  join(VENV, 'bin/checkov'),
+  ['-d', join(OUT, 'scan'), '--framework', 'kubernetes', '-o', 'json', '--skip-download', '--quiet'],
+  {
+    BC_SKIP_MAPPING: 'TRUE',
+    CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',
+  },
+);
 writeFileSync(join(OUT, 'checkov.json'), ck.stdout);
 {
   const problems: string[] = [];
@@ -149,23 +175,76 @@ writeFileSync(join(OUT, 'checkov.json'), ck.stdout);
   const used = new Set<number>();
   for (const f of failures) {
     const file = basename(f.file_path);
-    const i = checkovSkips.findIndex((s) => s.check === f.check_id && (!s.file || s.file.test(file)) && (!s.resource || s.resource.test(f.resource)));
+    const i = checkovSkips.findIndex(
+      (s) => s.check === f.check_id && (!s.file || s.file.test(file)) && (!s.resource || s.resource.test(f.resource)),
+    );
     if (i >= 0) used.add(i);
     else problems.push(`${f.check_id} ${f.resource} in ${file}`);
   }
   checkovSkips.forEach((s, i) => {
     if (!used.has(i)) problems.push(`skip of ${s.check} is no longer needed: remove it from checkov-skips.ts`);
   });
-  console.log(`      checkov: ${passedChecks} passed, ${failures.length} failed before skips, ${failures.length - problems.filter((p) => /^CKV/.test(p)).length} skipped with a reason`);
+  console.log(
+    `      checkov: ${passedChecks} passed, ${failures.length} failed before skips, ${failures.length - problems.filter((p) => /^CKV/.test(p)).length} skipped with a reason`,
+  );
   report('checkov on the rendered manifests and k8s/ (zero failures beyond the listed skips)', problems);
 }
 
 // --- segmentation ------------------------------------------------------------------------------------
-const namespaceLabels = Object.fromEntries(k8s['namespaces.yaml']!.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
+const namespaceLabels = Object.fromEntries(
+  k8s['namespaces.yaml']!.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]),
+);
 for (const [name, file] of Object.entries(VALUES)) {
   const values = loadValues(CHART, file);
   const m = computeMatrix(rendered[name]!, values, namespaceLabels);
-  report(`segmentation matrix from the NetworkPolicies equals the design (${name} values)`, diffMatrices(m.rows, declaredMatrix(values)));
+  report(
+    `segmentation matrix from the NetworkPolicies equals the design (${name} values)`,
+    diffMatrices(m.rows, declaredMatrix(values)),
+  );
+}
+
+// The comparison must be able to fail: one extra policy that lets authorization reach the vault's
+// gRPC port has to show up as an undeclared flow.
+{
+  const values = loadValues(CHART);
+  const leak: K8sObject[] = ['egress', 'ingress'].map((dir) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `mutation-${dir}`, namespace: dir === 'egress' ? NAMESPACE : values.namespaces.vault },
+    spec:
+      dir === 'egress'
+        ? {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'authorization' } },
+            policyTypes: ['Egress'],
+            egress: [
+              {
+                to: [
+                  { namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dtmf-vault' } } },
+                ],
+              },
+            ],
+          }
+        : {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dtmf-vault' } },
+            policyTypes: ['Ingress'],
+            ingress: [
+              {
+                from: [
+                  {
+                    namespaceSelector: {},
+                    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'authorization' } },
+                  },
+                ],
+              },
+            ],
+          },
+  }));
+  const m = computeMatrix([...rendered.default!, ...leak], values, namespaceLabels);
+  const diff = diffMatrices(m.rows, declaredMatrix(values));
+  report(
+    'segmentation check catches an extra flow (authorization -> dtmf-vault added on purpose)',
+    diff.some((d) => d.includes('authorization -> dtmf-vault')) ? [] : ['the added flow went unnoticed'],
+  );
 }
 
 // --- the vault and the auditor's document ------------------------------------------------------------
@@ -176,7 +255,10 @@ const facts = vaultFacts({
   postgres: k8s['postgres/cluster.yaml']!,
   releaseNamespace: NAMESPACE,
 });
-report('vault pod facts (own namespace, no volume, no token, hardened, no Kafka, no database)', facts.filter((f) => !f.holds).map((f) => `${f.claim}: ${f.evidence}`));
+report(
+  'vault pod facts (own namespace, no volume, no token, hardened, no Kafka, no database)',
+  facts.filter((f) => !f.holds).map((f) => `${f.claim}: ${f.evidence}`),
+);
 
 {
   const values = loadValues(CHART);
@@ -194,12 +276,17 @@ report('vault pod facts (own namespace, no volume, no token, hardened, no Kafka,
   const path = join(ROOT, 'docs/pci-boundary.md');
   if (WRITE) writeFileSync(path, doc);
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  report('docs/pci-boundary.md is what the chart generates', current === doc ? [] : ['stale: run make chart-generate and commit docs/pci-boundary.md']);
+  report(
+    'docs/pci-boundary.md is what the chart generates',
+    current === doc ? [] : ['stale: run make chart-generate and commit docs/pci-boundary.md'],
+  );
 }
 
 // --- Dockerfiles ----------------------------------------------------------------------------------
 {
-  const services = readdirSync(join(ROOT, 'services')).filter((s) => existsSync(join(ROOT, 'services', s, 'package.json')));
+  const services = readdirSync(join(ROOT, 'services')).filter((s) =>
+    existsSync(join(ROOT, 'services', s, 'package.json')),
+  );
   const problems: string[] = [];
   for (const s of services) {
     const path = join(ROOT, 'services', s, 'Dockerfile');
@@ -209,7 +296,9 @@ report('vault pod facts (own namespace, no volume, no token, hardened, no Kafka,
     }
     const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
     if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
-    problems.push(...lintDockerfile(readFileSync(path, 'utf8')).map((p) => `services/${s}/Dockerfile:${p.line} ${p.message}`));
+    problems.push(
+      ...lintDockerfile(readFileSync(path, 'utf8')).map((p) => `services/${s}/Dockerfile:${p.line} ${p.message}`),
+    );
   }
   report(`Dockerfiles (hadolint and the project's rules) of ${services.length} services`, problems);
 }

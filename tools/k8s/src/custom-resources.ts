@@ -9,7 +9,19 @@ const need = (o: K8sObject, path: string[], type: 'string' | 'number' | 'object'
   const ok = type === 'array' ? Array.isArray(v) : typeof v === type && v !== null;
   return ok ? [] : [`${path.join('.')} must be a ${type}`];
 };
-const STRIMZI_OPS = new Set(['Read', 'Write', 'Create', 'Delete', 'Alter', 'Describe', 'ClusterAction', 'AlterConfigs', 'DescribeConfigs', 'IdempotentWrite', 'All']);
+const STRIMZI_OPS = new Set([
+  'Read',
+  'Write',
+  'Create',
+  'Delete',
+  'Alter',
+  'Describe',
+  'ClusterAction',
+  'AlterConfigs',
+  'DescribeConfigs',
+  'IdempotentWrite',
+  'All',
+]);
 
 const RULES: Record<string, Rule> = {
   'cert-manager.io/v1/Certificate': (o) => [
@@ -33,9 +45,18 @@ const RULES: Record<string, Rule> = {
         .map((op) => `acls[${i}]: unknown operation ${String(op)}`),
     ),
   ],
-  'kafka.strimzi.io/v1beta2/Kafka': (o) => [...need(o, ['spec', 'kafka', 'listeners'], 'array'), ...need(o, ['spec', 'entityOperator'], 'object')],
-  'kafka.strimzi.io/v1beta2/KafkaNodePool': (o) => [...need(o, ['spec', 'replicas'], 'number'), ...need(o, ['spec', 'roles'], 'array')],
-  'postgresql.cnpg.io/v1/Cluster': (o) => [...need(o, ['spec', 'instances'], 'number'), ...need(o, ['spec', 'storage', 'size'], 'string')],
+  'kafka.strimzi.io/v1beta2/Kafka': (o) => [
+    ...need(o, ['spec', 'kafka', 'listeners'], 'array'),
+    ...need(o, ['spec', 'entityOperator'], 'object'),
+  ],
+  'kafka.strimzi.io/v1beta2/KafkaNodePool': (o) => [
+    ...need(o, ['spec', 'replicas'], 'number'),
+    ...need(o, ['spec', 'roles'], 'array'),
+  ],
+  'postgresql.cnpg.io/v1/Cluster': (o) => [
+    ...need(o, ['spec', 'instances'], 'number'),
+    ...need(o, ['spec', 'storage', 'size'], 'string'),
+  ],
   'postgresql.cnpg.io/v1/Database': (o) => [
     ...need(o, ['spec', 'cluster', 'name'], 'string'),
     ...need(o, ['spec', 'name'], 'string'),
@@ -56,7 +77,9 @@ export function checkCustomResources(objects: K8sObject[], source: string): stri
       const rule = RULES[`${o.apiVersion}/${o.kind}`];
       const id = `${source}: ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       if (!rule) return [`${id}: unknown custom resource ${o.apiVersion} ${o.kind}`];
-      const nameOk = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name) ? [] : ['metadata.name is not a DNS subdomain'];
+      const nameOk = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name)
+        ? []
+        : ['metadata.name is not a DNS subdomain'];
       return [...nameOk, ...rule(o)].map((p) => `${id}: ${p}`);
     });
 }

@@ -15,7 +15,8 @@ function instructions(text: string): { line: number; keyword: string; args: stri
   for (let i = 0; i < lines.length; i++) {
     const start = i;
     let current = lines[i]!;
-    while (current.trimEnd().endsWith('\\') && i + 1 < lines.length) current = `${current.trimEnd().slice(0, -1)} ${lines[++i]}`;
+    while (current.trimEnd().endsWith('\\') && i + 1 < lines.length)
+      current = `${current.trimEnd().slice(0, -1)} ${lines[++i]}`;
     const trimmed = current.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = /^(\S+)\s*(.*)$/.exec(trimmed)!;
@@ -44,15 +45,24 @@ export function lintDockerfile(text: string): DockerfileProblem[] {
       }
       if (as?.toUpperCase() === 'AS' && alias) stages.add(alias);
     }
-    if (x.keyword === 'ADD' && /(https?|ftp):\/\//.test(x.args)) problems.push({ line: x.line, message: 'ADD of a URL: download in a build step with a checksum instead' });
+    if (x.keyword === 'ADD' && /(https?|ftp):\/\//.test(x.args))
+      problems.push({ line: x.line, message: 'ADD of a URL: download in a build step with a checksum instead' });
   });
   const final = ins.slice(lastFrom + 1);
   const users = final.filter((x) => x.keyword === 'USER');
   const user = users[users.length - 1];
-  if (!user) problems.push({ line: ins[lastFrom]?.line ?? 1, message: 'the final stage sets no USER: the image would run as root' });
+  if (!user)
+    problems.push({
+      line: ins[lastFrom]?.line ?? 1,
+      message: 'the final stage sets no USER: the image would run as root',
+    });
   else if (!/^[1-9]\d{3,}(:[1-9]\d{3,})?$/.test(user.args.trim())) {
-    problems.push({ line: user.line, message: `USER ${user.args} must be a numeric non-root uid (>= 1000) so runAsNonRoot can verify it` });
+    problems.push({
+      line: user.line,
+      message: `USER ${user.args} must be a numeric non-root uid (>= 1000) so runAsNonRoot can verify it`,
+    });
   }
-  if (!ins.some((x) => x.keyword === 'HEALTHCHECK' && !/^NONE\b/i.test(x.args))) problems.push({ line: 1, message: 'no HEALTHCHECK' });
+  if (!ins.some((x) => x.keyword === 'HEALTHCHECK' && !/^NONE\b/i.test(x.args)))
+    problems.push({ line: 1, message: 'no HEALTHCHECK' });
   return problems;
 }

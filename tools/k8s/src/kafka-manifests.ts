@@ -37,7 +37,11 @@ export function kafkaTopics(specs: TopicSpec[] = topicSpecs): string {
       },
     },
   }));
-  return header('Topics: partitions and retention as declared; replicas 3, min.insync.replicas 2 (acks=all survives one broker).') + docs.map((d) => `---\n${stringify(d)}`).join('');
+  return (
+    header(
+      'Topics: partitions and retention as declared; replicas 3, min.insync.replicas 2 (acks=all survives one broker).',
+    ) + docs.map((d) => `---\n${stringify(d)}`).join('')
+  );
 }
 
 interface Acl {
@@ -54,8 +58,16 @@ export function kafkaAcls(specs: TopicSpec[] = topicSpecs): Map<string, Acl[]> {
   };
   const userName = (client: string) => (EXTERNAL.has(client) ? client.replace(/\s+/g, '-') : client);
   for (const t of specs) {
-    for (const p of t.producers) acl(userName(p), { resource: { type: 'topic', name: t.name, patternType: 'literal' }, operations: ['Write', 'Describe'] });
-    for (const c of t.consumers) acl(userName(c), { resource: { type: 'topic', name: t.name, patternType: 'literal' }, operations: ['Read', 'Describe'] });
+    for (const p of t.producers)
+      acl(userName(p), {
+        resource: { type: 'topic', name: t.name, patternType: 'literal' },
+        operations: ['Write', 'Describe'],
+      });
+    for (const c of t.consumers)
+      acl(userName(c), {
+        resource: { type: 'topic', name: t.name, patternType: 'literal' },
+        operations: ['Read', 'Describe'],
+      });
   }
   for (const [user, acls] of users) {
     if (acls.some((a) => a.operations.includes('Read'))) {

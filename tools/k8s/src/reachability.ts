@@ -127,7 +127,8 @@ function readPolicies(objects: K8sObject[]): Policy[] {
     .filter((o) => o.kind === 'NetworkPolicy')
     .map((o) => {
       const where = `NetworkPolicy ${o.metadata.namespace}/${o.metadata.name}`;
-      if (!o.metadata.namespace) throw new Error(`${where}: no namespace; every rendered policy must name its namespace`);
+      if (!o.metadata.namespace)
+        throw new Error(`${where}: no namespace; every rendered policy must name its namespace`);
       const spec = asRecord(o.spec);
       const hasEgress = spec.egress !== undefined;
       const types = asArray(spec.policyTypes ?? (hasEgress ? ['Ingress', 'Egress'] : ['Ingress']));
@@ -167,7 +168,11 @@ export function readWorkloads(objects: K8sObject[], name: (o: K8sObject) => stri
  * Every allowed flow among `workloads` and between them and outside peers.
  * `namespaceLabels` gives the labels of the namespaces the workloads live in (metadata.name is added).
  */
-export function computeFlows(objects: K8sObject[], workloads: Workload[], namespaceLabels: Record<string, Labels>): Flow[] {
+export function computeFlows(
+  objects: K8sObject[],
+  workloads: Workload[],
+  namespaceLabels: Record<string, Labels>,
+): Flow[] {
   const policies = readPolicies(objects);
   const ourNamespaces = new Set(workloads.map((w) => w.namespace));
   const nsLabels = (ns: string): Labels => ({ ...(namespaceLabels[ns] ?? {}), 'kubernetes.io/metadata.name': ns });
@@ -180,7 +185,7 @@ export function computeFlows(objects: K8sObject[], workloads: Workload[], namesp
   };
 
   /** The outside endpoint a peer names, or undefined when it only names our own namespaces. */
-  const outsideKey = (peer: Record<string, unknown>, policyNs: string): string | undefined => {
+  const outsideKey = (peer: Record<string, unknown>): string | undefined => {
     const ip = asRecord(peer.ipBlock);
     if (typeof ip.cidr === 'string') {
       const except = asArray(ip.except).map(String);
@@ -193,7 +198,6 @@ export function computeFlows(objects: K8sObject[], workloads: Workload[], namesp
     const pinned = named !== undefined && Object.keys(nsSel.matchLabels ?? {}).length === 1 && !nsSel.matchExpressions;
     if (pinned && ourNamespaces.has(named)) return undefined;
     if (pinned) return `namespace ${named} pods ${pods}`;
-    void policyNs;
     return `namespaces ${describeSelector(nsSel)} pods ${pods}`;
   };
   const peerSelects = (peer: Record<string, unknown>, policyNs: string, w: Workload): boolean => {
@@ -204,7 +208,9 @@ export function computeFlows(objects: K8sObject[], workloads: Workload[], namesp
     return nsOk && selectorMatches(podSel, w.labels);
   };
   const selecting = (w: Workload, dir: 'ingress' | 'egress') =>
-    policies.filter((p) => p.namespace === w.namespace && p[dir] !== undefined && selectorMatches(p.podSelector, w.labels));
+    policies.filter(
+      (p) => p.namespace === w.namespace && p[dir] !== undefined && selectorMatches(p.podSelector, w.labels),
+    );
 
   /** Ports `w` allows in `dir` to/from workload `other`; all when no policy isolates it. */
   const allowedWith = (w: Workload, dir: 'ingress' | 'egress', other: Workload): PortRange[] => {
@@ -213,7 +219,8 @@ export function computeFlows(objects: K8sObject[], workloads: Workload[], namesp
     const out: PortRange[] = [];
     for (const p of ps)
       for (const r of p[dir]!) {
-        if (r.peers === undefined || r.peers.some((peer) => peerSelects(peer, p.namespace, other))) out.push(...r.ports);
+        if (r.peers === undefined || r.peers.some((peer) => peerSelects(peer, p.namespace, other)))
+          out.push(...r.ports);
       }
     return normalizePorts(out);
   };
@@ -234,7 +241,7 @@ export function computeFlows(objects: K8sObject[], workloads: Workload[], namesp
       }
       for (const p of ps)
         for (const r of p[dir]!) {
-          const keys = r.peers === undefined ? [ANYWHERE] : r.peers.map((peer) => outsideKey(peer, p.namespace));
+          const keys = r.peers === undefined ? [ANYWHERE] : r.peers.map((peer) => outsideKey(peer));
           for (const key of keys) {
             if (key === undefined) continue;
             if (dir === 'ingress') add(key, w.id, r.ports);

@@ -53,7 +53,11 @@ export interface ComputedMatrix {
   flows: Flow[];
 }
 
-export function computeMatrix(objects: K8sObject[], v: ChartValues, namespaceLabels: Record<string, Record<string, string>>): ComputedMatrix {
+export function computeMatrix(
+  objects: K8sObject[],
+  v: ChartValues,
+  namespaceLabels: Record<string, Record<string, string>>,
+): ComputedMatrix {
   const workloads = readWorkloads(objects, workloadName);
   const ids = new Set(workloads.map((w) => w.id));
   const flows = computeFlows(objects, workloads, namespaceLabels);
@@ -123,13 +127,34 @@ export function declaredMatrix(v: ChartValues): DeclaredRow[] {
 
   if (s.orderLink.enabled) {
     add('ingress controller', 'order-link', tcp(s.orderLink.ports.http), 'REST API and operator console');
-    if (s.callControl.enabled) add('call-control', 'order-link', tcp(s.orderLink.ports.grpc), 'gRPC: resolve transfer code');
+    if (s.callControl.enabled)
+      add('call-control', 'order-link', tcp(s.orderLink.ports.grpc), 'gRPC: resolve transfer code');
   }
   if (s.callControl.enabled) {
-    add('SBC/PBX', 'call-control', `TCP ${s.callControl.ports.sip}, UDP ${s.callControl.ports.sip}`, 'SIP of the IVR leg');
-    add('call-control', 'SBC/PBX', v.network.sbcSipPorts.flatMap((p) => [`TCP ${p}`, `UDP ${p}`]).sort().join(', '), 'SIP requests: BYE, REFER back to the operator');
-    if (s.authorization.enabled) add('call-control', 'authorization', tcp(s.authorization.ports.grpc), 'gRPC: authorize with the PSP token');
-    if (s.dtmfVault.enabled) add('call-control', 'dtmf-vault', tcp(s.dtmfVault.ports.grpc), 'gRPC (mTLS): media session, capture, masked progress');
+    add(
+      'SBC/PBX',
+      'call-control',
+      `TCP ${s.callControl.ports.sip}, UDP ${s.callControl.ports.sip}`,
+      'SIP of the IVR leg',
+    );
+    add(
+      'call-control',
+      'SBC/PBX',
+      v.network.sbcSipPorts
+        .flatMap((p) => [`TCP ${p}`, `UDP ${p}`])
+        .sort()
+        .join(', '),
+      'SIP requests: BYE, REFER back to the operator',
+    );
+    if (s.authorization.enabled)
+      add('call-control', 'authorization', tcp(s.authorization.ports.grpc), 'gRPC: authorize with the PSP token');
+    if (s.dtmfVault.enabled)
+      add(
+        'call-control',
+        'dtmf-vault',
+        tcp(s.dtmfVault.ports.grpc),
+        'gRPC (mTLS): media session, capture, masked progress',
+      );
   }
   if (s.dtmfVault.enabled) {
     const rtp = s.dtmfVault.rtpPorts;
@@ -139,7 +164,8 @@ export function declaredMatrix(v: ChartValues): DeclaredRow[] {
     add('dtmf-vault', 'PSP', tcp(v.network.pspPort), 'HTTPS: card registration/tokenization');
     add('dtmf-vault', 'cluster DNS', dns, 'name resolution (the PSP host)');
   }
-  if (s.authorization.enabled) add('authorization', 'PSP', tcp(v.network.pspPort), 'HTTPS: authorize/capture/void with tokens');
+  if (s.authorization.enabled)
+    add('authorization', 'PSP', tcp(v.network.pspPort), 'HTTPS: authorize/capture/void with tokens');
   if (s.notification.enabled) {
     add('ingress controller', 'notification', tcp(s.notification.ports.http), 'SSE to operator screens');
     add('notification', 'webhook endpoints', 'TCP 443', 'signed webhooks to order systems');

@@ -22,16 +22,25 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
   const facts: Fact[] = [];
   const fact = (claim: string, holds: boolean, evidence: string) => facts.push({ claim, holds, evidence });
   const deployment = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === VAULT);
-  if (!deployment) return [{ claim: 'the chart renders the vault', holds: false, evidence: 'no Deployment dtmf-vault' }];
+  if (!deployment)
+    return [{ claim: 'the chart renders the vault', holds: false, evidence: 'no Deployment dtmf-vault' }];
   const ns = deployment.metadata.namespace ?? '';
   const pod = asRecord(get(deployment, 'spec', 'template', 'spec'));
   const containers = asArray(pod.containers).map(asRecord);
   const sc = (c: Record<string, unknown>, key: string) => get(c, 'securityContext', key);
 
-  fact('runs in its own namespace', ns !== '' && ns !== releaseNamespace, `Deployment dtmf-vault in namespace ${ns}; the other services in ${releaseNamespace}`);
+  fact(
+    'runs in its own namespace',
+    ns !== '' && ns !== releaseNamespace,
+    `Deployment dtmf-vault in namespace ${ns}; the other services in ${releaseNamespace}`,
+  );
   const nsObj = namespaces.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
   const enforce = nsObj?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
-  fact('its namespace enforces Pod Security "restricted"', enforce === 'restricted', `k8s/namespaces.yaml: ${ns} pod-security.kubernetes.io/enforce=${enforce ?? '(none)'}`);
+  fact(
+    'its namespace enforces Pod Security "restricted"',
+    enforce === 'restricted',
+    `k8s/namespaces.yaml: ${ns} pod-security.kubernetes.io/enforce=${enforce ?? '(none)'}`,
+  );
   const deny = chart.find(
     (o) =>
       o.kind === 'NetworkPolicy' &&
@@ -41,12 +50,32 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
       asArray(get(o, 'spec', 'egress')).length === 0 &&
       asArray(get(o, 'spec', 'policyTypes')).length === 2,
   );
-  fact('its namespace denies all traffic by default', deny !== undefined, deny ? `NetworkPolicy ${ns}/${deny.metadata.name}: all pods, Ingress and Egress, no rule` : 'no default-deny policy');
-  fact('no service-account token is mounted', pod.automountServiceAccountToken === false, `automountServiceAccountToken: ${String(pod.automountServiceAccountToken)}`);
-  const sa = chart.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName && o.metadata.namespace === ns);
-  fact('its ServiceAccount mounts no token either', sa?.automountServiceAccountToken === false, `ServiceAccount ${ns}/${String(pod.serviceAccountName)}`);
+  fact(
+    'its namespace denies all traffic by default',
+    deny !== undefined,
+    deny
+      ? `NetworkPolicy ${ns}/${deny.metadata.name}: all pods, Ingress and Egress, no rule`
+      : 'no default-deny policy',
+  );
+  fact(
+    'no service-account token is mounted',
+    pod.automountServiceAccountToken === false,
+    `automountServiceAccountToken: ${String(pod.automountServiceAccountToken)}`,
+  );
+  const sa = chart.find(
+    (o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName && o.metadata.namespace === ns,
+  );
+  fact(
+    'its ServiceAccount mounts no token either',
+    sa?.automountServiceAccountToken === false,
+    `ServiceAccount ${ns}/${String(pod.serviceAccountName)}`,
+  );
   const mounts = containers.flatMap((c) => asArray(c.volumeMounts));
-  fact('no volume at all', asArray(pod.volumes).length === 0 && mounts.length === 0, `volumes: ${asArray(pod.volumes).length}, volumeMounts: ${mounts.length}`);
+  fact(
+    'no volume at all',
+    asArray(pod.volumes).length === 0 && mounts.length === 0,
+    `volumes: ${asArray(pod.volumes).length}, volumeMounts: ${mounts.length}`,
+  );
   fact(
     'read-only root filesystem',
     containers.every((c) => sc(c, 'readOnlyRootFilesystem') === true),
@@ -54,19 +83,34 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
   );
   fact(
     'non-root, no privilege escalation',
-    get(pod, 'securityContext', 'runAsNonRoot') === true && containers.every((c) => sc(c, 'runAsNonRoot') === true && sc(c, 'allowPrivilegeEscalation') === false),
+    get(pod, 'securityContext', 'runAsNonRoot') === true &&
+      containers.every((c) => sc(c, 'runAsNonRoot') === true && sc(c, 'allowPrivilegeEscalation') === false),
     `runAsNonRoot: true, runAsUser: ${String(get(pod, 'securityContext', 'runAsUser'))}, allowPrivilegeEscalation: false`,
   );
   fact(
     'all capabilities dropped, none added',
-    containers.every((c) => JSON.stringify(get(c, 'securityContext', 'capabilities', 'drop')) === '["ALL"]' && get(c, 'securityContext', 'capabilities', 'add') === undefined),
+    containers.every(
+      (c) =>
+        JSON.stringify(get(c, 'securityContext', 'capabilities', 'drop')) === '["ALL"]' &&
+        get(c, 'securityContext', 'capabilities', 'add') === undefined,
+    ),
     'capabilities.drop: [ALL]',
   );
-  fact('seccomp RuntimeDefault', get(pod, 'securityContext', 'seccompProfile', 'type') === 'RuntimeDefault', 'securityContext.seccompProfile.type: RuntimeDefault');
-  fact('no host network, PID or IPC', !pod.hostNetwork && !pod.hostPID && !pod.hostIPC, 'hostNetwork/hostPID/hostIPC unset');
+  fact(
+    'seccomp RuntimeDefault',
+    get(pod, 'securityContext', 'seccompProfile', 'type') === 'RuntimeDefault',
+    'securityContext.seccompProfile.type: RuntimeDefault',
+  );
+  fact(
+    'no host network, PID or IPC',
+    !pod.hostNetwork && !pod.hostPID && !pod.hostIPC,
+    'hostNetwork/hostPID/hostIPC unset',
+  );
 
   const env = containers.flatMap((c) => asArray(c.env).map(asRecord));
-  const secretRefs = env.map((e) => get(e, 'valueFrom', 'secretKeyRef', 'name')).filter((n): n is string => typeof n === 'string');
+  const secretRefs = env
+    .map((e) => get(e, 'valueFrom', 'secretKeyRef', 'name'))
+    .filter((n): n is string => typeof n === 'string');
   const envFrom = containers.flatMap((c) => asArray(c.envFrom));
   const suspicious = env.map((e) => String(e.name)).filter((n) => /KAFKA|DATABASE|PG|POSTGRES/.test(n));
   fact(
@@ -81,7 +125,11 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
   );
   const kafkaUsers = kafka.filter((o) => o.kind === 'KafkaUser');
   const vaultAcl = kafkaUsers.some((u) => u.metadata.name === VAULT);
-  fact('no KafkaUser for the vault', kafkaUsers.length > 0 && !vaultAcl, `KafkaUsers: ${kafkaUsers.map((u) => u.metadata.name).join(', ')}`);
+  fact(
+    'no KafkaUser for the vault',
+    kafkaUsers.length > 0 && !vaultAcl,
+    `KafkaUsers: ${kafkaUsers.map((u) => u.metadata.name).join(', ')}`,
+  );
   const dbs = postgres.filter((o) => o.kind === 'Database').map((o) => String(get(o, 'spec', 'name')));
   const roles = postgres.flatMap((o) => asArray(get(o, 'spec', 'managed', 'roles')).map((r) => String(get(r, 'name'))));
   fact(
@@ -90,7 +138,14 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
     `databases: ${dbs.join(', ')}; roles: ${roles.join(', ')}`,
   );
   const jobs = chart.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith(VAULT));
-  fact('no migration Job for the vault', jobs.length === 0, `Jobs: ${chart.filter((o) => o.kind === 'Job').map((o) => o.metadata.name).join(', ')}`);
+  fact(
+    'no migration Job for the vault',
+    jobs.length === 0,
+    `Jobs: ${chart
+      .filter((o) => o.kind === 'Job')
+      .map((o) => o.metadata.name)
+      .join(', ')}`,
+  );
   return facts;
 }
 
