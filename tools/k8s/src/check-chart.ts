@@ -14,6 +14,7 @@ import { checkCustomResources } from './custom-resources';
 import { lintDockerfile } from './dockerfile-lint';
 import { kafkaAcls, kafkaTopics, kafkaUsers } from './kafka-manifests';
 import { type K8sObject, parseManifests, readManifests } from './manifests';
+import { restrictedViolations } from './pod-security';
 import { computeMatrix, declaredMatrix, diffMatrices } from './segmentation';
 import { loadValues } from './values';
 import { secretsByService, vaultFacts } from './vault-facts';
@@ -63,7 +64,11 @@ if (tools.code !== 0) {
   console.error(tools.stderr);
   process.exit(1);
 }
-const toolEnv = Object.fromEntries(lines(tools.stdout).map((l) => l.split('=', 2) as [string, string]));
+const toolEnv = Object.fromEntries(
+  lines(tools.stdout)
+    .filter((l) => /^(HELM|VENV)=/.test(l))
+    .map((l) => l.split('=', 2) as [string, string]),
+);
 const HELM = toolEnv.HELM!;
 const VENV = toolEnv.VENV!;
 
@@ -142,6 +147,11 @@ report('custom resources (cert-manager, Strimzi, CloudNativePG) carry what their
   ...Object.entries(rendered).flatMap(([n, objs]) => checkCustomResources(objs, `${n} render`)),
   ...Object.entries(k8s).flatMap(([f, objs]) => checkCustomResources(objs, `k8s/${f}`)),
 ]);
+
+report(
+  'every pod meets Pod Security "restricted" (all three values files)',
+  Object.entries(rendered).flatMap(([n, objs]) => restrictedViolations(objs).map((v) => `${n}: ${v}`)),
+);
 
 // --- checkov --------------------------------------------------------------------------------------
 interface CheckovFailure {
