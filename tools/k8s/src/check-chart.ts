@@ -6,8 +6,9 @@
 // `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
 // failing on them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { parse } from 'yaml';
 import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
 import { checkCustomResources } from './custom-resources';
@@ -85,6 +86,38 @@ for (const [name, file] of Object.entries(VALUES)) {
   report(`helm template (${name} values)`, t.code === 0 ? [] : lines(t.stderr));
   writeFileSync(join(OUT, 'scan', `${name}.yaml`), t.stdout);
   rendered[name] = t.code === 0 ? parseManifests(t.stdout, `${name} render`) : [];
+}
+
+// NOTES.txt is only rendered by a real install; render it here through a copy of the chart where a
+// template passes it through tpl, so a broken NOTES.txt fails now rather than after an install.
+{
+  const copy = join(OUT, 'notes-chart');
+  cpSync(CHART, copy, { recursive: true });
+  cpSync(join(CHART, 'templates/NOTES.txt'), join(copy, 'NOTES.src'));
+  writeFileSync(join(copy, 'templates/zz-notes.yaml'), 'notes: {{ tpl (.Files.Get "NOTES.src") . | toJson }}\n');
+  const problems: string[] = [];
+  for (const [name, file] of Object.entries(VALUES)) {
+    const f = file ? ['-f', file] : [];
+    const r = run(HELM, [
+      'template',
+      RELEASE,
+      copy,
+      '-n',
+      NAMESPACE,
+      '--kube-version',
+      KUBE_VERSION,
+      '--show-only',
+      'templates/zz-notes.yaml',
+      ...f,
+    ]);
+    if (r.code !== 0) problems.push(`${name}: ${r.stderr.trim()}`);
+    else
+      writeFileSync(
+        join(OUT, `NOTES-${name}.txt`),
+        String((parse(r.stdout) as { notes?: string } | null)?.notes ?? ''),
+      );
+  }
+  report('NOTES.txt renders (all three values files)', problems);
 }
 
 // values.schema.json and the chart's own guards must refuse values that would break the design.
