@@ -234,12 +234,14 @@ writeFileSync(join(OUT, 'checkov.json'), ck.stdout);
 }
 
 // --- segmentation ------------------------------------------------------------------------------------
+// Cluster-level policies (k8s/namespaces.yaml) apply to the chart's pods as well.
+const clusterPolicies = k8s['namespaces.yaml']!.filter((o) => o.kind === 'NetworkPolicy');
 const namespaceLabels = Object.fromEntries(
   k8s['namespaces.yaml']!.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]),
 );
 for (const [name, file] of Object.entries(VALUES)) {
   const values = loadValues(CHART, file);
-  const m = computeMatrix(rendered[name]!, values, namespaceLabels);
+  const m = computeMatrix([...rendered[name]!, ...clusterPolicies], values, namespaceLabels);
   report(
     `segmentation matrix from the NetworkPolicies equals the design (${name} values)`,
     diffMatrices(m.rows, declaredMatrix(values)),
@@ -282,7 +284,7 @@ for (const [name, file] of Object.entries(VALUES)) {
             ],
           },
   }));
-  const m = computeMatrix([...rendered.default!, ...leak], values, namespaceLabels);
+  const m = computeMatrix([...rendered.default!, ...clusterPolicies, ...leak], values, namespaceLabels);
   const diff = diffMatrices(m.rows, declaredMatrix(values));
   report(
     'segmentation check catches an extra flow (authorization -> dtmf-vault added on purpose)',
@@ -305,7 +307,7 @@ report(
 
 {
   const values = loadValues(CHART);
-  const m = computeMatrix(rendered.default!, values, namespaceLabels);
+  const m = computeMatrix([...rendered.default!, ...clusterPolicies], values, namespaceLabels);
   const declared = declaredMatrix(values);
   const doc = renderBoundaryDoc({
     matrix: m.rows,
