@@ -41,7 +41,7 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
     enforce === 'restricted',
     `k8s/namespaces.yaml: ${ns} pod-security.kubernetes.io/enforce=${enforce ?? '(none)'}`,
   );
-  const deny = chart.find(
+  const denies = [...chart, ...namespaces].filter(
     (o) =>
       o.kind === 'NetworkPolicy' &&
       o.metadata.namespace === ns &&
@@ -52,9 +52,9 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
   );
   fact(
     'its namespace denies all traffic by default',
-    deny !== undefined,
-    deny
-      ? `NetworkPolicy ${ns}/${deny.metadata.name}: all pods, Ingress and Egress, no rule`
+    denies.length > 0,
+    denies.length > 0
+      ? `NetworkPolicies ${denies.map((d) => `${ns}/${d.metadata.name}`).join(', ')} (chart, k8s/namespaces.yaml): all pods, Ingress and Egress, no rule`
       : 'no default-deny policy',
   );
   fact(
