@@ -25,7 +25,13 @@ void runService({
     await publisher.connect();
     ctx.onStop('kafka publisher', () => publisher.disconnect());
     if (config.outboxRelayEnabled) {
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger, meter: ctx.telemetry.meter });
+      const relay = new OutboxRelay({
+        pool,
+        schema: DB_SCHEMA,
+        publisher,
+        logger: ctx.logger,
+        meter: ctx.telemetry.meter,
+      });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
