@@ -348,5 +348,5 @@ report(
   report(`Dockerfiles (hadolint and the project's rules) of ${services.length} services`, problems);
 }
 
-console.log(`\nchart checks: ${passed} passed, ${failed} failed`);
+console.log(`\nchart: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
