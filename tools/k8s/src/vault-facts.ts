@@ -123,6 +123,19 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
     secretRefs.every((n) => n === `${VAULT}-tls` || /psp/.test(n)),
     `Secrets referenced: ${[...new Set(secretRefs)].join(', ')}`,
   );
+  const cert = (name: string) => chart.find((o) => o.kind === 'Certificate' && o.metadata.name === name);
+  const vaultCert = cert(VAULT);
+  const callerCert = cert('call-control');
+  const allowed = env.find((e) => e.name === 'GRPC_ALLOWED_CLIENTS')?.value;
+  fact(
+    'its gRPC identity and the only client it admits are certificates of the cluster CA',
+    get(vaultCert, 'spec', 'commonName') === VAULT &&
+      get(vaultCert, 'spec', 'secretName') === `${VAULT}-tls` &&
+      vaultCert?.metadata.namespace === ns &&
+      get(callerCert, 'spec', 'commonName') === 'call-control' &&
+      allowed === 'call-control',
+    `Certificate ${ns}/${VAULT} CN=${String(get(vaultCert, 'spec', 'commonName'))}; client allowed: ${String(allowed)} (Certificate CN=${String(get(callerCert, 'spec', 'commonName'))}); issuer ${String(get(vaultCert, 'spec', 'issuerRef', 'kind'))}/${String(get(vaultCert, 'spec', 'issuerRef', 'name'))}`,
+  );
   const kafkaUsers = kafka.filter((o) => o.kind === 'KafkaUser');
   const vaultAcl = kafkaUsers.some((u) => u.metadata.name === VAULT);
   fact(
