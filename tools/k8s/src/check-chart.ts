@@ -129,6 +129,10 @@ const wrongValues: [string, string[]][] = [
   ['a secret-looking plain env var', ['--set', 'services.authorization.env.PSP_API_KEY=sk_live']],
   ['a port out of range', ['--set', 'services.dtmfVault.ports.grpc=70000']],
   ['the vault in the release namespace', ['--set', `namespaces.vault=${NAMESPACE}`]],
+  [
+    'a SIP load balancer open beyond the SBC ranges',
+    ['--set', 'services.callControl.sipService.loadBalancerSourceRanges[0]=0.0.0.0/0'],
+  ],
 ];
 report(
   'wrong values are rejected',
