@@ -1,10 +1,10 @@
-export { type Direction, type SdpFormat, type SdpMedia, type SessionDescription, parseSdp } from './parse';
 export {
   type AnswerOptions,
+  buildAnswer,
   type CodecChoice,
   type MediaEndpoint,
   type NegotiationOptions,
   type NegotiationResult,
-  buildAnswer,
   negotiate,
 } from './negotiate';
+export { type Direction, parseSdp, type SdpFormat, type SdpMedia, type SessionDescription } from './parse';

@@ -2,7 +2,7 @@
 // preferred one) plus telephone-event (RFC 4733), keeping the offer's payload type numbers, and
 // build an answer that points at the media endpoint given by the caller (the vault's RTP port;
 // call-control itself never receives RTP).
-import { type Direction, type SdpFormat, type SdpMedia, type SessionDescription, parseSdp } from './parse';
+import { type Direction, parseSdp, type SdpFormat, type SdpMedia, type SessionDescription } from './parse';
 
 export interface CodecChoice {
   /** Index of the accepted m= line in the offer. */
@@ -29,7 +29,10 @@ export interface MediaEndpoint {
   port: number;
 }
 
-export function negotiate(offerText: string, opts: NegotiationOptions = { requireTelephoneEvent: true }): NegotiationResult {
+export function negotiate(
+  offerText: string,
+  opts: NegotiationOptions = { requireTelephoneEvent: true },
+): NegotiationResult {
   const parsed = parseSdp(offerText);
   if (!parsed.ok) return { ok: false, reason: 'malformed-sdp', detail: parsed.error };
   const offer = parsed.sdp;

@@ -95,7 +95,12 @@ export function parseSdp(text: string): SdpParseResult {
       if (!/^\d{1,3}$/.test(f)) continue;
       const pt = Number(f);
       const map = rtpmap.get(m)!.get(pt) ?? STATIC[pt];
-      m.rtpFormats.push({ payloadType: pt, encoding: map?.encoding, clockRate: map?.clockRate, fmtp: fmtp.get(m)!.get(pt) });
+      m.rtpFormats.push({
+        payloadType: pt,
+        encoding: map?.encoding,
+        clockRate: map?.clockRate,
+        fmtp: fmtp.get(m)!.get(pt),
+      });
     }
   }
   return { ok: true, sdp: session };

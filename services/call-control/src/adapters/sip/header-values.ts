@@ -35,7 +35,14 @@ export function parseParams(text: string): Map<string, string> {
     if (!p) continue;
     const eq = p.indexOf('=');
     if (eq < 0) params.set(p.toLowerCase(), '');
-    else params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    else
+      params.set(
+        p.slice(0, eq).trim().toLowerCase(),
+        p
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return params;
 }

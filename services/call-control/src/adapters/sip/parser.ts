@@ -1,7 +1,8 @@
 // Parses one SIP message from bytes (RFC 3261 §7, §25). Never throws: garbage yields an error
 // with whatever headers could be read, so the caller can still answer 400 when a Via survived.
-import { header, type SipHeader, type SipMessage, canonicalHeaderName } from './message';
+
 import { parseCSeq, parseVia } from './header-values';
+import { canonicalHeaderName, header, type SipHeader, type SipMessage } from './message';
 
 export interface ParseLimits {
   maxHeaders: number;

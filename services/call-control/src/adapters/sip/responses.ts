@@ -36,7 +36,11 @@ export interface ResponseOptions {
 }
 
 /** A response carrying the request's Via, From, To, Call-ID and CSeq (RFC 3261 §8.2.6.2). */
-export function createResponse(request: { headers: SipHeader[] }, status: number, opts: ResponseOptions = {}): SipResponse {
+export function createResponse(
+  request: { headers: SipHeader[] },
+  status: number,
+  opts: ResponseOptions = {},
+): SipResponse {
   const headers: SipHeader[] = [];
   for (const h of request.headers) {
     if (h.name === 'Via' || h.name === 'From' || h.name === 'Call-ID' || h.name === 'CSeq') headers.push({ ...h });
@@ -51,7 +55,13 @@ export function createResponse(request: { headers: SipHeader[] }, status: number
     if (to) to.value = request.headers.find((h) => h.name === 'To')?.value ?? to.value;
   }
   headers.push(...(opts.headers ?? []));
-  return { kind: 'response', status, reason: opts.reason ?? reasonPhrase(status), headers, body: opts.body ?? Buffer.alloc(0) };
+  return {
+    kind: 'response',
+    status,
+    reason: opts.reason ?? reasonPhrase(status),
+    headers,
+    body: opts.body ?? Buffer.alloc(0),
+  };
 }
 
 export function isRequest(m: { kind: string }): m is SipRequest {

@@ -44,7 +44,14 @@ export interface TransportStats {
 }
 
 export class SipTransport {
-  readonly stats: TransportStats = { received: 0, malformed: 0, answered400: 0, oversized: 0, rateLimited: 0, sendErrors: 0 };
+  readonly stats: TransportStats = {
+    received: 0,
+    malformed: 0,
+    answered400: 0,
+    oversized: 0,
+    rateLimited: 0,
+    sendErrors: 0,
+  };
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
   private readonly connections = new Map<string, net.Socket>();

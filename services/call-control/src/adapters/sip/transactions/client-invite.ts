@@ -1,7 +1,7 @@
 // INVITE client transaction (RFC 3261 §17.1.1). A non-2xx final response is acknowledged here
 // (same branch); a 2xx ends the transaction and its ACK is the dialog's business.
-import { type SipHeader, type SipRequest, type SipResponse, header, headerValues } from '../message';
-import { type ClientTransactionEvent, type TransactionContext, TimerSet } from './timers';
+import { header, headerValues, type SipHeader, type SipRequest, type SipResponse } from '../message';
+import { type ClientTransactionEvent, TimerSet, type TransactionContext } from './timers';
 
 export type ClientInviteState = 'calling' | 'proceeding' | 'completed' | 'terminated';
 

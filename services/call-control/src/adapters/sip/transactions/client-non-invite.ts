@@ -1,7 +1,7 @@
 // Non-INVITE client transaction (RFC 3261 §17.1.2): Timer E retransmits on UDP (T1 doubling to
 // T2, straight to T2 once a provisional arrived), Timer F gives up after 64*T1, Timer K lingers.
 import type { SipRequest, SipResponse } from '../message';
-import { type ClientTransactionEvent, type TransactionContext, TimerSet } from './timers';
+import { type ClientTransactionEvent, TimerSet, type TransactionContext } from './timers';
 
 export type ClientNonInviteState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 

@@ -2,7 +2,7 @@
 // retransmits a 2xx until the ACK arrives (§13.3.1.4), which RFC 3261 leaves to the UAS core;
 // keeping it here puts every retransmission timer of a call in one tested place.
 import type { SipRequest, SipResponse } from '../message';
-import { type TransactionContext, TimerSet } from './timers';
+import { TimerSet, type TransactionContext } from './timers';
 
 export type ServerInviteState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
 

@@ -1,7 +1,7 @@
 // Non-INVITE server transaction (RFC 3261 §17.2.2): absorbs retransmitted requests by resending
 // the last response, and lingers for Timer J (64*T1 on UDP, zero on TCP).
 import type { SipRequest, SipResponse } from '../message';
-import { type TransactionContext, TimerSet } from './timers';
+import { TimerSet, type TransactionContext } from './timers';
 
 export type ServerNonInviteState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
