@@ -152,7 +152,13 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
     const seen = this.events.slice(opts.since ?? 0).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { match, resolve: (e) => (clearTimeout(timer), resolve(e)) };
+      const waiter: Waiter = {
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         const types = this.events.map((e) => e.type).join(', ');
