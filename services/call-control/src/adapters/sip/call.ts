@@ -230,6 +230,11 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
     }
   }
 
+  /** @internal The TCP connection of the dialog closed: nothing can be sent to the peer any more. */
+  connectionLost(): void {
+    this.end('transport-error');
+  }
+
   /** @internal The transport or the user agent is going away. */
   terminate(reason: EndReason): void {
     if (this.state === 'confirmed' || this.state === 'answering') {

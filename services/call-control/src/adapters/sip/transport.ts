@@ -32,6 +32,15 @@ export interface TransportOptions {
   rateLimit: RateLimit;
   /** Idle TCP connections are closed after this long. */
   tcpIdleTimeoutMs: number;
+  maxTcpConnections: number;
+}
+
+export interface TransportHooks {
+  onMessage(msg: SipMessage, flow: Flow): void;
+  /** A TCP connection closed: dialogs that live on it cannot be reached any more. */
+  onFlowClosed(flow: Flow): void;
+  /** An idle TCP connection is kept while a dialog still uses it (a long call sends no SIP). */
+  flowInUse(flow: Flow): boolean;
 }
 
 export interface TransportStats {
@@ -60,7 +69,7 @@ export class SipTransport {
 
   constructor(
     private readonly opts: TransportOptions,
-    private readonly onMessage: (msg: SipMessage, flow: Flow) => void,
+    private readonly hooks: TransportHooks,
     private readonly log: SipLogger,
   ) {
     this.limiter = new RateLimiter(opts.rateLimit);
@@ -85,6 +94,7 @@ export class SipTransport {
     this.udp = udp;
     if (this.opts.tcp) {
       const server = net.createServer((socket) => this.onConnection(socket));
+      server.maxConnections = this.opts.maxTcpConnections;
       server.on('error', (err) => this.log.warn({ err: err.message }, 'sip tcp server error'));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -153,9 +163,14 @@ export class SipTransport {
     this.connections.set(key, socket);
     const flow = this.socketFlow(socket, remoteAddress, remotePort);
     const framer = new StreamFramer(this.opts.maxMessageSize);
-    socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => socket.destroy());
+    socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => {
+      if (!this.hooks.flowInUse(flow)) socket.destroy();
+    });
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'sip tcp connection error'));
-    socket.on('close', () => this.connections.delete(key));
+    socket.on('close', () => {
+      this.connections.delete(key);
+      this.hooks.onFlowClosed(flow);
+    });
     socket.on('data', (chunk) => {
       if (!this.admit(remoteAddress)) return;
       const { frames, error } = framer.push(chunk);
@@ -197,7 +212,7 @@ export class SipTransport {
     const result = parseMessage(buf);
     if (result.ok) {
       try {
-        this.onMessage(result.message, flow);
+        this.hooks.onMessage(result.message, flow);
       } catch (err) {
         // A bug in a handler must not take the transport (and every other call) down with it.
         this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'sip message handler failed');

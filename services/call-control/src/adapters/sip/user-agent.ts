@@ -30,7 +30,9 @@ export interface SipUserAgentOptions {
   advertisedHost?: string;
   maxMessageSize?: number;
   rateLimit?: RateLimit;
+  /** A TCP connection without traffic for this long is closed (default 5 min; a PBX sends keep-alives). */
   tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
   /** Retry-After (seconds) of the 503 answered to new INVITEs while draining. */
   drainRetryAfterSeconds?: number;
   /** How long a REFER may take to report a final NOTIFY before it counts as failed. */
@@ -80,8 +82,15 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
         maxMessageSize: opts.maxMessageSize ?? 16_384,
         rateLimit: opts.rateLimit ?? { perSecond: 200, burst: 400 },
         tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs ?? 300_000,
+        maxTcpConnections: opts.maxTcpConnections ?? 2000,
       },
-      (msg, flow) => this.onMessage(msg, flow),
+      {
+        onMessage: (msg, flow) => this.onMessage(msg, flow),
+        onFlowClosed: (flow) => {
+          for (const call of this.callsOnFlow(flow)) call.connectionLost();
+        },
+        flowInUse: (flow) => this.callsOnFlow(flow).length > 0,
+      },
       this.log,
     );
     this.callHost = {
@@ -250,6 +259,15 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   private respondOnce(request: SipRequest, flow: Flow, response: ReturnType<typeof createResponse>): void {
     this.transactions.createServerNonInvite(request, flow).respond(response);
+  }
+
+  private callsOnFlow(flow: Flow): IncomingCall[] {
+    return [...this.calls.values()].filter((call) => {
+      const f = call.dialog.flow;
+      return (
+        f.transport === flow.transport && f.remoteAddress === flow.remoteAddress && f.remotePort === flow.remotePort
+      );
+    });
   }
 
   private forget(call: IncomingCall): void {
