@@ -60,9 +60,9 @@ test('a phone calls over UDP: transfer code in the user part, RTP and RFC 4733 d
   expect(call.codec.telephoneEvent).toBeDefined();
 
   await rtp.until(() => (rtp.packetsByPayloadType.get(call.codec.codec.payloadType) ?? 0) > 5, 10_000, 'audio');
-  await caller.sendDigits('159#');
-  await rtp.until(() => rtp.digits.length >= 4, 10_000, 'four digits');
-  expect(rtp.digits.join('')).toBe('159#');
+  await caller.sendDigits('0123456789*#');
+  await rtp.until(() => rtp.digits.length >= 12, 15_000, 'twelve digits');
+  expect(rtp.digits.join('')).toBe('0123456789*#');
 
   const end = ended(call);
   await caller.hangup();
@@ -99,8 +99,16 @@ test('REFER hands the caller to the operator phone, which gets called; the outco
   const outcome = await call.refer(operator.uri);
   expect(outcome).toEqual({ outcome: 'succeeded', status: 200 });
   const incoming = await operator.waitForEvent('CALL_ESTABLISHED');
+  const transfer = await caller.waitForEvent('TRANSFER');
+  expect(transfer.param).toContain(operator.uri);
+  // baresip keeps the original leg after a transfer: the transferor (the IVR) ends it.
+  expect(call.state).toBe('confirmed');
   expect(incoming.direction).toBe('incoming');
+  const closedBefore = caller.events.length;
   await call.hangup();
+  const closed = await caller.waitForEvent('CALL_CLOSED', { since: closedBefore });
+  expect(closed.id).toBe(transfer.id);
+  expect(operator.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
 });
 
 test('REFER to a target that does not answer is reported as failed', async () => {
