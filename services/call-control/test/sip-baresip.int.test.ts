@@ -5,9 +5,6 @@ import { BaresipPhone } from '../../../test/support/baresip';
 import { RtpSink } from '../../../test/support/rtp-sink';
 import { type EndReason, type IncomingCall, SipUserAgent } from '../src/adapters/sip';
 
-// Real processes on a shared 2-core machine: allow for a slow start (jest's default is 5 s).
-jest.setTimeout(30_000);
-
 let ua: SipUserAgent;
 const phones: BaresipPhone[] = [];
 const sinks: RtpSink[] = [];

@@ -3,9 +3,6 @@
 import net from 'node:net';
 import { type EndReason, SipUserAgent } from '../src/adapters/sip';
 
-// Real processes on a shared 2-core machine: allow for a slow start (jest's default is 5 s).
-jest.setTimeout(30_000);
-
 let ua: SipUserAgent;
 
 beforeEach(async () => {

@@ -7,9 +7,6 @@ import type { SipResponse } from '../src/adapters/sip/message';
 import { header } from '../src/adapters/sip/message';
 import { parseMessage } from '../src/adapters/sip/parser';
 
-// Real processes on a shared 2-core machine: allow for a slow start (jest's default is 5 s).
-jest.setTimeout(30_000);
-
 let ua: SipUserAgent;
 let client: RawClient;
 

@@ -3,9 +3,6 @@
 import { BaresipPhone, freePort } from '../../../test/support/baresip';
 import { ServiceProcess } from '../../../test/support/service-process';
 
-// Real processes on a shared 2-core machine: allow for a slow start (jest's default is 5 s).
-jest.setTimeout(60_000);
-
 test('the service answers a real phone on its SIP port and exits 0 on SIGTERM', async () => {
   const sipPort = await freePort();
   const service = await ServiceProcess.start('call-control', { env: { SIP_PORT: String(sipPort) } });
