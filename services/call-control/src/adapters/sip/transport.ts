@@ -91,6 +91,15 @@ export class SipTransport {
         resolve();
       });
     });
+    try {
+      // Bursts (a PBX re-sending after a failover) overflow the default ~200 KB; the kernel caps this.
+      udp.setRecvBufferSize(4 * 1024 * 1024);
+    } catch (err) {
+      this.log.info(
+        { err: err instanceof Error ? err.message : String(err) },
+        'sip udp receive buffer left at default',
+      );
+    }
     this.udp = udp;
     if (this.opts.tcp) {
       const server = net.createServer((socket) => this.onConnection(socket));

@@ -29,6 +29,7 @@ export interface SipUserAgentOptions {
   /** Host written into Via/Contact when it differs from the bind address (NAT, 0.0.0.0). */
   advertisedHost?: string;
   maxMessageSize?: number;
+  /** Per source address; a PBX trunk is one source for all its calls (default 1000/s, burst 2000). */
   rateLimit?: RateLimit;
   /** A TCP connection without traffic for this long is closed (default 5 min; a PBX sends keep-alives). */
   tcpIdleTimeoutMs?: number;
@@ -80,7 +81,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
         port: opts.port,
         tcp: opts.tcp ?? true,
         maxMessageSize: opts.maxMessageSize ?? 16_384,
-        rateLimit: opts.rateLimit ?? { perSecond: 200, burst: 400 },
+        rateLimit: opts.rateLimit ?? { perSecond: 1000, burst: 2000 },
         tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs ?? 300_000,
         maxTcpConnections: opts.maxTcpConnections ?? 2000,
       },
