@@ -152,12 +152,15 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       return;
     }
     const existing = this.transactions.findServer(msg);
-    if (existing) {
-      existing.receive(msg);
+    if (msg.method === 'ACK') {
+      // The ACK of an error response shares the INVITE's branch; the ACK of a 2xx belongs to the
+      // dialog (a few peers reuse the branch for it anyway, hence the state check).
+      if (existing?.state === 'completed') existing.receive(msg);
+      else this.findCall(msg)?.ackReceived();
       return;
     }
-    if (msg.method === 'ACK') {
-      this.findCall(msg)?.ackReceived();
+    if (existing) {
+      existing.receive(msg);
       return;
     }
     this.onNewRequest(msg, flow);
