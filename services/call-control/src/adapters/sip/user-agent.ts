@@ -55,7 +55,7 @@ export interface SipStats extends TransportStats {
   activeCalls: number;
 }
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO, UPDATE';
 const SUPPORTED_EXTENSIONS = new Set(['timer', 'replaces', 'norefersub']);
 
 export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
@@ -100,6 +100,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       timers: this.timers,
       referTimeoutMs: opts.referTimeoutMs ?? 32_000,
       allow: ALLOW,
+      negotiate: (offer) => negotiate(offer, opts.sdp),
     };
   }
 
