@@ -48,3 +48,5 @@ export async function startPspSimulator(options: PspSimulatorOptions = {}): Prom
       }),
   };
 }
+
+export { type StripeMock, startStripeMock } from './stripe-mock';

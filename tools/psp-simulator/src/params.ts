@@ -65,6 +65,19 @@ export class FormParams {
     return value as T;
   }
 
+  /** A list such as `expand[]=a&expand[]=b` (or `expand[0]=a`). */
+  list(name: string): string[] {
+    const value = this.lookup(name);
+    if (value === undefined) return [];
+    const items = Array.isArray(value)
+      ? value
+      : typeof value === 'object' && value !== null
+        ? Object.values(value)
+        : [value];
+    if (!items.every((item) => typeof item === 'string')) throw invalidRequest(`Invalid array: ${name}`, name);
+    return items as string[];
+  }
+
   /** `metadata[key]=value` pairs; Stripe allows 50 keys of up to 40 characters, values up to 500. */
   metadata(): Record<string, string> {
     const value = this.raw.metadata;

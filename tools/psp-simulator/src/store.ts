@@ -50,6 +50,8 @@ export interface StoredPaymentIntent {
   moto: boolean;
   offSession: boolean;
   latestCharge: string | null;
+  /** The issuer's approval code of the latest charge (six digits; empty when declined). */
+  authorizationCode: string;
   lastPaymentError: LastPaymentError | null;
   canceledAt: number | null;
   cancellationReason: string | null;

@@ -1,6 +1,7 @@
 import { ok, type SimulatorContext, type StripeHandler } from '../context';
 import { MAX_AMOUNT, SUPPORTED_CURRENCIES } from '../currencies';
 import { newId, nowSeconds } from '../ids';
+import type { FormParams } from '../params';
 import type { StoredPaymentIntent } from '../store';
 import { invalidRequest, noSuch, SimulatorError, unexpectedState } from '../stripe-errors';
 import { declineFor } from './decline';
@@ -55,14 +56,15 @@ export const createPaymentIntent: StripeHandler = (ctx, { params, idempotencyKey
     moto: params.boolean('payment_method_options[card][moto]') ?? false,
     offSession: params.boolean('off_session') ?? false,
     latestCharge: null,
+    authorizationCode: '',
     lastPaymentError: null,
     canceledAt: null,
     cancellationReason: null,
     idempotencyKey,
   };
   ctx.store.paymentIntents.set(pi.id, pi);
-  if (params.boolean('confirm')) confirm(ctx, pi, idempotencyKey);
-  return ok(paymentIntentJson(pi));
+  if (params.boolean('confirm')) confirm(ctx, pi, idempotencyKey, expandsCharge(params));
+  return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 
 /** POST /v1/payment_intents/:id/confirm */
@@ -79,8 +81,8 @@ export const confirmPaymentIntent: StripeHandler = (ctx, { params, pathParams, i
   }
   const moto = params.boolean('payment_method_options[card][moto]');
   if (moto !== undefined) pi.moto = moto;
-  confirm(ctx, pi, idempotencyKey);
-  return ok(paymentIntentJson(pi));
+  confirm(ctx, pi, idempotencyKey, expandsCharge(params));
+  return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 
 /** POST /v1/payment_intents/:id/capture: takes (part of) an authorized amount; never a new charge. */
@@ -96,7 +98,7 @@ export const capturePaymentIntent: StripeHandler = (ctx, { params, pathParams })
   pi.amountReceived = amount;
   pi.amountCapturable = 0;
   pi.status = 'succeeded';
-  return ok(paymentIntentJson(pi));
+  return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 
 /** POST /v1/payment_intents/:id/cancel: releases an authorization (a void). */
@@ -111,11 +113,19 @@ export const cancelPaymentIntent: StripeHandler = (ctx, { params, pathParams }) 
   pi.status = 'canceled';
   pi.amountCapturable = 0;
   pi.canceledAt = nowSeconds();
-  return ok(paymentIntentJson(pi));
+  return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 
-export const retrievePaymentIntent: StripeHandler = (ctx, { pathParams }) =>
-  ok(paymentIntentJson(findPaymentIntent(ctx, pathParams.id ?? '')));
+export const retrievePaymentIntent: StripeHandler = (ctx, { pathParams, query }) => {
+  const expand = query.expand;
+  const wanted = Array.isArray(expand) ? expand.includes('latest_charge') : expand === 'latest_charge';
+  return ok(paymentIntentJson(findPaymentIntent(ctx, pathParams.id ?? ''), wanted));
+};
+
+/** `expand[]=latest_charge` answers the charge object (with its authorization code) instead of its id. */
+function expandsCharge(params: FormParams): boolean {
+  return params.list('expand').includes('latest_charge');
+}
 
 function findPaymentIntent(ctx: SimulatorContext, id: string): StoredPaymentIntent {
   const pi = ctx.store.paymentIntents.get(id);
@@ -124,7 +134,12 @@ function findPaymentIntent(ctx: SimulatorContext, id: string): StoredPaymentInte
 }
 
 /** The moment money moves: approve (and count a charge) or decline by the test card's outcome. */
-function confirm(ctx: SimulatorContext, pi: StoredPaymentIntent, idempotencyKey: string | null): void {
+function confirm(
+  ctx: SimulatorContext,
+  pi: StoredPaymentIntent,
+  idempotencyKey: string | null,
+  expandCharge: boolean,
+): void {
   if (!pi.paymentMethod) {
     throw invalidRequest(
       "You cannot confirm this PaymentIntent because it's missing a payment method.",
@@ -155,11 +170,12 @@ function confirm(ctx: SimulatorContext, pi: StoredPaymentIntent, idempotencyKey:
       ...decline,
       charge: pi.latestCharge,
       doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
-      payment_intent: paymentIntentJson(pi),
+      payment_intent: paymentIntentJson(pi, expandCharge),
       payment_method: paymentMethodJson(pm),
     });
   }
   pi.lastPaymentError = null;
+  pi.authorizationCode = String(100000 + Math.floor(Math.random() * 900000));
   pi.idempotencyKey = idempotencyKey;
   if (pm.customer === null) pm.usedWithoutCustomer = true;
   if (pi.captureMethod === 'manual') {
@@ -179,7 +195,7 @@ function confirm(ctx: SimulatorContext, pi: StoredPaymentIntent, idempotencyKey:
   });
 }
 
-export function paymentIntentJson(pi: StoredPaymentIntent) {
+export function paymentIntentJson(pi: StoredPaymentIntent, expandCharge = false) {
   return {
     id: pi.id,
     object: 'payment_intent',
@@ -196,7 +212,7 @@ export function paymentIntentJson(pi: StoredPaymentIntent) {
     customer: pi.customer,
     description: pi.description,
     last_payment_error: pi.lastPaymentError,
-    latest_charge: pi.latestCharge,
+    latest_charge: expandCharge && pi.latestCharge ? chargeJson(pi) : pi.latestCharge,
     livemode: false,
     metadata: pi.metadata,
     next_action: null,
@@ -213,5 +229,29 @@ export function paymentIntentJson(pi: StoredPaymentIntent) {
     payment_method_types: ['card'],
     setup_future_usage: null,
     status: pi.status,
+  };
+}
+
+function chargeJson(pi: StoredPaymentIntent) {
+  const failed = pi.lastPaymentError !== null;
+  return {
+    id: pi.latestCharge,
+    object: 'charge',
+    amount: pi.amount,
+    amount_captured: pi.amountReceived,
+    authorization_code: failed ? null : pi.authorizationCode,
+    captured: pi.amountReceived > 0,
+    currency: pi.currency,
+    failure_code: pi.lastPaymentError?.code ?? null,
+    failure_message: pi.lastPaymentError?.message ?? null,
+    livemode: false,
+    outcome: {
+      network_status: failed ? 'declined_by_network' : 'approved_by_network',
+      type: failed ? 'issuer_declined' : 'authorized',
+    },
+    paid: !failed,
+    payment_intent: pi.id,
+    payment_method: pi.paymentMethod,
+    status: failed ? 'failed' : 'succeeded',
   };
 }

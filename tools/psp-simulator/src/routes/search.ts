@@ -16,13 +16,15 @@ export const searchPaymentIntents: StripeHandler = (ctx, { query }) => {
   const limit = Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     throw invalidRequest('limit must be from 1 to 100', 'limit');
+  const expand = Array.isArray(query.expand) ? query.expand : [query.expand];
+  const expandCharge = expand.includes('data.latest_charge');
   const clauses = text.split(/\s+AND\s+/).map(parseClause);
   const matches = [...ctx.store.paymentIntents.values()]
     .filter((pi) => clauses.every((c) => c(pi)))
     .sort((a, b) => b.created - a.created);
   return ok({
     object: 'search_result',
-    data: matches.slice(0, limit).map(paymentIntentJson),
+    data: matches.slice(0, limit).map((pi) => paymentIntentJson(pi, expandCharge)),
     has_more: matches.length > limit,
     next_page: null,
     url: '/v1/payment_intents/search',
