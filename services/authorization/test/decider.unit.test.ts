@@ -13,7 +13,9 @@ import {
 
 const at = '2026-01-01T00:00:00.000Z';
 const card = { pspToken: 'pm_123', brand: 'visa', bin: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2030 };
-const request = (over: Partial<Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>> = {}): AuthorizationCommand => ({
+const request = (
+  over: Partial<Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>> = {},
+): AuthorizationCommand => ({
   type: 'RequestAuthorization',
   paymentId: 'pay_1',
   mode: 'AUTHORIZE',
@@ -26,7 +28,13 @@ const request = (over: Partial<Extract<AuthorizationCommand, { type: 'RequestAut
 });
 const approved = (captured = false): AuthorizationCommand => ({
   type: 'RecordGatewayOutcome',
-  outcome: { kind: 'approved', pspReference: 'pi_1', authorizationCode: '123456', captured, amount: { minorUnits: 1200, currency: 'JPY' } },
+  outcome: {
+    kind: 'approved',
+    pspReference: 'pi_1',
+    authorizationCode: '123456',
+    captured,
+    amount: { minorUnits: 1200, currency: 'JPY' },
+  },
   at,
 });
 
@@ -101,7 +109,12 @@ describe('requesting an authorization', () => {
 describe('recording the gateway outcome', () => {
   it('approves with the authorization code and PSP reference', () => {
     const { state } = run(request(), approved());
-    expect(state).toMatchObject({ status: 'APPROVED', pspReference: 'pi_1', authorizationCode: '123456', capturedAmount: null });
+    expect(state).toMatchObject({
+      status: 'APPROVED',
+      pspReference: 'pi_1',
+      authorizationCode: '123456',
+      capturedAmount: null,
+    });
   });
 
   it('a sale is captured at approval', () => {
@@ -122,7 +135,10 @@ describe('recording the gateway outcome', () => {
       },
       at,
     });
-    expect(state).toMatchObject({ status: 'DECLINED', decline: { reason: 'insufficient_funds', pspCode: 'card_declined' } });
+    expect(state).toMatchObject({
+      status: 'DECLINED',
+      decline: { reason: 'insufficient_funds', pspCode: 'card_declined' },
+    });
   });
 
   it('an unknown outcome keeps the authorization pending; the later answer settles it', () => {
@@ -132,7 +148,11 @@ describe('recording the gateway outcome', () => {
       at,
     };
     const { events, state } = run(request(), unknown, approved());
-    expect(events.map((e) => e.type)).toEqual(['AuthorizationRequested', 'AuthorizationOutcomeUnknown', 'AuthorizationApproved']);
+    expect(events.map((e) => e.type)).toEqual([
+      'AuthorizationRequested',
+      'AuthorizationOutcomeUnknown',
+      'AuthorizationApproved',
+    ]);
     expect(state.status).toBe('APPROVED');
   });
 
@@ -156,7 +176,12 @@ describe('recording the gateway outcome', () => {
   it('registers a card', () => {
     const { state } = run(request({ mode: 'REGISTER_CARD' }), {
       type: 'RecordGatewayOutcome',
-      outcome: { kind: 'registered', customerReference: 'cus_1', storedCardReference: 'pm_123', pspReference: 'seti_1' },
+      outcome: {
+        kind: 'registered',
+        customerReference: 'cus_1',
+        storedCardReference: 'pm_123',
+        pspReference: 'seti_1',
+      },
       at,
     });
     expect(state).toMatchObject({ status: 'REGISTERED', customerReference: 'cus_1', storedCardReference: 'pm_123' });
@@ -179,7 +204,10 @@ describe('capture and void', () => {
   });
 
   it('captures part of the amount, never more, in the authorized currency', () => {
-    expect(run(request(), approved(), capture(1000)).state.capturedAmount).toEqual({ minorUnits: 1000, currency: 'JPY' });
+    expect(run(request(), approved(), capture(1000)).state.capturedAmount).toEqual({
+      minorUnits: 1000,
+      currency: 'JPY',
+    });
     expect(() => run(request(), approved(), capture(1201))).toThrow(InvalidArgument);
     expect(() => run(request(), approved(), capture(1200, 'USD'))).toThrow(InvalidArgument);
   });

@@ -1,4 +1,6 @@
 import type { EventMetadata } from '@ivr/eventstore';
+import type { AuthorizationRepository } from '../adapters/pg/authorization-repository';
+import type { ResilientGateway } from '../adapters/psp/resilient-gateway';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
@@ -12,8 +14,6 @@ import {
   pspKey,
   validateMoney,
 } from '../authorization';
-import type { AuthorizationRepository } from '../adapters/pg/authorization-repository';
-import type { ResilientGateway } from '../adapters/psp/resilient-gateway';
 
 export interface AuthorizeInput {
   paymentId: string;
@@ -80,7 +80,12 @@ export class Authorizations {
       ...(amount ? { amount: wanted } : {}),
     });
     if (outcome.kind !== 'ok') throw this.failure('capture', paymentId, outcome);
-    const command = { type: 'RecordCapture', pspReference: state.pspReference, amount: outcome.value.capturedAmount, at: this.at() } as const;
+    const command = {
+      type: 'RecordCapture',
+      pspReference: state.pspReference,
+      amount: outcome.value.capturedAmount,
+      at: this.at(),
+    } as const;
     return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
   }
 
@@ -88,7 +93,10 @@ export class Authorizations {
     const state = await this.get(paymentId);
     if (state.status === 'VOIDED') return state;
     assertVoidable(state);
-    const outcome = await this.options.gateway.void({ idempotencyKey: pspKey(paymentId, 'void'), pspReference: state.pspReference });
+    const outcome = await this.options.gateway.void({
+      idempotencyKey: pspKey(paymentId, 'void'),
+      pspReference: state.pspReference,
+    });
     if (outcome.kind !== 'ok') throw this.failure('void', paymentId, outcome);
     const command = { type: 'RecordVoid', pspReference: state.pspReference, at: this.at() } as const;
     return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
@@ -127,8 +135,13 @@ export class Authorizations {
 
   private callGateway(state: AuthorizationState): Promise<GatewayOutcome> {
     const card = state.card as MaskedCard;
-    const common = { idempotencyKey: state.pspIdempotencyKey, paymentId: state.paymentId, orderReference: state.orderReference };
-    if (state.mode === 'REGISTER_CARD') return this.options.gateway.registerCard({ ...common, cardToken: card.pspToken });
+    const common = {
+      idempotencyKey: state.pspIdempotencyKey,
+      paymentId: state.paymentId,
+      orderReference: state.orderReference,
+    };
+    if (state.mode === 'REGISTER_CARD')
+      return this.options.gateway.registerCard({ ...common, cardToken: card.pspToken });
     return this.options.gateway.authorize({
       ...common,
       cardToken: card.pspToken,
@@ -145,10 +158,21 @@ export class Authorizations {
     let outcome: GatewayOutcome;
     const f = found.value;
     if (!f) {
-      outcome = { kind: 'failed', code: 'not_found_at_psp', message: 'the gateway has no trace of it', retryable: false };
+      outcome = {
+        kind: 'failed',
+        code: 'not_found_at_psp',
+        message: 'the gateway has no trace of it',
+        retryable: false,
+      };
     } else if (f.status === 'authorized' || f.status === 'captured') {
       const captured = f.status === 'captured';
-      outcome = { kind: 'approved', pspReference: f.pspReference, authorizationCode: f.authorizationCode, captured, amount: f.amount };
+      outcome = {
+        kind: 'approved',
+        pspReference: f.pspReference,
+        authorizationCode: f.authorizationCode,
+        captured,
+        amount: f.amount,
+      };
     } else if (f.status === 'declined') {
       outcome = {
         kind: 'declined',
@@ -161,12 +185,17 @@ export class Authorizations {
     } else {
       return;
     }
-    await this.options.repository.execute(state.paymentId, { type: 'RecordGatewayOutcome', outcome, at: this.at() }, { actor: 'reconciler' });
+    await this.options.repository.execute(
+      state.paymentId,
+      { type: 'RecordGatewayOutcome', outcome, at: this.at() },
+      { actor: 'reconciler' },
+    );
   }
 
   private failure(operation: string, paymentId: string, outcome: { kind: string; message?: string }): Error {
     const message = `${operation} of payment ${paymentId}: ${outcome.message ?? outcome.kind}`;
-    if (outcome.kind === 'rejected' || outcome.kind === 'declined') return new InvalidState(`the PSP refused the ${message}`);
+    if (outcome.kind === 'rejected' || outcome.kind === 'declined')
+      return new InvalidState(`the PSP refused the ${message}`);
     return new GatewayUnavailable(`the PSP did not confirm the ${message}; retry with the same payment id`);
   }
 

@@ -99,7 +99,8 @@ function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthor
 /** The first parameter that differs from the recorded request, or null when it is the same request. */
 function differenceFrom(state: AuthorizationState, r: ValidRequest): string | null {
   if (state.mode !== r.mode) return 'mode';
-  if (state.amount?.minorUnits !== r.amount?.minorUnits || state.amount?.currency !== r.amount?.currency) return 'amount';
+  if (state.amount?.minorUnits !== r.amount?.minorUnits || state.amount?.currency !== r.amount?.currency)
+    return 'amount';
   if (state.card?.pspToken !== r.card.pspToken) return 'card token';
   if (state.orderReference !== r.orderReference) return 'order reference';
   if (state.customerReference !== r.customerReference) return 'customer reference';

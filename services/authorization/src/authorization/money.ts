@@ -49,7 +49,8 @@ export function validateMoney(money: Money | null | undefined, field: string): M
     throw new InvalidArgument(`${field}.currency`, `${JSON.stringify(currency)} is not a supported ISO 4217 currency`);
   }
   const units = money.minorUnits;
-  if (!Number.isSafeInteger(units)) throw new InvalidArgument(`${field}.minor_units`, 'must be a whole number of minor units');
+  if (!Number.isSafeInteger(units))
+    throw new InvalidArgument(`${field}.minor_units`, 'must be a whole number of minor units');
   if (units <= 0) throw new InvalidArgument(`${field}.minor_units`, `must be greater than zero, got ${units}`);
   if (units > MAX_MINOR_UNITS) throw new InvalidArgument(`${field}.minor_units`, `must be at most ${MAX_MINOR_UNITS}`);
   return { minorUnits: units, currency };
@@ -61,7 +62,8 @@ export function validateMoney(money: Money | null | undefined, field: string): M
  */
 export function decimalToMinorUnits(decimal: string, currency: string, field: string): Money {
   const decimals = CURRENCY_DECIMALS[currency];
-  if (decimals === undefined) throw new InvalidArgument(`${field}.currency`, `${JSON.stringify(currency)} is not supported`);
+  if (decimals === undefined)
+    throw new InvalidArgument(`${field}.currency`, `${JSON.stringify(currency)} is not supported`);
   const match = /^(\d{1,12})(?:\.(\d+))?$/.exec(decimal);
   if (!match) throw new InvalidArgument(field, `${JSON.stringify(decimal)} is not a positive decimal amount`);
   const fraction = match[2] ?? '';

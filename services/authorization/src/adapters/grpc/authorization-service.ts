@@ -1,6 +1,7 @@
-import { type sendUnaryData, type ServerUnaryCall, status } from '@grpc/grpc-js';
+import { type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import type { AuthorizationServiceServer } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
 import type { Logger } from '@ivr/logging';
+import { type Authorizations, GatewayUnavailable } from '../../application/authorizations';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
@@ -8,7 +9,6 @@ import {
   InvalidArgument,
   InvalidState,
 } from '../../authorization';
-import { type Authorizations, GatewayUnavailable } from '../../application/authorizations';
 import { authorizationToProto, cardFromProto, modeFromProto, moneyFromProto } from './mapping';
 
 /** A status the caller receives: grpc-js (and @ivr/grpc's guard) answer with its code and details. */

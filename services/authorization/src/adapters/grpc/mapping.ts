@@ -1,9 +1,13 @@
-import { type MaskedCard as ProtoCard, type Money as ProtoMoney, PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type Authorization,
   AuthorizationStatus,
   DeclineReason,
 } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import {
+  PaymentMode,
+  type MaskedCard as ProtoCard,
+  type Money as ProtoMoney,
+} from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type AuthorizationState,
   type DeclineReason as DomainDeclineReason,
@@ -23,7 +27,10 @@ export function modeFromProto(mode: PaymentMode | undefined): Mode {
     case PaymentMode.PAYMENT_MODE_REGISTER_CARD:
       return 'REGISTER_CARD';
     default:
-      throw new InvalidArgument('mode', 'must be PAYMENT_MODE_AUTHORIZE, PAYMENT_MODE_CAPTURE or PAYMENT_MODE_REGISTER_CARD');
+      throw new InvalidArgument(
+        'mode',
+        'must be PAYMENT_MODE_AUTHORIZE, PAYMENT_MODE_CAPTURE or PAYMENT_MODE_REGISTER_CARD',
+      );
   }
 }
 

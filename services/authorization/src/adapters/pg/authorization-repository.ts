@@ -45,7 +45,9 @@ export class AuthorizationRepository {
               [paymentId],
             );
           } else {
-            await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [paymentId]);
+            await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [
+              paymentId,
+            ]);
           }
           return { state: next, events };
         });
