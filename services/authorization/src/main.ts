@@ -1,5 +1,6 @@
 /** authorization wiring: configuration, database, Kafka, PSP, gRPC, reconciler. No logic lives here. */
 import { join } from 'node:path';
+import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
@@ -10,9 +11,10 @@ import { AuthorizationRepository } from './adapters/pg/authorization-repository'
 import { ResilientGateway } from './adapters/psp/resilient-gateway';
 import { Authorizations } from './application/authorizations';
 import { startReconciler } from './application/reconciler';
-import { DB_SCHEMA, loadConfig } from './config';
+import { loadConfig } from './config';
 
 const config = loadConfig();
+const DB_SCHEMA = config.dbSchema;
 
 void runService({
   service: 'authorization',
@@ -44,7 +46,7 @@ void runService({
       { onCall: (operation, outcome) => pspCalls.add(1, { operation, outcome }) },
     );
     const authorizations = new Authorizations({
-      repository: new AuthorizationRepository(store),
+      repository: new AuthorizationRepository(store, Topics.authorizations),
       gateway,
       now: () => new Date(),
       idempotencyWindowMs: config.idempotencyWindowMs,
