@@ -1,7 +1,10 @@
 // Three tiers, selected with --selectProjects: unit (pure, no I/O), int (real Kafka/PostgreSQL/UDP),
 // e2e (whole services on real infrastructure). make test runs them in that order.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
-const roots = ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/test'];
+const fs = require('node:fs');
+const roots = ['packages', 'services', 'tools', 'test']
+  .filter((d) => fs.existsSync(`${__dirname}/${d}`))
+  .map((d) => `<rootDir>/${d}`);
 const tier = (name) => ({
   displayName: name,
   roots,
