@@ -4,7 +4,7 @@ import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import { authorizationService } from './adapters/grpc/authorization-service';
 import { startGrpcServer } from './adapters/grpc/server';
 import { AuthorizationRepository } from './adapters/pg/authorization-repository';
@@ -13,7 +13,7 @@ import { Authorizations } from './application/authorizations';
 import { startReconciler } from './application/reconciler';
 import { loadConfig } from './config';
 
-const config = loadConfig();
+const config = loadOrExit('authorization', () => loadConfig());
 const DB_SCHEMA = config.dbSchema;
 
 void runService({
@@ -60,7 +60,9 @@ void runService({
     });
     ctx.onStop('reconciler', () => reconciler.stop());
 
-    const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger));
+    const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger), {
+      logger: ctx.logger,
+    });
     ctx.onStop('grpc server', () => grpc.stop());
     ctx.logger.info({ grpc_port: grpc.port, psp: config.pspBaseUrl }, 'authorization listening');
   },

@@ -84,7 +84,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return typeof value === 'function' ? value.bind(authorizations) : value;
     },
   });
-  const grpc: RunningGrpcServer = await startGrpcServer('127.0.0.1:0', authorizationService(facade, logger));
+  const grpc: RunningGrpcServer = await startGrpcServer('127.0.0.1:0', authorizationService(facade, logger), {
+    logger,
+  });
   const client = new AuthorizationServiceClient(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
 
   return {
