@@ -99,7 +99,11 @@ describe('no double charge under random requests, duplicates, faults and restart
           AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED,
           AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED,
         ];
-        expect({ context, status, agrees: chargedStatuses.includes(status as AuthorizationStatus) === (charged === 1) }).toEqual({
+        expect({
+          context,
+          status,
+          agrees: chargedStatuses.includes(status as AuthorizationStatus) === (charged === 1),
+        }).toEqual({
           context,
           status,
           agrees: true,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@ivr/contracts';
+import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import { OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { authorizeRequest, cardToken, grpcApi, type Harness, newPaymentId, startHarness } from './harness';
 
@@ -57,7 +57,9 @@ describe('events reach Kafka through the outbox', () => {
     await api.capture({ paymentId, correlationId: 'call-42' });
     const declined = newPaymentId();
     await api.authorize(
-      authorizeRequest(declined, await cardToken(h.sim, '4000000000009995'), { mode: PaymentMode.PAYMENT_MODE_CAPTURE }),
+      authorizeRequest(declined, await cardToken(h.sim, '4000000000009995'), {
+        mode: PaymentMode.PAYMENT_MODE_CAPTURE,
+      }),
     );
 
     const messages = await readUntil(5);
@@ -75,7 +77,10 @@ describe('events reach Kafka through the outbox', () => {
       correlationId: 'call-42',
       payload: { paymentId, mode: 'AUTHORIZE', card: { pspToken: card.pspToken, last4: '4242' } },
     });
-    expect(ofPayment[1].payload).toMatchObject({ pspReference: expect.stringMatching(/^pi_/), authorizationCode: expect.any(String) });
+    expect(ofPayment[1].payload).toMatchObject({
+      pspReference: expect.stringMatching(/^pi_/),
+      authorizationCode: expect.any(String),
+    });
     const decline = envelopes.filter((e) => e.key === declined).map((e) => e.value);
     expect(decline[1]).toMatchObject({
       type: 'AuthorizationDeclined',
