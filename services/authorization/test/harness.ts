@@ -35,6 +35,8 @@ export interface HarnessOptions {
   topic?: string;
   /** Use this simulator instead of starting one. */
   simulator?: PspSimulator;
+  /** Send PSP calls here instead of the simulator (stripe-mock). */
+  pspBaseUrl?: string;
 }
 
 export interface Harness {
@@ -61,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const build = () => {
     const gateway = new ResilientGateway(
       new StripeConnector({
-        baseUrl: sim.url,
+        baseUrl: options.pspBaseUrl ?? sim.url,
         apiKey: 'sk_test_authorization',
         timeoutMs: options.pspTimeoutMs ?? 400,
       }),
