@@ -9,7 +9,7 @@
 import '../scripts/load-env';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,12 @@ function start(name: string, file: string, env: Record<string, string>): void {
   const log = openSync(join(process.env.IVR_LOG_DIR ?? '/tmp', `bench-authorization-${name}.log`), 'a');
   const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   children.push(child);
+}
+
+/** CPU seconds a child process used so far (user + system), from /proc: a figure the machine's load does not skew much. */
+function cpuSeconds(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function authorize(client: AuthorizationServiceClient, request: AuthorizeRequest) {
@@ -166,9 +172,14 @@ async function main(): Promise<void> {
     };
     await run(COUNT, COUNT + warmup, concurrency, []);
     const samples: number[] = [];
+    const [service, simulator] = [children[1] as ChildProcess, children[0] as ChildProcess];
+    const cpu0 = [cpuSeconds(service), cpuSeconds(simulator)];
     const t0 = performance.now();
     const failures = await run(0, COUNT, concurrency, samples);
     const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = [cpuSeconds(service) - (cpu0[0] ?? 0), cpuSeconds(simulator) - (cpu0[1] ?? 0)].map(
+      (c) => (c * 1000) / COUNT,
+    );
     published += (COUNT + warmup) * 2;
     await waitFor(
       'the outbox to drain to Kafka',
@@ -186,6 +197,7 @@ async function main(): Promise<void> {
       ['  authorizations/s (gRPC answered)', fmt(COUNT / seconds, 0)],
       ['  authorizations/s (events on Kafka)', fmt(COUNT / drained, 0)],
       ['  latency p50 / p99 / max (ms)', `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
+      ['  CPU ms per authorization: service / simulator', `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? 0, 2)}`],
       ['  failures, charges at the PSP', `${failures}, ${charges.total} for ${COUNT + warmup} payments`],
     );
   }
