@@ -4,7 +4,8 @@
  * The service runs as its own process (the built bundle), the simulator as another, this process is
  * the gRPC client. Prints figures; asserts nothing.
  *   BENCH_COUNT (authorizations per run, default 3000), BENCH_CONCURRENCY (calls in flight, default 64
- *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200").
+ *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200"),
+ *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the service spends its time).
  */
 import '../scripts/load-env';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -48,9 +49,12 @@ async function waitFor(what: string, probe: () => Promise<boolean>, seconds = 60
   }
 }
 
-function start(name: string, file: string, env: Record<string, string>): void {
+function start(name: string, file: string, env: Record<string, string>, nodeArgs: string[] = []): void {
   const log = openSync(join(process.env.IVR_LOG_DIR ?? '/tmp', `bench-authorization-${name}.log`), 'a');
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...nodeArgs, file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  });
   children.push(child);
 }
 
@@ -96,18 +100,23 @@ async function main(): Promise<void> {
   const simUrl = `http://127.0.0.1:${simPort}`;
   start('simulator', simulatorBundle, { PORT: String(simPort) });
   await waitFor('simulator', async () => (await fetch(`${simUrl}/healthz`)).ok);
-  start('service', join(ROOT, 'services/authorization/dist/main.js'), {
-    AUTHORIZATION_DATABASE_URL: dbUrl,
-    AUTHORIZATION_DB_SCHEMA: schema,
-    AUTHORIZATION_TOPIC: topic,
-    GRPC_PORT: String(grpcPort),
-    ADMIN_PORT: String(adminPort),
-    PSP_BASE_URL: simUrl,
-    PSP_API_KEY: 'sk_test_bench',
-    PSP_TIMEOUT_MS: '10000',
-    RECONCILE_AFTER_MS: '600000',
-    LOG_LEVEL: 'warn',
-  });
+  start(
+    'service',
+    join(ROOT, 'services/authorization/dist/main.js'),
+    {
+      AUTHORIZATION_DATABASE_URL: dbUrl,
+      AUTHORIZATION_DB_SCHEMA: schema,
+      AUTHORIZATION_TOPIC: topic,
+      GRPC_PORT: String(grpcPort),
+      ADMIN_PORT: String(adminPort),
+      PSP_BASE_URL: simUrl,
+      PSP_API_KEY: 'sk_test_bench',
+      PSP_TIMEOUT_MS: '10000',
+      RECONCILE_AFTER_MS: '600000',
+      LOG_LEVEL: 'warn',
+    },
+    (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   await waitFor('authorization service', async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok);
   const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure(), {
     'grpc.max_concurrent_streams': 1000,
