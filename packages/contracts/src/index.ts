@@ -1,3 +1,3 @@
 export * from './envelope';
-export * from './events/authorization';
+export * from './events';
 export * from './topics';
