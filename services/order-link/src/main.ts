@@ -1,8 +1,12 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
+import express from 'express';
+import { loadConsoleConfig, mountConsole } from './adapters/http/console';
+import { buildConsoleDeps } from './adapters/http/console/wire';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
 import { startProcessManager } from './adapters/kafka/process-manager-consumer';
@@ -10,6 +14,7 @@ import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
 
 const config = loadConfig();
+const consoleConfig = loadConsoleConfig();
 
 void runService({
   service: 'order-link',
@@ -46,7 +51,14 @@ void runService({
     sweeper.start();
     ctx.onStop('expiry sweeper', () => sweeper.stop());
 
-    const app = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    // The operator console (/console) sits in front of the REST API, which answers everything else.
+    const app = express();
+    app.disable('x-powered-by');
+    const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, consoleConfig, log);
+    ctx.onStop('console', operatorConsole.stop);
+    mountConsole(app, operatorConsole.deps, join(__dirname, '..', 'console', 'dist'));
+    app.use(api);
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.httpPort, () => resolve(s));
       s.once('error', reject);
