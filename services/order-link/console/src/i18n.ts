@@ -12,7 +12,7 @@ const en = {
   signInFailed:
     'The username or password is wrong, or the account is locked. After 5 wrong attempts it is locked for 15 minutes.',
   language: '日本語',
-  languageLabel: 'Switch the console to Japanese',
+  languageLabel: '日本語: switch the console to Japanese',
   navNew: 'New payment',
   navHistory: 'History',
   navAdmin: 'Administration',
@@ -177,7 +177,7 @@ const ja: Texts = {
   signInFailed:
     'ユーザー名またはパスワードが違うか、アカウントがロックされています。5回間違えると15分間ロックされます。',
   language: 'English',
-  languageLabel: 'コンソールを英語に切り替える',
+  languageLabel: 'English: コンソールを英語に切り替える',
   navNew: '新規決済',
   navHistory: '履歴',
   navAdmin: '管理',

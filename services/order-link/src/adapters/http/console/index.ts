@@ -52,7 +52,8 @@ export function mountConsole(app: Express, deps: ConsoleApiDeps, assetsDir: stri
     });
     return;
   }
-  app.get('/console', (_req, res) => res.redirect(301, '/console/'));
+  // Express matches /console/ to a '/console' route too, so look at the URL itself.
+  app.get('/console', (req, res, next) => (req.originalUrl === '/console' ? res.redirect(301, '/console/') : next()));
   app.use(
     '/console',
     express.static(assetsDir, {
