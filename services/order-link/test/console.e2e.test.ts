@@ -230,7 +230,7 @@ describe('operator console in Chromium', () => {
   it('lets the admin create an API key for an order system, shown once, that works', async () => {
     await adminPage.getByRole('link', { name: 'API keys' }).click();
     await adminPage.getByLabel('Order system').fill(`shop-${run}`);
-    await adminPage.getByLabel('Key name').fill('e2e shop backend');
+    await adminPage.getByLabel('Key name').fill(`e2e shop backend ${run}`);
     await adminPage.getByRole('button', { name: 'Create API key' }).click();
     const key = (await adminPage.getByTestId('new-api-key').textContent()) ?? '';
     expect(key).toMatch(/^olk_[\w-]+\.[\w-]+$/);
@@ -239,7 +239,7 @@ describe('operator console in Chromium', () => {
     expect(await seriousA11yViolations(adminPage)).toEqual([]);
     await shot(adminPage, '03-admin-api-key');
     await adminPage.reload();
-    await adminPage.getByRole('cell', { name: 'e2e shop backend', exact: true }).waitFor();
+    await adminPage.getByRole('cell', { name: `e2e shop backend ${run}`, exact: true }).waitFor();
     expect(await adminPage.content()).not.toContain(key);
   });
 

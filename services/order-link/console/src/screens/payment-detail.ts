@@ -53,9 +53,11 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
     renderTimeline(timeline, detail.timeline);
   };
 
+  let loads = 0;
   async function load(): Promise<void> {
     try {
-      detail = await call<Detail>('GET', `/payments/${encodeURIComponent(paymentId)}`);
+      const refresh = loads++ > 0 ? '?refresh=1' : '';
+      detail = await call<Detail>('GET', `/payments/${encodeURIComponent(paymentId)}${refresh}`);
       renderAll();
     } catch (err) {
       reportError(ctx, message, err);

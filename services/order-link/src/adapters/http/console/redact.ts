@@ -34,7 +34,7 @@ const FIELDS: Record<string, string[]> = {
   PaymentCancelled: ['reason', 'cancelledBy'],
   PaymentExpired: [],
   PaymentAbandoned: ['callEndReason'],
-  PaymentViewed: ['by', 'via'],
+  PaymentViewed: ['via'],
   CallStarted: ['callId', 'threeWay'],
   CallStepEntered: ['step'],
   CaptureProgressed: ['field', 'digitsEntered', 'brand', 'valid', 'invalidReason', 'attemptsLeft'],

@@ -217,23 +217,24 @@ export function consoleApi(d: ConsoleApiDeps): Router {
       const paymentId = String(req.params.paymentId);
       const found = await d.queries.get(viewerOf(o), paymentId);
       if (!found) throw new AppError('not_found', `payment ${paymentId} not found`);
-      // Reading a payment is itself part of its audit trail.
-      await d.store.append(
-        `payment-audit-${paymentId}`,
-        'any',
-        [
-          {
-            type: 'PaymentViewed',
-            data: {
-              paymentId,
-              by: { kind: 'operator', id: o.operatorId },
-              via: 'console',
-              at: d.clock.now().toISOString(),
+      // Opening a payment is itself part of its audit trail (the screen's own refreshes are not).
+      if (req.query.refresh !== '1')
+        await d.store.append(
+          `payment-audit-${paymentId}`,
+          'any',
+          [
+            {
+              type: 'PaymentViewed',
+              data: {
+                paymentId,
+                by: { kind: 'operator', id: o.operatorId },
+                via: 'console',
+                at: d.clock.now().toISOString(),
+              },
             },
-          },
-        ],
-        { streamType: 'PaymentAudit', metadata: { actor: `operator:${o.operatorId}` } },
-      );
+          ],
+          { streamType: 'PaymentAudit', metadata: { actor: `operator:${o.operatorId}` } },
+        );
       const events = [
         ...(await d.store.readStream(`payment-${paymentId}`)),
         ...(await d.store.readStream(`payment-audit-${paymentId}`)),
@@ -245,6 +246,14 @@ export function consoleApi(d: ConsoleApiDeps): Router {
           actor: e.metadata.actor ?? null,
           data: eventDataForScreen(e.type, e.data),
         }));
+      // Operators by name rather than id, for the people who read the trail.
+      const names = new Map(
+        (await d.operators.list({ actor: 'console', role: 'admin' })).map((x) => [
+          `operator:${x.operatorId}`,
+          x.displayName,
+        ]),
+      );
+      for (const e of events) if (e.actor && names.has(e.actor)) e.actor = `${names.get(e.actor)} (${e.actor})`;
       res.json({ payment: paymentForScreen(found), timeline: events });
     }),
   );
