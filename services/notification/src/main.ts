@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool } from '@ivr/eventstore';
 import { createKafka, runConsumer } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import { createNotificationHttp } from './adapters/http/server';
 import { deliveryHandler, liveHandler } from './adapters/kafka/handlers';
 import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
 
-const config = loadConfig();
+const config = loadOrExit('notification', loadConfig);
 
 void runService({
   service: 'notification',
@@ -31,6 +31,7 @@ void runService({
       concurrency: config.webhookConcurrency,
       pollIntervalMs: config.webhookPollMs,
       logger: log,
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');

@@ -14,6 +14,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       transferCodeTtlSeconds: int('TRANSFER_CODE_TTL_SECONDS', { default: 15 * 60, min: 10, max: 24 * 3600 }),
       transferCodeLength: int('TRANSFER_CODE_LENGTH', { default: 6, min: 4, max: 10 }),
       expirySweepIntervalMs: int('EXPIRY_SWEEP_INTERVAL_MS', { default: 5000, min: 100, max: 600_000 }),
+      notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
+      notificationToken: str('NOTIFICATION_INTERNAL_TOKEN'),
+      // mTLS on the gRPC port (certificates from scripts/certs.sh); ResolveTransferCode then admits only call-control.
+      grpcTls: bool('GRPC_TLS', { default: false }),
+      certsDir: str('IVR_CERTS_DIR', { default: '' }),
       consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
     },
     env,

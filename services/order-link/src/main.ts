@@ -1,20 +1,24 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Topics } from '@ivr/contracts';
+import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
+import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import express from 'express';
+import { paymentService, transferCodeService } from './adapters/grpc/services';
 import { loadConsoleConfig, mountConsole } from './adapters/http/console';
 import { buildConsoleDeps } from './adapters/http/console/wire';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
+import { startInBackground } from './adapters/kafka/background';
 import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
 
-const config = loadConfig();
-const consoleConfig = loadConsoleConfig();
+const config = loadOrExit('order-link', loadConfig);
+const consoleConfig = loadOrExit('order-link', loadConsoleConfig);
 
 void runService({
   service: 'order-link',
@@ -29,6 +33,8 @@ void runService({
       schema: DB_SCHEMA,
       transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
       transferCodeLength: config.transferCodeLength,
+      notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');
@@ -40,12 +46,19 @@ void runService({
       const publisher = new KafkaEventPublisher(kafka);
       await publisher.connect();
       ctx.onStop('kafka publisher', () => publisher.disconnect());
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log, meter: ctx.telemetry.meter });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
-    const consumer = await startProcessManager(kafka, core.payments, log, config.consumerGroup);
-    ctx.onStop('process manager', () => consumer.stop());
+    // The API serves without the process manager, and joining its group can take a session timeout
+    // after a crash (the dead member must expire): it starts in the background, retrying.
+    const processManager = startInBackground(
+      'process manager',
+      () => startProcessManager(kafka, core.payments, log, config.consumerGroup),
+      ctx.signal,
+      log,
+    );
+    ctx.onStop('process manager', () => processManager.stop());
 
     const sweeper = new ExpirySweeper(core.queries, core.payments, core.clock, log, config.expirySweepIntervalMs);
     sweeper.start();
@@ -64,6 +77,20 @@ void runService({
       s.once('error', reject);
     });
     ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
-    log.info({ httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] }, 'order-link started');
+    const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
+    const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
+    grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
+    grpc.addService(
+      TransferCodeServiceService,
+      transferCodeService(core.paymentsApp),
+      tls ? { allowedClients: ['call-control'] } : {},
+    );
+    await grpc.listen(`0.0.0.0:${config.grpcPort}`);
+    ctx.onStop('grpc', () => grpc.stop());
+
+    log.info(
+      { grpcPort: config.grpcPort, httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] },
+      'order-link started',
+    );
   },
 });

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
+import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import type { RouteDeps } from './adapters/http/routes';
 import { ApiKeyRepository } from './adapters/pg/api-keys';
@@ -10,6 +11,7 @@ import { PaymentStore } from './adapters/pg/payment-store';
 import { ApiKeysApp } from './app/api-keys-app';
 import { PaymentsApp } from './app/payments-app';
 import type { Clock, Random } from './app/ports';
+import { WebhooksApp } from './app/webhooks-app';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 
@@ -26,6 +28,8 @@ export interface CoreOptions {
   random?: Random;
   transferCodeTtlMs?: number;
   transferCodeLength?: number;
+  notification?: { baseUrl: string; token: string };
+  meter?: Meter;
 }
 
 /** Everything but the transports: what main.ts, the CLI and in-process tests share. */
@@ -34,7 +38,7 @@ export async function buildCore(o: CoreOptions) {
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const store = new EventStore(o.pool, { schema: o.schema });
-  const payments = new PaymentStore(store);
+  const payments = new PaymentStore(store, o.meter);
   const queries = new PaymentQueries(o.pool, o.schema);
   const idempotency = new IdempotencyRepository(o.pool, o.schema);
   const keyRepository = new ApiKeyRepository(o.pool, o.schema);
@@ -52,6 +56,7 @@ export async function buildCore(o: CoreOptions) {
   const routeDeps: RouteDeps = {
     payments: paymentsApp,
     apiKeys,
+    webhooks: new WebhooksApp(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
     idempotency,
     rememberAnswer: (orderSystem, key, methodPath, requestSha256, status, response) =>
       recordOutsideTransaction(o.pool, o.schema, orderSystem, key, { methodPath, requestSha256, status, response }),

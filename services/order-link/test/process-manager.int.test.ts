@@ -86,7 +86,7 @@ describe('order-link process manager (call + authorization events → payment ou
       card: { brand: 'visa', bin6: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2030 },
     });
     expect(JSON.stringify(got.body)).not.toContain('pm_card_visa');
-    const events = await h.core.store.readStream(`payment-${paymentId}`);
+    const events = await h.core.store.readStream(paymentId);
     expect(events.map((e) => e.type)).toEqual([
       'PaymentRequested',
       'PaymentTransferredToIvr',

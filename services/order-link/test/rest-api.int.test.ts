@@ -166,7 +166,7 @@ describe('order-link REST API v1', () => {
       idempotencyKey: 'g-c-aaaa',
     });
     expect(again.headers.get('idempotency-replayed')).toBe('true');
-    const events = await h.core.store.readStream(`payment-${id}`);
+    const events = await h.core.store.readStream(id);
     expect(events.map((e) => e.type)).toEqual(['PaymentRequested', 'PaymentCancelled']);
     expect(events[1]!.metadata.actor).toMatch(/^api_key:/);
     const audit = await h.core.store.readStream(`payment-audit-${id}`);

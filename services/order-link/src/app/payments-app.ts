@@ -199,6 +199,20 @@ export class PaymentsApp {
     }
   }
 
+  /**
+   * For call-control: the payment a transferred call belongs to. Only a payment still waiting for
+   * its caller, with an unexpired code, resolves.
+   */
+  async resolveTransferCode(code: string): Promise<PaymentView> {
+    const held = await this.d.queries.resolveTransferCode(code);
+    if (!held) throw new AppError('not_found', 'unknown transfer code');
+    if (held.expiresAt.getTime() <= this.d.clock.now().getTime())
+      throw new AppError('invalid_state', 'the transfer code has expired');
+    const p = await this.d.queries.get(held.paymentId);
+    if (p?.status !== 'REQUESTED') throw new AppError('invalid_state', 'the payment is no longer waiting for a caller');
+    return toPaymentView(p);
+  }
+
   /** Reads are audited as events in a per-payment audit stream (not published: internal trail). */
   private async audit(who: Principal, paymentIds: string[], via: string): Promise<void> {
     const at = this.d.clock.now().toISOString();

@@ -41,6 +41,13 @@ const paymentIdParam: JsonObject = {
   schema: { type: 'string', pattern: '^pay_[a-f0-9]{26}$' },
 };
 
+const endpointIdParam: JsonObject = {
+  name: 'endpointId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^we_[a-f0-9]{24}$' },
+};
+
 const ORDER_ID: JsonObject = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:#/-]+$' };
 const STATUS: JsonObject = {
   type: 'string',
@@ -188,6 +195,93 @@ export const openApiDocument: JsonObject = {
           { name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' } },
         ],
         responses: { '200': json(ref('ApiKey'), 'Revoked.'), ...ERRORS, '404': problem('No such key.') },
+      },
+    },
+    '/v1/webhook-endpoints': {
+      post: {
+        operationId: 'createWebhookEndpoint',
+        summary: 'Register a webhook endpoint',
+        description:
+          'Outcomes of your payments are POSTed there, signed in `Ivr-Signature` (see docs/api/webhooks.md). ' +
+          'The signing secret is in this answer only.',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CreateWebhookEndpoint') } } },
+        responses: {
+          '201': json(ref('NewWebhookEndpoint'), 'Registered.'),
+          ...ERRORS,
+          '409': problem('Idempotency-Key reused.'),
+          '503': problem('The webhook service is unavailable.'),
+        },
+      },
+      get: {
+        operationId: 'listWebhookEndpoints',
+        summary: 'List your webhook endpoints',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('WebhookEndpoint') } },
+            },
+            'The endpoints.',
+          ),
+          ...ERRORS,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{endpointId}': {
+      delete: {
+        operationId: 'disableWebhookEndpoint',
+        summary: 'Stop sending to an endpoint',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [endpointIdParam],
+        responses: { '204': { description: 'Disabled.' }, ...ERRORS, '404': problem('No such endpoint.') },
+      },
+    },
+    '/v1/webhook-endpoints/{endpointId}/deliveries': {
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: 'Delivery log of an endpoint, newest first',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [
+          endpointIdParam,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('WebhookDelivery') } },
+            },
+            'The log.',
+          ),
+          ...ERRORS,
+        },
+      },
+    },
+    '/v1/webhook-deliveries/{deliveryId}/redeliver': {
+      post: {
+        operationId: 'redeliverWebhook',
+        summary: 'Send a delivery again now (also a dead one)',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [
+          { name: 'deliveryId', in: 'path', required: true, schema: { type: 'string', pattern: '^wd_[a-f0-9]{32}$' } },
+          idempotencyKey,
+        ],
+        responses: {
+          '202': json({ type: 'object' }, 'Queued.'),
+          ...ERRORS,
+          '404': problem('No such delivery.'),
+          '409': problem('Idempotency-Key reused.'),
+        },
       },
     },
   },
@@ -356,6 +450,55 @@ export const openApiDocument: JsonObject = {
           ref('ApiKey'),
           { type: 'object', required: ['key'], properties: { key: { type: 'string', description: 'Shown once.' } } },
         ],
+      },
+      CreateWebhookEndpoint: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          url: { type: 'string', format: 'uri', maxLength: 2048, pattern: '^https?://' },
+          description: { type: 'string', maxLength: 200 },
+        },
+      },
+      WebhookEndpoint: {
+        type: 'object',
+        required: ['endpointId', 'url', 'createdAt', 'disabledAt'],
+        properties: {
+          endpointId: { type: 'string' },
+          orderSystem: { type: 'string' },
+          url: { type: 'string' },
+          description: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          disabledAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      NewWebhookEndpoint: {
+        allOf: [
+          ref('WebhookEndpoint'),
+          {
+            type: 'object',
+            required: ['secret'],
+            properties: { secret: { type: 'string', description: 'Signing secret, shown once.' } },
+          },
+        ],
+      },
+      WebhookDelivery: {
+        type: 'object',
+        properties: {
+          deliveryId: { type: 'string' },
+          endpointId: { type: 'string' },
+          paymentId: { type: 'string' },
+          eventId: { type: 'string' },
+          eventType: { type: 'string' },
+          status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+          attempts: { type: 'integer' },
+          nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+          lastError: { type: ['string', 'null'] },
+          lastStatusCode: { type: ['integer', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+          log: { type: 'array', items: { type: 'object' } },
+        },
       },
       Problem: {
         type: 'object',

@@ -3,11 +3,13 @@ import type { Request, Response } from 'express';
 import type { ApiKeysApp } from '../../app/api-keys-app';
 import { AppError } from '../../app/errors';
 import type { ListInput, PaymentsApp } from '../../app/payments-app';
+import type { WebhooksApp } from '../../app/webhooks-app';
 import type { IdempotencyRepository } from '../pg/idempotency';
 
 export interface RouteDeps {
   payments: PaymentsApp;
   apiKeys: ApiKeysApp;
+  webhooks: WebhooksApp;
   idempotency: IdempotencyRepository;
   /** Records an answer for an operation that is idempotent by itself. */
   rememberAnswer: (
@@ -144,6 +146,48 @@ export const routes: Route[] = [
     handle: async (req, res, d) => {
       res.json(await d.apiKeys.revoke(principal(req), param(req, 'keyId')));
     },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
+    handle: (req, res, d) =>
+      idempotent(req, res, d, 'POST /v1/webhook-endpoints', () => d.webhooks.create(principal(req), req.body)),
+  },
+  {
+    method: 'get',
+    path: '/v1/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
+    handle: async (req, res, d) => {
+      res.json((await d.webhooks.list(principal(req))).body);
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/webhook-endpoints/{endpointId}',
+    operationId: 'disableWebhookEndpoint',
+    handle: async (req, res, d) => {
+      await d.webhooks.disable(principal(req), param(req, 'endpointId'));
+      res.status(204).end();
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhook-endpoints/{endpointId}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    handle: async (req, res, d) => {
+      const limit = Number((req.query as { limit?: number }).limit ?? 20);
+      res.json((await d.webhooks.deliveries(principal(req), param(req, 'endpointId'), limit)).body);
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-deliveries/{deliveryId}/redeliver',
+    operationId: 'redeliverWebhook',
+    handle: (req, res, d) =>
+      idempotent(req, res, d, `POST /v1/webhook-deliveries/${param(req, 'deliveryId')}/redeliver`, () =>
+        d.webhooks.redeliver(principal(req), param(req, 'deliveryId')),
+      ),
   },
 ];
 

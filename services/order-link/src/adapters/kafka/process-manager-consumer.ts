@@ -57,13 +57,14 @@ export function startProcessManager(
   payments: PaymentStore,
   logger: KafkaLogger,
   groupId = PROCESS_MANAGER_GROUP,
+  fromBeginning = true,
 ): Promise<RunningConsumer> {
   return runConsumer({
     kafka,
     groupId,
     topics: [Topics.calls, Topics.authorizations],
     handle: handleForeignEvent(payments, logger),
-    fromBeginning: true,
+    fromBeginning,
     logger,
   });
 }
