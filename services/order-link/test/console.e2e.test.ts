@@ -363,7 +363,7 @@ describe('operator console in Chromium', () => {
     await assertNoCardDigits(operatorPage);
     await shot(operatorPage, '09-detail-timeline');
 
-    // A supervisor of another team does not see it; the admin does.
+    // The admin sees every operator's payments.
     const found = (await adminPage.evaluate(
       `fetch("/console/api/payments?orderId=${orderId}").then(r => r.json()).then(b => b.data.length)`,
     )) as number;

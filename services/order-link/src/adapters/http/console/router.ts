@@ -12,6 +12,7 @@ import type { PaymentStatus } from '../../../payment';
 import type { ApiKeyRepository } from '../../pg/api-keys';
 import { type ConsoleQueries, listAllApiKeys, type Viewer } from '../../pg/console-queries';
 import { withoutSecret } from '../../pg/operator-store';
+import { paymentStreamId } from '../../pg/payment-store';
 import { problem, sendProblem } from '../problems';
 import type { ConsoleConfig } from './config';
 import { operatorToken, relayLive } from './live';
@@ -236,7 +237,7 @@ export function consoleApi(d: ConsoleApiDeps): Router {
           { streamType: 'PaymentAudit', metadata: { actor: `operator:${o.operatorId}` } },
         );
       const events = [
-        ...(await d.store.readStream(`payment-${paymentId}`)),
+        ...(await d.store.readStream(paymentStreamId(paymentId))),
         ...(await d.store.readStream(`payment-audit-${paymentId}`)),
       ]
         .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || a.globalPosition - b.globalPosition)
