@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
@@ -31,6 +32,11 @@ let kafka: Kafka;
 let publisher: KafkaEventPublisher;
 let browser: Browser;
 const cspViolations: string[] = [];
+// Payments entered in the console belong to this order system; its webhooks go to `receiver`.
+const consoleOrderSystem = `console-e2e-${run}`;
+const received: string[] = [];
+let receiver: Server;
+let receiverUrl: string;
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
@@ -116,6 +122,19 @@ beforeAll(async () => {
   notification = await ServiceProcess.start('notification', {
     env: { HTTP_PORT: String(notificationPort), LIVE_CONSUMER_GROUP: liveGroup },
   });
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += String(c);
+    });
+    req.on('end', () => {
+      received.push(body);
+      res.writeHead(200).end();
+    });
+  });
+  const receiverPort = await freePort();
+  await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${receiverPort}/hooks/payments`;
   const httpPort = await freePort();
   orderLink = await ServiceProcess.start('order-link', {
     env: {
@@ -123,6 +142,7 @@ beforeAll(async () => {
       GRPC_PORT: String(await freePort()),
       NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
       CONSOLE_LOCKOUT_FAILURES: '3',
+      CONSOLE_ORDER_SYSTEM: consoleOrderSystem,
     },
   });
   base = `http://127.0.0.1:${httpPort}`;
@@ -162,6 +182,7 @@ afterAll(async () => {
   await publisher?.disconnect();
   await orderLink?.stop();
   await notification?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 describe('operator console in Chromium', () => {
@@ -241,6 +262,17 @@ describe('operator console in Chromium', () => {
     await adminPage.reload();
     await adminPage.getByRole('cell', { name: `e2e shop backend ${run}`, exact: true }).waitFor();
     expect(await adminPage.content()).not.toContain(key);
+  });
+
+  it('lets the admin add a webhook endpoint for the console order system, secret shown once', async () => {
+    await adminPage.getByRole('link', { name: 'Webhooks' }).click();
+    await adminPage.getByLabel('Order system').fill(consoleOrderSystem);
+    await adminPage.getByRole('button', { name: 'Show' }).click();
+    await adminPage.getByLabel('URL').fill(receiverUrl);
+    await adminPage.getByLabel('Description').fill('e2e receiver');
+    await adminPage.getByRole('button', { name: 'Add endpoint' }).click();
+    expect(await adminPage.locator('.secret output').textContent()).toMatch(/^whsec_/);
+    await adminPage.getByRole('cell', { name: receiverUrl }).waitFor();
   });
 
   it('lets an operator create a payment and shows the transfer code and instruction', async () => {
@@ -370,6 +402,21 @@ describe('operator console in Chromium', () => {
     expect(found).toBe(1);
   });
 
+  it('shows the webhook delivery of the outcome in the log, redelivers it, and disables the endpoint', async () => {
+    await waitUntil('the webhook to arrive', () => received.some((b) => b.includes(paymentId)), 60_000);
+    await adminPage.goto(`${base}/console/#/admin/webhooks/${consoleOrderSystem}`);
+    await adminPage.getByRole('button', { name: 'Delivery log' }).click();
+    await adminPage.getByRole('cell', { name: /^delivered/ }).waitFor();
+    expect(await seriousA11yViolations(adminPage)).toEqual([]);
+    await shot(adminPage, '10-admin-webhook-deliveries');
+    const before = received.filter((b) => b.includes(paymentId)).length;
+    await adminPage.getByRole('button', { name: 'Redeliver' }).first().click();
+    await waitUntil('the redelivery', () => received.filter((b) => b.includes(paymentId)).length > before, 60_000);
+    await adminPage.getByRole('button', { name: 'Disable' }).click();
+    await adminPage.getByRole('cell', { name: 'disabled', exact: true }).waitFor();
+    await assertNoCardDigits(adminPage);
+  });
+
   it('switches to Japanese and back, keyboard only', async () => {
     await operatorPage.getByRole('link', { name: 'History' }).click();
     await operatorPage.getByRole('button', { name: 'switch the console to Japanese' }).focus();
@@ -379,10 +426,10 @@ describe('operator console in Chromium', () => {
     await operatorPage.getByRole('link', { name: '新規決済' }).waitFor();
     await operatorPage.getByRole('button', { name: '検索' }).waitFor();
     expect(await seriousA11yViolations(operatorPage)).toEqual([]);
-    await shot(operatorPage, '10-history-ja');
+    await shot(operatorPage, '11-history-ja');
     await operatorPage.goto(`${base}/console/#/payments/${encodeURIComponent(paymentId)}`);
     await operatorPage.getByText('承認番号').waitFor();
-    await shot(operatorPage, '11-result-ja');
+    await shot(operatorPage, '12-result-ja');
     await operatorPage.getByRole('button', { name: 'コンソールを英語に切り替える' }).click();
     await operatorPage.getByRole('heading', { name: `Payment ${orderId}` }).waitFor();
   });
