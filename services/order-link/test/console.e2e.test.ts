@@ -189,6 +189,7 @@ describe('operator console in Chromium', () => {
   let adminPage: Page;
   let operatorPage: Page;
   let paymentId: string;
+  let apiKey: string;
   const orderId = `e2e-order-${run}`;
 
   it('serves the console with a strict CSP and refuses cross-site and token-less changes', async () => {
@@ -255,6 +256,7 @@ describe('operator console in Chromium', () => {
     await adminPage.getByRole('button', { name: 'Create API key' }).click();
     const key = (await adminPage.getByTestId('new-api-key').textContent()) ?? '';
     expect(key).toMatch(/^olk_[\w-]+\.[\w-]+$/);
+    apiKey = key;
     const res = await fetch(`${base}/v1/payments?limit=1`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(await seriousA11yViolations(adminPage)).toEqual([]);
@@ -432,6 +434,33 @@ describe('operator console in Chromium', () => {
     await shot(operatorPage, '12-result-ja');
     await operatorPage.getByRole('button', { name: 'コンソールを英語に切り替える' }).click();
     await operatorPage.getByRole('heading', { name: `Payment ${orderId}` }).waitFor();
+  });
+
+  it('opens a payment the order system created through the API, by its order id', async () => {
+    const apiOrderId = `${orderId}-api`;
+    const created = await fetch(`${base}/v1/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': `e2e-${run}-api`,
+      },
+      body: JSON.stringify({
+        orderId: apiOrderId,
+        amount: 3300,
+        currency: 'JPY',
+        mode: 'AUTHORIZE',
+        language: 'en',
+        returnSipAddress: 'sip:operator-e2e@127.0.0.1',
+      }),
+    });
+    expect(created.status).toBe(201);
+    await operatorPage.getByRole('link', { name: 'New payment' }).click();
+    const open = operatorPage.getByRole('search');
+    await open.getByLabel('Order id').fill(apiOrderId);
+    await open.getByRole('button', { name: 'Open' }).click();
+    await operatorPage.getByRole('heading', { name: `Payment ${apiOrderId}` }).waitFor();
+    expect(await operatorPage.getByTestId('transfer-code').textContent()).toMatch(/^\d{6}$/);
   });
 
   it('cancels a pending payment and signs out', async () => {
