@@ -162,6 +162,8 @@ export class OperatorsApp {
       by.actor,
     );
     if (!state) throw new AppError('not_found', `operator ${operatorId} not found`);
+    // A password set by an admin (e.g. after a suspected leak) ends the sessions opened with the old one.
+    if (passwordHash) await this.sessions.deleteForOperator(operatorId);
     return withoutSecret(state);
   }
 

@@ -181,6 +181,11 @@ export class SessionStore {
     await this.pool.query(`delete from "${this.schema}".operator_sessions where session_sha256 = $1`, [sha256(secret)]);
   }
 
+  /** Signs an operator out everywhere (after a new password is set). */
+  async deleteForOperator(operatorId: string): Promise<void> {
+    await this.pool.query(`delete from "${this.schema}".operator_sessions where operator_id = $1`, [operatorId]);
+  }
+
   async deleteExpired(now: Date): Promise<void> {
     await this.pool.query(`delete from "${this.schema}".operator_sessions where expires_at <= $1`, [now]);
   }
