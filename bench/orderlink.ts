@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       kafka,
       groupId: `bench-nt-${tag}`,
       topics: [Topics.paymentCompleted],
+      partitionsConsumedConcurrently: 3,
       logger: silent,
       handle: deliveryHandler({
         store: nt.store,
