@@ -351,6 +351,8 @@ describe('operator console in Chromium', () => {
     await call('CardCaptured', {
       card: { pspToken: `pm_${run}`, brand: 'visa', bin6: BIN6, last4: '4242', expiryMonth: 12, expiryYear: 2034 },
     });
+    // The two topics are not ordered with each other; call-control authorizes only after the capture.
+    await operatorPage.locator('.badge', { hasText: 'Card captured' }).waitFor({ timeout: 30_000 });
     await call('CallStepEntered', { step: 'AUTHORIZING' });
     await see('authorizing', 'active');
     await publish(Topics.authorizations, 'Authorization', paymentId, 'AuthorizationApproved', {
