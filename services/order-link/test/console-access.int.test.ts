@@ -48,12 +48,7 @@ describe('console access (real PostgreSQL)', () => {
     await make('op-a1', 'operator', 'a');
     await make('op-b1', 'operator', 'b');
     const create = (who: Principal, orderId: string, metadata: Record<string, string> = {}) =>
-      h.core.paymentsApp.create(who, `key-${orderId}`, {
-        ...validPayment(orderId),
-        mode: 'CAPTURE',
-        language: 'ja',
-        metadata,
-      } as never);
+      h.core.paymentsApp.create(who, `key-${orderId}`, { ...validPayment(orderId), metadata } as CreatePaymentInput);
     await create(operatorPrincipal(ids['op-a1']!), 'order-a1', { operatorId: ids['op-a1']! });
     await create(operatorPrincipal(ids['op-b1']!), 'order-b1', { operatorId: ids['op-b1']! });
     await create(shop, 'order-unassigned');
