@@ -11,7 +11,6 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env) {
       notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
       // Shared with notification: signs the operators' live-stream tokens.
       operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
-      notificationInternalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
       sessionTtlMinutes: int('CONSOLE_SESSION_TTL_MINUTES', { default: 12 * 60, min: 5, max: 7 * 24 * 60 }),
       sessionIdleMinutes: int('CONSOLE_SESSION_IDLE_MINUTES', { default: 60, min: 1, max: 24 * 60 }),
       lockoutFailures: int('CONSOLE_LOCKOUT_FAILURES', { default: 5, min: 1, max: 100 }),

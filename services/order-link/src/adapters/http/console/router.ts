@@ -6,6 +6,7 @@ import type { ApiKeysApp } from '../../../app/api-keys-app';
 import { AppError } from '../../../app/errors';
 import type { PaymentsApp } from '../../../app/payments-app';
 import { ALL_SCOPES, type Clock, type Principal, Scopes } from '../../../app/ports';
+import type { WebhooksApp } from '../../../app/webhooks-app';
 import type { OperatorProfile, Role } from '../../../operators/operator';
 import type { Acting, OperatorsApp, ProfileChange } from '../../../operators/operators-app';
 import type { PaymentStatus } from '../../../payment';
@@ -28,6 +29,7 @@ export interface ConsoleApiDeps {
   keyRepository: ApiKeyRepository;
   queries: ConsoleQueries;
   store: EventStore;
+  webhooks: WebhooksApp;
   notification: NotificationClient;
   clock: Clock;
   pool: import('pg').Pool;
@@ -375,53 +377,36 @@ export function consoleApi(d: ConsoleApiDeps): Router {
     }),
   );
 
-  // Webhook endpoints, their delivery log and redelivery (admin), through notification.
-  api.get(
-    '/webhooks/:orderSystem',
-    wrap(async (req, res) => {
-      requireAdmin(req);
-      res.json(await d.notification.listEndpoints(String(req.params.orderSystem)));
-    }),
+  // Webhook endpoints, their delivery log and redelivery (admin), through order-link's webhook API
+  // (WebhooksApp forwards to notification) acting for the chosen order system.
+  const forSystem = (req: Request): Principal => {
+    const o = requireAdmin(req);
+    return {
+      actor: { kind: 'operator', id: o.operatorId },
+      orderSystem: String(req.params.orderSystem),
+      scopes: new Set([Scopes.webhooksManage]),
+    };
+  };
+  const answer = async (res: Response, call: Promise<{ status: number; body: unknown }>) => {
+    const { status, body: out } = await call;
+    if (out === null) res.status(status).end();
+    else res.status(status).json(out);
+  };
+  api.get('/webhooks/:orderSystem', (req, res) => answer(res, d.webhooks.list(forSystem(req))));
+  api.post('/webhooks/:orderSystem', (req, res) => {
+    const b = body(req);
+    const url = required(b, 'url', 2048);
+    const description = text(b, 'description', 200);
+    return answer(res, d.webhooks.create(forSystem(req), { url, ...(description ? { description } : {}) }));
+  });
+  api.delete('/webhooks/:orderSystem/:endpointId', (req, res) =>
+    answer(res, d.webhooks.disable(forSystem(req), String(req.params.endpointId))),
   );
-  api.post(
-    '/webhooks/:orderSystem',
-    wrap(async (req, res) => {
-      requireAdmin(req);
-      const b = body(req);
-      res
-        .status(201)
-        .json(
-          await d.notification.createEndpoint(
-            String(req.params.orderSystem),
-            required(b, 'url', 2048),
-            text(b, 'description', 200) ?? '',
-          ),
-        );
-    }),
+  api.get('/webhooks/:orderSystem/:endpointId/deliveries', (req, res) =>
+    answer(res, d.webhooks.deliveries(forSystem(req), String(req.params.endpointId), 50)),
   );
-  api.delete(
-    '/webhooks/:orderSystem/:endpointId',
-    wrap(async (req, res) => {
-      requireAdmin(req);
-      await d.notification.disableEndpoint(String(req.params.orderSystem), String(req.params.endpointId));
-      res.status(204).end();
-    }),
-  );
-  api.get(
-    '/webhooks/:orderSystem/:endpointId/deliveries',
-    wrap(async (req, res) => {
-      requireAdmin(req);
-      res.json(await d.notification.deliveries(String(req.params.orderSystem), String(req.params.endpointId)));
-    }),
-  );
-  api.post(
-    '/webhook-deliveries/:orderSystem/:deliveryId/redeliver',
-    wrap(async (req, res) => {
-      requireAdmin(req);
-      res
-        .status(202)
-        .json(await d.notification.redeliver(String(req.params.orderSystem), String(req.params.deliveryId)));
-    }),
+  api.post('/webhook-deliveries/:orderSystem/:deliveryId/redeliver', (req, res) =>
+    answer(res, d.webhooks.redeliver(forSystem(req), String(req.params.deliveryId))),
   );
 
   api.use((req: Request, res: Response) =>
