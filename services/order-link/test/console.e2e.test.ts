@@ -465,6 +465,40 @@ describe('operator console in Chromium', () => {
     expect(await operatorPage.getByTestId('transfer-code').textContent()).toMatch(/^\d{6}$/);
   });
 
+  it('shows a decline with the sentence the operator can say to the caller', async () => {
+    await operatorPage.getByRole('link', { name: 'New payment' }).click();
+    await operatorPage.getByLabel('Order id').first().fill(`${orderId}-declined`);
+    await operatorPage.getByLabel('Amount').fill('98000');
+    await operatorPage.getByRole('button', { name: 'Create payment' }).click();
+    await operatorPage.getByTestId('transfer-code').waitFor();
+    await operatorPage.getByText('Live updates connected').waitFor();
+    const declinedId = decodeURIComponent(operatorPage.url().split('#/payments/')[1] ?? '');
+    const callId = `call-${run}-declined`;
+    const call = (type: string, payload: object) =>
+      publish(Topics.calls, 'Call', callId, type, { callId, paymentId: declinedId, ...payload });
+    await call('CallStarted', { transferCode: '000000', threeWay: false });
+    await call('CardCaptured', {
+      card: {
+        pspToken: `pm_${run}_2`,
+        brand: 'mastercard',
+        bin6: '555555',
+        last4: '4444',
+        expiryMonth: 1,
+        expiryYear: 2031,
+      },
+    });
+    await operatorPage.locator('.badge', { hasText: 'Card captured' }).waitFor({ timeout: 30_000 });
+    await publish(Topics.authorizations, 'Authorization', declinedId, 'AuthorizationDeclined', {
+      paymentId: declinedId,
+      reason: 'INSUFFICIENT_FUNDS',
+      pspCode: 'insufficient_funds',
+    });
+    await operatorPage.getByText('The card does not have enough available credit.').waitFor({ timeout: 30_000 });
+    expect(await operatorPage.content()).not.toContain('5555555555554444');
+    expect(await operatorPage.content()).not.toContain('555555');
+    await shot(operatorPage, '13-result-declined');
+  });
+
   it('cancels a pending payment and signs out', async () => {
     await operatorPage.getByRole('link', { name: 'New payment' }).click();
     await operatorPage.getByLabel('Order id').first().fill(`${orderId}-cancel`);
