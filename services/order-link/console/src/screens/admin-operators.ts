@@ -62,7 +62,7 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
     ),
     h('button', { type: 'submit' }, tx.addOperator),
   );
-  mount(main, h('h1', null, tx.operatorsTitle), message.el, info.el, list, isAdmin ? form : null);
+  mount(main, h('h1', null, tx.operatorsTitle), message.el, info.el, isAdmin ? form : null, list);
 
   const change = async (o: Operator, body: Record<string, unknown>) => {
     message.show('');
