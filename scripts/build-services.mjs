@@ -41,10 +41,10 @@ for (const { dir, label } of units.filter((u) => only.length === 0 || only.inclu
 
 // A service with a browser front end (services/<name>/console, e.g. order-link's operator console)
 // gets it built by Vite into services/<name>/console/dist, which the service serves as static assets.
-for (const name of services.filter((s) => only.length === 0 || only.includes(s))) {
-  const config = join(root, 'services', name, 'console', 'vite.config.ts');
+for (const { dir, label } of units.filter((u) => only.length === 0 || only.includes(u.name))) {
+  const config = join(dir, 'console', 'vite.config.ts');
   if (!existsSync(config)) continue;
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: config, logLevel: 'warn' });
-  console.log(`built services/${name}/console/dist`);
+  console.log(`built ${label}/console/dist`);
 }
