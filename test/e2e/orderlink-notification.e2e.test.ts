@@ -6,11 +6,10 @@
  * and the operator's live stream shows the masked capture progress.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, Topics } from '@ivr/contracts';
+import { type EventEnvelope, issueOperatorToken, Topics } from '@ivr/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
-import { issueOperatorToken } from '../../services/notification/src/live/operator-token';
 import { Receiver } from '../../services/notification/test/receiver';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { issueOperatorToken } from '@ivr/contracts';
 import type { Request, Response } from 'express';
 import type { NotificationClient } from './notification-client';
 import { eventDataForScreen } from './redact';
@@ -9,12 +9,9 @@ import { eventDataForScreen } from './redact';
  * notification sends, nothing beyond it reaches the browser.
  */
 
-/** Same token format as notification's `issueOperatorToken` (`<claims>.<HMAC-SHA256>`), short-lived. */
+/** A short-lived token for notification's live stream (5 minutes: the relay asks for a new one per connection). */
 export function operatorToken(secret: string, operatorId: string, now: Date): string {
-  const claims = Buffer.from(JSON.stringify({ sub: operatorId, exp: Math.floor(now.getTime() / 1000) + 300 })).toString(
-    'base64url',
-  );
-  return `${claims}.${createHmac('sha256', secret).update(claims).digest('base64url')}`;
+  return issueOperatorToken(secret, operatorId, new Date(now.getTime() + 300_000));
 }
 
 /** One SSE frame rewritten for the screen, or null to drop it. Comments (heartbeats) pass as they are. */
