@@ -50,6 +50,8 @@ describe('G.711', () => {
     const alaw = ulawToAlaw(encodeG711('PCMU', pcm));
     const back = new Int16Array(pcm.length);
     decodeG711('PCMA', alaw, back);
-    back.forEach((v, i) => expect(Math.abs(v - (pcm[i] as number))).toBeLessThan(1100));
+    back.forEach((v, i) => {
+      expect(Math.abs(v - (pcm[i] as number))).toBeLessThan(1100);
+    });
   });
 });
