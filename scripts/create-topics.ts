@@ -20,7 +20,9 @@ async function main(): Promise<void> {
           topic: t.name,
           numPartitions: t.partitions,
           replicationFactor: 1,
-          configEntries: [{ name: 'retention.ms', value: String(t.retentionHours < 0 ? -1 : t.retentionHours * 3600_000) }],
+          configEntries: [
+            { name: 'retention.ms', value: String(t.retentionHours < 0 ? -1 : t.retentionHours * 3600_000) },
+          ],
         })),
       });
     }

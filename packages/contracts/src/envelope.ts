@@ -41,16 +41,19 @@ export function parseEnvelope(raw: Buffer | string | null | undefined): Envelope
   }
   const e = value as Record<string, unknown>;
   if (e.specVersion !== 1) return { ok: false, reason: 'specVersion must be 1' };
-  if (typeof e.eventId !== 'string' || !UUIDISH.test(e.eventId)) return { ok: false, reason: 'eventId is missing or malformed' };
+  if (typeof e.eventId !== 'string' || !UUIDISH.test(e.eventId))
+    return { ok: false, reason: 'eventId is missing or malformed' };
   for (const field of ['type', 'aggregateType', 'aggregateId', 'occurredAt'] as const) {
     if (typeof e[field] !== 'string' || (e[field] as string).length === 0) {
       return { ok: false, reason: `${field} must be a non-empty string` };
     }
   }
-  if (!Number.isInteger(e.version) || (e.version as number) < 1) return { ok: false, reason: 'version must be an integer >= 1' };
+  if (!Number.isInteger(e.version) || (e.version as number) < 1)
+    return { ok: false, reason: 'version must be an integer >= 1' };
   if (Number.isNaN(Date.parse(e.occurredAt as string))) return { ok: false, reason: 'occurredAt is not a date' };
   for (const field of ['correlationId', 'causationId'] as const) {
-    if (e[field] !== undefined && typeof e[field] !== 'string') return { ok: false, reason: `${field} must be a string` };
+    if (e[field] !== undefined && typeof e[field] !== 'string')
+      return { ok: false, reason: `${field} must be a string` };
   }
   if (typeof e.payload !== 'object' || e.payload === null) return { ok: false, reason: 'payload must be an object' };
   return { ok: true, envelope: e as unknown as EventEnvelope };

@@ -1,0 +1,171 @@
+/**
+ * make bench-eventstore: what the event store and the outbox cost, beside the raw ceiling of the same
+ * infrastructure measured in the same run.
+ *   1. appends/s through EventStore.append (one event per command, with outbox) vs plain INSERTs
+ *   2. relay throughput draining a backlog to Kafka vs Kafka's own ProducerPerformance tool
+ *   3. append → outbox → relay → Kafka → consumer latency p50/p99 at a steady rate
+ * Prints figures; asserts nothing.
+ */
+import '../scripts/load-env';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
+import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
+import { fmt, printTable, runFor, summarize } from './stats';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const RATE_PER_S = Number(process.env.BENCH_RATE ?? 200);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 20000);
+const PAYLOAD = { orderId: 'order-000123', amount: 12345, currency: 'JPY', note: 'x'.repeat(200) };
+
+async function main(): Promise<void> {
+  const dbUrl = process.env.IVR_TEST_DATABASE_URL;
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (!dbUrl || brokers.length === 0)
+    throw new Error('run `make up-infra` first (IVR_TEST_DATABASE_URL, KAFKA_BROKERS)');
+  const pool = createPgPool(dbUrl, { applicationName: 'bench-eventstore', max: CONCURRENCY + 4 });
+  const schema = `bench_${randomBytes(3).toString('hex')}`;
+  const topic = `bench.eventstore.${schema}`;
+  const kafka = createKafka({ brokers, clientId: 'bench-eventstore' });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
+  await migrate(pool, { schema });
+  await pool.query(`create table "${schema}".plain (id bigserial primary key, stream_id text, data jsonb)`);
+  const store = new EventStore(pool, { schema });
+  const publisher = new KafkaEventPublisher(kafka);
+  await publisher.connect();
+
+  try {
+    // 1. Appends vs plain inserts, same concurrency, one row per transaction.
+    const versions = new Map<number, number>();
+    const appends = await runFor(DURATION_MS, CONCURRENCY, async (lane) => {
+      const v = versions.get(lane) ?? 0;
+      await store.append(`lane-${lane}`, v, [{ type: 'BenchEvent', data: PAYLOAD }], {
+        streamType: 'Bench',
+        outbox: { topic },
+      });
+      versions.set(lane, v + 1);
+    });
+    const inserts = await runFor(DURATION_MS, CONCURRENCY, async (lane) => {
+      await pool.query(`insert into "${schema}".plain (stream_id, data) values ($1, $2)`, [`lane-${lane}`, PAYLOAD]);
+    });
+    const appendRate = appends / (DURATION_MS / 1000);
+    const insertRate = inserts / (DURATION_MS / 1000);
+
+    // 2. Relay draining the backlog left by step 1 (topped up to BACKLOG) vs ProducerPerformance.
+    const pending = Number(
+      (await pool.query(`select count(*) from "${schema}".outbox where published_at is null`)).rows[0].count,
+    );
+    for (let i = pending; i < BACKLOG; i++) {
+      await store.append(`fill-${i % 64}`, 'any', [{ type: 'BenchEvent', data: PAYLOAD }], {
+        streamType: 'Bench',
+        outbox: { topic },
+      });
+    }
+    const backlog = Number(
+      (await pool.query(`select count(*) from "${schema}".outbox where published_at is null`)).rows[0].count,
+    );
+    const relay = new OutboxRelay({ pool, schema, publisher, batchSize: 500 });
+    const t0 = performance.now();
+    const drained = await relay.drainOnce();
+    const relaySeconds = (performance.now() - t0) / 1000;
+    await relay.stop();
+    const relayRate = drained / relaySeconds;
+    const kafkaRate = producerPerformanceCeiling(brokers[0] as string, topic, backlog);
+
+    // 3. Steady-rate latency, end to end through a consumer group.
+    const latencies: number[] = [];
+    const consumer = await runConsumer({
+      kafka,
+      groupId: `bench-${schema}`,
+      topics: [topic],
+      fromBeginning: false,
+      handle: async (envelope) => {
+        const sentAt = (envelope.payload as { sentAt?: number }).sentAt;
+        if (sentAt) latencies.push(Date.now() - sentAt);
+      },
+    });
+    const live = new OutboxRelay({ pool, schema, publisher, pollIntervalMs: 1000 });
+    live.start();
+    await new Promise((r) => setTimeout(r, 3000)); // consumer group joins
+    const total = Math.round((RATE_PER_S * DURATION_MS) / 1000);
+    const started = Date.now();
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE_PER_S;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sends.push(
+        store.append(`steady-${i}`, 'no_stream', [{ type: 'BenchEvent', data: { ...PAYLOAD, sentAt: Date.now() } }], {
+          streamType: 'Bench',
+          outbox: { topic },
+        }),
+      );
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await live.stop();
+    await consumer.stop();
+    const lat = summarize(latencies);
+
+    printTable(
+      `Event store benchmark (${CONCURRENCY} writers, ${DURATION_MS / 1000}s per phase, PostgreSQL and Kafka on this machine)`,
+      [
+        ['appends/s (EventStore.append + outbox)', fmt(appendRate, 0)],
+        ['plain INSERTs/s (same concurrency)', fmt(insertRate, 0)],
+        ['ratio append / insert', fmt(appendRate / insertRate, 2)],
+        [`relay publish rate (backlog of ${drained})`, `${fmt(relayRate, 0)} events/s`],
+        ['Kafka ProducerPerformance (acks=all, idempotent)', `${fmt(kafkaRate, 0)} records/s`],
+        ['ratio relay / Kafka ceiling', fmt(relayRate / kafkaRate, 2)],
+        [
+          `append→consumer latency at ${RATE_PER_S}/s`,
+          `p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms (n=${lat.n}/${total})`,
+        ],
+      ],
+    );
+  } finally {
+    await publisher.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await pool.query(`drop schema if exists "${schema}" cascade`);
+    await pool.end();
+  }
+}
+
+/** Kafka's own producer benchmark from the same jars, with the same record size and durability. */
+function producerPerformanceCeiling(broker: string, topic: string, records: number): number {
+  const size = Buffer.byteLength(JSON.stringify(PAYLOAD)) + 300; // about an envelope's size
+  const out = execFileSync(
+    join(__dirname, '..', 'scripts', 'kafka.sh'),
+    [
+      'run-class',
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(size),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${broker}`,
+      'acks=all',
+      'enable.idempotence=true',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const last = out.trim().split('\n').at(-1) ?? '';
+  const m = /([\d.]+) records\/sec/.exec(last);
+  if (!m) throw new Error(`could not read ProducerPerformance output: ${last}`);
+  return Number(m[1]);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench-eventstore failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

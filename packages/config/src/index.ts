@@ -1,0 +1,25 @@
+export {
+  bool,
+  type Field,
+  type FieldOptions,
+  type IntOptions,
+  int,
+  type ListOptions,
+  list,
+  looksSecret,
+  oneOf,
+  optional,
+  type Parsed,
+  str,
+  type UrlOptions,
+  url,
+} from './fields';
+export {
+  ConfigError,
+  type ConfigOf,
+  type ConfigProblem,
+  type ConfigSpec,
+  describeConfig,
+  type Env,
+  readConfig,
+} from './read-config';

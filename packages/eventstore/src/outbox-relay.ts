@@ -1,0 +1,193 @@
+import type { EventEnvelope } from '@ivr/contracts';
+import type { Pool, PoolClient } from 'pg';
+import { assertSchemaName, outboxChannel } from './schema';
+
+/** One message for the broker; @ivr/kafka's KafkaEventPublisher implements the publisher. */
+export interface OutboxMessage {
+  topic: string;
+  key: string;
+  envelope: EventEnvelope;
+  headers: Record<string, string>;
+}
+
+export interface OutboxPublisher {
+  /** Resolves once the broker acknowledged every message (acks=all); order within a key is kept. */
+  publish(messages: OutboxMessage[]): Promise<void>;
+}
+
+interface RelayLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  schema: string;
+  publisher: OutboxPublisher;
+  batchSize?: number;
+  /** Safety net: look for rows even without a notification. */
+  pollIntervalMs?: number;
+  logger?: RelayLogger;
+}
+
+interface OutboxRow {
+  position: string;
+  topic: string;
+  key: string;
+  envelope: EventEnvelope;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes the outbox to Kafka in position order, at least once: a row is marked published only
+ * after the broker acknowledged it, so a crash in between republishes it on restart (consumers
+ * dedupe by event id). Only one relay per schema publishes at a time (a session advisory lock held
+ * on the relay's own connection), so per-key order survives several replicas.
+ */
+export class OutboxRelay {
+  private readonly schema: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private client: PoolClient | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private leader = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.schema = assertSchemaName(options.schema);
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.releaseClient();
+  }
+
+  /** Publishes everything pending now; returns how many rows it published. Needs the leader lock. */
+  async drainOnce(): Promise<number> {
+    const client = await this.ensureClient();
+    if (!(await this.tryLead(client))) return 0;
+    let total = 0;
+    for (;;) {
+      const n = await this.publishBatch(client);
+      total += n;
+      if (n < this.batchSize) return total;
+    }
+  }
+
+  /** Rows not yet published and the age of the oldest: the outbox lag an SRE alerts on. */
+  async lag(): Promise<{ pending: number; oldestAgeMs: number }> {
+    const { rows } = await this.options.pool.query<{ pending: string; age_ms: number | null }>(
+      `select count(*) as pending, (extract(epoch from now() - min(created_at)) * 1000)::float8 as age_ms
+         from "${this.schema}".outbox where published_at is null`,
+    );
+    return { pending: Number(rows[0]?.pending ?? 0), oldestAgeMs: rows[0]?.age_ms ?? 0 };
+  }
+
+  /** Deletes published rows older than the retention (the events table keeps the history). */
+  async prune(olderThanHours: number): Promise<number> {
+    const { rowCount } = await this.options.pool.query(
+      `delete from "${this.schema}".outbox where published_at < now() - make_interval(hours => $1)`,
+      [olderThanHours],
+    );
+    return rowCount ?? 0;
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 200;
+    while (this.running) {
+      try {
+        const published = await this.drainOnce();
+        backoffMs = 200;
+        if (published === 0) await this.sleep(this.leader ? this.pollIntervalMs : this.pollIntervalMs * 2);
+      } catch (err) {
+        this.options.logger?.warn(
+          { err: (err as Error).message, schema: this.schema },
+          'outbox relay failed; retrying',
+        );
+        await this.releaseClient();
+        await this.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+      }
+    }
+  }
+
+  private async publishBatch(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `select position, topic, key, envelope, headers from "${this.schema}".outbox
+        where published_at is null order by position limit $1`,
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    await this.options.publisher.publish(
+      rows.map((r) => ({ topic: r.topic, key: r.key, envelope: r.envelope, headers: r.headers })),
+    );
+    await client.query(`update "${this.schema}".outbox set published_at = now() where position = any($1::bigint[])`, [
+      rows.map((r) => r.position),
+    ]);
+    return rows.length;
+  }
+
+  private async tryLead(client: PoolClient): Promise<boolean> {
+    if (this.leader) return true;
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+      `outbox-relay:${this.schema}`,
+    ]);
+    this.leader = rows[0]?.ok === true;
+    if (this.leader)
+      this.options.logger?.info({ schema: this.schema }, 'outbox relay is the publisher for this schema');
+    return this.leader;
+  }
+
+  private async ensureClient(): Promise<PoolClient> {
+    if (this.client) return this.client;
+    const client = await this.options.pool.connect();
+    client.on('error', () => {
+      // The connection died (database restart): drop it; the loop reconnects and re-takes the lock.
+      if (this.client === client) this.client = undefined;
+      this.leader = false;
+    });
+    client.on('notification', () => this.wake?.());
+    await client.query(`listen "${outboxChannel(this.schema)}"`);
+    this.client = client;
+    return client;
+  }
+
+  private async releaseClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.leader = false;
+    if (!client) return;
+    try {
+      await client.query('select pg_advisory_unlock_all()');
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { Pool, type PoolConfig } from 'pg';
+
+/** A pg pool with the settings every service wants: a name in pg_stat_activity, bounded waits. */
+export function createPgPool(connectionString: string, options: PoolConfig & { applicationName: string }): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    statement_timeout: 15000,
+    application_name: options.applicationName,
+    ...options,
+  });
+  // An idle client losing its connection (database restart) must not crash the process: the pool
+  // replaces it, and the next query reports the problem to its caller.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Resolves once the database answers; rejects with a clear message naming the host otherwise. */
+export async function checkDatabase(pool: Pool): Promise<void> {
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    const opts = pool.options as PoolConfig;
+    const where = opts.connectionString ? new URL(opts.connectionString).host : `${opts.host}:${opts.port}`;
+    throw new Error(`PostgreSQL at ${where} is not reachable: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,123 @@
+import type { Pool } from 'pg';
+import { ConcurrencyError, type EventStore, type OutboxMessage } from '../src';
+import { freshStore } from './test-db';
+
+const ev = (n: number) => ({ type: 'Counted', data: { n } });
+
+describe('EventStore on PostgreSQL', () => {
+  let pool: Pool;
+  let store: EventStore;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ pool, store, cleanup } = await freshStore('es')));
+  afterAll(() => cleanup());
+
+  it('appends at the expected version and reads the stream back in order', async () => {
+    const r1 = await store.append('s-1', 'no_stream', [ev(1), ev(2)], { streamType: 'Counter' });
+    expect(r1.version).toBe(2);
+    const r2 = await store.append('s-1', 2, [ev(3)], { streamType: 'Counter' });
+    expect(r2.version).toBe(3);
+    const events = await store.readStream('s-1');
+    expect(events.map((e) => [e.version, e.data])).toEqual([
+      [1, { n: 1 }],
+      [2, { n: 2 }],
+      [3, { n: 3 }],
+    ]);
+    expect(events[0]?.streamType).toBe('Counter');
+  });
+
+  it('rejects a stale expected version with a typed error naming both versions', async () => {
+    await store.append('s-2', 'no_stream', [ev(1)], { streamType: 'Counter' });
+    const attempt = store.append('s-2', 0, [ev(2)], { streamType: 'Counter' });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append('s-2', 'no_stream', [ev(2)], { streamType: 'Counter' })).rejects.toThrow(
+      'stream s-2 is at version 1, expected no_stream',
+    );
+    expect(await store.readStream('s-2')).toHaveLength(1);
+  });
+
+  it('lets exactly one of many concurrent writers at the same version win', async () => {
+    await store.append('s-3', 'no_stream', [ev(0)], { streamType: 'Counter' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => store.append('s-3', 1, [ev(i)], { streamType: 'Counter' })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failures.every((f) => f.reason instanceof ConcurrencyError)).toBe(true);
+    expect(await store.readStream('s-3')).toHaveLength(2);
+  });
+
+  it('reads all streams from a global position in commit order', async () => {
+    const before = await store.readAll(0, 10_000);
+    const from = before.at(-1)?.globalPosition ?? 0;
+    await store.append('a-1', 'any', [ev(1)], { streamType: 'Counter' });
+    await store.append('b-1', 'any', [ev(2)], { streamType: 'Counter' });
+    await store.append('a-1', 'any', [ev(3)], { streamType: 'Counter' });
+    const after = await store.readAll(from);
+    expect(after.map((e) => [e.streamId, e.data])).toEqual([
+      ['a-1', { n: 1 }],
+      ['b-1', { n: 2 }],
+      ['a-1', { n: 3 }],
+    ]);
+    expect(after.map((e) => e.globalPosition)).toEqual([...after.map((e) => e.globalPosition)].sort((a, b) => a - b));
+  });
+
+  it('writes outbox rows with the envelope in the same transaction, and nothing when it rolls back', async () => {
+    const { events } = await store.append('p-1', 'no_stream', [ev(1)], {
+      streamType: 'Counter',
+      outbox: { topic: 'ivr.test.v1' },
+      metadata: { correlationId: 'corr-1', actor: 'test' },
+    });
+    const { rows } = await pool.query<OutboxMessage & { event_id: string }>(
+      `select topic, key, envelope, event_id from "${store.schema}".outbox where key = 'p-1'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      topic: 'ivr.test.v1',
+      key: 'p-1',
+      event_id: events[0]?.eventId,
+      envelope: {
+        specVersion: 1,
+        type: 'Counted',
+        aggregateType: 'Counter',
+        aggregateId: 'p-1',
+        version: 1,
+        correlationId: 'corr-1',
+        payload: { n: 1 },
+      },
+    });
+
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.append('p-2', 'no_stream', [ev(1)], { streamType: 'Counter', outbox: { topic: 'ivr.test.v1' } });
+        throw new Error('the command failed after appending');
+      }),
+    ).rejects.toThrow('the command failed after appending');
+    expect(await store.readStream('p-2')).toHaveLength(0);
+    const outbox = await pool.query(`select 1 from "${store.schema}".outbox where key = 'p-2'`);
+    expect(outbox.rowCount).toBe(0);
+  });
+
+  it('runs an idempotent consumer effect once per event id', async () => {
+    let effects = 0;
+    const handle = () =>
+      store.transaction((tx) =>
+        tx.processOnce('counter-projection', 'evt-1', async () => {
+          effects++;
+        }),
+      );
+    expect(await handle()).toBe(true);
+    expect(await handle()).toBe(false);
+    expect(effects).toBe(1);
+  });
+
+  it('forgets the processed mark when the effect fails, so a redelivery retries it', async () => {
+    await expect(
+      store.transaction((tx) =>
+        tx.processOnce('flaky', 'evt-2', async () => {
+          throw new Error('downstream unavailable');
+        }),
+      ),
+    ).rejects.toThrow('downstream unavailable');
+    expect(await store.transaction((tx) => tx.processOnce('flaky', 'evt-2', async () => undefined))).toBe(true);
+  });
+});

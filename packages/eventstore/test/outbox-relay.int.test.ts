@@ -1,0 +1,98 @@
+import type { Pool } from 'pg';
+import { type EventStore, type OutboxMessage, type OutboxPublisher, OutboxRelay } from '../src';
+import { freshStore } from './test-db';
+
+/** Records what would reach the broker; can be told to fail, like a broker that is down. */
+class RecordingPublisher implements OutboxPublisher {
+  published: OutboxMessage[] = [];
+  failNext = 0;
+  async publish(messages: OutboxMessage[]): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('broker unavailable');
+    }
+    this.published.push(...messages);
+  }
+}
+
+const waitFor = async (what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('OutboxRelay', () => {
+  let pool: Pool;
+  let store: EventStore;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ pool, store, cleanup } = await freshStore('relay')));
+  afterAll(() => cleanup());
+
+  const append = (stream: string, n: number) =>
+    store.append(stream, 'any', [{ type: 'Counted', data: { n } }], {
+      streamType: 'Counter',
+      outbox: { topic: 'ivr.test.v1' },
+    });
+
+  it('publishes committed events in order per key and marks them published', async () => {
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({ pool, schema: store.schema, publisher, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      for (let i = 1; i <= 20; i++) await append(i % 2 ? 'odd' : 'even', i);
+      await waitFor('20 messages', () => publisher.published.length === 20);
+      const odd = publisher.published.filter((m) => m.key === 'odd').map((m) => m.envelope.version);
+      expect(odd).toEqual([...odd].sort((a, b) => a - b));
+      await waitFor('an empty outbox', async () => (await relay.lag()).pending === 0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('keeps rows the broker did not acknowledge and publishes them when it is back', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.failNext = 2;
+    const relay = new OutboxRelay({ pool, schema: store.schema, publisher, pollIntervalMs: 50 });
+    await append('retry', 1);
+    relay.start();
+    try {
+      await waitFor('the retried message', () => publisher.published.some((m) => m.key === 'retry'));
+      expect(publisher.published.filter((m) => m.key === 'retry')).toHaveLength(1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('republishes after a crash between publish and mark (at least once), and resumes where it stopped', async () => {
+    const crashing: OutboxPublisher = {
+      publish: async () => {
+        // The broker took the batch, then the process died before marking the rows.
+        throw new Error('process killed after publish');
+      },
+    };
+    await append('crash', 1);
+    const first = new OutboxRelay({ pool, schema: store.schema, publisher: crashing });
+    await expect(first.drainOnce()).rejects.toThrow('process killed');
+    await first.stop();
+
+    const publisher = new RecordingPublisher();
+    const second = new OutboxRelay({ pool, schema: store.schema, publisher });
+    await second.drainOnce();
+    await second.stop();
+    expect(publisher.published.filter((m) => m.key === 'crash')).toHaveLength(1);
+  });
+
+  it('lets only one relay per schema publish at a time', async () => {
+    const a = new OutboxRelay({ pool, schema: store.schema, publisher: new RecordingPublisher() });
+    const b = new OutboxRelay({ pool, schema: store.schema, publisher: new RecordingPublisher() });
+    await a.drainOnce();
+    await append('leader', 1);
+    expect(await b.drainOnce()).toBe(0);
+    expect(b.isLeader).toBe(false);
+    await a.stop();
+    expect(await b.drainOnce()).toBe(1);
+    await b.stop();
+  });
+});

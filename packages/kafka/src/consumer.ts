@@ -1,0 +1,190 @@
+import { type EventEnvelope, parseEnvelope, Topics } from '@ivr/contracts';
+import { propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type EachMessagePayload, type Kafka, KafkaJSError, Partitioners } from 'kafkajs';
+import { type BackoffOptions, backoffDelayMs, waitWithHeartbeat } from './backoff';
+import { connectOrExplain } from './create-kafka';
+import { deadLetterMessage } from './dead-letter';
+import { decodeHeaders } from './headers';
+import { type KafkaLogger, silentLogger } from './logger';
+import { errorMessage } from './mask';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** 1 on first delivery to the handler, then 2, 3, ... on retries. */
+  attempt: number;
+}
+
+export type EventHandler = (envelope: EventEnvelope, ctx: MessageContext) => Promise<void>;
+
+export interface RunConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handle: EventHandler;
+  /** Where a new group starts: the oldest message (true) or only new ones (false, the default). */
+  fromBeginning?: boolean;
+  deadLetterTopic?: string;
+  /** Handler attempts before a message is dead-lettered, the first included. Default 10. */
+  maxAttempts?: number;
+  retryBackoff?: BackoffOptions;
+  logger?: KafkaLogger;
+}
+
+export interface RunningConsumer {
+  /** Stops fetching, lets the message in hand finish (or abandons its retries, uncommitted), leaves the group. */
+  stop(): Promise<void>;
+}
+
+/** Thrown out of eachMessage when stop() interrupts retries, so kafkajs neither commits nor logs it as a failure. */
+class StopRequested extends KafkaJSError {
+  constructor() {
+    super('consumer is stopping; the message stays uncommitted and is redelivered later', { retriable: false });
+  }
+}
+
+const tracer = trace.getTracer('@ivr/kafka');
+
+/**
+ * Consumes `topics` at least once: a message's offset is committed only after the handler
+ * succeeded or the message went to the dead-letter topic. Malformed envelopes go to the dead-letter
+ * topic at once; a failing handler is retried with exponential backoff, then dead-lettered.
+ * Values never reach the logs; errors are masked.
+ */
+export async function runConsumer(options: RunConsumerOptions): Promise<RunningConsumer> {
+  const { kafka, groupId, topics, handle } = options;
+  const deadLetterTopic = options.deadLetterTopic ?? Topics.deadLetter;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const logger = options.logger ?? silentLogger;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('runConsumer: maxAttempts must be >= 1');
+  if (topics.length === 0) throw new Error('runConsumer: no topics given');
+
+  // A fetch long-poll holds stop() until it returns; 1 s instead of kafkajs's 5 s keeps shutdown quick.
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1000 });
+  const deadLetters = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  let signalStop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (signalStop = resolve));
+  let stopping = false;
+
+  await connectOrExplain(kafka, deadLetters, `consumer ${groupId} (dead-letter producer)`);
+  try {
+    await connectOrExplain(kafka, consumer, `consumer ${groupId}`);
+    await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
+  } catch (err) {
+    await deadLetters.disconnect();
+    throw err;
+  }
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error(
+      { groupId, error: errorMessage(payload.error), restart: payload.restart },
+      payload.restart ? 'Kafka consumer crashed; kafkajs restarts it' : 'Kafka consumer crashed and stopped',
+    );
+  });
+
+  const sendToDeadLetter = async (payload: EachMessagePayload, reason: string, attempts: number, span: Span) => {
+    const { topic, partition, message } = payload;
+    const copy = deadLetterMessage({ topic, partition, message, groupId }, reason, attempts);
+    await deadLetters.send({ topic: deadLetterTopic, acks: -1, messages: [copy] });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+    span.setAttribute('ivr.dead_lettered', true);
+    logger.warn(
+      { groupId, topic, partition, offset: message.offset, deadLetterTopic, reason, attempts },
+      'message sent to the dead-letter topic',
+    );
+  };
+
+  const processMessage = async (payload: EachMessagePayload, span: Span): Promise<void> => {
+    const { topic, partition, message, heartbeat } = payload;
+    const parsed = parseEnvelope(message.value);
+    if (!parsed.ok) {
+      await sendToDeadLetter(payload, `malformed envelope: ${parsed.reason}`, 0, span);
+      return;
+    }
+    const { envelope } = parsed;
+    span.setAttributes({ 'ivr.event.id': envelope.eventId, 'ivr.event.type': envelope.type });
+    const where = { groupId, topic, partition, offset: message.offset, eventId: envelope.eventId, type: envelope.type };
+    const base = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key === null ? null : message.key.toString('utf8'),
+      headers: decodeHeaders(message.headers),
+    };
+    let lastError = '';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (stopping) throw new StopRequested();
+      try {
+        await handle(envelope, { ...base, attempt });
+        return;
+      } catch (err) {
+        lastError = errorMessage(err);
+        logger.warn({ ...where, attempt, maxAttempts, error: lastError }, 'event handler failed');
+      }
+      if (attempt < maxAttempts) {
+        const waited = await waitWithHeartbeat(backoffDelayMs(attempt, options.retryBackoff), heartbeat, stopped);
+        if (!waited) throw new StopRequested();
+      }
+    }
+    await sendToDeadLetter(payload, `handler failed after ${maxAttempts} attempts: ${lastError}`, maxAttempts, span);
+  };
+
+  await consumer.run({
+    eachMessage: async (payload) => {
+      const { topic, partition, message } = payload;
+      // The span continues the producer's trace, whose context rides in the message headers.
+      const parent = propagation.extract(ROOT_CONTEXT, decodeHeaders(message.headers));
+      await tracer.startActiveSpan(
+        `process ${topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': topic,
+            'messaging.destination.partition.id': String(partition),
+            'messaging.kafka.offset': Number(message.offset),
+            'messaging.consumer.group.name': groupId,
+          },
+        },
+        parent,
+        async (span) => {
+          try {
+            await processMessage(payload, span);
+          } catch (err) {
+            if (!(err instanceof StopRequested)) {
+              span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+              logger.error(
+                { groupId, topic, partition, offset: message.offset, error: errorMessage(err) },
+                'message left uncommitted; it will be redelivered',
+              );
+            }
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      );
+    },
+  });
+
+  return {
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      signalStop();
+      try {
+        await consumer.disconnect();
+      } finally {
+        await deadLetters.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export { type BackoffOptions, backoffDelayMs } from './backoff';
+export {
+  type EventHandler,
+  type MessageContext,
+  type RunConsumerOptions,
+  type RunningConsumer,
+  runConsumer,
+} from './consumer';
+export {
+  type CreateKafkaOptions,
+  connectOrExplain,
+  createKafka,
+  KafkaUnavailableError,
+  parseBrokers,
+} from './create-kafka';
+export { DeadLetterHeaders, deadLetterMessage } from './dead-letter';
+export { buildHeaders, decodeHeaders, HeaderNames, type OutgoingMessage, serializeEnvelope } from './headers';
+export { type KafkaLogger, silentLogger } from './logger';
+export { maskText } from './mask';
+export { type EventPublisher, groupByTopic, KafkaEventPublisher } from './publisher';

@@ -1,0 +1,38 @@
+import { logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+
+/**
+ * The part of a pino logger this package uses. Any pino logger fits; @ivr/logging's does too, so
+ * services pass theirs and kafkajs's own log lines come out in the service's JSON format.
+ */
+export interface KafkaLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const noop = () => {};
+export const silentLogger: KafkaLogger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** Routes kafkajs's log entries to a KafkaLogger, keeping kafkajs's extra fields as structured data. */
+export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      // timestamp and logger are kafkajs's own; the service logger adds its own time and name.
+      const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+      const obj = { component: 'kafkajs', namespace, ...fields };
+      switch (level) {
+        case KafkaLogLevel.ERROR:
+          logger.error(obj, message);
+          break;
+        case KafkaLogLevel.WARN:
+          logger.warn(obj, message);
+          break;
+        case KafkaLogLevel.INFO:
+          logger.info(obj, message);
+          break;
+        default:
+          logger.debug(obj, message);
+      }
+    };
+}

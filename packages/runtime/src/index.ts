@@ -1,0 +1,10 @@
+export type { Phase, ReadinessCheck } from './admin-server';
+export { describeError } from './describe-error';
+export { RetryExhaustedError, type RetryOptions, retry } from './retry';
+export {
+  type RunningService,
+  type RunServiceOptions,
+  runService,
+  type ServiceContext,
+  type StopHook,
+} from './run-service';

@@ -1,0 +1,99 @@
+import { type RunningService, runService } from '@ivr/runtime';
+
+async function get(port: number, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+describe('runService in this process', () => {
+  const exits: number[] = [];
+  const base = {
+    service: 'inproc',
+    adminPort: 0,
+    adminHost: '127.0.0.1',
+    installProcessHandlers: false,
+    exit: (code: number) => void exits.push(code),
+  };
+  let running: RunningService | undefined;
+  afterEach(async () => {
+    await running?.stop('test over');
+    running = undefined;
+    exits.splice(0);
+  });
+
+  it('reports failing readiness checks and manual draining', async () => {
+    let databaseUp = true;
+    let setDraining: (draining: boolean) => void = () => {};
+    running = await runService({
+      ...base,
+      start(ctx) {
+        ctx.addReadinessCheck('database', () => databaseUp);
+        ctx.addReadinessCheck('kafka', () => {
+          throw new Error('broker 127.0.0.1:59092 unreachable');
+        });
+        setDraining = ctx.setDraining;
+      },
+    });
+    expect(await get(running.adminPort, '/readyz')).toEqual({
+      status: 503,
+      body: { status: 'not ready', checks: { database: 'ok', kafka: 'failing: broker 127.0.0.1:59092 unreachable' } },
+    });
+    databaseUp = false;
+    expect((await get(running.adminPort, '/readyz')).body).toMatchObject({ checks: { database: 'failing' } });
+    setDraining(true);
+    expect(await get(running.adminPort, '/readyz')).toEqual({ status: 503, body: { status: 'draining' } });
+  });
+
+  it('moves on from a hook that does not stop in time and reports exit code 1', async () => {
+    const ran: string[] = [];
+    running = await runService({
+      ...base,
+      hookTimeoutMs: 50,
+      start(ctx) {
+        ctx.onStop('quick', () => void ran.push('quick'));
+        ctx.onStop('stuck', () => new Promise(() => {}));
+        ctx.onStop('broken', () => {
+          throw new Error('already closed');
+        });
+      },
+    });
+    const service = running;
+    running = undefined;
+    expect(await service.stop('test')).toBe(1);
+    expect(ran).toEqual(['quick']);
+  });
+
+  it('does not retry a configuration error', async () => {
+    let attempts = 0;
+    const configError = Object.assign(new Error('invalid configuration (1 problem): PORT is required but not set'), {
+      name: 'ConfigError',
+    });
+    await expect(
+      runService({
+        ...base,
+        startRetryDelayMs: 1,
+        start() {
+          attempts++;
+          throw configError;
+        },
+      }),
+    ).rejects.toBe(configError);
+    expect(attempts).toBe(1);
+    expect(exits).toEqual([1]);
+  });
+
+  it('stops what a failed attempt registered before trying again', async () => {
+    const events: string[] = [];
+    running = await runService({
+      ...base,
+      startRetryDelayMs: 1,
+      start(ctx) {
+        const attempt = events.filter((e) => e.startsWith('start')).length + 1;
+        events.push(`start ${attempt}`);
+        ctx.onStop(`pool ${attempt}`, () => void events.push(`stop pool ${attempt}`));
+        if (attempt < 2) throw new Error('kafka not up');
+      },
+    });
+    expect(events).toEqual(['start 1', 'stop pool 1', 'start 2']);
+  });
+});

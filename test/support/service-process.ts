@@ -1,0 +1,124 @@
+/**
+ * Runs one of the product's services as a real child process for e2e tests: the built bundle
+ * (services/<name>/dist/main.js, `make build`), its dev.env, the infrastructure addresses from
+ * .var/env.json, free ports unless told otherwise, output kept in .var/logs/e2e/<name>.log (which the
+ * card-data scan reads).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export function readDevEnv(dir: string): Record<string, string> {
+  const file = join(ROOT, dir, 'dev.env');
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m) env[m[1] as string] = (m[2] as string).replace(/^"(.*)"$/, '$1');
+  }
+  return env;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Thrown from a waitUntil check to stop waiting at once (e.g. the process died). */
+export class GiveUp extends Error {}
+
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      if (err instanceof GiveUp) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface StartOptions {
+  /** services/<name> or tools/<name>; default services/<name>. */
+  dir?: string;
+  env?: Record<string, string>;
+  /** Wait for GET /readyz on ADMIN_PORT (default true). */
+  waitReady?: boolean;
+}
+
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  private constructor(
+    readonly name: string,
+    private readonly dir: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** Starts the service with its dev.env, then `env` on top. Ports named *_PORT in `env` win. */
+  static async start(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
+    const dir = options.dir ?? join('services', name);
+    const env = { ...readDevEnv(dir), ADMIN_PORT: String(await freePort()), ...options.env };
+    const p = new ServiceProcess(name, dir, env);
+    await p.spawn(options.waitReady ?? true);
+    return p;
+  }
+
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.env.ADMIN_PORT}`;
+  }
+
+  async spawn(waitReady = true): Promise<void> {
+    const main = join(ROOT, this.dir, 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run make build`);
+    const logDir = join(ROOT, '.var', 'logs', 'e2e');
+    mkdirSync(logDir, { recursive: true });
+    const log = createWriteStream(join(logDir, `${this.name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+      cwd: join(ROOT, this.dir),
+      env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    if (waitReady) {
+      await waitUntil(`${this.name} to be ready`, async () => {
+        if (child.exitCode !== null) throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
+        return (await fetch(`${this.adminUrl}/readyz`)).ok;
+      });
+    }
+  }
+
+  /** SIGTERM and wait: the graceful path. Returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** kill -9: the crash path. */
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async restart(env: Record<string, string> = {}): Promise<void> {
+    await this.stop();
+    Object.assign(this.env, env);
+    await this.spawn();
+  }
+}
