@@ -9,7 +9,11 @@ import { LANGUAGES, type Language, promptTexts } from './catalog';
 
 export class PromptError extends Error {}
 
-export const DEFAULT_PROMPTS_DIR = path.join(__dirname, '..', '..', 'assets', 'prompts');
+/** assets/prompts of the service, from src/prompts (tsx, jest) or from dist (the esbuild bundle). */
+export const DEFAULT_PROMPTS_DIR =
+  [path.join(__dirname, '..', '..', 'assets', 'prompts'), path.join(__dirname, '..', 'assets', 'prompts')].find((dir) =>
+    existsSync(dir),
+  ) ?? path.join(__dirname, '..', '..', 'assets', 'prompts');
 
 export class PromptStore {
   private constructor(private readonly prompts: Map<string, Uint8Array>) {}
