@@ -13,9 +13,10 @@ const orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_
 const notificationDb = new Pool({ connectionString: process.env.NOTIFICATION_DATABASE_URL });
 
 async function recorded(paymentId: string): Promise<number> {
-  const { rows } = await notificationDb.query('select count(*)::int as n from notification.payment_events where payment_id = $1', [
-    paymentId,
-  ]);
+  const { rows } = await notificationDb.query(
+    'select count(*)::int as n from notification.payment_events where payment_id = $1',
+    [paymentId],
+  );
   return rows[0].n;
 }
 
@@ -104,7 +105,11 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
 
 /** Reads the whole topic with a throwaway consumer group and counts the messages with this key. */
 async function countOnTopic(topic: string, key: string): Promise<number> {
-  const kafka = new Kafka({ clientId: 'e2e-reader', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'e2e-reader',
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);
@@ -121,7 +126,11 @@ async function countOnTopic(topic: string, key: string): Promise<number> {
       seen.set(partition, Number(message.offset) + 1);
     },
   });
-  await waitUntil('the topic to be read to its end', () => [...end].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high), 30_000);
+  await waitUntil(
+    'the topic to be read to its end',
+    () => [...end].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high),
+    30_000,
+  );
   await consumer.disconnect();
   return count;
 }

@@ -35,7 +35,11 @@ export function freePort(): Promise<number> {
 /** Thrown from a waitUntil check to stop waiting at once (e.g. the process died). */
 export class GiveUp extends Error {}
 
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -96,7 +100,8 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     if (waitReady) {
       await waitUntil(`${this.name} to be ready`, async () => {
-        if (child.exitCode !== null) throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
+        if (child.exitCode !== null)
+          throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
         return (await fetch(`${this.adminUrl}/readyz`)).ok;
       });
     }

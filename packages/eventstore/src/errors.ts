@@ -13,4 +13,6 @@ export class ConcurrencyError extends Error {
 /** A migration file changed after it was applied, or failed to apply. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
+  /** Retrying start-up cannot fix it (@ivr/runtime gives up at once). */
+  readonly permanent = true;
 }

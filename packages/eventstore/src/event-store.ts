@@ -56,6 +56,14 @@ function currentTraceMetadata(): EventMetadata {
   };
 }
 
+/** Where a reader of all streams stopped. Store it with the projection it feeds. */
+export interface ReadAllCheckpoint {
+  transactionId: string;
+  position: number;
+}
+
+const START: ReadAllCheckpoint = { transactionId: '0', position: 0 };
+
 const EVENT_COLUMNS = 'global_position, stream_id, stream_type, version, event_id, type, data, metadata, recorded_at';
 
 /** Operations that run on one connection inside one transaction. */
@@ -73,11 +81,13 @@ export class EventStoreTransaction {
     return rows.map(toRecorded);
   }
 
+  /** True once this transaction wrote to the outbox: the relay is woken after commit. */
+  wroteOutbox = false;
+
   /**
    * Appends events at the end of a stream if it is at the expected version, and writes them to the
-   * outbox in the same transaction. Appends of one schema are serialized by a transaction-scoped
-   * advisory lock, so global positions are assigned in commit order and readAll never skips an event
-   * that commits late.
+   * outbox in the same transaction. Two writers at the same version: the unique (stream_id, version)
+   * index makes the second wait for the first and then fail with ConcurrencyError.
    */
   async append(
     streamId: string,
@@ -86,7 +96,6 @@ export class EventStoreTransaction {
     options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) return { version: await this.streamVersion(streamId), events: [] };
-    await this.client.query('select pg_advisory_xact_lock(hashtext($1))', [`append:${this.schema}`]);
     const actual = await this.streamVersion(streamId);
     const wanted = expected === 'no_stream' ? 0 : expected;
     if (wanted !== 'any' && wanted !== actual) throw new ConcurrencyError(streamId, String(expected), actual);
@@ -127,7 +136,7 @@ export class EventStoreTransaction {
          select id, $1, $2, envelope, $3 from unnest($4::uuid[], $5::jsonb[]) as o(id, envelope)`,
         [topic, key, headers, recorded.map((e) => e.eventId), recorded.map((e) => JSON.stringify(toEnvelope(e)))],
       );
-      await this.client.query('select pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+      this.wroteOutbox = true;
     }
     return { version: actual + events.length, events: recorded };
   }
@@ -171,8 +180,12 @@ export class EventStore {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const result = await fn(new EventStoreTransaction(client, this.schema));
+      const tx = new EventStoreTransaction(client, this.schema);
+      const result = await fn(tx);
       await client.query('commit');
+      // NOTIFY inside the transaction would serialize every commit of the database on the
+      // notification queue lock (and defeat group commit); sent afterwards it costs one round trip.
+      if (tx.wroteOutbox) await client.query('select pg_notify($1, $2)', [outboxChannel(this.schema), '']);
       return result;
     } catch (err) {
       await client.query('rollback').catch(() => undefined);
@@ -199,12 +212,28 @@ export class EventStore {
     return rows.map(toRecorded);
   }
 
-  /** Events of every stream after a global position, in commit order: what projections are rebuilt from. */
-  async readAll(afterPosition = 0, limit = 1000): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `select ${EVENT_COLUMNS} from "${this.schema}".events where global_position > $1 order by global_position limit $2`,
-      [afterPosition, limit],
+  /**
+   * Events of every stream after a checkpoint: what projections are built and rebuilt from.
+   * Positions are taken at insert time, not at commit, so ordering by position alone could pass over
+   * an event whose transaction commits late. Instead only events of transactions older than every
+   * transaction still running are returned, ordered by (transaction id, position); the checkpoint is
+   * that pair (decision record 0003).
+   */
+  async readAll(
+    after: ReadAllCheckpoint = START,
+    limit = 1000,
+  ): Promise<{ events: RecordedEvent[]; checkpoint: ReadAllCheckpoint }> {
+    const { rows } = await this.pool.query<EventRow & { transaction_id: string }>(
+      `select ${EVENT_COLUMNS}, transaction_id::text from "${this.schema}".events
+        where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id, global_position limit $3`,
+      [after.transactionId, after.position, limit],
     );
-    return rows.map(toRecorded);
+    const last = rows.at(-1);
+    return {
+      events: rows.map(toRecorded),
+      checkpoint: last ? { transactionId: last.transaction_id, position: Number(last.global_position) } : after,
+    };
   }
 }

@@ -1,6 +1,6 @@
 export { type Decider, foldEvents, type HandleResult, handleCommand } from './decider';
 export { ConcurrencyError, MigrationError } from './errors';
-export { EventStore, EventStoreTransaction, toEnvelope } from './event-store';
+export { EventStore, EventStoreTransaction, type ReadAllCheckpoint, toEnvelope } from './event-store';
 export { type MigrateOptions, type Migration, migrate, readMigrationDir } from './migrate';
 export { type OutboxMessage, type OutboxPublisher, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { checkDatabase, createPgPool } from './pool';

@@ -28,8 +28,11 @@ export const eventStoreMigrations: Migration[] = [
         data jsonb not null,
         metadata jsonb not null default '{}',
         recorded_at timestamptz not null default now(),
+        -- Readers of all streams order by (transaction_id, global_position): see readAll().
+        transaction_id xid8 not null default pg_current_xact_id(),
         unique (stream_id, version)
       );
+      create index events_by_transaction on events (transaction_id, global_position);
       create table outbox (
         position bigserial primary key,
         event_id uuid not null unique,

@@ -46,19 +46,33 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.readStream('s-3')).toHaveLength(2);
   });
 
-  it('reads all streams from a global position in commit order', async () => {
-    const before = await store.readAll(0, 10_000);
-    const from = before.at(-1)?.globalPosition ?? 0;
+  it('reads all streams after a checkpoint, and never passes over an event that commits late', async () => {
+    let checkpoint = (await store.readAll(undefined, 100_000)).checkpoint;
     await store.append('a-1', 'any', [ev(1)], { streamType: 'Counter' });
     await store.append('b-1', 'any', [ev(2)], { streamType: 'Counter' });
-    await store.append('a-1', 'any', [ev(3)], { streamType: 'Counter' });
-    const after = await store.readAll(from);
-    expect(after.map((e) => [e.streamId, e.data])).toEqual([
+    const first = await store.readAll(checkpoint);
+    expect(first.events.map((e) => [e.streamId, e.data])).toEqual([
       ['a-1', { n: 1 }],
       ['b-1', { n: 2 }],
-      ['a-1', { n: 3 }],
     ]);
-    expect(after.map((e) => e.globalPosition)).toEqual([...after.map((e) => e.globalPosition)].sort((a, b) => a - b));
+    checkpoint = first.checkpoint;
+
+    // A transaction takes a position, stays open while a later one commits and is read...
+    const slow = await pool.connect();
+    await slow.query('begin');
+    await slow.query(
+      `insert into "${store.schema}".events (stream_id, stream_type, version, event_id, type, data) values ('late', 'Counter', 1, gen_random_uuid(), 'Counted', '{"n":3}')`,
+    );
+    await store.append('c-1', 'any', [ev(4)], { streamType: 'Counter' });
+    const whileOpen = await store.readAll(checkpoint);
+    expect(whileOpen.events).toEqual([]); // held back until the older transaction ends
+    await slow.query('commit');
+    slow.release();
+
+    // ...and once it commits, both are read, the late one included.
+    const after = await store.readAll(checkpoint);
+    expect(after.events.map((e) => e.streamId)).toEqual(['late', 'c-1']);
+    expect((await store.readAll(after.checkpoint)).events).toEqual([]);
   });
 
   it('writes outbox rows with the envelope in the same transaction, and nothing when it rolls back', async () => {

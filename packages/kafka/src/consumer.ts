@@ -2,7 +2,7 @@ import { type EventEnvelope, parseEnvelope, Topics } from '@ivr/contracts';
 import { propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type EachMessagePayload, type Kafka, KafkaJSError, Partitioners } from 'kafkajs';
 import { type BackoffOptions, backoffDelayMs, waitWithHeartbeat } from './backoff';
-import { connectOrExplain } from './create-kafka';
+import { connectOrExplain, isUnknownTopic, UnknownTopicError } from './create-kafka';
 import { deadLetterMessage } from './dead-letter';
 import { decodeHeaders } from './headers';
 import { type KafkaLogger, silentLogger } from './logger';
@@ -31,6 +31,8 @@ export interface RunConsumerOptions {
   /** Handler attempts before a message is dead-lettered, the first included. Default 10. */
   maxAttempts?: number;
   retryBackoff?: BackoffOptions;
+  /** Partitions handled in parallel (order still holds per partition, so per key). Default 1. */
+  partitionsConsumedConcurrently?: number;
   logger?: KafkaLogger;
 }
 
@@ -42,7 +44,7 @@ export interface RunningConsumer {
 /** Thrown out of eachMessage when stop() interrupts retries, so kafkajs neither commits nor logs it as a failure. */
 class StopRequested extends KafkaJSError {
   constructor() {
-    super('consumer is stopping; the message stays uncommitted and is redelivered later', { retriable: false });
+    super('consumer is stopping; the message stays uncommitted and is redelivered later', { retriable: true });
   }
 }
 
@@ -73,13 +75,14 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   const stopped = new Promise<void>((resolve) => (signalStop = resolve));
   let stopping = false;
 
+  await assertDeadLetterTopicExists(kafka, deadLetterTopic, groupId);
   await connectOrExplain(kafka, deadLetters, `consumer ${groupId} (dead-letter producer)`);
   try {
     await connectOrExplain(kafka, consumer, `consumer ${groupId}`);
     await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
   } catch (err) {
-    await deadLetters.disconnect();
-    throw err;
+    await Promise.allSettled([consumer.disconnect(), deadLetters.disconnect()]);
+    throw isUnknownTopic(err) ? new UnknownTopicError(topics, `consumer ${groupId}`, err) : err;
   }
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -137,6 +140,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   };
 
   await consumer.run({
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachMessage: async (payload) => {
       const { topic, partition, message } = payload;
       // The span continues the producer's trace, whose context rides in the message headers.
@@ -187,4 +191,20 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
       }
     },
   };
+}
+
+/**
+ * A missing dead-letter topic would only show when the first bad message arrives, and then the
+ * consumer would be stuck on it; checking at start-up turns that into a clear error up front.
+ */
+async function assertDeadLetterTopicExists(kafka: Kafka, topic: string, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await connectOrExplain(kafka, admin, `consumer ${groupId}`);
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] });
+  } catch (err) {
+    throw isUnknownTopic(err) ? new UnknownTopicError([topic], `consumer ${groupId} (dead-letter topic)`, err) : err;
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -8,7 +8,7 @@ export interface CreateKafkaOptions {
   logger?: KafkaLogger;
   /**
    * How long connecting keeps trying. The defaults ride out a broker that is still starting
-   * (about half a minute in all); tests that want a fast failure lower them.
+   * (about 45 s in all with the defaults); tests that want a fast failure lower them.
    */
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
   connectionTimeoutMs?: number;
@@ -29,6 +29,30 @@ export class KafkaUnavailableError extends Error {
       { cause },
     );
   }
+}
+
+/** Thrown when a topic is not on the broker. Topics are never auto-created, so this is a deployment mistake. */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+  constructor(
+    readonly topics: readonly string[],
+    what: string,
+    cause: unknown,
+  ) {
+    super(
+      `${what}: topic(s) ${topics.join(', ')} not found on the broker. Topics are never auto-created: ` +
+        'declare them in @ivr/contracts topicSpecs and run make up-infra (scripts/create-topics.ts).',
+      { cause },
+    );
+  }
+}
+
+/** True when kafkajs failed because a topic does not exist, directly or after its retries. */
+export function isUnknownTopic(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
 }
 
 // The brokers each Kafka instance was made with, for error messages (kafkajs does not expose them).

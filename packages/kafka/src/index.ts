@@ -12,6 +12,7 @@ export {
   createKafka,
   KafkaUnavailableError,
   parseBrokers,
+  UnknownTopicError,
 } from './create-kafka';
 export { DeadLetterHeaders, deadLetterMessage } from './dead-letter';
 export { buildHeaders, decodeHeaders, HeaderNames, type OutgoingMessage, serializeEnvelope } from './headers';

@@ -14,6 +14,13 @@ export interface KafkaLogger {
 const noop = () => {};
 export const silentLogger: KafkaLogger = { debug: noop, info: noop, warn: noop, error: noop };
 
+/**
+ * kafkajs warns on every idempotent producer whose send retries are finite. They are finite on
+ * purpose: a publish must fail (and the outbox relay retry it) rather than hang while Kafka is down,
+ * and a duplicate this may cause is absorbed by idempotent consumers. So this is not an operator warning.
+ */
+const FINITE_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** Routes kafkajs's log entries to a KafkaLogger, keeping kafkajs's extra fields as structured data. */
 export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
   return () =>
@@ -21,7 +28,7 @@ export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
       // timestamp and logger are kafkajs's own; the service logger adds its own time and name.
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
       const obj = { component: 'kafkajs', namespace, ...fields };
-      switch (level) {
+      switch (level === KafkaLogLevel.WARN && message === FINITE_RETRIES_WARNING ? KafkaLogLevel.DEBUG : level) {
         case KafkaLogLevel.ERROR:
           logger.error(obj, message);
           break;

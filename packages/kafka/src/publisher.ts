@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { connectOrExplain } from './create-kafka';
+import { connectOrExplain, isUnknownTopic, UnknownTopicError } from './create-kafka';
 import { buildHeaders, type OutgoingMessage, serializeEnvelope } from './headers';
 
 /** What the outbox relay (and anything else that emits events) needs from Kafka. */
@@ -39,6 +39,7 @@ export class KafkaEventPublisher implements EventPublisher {
       throw new Error(`KafkaEventPublisher.publish called while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return;
+    const topics = new Set(messages.map((m) => m.topic));
     const sending = tracer.startActiveSpan(
       'publish',
       {
@@ -47,6 +48,7 @@ export class KafkaEventPublisher implements EventPublisher {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'send',
           'messaging.batch.message_count': messages.length,
+          'messaging.destination.name': [...topics].join(','),
         },
       },
       async (span) => {
@@ -54,7 +56,7 @@ export class KafkaEventPublisher implements EventPublisher {
           await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
         } catch (err) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
-          throw err;
+          throw isUnknownTopic(err) ? new UnknownTopicError([...topics], 'KafkaEventPublisher.publish', err) : err;
         } finally {
           span.end();
         }

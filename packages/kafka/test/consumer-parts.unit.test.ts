@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { logLevel } from 'kafkajs';
 import { backoffDelayMs, DeadLetterHeaders, deadLetterMessage, type KafkaLogger, maskText } from '../src';
 import { waitWithHeartbeat } from '../src/backoff';
+import { isUnknownTopic } from '../src/create-kafka';
 import { kafkajsLogCreator } from '../src/logger';
 
 describe('backoffDelayMs', () => {
@@ -96,5 +97,17 @@ describe('kafkajs log routing', () => {
     log(entry(logLevel.DEBUG));
     expect(calls.map((c) => c[0])).toEqual(['error', 'warn', 'info', 'debug']);
     expect(calls[0]).toEqual(['error', { component: 'kafkajs', namespace: 'Consumer', groupId: 'g' }, 'hello']);
+  });
+});
+
+describe('isUnknownTopic', () => {
+  it('finds the unknown-topic error directly or as a cause after retries', () => {
+    const protocol = Object.assign(new Error('This server does not host this topic-partition'), {
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
+    expect(isUnknownTopic(protocol)).toBe(true);
+    expect(isUnknownTopic(new Error('retries exceeded', { cause: protocol }))).toBe(true);
+    expect(isUnknownTopic(new Error('Connection error: connect ECONNREFUSED'))).toBe(false);
+    expect(isUnknownTopic('not an error')).toBe(false);
   });
 });

@@ -64,7 +64,7 @@ export class TestTopics {
 
   /** Reads the first `count` messages of a topic with a throw-away group. */
   async read(topic: string, count: number): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: this.group('reader') });
+    const consumer = this.kafka.consumer({ groupId: this.group('reader'), maxWaitTimeInMs: 500 });
     const seen: KafkaMessage[] = [];
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

@@ -10,10 +10,9 @@ import {
   type MessageContext,
   type RunningConsumer,
   runConsumer,
+  UnknownTopicError,
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
-
-jest.setTimeout(60_000);
 
 const spans = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -125,6 +124,45 @@ it('keeps the order per key across a batch spanning partitions and topics', asyn
       expect(new Set(received.filter((r) => r.ctx.key === key).map((r) => r.ctx.partition)).size).toBe(1);
     }
   }
+});
+
+it('lets a publish in progress finish when disconnecting, then refuses new ones', async () => {
+  const topic = await topics.create('graceful');
+  const received = await consume(topic, 'graceful');
+  const closing = new KafkaEventPublisher(kafka);
+  await closing.connect();
+  const event = envelope('pay-3', 1);
+
+  const sending = closing.publish([{ topic, key: 'pay-3', envelope: event }]);
+  await closing.disconnect();
+
+  await expect(sending).resolves.toBeUndefined();
+  await waitFor(() => received.length === 1, 'the event sent before disconnect');
+  expect(received[0]?.envelope.eventId).toBe(event.eventId);
+  await expect(closing.publish([{ topic, key: 'pay-3', envelope: envelope('pay-3', 2) }])).rejects.toThrow(
+    /while disconnected/,
+  );
+});
+
+it('names the topic when publishing to one that does not exist', async () => {
+  // Few retries, so the failure comes quickly; a service would keep the defaults.
+  const impatient = new KafkaEventPublisher(
+    createKafka({
+      brokers: brokers(),
+      clientId: 'kafka-missing-topic-test',
+      retry: { retries: 1, initialRetryTimeMs: 50 },
+    }),
+  );
+  await impatient.connect();
+  const missing = `test.kafka.missing.${Date.now()}`;
+
+  const error = await impatient
+    .publish([{ topic: missing, key: 'k', envelope: envelope('k', 1) }])
+    .catch((e: unknown) => e);
+
+  await impatient.disconnect();
+  expect(error).toBeInstanceOf(UnknownTopicError);
+  expect((error as Error).message).toContain(`topic(s) ${missing} not found`);
 });
 
 it('refuses to publish before connect', async () => {

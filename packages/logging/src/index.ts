@@ -1,2 +1,3 @@
-export { type CreateLoggerOptions, createLogger, type Logger, REDACT_PATHS, REDACTED } from './logger';
+export { censor, isSecretKey, REDACTED } from './censor';
+export { type CreateLoggerOptions, createLogger, type Logger } from './logger';
 export { isLuhnValid, maskPans, PAN_MASK } from './pan-mask';

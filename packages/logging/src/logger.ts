@@ -1,24 +1,9 @@
 import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
+import { censor } from './censor';
 import { maskPans } from './pan-mask';
 
 export type { Logger } from 'pino';
-
-const CARD_KEYS = ['pan', 'cvv', 'cvc', 'cvv2', 'cardNumber', 'card_number', 'securityCode', 'security_code'];
-const SECRET_KEYS = ['password', 'authorization', 'cookie', 'set-cookie'];
-
-/** Redaction paths for card and secret keys at the top level and up to two objects deep. */
-export const REDACT_PATHS: string[] = [
-  ...[...CARD_KEYS, ...SECRET_KEYS].flatMap((key) => [`["${key}"]`, `*["${key}"]`, `*.*["${key}"]`]),
-  'card.number',
-  '*.card.number',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  '*.headers.authorization',
-];
-
-export const REDACTED = '[REDACTED]';
 
 export interface CreateLoggerOptions {
   service: string;
@@ -37,15 +22,17 @@ function levelFromEnv(): Level | 'silent' {
 
 /**
  * A pino logger writing one JSON object per line with `service`, `trace_id` and `span_id` of the active
- * span. Card and secret keys are censored by path, and every serialized line passes through maskPans.
+ * span. Card and secret keys are censored at any depth, and every serialized line passes through maskPans.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const config: LoggerOptions = {
     level: options.level ?? levelFromEnv(),
     base: { service: options.service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (record) => censor(record),
+    },
     mixin() {
       const span = trace.getActiveSpan();
       if (!span) return {};
@@ -54,5 +41,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     },
     hooks: { streamWrite: maskPans },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  const logger = options.destination ? pino(config, options.destination) : pino(config);
+  // pino gives children no bindings formatter, so censor child bindings here; a child's own children
+  // inherit this method through the prototype chain.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, censor(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }

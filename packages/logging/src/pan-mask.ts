@@ -35,6 +35,7 @@ export function maskPans(text: string): string {
 }
 
 function maskRun(run: string): string {
+  if (run.length < MIN_PAN) return run; // most runs: dates, small numbers
   const digitCount = run.length - (run.match(/[ -]/g)?.length ?? 0);
   if (digitCount < MIN_PAN) return run;
   // Groups with their separator, so a masked span can be cut out and the rest kept as written.

@@ -35,30 +35,44 @@ describe('createLogger', () => {
     }
   });
 
-  it('censors card and secret keys at any of the first three levels', () => {
+  it('censors card and secret keys at any depth, however they are written', () => {
     const out = capture();
     const logger = createLogger({ service: 's', level: 'info', destination: out.destination });
-    logger.info({
+    const input = {
       pan: 'x',
-      cvv: '123',
-      payment: { cardNumber: 'x', securityCode: '123', card: { number: 'x', brand: 'visa' } },
+      CVV: '123',
+      payment: { cardNumber: 'x', security_code: '123', card: { number: 'x', brand: 'visa' } },
       card: { number: 'x' },
-      req: { headers: { authorization: 'Bearer abc', accept: 'json' } },
+      req: { headers: { Authorization: 'Bearer abc', accept: 'json' } },
       user: { password: 'hunter2' },
-      deep: { er: { cvc: '123', card_number: 'x' } },
+      deep: { er: { still: { deeper: { cvc: '123', 'card-number': 'x' } } } },
+      attempts: [{ pan: 'x', ok: true }],
+      orderNumber: 'o-1',
+    };
+    logger.info(input);
+    const line = out.parsed()[0] as Record<string, unknown>;
+    expect(line).toMatchObject({
+      pan: '[REDACTED]',
+      CVV: '[REDACTED]',
+      payment: { cardNumber: '[REDACTED]', security_code: '[REDACTED]', card: { number: '[REDACTED]', brand: 'visa' } },
+      card: { number: '[REDACTED]' },
+      req: { headers: { Authorization: '[REDACTED]', accept: 'json' } },
+      user: { password: '[REDACTED]' },
+      deep: { er: { still: { deeper: { cvc: '[REDACTED]', 'card-number': '[REDACTED]' } } } },
+      attempts: [{ pan: '[REDACTED]', ok: true }],
+      orderNumber: 'o-1',
     });
-    const line = out.parsed()[0] as Record<string, Record<string, unknown>>;
-    expect(line.pan).toBe('[REDACTED]');
-    expect(line.cvv).toBe('[REDACTED]');
-    expect(line.payment).toEqual({
-      cardNumber: '[REDACTED]',
-      securityCode: '[REDACTED]',
-      card: { number: '[REDACTED]', brand: 'visa' },
-    });
-    expect(line.card).toEqual({ number: '[REDACTED]' });
-    expect(line.req).toEqual({ headers: { authorization: '[REDACTED]', accept: 'json' } });
-    expect(line.user).toEqual({ password: '[REDACTED]' });
-    expect(line.deep).toEqual({ er: { cvc: '[REDACTED]', card_number: '[REDACTED]' } });
+    // The caller's object is not changed.
+    expect(input.payment.cardNumber).toBe('x');
+  });
+
+  it('censors the bindings of a child logger', () => {
+    const out = capture();
+    createLogger({ service: 's', level: 'info', destination: out.destination })
+      .child({ call: { cvv: '123', id: 'c-1' } })
+      .child({ password: 'hunter2' })
+      .info('in grandchild');
+    expect(out.parsed()[0]).toMatchObject({ call: { cvv: '[REDACTED]', id: 'c-1' }, password: '[REDACTED]' });
   });
 
   it('masks card numbers anywhere in the line, including messages and errors', () => {

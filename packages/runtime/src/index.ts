@@ -1,5 +1,6 @@
 export type { Phase, ReadinessCheck } from './admin-server';
 export { describeError } from './describe-error';
+export { loadOrExit } from './load-or-exit';
 export { RetryExhaustedError, type RetryOptions, retry } from './retry';
 export {
   type RunningService,

@@ -1,4 +1,4 @@
-import { describeError, RetryExhaustedError, retry } from '@ivr/runtime';
+import { describeError, loadOrExit, RetryExhaustedError, retry } from '@ivr/runtime';
 
 describe('describeError', () => {
   it('gives message and code on one line', () => {
@@ -77,5 +77,25 @@ describe('retry', () => {
     ).rejects.toBe(permanent);
     expect(calls).toBe(1);
     expect(cleaned).toEqual([1]);
+  });
+});
+
+describe('loadOrExit', () => {
+  it('returns what load returns', () => {
+    expect(loadOrExit('svc', () => 42, jest.fn())).toBe(42);
+  });
+
+  it('exits 1 when load throws', () => {
+    const exit = jest.fn();
+    expect(() =>
+      loadOrExit(
+        'svc',
+        () => {
+          throw new Error('invalid configuration (1 problem): PORT is required but not set');
+        },
+        exit,
+      ),
+    ).toThrow('PORT is required');
+    expect(exit).toHaveBeenCalledWith(1);
   });
 });

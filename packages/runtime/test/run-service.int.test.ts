@@ -98,6 +98,12 @@ describe('runService in a child process', () => {
       expect(messages).toContain('stopping (SIGTERM); readyz now answers 503');
       expect(messages.at(-1)).toBe('stopped');
       expect(tiny.lines.every((l) => l.service === 'tiny')).toBe(true);
+      // The logger takes trace and span ids from the span active at the call, across an await.
+      const inSpan = tiny.lines.find((l) => l.msg === 'inside a span');
+      expect(inSpan?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(inSpan?.trace_id).toBe(inSpan?.expected_trace_id);
+      expect(inSpan?.span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(tiny.lines.find((l) => l.msg === 'stopped')?.trace_id).toBeUndefined();
     } finally {
       tiny.child.kill('SIGKILL');
     }

@@ -12,7 +12,10 @@ interface RequestBody {
 
 /** RFC 9457 problem details naming the offending field. */
 function problem(res: Response, status: number, title: string, field?: string): void {
-  res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, ...(field ? { field } : {}) });
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title, status, ...(field ? { field } : {}) });
 }
 
 /** POST /v1/payments (walking-skeleton subset of the payments API). */
@@ -37,12 +40,24 @@ export function paymentsRouter(store: EventStore, now: () => Date = () => new Da
       currency: body.currency,
       requestedAt: now().toISOString(),
     };
-    await handleCommand(store, paymentDecider, paymentId, { type: 'RequestPayment', data }, {
-      streamType: 'Payment',
-      outbox: { topic: Topics.payments },
-      metadata: { correlationId: paymentId },
+    await handleCommand(
+      store,
+      paymentDecider,
+      paymentId,
+      { type: 'RequestPayment', data },
+      {
+        streamType: 'Payment',
+        outbox: { topic: Topics.payments },
+        metadata: { correlationId: paymentId },
+      },
+    );
+    res.status(201).json({
+      id: paymentId,
+      orderId: data.orderId,
+      amount: data.amount,
+      currency: data.currency,
+      status: 'requested',
     });
-    res.status(201).json({ id: paymentId, orderId: data.orderId, amount: data.amount, currency: data.currency, status: 'requested' });
   });
   return router;
 }
