@@ -23,7 +23,7 @@ export function processMemoryHits(pid: number, text: string): number {
     for (const line of maps) {
       const [range, perms, , , , file] = line.split(/\s+/);
       // Readable memory of the process itself; shared libraries' read-only code cannot hold input.
-      if (!range || !perms?.startsWith('r') || (file && file.startsWith('/') && !perms.includes('w'))) continue;
+      if (!range || !perms?.startsWith('r') || (file?.startsWith('/') && !perms.includes('w'))) continue;
       const [start, end] = range.split('-').map((h) => BigInt(`0x${h}`)) as [bigint, bigint];
       for (let at = start; at < end; at += BigInt(chunk.length - overlap)) {
         const length = Number(end - at < BigInt(chunk.length) ? end - at : BigInt(chunk.length));
