@@ -217,6 +217,14 @@ export class MediaSession {
     });
   }
 
+  /** Abandons the running capture (its caller went away): the digits so far are wiped. */
+  cancelCapture(): void {
+    const active = this.active;
+    if (!active) return;
+    this.stopPlayback('stopped');
+    this.finish(active, { status: 'closed' });
+  }
+
   /** Ends the session: stops playout and capture, and overwrites every buffer that held digits or tones. */
   close(): void {
     if (this.closed) return;

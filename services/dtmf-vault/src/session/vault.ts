@@ -158,6 +158,11 @@ export class Vault {
     return session.capture(spec, prompt, retry, onUpdate);
   }
 
+  /** Abandons the session's running capture, if any (the gRPC stream was cancelled). */
+  cancelCapture(sessionId: string): void {
+    this.sessions.get(sessionId)?.session.cancelCapture();
+  }
+
   /**
    * Registers the captured card at the PSP. PAN and security code are wiped as soon as the PSP
    * answers, whatever the answer (a retry means capturing them again).
