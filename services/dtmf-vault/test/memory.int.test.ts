@@ -23,7 +23,7 @@ const SERVICE_DIR = path.join(__dirname, '..');
 async function startVaultProcess(
   pspUrl: string,
   diagnosticDir: string,
-): Promise<{ child: ChildProcess; grpcPort: number }> {
+): Promise<{ child: ChildProcess; grpcPort: number; adminPort: number; output: () => string }> {
   const rtp = randomPortRange(20);
   const child = spawn(
     process.execPath,
@@ -46,8 +46,8 @@ async function startVaultProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let output = '';
   const grpcPort = await new Promise<number>((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`vault did not start:\n${output}`)), 60_000);
     const onData = (data: Buffer) => {
       output += data.toString();
@@ -61,7 +61,8 @@ async function startVaultProcess(
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`vault exited with ${code}:\n${output}`)));
   });
-  return { child, grpcPort };
+  const adminPort = Number(/"admin_port":(\d+)/.exec(output)?.[1]);
+  return { child, grpcPort, adminPort, output: () => output };
 }
 
 async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
@@ -80,7 +81,7 @@ async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
 
 describe('no card data left in the vault process', () => {
   let mock: Awaited<ReturnType<typeof startStripeMock>>;
-  let vault: { child: ChildProcess; grpcPort: number };
+  let vault: Awaited<ReturnType<typeof startVaultProcess>>;
   const dir = mkdtempSync(path.join(tmpdir(), 'vault-heap-'));
 
   beforeAll(async () => {
@@ -123,6 +124,11 @@ describe('no card data left in the vault process', () => {
     await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_COMPLETED });
     client.close();
     peer.close();
+
+    const metrics = await (await fetch(`http://127.0.0.1:${vault.adminPort}/metrics`)).text();
+    expect(metrics).toMatch(/vault_dtmf_keys\S* 24/);
+    expect(metrics).not.toContain(PAN);
+    expect(vault.output()).not.toContain(PAN); // the service's log lines
 
     const snapshot = await heapSnapshot(vault.child, dir);
     expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there
