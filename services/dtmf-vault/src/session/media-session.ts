@@ -147,7 +147,9 @@ export class MediaSession {
     }
     // Symmetric RTP: answer where the valid stream comes from.
     this.ssrc = packet.ssrc;
-    this.peer = { address: from.address, port: from.port };
+    const peer = this.peer;
+    if (!peer || peer.port !== from.port || peer.address !== from.address)
+      this.peer = { address: from.address, port: from.port };
     this.lastPacketAt = now;
     this.counters.packetsAccepted++;
     if (isEvent) {
@@ -296,6 +298,8 @@ export class MediaSession {
 
   private finish(active: ActiveCapture, outcome: CaptureOutcome): void {
     if (this.active === active) this.active = undefined;
+    // The in-band detector is not reset here: a tone still sounding would be reported again. Its
+    // 20 ms window is overwritten by the next packets and zeroed on close.
     active.capture.wipe();
     active.done(outcome);
   }
