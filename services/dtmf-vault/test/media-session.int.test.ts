@@ -162,6 +162,20 @@ describe('media session over real UDP', () => {
     expect(stranger.received).toHaveLength(0);
   });
 
+  it('ends a session at its maximum age, ending its capture and wiping what was typed', async () => {
+    const short = createTestVault(refusingTokenizer, { maxSessionMs: 400 }).vault;
+    const opened = await short.open({ offeredCodecs: ['PCMU'] });
+    const peer = await RtpPeer.open({ address: opened.address, port: opened.port });
+    peers.push(peer);
+    const outcome = short.capture(opened.sessionId, capture('card_number'), () => {});
+    await peer.sendKeys('4242');
+    expect(await outcome).toEqual({ status: 'closed' });
+    expect(short.sessionCount).toBe(0);
+    await expect(short.play(opened.sessionId, { promptIds: [], language: 'en', bargeIn: false })).rejects.toThrow(
+      /expired/,
+    );
+  });
+
   it('expires sessions whose peer falls silent', async () => {
     const short = createTestVault(refusingTokenizer, { rtpSilenceMs: 200 }).vault;
     const opened = await short.open({ offeredCodecs: ['PCMA', 'PCMU'] });
