@@ -41,7 +41,9 @@ void runService({
     const grpc = await startVaultGrpcServer(vault, {
       host: config.grpcHost,
       port: config.grpcPort,
-      certsDir: config.certsDir,
+      tls: config.certsDir
+        ? { certsDir: config.certsDir }
+        : { caPem: config.tlsCaPem ?? '', certPem: config.tlsCertPem ?? '', keyPem: config.tlsKeyPem ?? '' },
       allowedClients: config.allowedClients,
       logger: ctx.logger,
     });

@@ -2,7 +2,7 @@
 // (captured from RTP, registered at stripe-mock, session closed) neither a heap snapshot nor the
 // process's whole readable memory holds the card number or the security code, as ASCII or UTF-16.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloseReason, Codec, FieldKind, Language } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
@@ -36,12 +36,15 @@ async function startVaultProcess(
         GRPC_PORT: '0',
         GRPC_HOST: '127.0.0.1',
         ADMIN_PORT: '0',
-        IVR_CERTS_DIR: certsDir(),
+        // PEMs in the environment, as the chart passes them (the vault mounts no volume).
+        TLS_CA_PEM: readFileSync(path.join(certsDir(), 'ca.crt'), 'utf8'),
+        TLS_CERT_PEM: readFileSync(path.join(certsDir(), 'dtmf-vault.crt'), 'utf8'),
+        TLS_KEY_PEM: readFileSync(path.join(certsDir(), 'dtmf-vault.key'), 'utf8'),
         RTP_BIND_ADDRESS: '127.0.0.1',
         RTP_PORT_MIN: String(rtp.minPort),
         RTP_PORT_MAX: String(rtp.maxPort),
-        VAULT_PSP_URL: pspUrl,
-        VAULT_PSP_API_KEY: 'sk_test_123',
+        PSP_URL: pspUrl,
+        PSP_API_KEY: 'sk_test_123',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -67,7 +70,7 @@ async function startVaultProcess(
 
 async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
   child.kill('SIGUSR2');
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 100; i++) {
     await pause(100);
     const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
     if (!file) continue;

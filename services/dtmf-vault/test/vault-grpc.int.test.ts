@@ -38,7 +38,7 @@ describe('VaultService over mutual TLS', () => {
     server = await startVaultGrpcServer(vault, {
       host: '127.0.0.1',
       port: 0,
-      certsDir: certsDir(),
+      tls: { certsDir: certsDir() },
       allowedClients: ['call-control'],
     });
     client = vaultClient(server.port, 'call-control');
