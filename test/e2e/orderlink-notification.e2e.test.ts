@@ -199,6 +199,16 @@ describe('order system journey: REST → call/authorization events → payment-c
               authorizationCode: 'AUTH42',
               pspReference: 'pi_e2e',
               captured: true,
+              // The authorization carries the masked card it was made with: the call's CardCaptured
+              // travels on another topic and may be folded after it.
+              card: {
+                pspToken: 'pm_e2e_token',
+                brand: 'visa',
+                bin6: '424242',
+                last4: '4242',
+                expiryMonth: 12,
+                expiryYear: 2030,
+              },
             }),
           ),
         },

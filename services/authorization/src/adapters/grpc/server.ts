@@ -1,0 +1,26 @@
+import {
+  type AuthorizationServiceServer,
+  AuthorizationServiceService,
+} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { createGrpcServer, type TlsMaterial } from '@ivr/grpc';
+import type { Logger } from '@ivr/logging';
+
+export interface RunningGrpcServer {
+  port: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The gRPC server: AuthorizationService (traced, error-guarded by @ivr/grpc) plus grpc.health.v1. */
+export async function startGrpcServer(
+  address: string,
+  implementation: AuthorizationServiceServer,
+  options: { logger?: Logger; tls?: TlsMaterial } = {},
+): Promise<RunningGrpcServer> {
+  const server = createGrpcServer({
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
+  server.addService(AuthorizationServiceService, implementation);
+  const port = await server.listen(address);
+  return { port, stop: (graceMs) => server.stop(graceMs) };
+}
