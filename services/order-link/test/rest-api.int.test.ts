@@ -98,6 +98,21 @@ describe('order-link REST API v1', () => {
     expect(huge.body.type).toBe('/problems/payload-too-large');
   });
 
+  it('refuses U+0000 in any string with 400 naming the field (PostgreSQL cannot store it; fuzzing found a 500)', async () => {
+    const payment = await call(h, 'POST', '/v1/payments', {
+      body: { ...validPayment('NUL'), description: 'a\u0000b' },
+      idempotencyKey: 'nul-1-aaaa',
+    });
+    expect(payment.status).toBe(400);
+    expect(payment.body.errors).toEqual([{ in: 'body', field: 'description', message: 'must not contain U+0000' }]);
+    const apiKey = await call(h, 'POST', '/v1/api-keys', {
+      body: { name: ': \u0000', scopes: ['payments:read'] },
+      idempotencyKey: 'nul-2-aaaa',
+    });
+    expect(apiKey.status).toBe(400);
+    expect((await call(h, 'GET', '/v1/payments?orderId=a%00b')).status).toBe(400);
+  });
+
   it('answers 401 without a valid key, 403 without the scope, 404 across order systems', async () => {
     expect((await call(h, 'GET', '/v1/payments', { key: null })).status).toBe(401);
     expect((await call(h, 'GET', '/v1/payments', { key: 'olk_nothere12.abcdefghijklmnopqrstuvwxyz' })).status).toBe(
