@@ -9,16 +9,21 @@ TEST_TARGETS += fuzz-smoke
 FUZZ_RUNS ?= 20000
 FUZZ_SECONDS ?= 120
 
-fuzz: ## long fuzz run: parsers, REST API (schemathesis), malformed gRPC; prints cases, crashes, 5xx
+fuzz: build ## long fuzz run: parsers, REST API (schemathesis), malformed gRPC; prints cases, crashes, 5xx
 	tsx tools/fuzz/src/parsers.ts --runs $(FUZZ_RUNS) --seconds $(FUZZ_SECONDS)
-	$(MAKE) build
-	tools/fuzz/fuzz-api.sh --max-examples 200 --seconds 600
+	tsx tools/fuzz/src/openapi.ts --max-examples 100 --seconds 600
 	tsx tools/fuzz/src/grpc-garbage.ts --cases 3000 --seconds 300
 
-fuzz-smoke: ## short fuzz run for make test (under a minute per part)
+fuzz-smoke: build ## short fuzz run for make test (under a minute per part)
 	tsx tools/fuzz/src/parsers.ts --runs 300 --seconds 5
-	tools/fuzz/fuzz-api.sh --max-examples 10 --seconds 120
-	tsx tools/fuzz/src/grpc-garbage.ts --cases 200 --seconds 60
+	tsx tools/fuzz/src/openapi.ts --max-examples 5 --seconds 45
+	tsx tools/fuzz/src/grpc-garbage.ts --cases 300 --seconds 30
 
 fuzz-parsers: ## only the parsers
 	tsx tools/fuzz/src/parsers.ts --runs $(FUZZ_RUNS) --seconds $(FUZZ_SECONDS)
+
+fuzz-api: build ## only the REST API (schemathesis against a real order-link)
+	tsx tools/fuzz/src/openapi.ts --max-examples 100 --seconds 600
+
+fuzz-grpc: build ## only the malformed gRPC messages
+	tsx tools/fuzz/src/grpc-garbage.ts --cases 3000 --seconds 300
