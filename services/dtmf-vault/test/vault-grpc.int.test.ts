@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
 import {
   CloseReason,
   Codec,
@@ -11,7 +11,7 @@ import {
   PlayOutcome,
   RegistrationFailure,
   Terminator,
-  type VaultServiceClient,
+  VaultServiceClient,
 } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
 import { startVaultGrpcServer } from '../src/adapters/grpc/server';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
@@ -242,5 +242,19 @@ describe('VaultService over mutual TLS', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a plaintext client', async () => {
+    const plain = new VaultServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+    const request = {
+      offeredCodecs: [Codec.CODEC_PCMU],
+      telephoneEventPayloadType: 0,
+      remoteAddress: '',
+      remotePort: 0,
+    };
+    await expect(vaultApi(plain).open({ ...request, pinRemoteAddress: false, callId: '' })).rejects.toMatchObject({
+      code: status.UNAVAILABLE,
+    });
+    plain.close();
   });
 });

@@ -106,6 +106,17 @@ describe('order-link gRPC API', () => {
     await expect(create({ idempotencyKey: 'grpc-key-4' }, auth())).rejects.toMatchObject({
       code: status.UNAUTHENTICATED,
     });
+    // A revoked key is refused at once, as on REST.
+    const revoked = await h.core.apiKeys.issue('shop', 'revoked', ['payments:write'], 'test');
+    const admin = {
+      actor: { kind: 'api_key' as const, id: 'test', orderSystem: 'shop' },
+      orderSystem: 'shop',
+      scopes: new Set(['api_keys:manage']),
+    };
+    await h.core.apiKeys.revoke(admin, revoked.keyId);
+    await expect(create({ idempotencyKey: 'grpc-key-5' }, auth(revoked.key))).rejects.toMatchObject({
+      code: status.UNAUTHENTICATED,
+    });
     const list = await new Promise<Payment[]>((resolve, reject) =>
       payments.listPayments(
         { pageSize: 10, pageToken: '', status: PaymentStatus.PAYMENT_STATUS_UNSPECIFIED, orderId: 'G-1' },
