@@ -1,0 +1,287 @@
+// One incoming call as the dialogue layer sees it: who called whom, the negotiated offer, and
+// the few things the IVR does with a call (answer, reject, transfer, hang up). SIP mechanics
+// (transactions, retransmissions, tags, CSeq) stay inside.
+import { EventEmitter } from 'node:events';
+import {
+  type AnswerOptions,
+  buildAnswer,
+  type CodecChoice,
+  type MediaEndpoint,
+  type SessionDescription,
+} from '../../sdp';
+import type { Dialog } from './dialog';
+import { type NameAddr, parseCSeq, parseNameAddr, parseSipUri } from './header-values';
+import { header, headerValues, type SipHeader, type SipRequest } from './message';
+import { PendingTransfer, type TransferOutcome } from './refer';
+import { createResponse } from './responses';
+import type { ServerInviteTransaction } from './transactions/server-invite';
+import type { ServerNonInviteTransaction } from './transactions/server-non-invite';
+import type { ClientTransactionEvent, TimerService } from './transactions/timers';
+import type { Flow } from './transport';
+
+export type CallState = 'offered' | 'answering' | 'confirmed' | 'ended';
+
+export type EndReason =
+  | 'remote-bye'
+  | 'cancelled'
+  | 'local-hangup'
+  | 'rejected'
+  | 'ack-timeout'
+  | 'transport-error'
+  | 'shutdown';
+
+export interface IncomingCallEvents {
+  ended: [reason: EndReason];
+  /** The peer re-INVITEd (hold, refresh, codec change); it was answered with the same SDP. */
+  reinvite: [offer: SessionDescription | undefined];
+}
+
+/** What a call needs from its user agent. */
+export interface CallHost {
+  /** Sends a request inside the dialog in a client transaction. */
+  sendInDialog(dialog: Dialog, request: SipRequest, onEvent: (e: ClientTransactionEvent) => void): void;
+  /** The call has ended: drop it from the tables. */
+  forget(call: IncomingCall): void;
+  timers: TimerService;
+  referTimeoutMs: number;
+  allow: string;
+}
+
+export class IncomingCall extends EventEmitter<IncomingCallEvents> {
+  state: CallState = 'offered';
+  readonly callId: string;
+  /** Request-URI as received, and its user part (where a transfer code may ride). */
+  readonly requestUri: string;
+  readonly user: string | undefined;
+  readonly from: NameAddr | undefined;
+  readonly to: NameAddr | undefined;
+  readonly transport: Flow['transport'];
+  readonly remote: { address: string; port: number };
+  readonly dialog: Dialog;
+  private answerSdp: string | undefined;
+  private acked: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  private readonly transfers = new Set<PendingTransfer>();
+  /** INVITE transactions whose 2xx awaits its ACK (the initial one, then any re-INVITE). */
+  private readonly awaitingAck = new Set<ServerInviteTransaction>();
+
+  constructor(
+    readonly invite: SipRequest,
+    private readonly inviteTx: ServerInviteTransaction,
+    /** The parsed offer and the codec chosen from it. */
+    readonly offer: SessionDescription,
+    readonly codec: CodecChoice,
+    dialog: Dialog,
+    private readonly host: CallHost,
+    private readonly sdpOrigin: AnswerOptions,
+  ) {
+    super();
+    this.dialog = dialog;
+    this.callId = dialog.callId;
+    this.requestUri = invite.uri;
+    this.user = parseSipUri(invite.uri)?.user;
+    this.from = parseNameAddr(header(invite, 'From') ?? '');
+    this.to = parseNameAddr(header(invite, 'To') ?? '');
+    this.transport = dialog.flow.transport;
+    this.remote = { address: dialog.flow.remoteAddress, port: dialog.flow.remotePort };
+  }
+
+  /** First value of a header of the INVITE (case-insensitive, compact forms understood). */
+  header(name: string): string | undefined {
+    return header(this.invite, name);
+  }
+
+  headers(name: string): string[] {
+    return headerValues(this.invite, name);
+  }
+
+  /** 180 Ringing (optional; a PBX may want to see progress before a slow answer). */
+  ringing(): void {
+    if (this.state !== 'offered') return;
+    this.inviteTx.respond(
+      createResponse(this.invite, 180, { toTag: this.dialog.localTag, headers: this.contactHeaders() }),
+    );
+  }
+
+  /**
+   * 200 OK with an SDP answer pointing at `media` (the vault's RTP endpoint). Resolves when the
+   * caller's ACK arrives; rejects if the call ends first (CANCEL raced the answer, no ACK).
+   */
+  answer(media: MediaEndpoint): Promise<void> {
+    if (this.state !== 'offered') return Promise.reject(new Error(`cannot answer a call in state ${this.state}`));
+    this.state = 'answering';
+    this.answerSdp = buildAnswer(this.offer, this.codec, media, this.sdpOrigin);
+    const done = new Promise<void>((resolve, reject) => {
+      this.acked = { resolve, reject };
+    });
+    this.inviteTx.respond(this.okWithAnswer(this.invite));
+    this.awaitingAck.add(this.inviteTx);
+    return done;
+  }
+
+  /** Final error response before answering (e.g. 404 unknown code, 486, 503). */
+  reject(status: number, reason?: string): void {
+    if (this.state !== 'offered') return;
+    this.inviteTx.respond(createResponse(this.invite, status, { toTag: this.dialog.localTag, reason }));
+    this.end('rejected');
+  }
+
+  /**
+   * Blind transfer (RFC 3515): REFER to `target` (a SIP URI) and follow the NOTIFY progress.
+   * Never rejects: every failure is an outcome. The caller is expected to hang up after success
+   * if the transferee has not already.
+   */
+  refer(target: string, extra: SipHeader[] = []): Promise<TransferOutcome> {
+    if (this.state !== 'confirmed') {
+      return Promise.resolve({ outcome: 'failed', reason: `call is ${this.state}, not confirmed` });
+    }
+    const pending = new PendingTransfer();
+    this.transfers.add(pending);
+    const timer = this.host.timers.setTimeout(
+      () => pending.settle({ outcome: 'failed', reason: 'no final transfer progress in time' }),
+      this.host.referTimeoutMs,
+    );
+    pending.promise.then(() => {
+      this.host.timers.clearTimeout(timer);
+      this.transfers.delete(pending);
+    });
+    const request = this.dialog.createRequest('REFER', [
+      { name: 'Refer-To', value: `<${target}>` },
+      { name: 'Referred-By', value: `<${parseNameAddr(this.dialog.localParty)?.uri ?? ''}>` },
+      ...extra,
+    ]);
+    this.host.sendInDialog(this.dialog, request, (e) => {
+      if (e.type === 'timeout') pending.settle({ outcome: 'failed', reason: 'REFER timed out' });
+      else if (e.response.status >= 300) {
+        pending.settle({ outcome: 'failed', reason: `REFER answered ${e.response.status}`, status: e.response.status });
+      }
+    });
+    return pending.promise;
+  }
+
+  /** Ends the call from our side: BYE once answered, 480 before. Resolves when it is over. */
+  hangup(): Promise<void> {
+    if (this.state === 'ended') return Promise.resolve();
+    if (this.state === 'offered') {
+      this.reject(480, 'Temporarily Unavailable');
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.host.sendInDialog(this.dialog, this.dialog.createRequest('BYE'), (e) => {
+        if (e.type === 'timeout' || e.response.status >= 200) resolve();
+      });
+      this.end('local-hangup');
+    });
+  }
+
+  // ---- called by the user agent -------------------------------------------------------------
+
+  /** @internal CANCEL matched our INVITE: 487 unless a final response already went out. */
+  cancelled(): void {
+    if (this.state !== 'offered') return;
+    this.inviteTx.respond(createResponse(this.invite, 487, { toTag: this.dialog.localTag }));
+    this.end('cancelled');
+  }
+
+  /** @internal The ACK of a 2xx (initial INVITE or re-INVITE). */
+  ackReceived(): void {
+    for (const tx of this.awaitingAck) tx.acknowledged();
+    this.awaitingAck.clear();
+    if (this.state !== 'answering') return;
+    this.state = 'confirmed';
+    this.acked?.resolve();
+    this.acked = undefined;
+  }
+
+  /** @internal Timer L/H fired: the 2xx was never acknowledged (§13.3.1.4 says: then BYE). */
+  ackTimedOut(): void {
+    if (this.state !== 'answering') return;
+    this.host.sendInDialog(this.dialog, this.dialog.createRequest('BYE'), () => {});
+    this.end('ack-timeout');
+  }
+
+  /** @internal An in-dialog request other than ACK and CANCEL. */
+  inDialogRequest(request: SipRequest, tx: ServerNonInviteTransaction | ServerInviteTransaction): void {
+    const cseq = parseCSeq(header(request, 'CSeq') ?? '')?.seq ?? 0;
+    if (cseq <= this.dialog.remoteSeq && request.method !== 'INVITE') {
+      // Out of order inside the dialog (§12.2.2).
+      tx.respond(createResponse(request, 500, { reason: 'CSeq out of order' }));
+      return;
+    }
+    this.dialog.remoteSeq = Math.max(this.dialog.remoteSeq, cseq);
+    switch (request.method) {
+      case 'BYE':
+        tx.respond(createResponse(request, 200));
+        this.end('remote-bye');
+        return;
+      case 'INVITE':
+        this.reinvite(request, tx as ServerInviteTransaction);
+        return;
+      case 'NOTIFY':
+        tx.respond(createResponse(request, 200));
+        for (const t of this.transfers) t.notify(request.body.toString('utf8'), header(request, 'Subscription-State'));
+        return;
+      case 'OPTIONS':
+      case 'INFO':
+        // INFO is acknowledged and ignored: card digits never ride in signalling (RFC 4733 only).
+        tx.respond(createResponse(request, 200, { headers: [{ name: 'Allow', value: this.host.allow }] }));
+        return;
+      default:
+        tx.respond(createResponse(request, 501, { headers: [{ name: 'Allow', value: this.host.allow }] }));
+    }
+  }
+
+  /** @internal The TCP connection of the dialog closed: nothing can be sent to the peer any more. */
+  connectionLost(): void {
+    this.end('transport-error');
+  }
+
+  /** @internal The transport or the user agent is going away. */
+  terminate(reason: EndReason): void {
+    if (this.state === 'confirmed' || this.state === 'answering') {
+      this.host.sendInDialog(this.dialog, this.dialog.createRequest('BYE'), () => {});
+    } else if (this.state === 'offered') {
+      this.inviteTx.respond(createResponse(this.invite, 503, { toTag: this.dialog.localTag }));
+    }
+    this.end(reason);
+  }
+
+  private reinvite(request: SipRequest, tx: ServerInviteTransaction): void {
+    if (this.state !== 'confirmed' || !this.answerSdp) {
+      tx.respond(createResponse(request, 491, { toTag: this.dialog.localTag }));
+      return;
+    }
+    this.dialog.refreshTarget(request);
+    // Same SDP, same o= version: the media endpoint (the vault) does not change mid-call.
+    tx.respond(this.okWithAnswer(request));
+    this.awaitingAck.add(tx);
+    this.emit('reinvite', this.offer);
+  }
+
+  private okWithAnswer(request: SipRequest): ReturnType<typeof createResponse> {
+    return createResponse(request, 200, {
+      toTag: this.dialog.localTag,
+      headers: [
+        ...this.contactHeaders(),
+        ...headerValues(request, 'Record-Route').map((value) => ({ name: 'Record-Route', value })),
+        { name: 'Allow', value: this.host.allow },
+        { name: 'Content-Type', value: 'application/sdp' },
+      ],
+      body: Buffer.from(this.answerSdp ?? '', 'utf8'),
+    });
+  }
+
+  private contactHeaders(): SipHeader[] {
+    return [{ name: 'Contact', value: this.dialog.contact }];
+  }
+
+  private end(reason: EndReason): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.acked?.reject(new Error(`call ended before ACK: ${reason}`));
+    this.acked = undefined;
+    for (const t of this.transfers)
+      t.settle({ outcome: 'failed', reason: `call ended (${reason}) before the transfer outcome` });
+    this.host.forget(this);
+    this.emit('ended', reason);
+  }
+}

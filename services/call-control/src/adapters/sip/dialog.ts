@@ -1,0 +1,113 @@
+// The UAS side of a dialog (RFC 3261 §12.1.1, §12.2): identifiers, route set, remote target and
+// CSeq spaces, and how to build and address a request inside it.
+import { randomBytes } from 'node:crypto';
+import { parseCSeq, parseNameAddr, parseSipUri } from './header-values';
+import { header, headerValues, type SipHeader, type SipRequest } from './message';
+import { newBranch } from './transaction-layer';
+import type { Flow } from './transport';
+
+export interface LocalAddress {
+  /** Host and port written into Via and Contact. */
+  host: string;
+  port: number;
+}
+
+export function newTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export function dialogKey(callId: string, localTag: string, remoteTag: string): string {
+  return `${callId}|${localTag}|${remoteTag}`;
+}
+
+export class Dialog {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  /** Our identity (the To of the INVITE) and the peer's (its From), as header values with tags. */
+  readonly localParty: string;
+  readonly remoteParty: string;
+  /** Record-Route of the INVITE in order: the UAS uses it as is (§12.1.1). */
+  readonly routeSet: string[];
+  remoteTarget: string;
+  remoteSeq: number;
+  private localSeq = Math.floor(Math.random() * 10_000) + 1;
+
+  constructor(
+    invite: SipRequest,
+    localTag: string,
+    readonly flow: Flow,
+    private readonly local: LocalAddress,
+  ) {
+    this.callId = header(invite, 'Call-ID') ?? '';
+    this.localTag = localTag;
+    const from = header(invite, 'From') ?? '';
+    this.remoteTag = parseNameAddr(from)?.params.get('tag') ?? '';
+    const to = header(invite, 'To') ?? '';
+    this.localParty = /;\s*tag=/i.test(to) ? to : `${to};tag=${localTag}`;
+    this.remoteParty = from;
+    this.routeSet = headerValues(invite, 'Record-Route');
+    this.remoteTarget = contactUri(invite) ?? invite.uri;
+    this.remoteSeq = parseCSeq(header(invite, 'CSeq') ?? '')?.seq ?? 0;
+  }
+
+  get key(): string {
+    return dialogKey(this.callId, this.localTag, this.remoteTag);
+  }
+
+  get contact(): string {
+    const transport = this.flow.transport === 'TCP' ? ';transport=tcp' : '';
+    return `<sip:ivr@${hostPort(this.local.host, this.local.port)}${transport}>`;
+  }
+
+  /** A re-INVITE may update the remote target (§12.2.2). */
+  refreshTarget(request: SipRequest): void {
+    const uri = contactUri(request);
+    if (uri) this.remoteTarget = uri;
+  }
+
+  /** A request inside the dialog (§12.2.1.1), with a fresh branch and the next local CSeq. */
+  createRequest(method: string, extra: SipHeader[] = [], body: Buffer = Buffer.alloc(0)): SipRequest {
+    const firstRoute = this.routeSet[0];
+    const looseRouting = firstRoute === undefined || /;lr\b/i.test(firstRoute);
+    const uri = looseRouting ? this.remoteTarget : (parseNameAddr(firstRoute)?.uri ?? this.remoteTarget);
+    const routes = looseRouting ? this.routeSet : [...this.routeSet.slice(1), `<${this.remoteTarget}>`];
+    const transport = this.flow.transport;
+    return {
+      kind: 'request',
+      method,
+      uri,
+      headers: [
+        {
+          name: 'Via',
+          value: `SIP/2.0/${transport} ${hostPort(this.local.host, this.local.port)};branch=${newBranch()};rport`,
+        },
+        ...routes.map((value) => ({ name: 'Route', value })),
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: this.localParty },
+        { name: 'To', value: this.remoteParty },
+        { name: 'Call-ID', value: this.callId },
+        { name: 'CSeq', value: `${++this.localSeq} ${method}` },
+        { name: 'Contact', value: this.contact },
+        ...extra,
+      ],
+      body,
+    };
+  }
+
+  /** Where a request of ours goes: the first route if any, else the remote target (§8.1.2). */
+  nextHop(): { host: string; port: number } | undefined {
+    const first = this.routeSet[0];
+    const uri = parseSipUri(first !== undefined ? (parseNameAddr(first)?.uri ?? '') : this.remoteTarget);
+    return uri ? { host: uri.host, port: uri.port ?? 5060 } : undefined;
+  }
+}
+
+function contactUri(request: SipRequest): string | undefined {
+  const contact = headerValues(request, 'Contact')[0];
+  return contact ? parseNameAddr(contact)?.uri : undefined;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,232 @@
+// UDP and TCP transports on one address (RFC 3261 §18). Everything that arrives goes through the
+// same gate: size limit, per-source rate limit, parser. Garbage never reaches the user agent and
+// never throws: it is answered 400 when a Via survived (so the sender can read why), else dropped,
+// and counted either way.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { SipLogger } from './logger';
+import type { SipMessage } from './message';
+import { parseMessage } from './parser';
+import { type RateLimit, RateLimiter } from './rate-limiter';
+import { createResponse } from './responses';
+import { serialize } from './serializer';
+import { StreamFramer } from './stream-framer';
+
+export type TransportName = 'UDP' | 'TCP';
+
+/** Where a message came from and how to answer on the same path. */
+export interface Flow {
+  transport: TransportName;
+  remoteAddress: string;
+  remotePort: number;
+  reliable: boolean;
+  send(msg: SipMessage): void;
+}
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  /** Listen on TCP too (same port). */
+  tcp: boolean;
+  maxMessageSize: number;
+  rateLimit: RateLimit;
+  /** Idle TCP connections are closed after this long. */
+  tcpIdleTimeoutMs: number;
+  maxTcpConnections: number;
+}
+
+export interface TransportHooks {
+  onMessage(msg: SipMessage, flow: Flow): void;
+  /** A TCP connection closed: dialogs that live on it cannot be reached any more. */
+  onFlowClosed(flow: Flow): void;
+  /** An idle TCP connection is kept while a dialog still uses it (a long call sends no SIP). */
+  flowInUse(flow: Flow): boolean;
+}
+
+export interface TransportStats {
+  received: number;
+  malformed: number;
+  answered400: number;
+  oversized: number;
+  rateLimited: number;
+  sendErrors: number;
+}
+
+export class SipTransport {
+  readonly stats: TransportStats = {
+    received: 0,
+    malformed: 0,
+    answered400: 0,
+    oversized: 0,
+    rateLimited: 0,
+    sendErrors: 0,
+  };
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+  private readonly connections = new Map<string, net.Socket>();
+  private readonly limiter: RateLimiter;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly opts: TransportOptions,
+    private readonly hooks: TransportHooks,
+    private readonly log: SipLogger,
+  ) {
+    this.limiter = new RateLimiter(opts.rateLimit);
+  }
+
+  /** The UDP port actually bound (useful with port 0 in tests). */
+  get port(): number {
+    return this.udp?.address().port ?? this.opts.port;
+  }
+
+  async start(): Promise<void> {
+    const udp = dgram.createSocket({ type: net.isIPv6(this.opts.host) ? 'udp6' : 'udp4' });
+    udp.on('message', (buf, rinfo) => this.onDatagram(buf, rinfo));
+    udp.on('error', (err) => this.log.warn({ err: err.message }, 'sip udp socket error'));
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(this.opts.port, this.opts.host, () => {
+        udp.off('error', reject);
+        resolve();
+      });
+    });
+    this.udp = udp;
+    if (this.opts.tcp) {
+      const server = net.createServer((socket) => this.onConnection(socket));
+      server.maxConnections = this.opts.maxTcpConnections;
+      server.on('error', (err) => this.log.warn({ err: err.message }, 'sip tcp server error'));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.port, this.opts.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.tcp = server;
+    }
+    this.sweepTimer = setInterval(() => this.limiter.sweep(), 30_000);
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const socket of this.connections.values()) socket.destroy();
+    this.connections.clear();
+    await Promise.all([
+      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
+    ]);
+    this.udp = undefined;
+    this.tcp = undefined;
+  }
+
+  /** A UDP flow to any address (requests inside a dialog go to the remote target). */
+  udpFlow(remoteAddress: string, remotePort: number): Flow {
+    return {
+      transport: 'UDP',
+      remoteAddress,
+      remotePort,
+      reliable: false,
+      send: (msg) => {
+        const buf = serialize(msg);
+        this.udp?.send(buf, remotePort, remoteAddress, (err) => {
+          if (err) {
+            this.stats.sendErrors++;
+            this.log.warn({ err: err.message }, 'sip udp send failed');
+          }
+        });
+      },
+    };
+  }
+
+  /** The open TCP connection to this peer, if it still exists. */
+  tcpFlow(remoteAddress: string, remotePort: number): Flow | undefined {
+    const socket = this.connections.get(`${remoteAddress}:${remotePort}`);
+    return socket ? this.socketFlow(socket, remoteAddress, remotePort) : undefined;
+  }
+
+  private onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const flow = this.udpFlow(rinfo.address, rinfo.port);
+    if (!this.admit(rinfo.address)) return;
+    if (buf.length > this.opts.maxMessageSize) {
+      this.stats.oversized++;
+      return;
+    }
+    this.handle(buf, flow);
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const remoteAddress = socket.remoteAddress ?? '';
+    const remotePort = socket.remotePort ?? 0;
+    const key = `${remoteAddress}:${remotePort}`;
+    this.connections.set(key, socket);
+    const flow = this.socketFlow(socket, remoteAddress, remotePort);
+    const framer = new StreamFramer(this.opts.maxMessageSize);
+    socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => {
+      if (!this.hooks.flowInUse(flow)) socket.destroy();
+    });
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'sip tcp connection error'));
+    socket.on('close', () => {
+      this.connections.delete(key);
+      this.hooks.onFlowClosed(flow);
+    });
+    socket.on('data', (chunk) => {
+      if (!this.admit(remoteAddress)) return;
+      const { frames, error } = framer.push(chunk);
+      for (const frame of frames) this.handle(frame, flow);
+      if (error) {
+        // Framing is lost for good on this stream; the only safe move is to close it.
+        if (error.includes('size')) this.stats.oversized++;
+        else this.stats.malformed++;
+        this.log.info({ remoteAddress, error }, 'closing sip tcp connection');
+        socket.destroy();
+      }
+    });
+  }
+
+  private socketFlow(socket: net.Socket, remoteAddress: string, remotePort: number): Flow {
+    return {
+      transport: 'TCP',
+      remoteAddress,
+      remotePort,
+      reliable: true,
+      send: (msg) => {
+        if (socket.destroyed) {
+          this.stats.sendErrors++;
+          return;
+        }
+        socket.write(serialize(msg));
+      },
+    };
+  }
+
+  private admit(source: string): boolean {
+    this.stats.received++;
+    if (this.limiter.allow(source)) return true;
+    this.stats.rateLimited++;
+    return false;
+  }
+
+  private handle(buf: Buffer, flow: Flow): void {
+    const result = parseMessage(buf);
+    if (result.ok) {
+      try {
+        this.hooks.onMessage(result.message, flow);
+      } catch (err) {
+        // A bug in a handler must not take the transport (and every other call) down with it.
+        this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'sip message handler failed');
+      }
+      return;
+    }
+    this.stats.malformed++;
+    const isRequest = result.startLine !== undefined && !result.startLine.startsWith('SIP/');
+    const hasVia = result.headers.some((h) => h.name === 'Via');
+    const isAck = result.startLine?.startsWith('ACK ') ?? false;
+    this.log.info({ remoteAddress: flow.remoteAddress, error: result.error }, 'malformed sip message');
+    if (isRequest && hasVia && !isAck) {
+      this.stats.answered400++;
+      flow.send(createResponse({ headers: result.headers }, 400, { reason: `Bad Request (${result.error})` }));
+    }
+  }
+}

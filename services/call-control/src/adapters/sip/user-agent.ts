@@ -1,0 +1,295 @@
+// The SIP user agent server of the IVR: routes every message that the transport admits to a
+// transaction, a dialog, or a new call, and answers what the dialogue layer never needs to see
+// (OPTIONS, stray requests, drain 503s, 488 for offers without a usable codec).
+import { EventEmitter } from 'node:events';
+import { type NegotiationOptions, negotiate } from '../../sdp';
+import { type CallHost, IncomingCall } from './call';
+import { Dialog, dialogKey, type LocalAddress, newTag } from './dialog';
+import { parseNameAddr } from './header-values';
+import { type SipLogger, silentLogger } from './logger';
+import { header, type SipMessage, type SipRequest } from './message';
+import type { RateLimit } from './rate-limiter';
+import { createResponse } from './responses';
+import { TransactionLayer } from './transaction-layer';
+import type { ServerInviteTransaction } from './transactions/server-invite';
+import {
+  type ClientTransactionEvent,
+  DEFAULT_TIMER_VALUES,
+  realTimers,
+  type TimerService,
+  type TimerValues,
+} from './transactions/timers';
+import { type Flow, SipTransport, type TransportStats } from './transport';
+
+export interface SipUserAgentOptions {
+  /** Address and port to listen on (UDP, and TCP when `tcp`). Port 0 picks a free one. */
+  host: string;
+  port: number;
+  tcp?: boolean;
+  /** Host written into Via/Contact when it differs from the bind address (NAT, 0.0.0.0). */
+  advertisedHost?: string;
+  maxMessageSize?: number;
+  rateLimit?: RateLimit;
+  /** A TCP connection without traffic for this long is closed (default 5 min; a PBX sends keep-alives). */
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  /** Retry-After (seconds) of the 503 answered to new INVITEs while draining. */
+  drainRetryAfterSeconds?: number;
+  /** How long a REFER may take to report a final NOTIFY before it counts as failed. */
+  referTimeoutMs?: number;
+  sdp?: NegotiationOptions;
+  timers?: TimerService;
+  timerValues?: TimerValues;
+  logger?: SipLogger;
+}
+
+export interface SipUserAgentEvents {
+  incomingCall: [call: IncomingCall];
+}
+
+export interface SipStats extends TransportStats {
+  callsOffered: number;
+  rejectedNoCodec: number;
+  rejectedDraining: number;
+  activeCalls: number;
+}
+
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO';
+const SUPPORTED_EXTENSIONS = new Set(['timer', 'replaces', 'norefersub']);
+
+export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
+  private readonly transport: SipTransport;
+  private readonly transactions: TransactionLayer;
+  private readonly calls = new Map<string, IncomingCall>();
+  private readonly callsByInvite = new Map<ServerInviteTransaction, IncomingCall>();
+  private readonly log: SipLogger;
+  private readonly timers: TimerService;
+  private readonly counters = { callsOffered: 0, rejectedNoCodec: 0, rejectedDraining: 0 };
+  private isDraining = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly callHost: CallHost;
+
+  constructor(private readonly opts: SipUserAgentOptions) {
+    super();
+    this.log = opts.logger ?? silentLogger;
+    this.timers = opts.timers ?? realTimers;
+    this.transactions = new TransactionLayer(this.timers, opts.timerValues ?? DEFAULT_TIMER_VALUES);
+    this.transport = new SipTransport(
+      {
+        host: opts.host,
+        port: opts.port,
+        tcp: opts.tcp ?? true,
+        maxMessageSize: opts.maxMessageSize ?? 16_384,
+        rateLimit: opts.rateLimit ?? { perSecond: 200, burst: 400 },
+        tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs ?? 300_000,
+        maxTcpConnections: opts.maxTcpConnections ?? 2000,
+      },
+      {
+        onMessage: (msg, flow) => this.onMessage(msg, flow),
+        onFlowClosed: (flow) => {
+          for (const call of this.callsOnFlow(flow)) call.connectionLost();
+        },
+        flowInUse: (flow) => this.callsOnFlow(flow).length > 0,
+      },
+      this.log,
+    );
+    this.callHost = {
+      sendInDialog: (dialog, request, onEvent) => this.sendInDialog(dialog, request, onEvent),
+      forget: (call) => this.forget(call),
+      timers: this.timers,
+      referTimeoutMs: opts.referTimeoutMs ?? 32_000,
+      allow: ALLOW,
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.transport.start();
+  }
+
+  /** Ends every call (BYE or 503) and closes the sockets. */
+  async stop(): Promise<void> {
+    for (const call of [...this.calls.values()]) call.terminate('shutdown');
+    this.transactions.terminateAll();
+    await this.transport.stop();
+  }
+
+  /** The bound port (UDP and TCP share it). */
+  get port(): number {
+    return this.transport.port;
+  }
+
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** New INVITEs get 503 with Retry-After from now on; calls in progress carry on. */
+  drain(): void {
+    this.isDraining = true;
+  }
+
+  /** Resolves when no call is in progress (use after drain() on SIGTERM). */
+  whenIdle(): Promise<void> {
+    if (this.calls.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  stats(): SipStats {
+    return { ...this.transport.stats, ...this.counters, activeCalls: this.calls.size };
+  }
+
+  private get local(): LocalAddress {
+    return { host: this.opts.advertisedHost ?? this.opts.host, port: this.transport.port };
+  }
+
+  private onMessage(msg: SipMessage, flow: Flow): void {
+    if (msg.kind === 'response') {
+      if (!this.transactions.receiveResponse(msg)) this.log.debug({ status: msg.status }, 'stray sip response');
+      return;
+    }
+    const existing = this.transactions.findServer(msg);
+    if (existing) {
+      existing.receive(msg);
+      return;
+    }
+    if (msg.method === 'ACK') {
+      this.findCall(msg)?.ackReceived();
+      return;
+    }
+    this.onNewRequest(msg, flow);
+  }
+
+  /** A request that starts a new server transaction (not a retransmission, not an ACK). */
+  private onNewRequest(msg: SipRequest, flow: Flow): void {
+    const unsupported = (header(msg, 'Require') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && !SUPPORTED_EXTENSIONS.has(s.toLowerCase()));
+    const toTag = parseNameAddr(header(msg, 'To') ?? '')?.params.get('tag');
+    if (msg.method === 'CANCEL') this.onCancel(msg, flow);
+    else if (unsupported.length > 0) {
+      const headers = [{ name: 'Unsupported', value: unsupported.join(', ') }];
+      this.respondOnce(msg, flow, createResponse(msg, 420, { headers }));
+    } else if (toTag) this.onInDialog(msg, flow);
+    else if (msg.method === 'INVITE') this.onInvite(msg, flow);
+    else if (msg.method === 'OPTIONS') {
+      const headers = [
+        { name: 'Allow', value: ALLOW },
+        { name: 'Accept', value: 'application/sdp' },
+      ];
+      this.respondOnce(msg, flow, createResponse(msg, this.isDraining ? 503 : 200, { toTag: newTag(), headers }));
+    } else {
+      const status = msg.method === 'BYE' || msg.method === 'NOTIFY' ? 481 : 405;
+      const headers = [{ name: 'Allow', value: ALLOW }];
+      this.respondOnce(msg, flow, createResponse(msg, status, { toTag: newTag(), headers }));
+    }
+  }
+
+  private onInvite(invite: SipRequest, flow: Flow): void {
+    const tx = this.transactions.createServerInvite(invite, flow, () => this.callsByInvite.get(tx)?.ackTimedOut());
+    const localTag = newTag();
+    if (this.isDraining) {
+      this.counters.rejectedDraining++;
+      const retryAfter = String(this.opts.drainRetryAfterSeconds ?? 30);
+      tx.respond(
+        createResponse(invite, 503, { toTag: localTag, headers: [{ name: 'Retry-After', value: retryAfter }] }),
+      );
+      return;
+    }
+    tx.respond(createResponse(invite, 100));
+    const contentType = (header(invite, 'Content-Type') ?? '').toLowerCase();
+    if (invite.body.length === 0 || !contentType.startsWith('application/sdp')) {
+      // Offerless INVITEs (offer in the 2xx, answer in the ACK) are not supported.
+      tx.respond(createResponse(invite, 488, { toTag: localTag, reason: 'SDP offer required' }));
+      return;
+    }
+    const negotiation = negotiate(invite.body.toString('utf8'), this.opts.sdp);
+    if (!negotiation.ok) {
+      this.counters.rejectedNoCodec++;
+      const status = negotiation.reason === 'malformed-sdp' ? 400 : 488;
+      tx.respond(createResponse(invite, status, { toTag: localTag, reason: `Not Acceptable (${negotiation.detail})` }));
+      return;
+    }
+    const dialog = new Dialog(invite, localTag, flow, this.local);
+    const sdpOrigin = { sessionId: String(Date.now()), sessionVersion: 1 };
+    const call = new IncomingCall(invite, tx, negotiation.offer, negotiation.choice, dialog, this.callHost, sdpOrigin);
+    this.calls.set(dialog.key, call);
+    this.callsByInvite.set(tx, call);
+    this.counters.callsOffered++;
+    if (this.listenerCount('incomingCall') === 0) {
+      call.reject(480, 'No IVR attached');
+      return;
+    }
+    this.emit('incomingCall', call);
+  }
+
+  private onCancel(cancel: SipRequest, flow: Flow): void {
+    const inviteTx = this.transactions.findServer(cancel, 'INVITE');
+    const tx = this.transactions.createServerNonInvite(cancel, flow);
+    if (!inviteTx) {
+      tx.respond(createResponse(cancel, 481));
+      return;
+    }
+    tx.respond(createResponse(cancel, 200));
+    this.callsByInvite.get(inviteTx as ServerInviteTransaction)?.cancelled();
+  }
+
+  private onInDialog(request: SipRequest, flow: Flow): void {
+    const call = this.findCall(request);
+    const tx =
+      request.method === 'INVITE'
+        ? this.transactions.createServerInvite(request, flow, () => {})
+        : this.transactions.createServerNonInvite(request, flow);
+    if (!call) {
+      tx.respond(createResponse(request, 481));
+      return;
+    }
+    call.inDialogRequest(request, tx);
+  }
+
+  /** The call whose dialog a request belongs to: Call-ID, our tag in To, theirs in From. */
+  private findCall(request: SipRequest): IncomingCall | undefined {
+    const localTag = parseNameAddr(header(request, 'To') ?? '')?.params.get('tag') ?? '';
+    const remoteTag = parseNameAddr(header(request, 'From') ?? '')?.params.get('tag') ?? '';
+    return this.calls.get(dialogKey(header(request, 'Call-ID') ?? '', localTag, remoteTag));
+  }
+
+  private respondOnce(request: SipRequest, flow: Flow, response: ReturnType<typeof createResponse>): void {
+    this.transactions.createServerNonInvite(request, flow).respond(response);
+  }
+
+  private callsOnFlow(flow: Flow): IncomingCall[] {
+    return [...this.calls.values()].filter((call) => {
+      const f = call.dialog.flow;
+      return (
+        f.transport === flow.transport && f.remoteAddress === flow.remoteAddress && f.remotePort === flow.remotePort
+      );
+    });
+  }
+
+  private forget(call: IncomingCall): void {
+    this.calls.delete(call.dialog.key);
+    for (const [tx, c] of this.callsByInvite) if (c === call) this.callsByInvite.delete(tx);
+    if (this.calls.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private sendInDialog(dialog: Dialog, request: SipRequest, onEvent: (e: ClientTransactionEvent) => void): void {
+    let flow: Flow | undefined;
+    if (dialog.flow.transport === 'TCP') {
+      // Reuse the caller's connection; opening a new one towards its Contact is not supported.
+      flow = this.transport.tcpFlow(dialog.flow.remoteAddress, dialog.flow.remotePort);
+    } else {
+      const hop = dialog.nextHop();
+      flow = hop ? this.transport.udpFlow(hop.host, hop.port) : dialog.flow;
+    }
+    if (!flow) {
+      onEvent({ type: 'timeout' });
+      this.calls.get(dialog.key)?.terminate('transport-error');
+      return;
+    }
+    this.transactions.sendRequest(request, flow, onEvent);
+  }
+}

@@ -1,0 +1,97 @@
+import { buildAnswer, negotiate, parseSdp } from '../src/sdp';
+
+const offer = (m: string[], c = 'c=IN IP4 192.0.2.10') =>
+  ['v=0', 'o=- 1 1 IN IP4 192.0.2.10', 's=-', c, 't=0 0', ...m, ''].join('\r\n');
+
+const BARESIP_LIKE = offer([
+  'm=audio 30000 RTP/AVP 8 0 101',
+  'a=rtpmap:8 PCMA/8000',
+  'a=rtpmap:0 PCMU/8000',
+  'a=rtpmap:101 telephone-event/8000',
+  'a=fmtp:101 0-15',
+  'a=ptime:20',
+  'a=sendrecv',
+]);
+
+const vault = { address: '10.0.0.7', port: 40002 };
+
+test("the offerer's preferred G.711 codec and its telephone-event payload type are chosen", () => {
+  const r = negotiate(BARESIP_LIKE);
+  if (!r.ok) throw new Error(r.detail);
+  expect(r.choice.codec).toEqual({ name: 'PCMA', payloadType: 8 });
+  expect(r.choice.telephoneEvent).toEqual({ payloadType: 101, fmtp: '0-15' });
+  expect(r.choice.remote).toEqual({ address: '192.0.2.10', port: 30000 });
+});
+
+test('dynamic payload type numbers of the offer are kept in the answer', () => {
+  const text = offer([
+    'm=audio 30000 RTP/AVP 96 0 98',
+    'a=rtpmap:96 opus/48000/2',
+    'a=rtpmap:98 telephone-event/8000',
+    'a=fmtp:98 0-16',
+  ]);
+  const r = negotiate(text);
+  if (!r.ok) throw new Error(r.detail);
+  const answer = buildAnswer(r.offer, r.choice, vault, { sessionId: '7', sessionVersion: 1 });
+  expect(answer).toContain('m=audio 40002 RTP/AVP 0 98\r\n');
+  expect(answer).toContain('a=rtpmap:98 telephone-event/8000\r\n');
+  expect(answer).toContain('a=fmtp:98 0-16\r\n');
+  expect(answer).not.toContain('opus');
+});
+
+test('the answer points c= and m= at the given media endpoint, not at call-control', () => {
+  const r = negotiate(BARESIP_LIKE);
+  if (!r.ok) throw new Error(r.detail);
+  const answer = buildAnswer(r.offer, r.choice, vault, { sessionId: '7', sessionVersion: 1 });
+  const parsed = parseSdp(answer);
+  if (!parsed.ok) throw new Error(parsed.error);
+  expect(parsed.sdp.connection).toBe('10.0.0.7');
+  expect(parsed.sdp.media[0]!.port).toBe(40002);
+  expect(answer).toContain('a=sendrecv');
+});
+
+test('other streams are refused with port 0 and the m= lines stay in the offered order', () => {
+  const text = offer([
+    'm=video 30002 RTP/AVP 96',
+    'a=rtpmap:96 VP8/90000',
+    'm=audio 30000 RTP/AVP 0 101',
+    'a=rtpmap:101 telephone-event/8000',
+  ]);
+  const r = negotiate(text);
+  if (!r.ok) throw new Error(r.detail);
+  const lines = buildAnswer(r.offer, r.choice, vault, { sessionId: '1', sessionVersion: 1 })
+    .split('\r\n')
+    .filter((l) => l.startsWith('m='));
+  expect(lines).toEqual(['m=video 0 RTP/AVP 96', 'm=audio 40002 RTP/AVP 0 101']);
+});
+
+test('a sendonly offer (caller on hold) is answered recvonly', () => {
+  const r = negotiate(offer(['m=audio 1 RTP/AVP 0 101', 'a=rtpmap:101 telephone-event/8000', 'a=sendonly']));
+  expect(r.ok && r.choice.direction).toBe('recvonly');
+});
+
+test.each([
+  [
+    'no G.711',
+    offer(['m=audio 30000 RTP/AVP 18 101', 'a=rtpmap:18 G729/8000', 'a=rtpmap:101 telephone-event/8000']),
+    'no-usable-codec',
+  ],
+  ['no telephone-event', offer(['m=audio 30000 RTP/AVP 0']), 'no-telephone-event'],
+  ['only video', offer(['m=video 30000 RTP/AVP 96']), 'no-audio'],
+  ['audio refused by the offerer', offer(['m=audio 0 RTP/AVP 0 101']), 'no-audio'],
+  ['not SDP at all', 'hello', 'malformed-sdp'],
+  [
+    'no connection line',
+    offer(['m=audio 30000 RTP/AVP 0 101', 'a=rtpmap:101 telephone-event/8000'], 'a=x'),
+    'malformed-sdp',
+  ],
+])('%s is not acceptable (%s)', (_name, text, reason) => {
+  const r = negotiate(text);
+  expect(r.ok).toBe(false);
+  if (!r.ok) expect(r.reason).toBe(reason);
+});
+
+test('telephone-event can be made optional', () => {
+  const r = negotiate(offer(['m=audio 30000 RTP/AVP 0']), { requireTelephoneEvent: false });
+  expect(r.ok && r.choice.telephoneEvent).toBeUndefined();
+});

@@ -1,0 +1,185 @@
+// The user agent against hand-written datagrams over a real UDP socket: garbage, oversized and
+// flooding input, offers without a usable codec, OPTIONS, re-INVITE, stray BYE, drain and a
+// missing ACK. The process must stay up and keep answering throughout.
+import dgram from 'node:dgram';
+import { type IncomingCall, SipUserAgent, type SipUserAgentOptions } from '../src/adapters/sip';
+import type { SipResponse } from '../src/adapters/sip/message';
+import { header } from '../src/adapters/sip/message';
+import { parseMessage } from '../src/adapters/sip/parser';
+
+let ua: SipUserAgent;
+let client: RawClient;
+
+class RawClient {
+  readonly received: SipResponse[] = [];
+  readonly requests: string[] = [];
+  private constructor(readonly socket: dgram.Socket) {
+    socket.on('message', (buf) => {
+      const r = parseMessage(buf);
+      if (r.ok && r.message.kind === 'response') this.received.push(r.message);
+      else if (r.ok) this.requests.push(buf.toString('latin1'));
+    });
+  }
+  static async open(): Promise<RawClient> {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    return new RawClient(socket);
+  }
+  get port(): number {
+    return this.socket.address().port;
+  }
+  send(text: string | Buffer): void {
+    this.socket.send(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, ua.port, '127.0.0.1');
+  }
+  /** Polls as well as checking on every datagram: some conditions change without a reply. */
+  until(predicate: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const check = () => {
+        if (predicate()) resolve();
+        else if (Date.now() - started > 3000) {
+          reject(new Error(`timed out waiting for ${what}; got ${this.received.map((r) => r.status).join(',')}`));
+        } else setTimeout(check, 10);
+      };
+      check();
+    });
+  }
+  async response(status: number, callId: string): Promise<SipResponse> {
+    const find = () => this.received.find((r) => r.status === status && header(r, 'Call-ID') === callId);
+    await this.until(() => find() !== undefined, `${status} for ${callId}`);
+    return find()!;
+  }
+}
+
+async function startUa(extra: Partial<SipUserAgentOptions> = {}): Promise<void> {
+  ua = new SipUserAgent({ host: '127.0.0.1', port: 0, tcp: false, ...extra });
+  await ua.start();
+}
+
+afterEach(async () => {
+  client.socket.close();
+  await ua.stop();
+});
+
+beforeEach(async () => {
+  client = await RawClient.open();
+});
+
+const SDP = (codecs = '0 101') =>
+  `v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 30000 RTP/AVP ${codecs}\na=rtpmap:101 telephone-event/8000\n`;
+
+function request(
+  method: string,
+  callId: string,
+  opts: { body?: string; toTag?: string; cseq?: number; branch?: string } = {},
+) {
+  const body = (opts.body ?? '').replace(/\n/g, '\r\n');
+  const lines = [
+    `${method} sip:TC9@127.0.0.1:${ua.port} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${client.port};branch=${opts.branch ?? `z9hG4bK${callId}${method}${opts.cseq ?? 1}`};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:pbx@127.0.0.1>;tag=caller`,
+    `To: <sip:TC9@127.0.0.1>${opts.toTag ? `;tag=${opts.toTag}` : ''}`,
+    `Call-ID: ${callId}`,
+    `CSeq: ${opts.cseq ?? 1} ${method}`,
+    `Contact: <sip:pbx@127.0.0.1:${client.port}>`,
+    ...(body ? ['Content-Type: application/sdp'] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    '',
+  ];
+  return lines.join('\n').replace(/\n/g, '\r\n') + body;
+}
+
+test('garbage is dropped or answered 400, counted, and the agent keeps serving', async () => {
+  await startUa();
+  client.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+  client.send(request('INVITE', 'bad1').replace('Content-Length: 0', 'Content-Length: abc'));
+  const bad = await client.response(400, 'bad1');
+  expect(bad.reason).toMatch(/Content-Length/);
+  client.send(request('OPTIONS', 'alive'));
+  const ok = await client.response(200, 'alive');
+  expect(header(ok, 'Allow')).toContain('INVITE');
+  expect(ua.stats().malformed).toBe(2);
+  expect(ua.stats().answered400).toBe(1);
+});
+
+test('oversized datagrams and floods from one source are dropped and counted', async () => {
+  await startUa({ maxMessageSize: 2000, rateLimit: { perSecond: 1, burst: 5 } });
+  client.send(Buffer.alloc(3000, 0x41));
+  for (let i = 0; i < 20; i++) client.send(request('OPTIONS', `flood${i}`));
+  await client.until(() => ua.stats().received >= 21, 'all datagrams');
+  expect(ua.stats().oversized).toBe(1);
+  expect(ua.stats().rateLimited).toBeGreaterThanOrEqual(15);
+});
+
+test('an offer without PCMU/PCMA gets 488 and never reaches the dialogue', async () => {
+  await startUa();
+  let offered = 0;
+  ua.on('incomingCall', () => offered++);
+  client.send(request('INVITE', 'g729', { body: SDP('18 101') }));
+  await client.response(488, 'g729');
+  client.send(request('ACK', 'g729'));
+  expect(offered).toBe(0);
+  expect(ua.stats().rejectedNoCodec).toBe(1);
+});
+
+test('an answered call: 100 then 200 with To-tag, Contact and SDP; a re-INVITE gets the same SDP; BYE ends it', async () => {
+  await startUa();
+  const calls: IncomingCall[] = [];
+  ua.on('incomingCall', (call) => {
+    calls.push(call);
+    void call.answer({ address: '10.1.2.3', port: 40100 });
+  });
+  client.send(request('INVITE', 'c1', { body: SDP() }));
+  await client.response(100, 'c1');
+  const ok = await client.response(200, 'c1');
+  const toTag = /tag=([^;]+)/.exec(header(ok, 'To') ?? '')?.[1];
+  expect(toTag).toBeDefined();
+  expect(header(ok, 'Contact')).toMatch(/^<sip:ivr@127\.0\.0\.1:\d+>$/);
+  expect(ok.body.toString()).toContain('c=IN IP4 10.1.2.3');
+  client.send(request('ACK', 'c1', { toTag, branch: 'z9hG4bKack1' }));
+  await client.until(() => calls[0]?.state === 'confirmed', 'confirmed');
+
+  const reinvites: unknown[] = [];
+  calls[0]!.on('reinvite', (o) => reinvites.push(o));
+  client.received.length = 0;
+  client.send(request('INVITE', 'c1', { body: SDP(), toTag, cseq: 2 }));
+  const again = await client.response(200, 'c1');
+  expect(again.body.toString()).toBe(ok.body.toString());
+  client.send(request('ACK', 'c1', { toTag, cseq: 2, branch: 'z9hG4bKack2' }));
+  expect(reinvites).toHaveLength(1);
+
+  const ended = new Promise((resolve) => calls[0]!.once('ended', resolve));
+  client.send(request('BYE', 'c1', { toTag, cseq: 3 }));
+  await client.response(200, 'c1');
+  expect(await ended).toBe('remote-bye');
+});
+
+test('a BYE for an unknown dialog gets 481', async () => {
+  await startUa();
+  client.send(request('BYE', 'ghost', { toTag: 'nope' }));
+  await client.response(481, 'ghost');
+});
+
+test('draining: a new INVITE gets 503 with Retry-After', async () => {
+  await startUa({ drainRetryAfterSeconds: 120 });
+  ua.drain();
+  client.send(request('INVITE', 'late', { body: SDP() }));
+  const r = await client.response(503, 'late');
+  expect(header(r, 'Retry-After')).toBe('120');
+});
+
+test('a 200 that is never acknowledged is retransmitted, then the call is ended with a BYE', async () => {
+  await startUa({ timerValues: { t1: 10, t2: 40, t4: 50 } });
+  const ended = new Promise((resolve) => {
+    ua.on('incomingCall', (call) => {
+      call.once('ended', resolve);
+      call.answer({ address: '127.0.0.1', port: 40000 }).catch(() => {});
+    });
+  });
+  client.send(request('INVITE', 'noack', { body: SDP() }));
+  expect(await ended).toBe('ack-timeout');
+  expect(client.received.filter((r) => r.status === 200).length).toBeGreaterThan(1);
+  await client.until(() => client.requests.some((r) => r.startsWith('BYE ')), 'BYE');
+});

@@ -1,0 +1,304 @@
+// A real SIP phone for tests: Debian's baresip 1.0, one process per phone, driven over ctrl_tcp
+// (netstring-framed JSON). Each phone gets its own config dir, SIP port, control port and a long
+// silent 8 kHz source, so phones never share state and calls don't end because the source ran dry.
+//
+//   const phone = await BaresipPhone.start({ name: 'caller' });
+//   await phone.dial('sip:12345@127.0.0.1:5070');
+//   await phone.waitForEvent('CALL_ESTABLISHED');
+//   await phone.sendDigits('4242');
+//   await phone.stop();
+import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface BaresipOptions {
+  /** Account user name: the phone answers only calls to sip:<name>@127.0.0.1:<port>. */
+  name: string;
+  /** `auto` answers incoming calls by itself (an operator phone); `manual` waits for accept(). */
+  answerMode?: 'auto' | 'manual';
+  /** Seconds of silence in the audio source (a call ends when the source runs out). */
+  sourceSeconds?: number;
+  /** Keep the config dir and log after stop() (for debugging a failing test). */
+  keepDir?: boolean;
+}
+
+/** An event as ctrl_tcp reports it, e.g. `{ type: 'CALL_ESTABLISHED', peeruri, id, ... }`. */
+export interface BaresipEvent {
+  type: string;
+  class?: string;
+  accountaor?: string;
+  direction?: string;
+  peeruri?: string;
+  id?: string;
+  param?: string;
+  [key: string]: unknown;
+}
+
+export interface CommandResponse {
+  ok: boolean;
+  data: string;
+}
+
+interface Waiter {
+  match: (e: BaresipEvent) => boolean;
+  resolve: (e: BaresipEvent) => void;
+}
+
+const SILENCE_CACHE = path.join(os.tmpdir(), 'ivr-baresip-silence');
+
+export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
+  /** Every event seen so far, in order (waitForEvent also looks back here). */
+  readonly events: BaresipEvent[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly pending = new Map<string, (r: CommandResponse) => void>();
+  private nextToken = 1;
+  private buffer = Buffer.alloc(0);
+  private exited: Promise<void>;
+
+  private constructor(
+    readonly name: string,
+    readonly sipPort: number,
+    readonly ctrlPort: number,
+    readonly dir: string,
+    private readonly child: ChildProcess,
+    private readonly ctrl: net.Socket,
+    private readonly keepDir: boolean,
+  ) {
+    super();
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    ctrl.on('data', (chunk) => this.onData(chunk));
+    ctrl.on('error', () => {});
+  }
+
+  /** The phone's own address: calls to it are answered (others get 404). */
+  get uri(): string {
+    return `sip:${this.name}@127.0.0.1:${this.sipPort}`;
+  }
+
+  /** The baresip log (stdout and stderr), for assertion messages. */
+  log(): string {
+    return fs.readFileSync(path.join(this.dir, 'baresip.log'), 'utf8');
+  }
+
+  static async start(opts: BaresipOptions): Promise<BaresipPhone> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baresip-${opts.name}-`));
+    const sipPort = await freePort();
+    const ctrlPort = await freePort();
+    const source = silentWav(opts.sourceSeconds ?? 600);
+    fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source));
+    const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
+    fs.writeFileSync(path.join(dir, 'accounts'), `<sip:${opts.name}@127.0.0.1:${sipPort}>;regint=0${answermode}\n`);
+    const logFd = fs.openSync(path.join(dir, 'baresip.log'), 'w');
+    const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', logFd, logFd] });
+    fs.closeSync(logFd);
+    const ctrl = await connectWithRetry(ctrlPort, child);
+    return new BaresipPhone(opts.name, sipPort, ctrlPort, dir, child, ctrl, opts.keepDir ?? false);
+  }
+
+  /** Runs a ctrl_tcp command (`dial`, `accept`, `hangup`, `sndcode`, `listcalls`, `quit`, ...). */
+  command(command: string, params = ''): Promise<CommandResponse> {
+    const token = String(this.nextToken++);
+    const json = JSON.stringify({ command, params, token });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new Error(`baresip ${this.name}: no response to ${command}`));
+      }, 5000);
+      this.pending.set(token, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      this.ctrl.write(`${Buffer.byteLength(json)}:${json},`);
+    });
+  }
+
+  /** Calls a URI (baresip 1.0 takes only a URI: data must ride in the user part or URI params). */
+  async dial(uri: string): Promise<void> {
+    await this.expectOk('dial', uri);
+  }
+
+  async accept(): Promise<void> {
+    await this.expectOk('accept');
+  }
+
+  async hangup(): Promise<void> {
+    await this.expectOk('hangup');
+  }
+
+  /**
+   * Sends digits as RFC 4733 events, one `sndcode` per digit. baresip queues them and spaces
+   * them itself (9 × ptime tone, at least 3 × ptime gap); `gapMs` waits between commands.
+   */
+  async sendDigits(digits: string, gapMs = 0): Promise<void> {
+    for (const digit of digits) {
+      await this.expectOk('sndcode', digit);
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+    }
+  }
+
+  /**
+   * Resolves with the first event (already seen or future) that matches `type` and `filter`.
+   * `since` skips events before that index of `events` (e.g. a previous call's CALL_CLOSED).
+   */
+  waitForEvent(
+    type: string,
+    opts: { timeoutMs?: number; since?: number; filter?: (e: BaresipEvent) => boolean } = {},
+  ): Promise<BaresipEvent> {
+    const match = (e: BaresipEvent) => e.type === type && (opts.filter?.(e) ?? true);
+    const seen = this.events.slice(opts.since ?? 0).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const types = this.events.map((e) => e.type).join(', ');
+        reject(new Error(`baresip ${this.name}: no ${type} event (seen: ${types || 'none'})`));
+      }, opts.timeoutMs ?? 10_000);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Quits baresip (kills it if it does not exit) and removes its directory. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      this.command('quit').catch(() => {});
+      const killer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    this.ctrl.destroy();
+    if (!this.keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async expectOk(command: string, params = ''): Promise<void> {
+    const r = await this.command(command, params);
+    if (!r.ok) throw new Error(`baresip ${this.name}: ${command} ${params} failed: ${r.data}`);
+  }
+
+  /** Netstring framing: `<len>:<json>,` repeated. */
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const colon = this.buffer.indexOf(':');
+      if (colon < 0) return;
+      const len = Number(this.buffer.subarray(0, colon).toString());
+      if (this.buffer.length < colon + 1 + len + 1) return;
+      const json = this.buffer.subarray(colon + 1, colon + 1 + len).toString('utf8');
+      this.buffer = this.buffer.subarray(colon + 2 + len);
+      this.onJson(JSON.parse(json) as Record<string, unknown>);
+    }
+  }
+
+  private onJson(msg: Record<string, unknown>): void {
+    if (msg.response === true) {
+      const token = String(msg.token ?? '');
+      this.pending.get(token)?.({ ok: msg.ok === true, data: String(msg.data ?? '') });
+      this.pending.delete(token);
+      return;
+    }
+    if (msg.event === true) {
+      const event = msg as BaresipEvent;
+      this.events.push(event);
+      this.emit('event', event);
+      for (const w of [...this.waiters]) {
+        if (w.match(event)) {
+          this.waiters.delete(w);
+          w.resolve(event);
+        }
+      }
+    }
+  }
+}
+
+function config(sipPort: number, ctrlPort: number, source: string): string {
+  return [
+    'poll_method epoll',
+    `sip_listen 127.0.0.1:${sipPort}`,
+    'net_interface 127.0.0.1',
+    'audio_player aubridge,nil',
+    `audio_source aufile,${source}`,
+    'audio_alert aubridge,nil',
+    'audio_srate 8000',
+    'audio_channels 1',
+    'rtp_timeout 0',
+    'module_path /usr/lib/baresip/modules',
+    'module g711.so',
+    'module aufile.so',
+    'module aubridge.so',
+    'module_app account.so',
+    'module_app menu.so',
+    'module_app ctrl_tcp.so',
+    `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+    '',
+  ].join('\n');
+}
+
+/** A mono 16-bit 8 kHz WAV of silence, written once per length and shared by every phone. */
+export function silentWav(seconds: number): string {
+  const file = `${SILENCE_CACHE}-${seconds}s.wav`;
+  if (fs.existsSync(file)) return file;
+  const dataBytes = seconds * 8000 * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(dataBytes, 40);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([header, Buffer.alloc(dataBytes)]));
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** A port free on both UDP and TCP at 127.0.0.1 (SIP listens on both). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const p = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port');
+}
+
+async function connectWithRetry(port: number, child: ChildProcess): Promise<net.Socket> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`baresip exited with ${child.exitCode}`);
+    const socket = await new Promise<net.Socket | undefined>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => resolve(s));
+      s.once('error', () => resolve(undefined));
+    });
+    if (socket) return socket;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('baresip ctrl_tcp did not come up');
+}
