@@ -1,0 +1,83 @@
+import { type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
+import type { AuthorizationServiceServer } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import type { Logger } from '@ivr/logging';
+import { type Authorizations, GatewayUnavailable } from '../../application/authorizations';
+import {
+  AuthorizationNotFound,
+  type AuthorizationState,
+  IdempotencyConflict,
+  InvalidArgument,
+  InvalidState,
+} from '../../authorization';
+import { authorizationToProto, cardFromProto, modeFromProto, moneyFromProto } from './mapping';
+
+/** A status the caller receives: grpc-js (and @ivr/grpc's guard) answer with its code and details. */
+class CallError extends Error {
+  constructor(
+    readonly code: status,
+    readonly details: string,
+  ) {
+    super(details);
+  }
+}
+
+/** gRPC handlers for ivr.authorization.v1.AuthorizationService: translate, call the use case, map errors. */
+export function authorizationService(authorizations: Authorizations, logger: Logger): AuthorizationServiceServer {
+  const unary =
+    <Req, Res>(name: string, handle: (request: Req) => Promise<Res>) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      handle(call.request).then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toStatus(name, error, logger)),
+      );
+    };
+  const answer = (state: AuthorizationState) => ({ authorization: authorizationToProto(state) });
+
+  return {
+    authorize: unary('Authorize', async (request) => {
+      const state = await authorizations.authorize({
+        paymentId: request.paymentId,
+        mode: modeFromProto(request.mode),
+        amount: moneyFromProto(request.amount),
+        orderReference: request.orderReference,
+        card: cardFromProto(request.card),
+        customerReference: request.customerReference || null,
+        correlationId: request.correlationId || undefined,
+      });
+      if (state.status === 'FAILED' && state.failure?.retryable) {
+        throw new CallError(
+          status.UNAVAILABLE,
+          `${state.failure.message} (${state.failure.code}); nothing was charged, retry with the same payment id`,
+        );
+      }
+      return answer(state);
+    }),
+    capture: unary('Capture', async (request) =>
+      answer(
+        await authorizations.capture(
+          request.paymentId,
+          moneyFromProto(request.amount),
+          request.correlationId || undefined,
+        ),
+      ),
+    ),
+    void: unary('Void', async (request) =>
+      answer(await authorizations.void(request.paymentId, request.correlationId || undefined)),
+    ),
+    getAuthorization: unary('GetAuthorization', async (request) => {
+      if (!request.paymentId) throw new InvalidArgument('payment_id', 'is required');
+      return answer(await authorizations.get(request.paymentId));
+    }),
+  };
+}
+
+function toStatus(method: string, error: unknown, logger: Logger): Partial<{ code: status; details: string }> {
+  if (error instanceof CallError) return { code: error.code, details: error.details };
+  if (error instanceof InvalidArgument) return { code: status.INVALID_ARGUMENT, details: error.message };
+  if (error instanceof IdempotencyConflict) return { code: status.ALREADY_EXISTS, details: error.message };
+  if (error instanceof AuthorizationNotFound) return { code: status.NOT_FOUND, details: error.message };
+  if (error instanceof InvalidState) return { code: status.FAILED_PRECONDITION, details: error.message };
+  if (error instanceof GatewayUnavailable) return { code: status.UNAVAILABLE, details: error.message };
+  logger.error({ err: error, method }, `${method} failed`);
+  return { code: status.INTERNAL, details: 'internal error' };
+}

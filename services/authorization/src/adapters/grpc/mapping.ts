@@ -1,0 +1,109 @@
+import {
+  type Authorization,
+  AuthorizationStatus,
+  DeclineReason,
+} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import {
+  PaymentMode,
+  type MaskedCard as ProtoCard,
+  type Money as ProtoMoney,
+} from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import {
+  type AuthorizationState,
+  type DeclineReason as DomainDeclineReason,
+  InvalidArgument,
+  type MaskedCard,
+  type Mode,
+  type Money,
+} from '../../authorization';
+
+/** Proto ↔ domain translation, in one place. */
+export function modeFromProto(mode: PaymentMode | undefined): Mode {
+  switch (mode) {
+    case PaymentMode.PAYMENT_MODE_AUTHORIZE:
+      return 'AUTHORIZE';
+    case PaymentMode.PAYMENT_MODE_CAPTURE:
+      return 'CAPTURE';
+    case PaymentMode.PAYMENT_MODE_REGISTER_CARD:
+      return 'REGISTER_CARD';
+    default:
+      throw new InvalidArgument(
+        'mode',
+        'must be PAYMENT_MODE_AUTHORIZE, PAYMENT_MODE_CAPTURE or PAYMENT_MODE_REGISTER_CARD',
+      );
+  }
+}
+
+const MODE_TO_PROTO: Record<Mode, PaymentMode> = {
+  AUTHORIZE: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+  CAPTURE: PaymentMode.PAYMENT_MODE_CAPTURE,
+  REGISTER_CARD: PaymentMode.PAYMENT_MODE_REGISTER_CARD,
+};
+
+export const moneyFromProto = (money: ProtoMoney | undefined): Money | null =>
+  money ? { minorUnits: money.minorUnits, currency: money.currency } : null;
+
+export function cardFromProto(card: ProtoCard | undefined): MaskedCard {
+  if (!card) throw new InvalidArgument('card.psp_token', 'is required');
+  return {
+    pspToken: card.pspToken,
+    brand: card.brand,
+    bin: card.bin,
+    last4: card.last4,
+    expiryMonth: card.expiryMonth,
+    expiryYear: card.expiryYear,
+  };
+}
+
+const STATUS_TO_PROTO: Record<AuthorizationState['status'], AuthorizationStatus> = {
+  NEW: AuthorizationStatus.AUTHORIZATION_STATUS_UNSPECIFIED,
+  PENDING: AuthorizationStatus.AUTHORIZATION_STATUS_PENDING,
+  APPROVED: AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED,
+  CAPTURED: AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED,
+  DECLINED: AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED,
+  FAILED: AuthorizationStatus.AUTHORIZATION_STATUS_FAILED,
+  VOIDED: AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED,
+  REGISTERED: AuthorizationStatus.AUTHORIZATION_STATUS_REGISTERED,
+};
+
+const DECLINE_TO_PROTO: Record<DomainDeclineReason, DeclineReason> = {
+  generic_decline: DeclineReason.DECLINE_REASON_GENERIC_DECLINE,
+  insufficient_funds: DeclineReason.DECLINE_REASON_INSUFFICIENT_FUNDS,
+  expired_card: DeclineReason.DECLINE_REASON_EXPIRED_CARD,
+  incorrect_cvc: DeclineReason.DECLINE_REASON_INCORRECT_CVC,
+  incorrect_number: DeclineReason.DECLINE_REASON_INCORRECT_NUMBER,
+  processing_error: DeclineReason.DECLINE_REASON_PROCESSING_ERROR,
+  suspected_fraud: DeclineReason.DECLINE_REASON_SUSPECTED_FRAUD,
+  card_not_supported: DeclineReason.DECLINE_REASON_CARD_NOT_SUPPORTED,
+  limit_exceeded: DeclineReason.DECLINE_REASON_LIMIT_EXCEEDED,
+  authentication_required: DeclineReason.DECLINE_REASON_AUTHENTICATION_REQUIRED,
+  try_again_later: DeclineReason.DECLINE_REASON_TRY_AGAIN_LATER,
+};
+
+export function authorizationToProto(s: AuthorizationState): Authorization {
+  return {
+    paymentId: s.paymentId,
+    status: STATUS_TO_PROTO[s.status],
+    mode: s.mode ? MODE_TO_PROTO[s.mode] : PaymentMode.PAYMENT_MODE_UNSPECIFIED,
+    ...(s.amount ? { amount: s.amount } : {}),
+    ...(s.capturedAmount ? { capturedAmount: s.capturedAmount } : {}),
+    orderReference: s.orderReference,
+    pspReference: s.pspReference,
+    authorizationCode: s.authorizationCode,
+    ...(s.decline
+      ? {
+          decline: {
+            reason: DECLINE_TO_PROTO[s.decline.reason],
+            pspCode: s.decline.pspCode,
+            pspDeclineCode: s.decline.pspDeclineCode,
+            message: s.decline.message,
+          },
+        }
+      : {}),
+    ...(s.failure ? { failure: s.failure } : {}),
+    customerReference: s.customerReference ?? '',
+    storedCardReference: s.storedCardReference,
+    ...(s.card ? { card: s.card } : {}),
+    version: s.version,
+  };
+}

@@ -1,0 +1,69 @@
+import { Topics } from '@ivr/contracts';
+import { ConcurrencyError, type EventMetadata, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
+import {
+  type AuthorizationCommand,
+  type AuthorizationEvent,
+  type AuthorizationState,
+  authorizationDecider,
+  STREAM_TYPE,
+} from '../../authorization';
+
+/**
+ * The Authorization aggregate in PostgreSQL: load = fold the stream; execute = decide and append with
+ * optimistic concurrency, the events going to ivr.authorizations.v1 through the outbox, and the
+ * pending list kept in the same transaction. A concurrent writer makes it decide again on fresh state.
+ */
+export class AuthorizationRepository {
+  constructor(private readonly store: EventStore) {}
+
+  async load(paymentId: string): Promise<AuthorizationState> {
+    const history = await this.store.readStream(paymentId);
+    return foldEvents(authorizationDecider, history as RecordedEvent<AuthorizationEvent>[]);
+  }
+
+  async execute(
+    paymentId: string,
+    command: AuthorizationCommand,
+    metadata: EventMetadata = {},
+  ): Promise<{ state: AuthorizationState; events: AuthorizationEvent[] }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const history = await tx.readStream(paymentId);
+          const state = foldEvents(authorizationDecider, history as RecordedEvent<AuthorizationEvent>[]);
+          const events = authorizationDecider.decide(command, state);
+          if (events.length === 0) return { state, events };
+          await tx.append(paymentId, history.length, events, {
+            streamType: STREAM_TYPE,
+            outbox: { topic: Topics.authorizations },
+            metadata,
+          });
+          const next = events.reduce(authorizationDecider.evolve, state);
+          if (next.status === 'PENDING') {
+            await tx.client.query(
+              `insert into "${tx.schema}".pending_authorizations (payment_id) values ($1) on conflict do nothing`,
+              [paymentId],
+            );
+          } else {
+            await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [
+              paymentId,
+            ]);
+          }
+          return { state: next, events };
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** Payment ids pending since before `before`, oldest first. */
+  async listPending(before: Date, limit: number): Promise<{ paymentId: string; since: Date }[]> {
+    const { rows } = await this.store.pool.query<{ payment_id: string; since: Date }>(
+      `select payment_id, since from "${this.store.schema}".pending_authorizations
+        where since < $1 order by since limit $2`,
+      [before, limit],
+    );
+    return rows.map((r) => ({ paymentId: r.payment_id, since: r.since }));
+  }
+}

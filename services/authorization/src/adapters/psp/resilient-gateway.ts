@@ -1,0 +1,111 @@
+import type {
+  AuthorizeRequest,
+  CaptureRequest,
+  CaptureResult,
+  CircuitBreaker,
+  FoundAuthorization,
+  PaymentGateway,
+  GatewayOutcome as PspOutcome,
+  RegisterCardRequest,
+  VoidRequest,
+  VoidResult,
+} from '@ivr/psp';
+import type { GatewayOutcome } from '../../authorization';
+
+export interface RetryPolicy {
+  /** Extra tries after an unknown outcome or an unreachable gateway, always with the same idempotency key. */
+  retries: number;
+  /** First pause between tries, doubling. */
+  retryDelayMs: number;
+}
+
+export interface GatewayCallMetrics {
+  onCall?(operation: string, outcome: string): void;
+}
+
+/**
+ * The gateway as the service uses it: each call goes through a circuit breaker, and a call whose
+ * outcome is unknown (timeout, reset, 5xx, malformed answer) is retried with the same idempotency
+ * key, which the gateway answers with the first result: reconciliation without a second charge.
+ * Gateway results are translated into the domain's GatewayOutcome here.
+ */
+export class ResilientGateway {
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly breaker: CircuitBreaker,
+    private readonly policy: RetryPolicy,
+    private readonly metrics: GatewayCallMetrics = {},
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  get breakerState(): string {
+    return this.breaker.current;
+  }
+
+  async authorize(request: AuthorizeRequest): Promise<GatewayOutcome> {
+    const outcome = await this.call('authorize', () => this.gateway.authorize(request));
+    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value };
+    return toDomain(outcome);
+  }
+
+  async registerCard(request: RegisterCardRequest): Promise<GatewayOutcome> {
+    const outcome = await this.call('register_card', () => this.gateway.registerCard(request));
+    if (outcome.kind === 'ok') return { kind: 'registered', ...outcome.value };
+    return toDomain(outcome);
+  }
+
+  capture(request: CaptureRequest): Promise<PspOutcome<CaptureResult>> {
+    return this.call('capture', () => this.gateway.capture(request));
+  }
+
+  void(request: VoidRequest): Promise<PspOutcome<VoidResult>> {
+    return this.call('void', () => this.gateway.void(request));
+  }
+
+  findAuthorization(idempotencyKey: string): Promise<PspOutcome<FoundAuthorization | null>> {
+    return this.call('find_authorization', () => this.gateway.findAuthorization(idempotencyKey));
+  }
+
+  private async call<T>(operation: string, attempt: () => Promise<PspOutcome<T>>): Promise<PspOutcome<T>> {
+    for (let n = 0; ; n++) {
+      if (!this.breaker.tryAcquire()) {
+        this.metrics.onCall?.(operation, 'circuit_open');
+        return {
+          kind: 'unavailable',
+          cause: 'circuit_open',
+          message: `the PSP is failing; calls paused for ${this.breaker.retryAfterMs()} ms`,
+        };
+      }
+      const outcome = await attempt();
+      this.metrics.onCall?.(operation, outcome.kind === 'unknown' ? `unknown_${outcome.cause}` : outcome.kind);
+      const failed = outcome.kind === 'unknown' || outcome.kind === 'unavailable';
+      if (failed) this.breaker.recordFailure();
+      else this.breaker.recordSuccess();
+      if (!failed || n >= this.policy.retries) return outcome;
+      await this.sleep(this.policy.retryDelayMs * 2 ** n);
+    }
+  }
+}
+
+function toDomain(outcome: Exclude<PspOutcome<unknown>, { kind: 'ok' }>): GatewayOutcome {
+  switch (outcome.kind) {
+    case 'declined': {
+      const d = outcome.decline;
+      return {
+        kind: 'declined',
+        reason: d.reason,
+        pspCode: d.pspCode,
+        pspDeclineCode: d.pspDeclineCode,
+        message: d.message,
+        pspReference: d.pspReference ?? null,
+      };
+    }
+    case 'rejected':
+      return { kind: 'failed', code: `psp_rejected:${outcome.code}`, message: outcome.message, retryable: false };
+    case 'unavailable':
+      // Nothing reached the gateway: the same payment may be tried again.
+      return { kind: 'failed', code: `psp_unavailable:${outcome.cause}`, message: outcome.message, retryable: true };
+    case 'unknown':
+      return { kind: 'unknown', cause: outcome.cause, message: outcome.message };
+  }
+}

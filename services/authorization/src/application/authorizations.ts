@@ -1,0 +1,209 @@
+import type { EventMetadata } from '@ivr/eventstore';
+import type { AuthorizationRepository } from '../adapters/pg/authorization-repository';
+import type { ResilientGateway } from '../adapters/psp/resilient-gateway';
+import {
+  AuthorizationNotFound,
+  type AuthorizationState,
+  assertCapturable,
+  assertVoidable,
+  type GatewayOutcome,
+  InvalidState,
+  type MaskedCard,
+  type Mode,
+  type Money,
+  pspKey,
+  validateMoney,
+} from '../authorization';
+
+export interface AuthorizeInput {
+  paymentId: string;
+  mode: Mode;
+  amount: Money | null;
+  orderReference: string;
+  card: MaskedCard;
+  customerReference: string | null;
+  correlationId?: string;
+}
+
+/** The gateway could not be reached or did not answer; nothing is lost and the call may be repeated. */
+export class GatewayUnavailable extends Error {
+  override readonly name = 'GatewayUnavailable';
+}
+
+export interface AuthorizationsOptions {
+  repository: AuthorizationRepository;
+  gateway: ResilientGateway;
+  now: () => Date;
+  /**
+   * Pending authorizations younger than this are reconciled by repeating the call with the same
+   * idempotency key; older ones only by looking them up, since gateways forget keys (Stripe: 24 h).
+   */
+  idempotencyWindowMs: number;
+}
+
+/**
+ * The use cases: each loads the aggregate, decides, talks to the gateway when the decision says so,
+ * and records the outcome. The order is what prevents double charges: the request is recorded
+ * before the gateway is called, and every gateway call for one authorization carries the same key.
+ */
+export class Authorizations {
+  constructor(private readonly options: AuthorizationsOptions) {}
+
+  async authorize(input: AuthorizeInput): Promise<AuthorizationState> {
+    const metadata = this.metadata(input.correlationId);
+    const { state } = await this.options.repository.execute(
+      input.paymentId,
+      {
+        type: 'RequestAuthorization',
+        paymentId: input.paymentId,
+        mode: input.mode,
+        amount: input.amount,
+        orderReference: input.orderReference,
+        card: input.card,
+        customerReference: input.customerReference,
+        at: this.at(),
+      },
+      metadata,
+    );
+    return state.status === 'PENDING' ? this.settle(state, metadata) : state;
+  }
+
+  async capture(paymentId: string, amount: Money | null, correlationId?: string): Promise<AuthorizationState> {
+    const state = await this.get(paymentId);
+    if (state.status === 'CAPTURED') return state;
+    const wanted = amount ? validateMoney(amount, 'amount') : state.amount;
+    if (!wanted) throw new InvalidState(`payment ${paymentId} has no amount to capture`);
+    assertCapturable(state, wanted);
+    const outcome = await this.options.gateway.capture({
+      idempotencyKey: pspKey(paymentId, 'capture'),
+      pspReference: state.pspReference,
+      ...(amount ? { amount: wanted } : {}),
+    });
+    if (outcome.kind !== 'ok') throw this.failure('capture', paymentId, outcome);
+    const command = {
+      type: 'RecordCapture',
+      pspReference: state.pspReference,
+      amount: outcome.value.capturedAmount,
+      at: this.at(),
+    } as const;
+    return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
+  }
+
+  async void(paymentId: string, correlationId?: string): Promise<AuthorizationState> {
+    const state = await this.get(paymentId);
+    if (state.status === 'VOIDED') return state;
+    assertVoidable(state);
+    const outcome = await this.options.gateway.void({
+      idempotencyKey: pspKey(paymentId, 'void'),
+      pspReference: state.pspReference,
+    });
+    if (outcome.kind !== 'ok') throw this.failure('void', paymentId, outcome);
+    const command = { type: 'RecordVoid', pspReference: state.pspReference, at: this.at() } as const;
+    return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
+  }
+
+  async get(paymentId: string): Promise<AuthorizationState> {
+    const state = await this.options.repository.load(paymentId);
+    if (state.status === 'NEW') throw new AuthorizationNotFound(paymentId);
+    return state;
+  }
+
+  /**
+   * Settles authorizations left pending (an unknown outcome, or a crash between the gateway's answer
+   * and the append). Returns how many were looked at.
+   */
+  async reconcilePending(olderThanMs: number, limit = 100): Promise<number> {
+    const now = this.options.now();
+    const pending = await this.options.repository.listPending(new Date(now.getTime() - olderThanMs), limit);
+    for (const { paymentId, since } of pending) {
+      const state = await this.options.repository.load(paymentId);
+      if (state.status !== 'PENDING') continue;
+      const withinWindow = now.getTime() - since.getTime() < this.options.idempotencyWindowMs;
+      // A registration charges nothing, so repeating it is harmless even past the window.
+      if (withinWindow || state.mode === 'REGISTER_CARD') await this.settle(state, { actor: 'reconciler' });
+      else await this.settleByLookup(state);
+    }
+    return pending.length;
+  }
+
+  /** Calls the gateway with the authorization's one idempotency key and records what it answered. */
+  private async settle(state: AuthorizationState, metadata: EventMetadata): Promise<AuthorizationState> {
+    const outcome = await this.callGateway(state);
+    const command = { type: 'RecordGatewayOutcome', outcome, at: this.at() } as const;
+    return (await this.options.repository.execute(state.paymentId, command, metadata)).state;
+  }
+
+  private callGateway(state: AuthorizationState): Promise<GatewayOutcome> {
+    const card = state.card as MaskedCard;
+    const common = {
+      idempotencyKey: state.pspIdempotencyKey,
+      paymentId: state.paymentId,
+      orderReference: state.orderReference,
+    };
+    if (state.mode === 'REGISTER_CARD')
+      return this.options.gateway.registerCard({ ...common, cardToken: card.pspToken });
+    return this.options.gateway.authorize({
+      ...common,
+      cardToken: card.pspToken,
+      ...(state.customerReference ? { customerReference: state.customerReference } : {}),
+      amount: state.amount as Money,
+      capture: state.mode === 'CAPTURE',
+    });
+  }
+
+  /** Past the gateway's idempotency window: look, never act. Nothing found means nothing was charged. */
+  private async settleByLookup(state: AuthorizationState): Promise<void> {
+    const found = await this.options.gateway.findAuthorization(state.pspIdempotencyKey);
+    if (found.kind !== 'ok') return;
+    let outcome: GatewayOutcome;
+    const f = found.value;
+    if (!f) {
+      outcome = {
+        kind: 'failed',
+        code: 'not_found_at_psp',
+        message: 'the gateway has no trace of it',
+        retryable: false,
+      };
+    } else if (f.status === 'authorized' || f.status === 'captured') {
+      const captured = f.status === 'captured';
+      outcome = {
+        kind: 'approved',
+        pspReference: f.pspReference,
+        authorizationCode: f.authorizationCode,
+        captured,
+        amount: f.amount,
+      };
+    } else if (f.status === 'declined') {
+      outcome = {
+        kind: 'declined',
+        reason: 'generic_decline',
+        pspCode: 'card_declined',
+        pspDeclineCode: '',
+        message: 'declined (found by reconciliation)',
+        pspReference: f.pspReference,
+      };
+    } else {
+      return;
+    }
+    await this.options.repository.execute(
+      state.paymentId,
+      { type: 'RecordGatewayOutcome', outcome, at: this.at() },
+      { actor: 'reconciler' },
+    );
+  }
+
+  private failure(operation: string, paymentId: string, outcome: { kind: string; message?: string }): Error {
+    const message = `${operation} of payment ${paymentId}: ${outcome.message ?? outcome.kind}`;
+    if (outcome.kind === 'rejected' || outcome.kind === 'declined')
+      return new InvalidState(`the PSP refused the ${message}`);
+    return new GatewayUnavailable(`the PSP did not confirm the ${message}; retry with the same payment id`);
+  }
+
+  private metadata(correlationId?: string): EventMetadata {
+    return correlationId ? { correlationId } : {};
+  }
+
+  private at(): string {
+    return this.options.now().toISOString();
+  }
+}

@@ -1,0 +1,184 @@
+import type { AuthorizationCommand, GatewayOutcome } from './commands';
+import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
+import type { AuthorizationEvent, MaskedCard, Mode } from './events';
+import { type Money, validateMoney } from './money';
+import type { AuthorizationState } from './state';
+
+const PAYMENT_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+const TOKEN = /^[A-Za-z0-9_-]{1,255}$/;
+const MODES: readonly Mode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
+
+/** The gateway idempotency key of a payment's authorization; capture and void get their own. */
+export const pspKey = (paymentId: string, step: 'authorize' | 'capture' | 'void') => `${paymentId}:${step}`;
+
+/**
+ * Pure: the events a command produces on the current state, or a domain error. An empty list means
+ * "nothing to do" (the same request again, an outcome already recorded): idempotency lives here.
+ */
+export function decide(command: AuthorizationCommand, state: AuthorizationState): AuthorizationEvent[] {
+  switch (command.type) {
+    case 'RequestAuthorization':
+      return requestAuthorization(command, state);
+    case 'RecordGatewayOutcome':
+      return recordOutcome(command.outcome, command.at, state);
+    case 'RecordCapture': {
+      if (state.status === 'CAPTURED') return [];
+      assertCapturable(state, command.amount);
+      const data = { paymentId: state.paymentId, pspReference: command.pspReference, amount: command.amount };
+      return [{ type: 'AuthorizationCaptured', data: { ...data, capturedAt: command.at } }];
+    }
+    case 'RecordVoid': {
+      if (state.status === 'VOIDED') return [];
+      assertVoidable(state);
+      const data = { paymentId: state.paymentId, pspReference: command.pspReference, voidedAt: command.at };
+      return [{ type: 'AuthorizationVoided', data }];
+    }
+  }
+}
+
+function requestAuthorization(
+  command: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>,
+  state: AuthorizationState,
+): AuthorizationEvent[] {
+  const request = validateRequest(command);
+  if (state.status !== 'NEW') {
+    const difference = differenceFrom(state, request);
+    if (difference) {
+      throw new IdempotencyConflict(
+        `payment ${request.paymentId} was already requested with another ${difference}; use a new payment id for a different request`,
+      );
+    }
+    // A failure that left nothing at the gateway may be tried again; anything else is answered as it stands.
+    if (!(state.status === 'FAILED' && state.failure?.retryable)) return [];
+  }
+  return [
+    {
+      type: 'AuthorizationRequested',
+      data: {
+        ...request,
+        pspIdempotencyKey: pspKey(request.paymentId, 'authorize'),
+        attempt: state.attempt + 1,
+        requestedAt: command.at,
+      },
+    },
+  ];
+}
+
+type ValidRequest = {
+  paymentId: string;
+  mode: Mode;
+  amount: Money | null;
+  orderReference: string;
+  card: MaskedCard;
+  customerReference: string | null;
+};
+
+function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>): ValidRequest {
+  if (!c.paymentId) throw new InvalidArgument('payment_id', 'is required');
+  if (!PAYMENT_ID.test(c.paymentId)) {
+    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
+  }
+  if (!MODES.includes(c.mode)) throw new InvalidArgument('mode', 'must be AUTHORIZE, CAPTURE or REGISTER_CARD');
+  if (!c.card?.pspToken) throw new InvalidArgument('card.psp_token', 'is required');
+  if (!TOKEN.test(c.card.pspToken)) throw new InvalidArgument('card.psp_token', 'is not a gateway token');
+  if (c.customerReference !== null && !TOKEN.test(c.customerReference)) {
+    throw new InvalidArgument('customer_reference', 'is not a gateway customer reference');
+  }
+  if (c.orderReference.length > 200) throw new InvalidArgument('order_reference', 'must be at most 200 characters');
+  const amountOptional = c.mode === 'REGISTER_CARD' && (c.amount === null || c.amount.minorUnits === 0);
+  return {
+    paymentId: c.paymentId,
+    mode: c.mode,
+    amount: amountOptional ? null : validateMoney(c.amount, 'amount'),
+    orderReference: c.orderReference,
+    card: c.card,
+    customerReference: c.customerReference,
+  };
+}
+
+/** The first parameter that differs from the recorded request, or null when it is the same request. */
+function differenceFrom(state: AuthorizationState, r: ValidRequest): string | null {
+  if (state.mode !== r.mode) return 'mode';
+  if (state.amount?.minorUnits !== r.amount?.minorUnits || state.amount?.currency !== r.amount?.currency)
+    return 'amount';
+  if (state.card?.pspToken !== r.card.pspToken) return 'card token';
+  if (state.orderReference !== r.orderReference) return 'order reference';
+  if (state.customerReference !== r.customerReference) return 'customer reference';
+  return null;
+}
+
+function recordOutcome(outcome: GatewayOutcome, at: string, state: AuthorizationState): AuthorizationEvent[] {
+  // An outcome that arrives after another one was recorded (a duplicate retry, a concurrent call) changes nothing.
+  if (state.status !== 'PENDING') return [];
+  const paymentId = state.paymentId;
+  switch (outcome.kind) {
+    case 'approved':
+      if (state.mode === 'REGISTER_CARD') throw new InvalidState('a card registration cannot be approved as a payment');
+      return [
+        {
+          type: 'AuthorizationApproved',
+          data: {
+            paymentId,
+            pspReference: outcome.pspReference,
+            authorizationCode: outcome.authorizationCode,
+            captured: outcome.captured,
+            amount: outcome.amount,
+            approvedAt: at,
+          },
+        },
+      ];
+    case 'registered':
+      return [
+        {
+          type: 'CardRegistered',
+          data: {
+            paymentId,
+            customerReference: outcome.customerReference,
+            storedCardReference: outcome.storedCardReference,
+            pspReference: outcome.pspReference,
+            registeredAt: at,
+          },
+        },
+      ];
+    case 'declined': {
+      const { reason, pspCode, pspDeclineCode, message, pspReference } = outcome;
+      return [
+        {
+          type: 'AuthorizationDeclined',
+          data: { paymentId, reason, pspCode, pspDeclineCode, message, pspReference, declinedAt: at },
+        },
+      ];
+    }
+    case 'failed': {
+      const { code, message, retryable } = outcome;
+      return [{ type: 'AuthorizationFailed', data: { paymentId, code, message, retryable, failedAt: at } }];
+    }
+    case 'unknown':
+      return [
+        {
+          type: 'AuthorizationOutcomeUnknown',
+          data: { paymentId, cause: outcome.cause, message: outcome.message, recordedAt: at },
+        },
+      ];
+  }
+}
+
+/** Throws unless the authorization can be captured for `amount` (checked before the gateway is called). */
+export function assertCapturable(state: AuthorizationState, amount: Money): void {
+  if (state.status !== 'APPROVED') {
+    throw new InvalidState(`payment ${state.paymentId} cannot be captured: it is ${state.status.toLowerCase()}`);
+  }
+  const authorized = state.amount;
+  if (!authorized || amount.currency !== authorized.currency) {
+    throw new InvalidArgument('amount.currency', `must be the authorized currency ${authorized?.currency ?? ''}`);
+  }
+  if (amount.minorUnits > authorized.minorUnits) {
+    throw new InvalidArgument('amount.minor_units', `must be at most the authorized ${authorized.minorUnits}`);
+  }
+}
+
+export function assertVoidable(state: AuthorizationState): void {
+  if (state.status !== 'APPROVED') {
+    throw new InvalidState(`payment ${state.paymentId} cannot be voided: it is ${state.status.toLowerCase()}`);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Decider } from '@ivr/eventstore';
+import type { AuthorizationCommand } from './commands';
+import { decide } from './decide';
+import type { AuthorizationEvent } from './events';
+import { type AuthorizationState, evolve, initialState } from './state';
+
+export type { AuthorizationCommand, GatewayOutcome } from './commands';
+export { assertCapturable, assertVoidable, decide, pspKey } from './decide';
+export * from './errors';
+export type * from './events';
+export { CURRENCY_DECIMALS, decimalToMinorUnits, MAX_MINOR_UNITS, type Money, validateMoney } from './money';
+export { type AuthorizationState, type AuthorizationStatus, evolve, initialState } from './state';
+
+export const authorizationDecider: Decider<AuthorizationCommand, AuthorizationEvent, AuthorizationState> = {
+  initialState,
+  decide,
+  evolve,
+};
+
+/** Aggregate type in the event store and the envelope. */
+export const STREAM_TYPE = 'Authorization';

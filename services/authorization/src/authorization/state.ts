@@ -1,0 +1,108 @@
+import type { AuthorizationEvent, DeclineReason, MaskedCard, Mode } from './events';
+import type { Money } from './money';
+
+export type AuthorizationStatus =
+  | 'NEW'
+  | 'PENDING'
+  | 'APPROVED'
+  | 'CAPTURED'
+  | 'DECLINED'
+  | 'FAILED'
+  | 'VOIDED'
+  | 'REGISTERED';
+
+export interface AuthorizationState {
+  status: AuthorizationStatus;
+  paymentId: string;
+  mode: Mode | null;
+  amount: Money | null;
+  orderReference: string;
+  card: MaskedCard | null;
+  customerReference: string | null;
+  pspIdempotencyKey: string;
+  attempt: number;
+  pspReference: string;
+  authorizationCode: string;
+  capturedAmount: Money | null;
+  decline: { reason: DeclineReason; pspCode: string; pspDeclineCode: string; message: string } | null;
+  failure: { code: string; message: string; retryable: boolean } | null;
+  storedCardReference: string;
+  /** Events folded so far: the stream's version. */
+  version: number;
+}
+
+export const initialState = (): AuthorizationState => ({
+  status: 'NEW',
+  paymentId: '',
+  mode: null,
+  amount: null,
+  orderReference: '',
+  card: null,
+  customerReference: null,
+  pspIdempotencyKey: '',
+  attempt: 0,
+  pspReference: '',
+  authorizationCode: '',
+  capturedAmount: null,
+  decline: null,
+  failure: null,
+  storedCardReference: '',
+  version: 0,
+});
+
+export function evolve(state: AuthorizationState, event: AuthorizationEvent): AuthorizationState {
+  const next = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'AuthorizationRequested': {
+      const d = event.data;
+      return {
+        ...next,
+        status: 'PENDING',
+        paymentId: d.paymentId,
+        mode: d.mode,
+        amount: d.amount,
+        orderReference: d.orderReference,
+        card: d.card,
+        customerReference: d.customerReference,
+        pspIdempotencyKey: d.pspIdempotencyKey,
+        attempt: d.attempt,
+        failure: null,
+      };
+    }
+    case 'AuthorizationApproved':
+      return {
+        ...next,
+        status: event.data.captured ? 'CAPTURED' : 'APPROVED',
+        pspReference: event.data.pspReference,
+        authorizationCode: event.data.authorizationCode,
+        capturedAmount: event.data.captured ? event.data.amount : null,
+      };
+    case 'AuthorizationDeclined': {
+      const { reason, pspCode, pspDeclineCode, message, pspReference } = event.data;
+      return {
+        ...next,
+        status: 'DECLINED',
+        decline: { reason, pspCode, pspDeclineCode, message },
+        pspReference: pspReference ?? '',
+      };
+    }
+    case 'AuthorizationFailed': {
+      const { code, message, retryable } = event.data;
+      return { ...next, status: 'FAILED', failure: { code, message, retryable } };
+    }
+    case 'AuthorizationOutcomeUnknown':
+      return next;
+    case 'CardRegistered':
+      return {
+        ...next,
+        status: 'REGISTERED',
+        customerReference: event.data.customerReference,
+        storedCardReference: event.data.storedCardReference,
+        pspReference: event.data.pspReference,
+      };
+    case 'AuthorizationCaptured':
+      return { ...next, status: 'CAPTURED', capturedAmount: event.data.amount };
+    case 'AuthorizationVoided':
+      return { ...next, status: 'VOIDED' };
+  }
+}

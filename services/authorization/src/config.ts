@@ -1,0 +1,33 @@
+import { bool, int, list, readConfig, str, url } from '@ivr/config';
+
+/** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return readConfig(
+    {
+      grpcPort: int('GRPC_PORT', { default: 50054, min: 0, max: 65535 }),
+      adminPort: int('ADMIN_PORT', { default: 9104, min: 0, max: 65535 }),
+      databaseUrl: url('AUTHORIZATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+      kafkaBrokers: list('KAFKA_BROKERS'),
+      outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
+      // The PSP: the simulator in development, stripe-mock in connector tests, Stripe in production.
+      pspBaseUrl: url('PSP_BASE_URL', { protocols: ['http', 'https'] }),
+      pspApiKey: str('PSP_API_KEY'),
+      pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 8000, min: 100, max: 60_000 }),
+      pspRetries: int('PSP_RETRIES', { default: 2, min: 0, max: 10 }),
+      pspRetryDelayMs: int('PSP_RETRY_DELAY_MS', { default: 200, min: 0, max: 10_000 }),
+      breakerFailures: int('PSP_BREAKER_FAILURES', { default: 5, min: 1, max: 1000 }),
+      breakerOpenMs: int('PSP_BREAKER_OPEN_MS', { default: 10_000, min: 100, max: 600_000 }),
+      // Pending authorizations older than this are settled in the background.
+      reconcileAfterMs: int('RECONCILE_AFTER_MS', { default: 30_000, min: 0, max: 86_400_000 }),
+      reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', { default: 5000, min: 100, max: 3_600_000 }),
+      // Stripe keeps idempotency keys for 24 h; past this, reconciliation only looks, never repeats.
+      idempotencyWindowMs: int('PSP_IDEMPOTENCY_WINDOW_MS', { default: 23 * 3_600_000, min: 0 }),
+    },
+    env,
+  );
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** This service's schema in its database. */
+export const DB_SCHEMA = 'authorization';

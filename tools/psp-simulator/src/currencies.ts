@@ -1,0 +1,36 @@
+/** Currencies the simulator accepts (Stripe's list, abridged), lower case as Stripe answers them. */
+export const SUPPORTED_CURRENCIES = new Set([
+  'usd',
+  'eur',
+  'gbp',
+  'jpy',
+  'aud',
+  'cad',
+  'chf',
+  'cny',
+  'czk',
+  'dkk',
+  'hkd',
+  'huf',
+  'idr',
+  'ils',
+  'inr',
+  'krw',
+  'mxn',
+  'myr',
+  'nok',
+  'nzd',
+  'php',
+  'pln',
+  'ron',
+  'sek',
+  'sgd',
+  'thb',
+  'twd',
+  'vnd',
+  'zar',
+  'brl',
+]);
+
+/** Stripe's amount limit: eight digits in the currency's smallest unit. */
+export const MAX_AMOUNT = 99_999_999;

@@ -1,0 +1,89 @@
+/**
+ * Fault injection for tests (`POST /_sim/faults`). Each rule applies to the next `count` requests whose
+ * path starts with `path` (every /v1 request when absent; forever when count is absent). The newest
+ * matching rule wins. Modes:
+ * - none:      only the latency;
+ * - timeout:   the request runs (the charge is made) and the answer never comes: an unknown outcome;
+ * - reset:     the request runs, then the connection is dropped without an answer;
+ * - malformed: the request runs, then a 200 with a truncated JSON body;
+ * - http500 / http503: answered with Stripe's api_error, without running the request.
+ * `process` overrides whether the request runs before the fault answers.
+ */
+export type FaultMode = 'none' | 'timeout' | 'http500' | 'http503' | 'malformed' | 'reset';
+
+export interface FaultRule {
+  mode: FaultMode;
+  latencyMs: number;
+  count: number | null;
+  path: string | null;
+  process: boolean;
+}
+
+const MODES: readonly FaultMode[] = ['none', 'timeout', 'http500', 'http503', 'malformed', 'reset'];
+const RUNS_BY_DEFAULT: Record<FaultMode, boolean> = {
+  none: true,
+  timeout: true,
+  reset: true,
+  malformed: true,
+  http500: false,
+  http503: false,
+};
+
+export type ParsedFault = { ok: true; rule: FaultRule } | { ok: false; error: string };
+
+/** Validates a rule from JSON; the error names the bad field. */
+export function parseFault(input: unknown): ParsedFault {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, error: 'body must be a JSON object' };
+  }
+  const raw = input as Record<string, unknown>;
+  const mode = raw.mode ?? 'none';
+  if (typeof mode !== 'string' || !MODES.includes(mode as FaultMode)) {
+    return { ok: false, error: `mode must be one of ${MODES.join(', ')}` };
+  }
+  const latencyMs = raw.latencyMs ?? 0;
+  if (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 600_000) {
+    return { ok: false, error: 'latencyMs must be an integer from 0 to 600000' };
+  }
+  const count = raw.count ?? null;
+  if (count !== null && (typeof count !== 'number' || !Number.isInteger(count) || count < 1)) {
+    return { ok: false, error: 'count must be a positive integer' };
+  }
+  const path = raw.path ?? null;
+  if (path !== null && (typeof path !== 'string' || !path.startsWith('/'))) {
+    return { ok: false, error: 'path must be a string starting with /' };
+  }
+  const process = raw.process ?? RUNS_BY_DEFAULT[mode as FaultMode];
+  if (typeof process !== 'boolean') return { ok: false, error: 'process must be a boolean' };
+  return { ok: true, rule: { mode: mode as FaultMode, latencyMs, count, path, process } };
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push(rule);
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): readonly FaultRule[] {
+    return this.rules;
+  }
+
+  /** The rule for this request, if any; uses up one of its count. */
+  take(path: string): FaultRule | undefined {
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const rule = this.rules[i]!;
+      if (rule.path !== null && !path.startsWith(rule.path)) continue;
+      if (rule.count !== null) {
+        rule.count -= 1;
+        if (rule.count === 0) this.rules.splice(i, 1);
+      }
+      return rule;
+    }
+    return undefined;
+  }
+}

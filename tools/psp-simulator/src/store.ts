@@ -1,0 +1,121 @@
+import type { CardBrand, CardOutcome } from './test-cards';
+
+/**
+ * What the simulator remembers, in memory only. A payment method keeps brand, BIN, last 4, expiry and
+ * the outcome class of its test card: the card number and security code are dropped as soon as the
+ * request is parsed.
+ */
+export interface StoredPaymentMethod {
+  id: string;
+  created: number;
+  brand: CardBrand;
+  bin: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  outcome: CardOutcome;
+  customer: string | null;
+  metadata: Record<string, string>;
+  /** Stripe refuses a second payment with a payment method that was used without being attached to a customer. */
+  usedWithoutCustomer: boolean;
+}
+
+export type PaymentIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_capture'
+  | 'succeeded'
+  | 'canceled';
+
+export interface LastPaymentError {
+  type: 'card_error';
+  code: string;
+  decline_code: string;
+  message: string;
+}
+
+export interface StoredPaymentIntent {
+  id: string;
+  created: number;
+  amount: number;
+  amountCapturable: number;
+  amountReceived: number;
+  currency: string;
+  captureMethod: 'automatic' | 'manual';
+  status: PaymentIntentStatus;
+  paymentMethod: string | null;
+  customer: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  moto: boolean;
+  offSession: boolean;
+  latestCharge: string | null;
+  /** The issuer's approval code of the latest charge (six digits; empty when declined). */
+  authorizationCode: string;
+  lastPaymentError: LastPaymentError | null;
+  canceledAt: number | null;
+  cancellationReason: string | null;
+  /** The Idempotency-Key of the request that confirmed it, for the charge counts. */
+  idempotencyKey: string | null;
+}
+
+export interface StoredCustomer {
+  id: string;
+  created: number;
+  email: string | null;
+  name: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+}
+
+export interface StoredSetupIntent {
+  id: string;
+  created: number;
+  status: 'requires_payment_method' | 'requires_confirmation' | 'succeeded' | 'canceled';
+  paymentMethod: string | null;
+  customer: string | null;
+  usage: 'off_session' | 'on_session';
+  moto: boolean;
+  metadata: Record<string, string>;
+  lastSetupError: LastPaymentError | null;
+}
+
+/** One successful confirmation of a payment intent: money the cardholder would see reserved or taken. */
+export interface ChargeRecord {
+  paymentIntent: string;
+  idempotencyKey: string | null;
+  /** metadata[payment_id] of the intent, the platform's own idempotency key. */
+  paymentId: string | null;
+  amount: number;
+  currency: string;
+  moto: boolean;
+}
+
+export class SimulatorStore {
+  readonly paymentMethods = new Map<string, StoredPaymentMethod>();
+  readonly paymentIntents = new Map<string, StoredPaymentIntent>();
+  readonly customers = new Map<string, StoredCustomer>();
+  readonly setupIntents = new Map<string, StoredSetupIntent>();
+  readonly charges: ChargeRecord[] = [];
+
+  reset(): void {
+    this.paymentMethods.clear();
+    this.paymentIntents.clear();
+    this.customers.clear();
+    this.setupIntents.clear();
+    this.charges.length = 0;
+  }
+
+  /** Counts for `GET /_sim/charges`; a key or intent above 1 is a double charge. */
+  chargeCounts() {
+    const byIdempotencyKey: Record<string, number> = {};
+    const byPaymentIntent: Record<string, number> = {};
+    const byPaymentId: Record<string, number> = {};
+    for (const c of this.charges) {
+      if (c.idempotencyKey) byIdempotencyKey[c.idempotencyKey] = (byIdempotencyKey[c.idempotencyKey] ?? 0) + 1;
+      byPaymentIntent[c.paymentIntent] = (byPaymentIntent[c.paymentIntent] ?? 0) + 1;
+      if (c.paymentId) byPaymentId[c.paymentId] = (byPaymentId[c.paymentId] ?? 0) + 1;
+    }
+    return { total: this.charges.length, byIdempotencyKey, byPaymentIntent, byPaymentId, charges: this.charges };
+  }
+}

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface StripeMock {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * stripe-mock for a test: the one at STRIPE_MOCK_URL when set (e.g. the one `make up-psp` runs on
+ * 12112), else a private instance on a free port from the binary `scripts/stripe-mock.sh install`
+ * built into $GOPATH/bin. Fails with a clear message when neither exists.
+ */
+export async function startStripeMock(): Promise<StripeMock> {
+  const shared = process.env.STRIPE_MOCK_URL;
+  if (shared) return { url: shared, close: async () => {} };
+  const bin = join(process.env.GOPATH ?? join(homedir(), 'go'), 'bin', 'stripe-mock');
+  if (!existsSync(bin)) throw new Error(`stripe-mock is not installed at ${bin}: run scripts/stripe-mock.sh install`);
+  const port = await freePort();
+  const httpsPort = await freePort();
+  // Both addresses explicit: given one only, stripe-mock may still take its default for the other.
+  const child = spawn(bin, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${httpsPort}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+  });
+  await waitForPort(port, child, () => stderr);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`stripe-mock exited with code ${child.exitCode}: ${stderr()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`stripe-mock did not open port ${port} within 10 s`);
+}
