@@ -1,0 +1,5 @@
+export * from './authorizations';
+export * from './calls';
+export * from './card';
+export * from './payment-completed';
+export * from './payments';

@@ -1,0 +1,50 @@
+import type { PaymentLanguage, PaymentMode } from './card';
+
+/**
+ * The public event on `ivr.payment-completed.v1`: one per terminal outcome, key = order id,
+ * envelope type `PaymentCompleted`, aggregateType `Payment`, aggregateId = payment id.
+ * Documented for order systems in docs/api/asyncapi.yaml and docs/api/schemas/payment-completed.v1.json;
+ * webhooks carry the same payload. Never card data: brand, BIN6, last 4 and expiry only.
+ */
+export const PAYMENT_COMPLETED_TYPE = 'PaymentCompleted';
+
+export type PaymentOutcome = 'APPROVED' | 'DECLINED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | 'ABANDONED';
+export const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = [
+  'APPROVED',
+  'DECLINED',
+  'FAILED',
+  'CANCELLED',
+  'EXPIRED',
+  'ABANDONED',
+];
+
+export interface PaymentCompletedPayload {
+  paymentId: string;
+  orderId: string;
+  orderSystem: string;
+  outcome: PaymentOutcome;
+  mode: PaymentMode;
+  language: PaymentLanguage;
+  /** Minor units of `currency` (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). */
+  amount: number;
+  currency: string;
+  /** APPROVED in modes AUTHORIZE/CAPTURE only. */
+  authorizationCode?: string;
+  pspReference?: string;
+  /** APPROVED in mode CAPTURE. */
+  captured?: boolean;
+  /** APPROVED in mode REGISTER_CARD: the PSP's stored-card reference. */
+  storedCardReference?: string;
+  /** DECLINED: normalized reason (see authorizations.ts); FAILED/ABANDONED/CANCELLED: why. */
+  reason?: string;
+  card?: {
+    brand: string;
+    bin6: string;
+    last4: string;
+    expiryMonth: number;
+    expiryYear: number;
+  };
+  metadata: Record<string, string>;
+  requestedAt: string;
+  completedAt: string;
+}

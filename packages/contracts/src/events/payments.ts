@@ -1,0 +1,122 @@
+import type { DeclineReason } from './authorizations';
+import type { CallEndReason } from './calls';
+import type { CardSummary, PaymentLanguage, PaymentMode } from './card';
+
+/**
+ * Payment aggregate events on `ivr.payments.v1` (producer: order-link; key = payment id,
+ * aggregateType `Payment`). Consumed by notification (webhooks, live view) and call-control.
+ * Amounts are in the currency's minor unit.
+ */
+export const PaymentEventTypes = {
+  requested: 'PaymentRequested',
+  transferredToIvr: 'PaymentTransferredToIvr',
+  cardCaptured: 'PaymentCardCaptured',
+  approved: 'PaymentApproved',
+  declined: 'PaymentDeclined',
+  failed: 'PaymentFailed',
+  cancelled: 'PaymentCancelled',
+  expired: 'PaymentExpired',
+  abandoned: 'PaymentAbandoned',
+} as const;
+
+export type PaymentEventType = (typeof PaymentEventTypes)[keyof typeof PaymentEventTypes];
+
+/** Who did something to a payment, for the audit trail. */
+export type Actor =
+  | { kind: 'api_key'; id: string; orderSystem: string }
+  | { kind: 'operator'; id: string }
+  | { kind: 'system'; id: string };
+
+export interface PaymentRequestedPayload {
+  paymentId: string;
+  orderId: string;
+  /** The order system (API key owner) the payment belongs to. */
+  orderSystem: string;
+  amount: number;
+  currency: string;
+  description: string;
+  mode: PaymentMode;
+  language: PaymentLanguage;
+  /** SIP URI the IVR hands the caller back to, e.g. `sip:operator-12@pbx.example.com`. */
+  returnSipAddress: string;
+  /** The operator stays on the line (three-way transfer) rather than a blind transfer. */
+  threeWay: boolean;
+  metadata: Record<string, string>;
+  transferCode: string;
+  transferCodeExpiresAt: string;
+  requestedBy: Actor;
+  requestedAt: string;
+}
+
+export interface PaymentTransferredToIvrPayload {
+  paymentId: string;
+  callId: string;
+  threeWay: boolean;
+  at: string;
+}
+
+export interface PaymentCardCapturedPayload {
+  paymentId: string;
+  callId: string;
+  card: CardSummary;
+  at: string;
+}
+
+export interface PaymentApprovedPayload {
+  paymentId: string;
+  /** Empty for REGISTER_CARD. */
+  authorizationCode: string;
+  pspReference: string;
+  captured: boolean;
+  /** REGISTER_CARD only. */
+  storedCardReference?: string;
+  card?: CardSummary;
+  at: string;
+}
+
+export interface PaymentDeclinedPayload {
+  paymentId: string;
+  reason: DeclineReason;
+  pspCode?: string;
+  pspReference?: string;
+  at: string;
+}
+
+export interface PaymentFailedPayload {
+  paymentId: string;
+  reason: string;
+  at: string;
+}
+
+export interface PaymentCancelledPayload {
+  paymentId: string;
+  cancelledBy: Actor;
+  reason?: string;
+  at: string;
+}
+
+export interface PaymentExpiredPayload {
+  paymentId: string;
+  transferCode: string;
+  at: string;
+}
+
+export interface PaymentAbandonedPayload {
+  paymentId: string;
+  callId: string;
+  callEndReason: CallEndReason;
+  at: string;
+}
+
+/** Payload type by event type (envelope `type` → `payload`). */
+export interface PaymentEventPayloads {
+  [PaymentEventTypes.requested]: PaymentRequestedPayload;
+  [PaymentEventTypes.transferredToIvr]: PaymentTransferredToIvrPayload;
+  [PaymentEventTypes.cardCaptured]: PaymentCardCapturedPayload;
+  [PaymentEventTypes.approved]: PaymentApprovedPayload;
+  [PaymentEventTypes.declined]: PaymentDeclinedPayload;
+  [PaymentEventTypes.failed]: PaymentFailedPayload;
+  [PaymentEventTypes.cancelled]: PaymentCancelledPayload;
+  [PaymentEventTypes.expired]: PaymentExpiredPayload;
+  [PaymentEventTypes.abandoned]: PaymentAbandonedPayload;
+}
