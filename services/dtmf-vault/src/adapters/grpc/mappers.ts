@@ -1,0 +1,154 @@
+// Translation between the generated protobuf types and the vault's own types.
+import {
+  type CaptureFieldRequest,
+  type CaptureFieldResponse,
+  CloseReason as CloseReasonMsg,
+  Codec as CodecMsg,
+  FailureReason,
+  FieldKind,
+  InvalidReason,
+  Language as LanguageMsg,
+  PlayOutcome as PlayOutcomeMsg,
+  RegistrationFailure,
+  type SessionStats,
+  Terminator,
+  TimeoutPhase,
+} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import type {
+  CaptureUpdate,
+  FieldKind as DomainFieldKind,
+  InvalidReason as DomainInvalidReason,
+} from '../../capture/field-capture';
+import type { TokenizeFailure } from '../../card/card-tokenizer';
+import type { Codec } from '../../media/g711';
+import type { Language } from '../../prompts/catalog';
+import type { PlayOutcome, SessionCounters } from '../../session/media-session';
+import { BadRequestError, type CaptureRequest, type CloseReason } from '../../session/vault';
+
+export function codecFromMsg(codec: CodecMsg): Codec | undefined {
+  if (codec === CodecMsg.CODEC_PCMU) return 'PCMU';
+  if (codec === CodecMsg.CODEC_PCMA) return 'PCMA';
+  return undefined;
+}
+
+export function codecToMsg(codec: Codec): CodecMsg {
+  return codec === 'PCMU' ? CodecMsg.CODEC_PCMU : CodecMsg.CODEC_PCMA;
+}
+
+export function languageFromMsg(language: LanguageMsg): Language {
+  if (language === LanguageMsg.LANGUAGE_EN) return 'en';
+  if (language === LanguageMsg.LANGUAGE_JA) return 'ja';
+  throw new BadRequestError('language must be LANGUAGE_EN or LANGUAGE_JA');
+}
+
+export const playOutcomeToMsg: Record<PlayOutcome, PlayOutcomeMsg> = {
+  completed: PlayOutcomeMsg.PLAY_OUTCOME_COMPLETED,
+  interrupted: PlayOutcomeMsg.PLAY_OUTCOME_INTERRUPTED,
+  stopped: PlayOutcomeMsg.PLAY_OUTCOME_STOPPED,
+};
+
+const FIELD_KINDS: Partial<Record<FieldKind, DomainFieldKind>> = {
+  [FieldKind.FIELD_KIND_CARD_NUMBER]: 'card_number',
+  [FieldKind.FIELD_KIND_EXPIRY]: 'expiry',
+  [FieldKind.FIELD_KIND_SECURITY_CODE]: 'security_code',
+  [FieldKind.FIELD_KIND_DIGITS]: 'digits',
+};
+
+export function captureRequestFromMsg(msg: CaptureFieldRequest): CaptureRequest {
+  const kind = FIELD_KINDS[msg.kind];
+  if (!kind) throw new BadRequestError('field kind is required');
+  return {
+    kind,
+    language: languageFromMsg(msg.language),
+    promptIds: msg.promptIds,
+    retryPromptIds: msg.retryPromptIds,
+    firstDigitTimeoutMs: msg.firstDigitTimeoutMs || 10_000,
+    interDigitTimeoutMs: msg.interDigitTimeoutMs || 5_000,
+    maxAttempts: msg.maxAttempts || 3,
+    minLength: msg.minLength || undefined,
+    maxLength: msg.maxLength || undefined,
+    terminator: msg.terminator === Terminator.TERMINATOR_NONE ? undefined : '#',
+  };
+}
+
+const INVALID_REASONS: Record<DomainInvalidReason, InvalidReason> = {
+  too_short: InvalidReason.INVALID_REASON_TOO_SHORT,
+  unknown_brand: InvalidReason.INVALID_REASON_UNKNOWN_BRAND,
+  bad_length: InvalidReason.INVALID_REASON_BAD_LENGTH,
+  bad_checksum: InvalidReason.INVALID_REASON_BAD_CHECKSUM,
+  bad_month: InvalidReason.INVALID_REASON_BAD_MONTH,
+  expired: InvalidReason.INVALID_REASON_EXPIRED,
+  too_far_ahead: InvalidReason.INVALID_REASON_TOO_FAR_AHEAD,
+};
+
+export function captureUpdateToMsg(update: CaptureUpdate): CaptureFieldResponse {
+  switch (update.type) {
+    case 'progress':
+      return {
+        update: { $case: 'progress', value: { digitsEntered: update.digitsEntered, brand: update.brand ?? '' } },
+      };
+    case 'restarted':
+      return { update: { $case: 'restarted', value: { attemptsLeft: update.attemptsLeft } } };
+    case 'invalid':
+      return {
+        update: {
+          $case: 'invalid',
+          value: { reason: INVALID_REASONS[update.reason], attemptsLeft: update.attemptsLeft },
+        },
+      };
+    case 'timed_out':
+      return {
+        update: {
+          $case: 'timedOut',
+          value: {
+            phase:
+              update.phase === 'first_digit'
+                ? TimeoutPhase.TIMEOUT_PHASE_FIRST_DIGIT
+                : TimeoutPhase.TIMEOUT_PHASE_INTER_DIGIT,
+            attemptsLeft: update.attemptsLeft,
+          },
+        },
+      };
+    case 'completed':
+      return {
+        update: {
+          $case: 'completed',
+          value: {
+            digitsEntered: update.digitsEntered,
+            brand: update.brand ?? '',
+            plainDigits: update.plainDigits ?? '',
+          },
+        },
+      };
+    case 'failed':
+      return { update: { $case: 'failed', value: { reason: FailureReason.FAILURE_REASON_ATTEMPTS_EXHAUSTED } } };
+  }
+}
+
+export const sessionClosedMsg: CaptureFieldResponse = {
+  update: { $case: 'failed', value: { reason: FailureReason.FAILURE_REASON_SESSION_CLOSED } },
+};
+
+export function closeReasonFromMsg(reason: CloseReasonMsg): CloseReason {
+  return reason === CloseReasonMsg.CLOSE_REASON_COMPLETED ? 'completed' : 'hangup';
+}
+
+export function statsToMsg(c: SessionCounters): SessionStats {
+  return {
+    packetsReceived: c.packetsReceived,
+    packetsAccepted: c.packetsAccepted,
+    packetsSent: c.packetsSent,
+    garbage: c.garbage,
+    foreignSsrc: c.foreignSsrc,
+    wrongSource: c.wrongSource,
+    unexpectedPayloadType: c.unexpectedPayloadType,
+    keys: c.keys,
+  };
+}
+
+export const registrationFailureToMsg: Record<TokenizeFailure, RegistrationFailure> = {
+  declined: RegistrationFailure.REGISTRATION_FAILURE_DECLINED,
+  invalid_card: RegistrationFailure.REGISTRATION_FAILURE_INVALID_CARD,
+  unavailable: RegistrationFailure.REGISTRATION_FAILURE_PSP_UNAVAILABLE,
+  timeout: RegistrationFailure.REGISTRATION_FAILURE_PSP_TIMEOUT,
+};

@@ -1,0 +1,160 @@
+// The VaultService gRPC handlers: check the client's identity, translate, call the Vault, and map
+// failures to status codes whose messages never carry card data.
+import { type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from '@grpc/grpc-js';
+import type {
+  CaptureFieldRequest,
+  CaptureFieldResponse,
+  CloseMediaSessionRequest,
+  CloseMediaSessionResponse,
+  OpenMediaSessionRequest,
+  OpenMediaSessionResponse,
+  PlayPromptsRequest,
+  PlayPromptsResponse,
+  RegisterCardRequest,
+  RegisterCardResponse,
+  VaultServiceServer,
+} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { RegistrationFailure } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { TokenizeError } from '../../card/card-tokenizer';
+import type { Codec } from '../../media/g711';
+import { PromptError } from '../../prompts/prompt-store';
+import { SessionBusyError, SessionClosedError } from '../../session/media-session';
+import { BadRequestError, CardIncompleteError, SessionNotFoundError, type Vault } from '../../session/vault';
+import { PortRangeExhaustedError } from '../rtp/port-pool';
+import {
+  captureRequestFromMsg,
+  captureUpdateToMsg,
+  closeReasonFromMsg,
+  codecFromMsg,
+  codecToMsg,
+  languageFromMsg,
+  playOutcomeToMsg,
+  registrationFailureToMsg,
+  sessionClosedMsg,
+  statsToMsg,
+} from './mappers';
+
+export interface GrpcError {
+  code: status;
+  details: string;
+}
+
+/** Maps a failure to a gRPC status. Unknown errors get a generic message: theirs might quote input. */
+export function toGrpcError(err: unknown): GrpcError {
+  if (err instanceof PermissionError) return { code: status.PERMISSION_DENIED, details: err.message };
+  if (err instanceof SessionNotFoundError || err instanceof SessionClosedError)
+    return { code: status.NOT_FOUND, details: err.message };
+  if (err instanceof BadRequestError || err instanceof PromptError)
+    return { code: status.INVALID_ARGUMENT, details: err.message };
+  if (err instanceof SessionBusyError || err instanceof CardIncompleteError)
+    return { code: status.FAILED_PRECONDITION, details: err.message };
+  if (err instanceof PortRangeExhaustedError) return { code: status.RESOURCE_EXHAUSTED, details: err.message };
+  if (err instanceof RangeError) return { code: status.INVALID_ARGUMENT, details: err.message };
+  return { code: status.INTERNAL, details: 'internal error' };
+}
+
+class PermissionError extends Error {}
+
+type AuthenticatedCall = Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>;
+
+/** The client certificate's common name, which mutual TLS has already verified against our CA. */
+export function clientIdentity(call: AuthenticatedCall): string | undefined {
+  const cn = call.getAuthContext().sslPeerCertificate?.subject?.CN;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+export function createVaultGrpcService(vault: Vault, allowedClients: readonly string[]): VaultServiceServer {
+  const authorize = (call: AuthenticatedCall) => {
+    const identity = clientIdentity(call);
+    if (!identity || !allowedClients.includes(identity))
+      throw new PermissionError(`client ${identity ?? '(no certificate)'} may not use the vault`);
+  };
+
+  const unary =
+    <Req, Res>(handle: (request: Req) => Promise<Res>) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+      Promise.resolve()
+        .then(() => {
+          authorize(call);
+          return handle(call.request);
+        })
+        .then(
+          (response) => callback(null, response),
+          (err) => callback(toGrpcError(err)),
+        );
+    };
+
+  return {
+    openMediaSession: unary<OpenMediaSessionRequest, OpenMediaSessionResponse>(async (req) => {
+      const offered = req.offeredCodecs.map(codecFromMsg).filter((c): c is Codec => c !== undefined);
+      const opened = await vault.open({
+        offeredCodecs: offered.length ? offered : ['PCMU'],
+        telephoneEventPayloadType: req.telephoneEventPayloadType || undefined,
+        sdpPeer: req.remoteAddress && req.remotePort ? { address: req.remoteAddress, port: req.remotePort } : undefined,
+        pinToSdpAddress: req.pinRemoteAddress,
+      });
+      return {
+        sessionId: opened.sessionId,
+        rtpAddress: opened.address,
+        rtpPort: opened.port,
+        codec: codecToMsg(opened.codec),
+        telephoneEventPayloadType: opened.telephoneEventPayloadType,
+      };
+    }),
+
+    playPrompts: unary<PlayPromptsRequest, PlayPromptsResponse>(async (req) => {
+      const outcome = await vault.play(req.sessionId, {
+        promptIds: req.promptIds,
+        amount: req.amount ? { minorUnits: req.amount.minorUnits, currency: req.amount.currency } : undefined,
+        language: languageFromMsg(req.language),
+        bargeIn: req.bargeIn,
+      });
+      return { outcome: playOutcomeToMsg[outcome] };
+    }),
+
+    captureField: (call: ServerWritableStream<CaptureFieldRequest, CaptureFieldResponse>) => {
+      const fail = (err: unknown) => call.emit('error', toGrpcError(err));
+      let outcome: ReturnType<Vault['capture']>;
+      try {
+        authorize(call);
+        outcome = vault.capture(call.request.sessionId, captureRequestFromMsg(call.request), (update) =>
+          call.write(captureUpdateToMsg(update)),
+        );
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      outcome.then((result) => {
+        if (result.status === 'closed') call.write(sessionClosedMsg);
+        call.end();
+      }, fail);
+    },
+
+    registerCard: unary<RegisterCardRequest, RegisterCardResponse>(async (req) => {
+      if (!req.idempotencyKey) throw new BadRequestError('idempotency_key is required');
+      try {
+        const card = await vault.registerCard(req.sessionId, req.idempotencyKey);
+        return {
+          card: {
+            pspToken: card.token,
+            brand: card.brand,
+            bin: card.bin,
+            last4: card.last4,
+            expiryMonth: card.expiryMonth,
+            expiryYear: card.expiryYear,
+          },
+          failure: RegistrationFailure.REGISTRATION_FAILURE_UNSPECIFIED,
+        };
+      } catch (err) {
+        if (err instanceof TokenizeError) return { failure: registrationFailureToMsg[err.failure] };
+        throw err;
+      }
+    }),
+
+    closeMediaSession: unary<CloseMediaSessionRequest, CloseMediaSessionResponse>(async (req) => {
+      const counters = vault.close(req.sessionId, closeReasonFromMsg(req.reason));
+      if (!counters) throw new SessionNotFoundError('no such media session');
+      return { stats: statsToMsg(counters) };
+    }),
+  };
+}

@@ -1,0 +1,269 @@
+// The vault's use cases over its media sessions: open, play, capture, register the card, close.
+// Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
+import { randomUUID } from 'node:crypto';
+import type dgram from 'node:dgram';
+import type { PortPool } from '../adapters/rtp/port-pool';
+import type { Ticker } from '../adapters/rtp/ticker';
+import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
+import type { CardBrand } from '../card/card-rules';
+import type { CardTokenizer } from '../card/card-tokenizer';
+import type { Codec } from '../media/g711';
+import type { Language } from '../prompts/catalog';
+import type { PromptStore } from '../prompts/prompt-store';
+import { amountPrompts } from '../prompts/read-back';
+import { type CaptureOutcome, MediaSession, type Peer, type PlayOutcome, type SessionCounters } from './media-session';
+
+export class SessionNotFoundError extends Error {}
+export class BadRequestError extends Error {}
+export class CardIncompleteError extends Error {}
+
+export interface VaultLimits {
+  /** A session older than this is closed, whatever it is doing. */
+  maxSessionMs: number;
+  /** A session whose peer sent nothing for this long is closed (the caller hung up or the path broke). */
+  rtpSilenceMs: number;
+  maxSessions: number;
+}
+
+export interface VaultDeps {
+  ports: PortPool;
+  /** Address put into the SDP answer (may differ from the bind address behind NAT). */
+  advertisedAddress: string;
+  ticker: Ticker;
+  prompts: PromptStore;
+  tokenizer: CardTokenizer;
+  limits: VaultLimits;
+  now: () => number;
+  today: () => Date;
+}
+
+export interface OpenSessionRequest {
+  offeredCodecs: Codec[];
+  telephoneEventPayloadType?: number;
+  sdpPeer?: Peer;
+  pinToSdpAddress?: boolean;
+}
+
+export interface OpenedSession {
+  sessionId: string;
+  address: string;
+  port: number;
+  codec: Codec;
+  telephoneEventPayloadType: number;
+}
+
+export interface PlayRequest {
+  promptIds: string[];
+  amount?: { minorUnits: number; currency: string };
+  language: Language;
+  bargeIn: boolean;
+}
+
+export interface CaptureRequest {
+  kind: FieldKind;
+  language: Language;
+  promptIds: string[];
+  retryPromptIds: string[];
+  firstDigitTimeoutMs: number;
+  interDigitTimeoutMs: number;
+  maxAttempts: number;
+  /** For plain digits only; card fields take their lengths from the card rules. */
+  minLength?: number;
+  maxLength?: number;
+  terminator?: '#' | undefined;
+}
+
+export interface RegisteredCard {
+  token: string;
+  brand: CardBrand;
+  bin: string;
+  last4: string;
+  expiryMonth: number;
+  expiryYear: number;
+}
+
+export type CloseReason = 'hangup' | 'completed' | 'expired' | 'rtp_silence' | 'shutdown';
+
+interface Entry {
+  session: MediaSession;
+  socket: dgram.Socket;
+  port: number;
+  openedAt: number;
+  onTick: () => void;
+}
+
+export class Vault {
+  private readonly sessions = new Map<string, Entry>();
+  /** Why recent sessions ended, so a late call gets a precise error. */
+  readonly closedReasons = new Map<string, CloseReason>();
+
+  constructor(private readonly deps: VaultDeps) {}
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async open(request: OpenSessionRequest): Promise<OpenedSession> {
+    if (this.sessions.size >= this.deps.limits.maxSessions) throw new BadRequestError('too many media sessions');
+    const codec = request.offeredCodecs.find((c) => c === 'PCMU' || c === 'PCMA');
+    if (!codec) throw new BadRequestError('no common codec: the vault speaks PCMU and PCMA');
+    const eventPt = request.telephoneEventPayloadType ?? 101;
+    if (!Number.isInteger(eventPt) || eventPt < 96 || eventPt > 127)
+      throw new BadRequestError('telephone-event payload type must be dynamic (96-127)');
+    const { socket, port } = await this.deps.ports.allocate();
+    const sessionId = randomUUID();
+    const session = new MediaSession({
+      id: sessionId,
+      codec,
+      telephoneEventPayloadType: eventPt,
+      sdpPeer: request.sdpPeer,
+      pinToSdpAddress: request.pinToSdpAddress ?? false,
+      now: this.deps.now,
+      today: this.deps.today,
+      send: (packet, peer) => socket.send(packet, peer.port, peer.address),
+    });
+    socket.on('message', (message, from) => {
+      session.receive(message, from);
+      message.fill(0); // the datagram may have carried a card digit
+    });
+    socket.on('error', () => {
+      // Send errors (ICMP unreachable) are not fatal for a media session; silence closes it later.
+    });
+    const entry: Entry = {
+      session,
+      socket,
+      port,
+      openedAt: this.deps.now(),
+      onTick: () => this.tickSession(sessionId),
+    };
+    this.sessions.set(sessionId, entry);
+    this.deps.ticker.add(entry.onTick);
+    return { sessionId, address: this.deps.advertisedAddress, port, codec, telephoneEventPayloadType: eventPt };
+  }
+
+  async play(sessionId: string, request: PlayRequest): Promise<PlayOutcome> {
+    const { session } = this.entry(sessionId);
+    return session.play(this.audio(request.language, this.promptList(request)), request.bargeIn);
+  }
+
+  async capture(
+    sessionId: string,
+    request: CaptureRequest,
+    onUpdate: (u: CaptureUpdate) => void,
+  ): Promise<CaptureOutcome> {
+    const { session } = this.entry(sessionId);
+    const spec = this.fieldSpec(request, session.card.brand);
+    const prompt = this.audio(request.language, request.promptIds);
+    const retry = this.audio(request.language, request.retryPromptIds);
+    return session.capture(spec, prompt, retry, onUpdate);
+  }
+
+  /**
+   * Registers the captured card at the PSP. PAN and security code are wiped as soon as the PSP
+   * answers, whatever the answer (a retry means capturing them again).
+   */
+  async registerCard(sessionId: string, idempotencyKey: string): Promise<RegisteredCard> {
+    const { session } = this.entry(sessionId);
+    const { card } = session;
+    const { pan, expiry, securityCode, brand } = card;
+    if (!pan || !expiry || !securityCode || !brand)
+      throw new CardIncompleteError('card number, expiry and security code must be captured first');
+    const masked = { brand, bin: pan.revealNonSecret(0, 6), last4: pan.revealNonSecret(pan.length - 4, pan.length) };
+    const { month, year } = expiry;
+    try {
+      const { token } = await this.deps.tokenizer.tokenize(
+        { pan, expiryMonth: month, expiryYear: year, securityCode },
+        { idempotencyKey },
+      );
+      return { token, ...masked, expiryMonth: month, expiryYear: year };
+    } finally {
+      card.wipe();
+    }
+  }
+
+  close(sessionId: string, reason: CloseReason): SessionCounters | undefined {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return undefined;
+    this.sessions.delete(sessionId);
+    this.closedReasons.set(sessionId, reason);
+    if (this.closedReasons.size > 10_000) this.closedReasons.delete(this.closedReasons.keys().next().value as string);
+    this.deps.ticker.remove(entry.onTick);
+    entry.session.close();
+    entry.socket.removeAllListeners('message');
+    entry.socket.close();
+    this.deps.ports.release(entry.port);
+    return { ...entry.session.counters };
+  }
+
+  closeAll(reason: CloseReason): void {
+    for (const id of [...this.sessions.keys()]) this.close(id, reason);
+  }
+
+  /** Counters of a live session (tests, metrics). */
+  counters(sessionId: string): SessionCounters {
+    return { ...this.entry(sessionId).session.counters };
+  }
+
+  private tickSession(sessionId: string): void {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return;
+    const now = this.deps.now();
+    const { limits } = this.deps;
+    if (now - entry.openedAt > limits.maxSessionMs) {
+      this.close(sessionId, 'expired');
+      return;
+    }
+    const lastHeard = entry.session.lastPacketAt ?? entry.openedAt;
+    if (now - lastHeard > limits.rtpSilenceMs) {
+      this.close(sessionId, 'rtp_silence');
+      return;
+    }
+    entry.session.tick(now);
+  }
+
+  private entry(sessionId: string): Entry {
+    const entry = this.sessions.get(sessionId);
+    if (entry) return entry;
+    const reason = this.closedReasons.get(sessionId);
+    throw new SessionNotFoundError(reason ? `media session ended (${reason})` : 'no such media session');
+  }
+
+  private promptList(request: PlayRequest): string[] {
+    if (!request.amount) return request.promptIds;
+    try {
+      return [
+        ...amountPrompts(request.amount.minorUnits, request.amount.currency, request.language),
+        ...request.promptIds,
+      ];
+    } catch (err) {
+      throw new BadRequestError((err as Error).message);
+    }
+  }
+
+  private audio(language: Language, ids: string[]): Uint8Array[] {
+    const unknown = ids.filter((id) => !this.deps.prompts.has(language, id));
+    if (unknown.length) throw new BadRequestError(`unknown prompt ids for ${language}: ${unknown.join(', ')}`);
+    return ids.map((id) => this.deps.prompts.get(language, id));
+  }
+
+  private fieldSpec(request: CaptureRequest, brand: CardBrand | undefined): FieldSpec {
+    const timing = {
+      firstDigitTimeoutMs: request.firstDigitTimeoutMs,
+      interDigitTimeoutMs: request.interDigitTimeoutMs,
+      maxAttempts: request.maxAttempts,
+    };
+    if (
+      timing.firstDigitTimeoutMs <= 0 ||
+      timing.interDigitTimeoutMs <= 0 ||
+      timing.maxAttempts < 1 ||
+      timing.maxAttempts > 10
+    )
+      throw new BadRequestError('timeouts must be positive and attempts between 1 and 10');
+    if (request.kind !== 'digits') return cardFieldSpec(request.kind, timing, brand);
+    const minLength = request.minLength ?? 1;
+    const maxLength = request.maxLength ?? minLength;
+    if (minLength < 1 || maxLength < minLength || maxLength > 19)
+      throw new BadRequestError('digit field lengths must satisfy 1 <= min <= max <= 19');
+    return { kind: 'digits', minLength, maxLength, terminator: request.terminator, ...timing };
+  }
+}

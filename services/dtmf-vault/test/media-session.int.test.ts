@@ -1,0 +1,142 @@
+import type { CaptureUpdate } from '../src/capture/field-capture';
+import { PromptStore } from '../src/prompts/prompt-store';
+import { SessionNotFoundError, type Vault } from '../src/session/vault';
+import { pause, RtpPeer } from './support/rtp-peer';
+import { g711Frames, keySequence, silence } from './support/signals';
+import { createTestVault, refusingTokenizer } from './support/vault-harness';
+
+const capture = (kind: 'card_number' | 'expiry' | 'security_code' | 'digits', extra = {}) => ({
+  kind,
+  language: 'en' as const,
+  promptIds: [],
+  retryPromptIds: [],
+  firstDigitTimeoutMs: 20_000,
+  interDigitTimeoutMs: 10_000,
+  maxAttempts: 3,
+  ...extra,
+});
+
+describe('media session over real UDP', () => {
+  let vault: Vault;
+  const peers: RtpPeer[] = [];
+
+  beforeEach(() => {
+    vault = createTestVault(refusingTokenizer).vault;
+  });
+
+  afterEach(() => {
+    vault.closeAll('shutdown');
+    for (const p of peers.splice(0)) p.close();
+  });
+
+  async function openWithPeer(codec: 'PCMU' | 'PCMA' = 'PCMU') {
+    const opened = await vault.open({ offeredCodecs: [codec] });
+    const peer = await RtpPeer.open({ address: opened.address, port: opened.port });
+    peers.push(peer);
+    return { opened, peer };
+  }
+
+  it('captures a card number sent as RFC 4733 events, ignoring garbage, duplicates and foreign streams', async () => {
+    const { opened, peer } = await openWithPeer();
+    const updates: CaptureUpdate[] = [];
+    const outcome = vault.capture(opened.sessionId, capture('card_number'), (u) => updates.push(u));
+
+    await peer.sendAudio(g711Frames(silence(100))); // the phone's stream starts: the vault learns it
+    await peer.sendRaw(Uint8Array.of(1, 2, 3)); // too short
+    await peer.sendRaw(Buffer.from('GET / HTTP/1.1\r\n\r\n')); // not RTP
+    await peer.sendRaw(Uint8Array.of(0x8f, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1)); // 15 CSRCs announced, none there
+    await peer.sendKeys('9999', { ssrc: 0x0bad_0bad }); // a foreign stream's digits must not count
+    await peer.sendKeys('42424242', { duplicate: true });
+    await peer.sendKeys('42424242#');
+
+    const result = await outcome;
+    expect(result).toMatchObject({ status: 'completed', update: { digitsEntered: 16, brand: 'visa' } });
+    expect(
+      updates.filter((u) => u.type === 'progress').map((u) => (u.type === 'progress' ? u.digitsEntered : 0)),
+    ).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(JSON.stringify(updates)).not.toMatch(/42424/);
+    const counters = vault.counters(opened.sessionId);
+    expect(counters.garbage).toBe(3);
+    expect(counters.foreignSsrc).toBeGreaterThanOrEqual(32);
+    expect(counters.keys).toBe(17);
+    // Symmetric RTP: the vault answers to the port the phone sends from.
+    await peer.waitFor(() => peer.received.length > 3, 'RTP from the vault');
+    expect(peer.received[0]).toMatchObject({ payloadType: 0 });
+  });
+
+  it('captures digits sent as in-band tones in a G.711 A-law stream', async () => {
+    const { opened, peer } = await openWithPeer('PCMA');
+    const outcome = vault.capture(opened.sessionId, capture('card_number'), () => {});
+    await peer.sendAudio(g711Frames(keySequence('5555555555554444', 80, 80), 'PCMA'), 8);
+    expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 16, brand: 'mastercard' } });
+  });
+
+  it('returns the digits of a plain field and reports invalid card entries with attempts left', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const confirm = vault.capture(opened.sessionId, capture('digits', { minLength: 1, maxLength: 1 }), () => {});
+    await peer.sendKeys('1');
+    expect(await confirm).toMatchObject({ status: 'completed', update: { plainDigits: '1' } });
+
+    const updates: CaptureUpdate[] = [];
+    const expiry = vault.capture(opened.sessionId, capture('expiry'), (u) => updates.push(u));
+    await peer.sendKeys('1399'); // month 13
+    await peer.sendKeys('1230');
+    expect(await expiry).toMatchObject({ status: 'completed' });
+    expect(updates).toContainEqual({ type: 'invalid', reason: 'bad_month', attemptsLeft: 2 });
+  });
+
+  it('plays a prompt paced as 20 ms packets, and a key cuts it short when barge-in is on', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const prompt = PromptStore.load().get('en', 'welcome');
+    const before = peer.received.length;
+    expect(await vault.play(opened.sessionId, { promptIds: ['welcome'], language: 'en', bargeIn: false })).toBe(
+      'completed',
+    );
+    await pause(100);
+    const sent = peer.received.slice(before);
+    const audio = Buffer.concat(sent.map((p) => p.payload));
+    expect(audio.includes(Buffer.from(prompt.subarray(0, 320)))).toBe(true);
+    for (let i = 1; i < sent.length; i++) {
+      expect(sent[i]?.sequenceNumber).toBe(((sent[i - 1]?.sequenceNumber ?? 0) + 1) & 0xffff);
+      expect(sent[i]?.timestamp).toBe(((sent[i - 1]?.timestamp ?? 0) + 160) >>> 0);
+    }
+
+    const outcome = vault.capture(
+      opened.sessionId,
+      capture('security_code', { promptIds: ['enter-security-code', 'enter-security-code'] }),
+      () => {},
+    );
+    await pause(200);
+    await peer.sendKeys('123');
+    expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 3 } });
+    // The two prompts last seconds; after the first key the vault sends only silence.
+    await pause(200);
+    const tail = peer.received.slice(-5);
+    expect(tail.every((p) => p.payload.every((b) => b === 0xff))).toBe(true);
+  });
+
+  it('closes a session on request, wipes the card and refuses later calls', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const outcome = vault.capture(opened.sessionId, capture('card_number'), () => {});
+    await peer.sendKeys('3782822463');
+    await pause(50);
+    const counters = vault.close(opened.sessionId, 'hangup');
+    expect(await outcome).toEqual({ status: 'closed' });
+    expect(counters?.keys).toBe(10);
+    await expect(vault.play(opened.sessionId, { promptIds: [], language: 'en', bargeIn: false })).rejects.toThrow(
+      SessionNotFoundError,
+    );
+  });
+
+  it('expires sessions whose peer falls silent', async () => {
+    const short = createTestVault(refusingTokenizer, { rtpSilenceMs: 200 }).vault;
+    const opened = await short.open({ offeredCodecs: ['PCMA', 'PCMU'] });
+    expect(opened.codec).toBe('PCMA');
+    await pause(500);
+    expect(short.sessionCount).toBe(0);
+    await expect(short.registerCard(opened.sessionId, 'k')).rejects.toThrow(/rtp_silence/);
+  });
+});

@@ -1,0 +1,84 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cardFormBody, StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
+import { TokenizeError } from '../src/card/card-tokenizer';
+import { secretDigitsFromString as secret } from '../src/card/secret-digits';
+import { startStripeMock } from './support/stripe-mock';
+
+const card = () => ({
+  pan: secret('4242424242424242'),
+  expiryMonth: 12,
+  expiryYear: 2030,
+  securityCode: secret('123'),
+});
+
+describe('Stripe tokenizer against stripe-mock', () => {
+  let mock: Awaited<ReturnType<typeof startStripeMock>>;
+  beforeAll(async () => {
+    mock = await startStripeMock();
+  });
+  afterAll(() => mock.stop());
+
+  it('creates a payment method and returns its id', async () => {
+    const tokenizer = new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 });
+    const { token } = await tokenizer.tokenize(card(), { idempotencyKey: `vault-test-${Date.now()}` });
+    expect(token).toMatch(/^pm_/);
+  });
+
+  it('classifies an authentication failure as PSP unavailable, without card data in the message', async () => {
+    const tokenizer = new StripeTokenizer({ baseUrl: mock.url, apiKey: 'not-a-key', timeoutMs: 5000 });
+    const failure = await tokenizer.tokenize(card(), { idempotencyKey: 'k1' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TokenizeError);
+    expect((failure as TokenizeError).failure).toBe('unavailable');
+    expect(String((failure as Error).message)).not.toMatch(/4242/);
+  });
+});
+
+describe('Stripe tokenizer failure paths', () => {
+  it('encodes the form body from SecretDigits', () => {
+    const body = cardFormBody(card());
+    expect(body.toString('latin1')).toBe(
+      'type=card&card%5Bnumber%5D=4242424242424242&card%5Bexp_month%5D=12&card%5Bexp_year%5D=2030&card%5Bcvc%5D=123',
+    );
+  });
+
+  it('zeroes the request body once the PSP has answered, and maps 402 to declined', async () => {
+    const seen: Buffer[] = [];
+    const server = http.createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => seen.push(chunk));
+      req.on('end', () => {
+        res.writeHead(402, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { type: 'card_error', code: 'card_declined' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const tokenizer = new StripeTokenizer({ baseUrl: url, apiKey: 'sk_test_x', timeoutMs: 5000 });
+    const sent = cardFormBody(card());
+    const spy = jest.spyOn(Buffer, 'alloc');
+    const failure = await tokenizer.tokenize(card(), { idempotencyKey: 'k2' }).catch((e: unknown) => e);
+    const body = spy.mock.results.map((r) => r.value as Buffer).find((b) => b.length === sent.length);
+    spy.mockRestore();
+    server.close();
+    expect((failure as TokenizeError).failure).toBe('declined');
+    expect(Buffer.concat(seen).equals(sent)).toBe(true);
+    expect(body?.every((b) => b === 0)).toBe(true);
+  });
+
+  it('reports an unreachable PSP as unavailable and a silent one as timeout', async () => {
+    const unreachable = new StripeTokenizer({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', timeoutMs: 1000 });
+    await expect(unreachable.tokenize(card(), { idempotencyKey: 'k' })).rejects.toMatchObject({
+      failure: 'unavailable',
+    });
+    const silent = http.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const slow = new StripeTokenizer({
+      baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      apiKey: 'k',
+      timeoutMs: 200,
+    });
+    await expect(slow.tokenize(card(), { idempotencyKey: 'k' })).rejects.toMatchObject({ failure: 'timeout' });
+    silent.closeAllConnections();
+    silent.close();
+  });
+});

@@ -1,0 +1,100 @@
+// A minimal RTP phone for tests: sends audio and RFC 4733 events from a real UDP socket and
+// records what the vault sends back.
+import dgram from 'node:dgram';
+import { parseRtp, type RtpPacket, serializeRtp } from '../../src/media/rtp-packet';
+import { serializeTelephoneEvent } from '../../src/media/telephone-event';
+
+const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15 };
+
+export class RtpPeer {
+  readonly received: RtpPacket[] = [];
+  private sequenceNumber = 1000;
+  private timestamp = 50_000;
+
+  private constructor(
+    readonly socket: dgram.Socket,
+    readonly target: { address: string; port: number },
+    readonly ssrc: number,
+  ) {
+    socket.on('message', (msg) => {
+      const parsed = parseRtp(msg);
+      if (parsed.ok) this.received.push({ ...parsed.packet, payload: Uint8Array.from(parsed.packet.payload) });
+    });
+  }
+
+  static async open(target: { address: string; port: number }, ssrc = 0x1234_5678): Promise<RtpPeer> {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    return new RtpPeer(socket, target, ssrc);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  sendRaw(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.socket.send(bytes, this.target.port, this.target.address, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  async sendAudio(frames: Uint8Array[], payloadType = 0, ssrc = this.ssrc): Promise<void> {
+    for (const frame of frames) {
+      await this.sendRaw(
+        serializeRtp({ payloadType, sequenceNumber: this.sequenceNumber++, timestamp: this.timestamp, ssrc }, frame),
+      );
+      this.timestamp += 160;
+      if (this.sequenceNumber % 25 === 0) await pause(2); // let the receiver drain its socket buffer
+    }
+  }
+
+  /** Sends key presses as RFC 4733 events: start, continuations, three end packets; optionally doubled. */
+  async sendKeys(
+    keys: string,
+    options: { payloadType?: number; duplicate?: boolean; ssrc?: number } = {},
+  ): Promise<void> {
+    const payloadType = options.payloadType ?? 101;
+    const ssrc = options.ssrc ?? this.ssrc;
+    for (const key of keys) {
+      const event = EVENT_CODES[key] ?? Number(key);
+      const timestamp = this.timestamp;
+      const packets: Buffer[] = [];
+      for (let i = 1; i <= 5; i++)
+        packets.push(
+          serializeRtp(
+            { marker: i === 1, payloadType, sequenceNumber: this.sequenceNumber++, timestamp, ssrc },
+            serializeTelephoneEvent({ event, end: false, volume: 10, duration: 160 * i }),
+          ),
+        );
+      for (let i = 0; i < 3; i++)
+        packets.push(
+          serializeRtp(
+            { payloadType, sequenceNumber: this.sequenceNumber++, timestamp, ssrc },
+            serializeTelephoneEvent({ event, end: true, volume: 10, duration: 960 }),
+          ),
+        );
+      for (const packet of packets) {
+        await this.sendRaw(packet);
+        if (options.duplicate) await this.sendRaw(packet);
+      }
+      this.timestamp += 160 * 10;
+      await pause(1);
+    }
+  }
+
+  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await pause(10);
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,38 @@
+// Builds a Vault on real UDP sockets with a random port range, for integration tests.
+import { PortPool } from '../../src/adapters/rtp/port-pool';
+import { Ticker } from '../../src/adapters/rtp/ticker';
+import type { CardTokenizer } from '../../src/card/card-tokenizer';
+import { PromptStore } from '../../src/prompts/prompt-store';
+import { Vault, type VaultLimits } from '../../src/session/vault';
+
+let prompts: PromptStore | undefined;
+
+export function randomPortRange(size = 40): { minPort: number; maxPort: number } {
+  const minPort = 20_000 + 2 * Math.floor(Math.random() * 10_000);
+  return { minPort, maxPort: minPort + size };
+}
+
+export function createTestVault(
+  tokenizer: CardTokenizer,
+  limits: Partial<VaultLimits> = {},
+): { vault: Vault; ticker: Ticker; ports: PortPool } {
+  prompts ??= PromptStore.load();
+  const ticker = new Ticker();
+  const ports = new PortPool({ address: '127.0.0.1', ...randomPortRange() });
+  const vault = new Vault({
+    ports,
+    advertisedAddress: '127.0.0.1',
+    ticker,
+    prompts,
+    tokenizer,
+    limits: { maxSessionMs: 60_000, rtpSilenceMs: 30_000, maxSessions: 100, ...limits },
+    now: Date.now,
+    today: () => new Date(),
+  });
+  return { vault, ticker, ports };
+}
+
+/** A tokenizer for tests that only need the vault's side (the PSP tests use the simulator). */
+export const refusingTokenizer: CardTokenizer = {
+  tokenize: () => Promise.reject(new Error('no PSP in this test')),
+};
