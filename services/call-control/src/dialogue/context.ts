@@ -14,6 +14,8 @@ export interface DialogueCall {
   sessionId: string;
   /** Referred-By of the INVITE: where the PBX says the caller came from (a return target of last resort). */
   referredBy?: string;
+  /** How the SIP leg ended, once it has (e.g. remote-bye, shutdown). */
+  sipEndReason?: () => string | undefined;
 }
 
 export interface DialogueDeps {

@@ -73,11 +73,14 @@ export async function runDialogue(
     }
   }
   await deps.vault.closeSession(call.sessionId, hungUp ? 'hangup' : 'completed');
+  const sipEndReason = call.sipEndReason?.();
   const reason: CallEndReason = hungUp
-    ? 'CALLER_HUNG_UP'
+    ? sipEndReason === 'shutdown'
+      ? 'SHUTDOWN'
+      : 'CALLER_HUNG_UP'
     : endReason(state.conclusion ?? { kind: 'unavailable', service: 'dtmf-vault' }, state.returned ?? 'failed');
   if (!hungUp && !state.returned) await deps.leg.hangup();
-  deps.record({ type: 'EndCall', reason });
+  deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
   return { reason, lastStep: step };
 }
 
