@@ -103,6 +103,21 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
   });
 });
 
+describe('start-up with infrastructure down', () => {
+  it('names what is unreachable, retries, then exits 1 without a stack trace', async () => {
+    const svc = await ServiceProcess.start('notification', {
+      env: { NOTIFICATION_DATABASE_URL: 'postgres://notification:x@127.0.0.1:1/notification' },
+      waitReady: false,
+    });
+    const code = await svc.exited;
+    expect(code).toBe(1);
+    const log = svc.output();
+    expect(log).toContain('PostgreSQL at 127.0.0.1:1 is not reachable');
+    expect(log).toMatch(/retry 1\/\d/);
+    expect(log).not.toMatch(/^\s+at /m); // no stack trace lines
+  });
+});
+
 /** Reads the whole topic with a throwaway consumer group and counts the messages with this key. */
 async function countOnTopic(topic: string, key: string): Promise<number> {
   const kafka = new Kafka({

@@ -62,7 +62,9 @@ export interface StartOptions {
 
 export class ServiceProcess {
   private child: ChildProcess | undefined;
-  private exited: Promise<number | null> = Promise.resolve(null);
+  private captured = '';
+  /** Resolves with the exit code when the current process ends. */
+  exited: Promise<number | null> = Promise.resolve(null);
 
   private constructor(
     readonly name: string,
@@ -96,6 +98,11 @@ export class ServiceProcess {
     });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
+    const capture = (chunk: Buffer) => {
+      this.captured += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     if (waitReady) {
@@ -105,6 +112,11 @@ export class ServiceProcess {
         return (await fetch(`${this.adminUrl}/readyz`)).ok;
       });
     }
+  }
+
+  /** Everything the process wrote to stdout and stderr so far (all runs). */
+  output(): string {
+    return this.captured;
   }
 
   /** SIGTERM and wait: the graceful path. Returns the exit code. */

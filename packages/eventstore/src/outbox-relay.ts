@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@ivr/contracts';
+import type { Counter, Meter } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import { assertSchemaName, outboxChannel } from './schema';
 
@@ -28,6 +29,8 @@ export interface OutboxRelayOptions {
   /** Safety net: look for rows even without a notification. */
   pollIntervalMs?: number;
   logger?: RelayLogger;
+  /** Registers outbox_pending_events, outbox_oldest_pending_age_seconds, outbox_published_events_total. */
+  meter?: Meter;
 }
 
 interface OutboxRow {
@@ -53,11 +56,35 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private leader = false;
+  private readonly published: Counter | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.schema = assertSchemaName(options.schema);
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    const { meter } = options;
+    if (meter) {
+      const attributes = { schema: this.schema };
+      this.published = meter.createCounter('outbox_published_events_total', {
+        description: 'Outbox rows published to Kafka (at least once: a crash can republish)',
+      });
+      const pending = meter.createObservableGauge('outbox_pending_events', {
+        description: 'Outbox rows not yet published',
+      });
+      const age = meter.createObservableGauge('outbox_oldest_pending_age_seconds', {
+        description: 'Age of the oldest unpublished outbox row: the outbox lag to alert on',
+        unit: 's',
+      });
+      meter.addBatchObservableCallback(
+        async (result) => {
+          const lag = await this.lag().catch(() => undefined);
+          if (!lag) return;
+          result.observe(pending, lag.pending, attributes);
+          result.observe(age, lag.oldestAgeMs / 1000, attributes);
+        },
+        [pending, age],
+      );
+    }
   }
 
   get isLeader(): boolean {
@@ -139,6 +166,7 @@ export class OutboxRelay {
     await client.query(`update "${this.schema}".outbox set published_at = now() where position = any($1::bigint[])`, [
       rows.map((r) => r.position),
     ]);
+    this.published?.add(rows.length, { schema: this.schema });
     return rows.length;
   }
 

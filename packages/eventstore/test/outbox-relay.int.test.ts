@@ -96,3 +96,40 @@ describe('OutboxRelay', () => {
     await b.stop();
   });
 });
+
+describe('OutboxRelay metrics', () => {
+  it('exposes the outbox lag and the published count to Prometheus', async () => {
+    const { startTelemetry } = await import('@ivr/telemetry');
+    const { createServer } = await import('node:http');
+    const telemetry = startTelemetry({ service: 'relay-metrics-test', mode: 'memory' });
+    const { pool, store, cleanup } = await freshStore('relaymetrics');
+    const server = createServer((req, res) => void telemetry.metricsHandler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
+    const relay = new OutboxRelay({
+      pool,
+      schema: store.schema,
+      publisher: new RecordingPublisher(),
+      meter: telemetry.meter,
+    });
+    try {
+      await store.append('m-1', 'no_stream', [{ type: 'Counted', data: { n: 1 } }], {
+        streamType: 'Counter',
+        outbox: { topic: 'ivr.test.v1' },
+      });
+      const before = await (await fetch(url)).text();
+      expect(before).toMatch(new RegExp(`outbox_pending_events\\{schema="${store.schema}"[^}]*\\} 1`));
+      expect(before).toMatch(/outbox_oldest_pending_age_seconds\{/);
+
+      await relay.drainOnce();
+      const after = await (await fetch(url)).text();
+      expect(after).toMatch(new RegExp(`outbox_pending_events\\{schema="${store.schema}"[^}]*\\} 0`));
+      expect(after).toMatch(new RegExp(`outbox_published_events_total\\{schema="${store.schema}"[^}]*\\} 1`));
+    } finally {
+      await relay.stop();
+      server.close();
+      await telemetry.shutdown();
+      await cleanup();
+    }
+  });
+});

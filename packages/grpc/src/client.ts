@@ -12,7 +12,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { metadataSetter } from './metadata-carrier';
 import type { TlsMaterial } from './tls';
 
-export interface ClientOptions {
+export interface CreateClientOptions {
   /** mTLS with this service's certificate; plaintext without it (local development only). */
   tls?: TlsMaterial;
   /** Deadline given to every call that has none of its own. Required: no call may wait forever. */
@@ -59,7 +59,11 @@ export function deadlineAndTraceInterceptor(deadlineMs: number): Interceptor {
 }
 
 /** A client of a generated (ts-proto grpc-js) or generic service constructor with deadlines and tracing. */
-export function createClient<C extends Client>(Ctor: ClientConstructor<C>, address: string, options: ClientOptions): C {
+export function createClient<C extends Client>(
+  Ctor: ClientConstructor<C>,
+  address: string,
+  options: CreateClientOptions,
+): C {
   if (!(options.deadlineMs > 0)) throw new Error('createClient: deadlineMs must be a positive number');
   const channelOptions: ChannelOptions = { ...options.channelOptions };
   if (options.serverName) {

@@ -1,4 +1,4 @@
-export { type ClientOptions, createClient, deadlineAndTraceInterceptor } from './client';
+export { type CreateClientOptions, createClient, deadlineAndTraceInterceptor } from './client';
 export { metadataGetter, metadataSetter } from './metadata-carrier';
 export {
   type AddServiceOptions,

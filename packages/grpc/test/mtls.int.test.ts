@@ -42,7 +42,7 @@ describe('mutual TLS between services', () => {
   let address: string;
   const clients: Client[] = [];
   const client = (tls: TlsMaterial | undefined, serverName: string | undefined = 'dtmf-vault') => {
-    const c = createClient(Client, address, { tls, deadlineMs: 3000, serverName });
+    const c = createClient(Client, address, { tls, deadlineMs: 10_000, serverName });
     clients.push(c);
     return c;
   };
@@ -85,7 +85,7 @@ describe('mutual TLS between services', () => {
       'grpc.ssl_target_name_override': 'dtmf-vault',
     });
     clients.push(bare);
-    expect(await codeOf(unary(bare, EchoService.echo, {}, { deadline: Date.now() + 3000 }))).toBe(status.UNAVAILABLE);
+    expect(await codeOf(unary(bare, EchoService.echo, {}, { deadline: Date.now() + 10_000 }))).toBe(status.UNAVAILABLE);
   });
 
   it('refuses a client certificate from another CA, even with an allowed name', async () => {

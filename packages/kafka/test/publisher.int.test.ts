@@ -14,8 +14,6 @@ import {
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
-jest.setTimeout(60_000);
-
 const spans = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
 provider.register();

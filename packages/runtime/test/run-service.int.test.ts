@@ -32,8 +32,10 @@ function startTiny(env: Record<string, string>) {
   return { child, lines, exited, output: () => raw };
 }
 
+/** Polls until probe gives a value; generous, because a child under tsx starts slowly on a busy machine. */
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
+  const giveUpAt = Date.now() + 45_000;
+  while (Date.now() < giveUpAt) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { createKafka, runConsumer } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import { recordPaymentEvent } from './adapters/pg/payment-events';
 import { CONSUMER_GROUP, DB_SCHEMA, loadConfig } from './config';
 
-const config = loadConfig();
+const config = loadOrExit('notification', loadConfig);
 
 void runService({
   service: 'notification',

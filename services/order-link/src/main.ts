@@ -3,12 +3,12 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import express from 'express';
 import { paymentsRouter } from './adapters/http/payments-router';
 import { DB_SCHEMA, loadConfig } from './config';
 
-const config = loadConfig();
+const config = loadOrExit('order-link', loadConfig);
 
 void runService({
   service: 'order-link',
@@ -25,7 +25,7 @@ void runService({
     await publisher.connect();
     ctx.onStop('kafka publisher', () => publisher.disconnect());
     if (config.outboxRelayEnabled) {
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger });
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger, meter: ctx.telemetry.meter });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }

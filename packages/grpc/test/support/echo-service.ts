@@ -1,9 +1,12 @@
 // A test-only service defined without a .proto: JSON on the wire through grpc-js's generic definitions.
 import {
   type CallOptions,
+  type ChannelCredentials,
   type Client,
+  type ClientOptions,
   Metadata,
   type MethodDefinition,
+  makeGenericClientConstructor,
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -76,3 +79,10 @@ export async function codeOf(promise: Promise<unknown>): Promise<number> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The shape ts-proto (outputServices=grpc-js) gives generated client classes; createClient must take it. */
+export const EchoClient = makeGenericClientConstructor(EchoService, 'test.Echo') as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): Client;
+  service: typeof EchoService;
+  serviceName: string;
+};
