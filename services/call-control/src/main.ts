@@ -9,10 +9,10 @@ import { VaultServiceClient } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { runService, type ServiceContext } from '@ivr/runtime';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallRecorder } from './adapters/pg/call-recorder';
-import { SipUserAgent } from './adapters/sip';
+import { type SipStats, SipUserAgent } from './adapters/sip';
 import { answerCall } from './app/answer-call';
 import { CallerHungUp } from './dialogue';
 import { DB_SCHEMA, loadConfig, sipOptions } from './config';
@@ -103,6 +103,7 @@ void runService({
     await ua.start();
     log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
     ctx.addReadinessCheck('sip', () => !ua.draining);
+    exposeSipStats(ctx, () => ua.stats());
     ctx.onStop('sip', async () => {
       ua.drain();
       log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
@@ -117,3 +118,18 @@ void runService({
     });
   },
 });
+
+/** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
+function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
+  const meter = ctx.telemetry.meter;
+  const { activeCalls: _, ...counters } = stats();
+  for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
+    const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
+    meter
+      .createObservableCounter(`sip_${snake}_total`, { description: `SIP ${snake.replace(/_/g, ' ')}` })
+      .addCallback((result) => result.observe(stats()[name]));
+  }
+  meter
+    .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
+    .addCallback((result) => result.observe(stats().activeCalls));
+}

@@ -145,3 +145,24 @@ describe('TCP framing by Content-Length', () => {
     expect(new StreamFramer(100).push(Buffer.alloc(200, 0x41)).error).toMatch(/size/);
   });
 });
+
+test('thousands of random mutations of a valid message never make the parser throw', () => {
+  // Seeded so that a failure can be replayed.
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const valid = crlf(INVITE);
+  let rejected = 0;
+  for (let i = 0; i < 5000; i++) {
+    const buf = Buffer.from(valid);
+    const edits = 1 + Math.floor(random() * 8);
+    for (let e = 0; e < edits; e++) buf[Math.floor(random() * buf.length)] = Math.floor(random() * 256);
+    const cut = random() < 0.2 ? buf.subarray(0, Math.floor(random() * buf.length)) : buf;
+    const r = parseMessage(cut);
+    if (!r.ok) rejected++;
+  }
+  // Most mutations break something; the point is that none of them throws.
+  expect(rejected).toBeGreaterThan(1000);
+});

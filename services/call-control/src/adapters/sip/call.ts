@@ -202,12 +202,12 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   /** @internal An in-dialog request other than ACK and CANCEL. */
   inDialogRequest(request: SipRequest, tx: ServerNonInviteTransaction | ServerInviteTransaction): void {
     const cseq = parseCSeq(header(request, 'CSeq') ?? '')?.seq ?? 0;
-    if (cseq <= this.dialog.remoteSeq && request.method !== 'INVITE') {
+    if (cseq <= this.dialog.remoteSeq) {
       // Out of order inside the dialog (§12.2.2).
       tx.respond(createResponse(request, 500, { reason: 'CSeq out of order' }));
       return;
     }
-    this.dialog.remoteSeq = Math.max(this.dialog.remoteSeq, cseq);
+    this.dialog.remoteSeq = cseq;
     switch (request.method) {
       case 'BYE':
         tx.respond(createResponse(request, 200));

@@ -170,7 +170,9 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       .filter((s) => s && !SUPPORTED_EXTENSIONS.has(s.toLowerCase()));
     const toTag = parseNameAddr(header(msg, 'To') ?? '')?.params.get('tag');
     if (msg.method === 'CANCEL') this.onCancel(msg, flow);
-    else if (unsupported.length > 0) {
+    else if (header(msg, 'Max-Forwards')?.trim() === '0') {
+      this.respondOnce(msg, flow, createResponse(msg, 483, { reason: 'Too Many Hops' }));
+    } else if (unsupported.length > 0) {
       const headers = [{ name: 'Unsupported', value: unsupported.join(', ') }];
       this.respondOnce(msg, flow, createResponse(msg, 420, { headers }));
     } else if (toTag) this.onInDialog(msg, flow);

@@ -1,0 +1,19 @@
+// call-control as a process (dist/main.js with its dev.env): it answers SIP on its configured
+// port, declines calls while no dialogue is attached, and stops cleanly on SIGTERM.
+import { BaresipPhone, freePort } from '../../../test/support/baresip';
+import { ServiceProcess } from '../../../test/support/service-process';
+
+test('the service answers a real phone on its SIP port and exits 0 on SIGTERM', async () => {
+  const sipPort = await freePort();
+  const service = await ServiceProcess.start('call-control', { env: { SIP_PORT: String(sipPort) } });
+  const phone = await BaresipPhone.start({ name: 'smoke' });
+  try {
+    expect(await (await fetch(`${service.adminUrl}/readyz`)).json()).toMatchObject({ checks: { sip: 'ok' } });
+    await phone.dial(`sip:TC1@127.0.0.1:${sipPort}`);
+    const closed = await phone.waitForEvent('CALL_CLOSED');
+    expect(String(closed.param)).toContain('480');
+  } finally {
+    await phone.stop();
+    expect(await service.stop()).toBe(0);
+  }
+});
