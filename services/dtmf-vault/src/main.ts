@@ -40,6 +40,7 @@ void runService({
       port: config.grpcPort,
       certsDir: config.certsDir,
       allowedClients: config.allowedClients,
+      logger: ctx.logger,
     });
     ctx.logger.info(
       {

@@ -1,0 +1,236 @@
+// dtmf-vault media benchmark: N concurrent media sessions, each playing a prompt in a loop and
+// capturing a card number sent as RFC 4733 events, with the vault pinned to one core (taskset -c 0)
+// and the load generator (the phones) on the other. Prints, per N: digits lost, playout timer
+// lateness and inter-arrival jitter p50/p99 at the phones, vault CPU and memory per session.
+// Run: make bench-vault   (VAULT_BENCH_SESSIONS=250,500,1000 VAULT_BENCH_SECONDS=10 to change)
+import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { PortPool } from '../services/dtmf-vault/src/adapters/rtp/port-pool';
+import { Ticker } from '../services/dtmf-vault/src/adapters/rtp/ticker';
+import type { CardTokenizer } from '../services/dtmf-vault/src/card/card-tokenizer';
+import { encodeG711 } from '../services/dtmf-vault/src/media/g711';
+import { serializeRtp } from '../services/dtmf-vault/src/media/rtp-packet';
+import { serializeTelephoneEvent } from '../services/dtmf-vault/src/media/telephone-event';
+import { PromptStore } from '../services/dtmf-vault/src/prompts/prompt-store';
+import { Vault } from '../services/dtmf-vault/src/session/vault';
+import { fmt, printTable, summarize } from './stats';
+
+const CARD = '4242424242424242#'; // a published test card number
+const PORT_BASE = 30_000;
+
+interface WorkerReport {
+  completed: number;
+  keys: number;
+  latenessMs: number[];
+  cpuPercent: number;
+  rssPerSessionKiB: number;
+  heapPerSessionKiB: number;
+}
+
+type WorkerMessage = { type: 'ready'; ports: number[] } | { type: 'report'; report: WorkerReport };
+
+// ---------------------------------------------------------------- vault side (core 0)
+async function worker(sessions: number, seconds: number): Promise<void> {
+  const noPsp: CardTokenizer = { tokenize: () => Promise.reject(new Error('no PSP in the benchmark')) };
+  const ticker = new Ticker();
+  const prompts = PromptStore.load();
+  const vault = new Vault({
+    ports: new PortPool({ address: '127.0.0.1', minPort: PORT_BASE, maxPort: PORT_BASE + 2 * sessions + 200 }),
+    advertisedAddress: '127.0.0.1',
+    ticker,
+    prompts,
+    tokenizer: noPsp,
+    limits: { maxSessionMs: 3_600_000, rtpSilenceMs: 600_000, maxSessions: sessions },
+    now: Date.now,
+    today: () => new Date(),
+  });
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const ids: string[] = [];
+  const ports: number[] = [];
+  let completed = 0;
+  for (let i = 0; i < sessions; i++) {
+    const opened = await vault.open({ offeredCodecs: ['PCMU'] });
+    ids.push(opened.sessionId);
+    ports.push(opened.port);
+    const loop = (): void => {
+      vault.play(opened.sessionId, { promptIds: ['enter-card-number'], language: 'en', bargeIn: false }).then(
+        (outcome) => (outcome === 'completed' ? loop() : undefined),
+        () => undefined,
+      );
+    };
+    loop();
+    const spec = {
+      kind: 'card_number' as const,
+      language: 'en' as const,
+      promptIds: [],
+      retryPromptIds: [],
+      firstDigitTimeoutMs: 600_000,
+      interDigitTimeoutMs: 600_000,
+      maxAttempts: 3,
+    };
+    void vault
+      .capture(opened.sessionId, spec, () => {})
+      .then((outcome) => {
+        if (outcome.status === 'completed' && outcome.update.digitsEntered === 16) completed++;
+      });
+  }
+  send({ type: 'ready', ports });
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const latenessStart = ticker.latenessCount;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = performance.now() - wallStart;
+  const latenessMs: number[] = [];
+  const ring = ticker.lateness.length;
+  for (let i = Math.max(latenessStart, ticker.latenessCount - ring); i < ticker.latenessCount; i++)
+    latenessMs.push(ticker.lateness[i % ring] as number);
+  const keys = ids.reduce((sum, id) => sum + vault.counters(id).keys, 0);
+  global.gc?.();
+  const memory = process.memoryUsage();
+  send({
+    type: 'report',
+    report: {
+      completed,
+      keys,
+      latenessMs,
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      rssPerSessionKiB: (memory.rss - rssBefore) / 1024 / sessions,
+      heapPerSessionKiB: (memory.heapUsed - heapBefore) / 1024 / sessions,
+    },
+  });
+  vault.closeAll('shutdown');
+  ticker.stop();
+  process.exit(0);
+}
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+// ---------------------------------------------------------------- phones side (core 1)
+interface Phone {
+  socket: dgram.Socket;
+  port: number;
+  seq: number;
+  ts: number;
+  script: (Buffer | undefined)[];
+  lastArrival: number;
+}
+
+function keyScript(ssrc: number, phone: Phone, silence: Uint8Array): (Buffer | undefined)[] {
+  // Per 20 ms tick: an event packet (5 growing, then 3 ends in one tick) or nothing (audio is sent then).
+  const script: (Buffer | undefined)[] = [];
+  for (const key of CARD) {
+    const event = key === '#' ? 11 : Number(key);
+    const timestamp = phone.ts + script.length * 160;
+    for (let i = 1; i <= 5; i++)
+      script.push(
+        serializeRtp(
+          { marker: i === 1, payloadType: 101, sequenceNumber: 0, timestamp, ssrc },
+          serializeTelephoneEvent({ event, end: i === 5, volume: 10, duration: 160 * i }),
+        ),
+      );
+    for (let i = 0; i < 4; i++) script.push(undefined);
+  }
+  void silence;
+  return script;
+}
+
+async function runLevel(sessions: number, seconds: number): Promise<string[]> {
+  const child: ChildProcess = spawn(
+    'taskset',
+    [
+      '-c',
+      '0',
+      process.execPath,
+      '--expose-gc',
+      '--import',
+      'tsx',
+      __filename,
+      '--worker',
+      String(sessions),
+      String(seconds),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const ready = await new Promise<number[]>((resolve) =>
+    child.on('message', (m: WorkerMessage) => m.type === 'ready' && resolve(m.ports)),
+  );
+  const silence = encodeG711('PCMU', new Int16Array(160));
+  const arrivals: number[] = [];
+  const phones: Phone[] = [];
+  for (const port of ready) {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const phone: Phone = { socket, port, seq: 1, ts: 1000, script: [], lastArrival: 0 };
+    const measured = phones.length < 100; // inter-arrival jitter sampled on 100 sessions
+    socket.on('message', () => {
+      if (!measured) return;
+      const now = performance.now();
+      if (phone.lastArrival) arrivals.push(Math.abs(now - phone.lastArrival - 20));
+      phone.lastArrival = now;
+    });
+    phones.push(phone);
+  }
+  phones.forEach((phone, i) => {
+    phone.script = keyScript(0x1000 + i, phone, silence);
+  });
+  // All phones send on one 20 ms clock; each starts its card number at a staggered tick.
+  const ticker = new Ticker();
+  let tick = 0;
+  ticker.add(() => {
+    tick++;
+    phones.forEach((phone, i) => {
+      const step = tick - 25 - (i % 50);
+      const scripted = step >= 0 ? phone.script[step] : undefined;
+      const packet =
+        scripted ??
+        serializeRtp({ payloadType: 0, sequenceNumber: phone.seq, timestamp: phone.ts, ssrc: 0x1000 + i }, silence);
+      packet.writeUInt16BE(phone.seq & 0xffff, 2);
+      phone.seq++;
+      phone.ts += 160;
+      phone.socket.send(packet, phone.port, '127.0.0.1');
+    });
+  });
+  const report = await new Promise<WorkerReport>((resolve) =>
+    child.on('message', (m: WorkerMessage) => m.type === 'report' && resolve(m.report)),
+  );
+  ticker.stop();
+  for (const phone of phones) phone.socket.close();
+  const lateness = summarize(report.latenessMs);
+  const jitter = summarize(arrivals);
+  const expectedKeys = sessions * CARD.length;
+  return [
+    `${sessions}`,
+    `${sessions - report.completed} / ${expectedKeys - report.keys}`,
+    `${fmt(lateness.p50, 2)} / ${fmt(lateness.p99, 2)}`,
+    `${fmt(jitter.p50, 2)} / ${fmt(jitter.p99, 2)}`,
+    `${fmt(report.cpuPercent, 0)} %`,
+    `${fmt(report.rssPerSessionKiB, 1)} / ${fmt(report.heapPerSessionKiB, 1)}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const levels = (process.env.VAULT_BENCH_SESSIONS ?? '250,500,1000').split(',').map(Number);
+  const seconds = Number(process.env.VAULT_BENCH_SECONDS ?? 10);
+  const header = [
+    'sessions',
+    'cards lost / keys lost',
+    'timer lateness p50/p99 ms',
+    'arrival jitter p50/p99 ms',
+    'vault CPU (1 core)',
+    'RSS / heap KiB per session',
+  ];
+  const rows: string[][] = [];
+  for (const n of levels) rows.push(await runLevel(n, seconds));
+  printTable(
+    `dtmf-vault: concurrent media sessions, prompts playing, card numbers by RFC 4733 (${seconds} s each, vault on core 0)`,
+    header.map((h, i) => [h, rows.map((r) => (r[i] ?? '').padStart(14)).join('  ')]),
+  );
+}
+
+if (process.argv[2] === '--worker') void worker(Number(process.argv[3]), Number(process.argv[4]));
+else void main();

@@ -1,0 +1,9 @@
+# dtmf-vault: media benchmark and prompt regeneration.
+.PHONY: bench-vault vault-prompts
+BENCH_TARGETS += bench-vault
+
+bench-vault: setup ## concurrent media sessions on one core: lost digits, playout jitter p50/p99, CPU and memory per session
+	taskset -c 1 tsx bench/vault.ts
+
+vault-prompts: ## re-record the vault's prompts (needs espeak-ng, open-jtalk, sox: see services/dtmf-vault/README.md)
+	tsx services/dtmf-vault/scripts/make-prompts.ts

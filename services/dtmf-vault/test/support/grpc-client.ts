@@ -1,0 +1,74 @@
+// gRPC clients for the vault with the certificates of scripts/certs.sh (IVR_CERTS_DIR).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ClientUnaryCall, credentials, type ServiceError } from '@grpc/grpc-js';
+import {
+  type CaptureFieldRequest,
+  type CaptureFieldResponse,
+  type CloseMediaSessionRequest,
+  type CloseMediaSessionResponse,
+  type OpenMediaSessionRequest,
+  type OpenMediaSessionResponse,
+  type PlayPromptsRequest,
+  type PlayPromptsResponse,
+  type RegisterCardRequest,
+  type RegisterCardResponse,
+  Terminator,
+  VaultServiceClient,
+} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+
+export function certsDir(): string {
+  const dir = process.env.IVR_CERTS_DIR;
+  if (!dir) throw new Error('IVR_CERTS_DIR is not set: run make up-infra (it writes .var/env.json)');
+  return dir;
+}
+
+export function vaultClient(port: number, identity: string, dir = certsDir(), caDir = certsDir()): VaultServiceClient {
+  const read = (d: string, f: string) => readFileSync(path.join(d, f));
+  return new VaultServiceClient(
+    `127.0.0.1:${port}`,
+    credentials.createSsl(read(caDir, 'ca.crt'), read(dir, `${identity}.key`), read(dir, `${identity}.crt`)),
+  );
+}
+
+type Unary<Req, Res> = (request: Req, callback: (err: ServiceError | null, res: Res) => void) => ClientUnaryCall;
+
+function promisify<Req, Res>(client: VaultServiceClient, method: Unary<Req, Res>): (request: Req) => Promise<Res> {
+  return (request) =>
+    new Promise((resolve, reject) => method.call(client, request, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/** The vault's unary methods as promises. */
+export function vaultApi(client: VaultServiceClient) {
+  return {
+    open: promisify<OpenMediaSessionRequest, OpenMediaSessionResponse>(client, client.openMediaSession),
+    play: promisify<PlayPromptsRequest, PlayPromptsResponse>(client, client.playPrompts),
+    register: promisify<RegisterCardRequest, RegisterCardResponse>(client, client.registerCard),
+    close: promisify<CloseMediaSessionRequest, CloseMediaSessionResponse>(client, client.closeMediaSession),
+  };
+}
+
+/** Runs CaptureField and collects its stream until the vault ends it. */
+export function captureField(
+  client: VaultServiceClient,
+  request: Partial<CaptureFieldRequest> & Pick<CaptureFieldRequest, 'sessionId' | 'kind' | 'language'>,
+): Promise<CaptureFieldResponse[]> {
+  const full: CaptureFieldRequest = {
+    promptIds: [],
+    retryPromptIds: [],
+    minLength: 0,
+    maxLength: 0,
+    terminator: Terminator.TERMINATOR_UNSPECIFIED,
+    firstDigitTimeoutMs: 20_000,
+    interDigitTimeoutMs: 10_000,
+    maxAttempts: 3,
+    ...request,
+  };
+  return new Promise((resolve, reject) => {
+    const updates: CaptureFieldResponse[] = [];
+    const stream = client.captureField(full);
+    stream.on('data', (u: CaptureFieldResponse) => updates.push(u));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(updates));
+  });
+}

@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { status } from '@grpc/grpc-js';
+import {
+  CloseReason,
+  Codec,
+  FieldKind,
+  Language,
+  PlayOutcome,
+  RegistrationFailure,
+  type VaultServiceClient,
+} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { startVaultGrpcServer } from '../src/adapters/grpc/server';
+import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
+import type { Vault } from '../src/session/vault';
+import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
+import { pause, RtpPeer } from './support/rtp-peer';
+import { g711Frames, silence } from './support/signals';
+import { startStripeMock } from './support/stripe-mock';
+import { createTestVault } from './support/vault-harness';
+
+jest.setTimeout(30_000);
+
+describe('VaultService over mutual TLS', () => {
+  let vault: Vault;
+  let server: Awaited<ReturnType<typeof startVaultGrpcServer>>;
+  let mock: Awaited<ReturnType<typeof startStripeMock>>;
+  let client: VaultServiceClient;
+  let api: ReturnType<typeof vaultApi>;
+  const peers: RtpPeer[] = [];
+
+  beforeAll(async () => {
+    mock = await startStripeMock();
+    vault = createTestVault(new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 })).vault;
+    server = await startVaultGrpcServer(vault, {
+      host: '127.0.0.1',
+      port: 0,
+      certsDir: certsDir(),
+      allowedClients: ['call-control'],
+    });
+    client = vaultClient(server.port, 'call-control');
+    api = vaultApi(client);
+  });
+
+  afterAll(async () => {
+    client.close();
+    for (const p of peers) p.close();
+    vault.closeAll('shutdown');
+    await server.stop();
+    mock.stop();
+  });
+
+  async function openSession() {
+    const opened = await api.open({
+      offeredCodecs: [Codec.CODEC_PCMU],
+      telephoneEventPayloadType: 101,
+      remoteAddress: '',
+      remotePort: 0,
+      pinRemoteAddress: false,
+      callId: 'call-1',
+    });
+    const peer = await RtpPeer.open({ address: opened.rtpAddress, port: opened.rtpPort });
+    peers.push(peer);
+    await peer.sendAudio(g711Frames(silence(40)));
+    return { opened, peer };
+  }
+
+  it('captures a whole card with masked progress, registers it at stripe-mock and returns only the masked card', async () => {
+    const { opened, peer } = await openSession();
+    expect(opened.codec).toBe(Codec.CODEC_PCMU);
+    const sessionId = opened.sessionId;
+    const field = (kind: FieldKind, keys: string) => {
+      const updates = captureField(client, { sessionId, kind, language: Language.LANGUAGE_EN });
+      return pause(100)
+        .then(() => peer.sendKeys(keys))
+        .then(() => updates);
+    };
+
+    const panUpdates = await field(FieldKind.FIELD_KIND_CARD_NUMBER, '4242424242424242#');
+    expect(panUpdates.at(-1)?.update).toEqual({
+      $case: 'completed',
+      value: { digitsEntered: 16, brand: 'visa', plainDigits: '' },
+    });
+    expect(panUpdates.filter((u) => u.update?.$case === 'progress')).toHaveLength(16);
+    expect(JSON.stringify(panUpdates)).not.toMatch(/4242/);
+
+    const expiryUpdates = await field(FieldKind.FIELD_KIND_EXPIRY, '1230');
+    expect(expiryUpdates.at(-1)?.update?.$case).toBe('completed');
+    const cvcUpdates = await field(FieldKind.FIELD_KIND_SECURITY_CODE, '123');
+    expect(cvcUpdates.at(-1)?.update).toMatchObject({
+      $case: 'completed',
+      value: { digitsEntered: 3, plainDigits: '' },
+    });
+
+    const registered = await api.register({ sessionId, idempotencyKey: `pay-${Date.now()}` });
+    expect(registered.failure).toBe(RegistrationFailure.REGISTRATION_FAILURE_UNSPECIFIED);
+    expect(registered.card).toMatchObject({
+      brand: 'visa',
+      bin: '424242',
+      last4: '4242',
+      expiryMonth: 12,
+      expiryYear: 2030,
+    });
+    expect(registered.card?.pspToken).toMatch(/^pm_/);
+
+    // The card is gone after registration: a second registration has nothing to send.
+    await expect(api.register({ sessionId, idempotencyKey: 'again' })).rejects.toMatchObject({
+      code: status.FAILED_PRECONDITION,
+    });
+    const closed = await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_HANGUP });
+    expect(closed.stats?.keys).toBe(16 + 1 + 4 + 3);
+  });
+
+  it('returns the digits of a plain field and reads an amount back in Japanese', async () => {
+    const { opened, peer } = await openSession();
+    const sessionId = opened.sessionId;
+    const before = peer.received.length;
+    const played = await api.play({
+      sessionId,
+      promptIds: ['press-1-to-confirm'],
+      amount: { minorUnits: 12_345, currency: 'JPY' },
+      language: Language.LANGUAGE_JA,
+      bargeIn: false,
+    });
+    expect(played.outcome).toBe(PlayOutcome.PLAY_OUTCOME_COMPLETED);
+    expect(peer.received.length - before).toBeGreaterThan(50); // seconds of audio, 50 packets a second
+
+    const updates = captureField(client, {
+      sessionId,
+      kind: FieldKind.FIELD_KIND_DIGITS,
+      language: Language.LANGUAGE_JA,
+      minLength: 1,
+      maxLength: 1,
+    });
+    await pause(100);
+    await peer.sendKeys('1');
+    expect((await updates).at(-1)?.update).toEqual({
+      $case: 'completed',
+      value: { digitsEntered: 1, brand: '', plainDigits: '1' },
+    });
+  });
+
+  it('answers bad requests with clear status codes', async () => {
+    const { opened } = await openSession();
+    await expect(
+      api.play({
+        sessionId: opened.sessionId,
+        promptIds: ['no-such-prompt'],
+        language: Language.LANGUAGE_EN,
+        bargeIn: false,
+      }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/no-such-prompt/) });
+    await expect(
+      api.play({ sessionId: 'nope', promptIds: [], language: Language.LANGUAGE_EN, bargeIn: false }),
+    ).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(
+      captureField(client, {
+        sessionId: opened.sessionId,
+        kind: FieldKind.FIELD_KIND_UNSPECIFIED,
+        language: Language.LANGUAGE_EN,
+      }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(api.register({ sessionId: opened.sessionId, idempotencyKey: 'k' })).rejects.toMatchObject({
+      code: status.FAILED_PRECONDITION,
+    });
+  });
+
+  it('refuses a client of our CA that is not call-control', async () => {
+    const other = vaultClient(server.port, 'order-link');
+    await expect(
+      vaultApi(other).open({
+        offeredCodecs: [Codec.CODEC_PCMU],
+        telephoneEventPayloadType: 0,
+        remoteAddress: '',
+        remotePort: 0,
+        pinRemoteAddress: false,
+        callId: '',
+      }),
+    ).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+    other.close();
+    expect(vault.sessionCount).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses a certificate named call-control from another CA', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rogue-'));
+    try {
+      const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      run(
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'].concat([
+          '-subj',
+          '/CN=call-control',
+          '-keyout',
+          'call-control.key',
+          '-out',
+          'call-control.crt',
+        ]),
+      );
+      const rogue = vaultClient(server.port, 'call-control', dir, certsDir());
+      const request = {
+        offeredCodecs: [Codec.CODEC_PCMU],
+        telephoneEventPayloadType: 0,
+        remoteAddress: '',
+        remotePort: 0,
+      };
+      await expect(vaultApi(rogue).open({ ...request, pinRemoteAddress: false, callId: '' })).rejects.toMatchObject({
+        code: status.UNAVAILABLE,
+      });
+      rogue.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
