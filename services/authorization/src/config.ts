@@ -7,6 +7,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       grpcPort: int('GRPC_PORT', { default: 50054, min: 0, max: 65535 }),
       adminPort: int('ADMIN_PORT', { default: 9104, min: 0, max: 65535 }),
       databaseUrl: url('AUTHORIZATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+      // Another schema than the default only for tests that run the process on a shared database.
+      dbSchema: str('AUTHORIZATION_DB_SCHEMA', { default: 'authorization' }),
       kafkaBrokers: list('KAFKA_BROKERS'),
       outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
       // The PSP: the simulator in development, stripe-mock in connector tests, Stripe in production.
@@ -28,6 +30,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 export type Config = ReturnType<typeof loadConfig>;
-
-/** This service's schema in its database. */
-export const DB_SCHEMA = 'authorization';

@@ -1,18 +1,20 @@
 /** authorization wiring: configuration, database, Kafka, PSP, gRPC, reconciler. No logic lives here. */
 import { join } from 'node:path';
+import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
-import { runService } from '@ivr/runtime';
+import { loadOrExit, runService } from '@ivr/runtime';
 import { authorizationService } from './adapters/grpc/authorization-service';
 import { startGrpcServer } from './adapters/grpc/server';
 import { AuthorizationRepository } from './adapters/pg/authorization-repository';
 import { ResilientGateway } from './adapters/psp/resilient-gateway';
 import { Authorizations } from './application/authorizations';
 import { startReconciler } from './application/reconciler';
-import { DB_SCHEMA, loadConfig } from './config';
+import { loadConfig } from './config';
 
-const config = loadConfig();
+const config = loadOrExit('authorization', () => loadConfig());
+const DB_SCHEMA = config.dbSchema;
 
 void runService({
   service: 'authorization',
@@ -44,7 +46,7 @@ void runService({
       { onCall: (operation, outcome) => pspCalls.add(1, { operation, outcome }) },
     );
     const authorizations = new Authorizations({
-      repository: new AuthorizationRepository(store),
+      repository: new AuthorizationRepository(store, Topics.authorizations),
       gateway,
       now: () => new Date(),
       idempotencyWindowMs: config.idempotencyWindowMs,
@@ -58,7 +60,9 @@ void runService({
     });
     ctx.onStop('reconciler', () => reconciler.stop());
 
-    const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger));
+    const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger), {
+      logger: ctx.logger,
+    });
     ctx.onStop('grpc server', () => grpc.stop());
     ctx.logger.info({ grpc_port: grpc.port, psp: config.pspBaseUrl }, 'authorization listening');
   },

@@ -49,4 +49,4 @@ export async function startPspSimulator(options: PspSimulatorOptions = {}): Prom
   };
 }
 
-export { type StripeMock, startStripeMock } from './stripe-mock';
+export { STRIPE_MOCK_VERSION, type StripeMock, type StripeMockFixtures, startStripeMock } from './stripe-mock';

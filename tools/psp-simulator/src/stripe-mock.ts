@@ -1,8 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The version scripts/stripe-mock.sh installs (keep the two in step). */
+export const STRIPE_MOCK_VERSION = 'v0.203.0';
+
+/** stripe-mock's canned objects by resource name (`payment_intent`, `setup_intent`, ...). */
+export type StripeMockFixtures = Record<string, Record<string, unknown>>;
 
 export interface StripeMock {
   url: string;
@@ -13,16 +19,24 @@ export interface StripeMock {
  * stripe-mock for a test: the one at STRIPE_MOCK_URL when set (e.g. the one `make up-psp` runs on
  * 12112), else a private instance on a free port from the binary `scripts/stripe-mock.sh install`
  * built into $GOPATH/bin. Fails with a clear message when neither exists.
+ *
+ * `patchFixtures` edits stripe-mock's bundled fixtures (from the module cache) before it starts, e.g.
+ * to make its canned PaymentIntent `requires_capture` so that a whole flow can run against it.
  */
-export async function startStripeMock(): Promise<StripeMock> {
+export async function startStripeMock(
+  options: { patchFixtures?: (fixtures: StripeMockFixtures) => void } = {},
+): Promise<StripeMock> {
   const shared = process.env.STRIPE_MOCK_URL;
-  if (shared) return { url: shared, close: async () => {} };
-  const bin = join(process.env.GOPATH ?? join(homedir(), 'go'), 'bin', 'stripe-mock');
+  if (shared && !options.patchFixtures) return { url: shared, close: async () => {} };
+  const gopath = process.env.GOPATH ?? join(homedir(), 'go');
+  const bin = join(gopath, 'bin', 'stripe-mock');
   if (!existsSync(bin)) throw new Error(`stripe-mock is not installed at ${bin}: run scripts/stripe-mock.sh install`);
   const port = await freePort();
   const httpsPort = await freePort();
   // Both addresses explicit: given one only, stripe-mock may still take its default for the other.
-  const child = spawn(bin, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${httpsPort}`], {
+  const args = ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${httpsPort}`];
+  if (options.patchFixtures) args.push('-fixtures', patchedFixtures(gopath, options.patchFixtures));
+  const child = spawn(bin, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -69,4 +83,25 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   }
   child.kill('SIGKILL');
   throw new Error(`stripe-mock did not open port ${port} within 10 s`);
+}
+
+function patchedFixtures(gopath: string, patch: (fixtures: StripeMockFixtures) => void): string {
+  const source = join(
+    gopath,
+    'pkg',
+    'mod',
+    'github.com',
+    'stripe',
+    `stripe-mock@${STRIPE_MOCK_VERSION}`,
+    'embedded',
+    'openapi',
+    'fixtures3.json',
+  );
+  if (!existsSync(source))
+    throw new Error(`stripe-mock fixtures not found at ${source}: run scripts/stripe-mock.sh install`);
+  const document = JSON.parse(readFileSync(source, 'utf8')) as { resources: StripeMockFixtures };
+  patch(document.resources);
+  const file = join(mkdtempSync(join(tmpdir(), 'stripe-mock-')), 'fixtures.json');
+  writeFileSync(file, JSON.stringify(document));
+  return file;
 }

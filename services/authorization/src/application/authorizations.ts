@@ -80,12 +80,8 @@ export class Authorizations {
       ...(amount ? { amount: wanted } : {}),
     });
     if (outcome.kind !== 'ok') throw this.failure('capture', paymentId, outcome);
-    const command = {
-      type: 'RecordCapture',
-      pspReference: state.pspReference,
-      amount: outcome.value.capturedAmount,
-      at: this.at(),
-    } as const;
+    // The PSP confirmed the capture of what was asked (a 200); the request is the record.
+    const command = { type: 'RecordCapture', pspReference: state.pspReference, amount: wanted, at: this.at() } as const;
     return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
   }
 

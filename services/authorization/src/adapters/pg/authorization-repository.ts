@@ -1,4 +1,3 @@
-import { Topics } from '@ivr/contracts';
 import { ConcurrencyError, type EventMetadata, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
 import {
   type AuthorizationCommand,
@@ -14,7 +13,11 @@ import {
  * pending list kept in the same transaction. A concurrent writer makes it decide again on fresh state.
  */
 export class AuthorizationRepository {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** ivr.authorizations.v1 (Topics.authorizations); tests give their own. */
+    private readonly topic: string,
+  ) {}
 
   async load(paymentId: string): Promise<AuthorizationState> {
     const history = await this.store.readStream(paymentId);
@@ -35,7 +38,7 @@ export class AuthorizationRepository {
           if (events.length === 0) return { state, events };
           await tx.append(paymentId, history.length, events, {
             streamType: STREAM_TYPE,
-            outbox: { topic: Topics.authorizations },
+            outbox: { topic: this.topic },
             metadata,
           });
           const next = events.reduce(authorizationDecider.evolve, state);

@@ -1,0 +1,198 @@
+/** An in-process authorization service on real PostgreSQL and the PSP simulator, for integration tests. */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
+import {
+  AuthorizationServiceClient,
+  type AuthorizeRequest,
+  type AuthorizeResponse,
+  type CaptureRequest,
+  type CaptureResponse,
+  type GetAuthorizationRequest,
+  type GetAuthorizationResponse,
+  type VoidRequest,
+  type VoidResponse,
+} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
+import { createLogger } from '@ivr/logging';
+import { CircuitBreaker, StripeConnector } from '@ivr/psp';
+import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import type { Pool } from 'pg';
+import { authorizationService } from '../src/adapters/grpc/authorization-service';
+import { type RunningGrpcServer, startGrpcServer } from '../src/adapters/grpc/server';
+import { AuthorizationRepository } from '../src/adapters/pg/authorization-repository';
+import { ResilientGateway } from '../src/adapters/psp/resilient-gateway';
+import { Authorizations } from '../src/application/authorizations';
+
+export const MIGRATIONS = join(__dirname, '..', 'migrations');
+
+export interface HarnessOptions {
+  pspTimeoutMs?: number;
+  retries?: number;
+  breakerFailures?: number;
+  breakerOpenMs?: number;
+  topic?: string;
+  /** Use this simulator instead of starting one. */
+  simulator?: PspSimulator;
+  /** Send PSP calls here instead of the simulator (stripe-mock). */
+  pspBaseUrl?: string;
+}
+
+export interface Harness {
+  pool: Pool;
+  schema: string;
+  sim: PspSimulator;
+  authorizations: Authorizations;
+  client: AuthorizationServiceClient;
+  /** Builds the service objects again on the same database and simulator: a restart, in-process. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const databaseUrl = process.env.IVR_TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('IVR_TEST_DATABASE_URL is not set: run make up-infra');
+  const schema = `authz_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const pool = createPgPool(databaseUrl, { applicationName: 'authorization-test', max: 20 });
+  await migrate(pool, { schema, dir: MIGRATIONS });
+  const store = new EventStore(pool, { schema });
+  const sim = options.simulator ?? (await startPspSimulator({ port: 0 }));
+  const logger = createLogger({ service: 'authorization-test' });
+
+  const build = () => {
+    const gateway = new ResilientGateway(
+      new StripeConnector({
+        baseUrl: options.pspBaseUrl ?? sim.url,
+        apiKey: 'sk_test_authorization',
+        timeoutMs: options.pspTimeoutMs ?? 400,
+      }),
+      new CircuitBreaker({ failureThreshold: options.breakerFailures ?? 50, openMs: options.breakerOpenMs ?? 1000 }),
+      { retries: options.retries ?? 2, retryDelayMs: 10 },
+    );
+    return new Authorizations({
+      repository: new AuthorizationRepository(store, options.topic ?? 'test.authorizations.unused'),
+      gateway,
+      now: () => new Date(),
+      idempotencyWindowMs: 3_600_000,
+    });
+  };
+
+  let authorizations = build();
+  // The gRPC server calls through this indirection so that restart() swaps what is behind it.
+  const facade = new Proxy({} as Authorizations, {
+    get: (_target, key: keyof Authorizations) => {
+      const value = authorizations[key];
+      return typeof value === 'function' ? value.bind(authorizations) : value;
+    },
+  });
+  const grpc: RunningGrpcServer = await startGrpcServer('127.0.0.1:0', authorizationService(facade, logger), {
+    logger,
+  });
+  const client = new AuthorizationServiceClient(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
+
+  return {
+    pool,
+    schema,
+    sim,
+    get authorizations() {
+      return authorizations;
+    },
+    client,
+    async restart() {
+      authorizations = build();
+    },
+    async close() {
+      client.close();
+      await grpc.stop(1000);
+      if (!options.simulator) await sim.close();
+      await pool.query(`drop schema "${schema}" cascade`).catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
+
+type Unary<Req, Res> = (request: Req, callback: (error: ServiceError | null, response: Res) => void) => unknown;
+
+/** A gRPC call as a promise that never rejects: the status is part of the result. */
+export function call<Req, Res>(method: Unary<Req, Res>, client: AuthorizationServiceClient, request: Req) {
+  return new Promise<CallResult<Res>>((resolve) => {
+    method.call(client, request, (error, response) =>
+      resolve(error ? { ok: false, error } : { ok: true, value: response }),
+    );
+  });
+}
+
+export const grpcApi = (client: AuthorizationServiceClient) => ({
+  authorize: (r: AuthorizeRequest) => call<AuthorizeRequest, AuthorizeResponse>(client.authorize, client, r),
+  capture: (r: CaptureRequest) => call<CaptureRequest, CaptureResponse>(client.capture, client, r),
+  void: (r: VoidRequest) => call<VoidRequest, VoidResponse>(client.void, client, r),
+  get: (r: GetAuthorizationRequest) =>
+    call<GetAuthorizationRequest, GetAuthorizationResponse>(client.getAuthorization, client, r),
+});
+
+/** A fresh card token at the simulator (an unattached payment method can be charged once). */
+export async function cardToken(sim: PspSimulator, number: string) {
+  const connector = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_test_authorization', timeoutMs: 5000 });
+  const outcome = await connector.tokenize({
+    number,
+    expMonth: 12,
+    expYear: new Date().getUTCFullYear() + 2,
+    cvc: '123',
+  });
+  if (outcome.kind !== 'ok') throw new Error(`tokenize failed: ${outcome.kind}`);
+  const t = outcome.value;
+  return {
+    pspToken: t.token,
+    brand: t.brand,
+    bin: t.bin,
+    last4: t.last4,
+    expiryMonth: t.expMonth,
+    expiryYear: t.expYear,
+  };
+}
+
+export function authorizeRequest(
+  paymentId: string,
+  card: AuthorizeRequest['card'],
+  over: Partial<AuthorizeRequest> = {},
+): AuthorizeRequest {
+  return {
+    paymentId,
+    card,
+    amount: { minorUnits: 1200, currency: 'JPY' },
+    mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+    orderReference: `order-${paymentId}`,
+    customerReference: '',
+    correlationId: '',
+    ...over,
+  };
+}
+
+export const newPaymentId = () => `pay_${randomUUID().slice(0, 13)}`;
+
+export async function setFault(sim: PspSimulator, fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${sim.url}/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (res.status !== 201) throw new Error(`fault not set: ${await res.text()}`);
+}
+
+export async function clearFaults(sim: PspSimulator): Promise<void> {
+  await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
+}
+
+export interface Charges {
+  total: number;
+  byIdempotencyKey: Record<string, number>;
+  byPaymentId: Record<string, number>;
+  charges: { moto: boolean; paymentId: string | null }[];
+}
+
+export async function charges(sim: PspSimulator): Promise<Charges> {
+  return (await (await fetch(`${sim.url}/_sim/charges`)).json()) as Charges;
+}
