@@ -7,6 +7,9 @@
 import { Topics } from '@ivr/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
+import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
+import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
+import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
 import { freePort, ServiceProcess, waitUntil } from '../support/service-process';
 
 const orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
@@ -32,12 +35,23 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
   let orderLink: ServiceProcess;
   let notification: ServiceProcess;
   let api: string;
+  let apiKey: string;
 
   beforeAll(async () => {
-    notification = await ServiceProcess.start('notification');
+    const notificationPort = await freePort();
+    notification = await ServiceProcess.start('notification', { env: { HTTP_PORT: String(notificationPort) } });
     const httpPort = await freePort();
-    orderLink = await ServiceProcess.start('order-link', { env: { HTTP_PORT: String(httpPort) } });
+    orderLink = await ServiceProcess.start('order-link', {
+      env: {
+        HTTP_PORT: String(httpPort),
+        GRPC_PORT: String(await freePort()),
+        NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
+      },
+    });
     api = `http://127.0.0.1:${httpPort}`;
+    // order-link has migrated its schema by now; issue a key as the operator's CLI would.
+    const keys = new ApiKeysApp(new ApiKeyRepository(orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
+    apiKey = (await keys.issue('e2e-shop', 'walking skeleton', ['payments:read', 'payments:write'], 'e2e')).key;
   });
 
   afterAll(async () => {
@@ -47,14 +61,21 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
     await notificationDb.end();
   });
 
-  const requestPayment = async (orderId: string): Promise<string> => {
-    const res = await fetch(`${api}/v1/payments`, {
+  const post = (body: object) =>
+    fetch(`${api}/v1/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderId, amount: 12345, currency: 'JPY' }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${apiKey}`,
+        'idempotency-key': `e2e-${Math.random()}`,
+      },
+      body: JSON.stringify({ mode: 'CAPTURE', language: 'ja', returnSipAddress: 'sip:op-1@pbx.example.com', ...body }),
     });
+
+  const requestPayment = async (orderId: string): Promise<string> => {
+    const res = await post({ orderId, amount: 12345, currency: 'JPY' });
     expect(res.status).toBe(201);
-    return ((await res.json()) as { id: string }).id;
+    return ((await res.json()) as { paymentId: string }).paymentId;
   };
 
   it('carries a payment request from the API to notification', async () => {
@@ -63,14 +84,10 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
   });
 
   it('answers a malformed request with a problem naming the field, and records nothing', async () => {
-    const res = await fetch(`${api}/v1/payments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderId: 'o-1', amount: -5, currency: 'JPY' }),
-    });
+    const res = await post({ orderId: 'o-1', amount: -5, currency: 'JPY' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 400, field: 'amount' });
+    expect(await res.json()).toMatchObject({ status: 400, errors: [{ in: 'body', field: 'amount' }] });
   });
 
   it('delivers an event committed while the relay was dead, once, after a restart', async () => {

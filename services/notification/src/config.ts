@@ -1,12 +1,26 @@
-import { int, list, readConfig, url } from '@ivr/config';
+import { hostname } from 'node:os';
+import { int, list, readConfig, str, url } from '@ivr/config';
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return readConfig(
     {
+      httpPort: int('HTTP_PORT', { default: 8085, min: 0, max: 65535 }),
       adminPort: int('ADMIN_PORT', { default: 9105, min: 0, max: 65535 }),
       databaseUrl: url('NOTIFICATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
       kafkaBrokers: list('KAFKA_BROKERS'),
+      consumerGroup: str('CONSUMER_GROUP', { default: CONSUMER_GROUP }),
+      // Each instance serves its own screens, so each reads every live event: one group per instance.
+      liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}` }),
+      operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
+      internalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
+      webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', { default: 10_000, min: 100, max: 60_000 }),
+      webhookConcurrency: int('WEBHOOK_CONCURRENCY', { default: 50, min: 1, max: 1000 }),
+      webhookBaseDelayMs: int('WEBHOOK_RETRY_BASE_MS', { default: 10_000, min: 10 }),
+      webhookMaxDelayMs: int('WEBHOOK_RETRY_MAX_MS', { default: 3_600_000, min: 10 }),
+      webhookRetryWindowMs: int('WEBHOOK_RETRY_WINDOW_MS', { default: 25 * 3_600_000, min: 1000 }),
+      webhookPollMs: int('WEBHOOK_POLL_MS', { default: 500, min: 10, max: 60_000 }),
+      sseHeartbeatMs: int('SSE_HEARTBEAT_MS', { default: 15_000, min: 100 }),
     },
     env,
   );

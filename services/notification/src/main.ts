@@ -1,11 +1,12 @@
-/** notification wiring: configuration, database, Kafka consumer. No logic lives here. */
-import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { Topics } from '@ivr/contracts';
-import { checkDatabase, createPgPool, EventStore, migrate } from '@ivr/eventstore';
+import { checkDatabase, createPgPool } from '@ivr/eventstore';
 import { createKafka, runConsumer } from '@ivr/kafka';
 import { loadOrExit, runService } from '@ivr/runtime';
-import { recordPaymentEvent } from './adapters/pg/payment-events';
-import { CONSUMER_GROUP, DB_SCHEMA, loadConfig } from './config';
+import { createNotificationHttp } from './adapters/http/server';
+import { deliveryHandler, liveHandler } from './adapters/kafka/handlers';
+import { DB_SCHEMA, loadConfig } from './config';
+import { buildCore } from './wiring';
 
 const config = loadOrExit('notification', loadConfig);
 
@@ -13,27 +14,85 @@ void runService({
   service: 'notification',
   adminPort: config.adminPort,
   async start(ctx) {
-    const pool = createPgPool(config.databaseUrl, { applicationName: 'notification' });
-    ctx.onStop('database pool', () => pool.end());
+    const log = ctx.logger;
+    const pool = createPgPool(config.databaseUrl, { applicationName: 'notification', max: 20 });
+    ctx.onStop('postgres', () => pool.end());
     await checkDatabase(pool);
-    await migrate(pool, { schema: DB_SCHEMA, dir: join(__dirname, '..', 'migrations') });
-    const store = new EventStore(pool, { schema: DB_SCHEMA });
-
-    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'notification', logger: ctx.logger });
-    const consumer = await runConsumer({
-      kafka,
-      groupId: CONSUMER_GROUP,
-      topics: [Topics.payments],
-      fromBeginning: true,
-      logger: ctx.logger,
-      handle: async (envelope) => {
-        const isNew = await recordPaymentEvent(store, envelope);
-        ctx.logger.info(
-          { eventId: envelope.eventId, type: envelope.type, duplicate: !isNew },
-          'payment event received',
-        );
-      },
+    const policy = {
+      baseDelayMs: config.webhookBaseDelayMs,
+      maxDelayMs: config.webhookMaxDelayMs,
+      retryWindowMs: config.webhookRetryWindowMs,
+    };
+    const core = await buildCore({
+      pool,
+      schema: DB_SCHEMA,
+      policy,
+      timeoutMs: config.webhookTimeoutMs,
+      concurrency: config.webhookConcurrency,
+      pollIntervalMs: config.webhookPollMs,
+      logger: log,
     });
-    ctx.onStop('kafka consumer', () => consumer.stop());
+    ctx.addReadinessCheck('postgres', async () => {
+      await pool.query('select 1');
+      return true;
+    });
+
+    core.dispatcher.start();
+    ctx.onStop('webhook dispatcher', () => core.dispatcher.stop());
+
+    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'notification', logger: log });
+    const deliveries = await runConsumer({
+      kafka,
+      groupId: config.consumerGroup,
+      topics: [Topics.payments, Topics.paymentCompleted],
+      fromBeginning: true,
+      logger: log,
+      handle: deliveryHandler({
+        store: core.store,
+        webhooks: core.webhooks,
+        watchers: core.watchers,
+        retryWindowMs: policy.retryWindowMs,
+        now: core.now,
+        onEnqueued: () => core.dispatcher.wake(),
+        logger: log,
+      }),
+    });
+    ctx.onStop('delivery consumer', () => deliveries.stop());
+    const live = await runConsumer({
+      kafka,
+      groupId: config.liveGroup,
+      topics: [Topics.payments, Topics.calls],
+      fromBeginning: false,
+      maxAttempts: 3,
+      logger: log,
+      handle: liveHandler(core.hub, core.watchers),
+    });
+    ctx.onStop('live consumer', () => live.stop());
+
+    const app = createNotificationHttp({
+      hub: core.hub,
+      webhooks: core.webhooks,
+      operatorTokenSecret: config.operatorTokenSecret,
+      internalToken: config.internalToken,
+      retryWindowMs: policy.retryWindowMs,
+      heartbeatMs: config.sseHeartbeatMs,
+      now: core.now,
+      onRedeliver: () => core.dispatcher.wake(),
+      logger: log,
+    });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.httpPort, () => resolve(s));
+      s.once('error', reject);
+    });
+    // Open SSE streams would hold close() forever: end them first.
+    ctx.onStop(
+      'http',
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    log.info({ httpPort: config.httpPort }, 'notification started');
   },
 });

@@ -1,12 +1,16 @@
-/** order-link wiring: configuration, database, Kafka, outbox relay, HTTP API. No logic lives here. */
-import { createServer } from 'node:http';
-import { join } from 'node:path';
-import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
+import type { Server } from 'node:http';
+import { Topics } from '@ivr/contracts';
+import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
+import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { loadOrExit, runService } from '@ivr/runtime';
-import express from 'express';
-import { paymentsRouter } from './adapters/http/payments-router';
+import { paymentService, transferCodeService } from './adapters/grpc/services';
+import { createHttpApp } from './adapters/http/server';
+import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
+import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig } from './config';
+import { buildCore } from './wiring';
 
 const config = loadOrExit('order-link', loadConfig);
 
@@ -14,29 +18,58 @@ void runService({
   service: 'order-link',
   adminPort: config.adminPort,
   async start(ctx) {
-    const pool = createPgPool(config.databaseUrl, { applicationName: 'order-link' });
-    ctx.onStop('database pool', () => pool.end());
+    const log = ctx.logger;
+    const pool = createPgPool(config.databaseUrl, { applicationName: 'order-link', max: 20 });
+    ctx.onStop('postgres', () => pool.end());
     await checkDatabase(pool);
-    await migrate(pool, { schema: DB_SCHEMA, dir: join(__dirname, '..', 'migrations') });
-    const store = new EventStore(pool, { schema: DB_SCHEMA });
+    const core = await buildCore({
+      pool,
+      schema: DB_SCHEMA,
+      transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
+      transferCodeLength: config.transferCodeLength,
+      notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
+    });
+    ctx.addReadinessCheck('postgres', async () => {
+      await pool.query('select 1');
+      return true;
+    });
 
-    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'order-link', logger: ctx.logger });
-    const publisher = new KafkaEventPublisher(kafka);
-    await publisher.connect();
-    ctx.onStop('kafka publisher', () => publisher.disconnect());
+    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'order-link', logger: log });
     if (config.outboxRelayEnabled) {
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: ctx.logger, meter: ctx.telemetry.meter });
+      const publisher = new KafkaEventPublisher(kafka);
+      await publisher.connect();
+      ctx.onStop('kafka publisher', () => publisher.disconnect());
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log, meter: ctx.telemetry.meter });
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
+    const consumer = await startProcessManager(kafka, core.payments, log, config.consumerGroup);
+    ctx.onStop('process manager', () => consumer.stop());
 
-    const app = express();
-    app.disable('x-powered-by');
-    app.use(express.json({ limit: '64kb' }));
-    app.use(paymentsRouter(store));
-    const server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(config.httpPort, resolve));
-    ctx.onStop('http server', () => new Promise<void>((resolve) => server.close(() => resolve())));
-    ctx.logger.info({ port: config.httpPort }, 'order-link listening');
+    const sweeper = new ExpirySweeper(core.queries, core.payments, core.clock, log, config.expirySweepIntervalMs);
+    sweeper.start();
+    ctx.onStop('expiry sweeper', () => sweeper.stop());
+
+    const app = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.httpPort, () => resolve(s));
+      s.once('error', reject);
+    });
+    ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
+    const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
+    grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
+    grpc.addService(
+      TransferCodeServiceService,
+      transferCodeService(core.paymentsApp),
+      tls ? { allowedClients: ['call-control'] } : {},
+    );
+    await grpc.listen(`0.0.0.0:${config.grpcPort}`);
+    ctx.onStop('grpc', () => grpc.stop());
+
+    log.info(
+      { grpcPort: config.grpcPort, httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] },
+      'order-link started',
+    );
   },
 });

@@ -1,0 +1,228 @@
+/**
+ * make bench-orderlink: the order-link/notification figures of issue 5, on the real PostgreSQL and Kafka.
+ *   1. payment requests/s through the REST API (POST /v1/payments with an API key, validation,
+ *      idempotency, event store + outbox + read model), with request latency p50/p99;
+ *   2. end-to-end latency from a terminal authorization event on ivr.authorizations.v1 to the signed
+ *      webhook arriving at a real HTTP receiver (process manager → outbox → relay → ivr.payment-completed.v1
+ *      → notification → dispatcher), p50/p99 at a steady rate.
+ * Both services run in this process on fresh schemas of the test database. Prints figures; asserts nothing.
+ */
+import '../scripts/load-env';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Topics } from '@ivr/contracts';
+import { createPgPool, OutboxRelay } from '@ivr/eventstore';
+import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
+import { deliveryHandler } from '../services/notification/src/adapters/kafka/handlers';
+import { buildCore as buildNotification } from '../services/notification/src/wiring';
+import { createHttpApp } from '../services/order-link/src/adapters/http/server';
+import { startProcessManager } from '../services/order-link/src/adapters/kafka/process-manager-consumer';
+import { buildCore as buildOrderLink } from '../services/order-link/src/wiring';
+import { fmt, printTable, runFor, summarize } from './stats';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const RATE_PER_S = Number(process.env.BENCH_RATE ?? 50);
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const listen = (handler: RequestListener): Promise<Server> =>
+  new Promise((resolve) => {
+    const s = createServer(handler);
+    s.keepAliveTimeout = 60_000;
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+
+async function main(): Promise<void> {
+  const dbUrl = process.env.IVR_TEST_DATABASE_URL;
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (!dbUrl || brokers.length === 0)
+    throw new Error('run `make up-infra` first (IVR_TEST_DATABASE_URL, KAFKA_BROKERS)');
+  const tag = randomBytes(3).toString('hex');
+  const pool = createPgPool(dbUrl, { applicationName: 'bench-orderlink', max: CONCURRENCY + 8 });
+  const olSchema = `bench_ol_${tag}`;
+  const nSchema = `bench_nt_${tag}`;
+  const orderSystem = `bench-${tag}`;
+  const kafka = createKafka({ brokers, clientId: `bench-orderlink-${tag}`, logger: silent });
+  const stops: Array<() => Promise<unknown>> = [];
+
+  try {
+    // order-link: core, REST API, outbox relay, process manager
+    const ol = await buildOrderLink({ pool, schema: olSchema });
+    const api = await listen(createHttpApp({ ...ol.routeDeps, keyRepository: ol.keyRepository, logger: silent }));
+    stops.push(() => new Promise((r) => api.close(r)));
+    const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    const { key } = await ol.apiKeys.issue(orderSystem, 'bench', ['payments:read', 'payments:write'], 'bench');
+    const publisher = new KafkaEventPublisher(kafka);
+    await publisher.connect();
+    stops.push(() => publisher.disconnect());
+    const relay = new OutboxRelay({ pool, schema: olSchema, publisher, pollIntervalMs: 200 });
+    relay.start();
+    stops.push(() => relay.stop());
+    const pm = await startProcessManager(kafka, ol.payments, silent, `bench-pm-${tag}`, false);
+    stops.push(() => pm.stop());
+
+    // notification: core, delivery consumer, dispatcher, one healthy receiver
+    const nt = await buildNotification({
+      pool,
+      schema: nSchema,
+      policy: { baseDelayMs: 1000, maxDelayMs: 10_000, retryWindowMs: 3_600_000 },
+      timeoutMs: 5000,
+      concurrency: 50,
+      pollIntervalMs: 200,
+      logger: silent,
+    });
+    const arrivals = new Map<string, number>();
+    const receiver = await listen((req, res): void => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c;
+      });
+      req.on('end', () => {
+        arrivals.set((JSON.parse(body) as { data: { paymentId: string } }).data.paymentId, performance.now());
+        res.writeHead(204).end();
+      });
+    });
+    stops.push(() => new Promise((r) => receiver.close(r)));
+    await nt.webhooks.createEndpoint(
+      orderSystem,
+      `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+      'bench',
+      new Date(),
+    );
+    nt.dispatcher.start();
+    stops.push(() => nt.dispatcher.stop());
+    const deliveries = await runConsumer({
+      kafka,
+      groupId: `bench-nt-${tag}`,
+      topics: [Topics.paymentCompleted],
+      logger: silent,
+      handle: deliveryHandler({
+        store: nt.store,
+        webhooks: nt.webhooks,
+        watchers: nt.watchers,
+        retryWindowMs: 3_600_000,
+        now: () => new Date(),
+        onEnqueued: () => nt.dispatcher.wake(),
+        logger: silent,
+      }),
+    });
+    stops.push(() => deliveries.stop());
+
+    // 1. REST throughput
+    let n = 0;
+    const createOne = async (): Promise<string> => {
+      const res = await fetch(`${base}/v1/payments`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${key}`,
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({
+          orderId: `B-${tag}-${n++}`,
+          amount: 12345,
+          currency: 'JPY',
+          mode: 'CAPTURE',
+          language: 'ja',
+          returnSipAddress: 'sip:op-1@pbx.example.com',
+        }),
+      });
+      const body = (await res.json()) as { paymentId: string };
+      if (res.status !== 201) throw new Error(`POST /v1/payments answered ${res.status}`);
+      return body.paymentId;
+    };
+    const latencies: number[] = [];
+    await runFor(1500, CONCURRENCY, async () => void (await createOne())); // warm-up
+    const started = performance.now();
+    const done = await runFor(DURATION_MS, CONCURRENCY, async () => {
+      const t0 = performance.now();
+      await createOne();
+      latencies.push(performance.now() - t0);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const rest = summarize(latencies);
+    printTable(`REST API: POST /v1/payments, ${CONCURRENCY} concurrent clients, ${fmt(seconds)} s`, [
+      ['requests/s', fmt(done / seconds)],
+      ['latency p50 (ms)', fmt(rest.p50, 2)],
+      ['latency p99 (ms)', fmt(rest.p99, 2)],
+      ['requests', String(done)],
+    ]);
+
+    // 2. Terminal authorization event → webhook
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    stops.push(() => producer.disconnect());
+    const approve = async (paymentId: string): Promise<number> => {
+      const t0 = performance.now();
+      await producer.send({
+        topic: Topics.authorizations,
+        acks: -1,
+        messages: [
+          {
+            key: paymentId,
+            value: JSON.stringify({
+              specVersion: 1,
+              eventId: randomUUID(),
+              type: 'AuthorizationApproved',
+              aggregateType: 'Authorization',
+              aggregateId: paymentId,
+              version: 2,
+              occurredAt: new Date().toISOString(),
+              payload: {
+                paymentId,
+                mode: 'CAPTURE',
+                amount: 12345,
+                currency: 'JPY',
+                authorizationCode: 'A1',
+                pspReference: 'pi_b',
+                captured: true,
+              },
+            }),
+          },
+        ],
+      });
+      return t0;
+    };
+    const waitFor = async (paymentId: string, ms: number) => {
+      const end = Date.now() + ms;
+      while (!arrivals.has(paymentId)) {
+        if (Date.now() > end) return false;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return true;
+    };
+    // Warm-up: until both consumer groups have joined, an event may wait for the join.
+    for (let i = 0; i < 30; i++) {
+      const id = await createOne();
+      await approve(id);
+      if (await waitFor(id, 10_000)) break;
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) ids.push(await createOne());
+    const sent = new Map<string, number>();
+    for (const id of ids) {
+      sent.set(id, await approve(id));
+      await new Promise((r) => setTimeout(r, 1000 / RATE_PER_S));
+    }
+    for (const id of ids) await waitFor(id, 30_000);
+    const e2e = summarize(ids.filter((id) => arrivals.has(id)).map((id) => arrivals.get(id)! - sent.get(id)!));
+    printTable(`Authorization event → webhook, ${LATENCY_SAMPLES} payments at ${RATE_PER_S}/s`, [
+      ['p50 (ms)', fmt(e2e.p50, 1)],
+      ['p99 (ms)', fmt(e2e.p99, 1)],
+      ['max (ms)', fmt(e2e.max, 1)],
+      ['delivered', `${e2e.n}/${LATENCY_SAMPLES}`],
+    ]);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await pool.query(`drop schema if exists "${olSchema}" cascade`);
+    await pool.query(`drop schema if exists "${nSchema}" cascade`);
+    await pool.end();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import {
+  type EventEnvelope,
+  PAYMENT_COMPLETED_TYPE,
+  type PaymentCompletedPayload,
+  PaymentEventTypes,
+  type PaymentRequestedPayload,
+} from '@ivr/contracts';
+import type { EventStore } from '@ivr/eventstore';
+import type { LiveHub } from '../../live/hub';
+import { operatorOf, toLiveUpdate } from '../../live/live-update';
+import { paymentCompletedWebhook } from '../../webhooks/body';
+import { recordPaymentEvent } from '../pg/payment-events';
+import type { PaymentWatchers } from '../pg/payment-watchers';
+import type { WebhookRepository } from '../pg/webhook-repository';
+
+export const DELIVERY_CONSUMER = 'notification';
+
+export interface DeliveryHandlerDeps {
+  store: EventStore;
+  webhooks: WebhookRepository;
+  watchers: PaymentWatchers;
+  retryWindowMs: number;
+  now: () => Date;
+  /** Called after new deliveries were committed, so that they go out without waiting for a poll. */
+  onEnqueued: () => void;
+  logger: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * Durable consumer (group `notification`): records payment events once, remembers which operator
+ * follows a payment, and turns each PaymentCompleted into one delivery per endpoint of its order
+ * system, in the same transaction as the processed-event mark.
+ */
+export function deliveryHandler(d: DeliveryHandlerDeps) {
+  return async (e: EventEnvelope): Promise<void> => {
+    if (e.type === PAYMENT_COMPLETED_TYPE) {
+      const payload = e.payload as PaymentCompletedPayload;
+      if (typeof payload.orderSystem !== 'string' || typeof payload.paymentId !== 'string') {
+        d.logger.warn({ eventId: e.eventId }, 'PaymentCompleted without orderSystem/paymentId skipped');
+        return;
+      }
+      let enqueued = 0;
+      await d.store.transaction((tx) =>
+        tx.processOnce(DELIVERY_CONSUMER, e.eventId, async () => {
+          enqueued = await d.webhooks.enqueue(tx, {
+            orderSystem: payload.orderSystem,
+            paymentId: payload.paymentId,
+            eventId: e.eventId,
+            eventType: 'payment.completed',
+            body: JSON.stringify(paymentCompletedWebhook(e.eventId, e.occurredAt, payload)),
+            now: d.now(),
+            retryWindowMs: d.retryWindowMs,
+          });
+        }),
+      );
+      if (enqueued > 0) d.onEnqueued();
+      return;
+    }
+    if (e.aggregateType !== 'Payment') return;
+    await recordPaymentEvent(d.store, e);
+    if (e.type === PaymentEventTypes.requested) {
+      const p = e.payload as PaymentRequestedPayload;
+      if (p.requestedBy && p.metadata) await d.watchers.remember(p.paymentId, p.orderSystem, operatorOf(p));
+    }
+  };
+}
+
+/**
+ * Live consumer (one group per instance, from the newest message): forwards payment and call
+ * progress to the streams of the operator who follows the payment. Nothing is stored; a screen that
+ * reconnects reads the payment's current state from order-link.
+ */
+export function liveHandler(hub: LiveHub, watchers: PaymentWatchers) {
+  return async (e: EventEnvelope): Promise<void> => {
+    if (e.type === PaymentEventTypes.requested) {
+      const p = e.payload as PaymentRequestedPayload;
+      if (p.requestedBy && p.metadata) await watchers.remember(p.paymentId, p.orderSystem, operatorOf(p));
+    }
+    const update = toLiveUpdate(e);
+    if (!update) return;
+    const operator = await watchers.operatorOf(update.paymentId);
+    if (operator) hub.publish(operator, update);
+  };
+}

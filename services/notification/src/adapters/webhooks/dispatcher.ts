@@ -1,0 +1,122 @@
+import { nextDelayMs, type RetryPolicy } from '../../webhooks/schedule';
+import { SIGNATURE_HEADER, signatureHeader } from '../../webhooks/signature';
+import type { DueDelivery, WebhookRepository } from '../pg/webhook-repository';
+
+export interface DispatcherOptions {
+  repository: WebhookRepository;
+  policy: RetryPolicy;
+  /** Per-attempt timeout: a slow endpoint counts as failed after this. */
+  timeoutMs: number;
+  /** Deliveries in flight at once, across endpoints: one slow endpoint cannot take them all. */
+  concurrency: number;
+  pollIntervalMs: number;
+  now?: () => Date;
+  random?: () => number;
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+/**
+ * Sends due webhook deliveries and records each attempt. Every delivery runs on its own, so an
+ * endpoint that is down, slow or answers 500 delays only its own deliveries. 2xx = delivered; anything
+ * else (or a timeout) is retried with backoff until the retry window closes, then dead-lettered.
+ */
+export class WebhookDispatcher {
+  private readonly inFlight = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private polling: Promise<void> | undefined;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.random = o.random ?? Math.random;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.o.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for due deliveries now (called when a new one was enqueued). */
+  wake(): void {
+    if (this.stopped || this.polling) return;
+    this.polling = this.poll()
+      .catch((err: Error) => this.o.logger.warn({ error: err.message }, 'webhook dispatch poll failed; retrying'))
+      .finally(() => {
+        this.polling = undefined;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.polling;
+    while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private async poll(): Promise<void> {
+    for (;;) {
+      const room = this.o.concurrency - this.inFlight.size;
+      if (room <= 0 || this.stopped) return;
+      // The lease outlives the attempt's timeout, so a live attempt is never claimed twice.
+      const due = await this.o.repository.claimDue(this.now(), this.o.timeoutMs * 2 + 5000, room);
+      if (due.length === 0) return;
+      for (const d of due) {
+        this.inFlight.add(d.deliveryId);
+        void this.attempt(d).finally(() => {
+          this.inFlight.delete(d.deliveryId);
+          this.wake(); // a finished delivery may unblock the next one of the same payment
+        });
+      }
+    }
+  }
+
+  private async attempt(d: DueDelivery): Promise<void> {
+    const started = this.now();
+    const t0 = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'ivr-notification/1',
+          [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, Math.floor(started.getTime() / 1000)),
+        },
+        body: d.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+      statusCode = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status >= 300) error = `endpoint answered HTTP ${res.status}`;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.o.timeoutMs} ms`
+          : `request failed: ${e.cause?.code ?? e.message}`;
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    const at = this.now();
+    if (error === null) {
+      await this.o.repository.recordAttempt(d.deliveryId, { at, statusCode, error, durationMs }, { delivered: true });
+      return;
+    }
+    const retryAt = new Date(at.getTime() + nextDelayMs(d.attempts + 1, this.o.policy, this.random));
+    const giveUp = retryAt > d.giveUpAt;
+    if (giveUp)
+      this.o.logger.warn(
+        { deliveryId: d.deliveryId, endpointId: d.endpointId, error },
+        'webhook delivery dead-lettered',
+      );
+    await this.o.repository.recordAttempt(
+      d.deliveryId,
+      { at, statusCode, error, durationMs },
+      { delivered: false, retryAt: giveUp ? null : retryAt },
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { EventStore, migrate } from '@ivr/eventstore';
+import type { Pool } from 'pg';
+import { PaymentWatchers } from './adapters/pg/payment-watchers';
+import { WebhookRepository } from './adapters/pg/webhook-repository';
+import { WebhookDispatcher } from './adapters/webhooks/dispatcher';
+import { LiveHub } from './live/hub';
+import type { RetryPolicy } from './webhooks/schedule';
+
+export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
+
+export interface CoreOptions {
+  pool: Pool;
+  schema: string;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  concurrency: number;
+  pollIntervalMs: number;
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  now?: () => Date;
+}
+
+/** Everything but Kafka and HTTP: shared by main.ts and in-process tests. */
+export async function buildCore(o: CoreOptions) {
+  await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
+  const now = o.now ?? (() => new Date());
+  const store = new EventStore(o.pool, { schema: o.schema });
+  const webhooks = new WebhookRepository(o.pool, o.schema);
+  const watchers = new PaymentWatchers(o.pool, o.schema);
+  const hub = new LiveHub();
+  const dispatcher = new WebhookDispatcher({
+    repository: webhooks,
+    policy: o.policy,
+    timeoutMs: o.timeoutMs,
+    concurrency: o.concurrency,
+    pollIntervalMs: o.pollIntervalMs,
+    now,
+    logger: o.logger,
+  });
+  return { store, webhooks, watchers, hub, dispatcher, now };
+}

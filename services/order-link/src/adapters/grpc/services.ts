@@ -1,0 +1,154 @@
+import { status as Code, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import type {
+  PaymentServiceServer,
+  TransferCodeServiceServer,
+} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { statusError } from '@ivr/grpc';
+import { AppError, type AppErrorKind } from '../../app/errors';
+import type { PaymentsApp } from '../../app/payments-app';
+import type { Principal } from '../../app/ports';
+import { openApiDocument } from '../http/openapi';
+import { compileValidators } from '../http/validation';
+import type { ApiKeyRepository } from '../pg/api-keys';
+import {
+  fromTimestamp,
+  languageFromProto,
+  languageToProto,
+  modeFromProto,
+  modeToProto,
+  paymentToProto,
+  statusFromProto,
+  toTimestamp,
+} from './mapping';
+
+const CODES: Record<AppErrorKind, Code> = {
+  invalid: Code.INVALID_ARGUMENT,
+  unauthenticated: Code.UNAUTHENTICATED,
+  forbidden: Code.PERMISSION_DENIED,
+  not_found: Code.NOT_FOUND,
+  conflict: Code.ABORTED,
+  idempotency_mismatch: Code.ALREADY_EXISTS,
+  invalid_state: Code.FAILED_PRECONDITION,
+  unavailable: Code.UNAVAILABLE,
+};
+
+/** AppErrors become their gRPC status, naming the offending fields; anything else stays INTERNAL. */
+function toStatus(err: unknown): unknown {
+  if (!(err instanceof AppError)) return err;
+  const fields = err.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return statusError(CODES[err.kind], fields ? `${err.message} (${fields})` : err.message);
+}
+
+type Unary<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+
+function unary<Req, Res>(fn: (req: Req, metadata: Metadata) => Promise<Res>): Unary<Req, Res> {
+  return (call, callback) => {
+    fn(call.request, call.metadata).then(
+      (res) => callback(null, res),
+      (err) => callback(toStatus(err) as Error),
+    );
+  };
+}
+
+/** The same operations as REST, for order systems that prefer gRPC; the same API keys and validation. */
+export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): PaymentServiceServer {
+  const validate = compileValidators(openApiDocument).get('createPayment')!;
+  const authenticate = async (metadata: Metadata): Promise<Principal> => {
+    const header = String(metadata.get('authorization')[0] ?? '');
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const key = m ? await keys.verify(m[1]!) : null;
+    if (!key) throw new AppError('unauthenticated', 'send a valid API key as metadata `authorization: Bearer <key>`');
+    return {
+      actor: { kind: 'api_key', id: key.keyId, orderSystem: key.orderSystem },
+      orderSystem: key.orderSystem,
+      scopes: new Set(key.scopes),
+    };
+  };
+  return {
+    createPayment: unary(async (req, md) => {
+      const who = await authenticate(md);
+      const body = {
+        orderId: req.orderId,
+        amount: req.amount?.minorUnits,
+        currency: req.amount?.currency,
+        description: req.description,
+        mode: modeFromProto(req.mode),
+        language: languageFromProto(req.language),
+        returnSipAddress: req.returnSipAddress,
+        threeWay: req.threeWay,
+        metadata: req.metadata,
+      };
+      const problems = validate.check({
+        body,
+        query: {},
+        params: {},
+        headers: req.idempotencyKey ? { 'idempotency-key': req.idempotencyKey } : {},
+      });
+      if (problems.length > 0)
+        throw new AppError(
+          'invalid',
+          'invalid request',
+          problems.map((p) => (p.field === 'Idempotency-Key' ? { ...p, field: 'idempotency_key' } : p)),
+        );
+      const answer = await payments.create(who, req.idempotencyKey, body as Parameters<PaymentsApp['create']>[2]);
+      return { payment: paymentToProto(answer.body) };
+    }),
+    getPayment: unary(async (req, md) => ({
+      payment: paymentToProto(await payments.get(await authenticate(md), req.paymentId, 'grpc')),
+    })),
+    findPaymentByOrderId: unary(async (req, md) => ({
+      payment: paymentToProto(await payments.findByOrderId(await authenticate(md), req.orderId, 'grpc')),
+    })),
+    listPayments: unary(async (req, md) => {
+      const who = await authenticate(md);
+      const limit = req.pageSize === 0 ? 20 : req.pageSize;
+      if (limit < 1 || limit > 100)
+        throw new AppError('invalid', 'page_size must be 1–100', [
+          { in: 'body', field: 'page_size', message: 'out of range' },
+        ]);
+      const status = statusFromProto(req.status);
+      const from = fromTimestamp(req.createdAfter);
+      const to = fromTimestamp(req.createdBefore);
+      const page = await payments.list(
+        who,
+        {
+          limit,
+          ...(req.pageToken ? { cursor: req.pageToken } : {}),
+          ...(status ? { status } : {}),
+          ...(req.orderId ? { orderId: req.orderId } : {}),
+          ...(from ? { createdFrom: from } : {}),
+          ...(to ? { createdTo: to } : {}),
+        },
+        'grpc',
+      );
+      return { payments: page.data.map(paymentToProto), nextPageToken: page.nextCursor ?? '' };
+    }),
+    cancelPayment: unary(async (req, md) => ({
+      payment: paymentToProto(await payments.cancel(await authenticate(md), req.paymentId, req.reason || undefined)),
+    })),
+  };
+}
+
+/** Internal, for call-control (restricted to its certificate when TLS is on). */
+export function transferCodeService(payments: PaymentsApp): TransferCodeServiceServer {
+  return {
+    resolveTransferCode: unary(async (req) => {
+      if (!/^[0-9]{4,10}$/.test(req.transferCode)) {
+        throw new AppError('invalid', 'transfer_code must be 4–10 digits', [
+          { in: 'body', field: 'transfer_code', message: 'not numeric' },
+        ]);
+      }
+      const p = await payments.resolveTransferCode(req.transferCode);
+      return {
+        paymentId: p.paymentId,
+        orderId: p.orderId,
+        amount: { minorUnits: p.amount, currency: p.currency },
+        mode: modeToProto(p.mode),
+        language: languageToProto(p.language),
+        returnSipAddress: p.returnSipAddress,
+        threeWay: p.threeWay,
+        transferCodeExpiresAt: toTimestamp(p.transferCodeExpiresAt),
+      };
+    }),
+  };
+}

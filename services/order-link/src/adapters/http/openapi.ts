@@ -1,0 +1,530 @@
+/**
+ * The OpenAPI 3.1 document of the REST API: the source of truth. Request bodies, query strings and
+ * path parameters are validated against these schemas (validation.ts), and a test checks that every
+ * route the server has is described here and the other way round, so the document cannot drift.
+ * Served at /v1/openapi.json and rendered at /docs.
+ */
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+const problem = (description: string): JsonObject => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const json = (schema: JsonObject, description: string): JsonObject => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const ERRORS = {
+  '400': problem('The request is malformed or a field is invalid; `errors` names each field.'),
+  '401': problem('No API key, or one that is unknown or revoked.'),
+  '403': problem('The API key lacks the scope this operation needs.'),
+  '413': problem('The body is larger than 64 KiB.'),
+  '415': problem('The body is not `application/json`.'),
+};
+
+const idempotencyKey: JsonObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description:
+    'A unique key per operation (e.g. a UUID). Retrying with the same key and body returns the first answer ' +
+    '(with `Idempotency-Replayed: true`); the same key with a different body is refused with 409.',
+  schema: { type: 'string', minLength: 8, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+};
+const paymentIdParam: JsonObject = {
+  name: 'paymentId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^pay_[a-f0-9]{26}$' },
+};
+
+const endpointIdParam: JsonObject = {
+  name: 'endpointId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^we_[a-f0-9]{24}$' },
+};
+
+const ORDER_ID: JsonObject = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:#/-]+$' };
+const STATUS: JsonObject = {
+  type: 'string',
+  enum: ['REQUESTED', 'IN_IVR', 'CARD_CAPTURED', 'APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABANDONED'],
+};
+
+export const openApiDocument: JsonObject = {
+  openapi: '3.1.0',
+  info: {
+    title: 'IVR payments: order-link API',
+    version: '1.0.0',
+    description:
+      'Create a payment request, give the operator its transfer code, and learn the outcome. The caller keys ' +
+      'the card on the phone keypad; no card number or security code ever reaches this API.\n\n' +
+      'Authentication: `Authorization: Bearer olk_...` with an API key of your order system. ' +
+      "Amounts are integers in the currency's minor unit (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). " +
+      'Errors are RFC 9457 problem details. Outcomes also arrive on the Kafka topic `ivr.payment-completed.v1` ' +
+      'and as signed webhooks (see docs/api/).',
+  },
+  servers: [{ url: 'http://127.0.0.1:8080', description: 'development' }],
+  security: [{ apiKey: [] }],
+  paths: {
+    '/v1/payments': {
+      post: {
+        operationId: 'createPayment',
+        summary: 'Create a payment request',
+        description:
+          'Records the request and issues a numeric transfer code, valid until `transferCodeExpiresAt` ' +
+          '(15 minutes by default). The operator transfers the caller to the IVR with this code.',
+        tags: ['payments'],
+        'x-scope': 'payments:write',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CreatePayment') } } },
+        responses: {
+          '201': json(ref('Payment'), 'Created (or the replay of an earlier request with the same key).'),
+          ...ERRORS,
+          '409': problem('The Idempotency-Key was used with a different request.'),
+        },
+      },
+      get: {
+        operationId: 'listPayments',
+        summary: 'List payments, newest first',
+        tags: ['payments'],
+        'x-scope': 'payments:read',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: '`nextCursor` of the previous page.',
+            schema: { type: 'string', maxLength: 200 },
+          },
+          { name: 'status', in: 'query', schema: STATUS },
+          { name: 'orderId', in: 'query', schema: ORDER_ID },
+          {
+            name: 'createdFrom',
+            in: 'query',
+            description: 'Inclusive.',
+            schema: { type: 'string', format: 'date-time' },
+          },
+          {
+            name: 'createdTo',
+            in: 'query',
+            description: 'Exclusive.',
+            schema: { type: 'string', format: 'date-time' },
+          },
+        ],
+        responses: { '200': json(ref('PaymentList'), 'One page.'), ...ERRORS },
+      },
+    },
+    '/v1/payments/{paymentId}': {
+      get: {
+        operationId: 'getPayment',
+        summary: 'Get a payment',
+        tags: ['payments'],
+        'x-scope': 'payments:read',
+        parameters: [paymentIdParam],
+        responses: { '200': json(ref('Payment'), 'The payment.'), ...ERRORS, '404': problem('No such payment.') },
+      },
+    },
+    '/v1/payments/{paymentId}/cancel': {
+      post: {
+        operationId: 'cancelPayment',
+        summary: 'Cancel a payment before the caller is transferred',
+        description:
+          'Cancelling a cancelled payment answers it again; once the caller is in the IVR it is too late (409).',
+        tags: ['payments'],
+        'x-scope': 'payments:write',
+        parameters: [paymentIdParam, idempotencyKey],
+        requestBody: { required: false, content: { 'application/json': { schema: ref('CancelPayment') } } },
+        responses: {
+          '200': json(ref('Payment'), 'Cancelled.'),
+          ...ERRORS,
+          '404': problem('No such payment.'),
+          '409': problem('The payment can no longer be cancelled, or the Idempotency-Key was used differently.'),
+        },
+      },
+    },
+    '/v1/orders/{orderId}/payment': {
+      get: {
+        operationId: 'findPaymentByOrderId',
+        summary: 'The latest payment of an order',
+        tags: ['payments'],
+        'x-scope': 'payments:read',
+        parameters: [{ name: 'orderId', in: 'path', required: true, schema: ORDER_ID }],
+        responses: {
+          '200': json(ref('Payment'), 'The latest payment.'),
+          ...ERRORS,
+          '404': problem('No payment for this order.'),
+        },
+      },
+    },
+    '/v1/api-keys': {
+      post: {
+        operationId: 'createApiKey',
+        summary: 'Create an API key for your order system',
+        description: 'The key is in the answer once and never again: only its hash is stored.',
+        tags: ['api keys'],
+        'x-scope': 'api_keys:manage',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CreateApiKey') } } },
+        responses: { '201': json(ref('NewApiKey'), 'Created.'), ...ERRORS, '409': problem('Idempotency-Key reused.') },
+      },
+      get: {
+        operationId: 'listApiKeys',
+        summary: 'List the API keys of your order system (without secrets)',
+        tags: ['api keys'],
+        'x-scope': 'api_keys:manage',
+        responses: {
+          '200': json(
+            { type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('ApiKey') } } },
+            'The keys.',
+          ),
+          ...ERRORS,
+        },
+      },
+    },
+    '/v1/api-keys/{keyId}': {
+      delete: {
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key (at once, for good)',
+        tags: ['api keys'],
+        'x-scope': 'api_keys:manage',
+        parameters: [
+          { name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' } },
+        ],
+        responses: { '200': json(ref('ApiKey'), 'Revoked.'), ...ERRORS, '404': problem('No such key.') },
+      },
+    },
+    '/v1/webhook-endpoints': {
+      post: {
+        operationId: 'createWebhookEndpoint',
+        summary: 'Register a webhook endpoint',
+        description:
+          'Outcomes of your payments are POSTed there, signed in `Ivr-Signature` (see docs/api/webhooks.md). ' +
+          'The signing secret is in this answer only.',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CreateWebhookEndpoint') } } },
+        responses: {
+          '201': json(ref('NewWebhookEndpoint'), 'Registered.'),
+          ...ERRORS,
+          '409': problem('Idempotency-Key reused.'),
+          '503': problem('The webhook service is unavailable.'),
+        },
+      },
+      get: {
+        operationId: 'listWebhookEndpoints',
+        summary: 'List your webhook endpoints',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('WebhookEndpoint') } },
+            },
+            'The endpoints.',
+          ),
+          ...ERRORS,
+        },
+      },
+    },
+    '/v1/webhook-endpoints/{endpointId}': {
+      delete: {
+        operationId: 'disableWebhookEndpoint',
+        summary: 'Stop sending to an endpoint',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [endpointIdParam],
+        responses: { '204': { description: 'Disabled.' }, ...ERRORS, '404': problem('No such endpoint.') },
+      },
+    },
+    '/v1/webhook-endpoints/{endpointId}/deliveries': {
+      get: {
+        operationId: 'listWebhookDeliveries',
+        summary: 'Delivery log of an endpoint, newest first',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [
+          endpointIdParam,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('WebhookDelivery') } },
+            },
+            'The log.',
+          ),
+          ...ERRORS,
+        },
+      },
+    },
+    '/v1/webhook-deliveries/{deliveryId}/redeliver': {
+      post: {
+        operationId: 'redeliverWebhook',
+        summary: 'Send a delivery again now (also a dead one)',
+        tags: ['webhooks'],
+        'x-scope': 'webhooks:manage',
+        parameters: [
+          { name: 'deliveryId', in: 'path', required: true, schema: { type: 'string', pattern: '^wd_[a-f0-9]{32}$' } },
+          idempotencyKey,
+        ],
+        responses: {
+          '202': json({ type: 'object' }, 'Queued.'),
+          ...ERRORS,
+          '404': problem('No such delivery.'),
+          '409': problem('Idempotency-Key reused.'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'An order-system API key, `olk_<id>.<secret>`.' },
+    },
+    schemas: {
+      CreatePayment: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['orderId', 'amount', 'currency', 'mode', 'language', 'returnSipAddress'],
+        properties: {
+          orderId: { ...ORDER_ID, description: 'Your order id; payments are found by it.' },
+          amount: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 99999999999,
+            description: 'Minor units. 0 only with REGISTER_CARD.',
+          },
+          currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217, e.g. JPY.' },
+          description: { type: 'string', maxLength: 200 },
+          mode: {
+            type: 'string',
+            enum: ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'],
+            description:
+              'AUTHORIZE: authorize now, capture later. CAPTURE: authorize and capture. REGISTER_CARD: only store the card.',
+          },
+          language: { type: 'string', enum: ['ja', 'en'], description: 'Language the IVR speaks to the caller.' },
+          returnSipAddress: {
+            type: 'string',
+            maxLength: 256,
+            pattern: '^sips?:[^\\s<>"]+$',
+            description: 'SIP URI the caller is handed back to after paying.',
+          },
+          threeWay: {
+            type: 'boolean',
+            default: false,
+            description: 'The operator stays on the line (three-way transfer).',
+          },
+          metadata: {
+            type: 'object',
+            maxProperties: 20,
+            propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,40}$' },
+            additionalProperties: { type: 'string', maxLength: 500 },
+            description: 'Your own key/value pairs, returned as given (never card data).',
+          },
+        },
+        examples: [
+          {
+            orderId: 'A-1001',
+            amount: 12345,
+            currency: 'JPY',
+            description: 'Two books',
+            mode: 'CAPTURE',
+            language: 'ja',
+            returnSipAddress: 'sip:op-12@pbx.example.com',
+          },
+        ],
+      },
+      CancelPayment: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { reason: { type: 'string', maxLength: 200 } },
+      },
+      Payment: {
+        type: 'object',
+        required: [
+          'paymentId',
+          'orderId',
+          'status',
+          'amount',
+          'currency',
+          'mode',
+          'language',
+          'transferCode',
+          'transferCodeExpiresAt',
+          'createdAt',
+        ],
+        properties: {
+          paymentId: { type: 'string' },
+          orderId: { type: 'string' },
+          status: STATUS,
+          amount: { type: 'integer' },
+          currency: { type: 'string' },
+          description: { type: 'string' },
+          mode: { type: 'string', enum: ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'] },
+          language: { type: 'string', enum: ['ja', 'en'] },
+          returnSipAddress: { type: 'string' },
+          threeWay: { type: 'boolean' },
+          metadata: { type: 'object', additionalProperties: { type: 'string' } },
+          transferCode: {
+            type: 'string',
+            pattern: '^[0-9]{4,10}$',
+            description: 'What the operator transfers the caller with.',
+          },
+          transferCodeExpiresAt: { type: 'string', format: 'date-time' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          completedAt: { type: ['string', 'null'], format: 'date-time' },
+          outcome: {
+            type: ['object', 'null'],
+            properties: {
+              authorizationCode: { type: 'string' },
+              pspReference: { type: 'string' },
+              captured: { type: 'boolean' },
+              storedCardReference: { type: 'string' },
+              reason: { type: 'string', description: 'Decline reason (e.g. INSUFFICIENT_FUNDS) or why it failed.' },
+            },
+          },
+          card: { oneOf: [{ type: 'null' }, ref('Card')] },
+        },
+      },
+      Card: {
+        type: 'object',
+        description: 'The card as you may see it: never its number or security code.',
+        required: ['brand', 'bin6', 'last4', 'expiryMonth', 'expiryYear'],
+        properties: {
+          brand: { type: 'string' },
+          bin6: { type: 'string', pattern: '^[0-9]{6}$' },
+          last4: { type: 'string', pattern: '^[0-9]{4}$' },
+          expiryMonth: { type: 'integer', minimum: 1, maximum: 12 },
+          expiryYear: { type: 'integer' },
+        },
+      },
+      PaymentList: {
+        type: 'object',
+        required: ['data', 'nextCursor'],
+        properties: {
+          data: { type: 'array', items: ref('Payment') },
+          nextCursor: {
+            type: ['string', 'null'],
+            description: 'Pass as `cursor` for the next page; null on the last.',
+          },
+        },
+      },
+      CreateApiKey: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'scopes'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100 },
+          scopes: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', enum: ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage'] },
+          },
+        },
+      },
+      ApiKey: {
+        type: 'object',
+        required: ['keyId', 'name', 'scopes', 'createdAt', 'revokedAt'],
+        properties: {
+          keyId: { type: 'string' },
+          orderSystem: { type: 'string' },
+          name: { type: 'string' },
+          scopes: { type: 'array', items: { type: 'string' } },
+          createdAt: { type: 'string', format: 'date-time' },
+          createdBy: { type: 'string' },
+          revokedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      NewApiKey: {
+        allOf: [
+          ref('ApiKey'),
+          { type: 'object', required: ['key'], properties: { key: { type: 'string', description: 'Shown once.' } } },
+        ],
+      },
+      CreateWebhookEndpoint: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          url: { type: 'string', format: 'uri', maxLength: 2048, pattern: '^https?://' },
+          description: { type: 'string', maxLength: 200 },
+        },
+      },
+      WebhookEndpoint: {
+        type: 'object',
+        required: ['endpointId', 'url', 'createdAt', 'disabledAt'],
+        properties: {
+          endpointId: { type: 'string' },
+          orderSystem: { type: 'string' },
+          url: { type: 'string' },
+          description: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          disabledAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      NewWebhookEndpoint: {
+        allOf: [
+          ref('WebhookEndpoint'),
+          {
+            type: 'object',
+            required: ['secret'],
+            properties: { secret: { type: 'string', description: 'Signing secret, shown once.' } },
+          },
+        ],
+      },
+      WebhookDelivery: {
+        type: 'object',
+        properties: {
+          deliveryId: { type: 'string' },
+          endpointId: { type: 'string' },
+          paymentId: { type: 'string' },
+          eventId: { type: 'string' },
+          eventType: { type: 'string' },
+          status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+          attempts: { type: 'integer' },
+          nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+          lastError: { type: ['string', 'null'] },
+          lastStatusCode: { type: ['integer', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+          log: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details.',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string', description: 'A URI naming the kind of problem, e.g. `/problems/validation`.' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          instance: { type: 'string' },
+          errors: {
+            type: 'array',
+            description: 'Each offending field.',
+            items: {
+              type: 'object',
+              required: ['in', 'field', 'message'],
+              properties: {
+                in: { type: 'string', enum: ['body', 'query', 'path', 'header'] },
+                field: { type: 'string', description: 'e.g. `amount`, `metadata.note`, `Idempotency-Key`.' },
+                message: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,92 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../../app/errors';
+import type { ApiKeyRepository } from '../pg/api-keys';
+import { apiKeyAuth } from './auth';
+import { openApiDocument } from './openapi';
+import { problem, sendProblem } from './problems';
+import { renderReferencePage } from './reference-page';
+import { expressPath, type RouteDeps, routes } from './routes';
+import { compileValidators } from './validation';
+
+export interface HttpLogger {
+  error(obj: object, msg: string): void;
+}
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The REST API v1: JSON in, JSON or problem details out; never a 5xx for bad input. */
+export function createHttpApp(
+  deps: RouteDeps & { keyRepository: ApiKeyRepository; logger: HttpLogger },
+): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const validators = compileValidators(openApiDocument);
+  const referencePage = renderReferencePage(openApiDocument);
+  const documentJson = JSON.stringify(openApiDocument);
+
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.type('application/json').send(documentJson);
+  });
+  app.get(['/docs', '/docs/'], (_req, res) => {
+    res
+      .type('text/html')
+      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .send(referencePage);
+  });
+
+  // Content type is checked before parsing so that a wrong one gets 415, not a confusing 400.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if ((hasBody || chunked) && !req.is('application/json')) {
+      throw Object.assign(new Error('unsupported media type'), { problemKind: 'media_type' as const });
+    }
+    next();
+  });
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: 'application/json' }));
+  const auth = apiKeyAuth(deps.keyRepository);
+
+  for (const route of routes) {
+    const validator = validators.get(route.operationId);
+    if (!validator) throw new Error(`route ${route.operationId} is not in the OpenAPI document`);
+    app[route.method](expressPath(route.path), auth, async (req: Request, res: Response) => {
+      const found = validator.check({
+        body: req.body,
+        query: req.query as Record<string, unknown>,
+        params: req.params,
+        headers: req.headers,
+      });
+      if (found.length > 0) throw new AppError('invalid', `${found.length} field(s) are invalid`, found);
+      await route.handle(req, res, deps);
+    });
+  }
+
+  app.use((req: Request, res: Response) => {
+    sendProblem(res, problem('route', `no operation ${req.method} ${req.path}; see /docs`, req.originalUrl));
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof AppError) return sendProblem(res, problem(err.kind, err.message, req.originalUrl, err.fields));
+    const e = err as { type?: string; status?: number; problemKind?: 'media_type' };
+    if (e.problemKind)
+      return sendProblem(res, problem(e.problemKind, 'send the body as application/json', req.originalUrl));
+    if (e.type === 'entity.parse.failed') {
+      return sendProblem(
+        res,
+        problem('malformed_json', 'the body could not be parsed as JSON', req.originalUrl, [
+          { in: 'body', field: '(body)', message: 'malformed JSON' },
+        ]),
+      );
+    }
+    if (e.type === 'entity.too.large') {
+      return sendProblem(res, problem('too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`, req.originalUrl));
+    }
+    if (e.status && e.status >= 400 && e.status < 500) {
+      return sendProblem(res, problem('invalid', 'the request could not be read', req.originalUrl));
+    }
+    deps.logger.error({ err: (err as Error).message, path: req.path }, 'unhandled error in request');
+    sendProblem(res, problem('internal', 'an unexpected error occurred; it has been logged', req.originalUrl));
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+import type { CardSummary, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { Payment, PaymentStatus } from '../payment';
+
+/** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
+export interface PaymentView {
+  paymentId: string;
+  orderId: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  description: string;
+  mode: PaymentMode;
+  language: PaymentLanguage;
+  returnSipAddress: string;
+  threeWay: boolean;
+  metadata: Record<string, string>;
+  transferCode: string;
+  transferCodeExpiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  outcome: {
+    authorizationCode?: string;
+    pspReference?: string;
+    captured?: boolean;
+    storedCardReference?: string;
+    reason?: string;
+  } | null;
+  card: CardSummary | null;
+}
+
+export function toPaymentView(p: Payment): PaymentView {
+  const q = p.request;
+  const r = p.result;
+  return {
+    paymentId: q.paymentId,
+    orderId: q.orderId,
+    status: p.status,
+    amount: q.amount,
+    currency: q.currency,
+    description: q.description,
+    mode: q.mode,
+    language: q.language,
+    returnSipAddress: q.returnSipAddress,
+    threeWay: q.threeWay,
+    metadata: q.metadata,
+    transferCode: q.transferCode,
+    transferCodeExpiresAt: q.transferCodeExpiresAt,
+    createdAt: q.requestedAt,
+    updatedAt: p.updatedAt,
+    completedAt: r?.completedAt ?? null,
+    outcome: r
+      ? {
+          ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
+          ...(r.pspReference ? { pspReference: r.pspReference } : {}),
+          ...(r.outcome === 'APPROVED' && r.captured !== undefined ? { captured: r.captured } : {}),
+          ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
+          ...(r.reason ? { reason: r.reason } : {}),
+        }
+      : null,
+    card: p.card ?? null,
+  };
+}

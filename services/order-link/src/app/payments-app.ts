@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import type { Actor, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { EventStore } from '@ivr/eventstore';
+import type { IdempotencyRepository } from '../adapters/pg/idempotency';
+import { type PaymentQueries, reserveTransferCode } from '../adapters/pg/payment-queries';
+import type { PaymentStore } from '../adapters/pg/payment-store';
+import {
+  generateTransferCode,
+  type Payment,
+  PaymentRejected,
+  type PaymentStatus,
+  type RequestPayment,
+} from '../payment';
+import { AppError } from './errors';
+import { type PaymentView, toPaymentView } from './payment-view';
+import { type Clock, type Principal, type Random, type Scope, Scopes } from './ports';
+
+export interface CreatePaymentInput {
+  orderId: string;
+  amount: number;
+  currency: string;
+  description?: string;
+  mode: PaymentMode;
+  language: PaymentLanguage;
+  returnSipAddress: string;
+  threeWay?: boolean;
+  metadata?: Record<string, string>;
+}
+
+export interface ListInput {
+  limit: number;
+  cursor?: string;
+  status?: PaymentStatus;
+  orderId?: string;
+  createdFrom?: string;
+  createdTo?: string;
+}
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+  /** true when the answer is a replay of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface PaymentsAppDeps {
+  store: EventStore;
+  payments: PaymentStore;
+  queries: PaymentQueries;
+  idempotency: IdempotencyRepository;
+  clock: Clock;
+  random: Random;
+  transferCodeTtlMs: number;
+  transferCodeLength: number;
+}
+
+const actorLabel = (a: Actor): string => `${a.kind}:${a.id}`;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Stable JSON (sorted keys), so that the same request hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The payment operations of the REST and gRPC APIs, with authorization, idempotency and audit. */
+export class PaymentsApp {
+  constructor(private readonly d: PaymentsAppDeps) {}
+
+  async create(who: Principal, idempotencyKey: string, input: CreatePaymentInput): Promise<Answer<PaymentView>> {
+    requireScope(who, Scopes.paymentsWrite);
+    const requestHash = sha256(canonical(input));
+    const methodPath = 'POST /v1/payments';
+    // The id follows from the key: two concurrent requests with one key race for one stream.
+    const paymentId = `pay_${sha256(`${who.orderSystem}\u0000${idempotencyKey}`).slice(0, 26)}`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const earlier = await this.d.idempotency.find(who.orderSystem, idempotencyKey);
+      if (earlier) return replay(earlier, methodPath, requestHash);
+      const now = this.d.clock.now();
+      const at = now.toISOString();
+      const expiresAt = new Date(now.getTime() + this.d.transferCodeTtlMs);
+      const command: RequestPayment = {
+        type: 'RequestPayment',
+        paymentId,
+        orderId: input.orderId,
+        orderSystem: who.orderSystem,
+        amount: input.amount,
+        currency: input.currency,
+        description: input.description ?? '',
+        mode: input.mode,
+        language: input.language,
+        returnSipAddress: input.returnSipAddress,
+        threeWay: input.threeWay ?? false,
+        metadata: input.metadata ?? {},
+        transferCode: '',
+        transferCodeTtlMs: this.d.transferCodeTtlMs,
+        requestedBy: who.actor,
+        at,
+      };
+      try {
+        const { state } = await this.d.payments.execute(paymentId, command, {
+          actor: actorLabel(who.actor),
+          correlationId: paymentId,
+          before: async (tx, current) => {
+            if (current !== null) return undefined; // decide() refuses; the idempotency row answers on retry
+            for (let i = 0; i < 20; i++) {
+              const code = generateTransferCode((max) => this.d.random.int(max), this.d.transferCodeLength);
+              if (await reserveTransferCode(tx, code, paymentId, now, expiresAt))
+                return { ...command, transferCode: code };
+            }
+            throw new AppError('unavailable', 'no free transfer code; try again');
+          },
+          after: async (tx, next) => {
+            const view = toPaymentView(next as Payment);
+            await this.d.idempotency.record(tx, who.orderSystem, idempotencyKey, {
+              methodPath,
+              requestSha256: requestHash,
+              status: 201,
+              response: view,
+            });
+          },
+        });
+        return { status: 201, body: toPaymentView(state as Payment), replayed: false };
+      } catch (err) {
+        // Another request with this key won the race: answer from its idempotency row.
+        if (err instanceof PaymentRejected && err.code === 'ALREADY_EXISTS') continue;
+        if ((err as { code?: string }).code === '23505') continue;
+        throw toAppError(err);
+      }
+    }
+    throw new AppError('conflict', 'a request with this Idempotency-Key is in progress; retry');
+  }
+
+  async get(who: Principal, paymentId: string, via: string): Promise<PaymentView> {
+    requireScope(who, Scopes.paymentsRead);
+    const p = await this.d.queries.get(paymentId);
+    if (!p || p.request.orderSystem !== who.orderSystem)
+      throw new AppError('not_found', `payment ${paymentId} not found`);
+    await this.audit(who, [p.request.paymentId], via);
+    return toPaymentView(p);
+  }
+
+  async findByOrderId(who: Principal, orderId: string, via: string): Promise<PaymentView> {
+    requireScope(who, Scopes.paymentsRead);
+    const p = await this.d.queries.findByOrderId(who.orderSystem, orderId);
+    if (!p) throw new AppError('not_found', `no payment for order ${orderId}`);
+    await this.audit(who, [p.request.paymentId], via);
+    return toPaymentView(p);
+  }
+
+  async list(
+    who: Principal,
+    input: ListInput,
+    via: string,
+  ): Promise<{ data: PaymentView[]; nextCursor: string | null }> {
+    requireScope(who, Scopes.paymentsRead);
+    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    const { payments, more } = await this.d.queries.list({
+      orderSystem: who.orderSystem,
+      limit: input.limit,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.orderId ? { orderId: input.orderId } : {}),
+      ...(input.createdFrom ? { createdFrom: new Date(input.createdFrom) } : {}),
+      ...(input.createdTo ? { createdTo: new Date(input.createdTo) } : {}),
+      ...(after ? { after } : {}),
+    });
+    await this.audit(
+      who,
+      payments.map((p) => p.request.paymentId),
+      via,
+    );
+    const last = payments[payments.length - 1];
+    return {
+      data: payments.map(toPaymentView),
+      nextCursor: more && last ? encodeCursor(last.request.requestedAt, last.request.paymentId) : null,
+    };
+  }
+
+  async cancel(who: Principal, paymentId: string, reason: string | undefined): Promise<PaymentView> {
+    requireScope(who, Scopes.paymentsWrite);
+    const p = await this.d.queries.get(paymentId);
+    if (!p || p.request.orderSystem !== who.orderSystem)
+      throw new AppError('not_found', `payment ${paymentId} not found`);
+    try {
+      const { state } = await this.d.payments.execute(
+        paymentId,
+        { type: 'CancelPayment', by: who.actor, ...(reason ? { reason } : {}), at: this.d.clock.now().toISOString() },
+        { actor: actorLabel(who.actor), correlationId: paymentId },
+      );
+      return toPaymentView(state as Payment);
+    } catch (err) {
+      throw toAppError(err);
+    }
+  }
+
+  /**
+   * For call-control: the payment a transferred call belongs to. Only a payment still waiting for
+   * its caller, with an unexpired code, resolves.
+   */
+  async resolveTransferCode(code: string): Promise<PaymentView> {
+    const held = await this.d.queries.resolveTransferCode(code);
+    if (!held) throw new AppError('not_found', 'unknown transfer code');
+    if (held.expiresAt.getTime() <= this.d.clock.now().getTime())
+      throw new AppError('invalid_state', 'the transfer code has expired');
+    const p = await this.d.queries.get(held.paymentId);
+    if (p?.status !== 'REQUESTED') throw new AppError('invalid_state', 'the payment is no longer waiting for a caller');
+    return toPaymentView(p);
+  }
+
+  /** Reads are audited as events in a per-payment audit stream (not published: internal trail). */
+  private async audit(who: Principal, paymentIds: string[], via: string): Promise<void> {
+    const at = this.d.clock.now().toISOString();
+    for (const paymentId of paymentIds) {
+      await this.d.store.append(
+        `payment-audit-${paymentId}`,
+        'any',
+        [{ type: 'PaymentViewed', data: { paymentId, by: who.actor, via, at } }],
+        { streamType: 'PaymentAudit', metadata: { actor: actorLabel(who.actor) } },
+      );
+    }
+  }
+}
+
+function requireScope(who: Principal, scope: Scope): void {
+  if (!who.scopes.has(scope)) throw new AppError('forbidden', `this API key lacks the scope ${scope}`);
+}
+
+function replay(
+  earlier: { methodPath: string; requestSha256: string; status: number; response: unknown },
+  methodPath: string,
+  requestHash: string,
+): Answer<PaymentView> {
+  if (earlier.methodPath !== methodPath || earlier.requestSha256 !== requestHash) {
+    throw new AppError(
+      'idempotency_mismatch',
+      'this Idempotency-Key was already used with a different request; use a new key for a new request',
+      [{ in: 'header', field: 'Idempotency-Key', message: 'reused with a different request body' }],
+    );
+  }
+  return { status: earlier.status, body: earlier.response as PaymentView, replayed: true };
+}
+
+export function encodeCursor(createdAt: string, paymentId: string): string {
+  return Buffer.from(JSON.stringify([createdAt, paymentId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; paymentId: string } {
+  try {
+    const [createdAt, paymentId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof paymentId === 'string' && !Number.isNaN(Date.parse(createdAt))) {
+      return { createdAt, paymentId };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('invalid', 'cursor is not one this API returned', [
+    { in: 'query', field: 'cursor', message: 'unknown cursor' },
+  ]);
+}
+
+function toAppError(err: unknown): unknown {
+  if (!(err instanceof PaymentRejected)) return err;
+  const kind = {
+    NOT_FOUND: 'not_found',
+    ALREADY_EXISTS: 'conflict',
+    INVALID_STATE: 'invalid_state',
+    INVALID_ARGUMENT: 'invalid',
+  } as const;
+  return new AppError(
+    kind[err.code],
+    err.message,
+    err.field ? [{ in: 'body', field: err.field, message: err.message }] : [],
+  );
+}

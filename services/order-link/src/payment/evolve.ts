@@ -1,0 +1,91 @@
+import { PaymentEventTypes as T } from '@ivr/contracts';
+import type { PaymentEvent } from './events';
+import type { Payment, PaymentState } from './state';
+
+/** Applies one recorded event. Pure; never throws on a well-formed history. */
+export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
+  if (event.type === T.requested) {
+    return { status: 'REQUESTED', request: event.data, updatedAt: event.data.requestedAt };
+  }
+  if (state === null) return state;
+  const p: Payment = state;
+  switch (event.type) {
+    case T.transferredToIvr:
+      return {
+        ...p,
+        status: 'IN_IVR',
+        callId: event.data.callId,
+        threeWay: event.data.threeWay,
+        updatedAt: event.data.at,
+      };
+    case T.cardCaptured:
+      return {
+        ...p,
+        status: 'CARD_CAPTURED',
+        callId: event.data.callId,
+        card: event.data.card,
+        updatedAt: event.data.at,
+      };
+    case T.approved: {
+      const e = event.data;
+      return {
+        ...p,
+        status: 'APPROVED',
+        card: e.card ?? p.card,
+        result: {
+          outcome: 'APPROVED',
+          authorizationCode: e.authorizationCode,
+          pspReference: e.pspReference,
+          captured: e.captured,
+          storedCardReference: e.storedCardReference,
+          completedAt: e.at,
+        },
+        updatedAt: e.at,
+      };
+    }
+    case T.declined:
+      return {
+        ...p,
+        status: 'DECLINED',
+        result: {
+          outcome: 'DECLINED',
+          reason: event.data.reason,
+          pspReference: event.data.pspReference,
+          completedAt: event.data.at,
+        },
+        updatedAt: event.data.at,
+      };
+    case T.failed:
+      return {
+        ...p,
+        status: 'FAILED',
+        result: { outcome: 'FAILED', reason: event.data.reason, completedAt: event.data.at },
+        updatedAt: event.data.at,
+      };
+    case T.cancelled:
+      return {
+        ...p,
+        status: 'CANCELLED',
+        result: { outcome: 'CANCELLED', reason: event.data.reason, completedAt: event.data.at },
+        updatedAt: event.data.at,
+      };
+    case T.expired:
+      return {
+        ...p,
+        status: 'EXPIRED',
+        result: { outcome: 'EXPIRED', reason: 'TRANSFER_CODE_EXPIRED', completedAt: event.data.at },
+        updatedAt: event.data.at,
+      };
+    case T.abandoned:
+      return {
+        ...p,
+        status: 'ABANDONED',
+        result: { outcome: 'ABANDONED', reason: event.data.callEndReason, completedAt: event.data.at },
+        updatedAt: event.data.at,
+      };
+  }
+}
+
+export function fold(events: readonly PaymentEvent[], from: PaymentState = null): PaymentState {
+  return events.reduce(evolve, from);
+}

@@ -1,0 +1,40 @@
+import { PAYMENT_COMPLETED_TYPE, type PaymentCompletedPayload } from '@ivr/contracts';
+import type { Payment } from './state';
+
+export { PAYMENT_COMPLETED_TYPE };
+
+/** The public payment-completed payload for a payment in a terminal state; null while it is open. */
+export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
+  const r = p.result;
+  if (!r) return null;
+  const q = p.request;
+  return {
+    paymentId: q.paymentId,
+    orderId: q.orderId,
+    orderSystem: q.orderSystem,
+    outcome: r.outcome,
+    mode: q.mode,
+    language: q.language,
+    amount: q.amount,
+    currency: q.currency,
+    ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
+    ...(r.pspReference ? { pspReference: r.pspReference } : {}),
+    ...(r.captured !== undefined && r.outcome === 'APPROVED' ? { captured: r.captured } : {}),
+    ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(p.card
+      ? {
+          card: {
+            brand: p.card.brand,
+            bin6: p.card.bin6,
+            last4: p.card.last4,
+            expiryMonth: p.card.expiryMonth,
+            expiryYear: p.card.expiryYear,
+          },
+        }
+      : {}),
+    metadata: q.metadata,
+    requestedAt: q.requestedAt,
+    completedAt: r.completedAt,
+  };
+}

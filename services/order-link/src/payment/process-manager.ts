@@ -1,0 +1,95 @@
+import {
+  AuthorizationEventTypes as A,
+  type AuthorizationApprovedPayload,
+  type AuthorizationDeclinedPayload,
+  type AuthorizationFailedPayload,
+  CallEventTypes as C,
+  type CallEndedPayload,
+  type CallStartedPayload,
+  type CardCapturedPayload,
+  type CardRegisteredPayload,
+} from '@ivr/contracts';
+import type { PaymentCommand } from './commands';
+
+/** A consumed event reduced to what the process manager reads: its type, payload and time. */
+export interface ForeignEvent {
+  type: string;
+  payload: unknown;
+  occurredAt: string;
+}
+
+export interface Routed {
+  paymentId: string;
+  command: PaymentCommand;
+}
+
+/**
+ * Maps a call or authorization event to the Payment command it implies, or null when the event
+ * does not concern a payment (other types, or a call whose transfer code was never resolved).
+ * Payloads were shape-checked against the contract by the consumer adapter.
+ */
+export function routeForeignEvent(e: ForeignEvent): Routed | null {
+  const at = e.occurredAt;
+  switch (e.type) {
+    case C.started: {
+      const p = e.payload as CallStartedPayload;
+      return { paymentId: p.paymentId, command: { type: 'LinkCall', callId: p.callId, threeWay: p.threeWay, at } };
+    }
+    case C.cardCaptured: {
+      const p = e.payload as CardCapturedPayload;
+      const { pspToken: _token, ...card } = p.card;
+      return { paymentId: p.paymentId, command: { type: 'RecordCardCaptured', callId: p.callId, card, at } };
+    }
+    case C.ended: {
+      const p = e.payload as CallEndedPayload;
+      if (!p.paymentId) return null;
+      return { paymentId: p.paymentId, command: { type: 'RecordCallEnded', callId: p.callId, reason: p.reason, at } };
+    }
+    case A.approved: {
+      const p = e.payload as AuthorizationApprovedPayload;
+      return {
+        paymentId: p.paymentId,
+        command: {
+          type: 'RecordAuthorizationApproved',
+          authorizationCode: p.authorizationCode,
+          pspReference: p.pspReference,
+          captured: p.captured,
+          ...(p.card ? { card: p.card } : {}),
+          at,
+        },
+      };
+    }
+    case A.declined: {
+      const p = e.payload as AuthorizationDeclinedPayload;
+      return {
+        paymentId: p.paymentId,
+        command: {
+          type: 'RecordAuthorizationDeclined',
+          reason: p.reason,
+          ...(p.pspCode ? { pspCode: p.pspCode } : {}),
+          ...(p.pspReference ? { pspReference: p.pspReference } : {}),
+          at,
+        },
+      };
+    }
+    case A.failed: {
+      const p = e.payload as AuthorizationFailedPayload;
+      return { paymentId: p.paymentId, command: { type: 'RecordAuthorizationFailed', reason: p.reason, at } };
+    }
+    case A.cardRegistered: {
+      const p = e.payload as CardRegisteredPayload;
+      return {
+        paymentId: p.paymentId,
+        command: {
+          type: 'RecordCardRegistered',
+          storedCardReference: p.storedCardReference,
+          ...(p.pspReference ? { pspReference: p.pspReference } : {}),
+          ...(p.card ? { card: p.card } : {}),
+          at,
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { EventStore, migrate } from '@ivr/eventstore';
+import type { Pool } from 'pg';
+import type { RouteDeps } from './adapters/http/routes';
+import { ApiKeyRepository } from './adapters/pg/api-keys';
+import { IdempotencyRepository, recordOutsideTransaction } from './adapters/pg/idempotency';
+import { PaymentQueries } from './adapters/pg/payment-queries';
+import { PaymentStore } from './adapters/pg/payment-store';
+import { ApiKeysApp } from './app/api-keys-app';
+import { PaymentsApp } from './app/payments-app';
+import type { Clock, Random } from './app/ports';
+import { WebhooksApp } from './app/webhooks-app';
+
+export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
+
+export const systemClock: Clock = { now: () => new Date() };
+export const cryptoRandom: Random = {
+  int: (max) => randomInt(max),
+  token: (bytes) => randomBytes(bytes).toString('base64url'),
+};
+
+export interface CoreOptions {
+  pool: Pool;
+  schema: string;
+  clock?: Clock;
+  random?: Random;
+  transferCodeTtlMs?: number;
+  transferCodeLength?: number;
+  notification?: { baseUrl: string; token: string };
+}
+
+/** Everything but the transports: what main.ts, the CLI and in-process tests share. */
+export async function buildCore(o: CoreOptions) {
+  await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
+  const clock = o.clock ?? systemClock;
+  const random = o.random ?? cryptoRandom;
+  const store = new EventStore(o.pool, { schema: o.schema });
+  const payments = new PaymentStore(store);
+  const queries = new PaymentQueries(o.pool, o.schema);
+  const idempotency = new IdempotencyRepository(o.pool, o.schema);
+  const keyRepository = new ApiKeyRepository(o.pool, o.schema);
+  const paymentsApp = new PaymentsApp({
+    store,
+    payments,
+    queries,
+    idempotency,
+    clock,
+    random,
+    transferCodeTtlMs: o.transferCodeTtlMs ?? 15 * 60 * 1000,
+    transferCodeLength: o.transferCodeLength ?? 6,
+  });
+  const apiKeys = new ApiKeysApp(keyRepository, clock, random);
+  const routeDeps: RouteDeps = {
+    payments: paymentsApp,
+    apiKeys,
+    webhooks: new WebhooksApp(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
+    idempotency,
+    rememberAnswer: (orderSystem, key, methodPath, requestSha256, status, response) =>
+      recordOutsideTransaction(o.pool, o.schema, orderSystem, key, { methodPath, requestSha256, status, response }),
+  };
+  return { clock, store, payments, queries, idempotency, keyRepository, paymentsApp, apiKeys, routeDeps };
+}
+
+export type Core = Awaited<ReturnType<typeof buildCore>>;

@@ -1,0 +1,118 @@
+import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import {
+  type CreatePaymentRequest,
+  Language,
+  type Payment,
+  PaymentServiceClient,
+  PaymentServiceService,
+  PaymentStatus,
+  type ResolveTransferCodeResponse,
+  TransferCodeServiceClient,
+  TransferCodeServiceService,
+} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { createGrpcServer, type GrpcServer } from '@ivr/grpc';
+import { paymentService, transferCodeService } from '../src/adapters/grpc/services';
+import { type Harness, startHarness } from './harness';
+
+describe('order-link gRPC API', () => {
+  let h: Harness;
+  let server: GrpcServer;
+  let payments: PaymentServiceClient;
+  let codes: TransferCodeServiceClient;
+  const auth = (key?: string) => {
+    const md = new Metadata();
+    if (key !== undefined) md.set('authorization', `Bearer ${key}`);
+    return md;
+  };
+  const create = (req: Partial<CreatePaymentRequest>, md: Metadata) =>
+    new Promise<Payment>((resolve, reject) =>
+      payments.createPayment(
+        {
+          idempotencyKey: 'grpc-key-1',
+          orderId: 'G-1',
+          amount: { minorUnits: 5000, currency: 'JPY' },
+          description: '',
+          mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+          language: Language.LANGUAGE_EN,
+          returnSipAddress: 'sip:op-3@pbx.example.com',
+          threeWay: true,
+          metadata: {},
+          ...req,
+        },
+        md,
+        (err, res) => (err ? reject(err) : resolve(res.payment!)),
+      ),
+    );
+  const resolveCode = (transferCode: string) =>
+    new Promise<ResolveTransferCodeResponse>((resolve, reject) =>
+      codes.resolveTransferCode({ transferCode }, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+
+  beforeAll(async () => {
+    h = await startHarness('olgrpc');
+    server = createGrpcServer({});
+    server.addService(PaymentServiceService, paymentService(h.core.paymentsApp, h.core.keyRepository));
+    server.addService(TransferCodeServiceService, transferCodeService(h.core.paymentsApp));
+    const port = await server.listen('127.0.0.1:0');
+    payments = new PaymentServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    codes = new TransferCodeServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  });
+  afterAll(async () => {
+    payments.close();
+    codes.close();
+    await server.stop(100);
+    await h.close();
+  });
+
+  it('creates a payment idempotently and call-control resolves its transfer code', async () => {
+    const p = await create({}, auth(h.key));
+    expect(p).toMatchObject({
+      orderId: 'G-1',
+      status: PaymentStatus.PAYMENT_STATUS_REQUESTED,
+      amount: { minorUnits: 5000, currency: 'JPY' },
+    });
+    expect((await create({}, auth(h.key))).paymentId).toBe(p.paymentId);
+    await expect(create({ orderId: 'G-other' }, auth(h.key))).rejects.toMatchObject({ code: status.ALREADY_EXISTS });
+
+    const resolved = await resolveCode(p.transferCode);
+    expect(resolved).toMatchObject({
+      paymentId: p.paymentId,
+      orderId: 'G-1',
+      amount: { minorUnits: 5000, currency: 'JPY' },
+      mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+      language: Language.LANGUAGE_EN,
+      returnSipAddress: 'sip:op-3@pbx.example.com',
+      threeWay: true,
+    });
+  });
+
+  it('answers unknown, expired and used codes with NOT_FOUND / FAILED_PRECONDITION, and junk with INVALID_ARGUMENT', async () => {
+    await expect(resolveCode('999999999')).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(resolveCode('12ab')).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const p = await create({ idempotencyKey: 'grpc-key-2', orderId: 'G-2' }, auth(h.key));
+    h.clock.advance(15 * 60 * 1000);
+    await expect(resolveCode(p.transferCode)).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+  });
+
+  it('validates like REST and names the field; refuses calls without a key', async () => {
+    const err = (await create(
+      { idempotencyKey: 'grpc-key-3', amount: { minorUnits: 10, currency: 'yen' } },
+      auth(h.key),
+    ).catch((e: ServiceError) => e)) as ServiceError;
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain('currency');
+    await expect(create({ idempotencyKey: '' }, auth(h.key))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(create({ idempotencyKey: 'grpc-key-4' }, auth())).rejects.toMatchObject({
+      code: status.UNAUTHENTICATED,
+    });
+    const list = await new Promise<Payment[]>((resolve, reject) =>
+      payments.listPayments(
+        { pageSize: 10, pageToken: '', status: PaymentStatus.PAYMENT_STATUS_UNSPECIFIED, orderId: 'G-1' },
+        auth(h.key),
+        (e, r) => (e ? reject(e) : resolve(r.payments)),
+      ),
+    );
+    expect(list.map((p) => p.orderId)).toEqual(['G-1']);
+  });
+});
