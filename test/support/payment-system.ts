@@ -91,7 +91,12 @@ export class PaymentSystem {
 
   static async start(callControlEnv: Record<string, string> = {}): Promise<PaymentSystem> {
     const s = new PaymentSystem();
-    await s.boot(callControlEnv);
+    try {
+      await s.boot(callControlEnv);
+    } catch (err) {
+      await s.stop().catch(() => {});
+      throw err;
+    }
     return s;
   }
 
