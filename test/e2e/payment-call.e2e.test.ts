@@ -6,11 +6,11 @@
  * operator's phone) is called back through REFER. Afterwards every topic, table and log written
  * during these calls is scanned for the card numbers and security codes used: zero hits.
  */
-import type { EventEnvelope } from '@ivr/contracts';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
 import { scanForCardData } from '../../scripts/pan-scan';
 import { Receiver } from '../../services/notification/test/receiver';
 import { BaresipPhone } from '../support/baresip';
+import { confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
 import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
 import { waitUntil } from '../support/service-process';
 
@@ -28,7 +28,6 @@ let operator: BaresipPhone;
 let webhookSecret = '';
 const receiver = new Receiver(() => 200);
 const phones: BaresipPhone[] = [];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   await receiver.start();
@@ -64,40 +63,6 @@ async function newPayment(): Promise<CreatedPayment> {
   return system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
 }
 
-async function dialIn(phone: BaresipPhone, user: string): Promise<void> {
-  await phone.dial(system.ivrUri(user));
-  await phone.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 20_000 });
-}
-
-/** Keys arrive only while the vault captures: press 1 until the dialogue asks for the card. */
-async function confirmAmount(phone: BaresipPhone, p: CreatedPayment): Promise<void> {
-  const step = (s: string) =>
-    system.watcher.find((e) => e.type === 'CallStepEntered' && pay(e).paymentId === p.paymentId && pay(e).step === s);
-  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'AMOUNT_CONFIRMATION' });
-  await waitUntil(
-    'the card number step',
-    async () => {
-      if (step('CARD_NUMBER')) return true;
-      await phone.sendDigits('1');
-      await sleep(1500);
-      return step('CARD_NUMBER') !== undefined;
-    },
-    60_000,
-  );
-  // A late '1' may land in the card number: '*' starts the field again.
-  await sleep(800);
-}
-
-async function keyCard(phone: BaresipPhone, p: CreatedPayment, pan: string, expiry: string, cvv: string) {
-  await phone.sendDigits(`*${pan}#`);
-  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
-  await phone.sendDigits(expiry); // four digits end the field by themselves
-  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'SECURITY_CODE' });
-  await phone.sendDigits(cvv);
-}
-
-const pay = (e: EventEnvelope) => e.payload as Record<string, unknown>;
-
 async function operatorCalledBack(since: number): Promise<void> {
   await operator.waitForEvent('CALL_ESTABLISHED', { since, timeoutMs: 60_000 });
 }
@@ -106,9 +71,9 @@ test('approve: the card is charged, payment-completed carries the masked card, t
   const phone = await caller();
   const p = await newPayment();
   const operatorEvents = operator.events.length;
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
-  await keyCard(phone, p, APPROVE, '1234', CVV_APPROVE);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
 
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({
@@ -141,9 +106,9 @@ test('decline: the caller hears the decline and is handed back; payment-complete
   const phone = await caller();
   const p = await newPayment();
   const operatorEvents = operator.events.length;
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
-  await keyCard(phone, p, DECLINE, '1234', CVV_DECLINE);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await keyCard(system, phone, p, { pan: DECLINE, expiry: '1234', securityCode: CVV_DECLINE });
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({
     outcome: 'DECLINED',
@@ -156,12 +121,12 @@ test('decline: the caller hears the decline and is handed back; payment-complete
 test('a wrong card number is refused and asked again; the correct one goes through', async () => {
   const phone = await caller();
   const p = await newPayment();
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
   await phone.sendDigits(`*${BAD_CHECKSUM}#`);
   const invalid = await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', valid: false });
   expect(pay(invalid)).toMatchObject({ invalidReason: 'BAD_CHECKSUM', attemptsLeft: 2 });
-  await keyCard(phone, p, APPROVE, '1234', CVV_APPROVE);
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
   expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'APPROVED' });
 });
 
@@ -169,8 +134,8 @@ test('an expiry in the past is refused until the attempts run out: nothing regis
   const phone = await caller();
   const p = await newPayment();
   const operatorEvents = operator.events.length;
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
   await phone.sendDigits(`*${APPROVE}#`);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
   await phone.sendDigits('0120');
@@ -191,8 +156,8 @@ test('an expiry in the past is refused until the attempts run out: nothing regis
 test('the caller hangs up in the middle of the card number: abandoned, nothing registered or charged', async () => {
   const phone = await caller();
   const p = await newPayment();
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
   await phone.sendDigits('*42424242');
   await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', digitsEntered: 8 });
   await phone.hangup();
@@ -213,7 +178,7 @@ test('an unknown transfer code is told to the caller, who is handed back to the 
   const operatorEvents = operator.events.length;
   // Eight digits: order-link issues six, so this code cannot exist.
   const code = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
-  await dialIn(phone, code);
+  await dialIn(system, phone, code);
   const answered = await system.watcher.waitFor(
     'CallAnswered with the unknown code',
     (e) => e.type === 'CallAnswered' && pay(e).transferCode === code,
@@ -233,8 +198,8 @@ test('the vault restarts mid-call: the call ends cleanly, the caller is handed b
   const phone = await caller();
   const p = await newPayment();
   const operatorEvents = operator.events.length;
-  await dialIn(phone, p.transferCode);
-  await confirmAmount(phone, p);
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
   await phone.sendDigits(`*${APPROVE}#`);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
   await phone.sendDigits('1234');

@@ -32,7 +32,7 @@ export interface TransferCodeRules {
   header?: string;
 }
 
-export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 'record'> {
+export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 'record' | 'flush'> {
   vault: MediaPort;
   config: DialogueConfig;
   transferCode: TransferCodeRules;
@@ -113,6 +113,7 @@ export async function answerCall(call: IncomingCall, deps: AnswerCallDeps): Prom
     {
       ...deps,
       record: recorder.record,
+      flush: () => recorder.flush(),
       leg: { refer: (target) => call.refer(target), hangup: () => call.hangup() },
     },
     { callId, sessionId: media.sessionId, ...(referredBy ? { referredBy } : {}), sipEndReason: () => sipEndReason },

@@ -27,6 +27,8 @@ export interface DialogueDeps {
   config: DialogueConfig;
   /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
   record: (command: CallCommand) => void;
+  /** Resolves once everything recorded so far is stored (and on its way to Kafka). */
+  flush: () => Promise<void>;
 }
 
 export interface DialogueState {

@@ -217,6 +217,7 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
     clock,
     config: { ...DEFAULT_DIALOGUE_CONFIG, ...config },
     record: call.record,
+    flush: async () => {},
   };
   return { vault, authorization, payments, leg, clock, call, deps };
 }

@@ -21,5 +21,7 @@ export const registration: Step = async (ctx) => {
   }
   ctx.state.card = registration.card;
   ctx.record({ type: 'RecordCardCaptured', card: registration.card });
+  // The card is on record before any authorization outcome can be: order-link folds both topics.
+  await ctx.flush();
   return 'AUTHORIZING';
 };
