@@ -14,8 +14,8 @@ import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { type SipStats, SipUserAgent } from './adapters/sip';
 import { answerCall } from './app/answer-call';
-import { CallerHungUp } from './dialogue';
 import { DB_SCHEMA, loadConfig, sipOptions } from './config';
+import { CallerHungUp } from './dialogue';
 
 const config = loadConfig();
 
