@@ -56,21 +56,23 @@ lint: ## biome lint + format check
 check: typecheck lint
 
 test-unit: setup ## pure tests, no infrastructure
-	jest --selectProjects unit
+	jest --selectProjects unit --json --outputFile=.var/test-results/unit.json
 
 test-int: up-infra ## integration tests against real Kafka and PostgreSQL
-	jest --selectProjects int --runInBand --passWithNoTests
+	jest --selectProjects int --runInBand --passWithNoTests --json --outputFile=.var/test-results/int.json
 
 test-e2e: up-infra build ## services on real infrastructure
-	jest --selectProjects e2e --runInBand --passWithNoTests
+	jest --selectProjects e2e --runInBand --passWithNoTests --json --outputFile=.var/test-results/e2e.json
 
 test: setup ## everything CI runs: checks, unit, integration, e2e, and each area's extra checks
+	rm -rf .var/test-results && mkdir -p .var/test-results
 	$(MAKE) check
 	$(MAKE) test-unit
 	$(MAKE) test-int
 	$(MAKE) test-e2e
 	$(if $(strip $(TEST_TARGETS)),$(MAKE) $(TEST_TARGETS))
 	scripts/proto.sh breaking
+	node scripts/test-summary.mjs
 
 bench: $(BENCH_TARGETS) ## every benchmark
 

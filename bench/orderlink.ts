@@ -11,6 +11,7 @@ import '../scripts/load-env';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { Topics } from '@ivr/contracts';
 import { createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       kafka,
       groupId: `bench-nt-${tag}`,
       topics: [Topics.paymentCompleted],
+      partitionsConsumedConcurrently: 3,
       logger: silent,
       handle: deliveryHandler({
         store: nt.store,
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     };
     const latencies: number[] = [];
     await runFor(1500, CONCURRENCY, async () => void (await createOne())); // warm-up
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const done = await runFor(DURATION_MS, CONCURRENCY, async () => {
       const t0 = performance.now();
@@ -142,12 +145,16 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - t0);
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const rest = summarize(latencies);
     printTable(`REST API: POST /v1/payments, ${CONCURRENCY} concurrent clients, ${fmt(seconds)} s`, [
       ['requests/s', fmt(done / seconds)],
       ['latency p50 (ms)', fmt(rest.p50, 2)],
       ['latency p99 (ms)', fmt(rest.p99, 2)],
       ['requests', String(done)],
+      // Client and server share this process: CPU per request bounds requests/s on a busy machine.
+      ['bench process CPU per request (ms)', fmt((cpu.user + cpu.system) / 1000 / done, 2)],
+      ['machine load average (1 min) / cores', `${fmt(loadavg()[0]!, 1)} / ${cpus().length}`],
     ]);
 
     // 2. Terminal authorization event → webhook

@@ -30,8 +30,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // What peers see in Via/Contact when the bind address is not reachable as is (0.0.0.0, NAT).
     sipAdvertisedHost: optional(str('SIP_ADVERTISED_HOST')),
     sipMaxMessageBytes: int('SIP_MAX_MESSAGE_BYTES', { default: 16_384, min: 1500, max: 65_535 }),
-    sipRatePerSecond: int('SIP_RATE_PER_SECOND', { default: 200, min: 1 }),
-    sipRateBurst: int('SIP_RATE_BURST', { default: 400, min: 1 }),
+    sipRatePerSecond: int('SIP_RATE_PER_SECOND', { default: 1000, min: 1 }),
+    sipRateBurst: int('SIP_RATE_BURST', { default: 2000, min: 1 }),
     sipReferTimeoutMs: int('SIP_REFER_TIMEOUT_MS', { default: 32_000, min: 1000 }),
     drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
     // How long SIGTERM waits for calls in progress before hanging them up.

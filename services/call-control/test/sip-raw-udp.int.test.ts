@@ -6,6 +6,7 @@ import { type IncomingCall, SipUserAgent, type SipUserAgentOptions } from '../sr
 import type { SipResponse } from '../src/adapters/sip/message';
 import { header } from '../src/adapters/sip/message';
 import { parseMessage } from '../src/adapters/sip/parser';
+import type { CodecChoice } from '../src/sdp';
 
 let ua: SipUserAgent;
 let client: RawClient;
@@ -141,17 +142,32 @@ test('an answered call: 100 then 200 with To-tag, Contact and SDP; a re-INVITE g
   client.send(request('ACK', 'c1', { toTag, branch: 'z9hG4bKack1' }));
   await client.until(() => calls[0]?.state === 'confirmed', 'confirmed');
 
-  const reinvites: unknown[] = [];
-  calls[0]!.on('reinvite', (o) => reinvites.push(o));
+  const reinvites: CodecChoice[] = [];
+  calls[0]!.on('reinvite', (media) => reinvites.push(media));
   client.received.length = 0;
-  client.send(request('INVITE', 'c1', { body: SDP(), toTag, cseq: 2 }));
+  // The caller goes on hold from another port: same answer, new view of the caller's media.
+  const hold = SDP().replace('m=audio 30000', 'm=audio 30002').concat('a=sendonly\n');
+  client.send(request('INVITE', 'c1', { body: hold, toTag, cseq: 2 }));
   const again = await client.response(200, 'c1');
   expect(again.body.toString()).toBe(ok.body.toString());
   client.send(request('ACK', 'c1', { toTag, cseq: 2, branch: 'z9hG4bKack2' }));
   expect(reinvites).toHaveLength(1);
+  expect(reinvites[0]!.remote.port).toBe(30002);
+  expect(reinvites[0]!.direction).toBe('recvonly');
+  expect(calls[0]!.codec.remote.port).toBe(30002);
+
+  // A new offer without our codec cannot take the unchanged answer: 488, the call goes on.
+  client.received.length = 0;
+  client.send(request('INVITE', 'c1', { body: SDP('8 101'), toTag, cseq: 3 }));
+  await client.response(488, 'c1');
+  client.send(request('ACK', 'c1', { toTag, cseq: 3 }));
+  // A session refresh by UPDATE without a body.
+  client.send(request('UPDATE', 'c1', { toTag, cseq: 4 }));
+  await client.response(200, 'c1');
+  expect(calls[0]!.state).toBe('confirmed');
 
   const ended = new Promise((resolve) => calls[0]!.once('ended', resolve));
-  client.send(request('BYE', 'c1', { toTag, cseq: 3 }));
+  client.send(request('BYE', 'c1', { toTag, cseq: 5 }));
   await client.response(200, 'c1');
   expect(await ended).toBe('remote-bye');
 });

@@ -84,7 +84,23 @@ describe('INVITE server transaction', () => {
     timers.advance(3 * T1);
     expect(sent.map((s) => label(s.msg))).toEqual(['100', '100', '200', '200', '200']);
     tx.acknowledged();
+    timers.advance(10 * T1);
+    expect(sent).toHaveLength(5);
+    expect(isTerminated()).toBe(false);
+  });
+
+  test('after the ACK of a 2xx, late INVITE retransmissions are absorbed until Timer L ends the transaction', () => {
+    const { timers, sent, ctx, isTerminated } = setup();
+    const invite = request('INVITE');
+    let timedOut = false;
+    const tx = new ServerInviteTransaction(invite, ctx, { onTimeout: () => (timedOut = true) });
+    tx.respond(createResponse(invite, 200, { toTag: 't' }));
+    tx.acknowledged();
+    tx.receive(invite);
+    expect(sent).toHaveLength(1);
+    timers.advance(64 * T1);
     expect(isTerminated()).toBe(true);
+    expect(timedOut).toBe(false);
     expect(timers.pending).toBe(0);
   });
 

@@ -10,8 +10,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       databaseUrl: url('NOTIFICATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
       kafkaBrokers: list('KAFKA_BROKERS'),
       consumerGroup: str('CONSUMER_GROUP', { default: CONSUMER_GROUP }),
-      // Each instance serves its own screens, so each reads every live event: one group per instance.
-      liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}` }),
+      // Each process serves its own screens, so each reads every live event: one group per process
+      // (it starts at the newest message; idle groups expire on the broker).
+      liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}-${process.pid}` }),
       operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
       internalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
       webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', { default: 10_000, min: 100, max: 60_000 }),

@@ -31,6 +31,7 @@ void runService({
       concurrency: config.webhookConcurrency,
       pollIntervalMs: config.webhookPollMs,
       logger: log,
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');
@@ -46,6 +47,8 @@ void runService({
       groupId: config.consumerGroup,
       topics: [Topics.payments, Topics.paymentCompleted],
       fromBeginning: true,
+      // Partitions in parallel, each in order: a payment's events keep their order.
+      partitionsConsumedConcurrently: 3,
       logger: log,
       handle: deliveryHandler({
         store: core.store,
@@ -63,6 +66,7 @@ void runService({
       groupId: config.liveGroup,
       topics: [Topics.payments, Topics.calls],
       fromBeginning: false,
+      partitionsConsumedConcurrently: 3,
       maxAttempts: 3,
       logger: log,
       handle: liveHandler(core.hub, core.watchers),

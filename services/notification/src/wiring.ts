@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
+import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import { PaymentWatchers } from './adapters/pg/payment-watchers';
 import { WebhookRepository } from './adapters/pg/webhook-repository';
@@ -18,6 +19,7 @@ export interface CoreOptions {
   pollIntervalMs: number;
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   now?: () => Date;
+  meter?: Meter;
 }
 
 /** Everything but Kafka and HTTP: shared by main.ts and in-process tests. */
@@ -36,6 +38,7 @@ export async function buildCore(o: CoreOptions) {
     pollIntervalMs: o.pollIntervalMs,
     now,
     logger: o.logger,
+    ...(o.meter ? { meter: o.meter } : {}),
   });
   return { store, webhooks, watchers, hub, dispatcher, now };
 }

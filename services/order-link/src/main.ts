@@ -8,6 +8,7 @@ import { loadOrExit, runService } from '@ivr/runtime';
 import { paymentService, transferCodeService } from './adapters/grpc/services';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
+import { startInBackground } from './adapters/kafka/background';
 import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
@@ -28,6 +29,7 @@ void runService({
       transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
       transferCodeLength: config.transferCodeLength,
       notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
+      meter: ctx.telemetry.meter,
     });
     ctx.addReadinessCheck('postgres', async () => {
       await pool.query('select 1');
@@ -43,8 +45,15 @@ void runService({
       relay.start();
       ctx.onStop('outbox relay', () => relay.stop());
     }
-    const consumer = await startProcessManager(kafka, core.payments, log, config.consumerGroup);
-    ctx.onStop('process manager', () => consumer.stop());
+    // The API serves without the process manager, and joining its group can take a session timeout
+    // after a crash (the dead member must expire): it starts in the background, retrying.
+    const processManager = startInBackground(
+      'process manager',
+      () => startProcessManager(kafka, core.payments, log, config.consumerGroup),
+      ctx.signal,
+      log,
+    );
+    ctx.onStop('process manager', () => processManager.stop());
 
     const sweeper = new ExpirySweeper(core.queries, core.payments, core.clock, log, config.expirySweepIntervalMs);
     sweeper.start();

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
+import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import type { RouteDeps } from './adapters/http/routes';
 import { ApiKeyRepository } from './adapters/pg/api-keys';
@@ -28,6 +29,7 @@ export interface CoreOptions {
   transferCodeTtlMs?: number;
   transferCodeLength?: number;
   notification?: { baseUrl: string; token: string };
+  meter?: Meter;
 }
 
 /** Everything but the transports: what main.ts, the CLI and in-process tests share. */
@@ -36,7 +38,7 @@ export async function buildCore(o: CoreOptions) {
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const store = new EventStore(o.pool, { schema: o.schema });
-  const payments = new PaymentStore(store);
+  const payments = new PaymentStore(store, o.meter);
   const queries = new PaymentQueries(o.pool, o.schema);
   const idempotency = new IdempotencyRepository(o.pool, o.schema);
   const keyRepository = new ApiKeyRepository(o.pool, o.schema);

@@ -30,13 +30,16 @@ export interface Harness {
 }
 
 /** order-link's core on a fresh schema of the test database, with the REST API on a random port. */
-export async function startHarness(prefix: string): Promise<Harness> {
+export async function startHarness(
+  prefix: string,
+  notification?: { baseUrl: string; token: string },
+): Promise<Harness> {
   const url = process.env.IVR_TEST_DATABASE_URL;
   if (!url) throw new Error('IVR_TEST_DATABASE_URL is not set: run `make up-infra` first');
   const pool = createPgPool(url, { applicationName: `test-${prefix}`, max: 10 });
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
   const clock = new ManualClock();
-  const core = await buildCore({ pool, schema, clock });
+  const core = await buildCore({ pool, schema, clock, ...(notification ? { notification } : {}) });
   const app = createHttpApp({
     ...core.routeDeps,
     keyRepository: core.keyRepository,
@@ -49,7 +52,7 @@ export async function startHarness(prefix: string): Promise<Harness> {
   const { key } = await core.apiKeys.issue(
     'shop',
     'test',
-    ['payments:read', 'payments:write', 'api_keys:manage'],
+    ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage'],
     'test',
   );
   return {

@@ -7,6 +7,7 @@ import {
   buildAnswer,
   type CodecChoice,
   type MediaEndpoint,
+  type NegotiationResult,
   type SessionDescription,
 } from '../../sdp';
 import type { Dialog } from './dialog';
@@ -32,8 +33,12 @@ export type EndReason =
 
 export interface IncomingCallEvents {
   ended: [reason: EndReason];
-  /** The peer re-INVITEd (hold, refresh, codec change); it was answered with the same SDP. */
-  reinvite: [offer: SessionDescription | undefined];
+  /**
+   * The peer re-INVITEd or sent an UPDATE (hold, session refresh, new media address); it was
+   * answered with the same SDP. `media` is the current view: the caller's RTP address and direction
+   * may have changed (e.g. `sendonly` while on hold), codec and payload types have not.
+   */
+  reinvite: [media: CodecChoice];
 }
 
 /** What a call needs from its user agent. */
@@ -44,6 +49,7 @@ export interface CallHost {
   forget(call: IncomingCall): void;
   timers: TimerService;
   referTimeoutMs: number;
+  negotiate(offer: string): NegotiationResult;
   allow: string;
 }
 
@@ -69,7 +75,8 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
     private readonly inviteTx: ServerInviteTransaction,
     /** The parsed offer and the codec chosen from it. */
     readonly offer: SessionDescription,
-    readonly codec: CodecChoice,
+    /** Codec, telephone-event payload type and the caller's RTP address; updated by re-INVITEs. */
+    public codec: CodecChoice,
     dialog: Dialog,
     private readonly host: CallHost,
     private readonly sdpOrigin: AnswerOptions,
@@ -214,7 +221,8 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
         this.end('remote-bye');
         return;
       case 'INVITE':
-        this.reinvite(request, tx as ServerInviteTransaction);
+      case 'UPDATE':
+        this.reinvite(request, tx);
         return;
       case 'NOTIFY':
         tx.respond(createResponse(request, 200));
@@ -245,16 +253,37 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
     this.end(reason);
   }
 
-  private reinvite(request: SipRequest, tx: ServerInviteTransaction): void {
+  /** re-INVITE or UPDATE inside a confirmed call: same answer, refreshed view of the caller's media. */
+  private reinvite(request: SipRequest, tx: ServerInviteTransaction | ServerNonInviteTransaction): void {
     if (this.state !== 'confirmed' || !this.answerSdp) {
       tx.respond(createResponse(request, 491, { toTag: this.dialog.localTag }));
       return;
     }
+    const media = this.renegotiate(request);
+    if (!media) {
+      tx.respond(createResponse(request, 488, { toTag: this.dialog.localTag }));
+      return;
+    }
     this.dialog.refreshTarget(request);
     // Same SDP, same o= version: the media endpoint (the vault) does not change mid-call.
-    tx.respond(this.okWithAnswer(request));
-    this.awaitingAck.add(tx);
-    this.emit('reinvite', this.offer);
+    tx.respond(
+      request.method === 'UPDATE' && request.body.length === 0
+        ? createResponse(request, 200)
+        : this.okWithAnswer(request),
+    );
+    if (request.method === 'INVITE') this.awaitingAck.add(tx as ServerInviteTransaction);
+    this.codec = media;
+    this.emit('reinvite', media);
+  }
+
+  /** The codec choice after a new offer, or undefined when our unchanged answer would not fit it. */
+  private renegotiate(request: SipRequest): CodecChoice | undefined {
+    if (request.body.length === 0) return this.codec;
+    const r = this.host.negotiate(request.body.toString('utf8'));
+    if (!r.ok || r.offer.media.length !== this.offer.media.length) return undefined;
+    const stream = r.offer.media[this.codec.mediaIndex];
+    if (!stream?.formats.includes(String(this.codec.codec.payloadType))) return undefined;
+    return { ...this.codec, remote: r.choice.remote, direction: r.choice.direction };
   }
 
   private okWithAnswer(request: SipRequest): ReturnType<typeof createResponse> {

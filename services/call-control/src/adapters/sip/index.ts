@@ -1,4 +1,6 @@
 // The SIP layer's public surface for the dialogue engine and main.ts.
+
+export type { CodecChoice, MediaEndpoint, SessionDescription } from '../../sdp';
 export { type CallState, type EndReason, IncomingCall, type IncomingCallEvents } from './call';
 export type { NameAddr, SipUri } from './header-values';
 export { parseNameAddr, parseSipUri } from './header-values';

@@ -22,10 +22,14 @@ const MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 /** Byte offset where the header section ends (index of the blank line's first byte), and its length. */
 export function findHeaderEnd(buf: Buffer, from = 0): { at: number; sepLength: number } | undefined {
-  const crlf = buf.indexOf('\r\n\r\n', from);
-  const lf = buf.indexOf('\n\n', from);
-  if (crlf >= 0 && (lf < 0 || crlf <= lf)) return { at: crlf, sepLength: 4 };
-  if (lf >= 0) return { at: lf, sepLength: 2 };
+  // A byte loop: Buffer.indexOf with a string costs more than the whole parse on small messages.
+  for (let i = buf.indexOf(0x0a, from); i >= 0 && i < buf.length; i = buf.indexOf(0x0a, i + 1)) {
+    if (buf[i + 1] === 0x0a)
+      return buf[i - 1] === 0x0d && i > from ? { at: i - 1, sepLength: 3 } : { at: i, sepLength: 2 };
+    if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) {
+      return buf[i - 1] === 0x0d && i > from ? { at: i - 1, sepLength: 4 } : { at: i, sepLength: 3 };
+    }
+  }
   return undefined;
 }
 
@@ -39,7 +43,7 @@ export function parseMessage(buf: Buffer, limits: ParseLimits = DEFAULT_PARSE_LI
   while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
   const end = findHeaderEnd(buf, start);
   const headText = buf.subarray(start, end ? end.at : buf.length).toString('latin1');
-  const lines = unfold(headText.split(/\r?\n/));
+  const lines = unfold(headText.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
   const startLine = lines.shift() ?? '';
   const headers: SipHeader[] = [];
   const fail = (error: string): ParseResult => ({ ok: false, error, startLine, headers });

@@ -81,6 +81,26 @@ export class SipTransport {
   }
 
   async start(): Promise<void> {
+    // With port 0 the kernel picks a free UDP port that TCP may not have free: try a few.
+    for (let attempt = 1; ; attempt++) {
+      const udp = await this.bindUdp();
+      this.udp = udp;
+      if (!this.opts.tcp) break;
+      try {
+        this.tcp = await this.listenTcp(udp.address().port);
+        break;
+      } catch (err) {
+        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        this.udp = undefined;
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (this.opts.port !== 0 || !inUse || attempt >= 10) throw err;
+      }
+    }
+    this.sweepTimer = setInterval(() => this.limiter.sweep(), 30_000);
+    this.sweepTimer.unref();
+  }
+
+  private async bindUdp(): Promise<dgram.Socket> {
     const udp = dgram.createSocket({ type: net.isIPv6(this.opts.host) ? 'udp6' : 'udp4' });
     udp.on('message', (buf, rinfo) => this.onDatagram(buf, rinfo));
     udp.on('error', (err) => this.log.warn({ err: err.message }, 'sip udp socket error'));
@@ -91,22 +111,28 @@ export class SipTransport {
         resolve();
       });
     });
-    this.udp = udp;
-    if (this.opts.tcp) {
-      const server = net.createServer((socket) => this.onConnection(socket));
-      server.maxConnections = this.opts.maxTcpConnections;
-      server.on('error', (err) => this.log.warn({ err: err.message }, 'sip tcp server error'));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.port, this.opts.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      this.tcp = server;
+    try {
+      // Bursts (a PBX re-sending after a failover) overflow the default ~200 KB; the kernel caps this.
+      udp.setRecvBufferSize(4 * 1024 * 1024);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.info({ err: reason }, 'sip udp receive buffer left at default');
     }
-    this.sweepTimer = setInterval(() => this.limiter.sweep(), 30_000);
-    this.sweepTimer.unref();
+    return udp;
+  }
+
+  private async listenTcp(port: number): Promise<net.Server> {
+    const server = net.createServer((socket) => this.onConnection(socket));
+    server.maxConnections = this.opts.maxTcpConnections;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.log.warn({ err: err.message }, 'sip tcp server error'));
+    return server;
   }
 
   async stop(): Promise<void> {

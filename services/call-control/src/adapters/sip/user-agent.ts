@@ -29,6 +29,7 @@ export interface SipUserAgentOptions {
   /** Host written into Via/Contact when it differs from the bind address (NAT, 0.0.0.0). */
   advertisedHost?: string;
   maxMessageSize?: number;
+  /** Per source address; a PBX trunk is one source for all its calls (default 1000/s, burst 2000). */
   rateLimit?: RateLimit;
   /** A TCP connection without traffic for this long is closed (default 5 min; a PBX sends keep-alives). */
   tcpIdleTimeoutMs?: number;
@@ -54,7 +55,7 @@ export interface SipStats extends TransportStats {
   activeCalls: number;
 }
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO, UPDATE';
 const SUPPORTED_EXTENSIONS = new Set(['timer', 'replaces', 'norefersub']);
 
 export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
@@ -80,7 +81,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
         port: opts.port,
         tcp: opts.tcp ?? true,
         maxMessageSize: opts.maxMessageSize ?? 16_384,
-        rateLimit: opts.rateLimit ?? { perSecond: 200, burst: 400 },
+        rateLimit: opts.rateLimit ?? { perSecond: 1000, burst: 2000 },
         tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs ?? 300_000,
         maxTcpConnections: opts.maxTcpConnections ?? 2000,
       },
@@ -99,6 +100,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       timers: this.timers,
       referTimeoutMs: opts.referTimeoutMs ?? 32_000,
       allow: ALLOW,
+      negotiate: (offer) => negotiate(offer, opts.sdp),
     };
   }
 
@@ -151,12 +153,15 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       return;
     }
     const existing = this.transactions.findServer(msg);
-    if (existing) {
-      existing.receive(msg);
+    if (msg.method === 'ACK') {
+      // The ACK of an error response shares the INVITE's branch; the ACK of a 2xx belongs to the
+      // dialog (a few peers reuse the branch for it anyway, hence the state check).
+      if (existing?.state === 'completed') existing.receive(msg);
+      else this.findCall(msg)?.ackReceived();
       return;
     }
-    if (msg.method === 'ACK') {
-      this.findCall(msg)?.ackReceived();
+    if (existing) {
+      existing.receive(msg);
       return;
     }
     this.onNewRequest(msg, flow);

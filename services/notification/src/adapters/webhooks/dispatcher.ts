@@ -1,3 +1,4 @@
+import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import { nextDelayMs, type RetryPolicy } from '../../webhooks/schedule';
 import { SIGNATURE_HEADER, signatureHeader } from '../../webhooks/signature';
 import type { DueDelivery, WebhookRepository } from '../pg/webhook-repository';
@@ -13,6 +14,8 @@ export interface DispatcherOptions {
   now?: () => Date;
   random?: () => number;
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Counts attempts by result and times them (served at admin /metrics). */
+  meter?: Meter;
 }
 
 /**
@@ -27,10 +30,19 @@ export class WebhookDispatcher {
   private polling: Promise<void> | undefined;
   private readonly now: () => Date;
   private readonly random: () => number;
+  private readonly attempts: Counter | undefined;
+  private readonly durations: Histogram | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
     this.random = o.random ?? Math.random;
+    this.attempts = o.meter?.createCounter('webhook_attempts_total', {
+      description: 'Webhook delivery attempts by result: delivered, retry, dead',
+    });
+    this.durations = o.meter?.createHistogram('webhook_attempt_duration_ms', {
+      description: 'Time from sending a webhook to its answer (or timeout)',
+      unit: 'ms',
+    });
   }
 
   start(): void {
@@ -102,12 +114,15 @@ export class WebhookDispatcher {
     }
     const durationMs = Math.round(performance.now() - t0);
     const at = this.now();
+    this.durations?.record(durationMs);
     if (error === null) {
+      this.attempts?.add(1, { result: 'delivered' });
       await this.o.repository.recordAttempt(d.deliveryId, { at, statusCode, error, durationMs }, { delivered: true });
       return;
     }
     const retryAt = new Date(at.getTime() + nextDelayMs(d.attempts + 1, this.o.policy, this.random));
     const giveUp = retryAt > d.giveUpAt;
+    this.attempts?.add(1, { result: giveUp ? 'dead' : 'retry' });
     if (giveUp)
       this.o.logger.warn(
         { deliveryId: d.deliveryId, endpointId: d.endpointId, error },

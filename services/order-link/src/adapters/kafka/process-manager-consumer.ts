@@ -65,6 +65,8 @@ export function startProcessManager(
     topics: [Topics.calls, Topics.authorizations],
     handle: handleForeignEvent(payments, logger),
     fromBeginning,
+    // Payments are independent: partitions in parallel, each still in order (per-payment order holds).
+    partitionsConsumedConcurrently: 3,
     logger,
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
-import { ConcurrencyError, type EventStore, type EventStoreTransaction, outboxChannel } from '@ivr/eventstore';
+import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
+import type { Counter, Meter } from '@opentelemetry/api';
 import {
   decide,
   evolve,
@@ -46,7 +47,16 @@ export const paymentStreamId = (paymentId: string): string => paymentId;
  * A concurrent writer makes the append fail; the command is then decided again on fresh state.
  */
 export class PaymentStore {
-  constructor(private readonly store: EventStore) {}
+  private readonly outcomes: Counter | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    meter?: Meter,
+  ) {
+    this.outcomes = meter?.createCounter('payments_total', {
+      description: 'Payments by status reached: REQUESTED when created, then each terminal outcome',
+    });
+  }
 
   get schema(): string {
     return this.store.schema;
@@ -77,26 +87,35 @@ export class PaymentStore {
     const state = fold(history.map((e) => ({ type: e.type, data: e.data }) as PaymentEvent));
     const events = decide((await options.before?.(tx, state)) ?? command, state);
     const next = events.reduce(evolve, state);
+    // Everything else is written before the append: the append takes the schema's append lock,
+    // which is held until commit, so the less that follows it the more commands run in parallel.
+    const eventIds = events.map(() => randomUUID());
     if (events.length > 0 && next) {
-      const { version, events: recorded } = await tx.append(streamId, history.length, events, {
+      const version = history.length + events.length;
+      await this.project(tx, next, version);
+      if (next.status !== 'REQUESTED') {
+        await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [paymentId]);
+      }
+      if (isTerminal(next.status) && state && !isTerminal(state.status)) {
+        await this.enqueueCompleted(tx, next, version, eventIds[eventIds.length - 1]!, options.correlationId);
+      }
+    }
+    await options.after?.(tx, next);
+    if (events.length > 0) {
+      await tx.append(streamId, history.length, events, {
         streamType: 'Payment',
         outbox: { topic: Topics.payments, key: paymentId },
+        eventIds,
         metadata: {
           actor: options.actor,
           ...(options.correlationId ? { correlationId: options.correlationId } : {}),
           ...(options.causationId ? { causationId: options.causationId } : {}),
         },
       });
-      await this.project(tx, next, version);
-      if (next.status !== 'REQUESTED') {
-        await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [paymentId]);
-      }
-      const last = recorded[recorded.length - 1]!;
-      if (isTerminal(next.status) && state && !isTerminal(state.status)) {
-        await this.enqueueCompleted(tx, next, last.version, last.eventId, options.correlationId);
-      }
     }
-    await options.after?.(tx, next);
+    if (next && events.length > 0 && (next.status === 'REQUESTED' || isTerminal(next.status))) {
+      this.outcomes?.add(1, { status: next.status });
+    }
     return { state: next, events, applied: true };
   }
 
@@ -121,7 +140,10 @@ export class PaymentStore {
     );
   }
 
-  /** The public event, keyed by order id, written to the outbox with the terminal event. */
+  /**
+   * The public event, keyed by order id, written to the outbox with the terminal event (whose append
+   * wakes the relay after commit).
+   */
   private async enqueueCompleted(
     tx: EventStoreTransaction,
     p: Payment,
@@ -146,6 +168,5 @@ export class PaymentStore {
       `insert into "${this.schema}".outbox (event_id, topic, key, envelope, headers) values ($1, $2, $3, $4, '{}')`,
       [envelope.eventId, Topics.paymentCompleted, p.request.orderId, envelope],
     );
-    await tx.client.query('select pg_notify($1, $2)', [outboxChannel(this.schema), '']);
   }
 }

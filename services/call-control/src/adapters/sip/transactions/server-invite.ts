@@ -14,6 +14,7 @@ export interface ServerInviteCallbacks {
 export class ServerInviteTransaction {
   state: ServerInviteState = 'proceeding';
   private lastResponse: SipResponse | undefined;
+  private acked = false;
   private readonly timers: TimerSet;
 
   constructor(
@@ -52,12 +53,21 @@ export class ServerInviteTransaction {
       this.timers.start('I', this.ctx.reliable ? 0 : this.ctx.values.t4, () => this.terminate());
       return;
     }
+    // Once the 2xx is acknowledged, late INVITE retransmissions are absorbed (RFC 6026 §7.1);
+    // before that, resending the 2xx helps when the first one was lost.
+    if (this.state === 'accepted' && this.acked) return;
     if (this.lastResponse && this.state !== 'confirmed') this.ctx.send(this.lastResponse);
   }
 
-  /** The ACK of our 2xx arrived (it has its own branch, so the dialog layer matches it). */
+  /**
+   * The ACK of our 2xx arrived (it has its own branch, so the dialog layer matches it). The
+   * transaction stays until Timer L so that a late INVITE retransmission cannot start a new call.
+   */
   acknowledged(): void {
-    if (this.state === 'accepted') this.terminate();
+    if (this.state !== 'accepted' || this.acked) return;
+    this.acked = true;
+    this.timers.stop('G');
+    this.timers.start('L', 64 * this.ctx.values.t1, () => this.terminate());
   }
 
   terminate(): void {

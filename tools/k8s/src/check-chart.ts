@@ -1,0 +1,356 @@
+// The chart and cluster-manifest checks of `make test-chart`, offline:
+//   helm lint, helm template (default, development, production values), wrong values rejected,
+//   kubernetes-validate (strict) on every rendered object, custom resources checked, checkov with
+//   the listed skips only, the segmentation matrix equal to the design's, the vault's pod facts,
+//   Kafka topics/users equal to topics.ts, Dockerfiles linted, docs/pci-boundary.md up to date.
+// `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
+// failing on them.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
+import { renderBoundaryDoc } from './boundary-doc';
+import { checkovSkips } from './checkov-skips';
+import { checkCustomResources } from './custom-resources';
+import { lintDockerfile } from './dockerfile-lint';
+import { kafkaAcls, kafkaTopics, kafkaUsers } from './kafka-manifests';
+import { type K8sObject, parseManifests, readManifests } from './manifests';
+import { restrictedViolations } from './pod-security';
+import { computeMatrix, declaredMatrix, diffMatrices } from './segmentation';
+import { loadValues } from './values';
+import { secretsByService, vaultFacts } from './vault-facts';
+
+const ROOT = join(__dirname, '../../..');
+const CHART = join(ROOT, 'charts/ivr-payments');
+const OUT = join(ROOT, 'test-artifacts/k8s');
+const KUBE_VERSION = '1.37.0';
+const RELEASE = 'ivr';
+const NAMESPACE = 'ivr';
+const WRITE = process.argv.includes('--write');
+const VALUES: Record<string, string | undefined> = {
+  default: undefined,
+  development: join(CHART, 'values-development.yaml'),
+  production: join(CHART, 'values-production.yaml'),
+};
+
+let passed = 0;
+let failed = 0;
+function report(name: string, problems: string[]): void {
+  if (problems.length === 0) {
+    passed++;
+    console.log(`ok    ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL  ${name}`);
+    for (const p of problems.slice(0, 40)) console.log(`        ${p}`);
+    if (problems.length > 40) console.log(`        ... and ${problems.length - 40} more`);
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
+
+// --- tools -----------------------------------------------------------------------------------
+const tools = run(join(ROOT, 'tools/k8s/install-tools.sh'), ['--print-env']);
+if (tools.code !== 0) {
+  console.error(tools.stderr);
+  process.exit(1);
+}
+const toolEnv = Object.fromEntries(
+  lines(tools.stdout)
+    .filter((l) => /^(HELM|VENV)=/.test(l))
+    .map((l) => l.split('=', 2) as [string, string]),
+);
+const HELM = toolEnv.HELM!;
+const VENV = toolEnv.VENV!;
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(join(OUT, 'scan'), { recursive: true });
+
+// --- helm lint and template --------------------------------------------------------------------
+const rendered: Record<string, K8sObject[]> = {};
+for (const [name, file] of Object.entries(VALUES)) {
+  const f = file ? ['-f', file] : [];
+  const lint = run(HELM, ['lint', '--strict', CHART, '--kube-version', KUBE_VERSION, ...f]);
+  report(`helm lint --strict (${name} values)`, lint.code === 0 ? [] : lines(lint.stdout + lint.stderr));
+  const t = run(HELM, ['template', RELEASE, CHART, '-n', NAMESPACE, '--kube-version', KUBE_VERSION, ...f]);
+  report(`helm template (${name} values)`, t.code === 0 ? [] : lines(t.stderr));
+  writeFileSync(join(OUT, 'scan', `${name}.yaml`), t.stdout);
+  rendered[name] = t.code === 0 ? parseManifests(t.stdout, `${name} render`) : [];
+}
+
+// NOTES.txt is only rendered by a real install; render it here through a copy of the chart where a
+// template passes it through tpl, so a broken NOTES.txt fails now rather than after an install.
+{
+  const copy = join(OUT, 'notes-chart');
+  cpSync(CHART, copy, { recursive: true });
+  cpSync(join(CHART, 'templates/NOTES.txt'), join(copy, 'NOTES.src'));
+  writeFileSync(join(copy, 'templates/zz-notes.yaml'), 'notes: {{ tpl (.Files.Get "NOTES.src") . | toJson }}\n');
+  const problems: string[] = [];
+  for (const [name, file] of Object.entries(VALUES)) {
+    const f = file ? ['-f', file] : [];
+    const r = run(HELM, [
+      'template',
+      RELEASE,
+      copy,
+      '-n',
+      NAMESPACE,
+      '--kube-version',
+      KUBE_VERSION,
+      '--show-only',
+      'templates/zz-notes.yaml',
+      ...f,
+    ]);
+    if (r.code !== 0) problems.push(`${name}: ${r.stderr.trim()}`);
+    else
+      writeFileSync(
+        join(OUT, `NOTES-${name}.txt`),
+        String((parse(r.stdout) as { notes?: string } | null)?.notes ?? ''),
+      );
+  }
+  report('NOTES.txt renders (all three values files)', problems);
+}
+
+// values.schema.json and the chart's own guards must refuse values that would break the design.
+const wrongValues: [string, string[]][] = [
+  ['a database for the vault', ['--set', 'services.dtmfVault.database.existingSecret=x']],
+  ['an unknown key', ['--set', 'services.orderLink.replica=3']],
+  ['the image tag "latest"', ['--set', 'images.tag=latest']],
+  ['an SBC range that is not a CIDR', ['--set', 'network.sbcCidrs[0]=sbc.example.com']],
+  ['a secret-looking plain env var', ['--set', 'services.authorization.env.PSP_API_KEY=sk_live']],
+  ['a port out of range', ['--set', 'services.dtmfVault.ports.grpc=70000']],
+  ['the vault in the release namespace', ['--set', `namespaces.vault=${NAMESPACE}`]],
+  [
+    'a SIP load balancer open beyond the SBC ranges',
+    ['--set', 'services.callControl.sipService.loadBalancerSourceRanges[0]=0.0.0.0/0'],
+  ],
+];
+report(
+  'wrong values are rejected',
+  wrongValues.flatMap(([what, args]) => {
+    const r = run(HELM, ['template', RELEASE, CHART, '-n', NAMESPACE, '--kube-version', KUBE_VERSION, ...args]);
+    return r.code === 0 ? [`accepted ${what}`] : [];
+  }),
+);
+
+// --- cluster manifests (k8s/) and the generated Kafka files ------------------------------------------
+const k8sFiles = [
+  'namespaces.yaml',
+  'kafka/cluster.yaml',
+  'kafka/topics.yaml',
+  'kafka/users.yaml',
+  'postgres/cluster.yaml',
+  'postgres/networkpolicy.yaml',
+];
+const generated: [string, string][] = [
+  ['k8s/kafka/topics.yaml', kafkaTopics()],
+  ['k8s/kafka/users.yaml', kafkaUsers()],
+];
+for (const [path, text] of generated) {
+  if (WRITE) writeFileSync(join(ROOT, path), text);
+  const current = existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : '';
+  report(`${path} equals what topics.ts generates`, current === text ? [] : [`stale: run make chart-generate`]);
+}
+const k8s: Record<string, K8sObject[]> = {};
+for (const f of k8sFiles) {
+  k8s[f] = readManifests(join(ROOT, 'k8s', f));
+  writeFileSync(join(OUT, 'scan', `k8s-${f.replace('/', '-')}`), readFileSync(join(ROOT, 'k8s', f)));
+}
+
+// --- schemas ------------------------------------------------------------------------------------
+const scanFiles = readdirSync(join(OUT, 'scan')).map((f) => join(OUT, 'scan', f));
+const kv = run(join(VENV, 'bin/kubernetes-validate'), [
+  '--strict',
+  '-k',
+  KUBE_VERSION,
+  '--quiet',
+  '--no-warn',
+  ...scanFiles,
+]);
+report(
+  `kubernetes-validate --strict -k ${KUBE_VERSION} (every built-in object)`,
+  kv.code === 0 ? [] : lines(kv.stdout + kv.stderr),
+);
+report('custom resources (cert-manager, Strimzi, CloudNativePG) carry what their operators need', [
+  ...Object.entries(rendered).flatMap(([n, objs]) => checkCustomResources(objs, `${n} render`)),
+  ...Object.entries(k8s).flatMap(([f, objs]) => checkCustomResources(objs, `k8s/${f}`)),
+]);
+
+report(
+  'every pod meets Pod Security "restricted" (all three values files)',
+  Object.entries(rendered).flatMap(([n, objs]) => restrictedViolations(objs).map((v) => `${n}: ${v}`)),
+);
+
+// --- checkov --------------------------------------------------------------------------------------
+interface CheckovFailure {
+  check_id: string;
+  file_path: string;
+  resource: string;
+}
+const ck = run(
+  join(VENV, 'bin/checkov'),
+  ['-d', join(OUT, 'scan'), '--framework', 'kubernetes', '-o', 'json', '--skip-download', '--quiet'],
+  {
+    BC_SKIP_MAPPING: 'TRUE',
+    CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',
+  },
+);
+writeFileSync(join(OUT, 'checkov.json'), ck.stdout);
+{
+  const problems: string[] = [];
+  let failures: CheckovFailure[] = [];
+  let passedChecks = 0;
+  try {
+    const parsed: unknown = JSON.parse(ck.stdout || '{}');
+    for (const r of Array.isArray(parsed) ? parsed : [parsed]) {
+      const results = (r as { results?: { failed_checks?: CheckovFailure[] }; summary?: { passed?: number } }) ?? {};
+      failures = failures.concat(results.results?.failed_checks ?? []);
+      passedChecks += results.summary?.passed ?? 0;
+    }
+  } catch {
+    problems.push(`checkov output is not JSON: ${ck.stderr.slice(0, 500)}`);
+  }
+  const used = new Set<number>();
+  for (const f of failures) {
+    const file = basename(f.file_path);
+    const i = checkovSkips.findIndex(
+      (s) => s.check === f.check_id && (!s.file || s.file.test(file)) && (!s.resource || s.resource.test(f.resource)),
+    );
+    if (i >= 0) used.add(i);
+    else problems.push(`${f.check_id} ${f.resource} in ${file}`);
+  }
+  checkovSkips.forEach((s, i) => {
+    if (!used.has(i)) problems.push(`skip of ${s.check} is no longer needed: remove it from checkov-skips.ts`);
+  });
+  console.log(
+    `      checkov: ${passedChecks} passed, ${failures.length} failed before skips, ${failures.length - problems.filter((p) => /^CKV/.test(p)).length} skipped with a reason`,
+  );
+  report('checkov on the rendered manifests and k8s/ (zero failures beyond the listed skips)', problems);
+}
+
+// --- segmentation ------------------------------------------------------------------------------------
+// Cluster-level policies (k8s/namespaces.yaml) apply to the chart's pods as well.
+const clusterPolicies = k8s['namespaces.yaml']!.filter((o) => o.kind === 'NetworkPolicy');
+const namespaceLabels = Object.fromEntries(
+  k8s['namespaces.yaml']!.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]),
+);
+for (const [name, file] of Object.entries(VALUES)) {
+  const values = loadValues(CHART, file);
+  const m = computeMatrix([...rendered[name]!, ...clusterPolicies], values, namespaceLabels);
+  report(
+    `segmentation matrix from the NetworkPolicies equals the design (${name} values)`,
+    diffMatrices(m.rows, declaredMatrix(values)),
+  );
+}
+
+// The comparison must be able to fail: one extra policy that lets authorization reach the vault's
+// gRPC port has to show up as an undeclared flow.
+{
+  const values = loadValues(CHART);
+  const leak: K8sObject[] = ['egress', 'ingress'].map((dir) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `mutation-${dir}`, namespace: dir === 'egress' ? NAMESPACE : values.namespaces.vault },
+    spec:
+      dir === 'egress'
+        ? {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'authorization' } },
+            policyTypes: ['Egress'],
+            egress: [
+              {
+                to: [
+                  { namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dtmf-vault' } } },
+                ],
+              },
+            ],
+          }
+        : {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dtmf-vault' } },
+            policyTypes: ['Ingress'],
+            ingress: [
+              {
+                from: [
+                  {
+                    namespaceSelector: {},
+                    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'authorization' } },
+                  },
+                ],
+              },
+            ],
+          },
+  }));
+  const m = computeMatrix([...rendered.default!, ...clusterPolicies, ...leak], values, namespaceLabels);
+  const diff = diffMatrices(m.rows, declaredMatrix(values));
+  report(
+    'segmentation check catches an extra flow (authorization -> dtmf-vault added on purpose)',
+    diff.some((d) => d.includes('authorization -> dtmf-vault')) ? [] : ['the added flow went unnoticed'],
+  );
+}
+
+// --- the vault and the auditor's document ------------------------------------------------------------
+const facts = vaultFacts({
+  chart: rendered.default!,
+  namespaces: k8s['namespaces.yaml']!,
+  kafka: k8s['kafka/users.yaml']!,
+  postgres: k8s['postgres/cluster.yaml']!,
+  releaseNamespace: NAMESPACE,
+});
+report(
+  'vault pod facts (own namespace, no volume, no token, hardened, no Kafka, no database)',
+  facts.filter((f) => !f.holds).map((f) => `${f.claim}: ${f.evidence}`),
+);
+
+{
+  const values = loadValues(CHART);
+  const m = computeMatrix([...rendered.default!, ...clusterPolicies], values, namespaceLabels);
+  const declared = declaredMatrix(values);
+  const doc = renderBoundaryDoc({
+    matrix: m.rows,
+    declared,
+    equal: diffMatrices(m.rows, declared).length === 0,
+    peers: m.peers,
+    facts,
+    secrets: secretsByService(rendered.default!),
+    kafkaAcls: kafkaAcls(),
+  });
+  const path = join(ROOT, 'docs/pci-boundary.md');
+  if (WRITE) writeFileSync(path, doc);
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  report(
+    'docs/pci-boundary.md is what the chart generates',
+    current === doc ? [] : ['stale: run make chart-generate and commit docs/pci-boundary.md'],
+  );
+}
+
+// --- Dockerfiles ----------------------------------------------------------------------------------
+{
+  const services = readdirSync(join(ROOT, 'services')).filter((s) =>
+    existsSync(join(ROOT, 'services', s, 'package.json')),
+  );
+  const problems: string[] = [];
+  for (const s of services) {
+    const path = join(ROOT, 'services', s, 'Dockerfile');
+    if (!existsSync(path)) {
+      problems.push(`services/${s}: no Dockerfile`);
+      continue;
+    }
+    const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
+    if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
+    problems.push(
+      ...lintDockerfile(readFileSync(path, 'utf8')).map((p) => `services/${s}/Dockerfile:${p.line} ${p.message}`),
+    );
+  }
+  report(`Dockerfiles (hadolint and the project's rules) of ${services.length} services`, problems);
+}
+
+console.log(`\nchart: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,31 @@
+import { lintDockerfile } from '../src/dockerfile-lint';
+
+const good = `ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+FROM \${NODE_IMAGE} AS build
+RUN echo build
+FROM \${NODE_IMAGE} AS runtime
+COPY --from=build /x /x
+USER 10001:10001
+HEALTHCHECK CMD ["node", "-e", "process.exit(0)"]
+`;
+
+describe('Dockerfile rules', () => {
+  it('accepts a pinned, non-root image with a health check', () => {
+    expect(lintDockerfile(good)).toEqual([]);
+  });
+
+  it('rejects a floating base, a root final stage, a URL ADD and a missing health check', () => {
+    const bad = 'FROM node:lts AS build\nADD https://example.com/x.tgz /x\nFROM build\nUSER root\n';
+    expect(lintDockerfile(bad).map((p) => p.message)).toEqual([
+      'base image node:lts is not pinned to an exact version or a digest',
+      'ADD of a URL: download in a build step with a checksum instead',
+      'USER root must be a numeric non-root uid (>= 1000) so runAsNonRoot can verify it',
+      'no HEALTHCHECK',
+    ]);
+  });
+
+  it('accepts a digest-pinned base', () => {
+    const digest = good.replace('node:24.21.0-bookworm-slim', `node@sha256:${'a'.repeat(64)}`);
+    expect(lintDockerfile(digest)).toEqual([]);
+  });
+});
