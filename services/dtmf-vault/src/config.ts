@@ -7,9 +7,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       grpcPort: int('GRPC_PORT', { default: 50053, min: 0, max: 65535 }),
       grpcHost: str('GRPC_HOST', { default: '0.0.0.0' }),
       adminPort: int('ADMIN_PORT', { default: 9103, min: 0, max: 65535 }),
-      certsDir: str('IVR_CERTS_DIR'),
-      // Common names of client certificates allowed to call the vault.
-      allowedClients: list('VAULT_ALLOWED_CLIENTS', { default: ['call-control'] }),
+      // mTLS material: a folder (ca.crt, dtmf-vault.crt/.key from scripts/certs.sh) or, in Kubernetes,
+      // where the vault has no volume at all, the PEMs themselves in TLS_CA_PEM/TLS_CERT_PEM/TLS_KEY_PEM.
+      certsDir: optional(str('IVR_CERTS_DIR')),
+      tlsCaPem: optional(str('TLS_CA_PEM')),
+      tlsCertPem: optional(str('TLS_CERT_PEM')),
+      tlsKeyPem: optional(str('TLS_KEY_PEM', { secret: true })),
+      // Identities (certificate CN or DNS SAN) allowed to call the vault.
+      allowedClients: list('GRPC_ALLOWED_CLIENTS', { default: ['call-control'] }),
       rtpBindAddress: str('RTP_BIND_ADDRESS', { default: '0.0.0.0' }),
       // Address written into SDP answers; defaults to the bind address (set it behind NAT or when binding 0.0.0.0).
       rtpAdvertisedAddress: optional(str('RTP_ADVERTISED_ADDRESS')),
@@ -21,13 +26,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       // A folder of professional recordings replacing the generated prompts (<lang>/<id>.ul or .wav).
       promptsDir: optional(str('PROMPTS_DIR')),
       psp: oneOf('VAULT_PSP', ['simulator', 'stripe'] as const, { default: 'simulator' }),
-      pspUrl: url('VAULT_PSP_URL', { default: 'http://127.0.0.1:12111', protocols: ['http', 'https'] }),
-      pspApiKey: str('VAULT_PSP_API_KEY', { default: 'sk_test_simulator', secret: true }),
-      pspTimeoutMs: int('VAULT_PSP_TIMEOUT_MS', { default: 10_000, min: 100 }),
+      pspUrl: url('PSP_URL', { default: 'http://127.0.0.1:12111', protocols: ['http', 'https'] }),
+      pspApiKey: str('PSP_API_KEY', { default: 'sk_test_simulator', secret: true }),
+      pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 10_000, min: 100 }),
     },
     env,
   );
   if (config.rtpPortMax <= config.rtpPortMin) throw new Error('RTP_PORT_MAX must be above RTP_PORT_MIN');
+  const pems = [config.tlsCaPem, config.tlsCertPem, config.tlsKeyPem].filter((p) => p !== undefined).length;
+  if (!config.certsDir && pems !== 3)
+    throw new Error('mutual TLS needs IVR_CERTS_DIR or all of TLS_CA_PEM, TLS_CERT_PEM and TLS_KEY_PEM');
   return config;
 }
 

@@ -2,6 +2,7 @@
 // and its gRPC server. No database, no Kafka, no disk writes.
 import { runService } from '@ivr/runtime';
 import { startVaultGrpcServer } from './adapters/grpc/server';
+import { registerVaultMetrics } from './adapters/metrics';
 import { StripeTokenizer } from './adapters/psp/stripe-tokenizer';
 import { PortPool } from './adapters/rtp/port-pool';
 import { Ticker } from './adapters/rtp/ticker';
@@ -35,10 +36,14 @@ void runService({
       now: Date.now,
       today: () => new Date(),
     });
+    registerVaultMetrics(ctx.telemetry.meter, vault, ticker);
+    ctx.addReadinessCheck('rtp ports', () => vault.sessionCount < config.maxSessions);
     const grpc = await startVaultGrpcServer(vault, {
       host: config.grpcHost,
       port: config.grpcPort,
-      certsDir: config.certsDir,
+      tls: config.certsDir
+        ? { certsDir: config.certsDir }
+        : { caPem: config.tlsCaPem ?? '', certPem: config.tlsCertPem ?? '', keyPem: config.tlsKeyPem ?? '' },
       allowedClients: config.allowedClients,
       logger: ctx.logger,
     });

@@ -131,6 +131,51 @@ describe('media session over real UDP', () => {
     );
   });
 
+  it('counts a key once when the phone sends both RFC 4733 events and the tones in the audio', async () => {
+    const { opened, peer } = await openWithPeer();
+    const outcome = vault.capture(opened.sessionId, capture('security_code'), () => {});
+    const tones = g711Frames(keySequence('7', 100, 60));
+    await peer.sendAudio(tones.slice(0, 2));
+    await peer.sendKeys('7'); // the event arrives first, then the audio with the same tone
+    await peer.sendAudio(tones.slice(2));
+    await peer.sendKeys('12');
+    expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 3 } });
+    expect(vault.counters(opened.sessionId).keys).toBe(3);
+  });
+
+  it('drops packets from other hosts when pinned to the SDP address', async () => {
+    const opened = await vault.open({
+      offeredCodecs: ['PCMU'],
+      sdpPeer: { address: '127.0.0.1', port: 9 },
+      pinToSdpAddress: true,
+    });
+    const stranger = await RtpPeer.open({ address: opened.address, port: opened.port }, 0x77, '127.0.0.2');
+    const phone = await RtpPeer.open({ address: opened.address, port: opened.port });
+    peers.push(stranger, phone);
+    const outcome = vault.capture(opened.sessionId, capture('digits', { minLength: 2, maxLength: 2 }), () => {});
+    await stranger.sendKeys('99');
+    await phone.sendKeys('12');
+    expect(await outcome).toMatchObject({ status: 'completed', update: { plainDigits: '12' } });
+    expect(vault.counters(opened.sessionId).wrongSource).toBe(16);
+    // Symmetric RTP: the vault now answers the phone, not the SDP port.
+    await phone.waitFor(() => phone.received.length > 0, 'RTP at the phone');
+    expect(stranger.received).toHaveLength(0);
+  });
+
+  it('ends a session at its maximum age, ending its capture and wiping what was typed', async () => {
+    const short = createTestVault(refusingTokenizer, { maxSessionMs: 400 }).vault;
+    const opened = await short.open({ offeredCodecs: ['PCMU'] });
+    const peer = await RtpPeer.open({ address: opened.address, port: opened.port });
+    peers.push(peer);
+    const outcome = short.capture(opened.sessionId, capture('card_number'), () => {});
+    await peer.sendKeys('4242');
+    expect(await outcome).toEqual({ status: 'closed' });
+    expect(short.sessionCount).toBe(0);
+    await expect(short.play(opened.sessionId, { promptIds: [], language: 'en', bargeIn: false })).rejects.toThrow(
+      /expired/,
+    );
+  });
+
   it('expires sessions whose peer falls silent', async () => {
     const short = createTestVault(refusingTokenizer, { rtpSilenceMs: 200 }).vault;
     const opened = await short.open({ offeredCodecs: ['PCMA', 'PCMU'] });

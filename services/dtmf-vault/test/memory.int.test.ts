@@ -2,7 +2,7 @@
 // (captured from RTP, registered at stripe-mock, session closed) neither a heap snapshot nor the
 // process's whole readable memory holds the card number or the security code, as ASCII or UTF-16.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloseReason, Codec, FieldKind, Language } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
@@ -23,7 +23,7 @@ const SERVICE_DIR = path.join(__dirname, '..');
 async function startVaultProcess(
   pspUrl: string,
   diagnosticDir: string,
-): Promise<{ child: ChildProcess; grpcPort: number }> {
+): Promise<{ child: ChildProcess; grpcPort: number; adminPort: number; output: () => string }> {
   const rtp = randomPortRange(20);
   const child = spawn(
     process.execPath,
@@ -36,18 +36,21 @@ async function startVaultProcess(
         GRPC_PORT: '0',
         GRPC_HOST: '127.0.0.1',
         ADMIN_PORT: '0',
-        IVR_CERTS_DIR: certsDir(),
+        // PEMs in the environment, as the chart passes them (the vault mounts no volume).
+        TLS_CA_PEM: readFileSync(path.join(certsDir(), 'ca.crt'), 'utf8'),
+        TLS_CERT_PEM: readFileSync(path.join(certsDir(), 'dtmf-vault.crt'), 'utf8'),
+        TLS_KEY_PEM: readFileSync(path.join(certsDir(), 'dtmf-vault.key'), 'utf8'),
         RTP_BIND_ADDRESS: '127.0.0.1',
         RTP_PORT_MIN: String(rtp.minPort),
         RTP_PORT_MAX: String(rtp.maxPort),
-        VAULT_PSP_URL: pspUrl,
-        VAULT_PSP_API_KEY: 'sk_test_123',
+        PSP_URL: pspUrl,
+        PSP_API_KEY: 'sk_test_123',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let output = '';
   const grpcPort = await new Promise<number>((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`vault did not start:\n${output}`)), 60_000);
     const onData = (data: Buffer) => {
       output += data.toString();
@@ -61,12 +64,13 @@ async function startVaultProcess(
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`vault exited with ${code}:\n${output}`)));
   });
-  return { child, grpcPort };
+  const adminPort = Number(/"admin_port":(\d+)/.exec(output)?.[1]);
+  return { child, grpcPort, adminPort, output: () => output };
 }
 
 async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
   child.kill('SIGUSR2');
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 100; i++) {
     await pause(100);
     const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
     if (!file) continue;
@@ -80,7 +84,7 @@ async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
 
 describe('no card data left in the vault process', () => {
   let mock: Awaited<ReturnType<typeof startStripeMock>>;
-  let vault: { child: ChildProcess; grpcPort: number };
+  let vault: Awaited<ReturnType<typeof startVaultProcess>>;
   const dir = mkdtempSync(path.join(tmpdir(), 'vault-heap-'));
 
   beforeAll(async () => {
@@ -123,6 +127,11 @@ describe('no card data left in the vault process', () => {
     await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_COMPLETED });
     client.close();
     peer.close();
+
+    const metrics = await (await fetch(`http://127.0.0.1:${vault.adminPort}/metrics`)).text();
+    expect(metrics).toMatch(/vault_dtmf_keys\S* 24/);
+    expect(metrics).not.toContain(PAN);
+    expect(vault.output()).not.toContain(PAN); // the service's log lines
 
     const snapshot = await heapSnapshot(vault.child, dir);
     expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there

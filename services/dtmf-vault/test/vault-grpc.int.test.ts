@@ -10,6 +10,7 @@ import {
   Language,
   PlayOutcome,
   RegistrationFailure,
+  Terminator,
   type VaultServiceClient,
 } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
 import { startVaultGrpcServer } from '../src/adapters/grpc/server';
@@ -37,7 +38,7 @@ describe('VaultService over mutual TLS', () => {
     server = await startVaultGrpcServer(vault, {
       host: '127.0.0.1',
       port: 0,
-      certsDir: certsDir(),
+      tls: { certsDir: certsDir() },
       allowedClients: ['call-control'],
     });
     client = vaultClient(server.port, 'call-control');
@@ -165,6 +166,36 @@ describe('VaultService over mutual TLS', () => {
     await expect(api.register({ sessionId: opened.sessionId, idempotencyKey: 'k' })).rejects.toMatchObject({
       code: status.FAILED_PRECONDITION,
     });
+  });
+
+  it('abandons a capture whose stream call-control cancels, so the next capture can start', async () => {
+    const { opened, peer } = await openSession();
+    const first = client.captureField({
+      sessionId: opened.sessionId,
+      kind: FieldKind.FIELD_KIND_CARD_NUMBER,
+      language: Language.LANGUAGE_EN,
+      promptIds: [],
+      retryPromptIds: [],
+      minLength: 0,
+      maxLength: 0,
+      terminator: Terminator.TERMINATOR_UNSPECIFIED,
+      firstDigitTimeoutMs: 60_000,
+      interDigitTimeoutMs: 60_000,
+      maxAttempts: 3,
+    });
+    first.on('error', () => {});
+    await pause(100);
+    await peer.sendKeys('4242');
+    first.cancel();
+    await pause(200);
+    const updates = captureField(client, {
+      sessionId: opened.sessionId,
+      kind: FieldKind.FIELD_KIND_EXPIRY,
+      language: Language.LANGUAGE_EN,
+    });
+    await pause(100);
+    await peer.sendKeys('1230');
+    expect((await updates).at(-1)?.update).toMatchObject({ $case: 'completed', value: { digitsEntered: 4 } });
   });
 
   it('refuses a client of our CA that is not call-control', async () => {

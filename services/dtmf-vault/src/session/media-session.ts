@@ -147,7 +147,9 @@ export class MediaSession {
     }
     // Symmetric RTP: answer where the valid stream comes from.
     this.ssrc = packet.ssrc;
-    this.peer = { address: from.address, port: from.port };
+    const peer = this.peer;
+    if (!peer || peer.port !== from.port || peer.address !== from.address)
+      this.peer = { address: from.address, port: from.port };
     this.lastPacketAt = now;
     this.counters.packetsAccepted++;
     if (isEvent) {
@@ -215,6 +217,14 @@ export class MediaSession {
       this.active = active;
       this.promptThenArm(active, prompt);
     });
+  }
+
+  /** Abandons the running capture (its caller went away): the digits so far are wiped. */
+  cancelCapture(): void {
+    const active = this.active;
+    if (!active) return;
+    this.stopPlayback('stopped');
+    this.finish(active, { status: 'closed' });
   }
 
   /** Ends the session: stops playout and capture, and overwrites every buffer that held digits or tones. */
@@ -288,6 +298,8 @@ export class MediaSession {
 
   private finish(active: ActiveCapture, outcome: CaptureOutcome): void {
     if (this.active === active) this.active = undefined;
+    // The in-band detector is not reset here: a tone still sounding would be reported again. Its
+    // 20 ms window is overwritten by the next packets and zeroed on close.
     active.capture.wipe();
     active.done(outcome);
   }

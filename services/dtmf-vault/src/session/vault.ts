@@ -94,6 +94,19 @@ interface Entry {
 
 export class Vault {
   private readonly sessions = new Map<string, Entry>();
+  /** Counters of closed sessions, so that metrics totals never go down. */
+  private readonly closedTotals: SessionCounters = {
+    packetsReceived: 0,
+    packetsAccepted: 0,
+    garbage: 0,
+    foreignSsrc: 0,
+    wrongSource: 0,
+    unexpectedPayloadType: 0,
+    badTelephoneEvents: 0,
+    keys: 0,
+    keysWithoutCapture: 0,
+    packetsSent: 0,
+  };
   /** Why recent sessions ended, so a late call gets a precise error. */
   readonly closedReasons = new Map<string, CloseReason>();
 
@@ -158,6 +171,11 @@ export class Vault {
     return session.capture(spec, prompt, retry, onUpdate);
   }
 
+  /** Abandons the session's running capture, if any (the gRPC stream was cancelled). */
+  cancelCapture(sessionId: string): void {
+    this.sessions.get(sessionId)?.session.cancelCapture();
+  }
+
   /**
    * Registers the captured card at the PSP. PAN and security code are wiped as soon as the PSP
    * answers, whatever the answer (a retry means capturing them again).
@@ -192,11 +210,21 @@ export class Vault {
     entry.socket.removeAllListeners('message');
     entry.socket.close();
     this.deps.ports.release(entry.port);
-    return { ...entry.session.counters };
+    const counters = { ...entry.session.counters };
+    for (const key of Object.keys(counters) as (keyof SessionCounters)[]) this.closedTotals[key] += counters[key];
+    return counters;
   }
 
   closeAll(reason: CloseReason): void {
     for (const id of [...this.sessions.keys()]) this.close(id, reason);
+  }
+
+  /** Counters summed over every session since start (metrics). */
+  totals(): SessionCounters {
+    const sum = { ...this.closedTotals };
+    for (const { session } of this.sessions.values())
+      for (const key of Object.keys(sum) as (keyof SessionCounters)[]) sum[key] += session.counters[key];
+    return sum;
   }
 
   /** Counters of a live session (tests, metrics). */

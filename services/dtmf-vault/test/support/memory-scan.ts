@@ -25,6 +25,7 @@ export function processMemoryHits(pid: number, text: string): number {
       // Readable memory of the process itself; shared libraries' read-only code cannot hold input.
       if (!range || !perms?.startsWith('r') || (file?.startsWith('/') && !perms.includes('w'))) continue;
       const [start, end] = range.split('-').map((h) => BigInt(`0x${h}`)) as [bigint, bigint];
+      if (end - start > 2n ** 31n) continue; // address-space reservations, not memory in use
       for (let at = start; at < end; at += BigInt(chunk.length - overlap)) {
         const length = Number(end - at < BigInt(chunk.length) ? end - at : BigInt(chunk.length));
         let read = 0;

@@ -22,9 +22,13 @@ export class RtpPeer {
     });
   }
 
-  static async open(target: { address: string; port: number }, ssrc = 0x1234_5678): Promise<RtpPeer> {
+  static async open(
+    target: { address: string; port: number },
+    ssrc = 0x1234_5678,
+    bindAddress = '127.0.0.1',
+  ): Promise<RtpPeer> {
     const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, bindAddress, resolve));
     return new RtpPeer(socket, target, ssrc);
   }
 

@@ -124,6 +124,8 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
         fail(err);
         return;
       }
+      // call-control gave up on the field (its caller hung up, or its deadline passed): free the session.
+      call.on('cancelled', () => vault.cancelCapture(call.request.sessionId));
       outcome.then((result) => {
         if (result.status === 'closed') call.write(sessionClosedMsg);
         call.end();

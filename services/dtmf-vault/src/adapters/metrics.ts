@@ -1,0 +1,39 @@
+// Prometheus metrics of the vault (served at the admin /metrics): counts only. No label ever holds a
+// digit, a session's card data or anything a caller typed.
+import type { ServiceContext } from '@ivr/runtime';
+import type { Vault } from '../session/vault';
+import type { Ticker } from './rtp/ticker';
+
+type Meter = ServiceContext['telemetry']['meter'];
+
+export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker): void {
+  meter
+    .createObservableGauge('vault_media_sessions', { description: 'Open media sessions' })
+    .addCallback((result) => result.observe(vault.sessionCount));
+  meter
+    .createObservableCounter('vault_rtp_packets_received', {
+      description: 'RTP datagrams received, by what became of them',
+    })
+    .addCallback((result) => {
+      const t = vault.totals();
+      result.observe(t.packetsAccepted, { result: 'accepted' });
+      result.observe(t.garbage, { result: 'garbage' });
+      result.observe(t.foreignSsrc, { result: 'foreign_ssrc' });
+      result.observe(t.wrongSource, { result: 'wrong_source' });
+      result.observe(t.unexpectedPayloadType, { result: 'unexpected_payload_type' });
+    });
+  meter
+    .createObservableCounter('vault_rtp_packets_sent', { description: 'RTP packets sent (prompts and silence)' })
+    .addCallback((result) => result.observe(vault.totals().packetsSent));
+  meter
+    .createObservableCounter('vault_dtmf_keys', { description: 'Key presses detected (RFC 4733 or in-band)' })
+    .addCallback((result) => result.observe(vault.totals().keys));
+  meter
+    .createObservableGauge('vault_playout_tick_lateness_ms', {
+      description: 'Lateness of the latest 20 ms playout tick',
+    })
+    .addCallback((result) => {
+      const n = ticker.latenessCount;
+      if (n > 0) result.observe(ticker.lateness[(n - 1) % ticker.lateness.length] as number);
+    });
+}
