@@ -7,7 +7,7 @@ let sim: PspSimulator;
 let stripe: StripeConnector;
 beforeAll(async () => {
   sim = await startPspSimulator({ port: 0 });
-  stripe = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_test_connector', timeoutMs: 500 });
+  stripe = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_test_connector', timeoutMs: 2000 });
 });
 afterAll(() => sim.close());
 beforeEach(() => resetSimulator(sim.url));
@@ -209,13 +209,13 @@ describe('StripeConnector faults', () => {
   it('connection refused: unavailable (certainly not charged)', async () => {
     const closed = await startPspSimulator({ port: 0 });
     await closed.close();
-    const unreachable = new StripeConnector({ baseUrl: closed.url, apiKey: 'sk_test_x', timeoutMs: 500 });
+    const unreachable = new StripeConnector({ baseUrl: closed.url, apiKey: 'sk_test_x', timeoutMs: 2000 });
     const outcome = await unreachable.capture({ idempotencyKey: 'k', pspReference: 'pi_1' });
     expect(outcome).toMatchObject({ kind: 'unavailable', cause: 'connection_refused' });
   });
 
   it('a wrong API key is rejected, not retried', async () => {
-    const wrong = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_live_nope', timeoutMs: 500 });
+    const wrong = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_live_nope', timeoutMs: 2000 });
     expect(await wrong.findAuthorization('k')).toMatchObject({ kind: 'rejected' });
   });
 });

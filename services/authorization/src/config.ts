@@ -1,4 +1,5 @@
 import { bool, int, list, readConfig, str, url } from '@ivr/config';
+import { Topics } from '@ivr/contracts';
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -11,6 +12,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dbSchema: str('AUTHORIZATION_DB_SCHEMA', { default: 'authorization' }),
       kafkaBrokers: list('KAFKA_BROKERS'),
       outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
+      // ivr.authorizations.v1; another topic only for benchmarks and tests on the shared broker.
+      topic: str('AUTHORIZATION_TOPIC', { default: Topics.authorizations }),
       // The PSP: the simulator in development, stripe-mock in connector tests, Stripe in production.
       pspBaseUrl: url('PSP_BASE_URL', { protocols: ['http', 'https'] }),
       pspApiKey: str('PSP_API_KEY'),

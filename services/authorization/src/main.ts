@@ -1,6 +1,5 @@
 /** authorization wiring: configuration, database, Kafka, PSP, gRPC, reconciler. No logic lives here. */
 import { join } from 'node:path';
-import { Topics } from '@ivr/contracts';
 import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
@@ -46,7 +45,7 @@ void runService({
       { onCall: (operation, outcome) => pspCalls.add(1, { operation, outcome }) },
     );
     const authorizations = new Authorizations({
-      repository: new AuthorizationRepository(store, Topics.authorizations),
+      repository: new AuthorizationRepository(store, config.topic),
       gateway,
       now: () => new Date(),
       idempotencyWindowMs: config.idempotencyWindowMs,

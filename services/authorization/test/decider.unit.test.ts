@@ -234,3 +234,19 @@ describe('decimalToMinorUnits', () => {
     expect(() => decimalToMinorUnits('-1', 'USD', 'amount')).toThrow(InvalidArgument);
   });
 });
+
+describe('an uncertain outcome is never turned into a failure', () => {
+  it('a PSP that is unreachable after an unanswered call leaves the authorization pending', () => {
+    const { events, state } = run(
+      request(),
+      { type: 'RecordGatewayOutcome', outcome: { kind: 'unknown', cause: 'timeout', message: 'no answer' }, at },
+      {
+        type: 'RecordGatewayOutcome',
+        outcome: { kind: 'failed', code: 'psp_unavailable:circuit_open', message: 'paused', retryable: true },
+        at,
+      },
+    );
+    expect(events.map((e) => e.type)).toEqual(['AuthorizationRequested', 'AuthorizationOutcomeUnknown']);
+    expect(state.status).toBe('PENDING');
+  });
+});

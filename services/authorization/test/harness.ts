@@ -65,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       new StripeConnector({
         baseUrl: options.pspBaseUrl ?? sim.url,
         apiKey: 'sk_test_authorization',
-        timeoutMs: options.pspTimeoutMs ?? 400,
+        timeoutMs: options.pspTimeoutMs ?? 2000,
       }),
       new CircuitBreaker({ failureThreshold: options.breakerFailures ?? 50, openMs: options.breakerOpenMs ?? 1000 }),
       { retries: options.retries ?? 2, retryDelayMs: 10 },

@@ -40,7 +40,7 @@ describe('no double charge under random requests, duplicates, faults and restart
   it.each([11, 23, 37, 41])('seed %i', async (seed) => {
     const random = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-    const h: Harness = await startHarness({ simulator: sim, pspTimeoutMs: 250, retries: 1 });
+    const h: Harness = await startHarness({ simulator: sim, pspTimeoutMs: 1000, retries: 1 });
     try {
       const api = grpcApi(h.client);
       const payments = await Promise.all(
@@ -79,7 +79,12 @@ describe('no double charge under random requests, duplicates, faults and restart
 
       await clearFaults(sim);
       for (const request of payments) await api.authorize(request);
-      await h.authorizations.reconcilePending(0);
+      // On a loaded machine a healthy call can still time out; settle until nothing is pending.
+      for (let round = 0; round < 5; round++) {
+        const { rows } = await h.pool.query(`select count(*)::int as n from "${h.schema}".pending_authorizations`);
+        if (rows[0].n === 0) break;
+        await h.authorizations.reconcilePending(0);
+      }
 
       const counts = await charges(sim);
       const context = `seed ${seed}: ${log.join('; ')}`;

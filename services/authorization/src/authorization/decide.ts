@@ -151,6 +151,8 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
     }
     case 'failed': {
       const { code, message, retryable } = outcome;
+      // "Not reached" says nothing about an earlier call that went unanswered: stay pending, keep reconciling.
+      if (retryable && state.outcomeUncertain) return [];
       return [{ type: 'AuthorizationFailed', data: { paymentId, code, message, retryable, failedAt: at } }];
     }
     case 'unknown':

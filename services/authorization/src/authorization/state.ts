@@ -21,6 +21,8 @@ export interface AuthorizationState {
   customerReference: string | null;
   pspIdempotencyKey: string;
   attempt: number;
+  /** A gateway call of this authorization ended without an answer: it may have been carried out. */
+  outcomeUncertain: boolean;
   pspReference: string;
   authorizationCode: string;
   capturedAmount: Money | null;
@@ -41,6 +43,7 @@ export const initialState = (): AuthorizationState => ({
   customerReference: null,
   pspIdempotencyKey: '',
   attempt: 0,
+  outcomeUncertain: false,
   pspReference: '',
   authorizationCode: '',
   capturedAmount: null,
@@ -91,7 +94,7 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
       return { ...next, status: 'FAILED', failure: { code, message, retryable } };
     }
     case 'AuthorizationOutcomeUnknown':
-      return next;
+      return { ...next, outcomeUncertain: true };
     case 'CardRegistered':
       return {
         ...next,

@@ -67,21 +67,31 @@ export class ResilientGateway {
   }
 
   private async call<T>(operation: string, attempt: () => Promise<PspOutcome<T>>): Promise<PspOutcome<T>> {
+    // Once one try may have reached the PSP, "unreachable" on a later try no longer means "nothing happened".
+    let uncertain: PspOutcome<T> | undefined;
     for (let n = 0; ; n++) {
-      if (!this.breaker.tryAcquire()) {
-        this.metrics.onCall?.(operation, 'circuit_open');
-        return {
+      let outcome: PspOutcome<T>;
+      if (this.breaker.tryAcquire()) {
+        outcome = await attempt();
+        // A request still running at the PSP (409) is not a sign of a failing PSP.
+        const failing =
+          outcome.kind === 'unavailable' || (outcome.kind === 'unknown' && outcome.cause !== 'in_progress');
+        if (failing) this.breaker.recordFailure();
+        else this.breaker.recordSuccess();
+      } else {
+        outcome = {
           kind: 'unavailable',
           cause: 'circuit_open',
           message: `the PSP is failing; calls paused for ${this.breaker.retryAfterMs()} ms`,
         };
       }
-      const outcome = await attempt();
-      this.metrics.onCall?.(operation, outcome.kind === 'unknown' ? `unknown_${outcome.cause}` : outcome.kind);
-      const failed = outcome.kind === 'unknown' || outcome.kind === 'unavailable';
-      if (failed) this.breaker.recordFailure();
-      else this.breaker.recordSuccess();
-      if (!failed || n >= this.policy.retries) return outcome;
+      this.metrics.onCall?.(
+        operation,
+        outcome.kind === 'unknown' || outcome.kind === 'unavailable' ? outcome.cause : outcome.kind,
+      );
+      if (outcome.kind === 'unknown') uncertain = outcome;
+      const retry = (outcome.kind === 'unknown' || outcome.kind === 'unavailable') && outcome.cause !== 'circuit_open';
+      if (!retry || n >= this.policy.retries) return outcome.kind === 'unavailable' && uncertain ? uncertain : outcome;
       await this.sleep(this.policy.retryDelayMs * 2 ** n);
     }
   }
