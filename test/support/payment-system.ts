@@ -129,7 +129,7 @@ export class PaymentSystem {
         GRPC_HOST: '127.0.0.1',
         RTP_PORT_MIN: String(rtpBase),
         RTP_PORT_MAX: String(rtpBase + 99),
-        VAULT_PSP_URL: this.psp.url,
+        PSP_URL: this.psp.url,
       }),
       start('authorization', {
         GRPC_PORT: String(authorizationGrpc),
