@@ -216,6 +216,29 @@ test('the vault restarts mid-call: the call ends cleanly, the caller is handed b
   await operatorCalledBack(operatorEvents);
 });
 
+test('SIGTERM drains call-control: not ready, new calls get 503, the call in progress is paid and handed back, exit 0', async () => {
+  const phone = await caller();
+  const late = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  const callControl = system.service('call-control');
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  const exited = callControl.stop();
+  await waitUntil(
+    'readiness to report draining',
+    async () => (await fetch(`${callControl.adminUrl}/readyz`)).status === 503,
+  );
+  await late.dial(system.ivrUri('123456'));
+  expect(String((await late.waitForEvent('CALL_CLOSED', { timeoutMs: 20_000 })).param)).toContain('503');
+
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+  expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'APPROVED' });
+  await operatorCalledBack(operatorEvents);
+  expect(await exited).toBe(0);
+  expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
+});
+
 test('leak scan: no topic, table or log written during these calls holds a card number or security code', async () => {
   const hits = await scanForCardData({
     pans: [APPROVE, DECLINE, BAD_CHECKSUM],
