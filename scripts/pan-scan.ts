@@ -44,6 +44,8 @@ export interface ScanOptions {
   /** Connection strings; default: every <SERVICE>_DATABASE_URL in the environment but the test database. */
   databaseUrls?: string[];
   logDir?: string;
+  /** Default all three. */
+  sources?: Array<'kafka' | 'tables' | 'logs'>;
 }
 
 export interface Hit {
@@ -92,9 +94,10 @@ function match(text: string, list: Needle[], source: Hit['source'], location: st
 export async function scanForCardData(opts: ScanOptions): Promise<Hit[]> {
   const list = needles(opts);
   const hits: Hit[] = [];
-  await scanKafka(opts, list, hits);
-  await scanTables(opts, list, hits);
-  scanLogs(opts, list, hits);
+  const sources = opts.sources ?? ['kafka', 'tables', 'logs'];
+  if (sources.includes('kafka')) await scanKafka(opts, list, hits);
+  if (sources.includes('tables')) await scanTables(opts, list, hits);
+  if (sources.includes('logs')) scanLogs(opts, list, hits);
   return hits;
 }
 
