@@ -85,6 +85,7 @@ test('approve: the card is charged, payment-completed carries the masked card, t
     currency: 'JPY',
     card: { brand: 'visa', bin6: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2034 },
   });
+  expect(await system.charges(p.paymentId)).toBe(1);
   await operatorCalledBack(operatorEvents);
   const transfer = await phone.waitForEvent('TRANSFER', { timeoutMs: 30_000 });
   expect(String(transfer.param)).toContain(operator.uri);
@@ -171,6 +172,7 @@ test('the caller hangs up in the middle of the card number: abandoned, nothing r
   expect(system.watcher.seen.some((e) => e.topic === 'ivr.authorizations.v1' && pay(e).paymentId === p.paymentId)).toBe(
     false,
   );
+  expect(await system.charges(p.paymentId)).toBe(0);
 });
 
 test('an unknown transfer code is told to the caller, who is handed back to the operator', async () => {
@@ -214,6 +216,26 @@ test('the vault restarts mid-call: the call ends cleanly, the caller is handed b
     false,
   );
   await operatorCalledBack(operatorEvents);
+  expect(await system.charges(p.paymentId)).toBe(0);
+});
+
+test('the PSP is down at authorization: the caller is told and handed back, the payment fails, nothing charged', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await system.pspFault({ mode: 'http503', path: '/v1/payment_intents' });
+  try {
+    await dialIn(system, phone, p.transferCode);
+    await confirmAmount(system, phone, p);
+    await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+    const completed = await system.paymentCompleted(p.paymentId, 90_000);
+    expect(completed.payload).toMatchObject({ outcome: 'FAILED' });
+    expect(pay(await system.callEvent(p.paymentId, 'CallAuthorizationCompleted', {}, 60_000)).outcome).toBe('FAILED');
+    await operatorCalledBack(operatorEvents);
+  } finally {
+    await system.pspFault('clear');
+  }
+  expect(await system.charges(p.paymentId)).toBe(0);
 });
 
 test('SIGTERM drains call-control: not ready, new calls get 503, the call in progress is paid and handed back, exit 0', async () => {

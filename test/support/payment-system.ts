@@ -195,6 +195,23 @@ export class PaymentSystem {
     return { paymentId: String(res.body.paymentId), orderId, transferCode: String(res.body.transferCode) };
   }
 
+  /** Successful charges at the PSP simulator for a payment (by metadata payment_id). */
+  async charges(paymentId: string): Promise<number> {
+    const res = await fetch(`${this.psp.url}/_sim/charges`);
+    const body = (await res.json()) as { byPaymentId?: Record<string, number> };
+    return body.byPaymentId?.[paymentId] ?? 0;
+  }
+
+  /** PSP simulator fault injection (see tools/psp-simulator/README.md). */
+  async pspFault(rule: { mode: string; path?: string } | 'clear'): Promise<void> {
+    const res = await fetch(`${this.psp.url}/_sim/faults`, {
+      method: rule === 'clear' ? 'DELETE' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(rule === 'clear' ? {} : { body: JSON.stringify(rule) }),
+    });
+    if (!res.ok) throw new Error(`PSP simulator fault ${JSON.stringify(rule)}: ${res.status}`);
+  }
+
   ivrUri(user: string): string {
     return `sip:${user}@127.0.0.1:${this.sipPort}`;
   }

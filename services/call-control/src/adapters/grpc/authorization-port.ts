@@ -1,6 +1,5 @@
 // AuthorizationPort over the authorization service. The payment id is the idempotency key, so an
 // UNAVAILABLE answer may be retried by the dialogue without any risk of charging twice.
-import { Metadata } from '@grpc/grpc-js';
 import {
   type Authorization,
   type AuthorizationServiceClient,
@@ -11,7 +10,7 @@ import {
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { AuthorizationOutcome, AuthorizationPort, AuthorizeRequest } from '../../dialogue/ports';
-import { deadline, grpcCode, isUnavailable, unary } from './call-options';
+import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
 
 const MODE = {
   AUTHORIZE: PaymentMode.PAYMENT_MODE_AUTHORIZE,
@@ -45,7 +44,7 @@ export class GrpcAuthorization implements AuthorizationPort {
           customerReference: '',
           correlationId: r.correlationId,
         },
-        new Metadata(),
+        readyMetadata(),
         { deadline: deadline(this.deadlineMs) },
         cb,
       ),
@@ -55,7 +54,7 @@ export class GrpcAuthorization implements AuthorizationPort {
 
   async getAuthorization(paymentId: string, signal: AbortSignal): Promise<AuthorizationOutcome> {
     const res = await this.call<GetAuthorizationResponse>(signal, (cb) =>
-      this.client.getAuthorization({ paymentId }, new Metadata(), { deadline: deadline(this.deadlineMs) }, cb),
+      this.client.getAuthorization({ paymentId }, readyMetadata(), { deadline: deadline(this.deadlineMs) }, cb),
     );
     return outcome(res.authorization);
   }

@@ -1,6 +1,6 @@
 // Small helpers shared by the gRPC adapters: deadlines, cancellation by the call's AbortSignal,
 // and the status codes that mean "the service is not there".
-import { type ClientUnaryCall, type ServiceError, status } from '@grpc/grpc-js';
+import { type ClientUnaryCall, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { CallerHungUp } from '../../dialogue/errors';
 
 /** Statuses that say the service could not be reached or could not answer in time. */
@@ -11,6 +11,13 @@ export function isUnavailable(err: unknown): boolean {
 
 export function grpcCode(err: unknown): number | undefined {
   return (err as Partial<ServiceError>).code;
+}
+
+/** Metadata that lets a call wait, within its deadline, for a channel that is (re)connecting. */
+export function readyMetadata(): Metadata {
+  const metadata = new Metadata();
+  metadata.setOptions({ waitForReady: true });
+  return metadata;
 }
 
 export function deadline(ms: number): Date {

@@ -1,6 +1,6 @@
 // PaymentsPort over order-link's TransferCodeService: NOT_FOUND is an unknown code,
 // FAILED_PRECONDITION an expired one (or a payment no longer waiting for a call).
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   Language,
@@ -9,7 +9,7 @@ import {
 } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { PaymentsPort, PaymentToCollect, Resolution } from '../../dialogue/ports';
-import { deadline, grpcCode, unary } from './call-options';
+import { deadline, grpcCode, readyMetadata, unary } from './call-options';
 
 export class GrpcPayments implements PaymentsPort {
   constructor(
@@ -23,7 +23,7 @@ export class GrpcPayments implements PaymentsPort {
       const res = await unary<ResolveTransferCodeResponse>(signal, (cb) =>
         this.client.resolveTransferCode(
           { transferCode: code },
-          new Metadata(),
+          readyMetadata(),
           { deadline: deadline(this.deadlineMs) },
           cb,
         ),

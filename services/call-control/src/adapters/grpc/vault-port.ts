@@ -1,7 +1,7 @@
 // VaultPort over the vault's gRPC API (mTLS). A session that the vault no longer knows (it was
 // restarted, or expired) and a vault that cannot be reached both mean the caller's media is gone:
 // MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type CaptureFieldResponse,
@@ -27,7 +27,7 @@ import type {
   Registration,
   VaultPort,
 } from '../../dialogue/ports';
-import { deadline, grpcCode, isUnavailable, unary } from './call-options';
+import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
 
 export interface VaultTimeouts {
   /** Open, close, and other short calls. */
@@ -79,7 +79,7 @@ export class GrpcVault implements VaultPort {
             pinRemoteAddress: false,
             callId: offer.callId,
           },
-          new Metadata(),
+          readyMetadata(),
           { deadline: deadline(this.timeouts.unaryMs) },
           cb,
         ),
@@ -101,7 +101,7 @@ export class GrpcVault implements VaultPort {
             language: LANGUAGE[request.language],
             bargeIn: request.bargeIn,
           },
-          new Metadata(),
+          readyMetadata(),
           { deadline: deadline(this.timeouts.playMs) },
           cb,
         ),
@@ -134,7 +134,7 @@ export class GrpcVault implements VaultPort {
         interDigitTimeoutMs: request.interDigitTimeoutMs,
         maxAttempts: request.maxAttempts,
       },
-      new Metadata(),
+      readyMetadata(),
       { deadline: deadline(budgetMs) },
     );
     return new Promise<CaptureResult>((resolve, reject) => {
@@ -203,7 +203,7 @@ export class GrpcVault implements VaultPort {
       unary<RegisterCardResponse>(signal, (cb) =>
         this.client.registerCard(
           { sessionId, idempotencyKey },
-          new Metadata(),
+          readyMetadata(),
           { deadline: deadline(this.timeouts.registerMs) },
           cb,
         ),
@@ -229,7 +229,7 @@ export class GrpcVault implements VaultPort {
           sessionId,
           reason: reason === 'completed' ? CloseReason.CLOSE_REASON_COMPLETED : CloseReason.CLOSE_REASON_HANGUP,
         },
-        new Metadata(),
+        readyMetadata(),
         { deadline: deadline(this.timeouts.unaryMs) },
         cb,
       ),
