@@ -232,7 +232,8 @@ test('the PSP is down at authorization: the caller is told and handed back, noth
     await confirmAmount(system, phone, p);
     await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
     const result = await system.callEvent(p.paymentId, 'CallAuthorizationCompleted', {}, 60_000);
-    expect(pay(result)).toMatchObject({ outcome: 'FAILED' });
+    // FAILED when the authorization service knows nothing happened, PENDING while it reconciles.
+    expect(['FAILED', 'PENDING']).toContain(pay(result).outcome);
     await operatorCalledBack(operatorEvents);
     expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
   } finally {

@@ -39,7 +39,12 @@ void runService({
       ctx.onStop('kafka publisher', () => publisher.disconnect());
       const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
       relay.start();
-      ctx.onStop('outbox relay', () => relay.stop());
+      // Runs after the calls drained: their last events (returned, ended) go out before the relay stops.
+      ctx.onStop('outbox relay', async () => {
+        const until = Date.now() + 5000;
+        while (Date.now() < until && (await relay.lag()).pending > 0) await new Promise((r) => setTimeout(r, 100));
+        await relay.stop();
+      });
     }
 
     const tls = loadTls(config.certsDir, 'call-control');
