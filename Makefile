@@ -25,9 +25,10 @@ proto: ## lint the contracts and generate TypeScript from proto/
 build: setup ## bundle every service into services/*/dist
 	node scripts/build-services.mjs
 
-up-infra: setup ## start PostgreSQL and Kafka, create databases and topics
+up-infra: setup ## start PostgreSQL, Kafka and stripe-mock, create databases and topics
 	scripts/postgres.sh start
 	scripts/kafka.sh start
+	scripts/stripe-mock.sh start
 	scripts/env.sh
 	KAFKA_BROKERS=127.0.0.1:$${IVR_KAFKA_PORT:-59092} tsx scripts/create-topics.ts
 
@@ -36,6 +37,7 @@ up: up-infra build ## start the infrastructure and every service
 
 down: ## stop every service and the infrastructure this checkout started
 	-scripts/services.sh stop
+	-scripts/stripe-mock.sh stop
 	-scripts/kafka.sh stop
 	-scripts/postgres.sh stop
 

@@ -7,12 +7,14 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
-const services = readdirSync(join(root, 'services')).filter((s) =>
-  existsSync(join(root, 'services', s, 'src/main.ts')),
+// Services and the dev tools that run as processes (the PSP simulator).
+const units = ['services', 'tools'].flatMap((parent) =>
+  readdirSync(join(root, parent))
+    .filter((name) => existsSync(join(root, parent, name, 'src/main.ts')))
+    .map((name) => ({ name, dir: join(root, parent, name), label: `${parent}/${name}` })),
 );
 
-for (const name of services.filter((s) => only.length === 0 || only.includes(s))) {
-  const dir = join(root, 'services', name);
+for (const { dir, label } of units.filter((u) => only.length === 0 || only.includes(u.name))) {
   await build({
     entryPoints: [join(dir, 'src/main.ts')],
     outfile: join(dir, 'dist/main.js'),
@@ -34,5 +36,15 @@ for (const name of services.filter((s) => only.length === 0 || only.includes(s))
       },
     ],
   });
-  console.log(`built services/${name}/dist/main.js`);
+  console.log(`built ${label}/dist/main.js`);
+}
+
+// A service with a browser front end (services/<name>/console, e.g. order-link's operator console)
+// gets it built by Vite into services/<name>/console/dist, which the service serves as static assets.
+for (const { dir, label } of units.filter((u) => only.length === 0 || only.includes(u.name))) {
+  const config = join(dir, 'console', 'vite.config.ts');
+  if (!existsSync(config)) continue;
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: config, logLevel: 'warn' });
+  console.log(`built ${label}/console/dist`);
 }

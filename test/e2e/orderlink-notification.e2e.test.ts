@@ -6,11 +6,10 @@
  * and the operator's live stream shows the masked capture progress.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, Topics } from '@ivr/contracts';
+import { type EventEnvelope, issueOperatorToken, Topics } from '@ivr/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
-import { issueOperatorToken } from '../../services/notification/src/live/operator-token';
 import { Receiver } from '../../services/notification/test/receiver';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
@@ -199,6 +198,16 @@ describe('order system journey: REST → call/authorization events → payment-c
               authorizationCode: 'AUTH42',
               pspReference: 'pi_e2e',
               captured: true,
+              // The authorization carries the masked card it was made with: the call's CardCaptured
+              // travels on another topic and may be folded after it.
+              card: {
+                pspToken: 'pm_e2e_token',
+                brand: 'visa',
+                bin6: '424242',
+                last4: '4242',
+                expiryMonth: 12,
+                expiryYear: 2030,
+              },
             }),
           ),
         },

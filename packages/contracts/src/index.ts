@@ -1,4 +1,4 @@
 export * from './envelope';
 export * from './events';
-export * from './events/authorization';
+export * from './operator-token';
 export * from './topics';

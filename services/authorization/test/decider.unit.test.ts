@@ -56,7 +56,16 @@ describe('requesting an authorization', () => {
     expect(events).toEqual([
       {
         type: 'AuthorizationRequested',
-        data: expect.objectContaining({ paymentId: 'pay_1', pspIdempotencyKey: 'pay_1:authorize', attempt: 1, card }),
+        data: expect.objectContaining({
+          paymentId: 'pay_1',
+          mode: 'AUTHORIZE',
+          amount: 1200,
+          currency: 'JPY',
+          pspIdempotencyKey: 'pay_1:authorize',
+          attempt: 1,
+          cardToken: 'pm_123',
+          card: { brand: 'visa', bin6: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2030 },
+        }),
       },
     ]);
     expect(state.status).toBe('PENDING');

@@ -75,7 +75,14 @@ describe('events reach Kafka through the outbox', () => {
       aggregateType: 'Authorization',
       aggregateId: paymentId,
       correlationId: 'call-42',
-      payload: { paymentId, mode: 'AUTHORIZE', card: { pspToken: card.pspToken, last4: '4242' } },
+      payload: {
+        paymentId,
+        mode: 'AUTHORIZE',
+        amount: 1200,
+        currency: 'JPY',
+        cardToken: card.pspToken,
+        card: { last4: '4242' },
+      },
     });
     expect(ofPayment[1].payload).toMatchObject({
       pspReference: expect.stringMatching(/^pi_/),
@@ -84,7 +91,12 @@ describe('events reach Kafka through the outbox', () => {
     const decline = envelopes.filter((e) => e.key === declined).map((e) => e.value);
     expect(decline[1]).toMatchObject({
       type: 'AuthorizationDeclined',
-      payload: { reason: 'insufficient_funds', pspCode: 'card_declined', pspDeclineCode: 'insufficient_funds' },
+      payload: {
+        reason: 'INSUFFICIENT_FUNDS',
+        detail: 'insufficient_funds',
+        pspCode: 'card_declined',
+        pspDeclineCode: 'insufficient_funds',
+      },
     });
     const everything = messages.map((m) => m.value?.toString()).join('\n');
     expect(everything).not.toContain('4242424242424242');

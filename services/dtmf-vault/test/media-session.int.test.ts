@@ -131,6 +131,13 @@ describe('media session over real UDP', () => {
     );
   });
 
+  it('refuses plain-digit fields long enough to hold a card number', async () => {
+    const { opened } = await openWithPeer();
+    await expect(
+      vault.capture(opened.sessionId, capture('digits', { minLength: 1, maxLength: 16 }), () => {}),
+    ).rejects.toThrow(/max <= 12/);
+  });
+
   it('counts a key once when the phone sends both RFC 4733 events and the tones in the audio', async () => {
     const { opened, peer } = await openWithPeer();
     const outcome = vault.capture(opened.sessionId, capture('security_code'), () => {});

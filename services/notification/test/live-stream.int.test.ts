@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventEnvelope } from '@ivr/contracts';
+import { issueOperatorToken } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { createNotificationHttp } from '../src/adapters/http/server';
 import { liveHandler } from '../src/adapters/kafka/handlers';
-import { issueOperatorToken } from '../src/live/operator-token';
 import { buildCore } from '../src/wiring';
 import { until } from './receiver';
 

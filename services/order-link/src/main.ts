@@ -1,11 +1,15 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { Topics } from '@ivr/contracts';
 import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { checkDatabase, createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { loadOrExit, runService } from '@ivr/runtime';
+import express from 'express';
 import { paymentService, transferCodeService } from './adapters/grpc/services';
+import { loadConsoleConfig, mountConsole } from './adapters/http/console';
+import { buildConsoleDeps } from './adapters/http/console/wire';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
 import { startInBackground } from './adapters/kafka/background';
@@ -14,6 +18,7 @@ import { DB_SCHEMA, loadConfig } from './config';
 import { buildCore } from './wiring';
 
 const config = loadOrExit('order-link', loadConfig);
+const consoleConfig = loadOrExit('order-link', loadConsoleConfig);
 
 void runService({
   service: 'order-link',
@@ -59,7 +64,14 @@ void runService({
     sweeper.start();
     ctx.onStop('expiry sweeper', () => sweeper.stop());
 
-    const app = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    // The operator console (/console) sits in front of the REST API, which answers everything else.
+    const app = express();
+    app.disable('x-powered-by');
+    const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, consoleConfig, log);
+    ctx.onStop('console', operatorConsole.stop);
+    mountConsole(app, operatorConsole.deps, join(__dirname, '..', 'console', 'dist'));
+    app.use(api);
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.httpPort, () => resolve(s));
       s.once('error', reject);

@@ -1,6 +1,6 @@
 import type { AuthorizationCommand, GatewayOutcome } from './commands';
 import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
-import type { AuthorizationEvent, MaskedCard, Mode } from './events';
+import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type MaskedCard, type Mode } from './events';
 import { type Money, validateMoney } from './money';
 import type { AuthorizationState } from './state';
 
@@ -24,7 +24,8 @@ export function decide(command: AuthorizationCommand, state: AuthorizationState)
     case 'RecordCapture': {
       if (state.status === 'CAPTURED') return [];
       assertCapturable(state, command.amount);
-      const data = { paymentId: state.paymentId, pspReference: command.pspReference, amount: command.amount };
+      const { minorUnits: amount, currency } = command.amount;
+      const data = { paymentId: state.paymentId, pspReference: command.pspReference, amount, currency };
       return [{ type: 'AuthorizationCaptured', data: { ...data, capturedAt: command.at } }];
     }
     case 'RecordVoid': {
@@ -55,7 +56,14 @@ function requestAuthorization(
     {
       type: 'AuthorizationRequested',
       data: {
-        ...request,
+        paymentId: request.paymentId,
+        mode: request.mode,
+        amount: request.amount?.minorUnits ?? 0,
+        currency: request.amount?.currency ?? '',
+        orderReference: request.orderReference,
+        card: cardSummary(request.card),
+        cardToken: request.card.pspToken,
+        customerReference: request.customerReference,
         pspIdempotencyKey: pspKey(request.paymentId, 'authorize'),
         attempt: state.attempt + 1,
         requestedAt: command.at,
@@ -119,10 +127,13 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
           type: 'AuthorizationApproved',
           data: {
             paymentId,
+            mode: state.mode ?? 'AUTHORIZE',
+            amount: outcome.amount.minorUnits,
+            currency: outcome.amount.currency,
             pspReference: outcome.pspReference,
             authorizationCode: outcome.authorizationCode,
             captured: outcome.captured,
-            amount: outcome.amount,
+            ...(state.card ? { card: cardSummary(state.card) } : {}),
             approvedAt: at,
           },
         },
@@ -136,6 +147,7 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
             customerReference: outcome.customerReference,
             storedCardReference: outcome.storedCardReference,
             pspReference: outcome.pspReference,
+            ...(state.card ? { card: cardSummary(state.card) } : {}),
             registeredAt: at,
           },
         },
@@ -145,7 +157,16 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
       return [
         {
           type: 'AuthorizationDeclined',
-          data: { paymentId, reason, pspCode, pspDeclineCode, message, pspReference, declinedAt: at },
+          data: {
+            paymentId,
+            reason: CONTRACT_DECLINE_REASON[reason],
+            detail: reason,
+            pspCode,
+            pspDeclineCode,
+            message,
+            ...(pspReference ? { pspReference } : {}),
+            declinedAt: at,
+          },
         },
       ];
     }
@@ -153,7 +174,17 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
       const { code, message, retryable } = outcome;
       // "Not reached" says nothing about an earlier call that went unanswered: stay pending, keep reconciling.
       if (retryable && state.outcomeUncertain) return [];
-      return [{ type: 'AuthorizationFailed', data: { paymentId, code, message, retryable, failedAt: at } }];
+      const contractReason = code.startsWith('psp_rejected')
+        ? 'INVALID_REQUEST'
+        : code.startsWith('psp_unavailable')
+          ? 'PSP_UNAVAILABLE'
+          : 'PSP_ERROR';
+      return [
+        {
+          type: 'AuthorizationFailed',
+          data: { paymentId, reason: contractReason, code, message, retryable, failedAt: at },
+        },
+      ];
     }
     case 'unknown':
       return [

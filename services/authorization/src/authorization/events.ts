@@ -1,8 +1,112 @@
-/** The Authorization aggregate's events are a public contract: defined in @ivr/contracts. */
-export type {
-  AuthorizationDeclineReason as DeclineReason,
-  AuthorizationEvent,
-  AuthorizationEventType,
-  AuthorizationMaskedCard as MaskedCard,
-  AuthorizationMode as Mode,
+import type {
+  AuthorizationApprovedPayload,
+  AuthorizationDeclinedPayload,
+  AuthorizationFailedPayload,
+  AuthorizationRequestedPayload,
+  CardRegisteredPayload,
+  CardSummary,
+  DeclineReason as ContractDeclineReason,
+  PaymentMode,
 } from '@ivr/contracts';
+
+export type Mode = PaymentMode;
+
+/** The card as authorization knows it: a gateway token and masked facts, never the number. */
+export interface MaskedCard {
+  pspToken: string;
+  brand: string;
+  bin: string;
+  last4: string;
+  expiryMonth: number;
+  expiryYear: number;
+}
+
+/** Normalized decline reasons of this service (finer than the contract's `reason`, carried as `detail`). */
+export type DeclineReason =
+  | 'generic_decline'
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'incorrect_number'
+  | 'processing_error'
+  | 'suspected_fraud'
+  | 'card_not_supported'
+  | 'limit_exceeded'
+  | 'authentication_required'
+  | 'try_again_later';
+
+/**
+ * The Authorization aggregate's events, stream id = payment id, published on ivr.authorizations.v1.
+ * Each payload is the contract's payload in @ivr/contracts (what order-link and notification read)
+ * plus this service's own fields. Times are ISO 8601 strings from the injected clock.
+ */
+export type AuthorizationEvent =
+  | {
+      type: 'AuthorizationRequested';
+      data: AuthorizationRequestedPayload & {
+        /** 0 and '' for a card registration without an amount. */
+        orderReference: string;
+        card: CardSummary;
+        cardToken: string;
+        customerReference: string | null;
+        /** The key every gateway call for this authorization uses: retries can never charge twice. */
+        pspIdempotencyKey: string;
+        /** 1 for the first request; more after a failure that left nothing at the gateway. */
+        attempt: number;
+        requestedAt: string;
+      };
+    }
+  | { type: 'AuthorizationApproved'; data: AuthorizationApprovedPayload & { approvedAt: string } }
+  | {
+      type: 'AuthorizationDeclined';
+      data: AuthorizationDeclinedPayload & {
+        detail: DeclineReason;
+        pspCode: string;
+        pspDeclineCode: string;
+        message: string;
+        declinedAt: string;
+      };
+    }
+  | {
+      type: 'AuthorizationFailed';
+      data: AuthorizationFailedPayload & { code: string; message: string; retryable: boolean; failedAt: string };
+    }
+  | {
+      /** The gateway call ended without an answer; the authorization stays pending until reconciled. */
+      type: 'AuthorizationOutcomeUnknown';
+      data: { paymentId: string; cause: string; message: string; recordedAt: string };
+    }
+  | {
+      type: 'CardRegistered';
+      data: CardRegisteredPayload & { customerReference: string; registeredAt: string };
+    }
+  | {
+      type: 'AuthorizationCaptured';
+      data: { paymentId: string; pspReference: string; amount: number; currency: string; capturedAt: string };
+    }
+  | { type: 'AuthorizationVoided'; data: { paymentId: string; pspReference: string; voidedAt: string } };
+
+export type AuthorizationEventType = AuthorizationEvent['type'];
+
+/** The contract's coarser decline reasons. */
+export const CONTRACT_DECLINE_REASON: Record<DeclineReason, ContractDeclineReason> = {
+  generic_decline: 'GENERIC_DECLINE',
+  insufficient_funds: 'INSUFFICIENT_FUNDS',
+  expired_card: 'EXPIRED_CARD',
+  incorrect_cvc: 'INCORRECT_CVC',
+  incorrect_number: 'GENERIC_DECLINE',
+  processing_error: 'GENERIC_DECLINE',
+  suspected_fraud: 'FRAUD_SUSPECTED',
+  card_not_supported: 'CARD_NOT_SUPPORTED',
+  limit_exceeded: 'DO_NOT_HONOR',
+  authentication_required: 'DO_NOT_HONOR',
+  try_again_later: 'GENERIC_DECLINE',
+};
+
+export const cardSummary = (card: MaskedCard): CardSummary => ({
+  brand: card.brand,
+  bin6: card.bin,
+  last4: card.last4,
+  expiryMonth: card.expiryMonth,
+  expiryYear: card.expiryYear,
+});

@@ -63,9 +63,16 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
         status: 'PENDING',
         paymentId: d.paymentId,
         mode: d.mode,
-        amount: d.amount,
+        amount: d.currency ? { minorUnits: d.amount, currency: d.currency } : null,
         orderReference: d.orderReference,
-        card: d.card,
+        card: {
+          pspToken: d.cardToken,
+          brand: d.card.brand,
+          bin: d.card.bin6,
+          last4: d.card.last4,
+          expiryMonth: d.card.expiryMonth,
+          expiryYear: d.card.expiryYear,
+        },
         customerReference: d.customerReference,
         pspIdempotencyKey: d.pspIdempotencyKey,
         attempt: d.attempt,
@@ -78,10 +85,10 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
         status: event.data.captured ? 'CAPTURED' : 'APPROVED',
         pspReference: event.data.pspReference,
         authorizationCode: event.data.authorizationCode,
-        capturedAmount: event.data.captured ? event.data.amount : null,
+        capturedAmount: event.data.captured ? { minorUnits: event.data.amount, currency: event.data.currency } : null,
       };
     case 'AuthorizationDeclined': {
-      const { reason, pspCode, pspDeclineCode, message, pspReference } = event.data;
+      const { detail: reason, pspCode, pspDeclineCode, message, pspReference } = event.data;
       return {
         ...next,
         status: 'DECLINED',
@@ -101,10 +108,12 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
         status: 'REGISTERED',
         customerReference: event.data.customerReference,
         storedCardReference: event.data.storedCardReference,
-        pspReference: event.data.pspReference,
+        pspReference: event.data.pspReference ?? '',
       };
-    case 'AuthorizationCaptured':
-      return { ...next, status: 'CAPTURED', capturedAmount: event.data.amount };
+    case 'AuthorizationCaptured': {
+      const { amount, currency } = event.data;
+      return { ...next, status: 'CAPTURED', capturedAmount: { minorUnits: amount, currency } };
+    }
     case 'AuthorizationVoided':
       return { ...next, status: 'VOIDED' };
   }

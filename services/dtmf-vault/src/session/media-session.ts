@@ -14,6 +14,17 @@ const FRAME_SAMPLES = 160;
 /** A locked SSRC silent this long may be replaced (the peer restarted its stream, e.g. after a transfer). */
 const SSRC_RELOCK_MS = 2000;
 
+// Prompts are shared µ-law buffers; their A-law versions are converted once and shared too.
+const alawVersions = new WeakMap<Uint8Array, Uint8Array>();
+function alawOf(ulaw: Uint8Array): Uint8Array {
+  let alaw = alawVersions.get(ulaw);
+  if (!alaw) {
+    alaw = ulawToAlaw(ulaw);
+    alawVersions.set(ulaw, alaw);
+  }
+  return alaw;
+}
+
 export interface Peer {
   address: string;
   port: number;
@@ -186,7 +197,7 @@ export class MediaSession {
   play(ulawParts: Uint8Array[], bargeIn: boolean): Promise<PlayOutcome> {
     if (this.closed) return Promise.reject(new SessionClosedError('media session is closed'));
     this.stopPlayback('stopped');
-    const frames = this.options.codec === 'PCMA' ? ulawParts.map(ulawToAlaw) : ulawParts;
+    const frames = this.options.codec === 'PCMA' ? ulawParts.map(alawOf) : ulawParts;
     return new Promise((resolve) => {
       this.playback = { frames: frames.filter((f) => f.length > 0), index: 0, offset: 0, bargeIn, done: resolve };
       if (this.playback.frames.length === 0) this.stopPlayback('completed');

@@ -13,6 +13,9 @@ import type { PromptStore } from '../prompts/prompt-store';
 import { amountPrompts } from '../prompts/read-back';
 import { type CaptureOutcome, MediaSession, type Peer, type PlayOutcome, type SessionCounters } from './media-session';
 
+/** Longest plain-digits field: shorter than any card number, so a PAN cannot leave as plain digits. */
+export const MAX_PLAIN_DIGITS = 12;
+
 export class SessionNotFoundError extends Error {}
 export class BadRequestError extends Error {}
 export class CardIncompleteError extends Error {}
@@ -290,8 +293,9 @@ export class Vault {
     if (request.kind !== 'digits') return cardFieldSpec(request.kind, timing, brand);
     const minLength = request.minLength ?? 1;
     const maxLength = request.maxLength ?? minLength;
-    if (minLength < 1 || maxLength < minLength || maxLength > 19)
-      throw new BadRequestError('digit field lengths must satisfy 1 <= min <= max <= 19');
+    // Plain digits come back in clear, so they must be too short to be a card number (13+ digits).
+    if (minLength < 1 || maxLength < minLength || maxLength > MAX_PLAIN_DIGITS)
+      throw new BadRequestError(`digit field lengths must satisfy 1 <= min <= max <= ${MAX_PLAIN_DIGITS}`);
     return { kind: 'digits', minLength, maxLength, terminator: request.terminator, ...timing };
   }
 }

@@ -24,6 +24,19 @@ export function operatorOf(p: PaymentRequestedPayload): string | null {
   return p.metadata.operatorId ?? null;
 }
 
+/** Gateway tokens stand for a card at the PSP: an operator's screen has no use for them. */
+const TOKEN_KEYS = new Set(['pspToken', 'storedCardReference']);
+
+function withoutGatewayTokens(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (TOKEN_KEYS.has(k)) continue;
+    out[k] =
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutGatewayTokens(v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
 /**
  * What an operator's screen may see of a payment or call event, or null for other events.
  * The capture progress is masked already (counts, brand, validity); the PSP token is dropped.
@@ -33,7 +46,7 @@ export function toLiveUpdate(e: EventEnvelope): LiveUpdate | null {
   const payload = e.payload as Record<string, unknown>;
   const paymentId = payload.paymentId;
   if (typeof paymentId !== 'string') return null;
-  let data: Record<string, unknown> = payload;
+  let data = withoutGatewayTokens(payload);
   if (e.type === C.cardCaptured) {
     const { card } = payload as unknown as CardCapturedPayload;
     data = { callId: payload.callId, paymentId, card: { brand: card?.brand, last4: card?.last4 } };

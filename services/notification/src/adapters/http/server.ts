@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
+import { verifyOperatorToken } from '@ivr/contracts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { LiveHub } from '../../live/hub';
 import type { LiveUpdate } from '../../live/live-update';
-import { verifyOperatorToken } from '../../live/operator-token';
 import type { WebhookRepository } from '../pg/webhook-repository';
 
 export interface NotificationHttpDeps {

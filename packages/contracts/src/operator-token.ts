@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+// The contract between order-link (issues tokens for its signed-in operators) and notification
+// (verifies them on its live stream): one implementation for both.
+
 /**
  * Bearer tokens for operator screens' live stream: `<base64url {"sub":operatorId,"exp":unixSeconds}>.<base64url HMAC-SHA256>`
  * signed with OPERATOR_TOKEN_SECRET, which order-link's operator sessions (management screen) share.

@@ -1,0 +1,308 @@
+import { call, type Payment, type TimelineEntry } from '../api';
+import { brandName, dateTime, money } from '../format';
+import { h, mount } from '../h';
+import { t } from '../i18n';
+import { dots, foldProgress, type Progress, type ProgressEvent, STEPS, type StepKey } from '../progress';
+import { type Ctx, messageArea, reportError } from './ctx';
+
+interface Detail {
+  payment: Payment;
+  timeline: TimelineEntry[];
+}
+
+interface LiveUpdate {
+  eventId: string;
+  type: string;
+  paymentId: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+const TERMINAL = new Set(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABANDONED']);
+
+export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): void {
+  const tx = t();
+  const message = messageArea();
+  const summary = h('section', { class: 'card', 'aria-labelledby': 'summary-h' });
+  const transfer = h('section', { class: 'card transfer', 'aria-labelledby': 'transfer-h', hidden: true });
+  const progress = h('section', { class: 'card', 'aria-labelledby': 'progress-h' });
+  const timeline = h('section', { class: 'card', 'aria-labelledby': 'timeline-h' });
+  const liveState = h('p', { class: 'live-state', role: 'status' }, tx.liveConnecting);
+  const announce = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const heading = h('h1', null, tx.detailTitle);
+  mount(
+    main,
+    heading,
+    message.el,
+    h('div', { class: 'columns' }, h('div', null, transfer, progress), h('div', null, summary)),
+    timeline,
+  );
+
+  let detail: Detail | null = null;
+  const live: ProgressEvent[] = [];
+  const seen = new Set<string>();
+
+  const renderAll = () => {
+    if (!detail) return;
+    const p = detail.payment;
+    heading.textContent = `${tx.detailTitle} ${p.orderId}`;
+    renderSummary(summary, p, ctx, message, load);
+    renderTransfer(transfer, p, ctx.session.ivrSipAddress);
+    const state = foldProgress([...detail.timeline.map((e) => ({ type: e.type, data: e.data })), ...live]);
+    renderProgress(progress, p, state, liveState);
+    renderTimeline(timeline, detail.timeline);
+  };
+
+  let loads = 0;
+  async function load(): Promise<void> {
+    try {
+      const refresh = loads++ > 0 ? '?refresh=1' : '';
+      detail = await call<Detail>('GET', `/payments/${encodeURIComponent(paymentId)}${refresh}`);
+      renderAll();
+    } catch (err) {
+      reportError(ctx, message, err);
+    }
+  }
+
+  // Live progress: the server relays this operator's stream with card data already removed.
+  const source = new EventSource('/console/api/live');
+  ctx.onLeave(() => source.close());
+  source.addEventListener('ready', () => {
+    liveState.textContent = tx.liveConnected;
+    liveState.className = 'live-state connected';
+    // Anything that happened while disconnected is in the payment's own history.
+    void load();
+  });
+  source.addEventListener('error', () => {
+    liveState.textContent = tx.liveConnecting;
+    liveState.className = 'live-state';
+  });
+  source.addEventListener('live', (e) => {
+    const u = JSON.parse((e as MessageEvent<string>).data) as LiveUpdate;
+    if (u.paymentId !== paymentId || seen.has(u.eventId)) return;
+    seen.add(u.eventId);
+    live.push({ type: u.type, data: u.data });
+    renderAll();
+    const text = describe(u);
+    if (text) announce.textContent = text;
+    if (u.type.startsWith('Payment')) void load();
+  });
+  main.append(announce);
+  void load();
+}
+
+function describe(u: LiveUpdate): string {
+  const tx = t();
+  if (u.type === 'CallStepEntered') {
+    const key = {
+      GREETING: 'greeting',
+      CARD_NUMBER: 'cardNumber',
+      EXPIRY: 'expiry',
+      SECURITY_CODE: 'securityCode',
+      REGISTERING: 'registering',
+      AUTHORIZING: 'authorizing',
+      RESULT: 'result',
+      RETURNING_TO_OPERATOR: 'returned',
+    }[String(u.data.step)] as StepKey | undefined;
+    return key ? tx.steps[key] : '';
+  }
+  if (u.type === 'PaymentApproved') return tx.approved;
+  if (u.type === 'PaymentDeclined') return tx.declined;
+  return '';
+}
+
+function renderSummary(
+  el: HTMLElement,
+  p: Payment,
+  ctx: Ctx,
+  message: { show(text: string): void },
+  reload: () => Promise<void>,
+): void {
+  const tx = t();
+  const row = (label: string, value: string | Node) => [h('dt', null, label), h('dd', null, value)];
+  mount(
+    el,
+    h('h2', { id: 'summary-h' }, tx.details),
+    h(
+      'dl',
+      { class: 'facts' },
+      row(tx.status, h('span', { class: `badge s-${p.status.toLowerCase()}` }, tx.statuses[p.status] ?? p.status)),
+      row(tx.amount, money(p.amount, p.currency)),
+      row(tx.orderId, p.orderId),
+      row(tx.mode, tx.modes[p.mode as keyof typeof tx.modes] ?? p.mode),
+      row(tx.callerLanguage, tx.languages[p.language]),
+      p.description ? row(tx.description, p.description) : null,
+      row(tx.operator, p.operatorName ?? '—'),
+      row(tx.created, dateTime(p.createdAt)),
+      p.card?.brand
+        ? row(
+            tx.card,
+            `${brandName(p.card.brand)} ${p.card.expiryMonth ? `${String(p.card.expiryMonth).padStart(2, '0')}/${p.card.expiryYear}` : ''}`,
+          )
+        : null,
+    ),
+    p.status === 'REQUESTED'
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            onclick: async () => {
+              if (!window.confirm(tx.cancelConfirm)) return;
+              try {
+                await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/cancel`, {});
+                await reload();
+              } catch (err) {
+                reportError(ctx, message, err);
+              }
+            },
+          },
+          tx.cancel,
+        )
+      : null,
+  );
+}
+
+function renderTransfer(el: HTMLElement, p: Payment, ivrSip: string): void {
+  const tx = t();
+  el.hidden = p.status !== 'REQUESTED';
+  if (el.hidden) return;
+  mount(
+    el,
+    h('h2', { id: 'transfer-h' }, tx.transferTitle),
+    h('p', { class: 'instruction' }, tx.transferInstruction(p.transferCode, ivrSip)),
+    h(
+      'dl',
+      { class: 'facts big' },
+      h('dt', null, tx.transferCode),
+      h('dd', { class: 'code', 'data-testid': 'transfer-code' }, p.transferCode),
+      h('dt', null, tx.ivrAddress),
+      h('dd', { class: 'mono' }, ivrSip),
+      h('dt', null, tx.expiresAt),
+      h('dd', null, dateTime(p.transferCodeExpiresAt)),
+    ),
+  );
+}
+
+function renderProgress(el: HTMLElement, p: Payment, s: Progress, liveState: HTMLElement): void {
+  const tx = t();
+  const items = STEPS.map((step) => {
+    const status = s.steps[step];
+    const field = step === 'cardNumber' || step === 'expiry' || step === 'securityCode' ? s.fields[step] : undefined;
+    const extra: (string | Node | null)[] = [];
+    if (field) {
+      extra.push(h('span', { class: 'dots', 'aria-label': tx.digits(field.digitsEntered) }, dots(field.digitsEntered)));
+      extra.push(h('span', { class: 'muted' }, tx.digits(field.digitsEntered)));
+      if (step === 'cardNumber' && (field.brand ?? s.brand))
+        extra.push(h('span', { class: 'pill' }, brandName(field.brand ?? s.brand)));
+      if (field.valid === true) extra.push(h('span', { class: 'pill ok' }, tx.valid));
+      if (field.valid === false)
+        extra.push(
+          h(
+            'span',
+            { class: 'pill bad' },
+            `${tx.invalid}${field.invalidReason ? `: ${tx.invalidReasons[field.invalidReason] ?? field.invalidReason}` : ''}`,
+          ),
+          field.attemptsLeft !== undefined ? h('span', { class: 'muted' }, tx.attemptsLeft(field.attemptsLeft)) : null,
+        );
+    }
+    if (step === 'cardNumber' && !field && s.brand) extra.push(h('span', { class: 'pill' }, brandName(s.brand)));
+    if (step === 'returned' && s.endReason)
+      extra.push(h('span', { class: 'muted' }, t().endReasons[s.endReason] ?? s.endReason));
+    return h(
+      'li',
+      { class: `step ${status}`, 'data-step': step, 'data-status': status },
+      h(
+        'span',
+        { class: 'mark', 'aria-hidden': 'true' },
+        { pending: '○', active: '◐', done: '●', failed: '✕' }[status],
+      ),
+      h('span', { class: 'label' }, tx.steps[step]),
+      h('span', { class: 'visually-hidden' }, `: ${tx.stepState[status]}`),
+      h('span', { class: 'extra' }, extra),
+    );
+  });
+  mount(
+    el,
+    h('h2', { id: 'progress-h' }, tx.progressTitle),
+    TERMINAL.has(p.status) ? null : liveState,
+    h('ol', { class: 'steps' }, items),
+    outcome(s, p),
+  );
+}
+
+function outcome(s: Progress, p: Payment): HTMLElement | null {
+  const tx = t();
+  const kind = s.outcome?.kind ?? (p.result?.outcome as string | undefined);
+  if (kind === 'APPROVED') {
+    const code = s.outcome?.code || p.result?.authorizationCode || '';
+    return h(
+      'div',
+      { class: 'result ok', 'data-testid': 'result' },
+      h('strong', null, tx.approved),
+      code ? h('p', null, `${tx.authorizationCode}: `, h('span', { class: 'mono code-sm' }, code)) : null,
+    );
+  }
+  if (kind === 'DECLINED') {
+    const reason = s.outcome?.reason || p.result?.reason || 'GENERIC_DECLINE';
+    return h(
+      'div',
+      { class: 'result bad', 'data-testid': 'result' },
+      h('strong', null, tx.declined),
+      h('p', null, tx.sayToCaller),
+      h('blockquote', null, tx.declineReasons[reason] ?? tx.declineReasons.GENERIC_DECLINE),
+    );
+  }
+  if (kind === 'FAILED')
+    return h(
+      'div',
+      { class: 'result bad', 'data-testid': 'result' },
+      h('strong', null, tx.statuses.FAILED),
+      h('p', null, tx.failedOutcome),
+    );
+  if (kind && kind !== 'IN_IVR')
+    return h('div', { class: 'result', 'data-testid': 'result' }, h('strong', null, tx.statuses[kind] ?? kind));
+  return null;
+}
+
+function renderTimeline(el: HTMLElement, entries: TimelineEntry[]): void {
+  const tx = t();
+  const details = (d: Record<string, unknown>) =>
+    Object.entries(d)
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(', ');
+  mount(
+    el,
+    h('h2', { id: 'timeline-h' }, tx.timeline),
+    h(
+      'table',
+      null,
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, tx.time),
+          h('th', { scope: 'col' }, tx.event),
+          h('th', { scope: 'col' }, tx.actor),
+          h('th', { scope: 'col' }, tx.details),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        entries.map((e) =>
+          h(
+            'tr',
+            null,
+            h('td', { class: 'nowrap' }, dateTime(e.at)),
+            h('td', null, e.type),
+            h('td', null, e.actor ?? ''),
+            h('td', { class: 'wrap' }, details(e.data)),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,90 @@
+import type { ConsolePayment } from '../../pg/console-queries';
+
+/**
+ * What of a payment or event reaches the operator's browser. Allow-lists, not deny-lists: a field
+ * added to an event later stays on the server until someone decides the screen may have it. No card
+ * digit (not even BIN or last four) is sent: the operator confirms a card by brand and expiry.
+ */
+type Json = Record<string, unknown>;
+
+const pick = (o: Json, keys: string[]): Json =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+
+export function cardForScreen(card: unknown): Json | null {
+  if (!card || typeof card !== 'object') return null;
+  return pick(card as Json, ['brand', 'expiryMonth', 'expiryYear']);
+}
+
+const FIELDS: Record<string, string[]> = {
+  PaymentRequested: [
+    'orderId',
+    'amount',
+    'currency',
+    'description',
+    'mode',
+    'language',
+    'transferCode',
+    'transferCodeExpiresAt',
+  ],
+  PaymentTransferredToIvr: ['callId', 'threeWay'],
+  PaymentCardCaptured: ['callId'],
+  PaymentApproved: ['authorizationCode', 'pspReference', 'captured', 'storedCardReference'],
+  PaymentDeclined: ['reason', 'pspCode'],
+  PaymentFailed: ['reason'],
+  PaymentCancelled: ['reason', 'cancelledBy'],
+  PaymentExpired: [],
+  PaymentAbandoned: ['callEndReason'],
+  PaymentViewed: ['via'],
+  CallStarted: ['callId', 'threeWay'],
+  CallStepEntered: ['step'],
+  CaptureProgressed: ['field', 'digitsEntered', 'brand', 'valid', 'invalidReason', 'attemptsLeft'],
+  CardCaptured: [],
+  CallEnded: ['reason'],
+};
+
+/** An event's data as the screen may see it; unknown types carry nothing. */
+export function eventDataForScreen(type: string, data: unknown): Json {
+  if (!data || typeof data !== 'object') return {};
+  const d = data as Json;
+  const out = pick(d, FIELDS[type] ?? []);
+  const card = cardForScreen(d.card);
+  if (card) out.card = card;
+  return out;
+}
+
+export function paymentForScreen(p: ConsolePayment) {
+  const q = p.payment.request;
+  const r = p.payment.result;
+  return {
+    paymentId: q.paymentId,
+    orderId: q.orderId,
+    orderSystem: q.orderSystem,
+    status: p.payment.status,
+    amount: q.amount,
+    currency: q.currency,
+    description: q.description,
+    mode: q.mode,
+    language: q.language,
+    returnSipAddress: q.returnSipAddress,
+    transferCode: q.transferCode,
+    transferCodeExpiresAt: q.transferCodeExpiresAt,
+    createdAt: q.requestedAt,
+    updatedAt: p.payment.updatedAt,
+    operatorId: p.operatorId,
+    operatorName: p.operatorName,
+    card: cardForScreen(p.payment.card),
+    result: r
+      ? pick(r as unknown as Json, [
+          'outcome',
+          'authorizationCode',
+          'pspReference',
+          'captured',
+          'storedCardReference',
+          'reason',
+          'completedAt',
+        ])
+      : null,
+  };
+}
+
+export type ScreenPayment = ReturnType<typeof paymentForScreen>;

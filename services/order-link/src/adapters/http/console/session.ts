@@ -1,0 +1,92 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../../../app/errors';
+import type { Operator } from '../../../operators/operator';
+import type { OperatorsApp } from '../../../operators/operators-app';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    operator?: Operator;
+    sessionSecret?: string;
+    csrfToken?: string;
+  }
+}
+
+export const SESSION_COOKIE = 'olk_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** HttpOnly (scripts never see it), SameSite=Strict, Secure when the request came over TLS; path-scoped to the console. */
+export function sessionCookie(req: Request, value: string, maxAgeSeconds: number): string {
+  const attrs = [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/console',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeSeconds}`,
+  ];
+  if (req.secure) attrs.push('Secure');
+  return attrs.join('; ');
+}
+
+/** Attaches the signed-in operator, if any. */
+export function loadSession(operators: OperatorsApp) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const secret = readCookie(req, SESSION_COOKIE);
+    if (secret && /^[\w-]{20,100}$/.test(secret)) {
+      const s = await operators.session(secret);
+      if (s) {
+        req.operator = s.operator;
+        req.sessionSecret = secret;
+        req.csrfToken = s.csrfToken;
+      }
+    }
+    next();
+  };
+}
+
+/**
+ * Same-origin check on every state-changing request: browsers send Origin on cross-site POSTs (and
+ * Sec-Fetch-Site on all), so a request another site forges is refused before it does anything.
+ */
+export function sameOrigin(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    next();
+    return;
+  }
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin') throw new AppError('forbidden', 'cross-site request refused');
+  const origin = req.get('origin');
+  if (origin && origin !== `${req.protocol}://${req.get('host')}`)
+    throw new AppError('forbidden', 'cross-origin request refused');
+  if (!origin && !site) throw new AppError('forbidden', 'state-changing requests must come from the console page');
+  next();
+}
+
+/** The synchronizer token: state-changing requests of a session carry its CSRF token in a header. */
+export function requireCsrf(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    next();
+    return;
+  }
+  if (!req.csrfToken || req.get(CSRF_HEADER) !== req.csrfToken)
+    throw new AppError('forbidden', 'missing or wrong CSRF token; reload the page');
+  next();
+}
+
+export function signedIn(req: Request): Operator {
+  if (!req.operator) throw new AppError('unauthenticated', 'sign in first');
+  return req.operator;
+}
+
+export function requireAdmin(req: Request): Operator {
+  const o = signedIn(req);
+  if (o.role !== 'admin') throw new AppError('forbidden', 'only an admin can do this');
+  return o;
+}

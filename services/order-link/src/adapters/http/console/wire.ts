@@ -1,0 +1,62 @@
+import type { Pool } from 'pg';
+import { OperatorsApp } from '../../../operators/operators-app';
+import type { Core } from '../../../wiring';
+import { cryptoRandom } from '../../../wiring';
+import { ConsoleQueries } from '../../pg/console-queries';
+import { OperatorStore, SessionStore } from '../../pg/operator-store';
+import type { ConsoleConfig } from './config';
+import { NotificationClient } from './notification-client';
+import type { ConsoleApiDeps } from './router';
+
+/** The operator side of order-link, built from the core: what the CLI and the HTTP console share. */
+export function buildOperators(
+  core: Core,
+  pool: Pool,
+  schema: string,
+  config: Pick<ConsoleConfig, 'sessionTtlMinutes' | 'sessionIdleMinutes' | 'lockoutFailures' | 'lockoutMinutes'>,
+) {
+  const operatorStore = new OperatorStore(core.store, pool);
+  const sessions = new SessionStore(pool, schema);
+  const operators = new OperatorsApp(operatorStore, sessions, core.clock, cryptoRandom, {
+    maxFailures: config.lockoutFailures,
+    lockMs: config.lockoutMinutes * 60_000,
+    sessionTtlMs: config.sessionTtlMinutes * 60_000,
+    sessionIdleMs: config.sessionIdleMinutes * 60_000,
+  });
+  return { operatorStore, sessions, operators };
+}
+
+export function buildConsoleDeps(
+  core: Core,
+  pool: Pool,
+  schema: string,
+  config: ConsoleConfig,
+  logger: ConsoleApiDeps['logger'],
+): { deps: ConsoleApiDeps; stop: () => void } {
+  const { operators, sessions } = buildOperators(core, pool, schema, config);
+  // Expired sessions are refused on read anyway; this only keeps the table small.
+  const sweep = setInterval(() => {
+    sessions
+      .deleteExpired(core.clock.now())
+      .catch((err: Error) => logger.warn({ err: err.message }, 'session sweep failed'));
+  }, 10 * 60_000);
+  sweep.unref();
+  return {
+    deps: {
+      config,
+      operators,
+      payments: core.paymentsApp,
+      apiKeys: core.apiKeys,
+      keyRepository: core.keyRepository,
+      queries: new ConsoleQueries(pool, schema),
+      store: core.store,
+      webhooks: core.routeDeps.webhooks,
+      notification: new NotificationClient(config.notificationUrl),
+      clock: core.clock,
+      pool,
+      schema,
+      logger,
+    },
+    stop: () => clearInterval(sweep),
+  };
+}

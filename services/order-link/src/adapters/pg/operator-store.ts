@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
+import type { Pool } from 'pg';
+import { evolve, type Operator, type OperatorEvent, type OperatorState } from '../../operators/operator';
+
+export const operatorStreamId = (operatorId: string): string => `operator-${operatorId}`;
+
+/** An operator as lists show it: no password hash. */
+export type OperatorSummary = Omit<Operator, 'passwordHash'>;
+
+interface Row {
+  operator_id: string;
+  username: string;
+  display_name: string;
+  role: Operator['role'];
+  team: string | null;
+  sip_address: string;
+  password_hash: string;
+  disabled: boolean;
+  failed_attempts: number;
+  locked_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toOperator = (r: Row): Operator => ({
+  operatorId: r.operator_id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  team: r.team,
+  sipAddress: r.sip_address,
+  passwordHash: r.password_hash,
+  disabled: r.disabled,
+  failedAttempts: r.failed_attempts,
+  lockedUntil: r.locked_until?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export const withoutSecret = ({ passwordHash: _h, ...o }: Operator): OperatorSummary => o;
+
+/**
+ * Operator events in the event table (not published: the console is their only reader) and the
+ * `operators` projection, written in one transaction; a concurrent writer makes the command run again.
+ */
+export class OperatorStore {
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+  ) {}
+
+  private get schema(): string {
+    return this.store.schema;
+  }
+
+  async execute(
+    operatorId: string,
+    decide: (state: OperatorState) => OperatorEvent[],
+    actor: string,
+  ): Promise<{ state: OperatorState; events: OperatorEvent[] }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const history = await tx.readStream(operatorStreamId(operatorId));
+          const state = history.map((e) => ({ type: e.type, data: e.data }) as OperatorEvent).reduce(evolve, null);
+          const events = decide(state);
+          const next = events.reduce(evolve, state);
+          if (events.length > 0 && next) {
+            const { version } = await tx.append(operatorStreamId(operatorId), history.length, events, {
+              streamType: 'Operator',
+              metadata: { actor },
+            });
+            await this.project(tx, next, version);
+          }
+          return { state: next, events };
+        });
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async project(tx: EventStoreTransaction, o: Operator, version: number): Promise<void> {
+    await tx.client.query(
+      `insert into "${this.schema}".operators (operator_id, username, display_name, role, team, sip_address,
+         password_hash, disabled, failed_attempts, locked_until, version, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       on conflict (operator_id) do update set display_name = excluded.display_name, role = excluded.role,
+         team = excluded.team, sip_address = excluded.sip_address, password_hash = excluded.password_hash,
+         disabled = excluded.disabled, failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until,
+         version = excluded.version, updated_at = excluded.updated_at`,
+      [
+        o.operatorId,
+        o.username,
+        o.displayName,
+        o.role,
+        o.team,
+        o.sipAddress,
+        o.passwordHash,
+        o.disabled,
+        o.failedAttempts,
+        o.lockedUntil,
+        version,
+        o.createdAt,
+        o.updatedAt,
+      ],
+    );
+    // Disabling an operator ends their sessions.
+    if (o.disabled)
+      await tx.client.query(`delete from "${this.schema}".operator_sessions where operator_id = $1`, [o.operatorId]);
+  }
+
+  async byUsername(username: string): Promise<Operator | null> {
+    const { rows } = await this.pool.query<Row>(`select * from "${this.schema}".operators where username = $1`, [
+      username,
+    ]);
+    return rows[0] ? toOperator(rows[0]) : null;
+  }
+
+  async byId(operatorId: string): Promise<Operator | null> {
+    const { rows } = await this.pool.query<Row>(`select * from "${this.schema}".operators where operator_id = $1`, [
+      operatorId,
+    ]);
+    return rows[0] ? toOperator(rows[0]) : null;
+  }
+
+  async list(): Promise<OperatorSummary[]> {
+    const { rows } = await this.pool.query<Row>(`select * from "${this.schema}".operators order by username`);
+    return rows.map((r) => withoutSecret(toOperator(r)));
+  }
+
+  async countAdmins(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `select count(*)::int as n from "${this.schema}".operators where role = 'admin' and not disabled`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async history(operatorId: string) {
+    return this.store.readStream(operatorStreamId(operatorId));
+  }
+}
+
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+export interface SessionRecord {
+  operatorId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Browser sessions: the cookie holds a random secret, the table only its hash. */
+export class SessionStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  async create(secret: string, operatorId: string, csrfToken: string, now: Date, ttlMs: number): Promise<void> {
+    await this.pool.query(
+      `insert into "${this.schema}".operator_sessions (session_sha256, operator_id, csrf_token, created_at, expires_at, last_seen_at)
+       values ($1, $2, $3, $4, $5, $4)`,
+      [sha256(secret), operatorId, csrfToken, now, new Date(now.getTime() + ttlMs)],
+    );
+  }
+
+  /** The live session of this cookie value, touched; null when unknown, expired or idle too long. */
+  async find(secret: string, now: Date, idleMs: number): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<{ operator_id: string; csrf_token: string; expires_at: Date }>(
+      `update "${this.schema}".operator_sessions set last_seen_at = $2
+        where session_sha256 = $1 and expires_at > $2 and last_seen_at > $3
+        returning operator_id, csrf_token, expires_at`,
+      [sha256(secret), now, new Date(now.getTime() - idleMs)],
+    );
+    const r = rows[0];
+    return r ? { operatorId: r.operator_id, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
+  }
+
+  async delete(secret: string): Promise<void> {
+    await this.pool.query(`delete from "${this.schema}".operator_sessions where session_sha256 = $1`, [sha256(secret)]);
+  }
+
+  /** Signs an operator out everywhere (after a new password is set). */
+  async deleteForOperator(operatorId: string): Promise<void> {
+    await this.pool.query(`delete from "${this.schema}".operator_sessions where operator_id = $1`, [operatorId]);
+  }
+
+  async deleteExpired(now: Date): Promise<void> {
+    await this.pool.query(`delete from "${this.schema}".operator_sessions where expires_at <= $1`, [now]);
+  }
+}
