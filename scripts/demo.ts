@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyIvrSignature } from '../examples/verify-webhook-signature';
 import { BaresipPhone } from '../test/support/baresip';
-import { confirmAmount, dialIn, keyCard, payloadOf } from '../test/support/payment-caller';
+import { confirmAmount, DEMO_CARD, dialIn, keyCard, payloadOf } from '../test/support/payment-caller';
 import { PaymentSystem } from '../test/support/payment-system';
 import { waitUntil } from '../test/support/service-process';
 
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     await dialIn(system, caller, payment.transferCode);
     console.log('caller: connected to the IVR; confirms the amount with 1');
     await confirmAmount(system, caller, payment);
-    console.log('caller: keys card 4242 4242 4242 4242, expiry 12/34, security code (RFC 4733 to the vault only)');
-    await keyCard(system, caller, payment, { pan: '4242424242424242', expiry: '1234', securityCode: '123' });
+    console.log('caller: keys a published test card, expiry and security code (RFC 4733 to the vault only)');
+    await keyCard(system, caller, payment, DEMO_CARD);
 
     const completed = await system.paymentCompleted(payment.paymentId, 60_000);
     await operator.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 60_000 });

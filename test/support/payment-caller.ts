@@ -50,3 +50,6 @@ export async function keyCard(
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'SECURITY_CODE' });
   await phone.sendDigits(card.securityCode);
 }
+
+/** Stripe's published approve card, for `make demo` (card numbers live only in test code). */
+export const DEMO_CARD = { pan: '4242424242424242', expiry: '1234', securityCode: '123' } as const;
