@@ -18,7 +18,7 @@ const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const databaseUrl = process.env.IVR_TEST_DATABASE_URL ?? '';
 const freshSchema = `authz_migrate_${randomBytes(4).toString('hex')}`;
 
-const services = [
+const services: { name: string; variable: string; schema: string; env: Record<string, string> }[] = [
   { name: 'order-link', variable: 'ORDERLINK_DATABASE_URL', schema: 'orderlink', env: {} },
   { name: 'notification', variable: 'NOTIFICATION_DATABASE_URL', schema: 'notification', env: {} },
   {
