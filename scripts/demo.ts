@@ -1,45 +1,80 @@
 /**
- * `make demo`: one payment through the running product (after `make up`), printing what each party
- * sees. Grows with the product: today a payment request reaching notification through Kafka.
+ * `make demo`: one complete payment call through the whole product, printed from each party's view.
+ * The services run from their built bundles on free ports (beside anything `make up` started), the
+ * PSP is the simulator, and the two phones are real baresip instances: the caller dials the IVR with
+ * the transfer code and keys a published test card as RFC 4733 DTMF; the operator's phone is called
+ * back through REFER. What the order system received is printed: the payment-completed event from
+ * Kafka and the signed webhook.
  */
 import './load-env';
-import { Pool } from 'pg';
-
-const API = process.env.DEMO_API_URL ?? 'http://127.0.0.1:8080';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyIvrSignature } from '../examples/verify-webhook-signature';
+import { BaresipPhone } from '../test/support/baresip';
+import { confirmAmount, DEMO_CARD, dialIn, keyCard, payloadOf } from '../test/support/payment-caller';
+import { PaymentSystem } from '../test/support/payment-system';
+import { waitUntil } from '../test/support/service-process';
 
 async function main(): Promise<void> {
-  const orderId = `demo-${new Date().toISOString().replace(/[-:.TZ]/g, '')}`;
-  console.log(`order system → POST ${API}/v1/payments (order ${orderId}, 12,345 JPY)`);
-  const res = await fetch(`${API}/v1/payments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ orderId, amount: 12345, currency: 'JPY' }),
+  const hooks: Array<{ body: string; signature: string | undefined }> = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      hooks.push({ body, signature: req.headers['ivr-signature'] as string | undefined });
+      res.writeHead(200).end();
+    });
   });
-  const payment = (await res.json()) as { id: string };
-  console.log(`order-link answered ${res.status}:`, payment);
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-  const db = new Pool({ connectionString: process.env.NOTIFICATION_DATABASE_URL });
+  console.log('starting dtmf-vault, authorization, notification, order-link, call-control and the PSP simulator…');
+  const operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
+  const system = await PaymentSystem.start({ RETURN_FALLBACK_URI: operator.uri });
+  const caller = await BaresipPhone.start({ name: 'caller' });
   try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { rows } = await db.query(
-        'select type, version, received_at from notification.payment_events where payment_id = $1',
-        [payment.id],
-      );
-      if (rows.length > 0) {
-        console.log('notification received through ivr.payments.v1:', rows);
-        return;
-      }
-      if (Date.now() > deadline)
-        throw new Error('notification did not receive the payment within 30 s (see .var/logs/)');
-      await new Promise((r) => setTimeout(r, 200));
+    const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: hookUrl, description: 'demo' });
+    const secret = String(endpoint.body.secret);
+    const payment = await system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
+    console.log(`order system → order-link: payment ${payment.paymentId} for order ${payment.orderId}, 12,345 JPY`);
+    console.log(`operator transfers the caller → sip:${payment.transferCode}@127.0.0.1:${system.sipPort}`);
+
+    await dialIn(system, caller, payment.transferCode);
+    console.log('caller: connected to the IVR; confirms the amount with 1');
+    await confirmAmount(system, caller, payment);
+    console.log('caller: keys a published test card, expiry and security code (RFC 4733 to the vault only)');
+    await keyCard(system, caller, payment, DEMO_CARD);
+
+    const completed = await system.paymentCompleted(payment.paymentId, 60_000);
+    await operator.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 60_000 });
+    console.log('operator: the caller is back on the operator phone (REFER)');
+    console.log('\noperator screen (ivr.calls.v1, masked):');
+    for (const e of system.callEvents(payment.paymentId)) {
+      const { callId: _c, paymentId: _p, ...rest } = payloadOf(e);
+      console.log(`  ${e.type} ${JSON.stringify(rest)}`);
     }
+    console.log('\norder system ← Kafka ivr.payment-completed.v1:');
+    console.log(JSON.stringify(completed.payload, null, 2));
+    await waitUntil('the webhook', () => hooks.some((h) => h.body.includes(payment.paymentId)), 30_000);
+    const hook = hooks.find((h) => h.body.includes(payment.paymentId));
+    console.log(
+      `\norder system ← webhook (Ivr-Signature valid: ${verifyIvrSignature(hook?.body ?? '', hook?.signature, secret)}):`,
+    );
+    console.log(JSON.stringify(JSON.parse(hook?.body ?? '{}'), null, 2));
   } finally {
-    await db.end();
+    await caller.stop();
+    await operator.stop();
+    await system.stop();
+    receiver.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)} (service logs: .var/logs/e2e/)`);
+    process.exit(1);
+  },
+);

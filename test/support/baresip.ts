@@ -85,9 +85,22 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   }
 
   static async start(opts: BaresipOptions): Promise<BaresipPhone> {
+    // Free ports are found by binding and closing, so another process (or our own second lookup) can
+    // take one before baresip binds it: baresip then exits with EADDRINUSE (98). Try again with others.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await BaresipPhone.startOnce(opts);
+      } catch (err) {
+        if (attempt >= 5 || !String((err as Error).message).includes(`exited with ${EADDRINUSE}`)) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(opts: BaresipOptions): Promise<BaresipPhone> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baresip-${opts.name}-`));
     const sipPort = await freePort();
-    const ctrlPort = await freePort();
+    let ctrlPort = await freePort();
+    while (ctrlPort === sipPort) ctrlPort = await freePort();
     const source = silentWav(opts.sourceSeconds ?? 600);
     fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source));
     const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
@@ -287,6 +300,9 @@ export async function freePort(): Promise<number> {
   }
   throw new Error('no free port');
 }
+
+/** Linux errno for 'address already in use': baresip's exit code when it cannot bind. */
+const EADDRINUSE = 98;
 
 async function connectWithRetry(port: number, child: ChildProcess): Promise<net.Socket> {
   for (let attempt = 0; attempt < 100; attempt++) {

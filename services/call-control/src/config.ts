@@ -1,30 +1,110 @@
-// call-control's environment, read once at start-up. Only the SIP endpoint so far; the dialogue,
-// gRPC clients and database join here as they are built.
-import { bool, int, optional, readConfig, str } from '@ivr/config';
+// call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
+// gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
+import { bool, type ConfigOf, type ConfigSpec, int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
 import type { SipUserAgentOptions } from './adapters/sip';
+import type { DialogueConfig, FieldTiming } from './dialogue';
+
+/** `<PREFIX>_MAX_ATTEMPTS`, `<PREFIX>_FIRST_DIGIT_TIMEOUT_MS`, `<PREFIX>_INTER_DIGIT_TIMEOUT_MS`. */
+function fieldTiming(prefix: string, d: FieldTiming) {
+  return {
+    [`${prefix}Attempts`]: int(`${prefix}_MAX_ATTEMPTS`, { default: d.maxAttempts, min: 1, max: 10 }),
+    [`${prefix}FirstDigit`]: int(`${prefix}_FIRST_DIGIT_TIMEOUT_MS`, { default: d.firstDigitTimeoutMs, min: 500 }),
+    [`${prefix}InterDigit`]: int(`${prefix}_INTER_DIGIT_TIMEOUT_MS`, { default: d.interDigitTimeoutMs, min: 500 }),
+  };
+}
+
+const FIELDS = {
+  TRANSFER_CODE: { maxAttempts: 3, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 5000 },
+  CONFIRM: { maxAttempts: 3, firstDigitTimeoutMs: 8000, interDigitTimeoutMs: 5000 },
+  CARD_NUMBER: { maxAttempts: 3, firstDigitTimeoutMs: 15_000, interDigitTimeoutMs: 8000 },
+  EXPIRY: { maxAttempts: 3, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 6000 },
+  SECURITY_CODE: { maxAttempts: 3, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 6000 },
+} as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(
-    {
-      adminPort: int('ADMIN_PORT', { default: 9102, min: 0, max: 65535 }),
-      sipHost: str('SIP_HOST', { default: '127.0.0.1' }),
-      sipPort: int('SIP_PORT', { default: 5070, min: 0, max: 65535 }),
-      sipTcp: bool('SIP_TCP', { default: true }),
-      // What peers see in Via/Contact when the bind address is not reachable as is (0.0.0.0, NAT).
-      sipAdvertisedHost: optional(str('SIP_ADVERTISED_HOST')),
-      sipMaxMessageBytes: int('SIP_MAX_MESSAGE_BYTES', { default: 16_384, min: 1500, max: 65_535 }),
-      sipRatePerSecond: int('SIP_RATE_PER_SECOND', { default: 1000, min: 1 }),
-      sipRateBurst: int('SIP_RATE_BURST', { default: 2000, min: 1 }),
-      sipReferTimeoutMs: int('SIP_REFER_TIMEOUT_MS', { default: 32_000, min: 1000 }),
-      drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
-      // How long SIGTERM waits for calls in progress before hanging them up.
-      drainTimeoutMs: int('SIP_DRAIN_TIMEOUT_MS', { default: 600_000, min: 0 }),
+  const spec = {
+    adminPort: int('ADMIN_PORT', { default: 9102, min: 0, max: 65535 }),
+    sipHost: str('SIP_HOST', { default: '127.0.0.1' }),
+    sipPort: int('SIP_PORT', { default: 5070, min: 0, max: 65535 }),
+    sipTcp: bool('SIP_TCP', { default: true }),
+    // What peers see in Via/Contact when the bind address is not reachable as is (0.0.0.0, NAT).
+    sipAdvertisedHost: optional(str('SIP_ADVERTISED_HOST')),
+    sipMaxMessageBytes: int('SIP_MAX_MESSAGE_BYTES', { default: 16_384, min: 1500, max: 65_535 }),
+    sipRatePerSecond: int('SIP_RATE_PER_SECOND', { default: 1000, min: 1 }),
+    sipRateBurst: int('SIP_RATE_BURST', { default: 2000, min: 1 }),
+    sipReferTimeoutMs: int('SIP_REFER_TIMEOUT_MS', { default: 32_000, min: 1000 }),
+    drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
+    // How long SIGTERM waits for calls in progress before hanging them up.
+    drainTimeoutMs: int('SIP_DRAIN_TIMEOUT_MS', { default: 600_000, min: 0 }),
+
+    databaseUrl: url('CALLCONTROL_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+    kafkaBrokers: list('KAFKA_BROKERS'),
+    outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
+    certsDir: str('IVR_CERTS_DIR'),
+
+    // dtmf-vault: always mutual TLS; our certificate's CN (call-control) is what it admits.
+    vaultAddress: str('VAULT_GRPC_ADDRESS', { default: '127.0.0.1:50053' }),
+    vaultServerName: str('VAULT_SERVER_NAME', { default: 'dtmf-vault' }),
+    vaultDeadlineMs: int('VAULT_DEADLINE_MS', { default: 3000, min: 100 }),
+    vaultPlayDeadlineMs: int('VAULT_PLAY_DEADLINE_MS', { default: 60_000, min: 1000 }),
+    vaultRegisterDeadlineMs: int('VAULT_REGISTER_DEADLINE_MS', { default: 20_000, min: 1000 }),
+    authorizationAddress: str('AUTHORIZATION_GRPC_ADDRESS', { default: '127.0.0.1:50054' }),
+    authorizationTls: bool('AUTHORIZATION_GRPC_TLS', { default: false }),
+    authorizationDeadlineMs: int('AUTHORIZATION_DEADLINE_MS', { default: 15_000, min: 100 }),
+    orderLinkAddress: str('ORDERLINK_GRPC_ADDRESS', { default: '127.0.0.1:50051' }),
+    orderLinkTls: bool('ORDERLINK_GRPC_TLS', { default: false }),
+    orderLinkDeadlineMs: int('ORDERLINK_DEADLINE_MS', { default: 3000, min: 100 }),
+
+    transferCodePattern: str('TRANSFER_CODE_PATTERN', { default: '^[0-9]{4,12}$' }),
+    transferCodeHeader: optional(str('TRANSFER_CODE_HEADER', { default: 'X-Transfer-Code' })),
+    transferCodeMinLength: int('TRANSFER_CODE_MIN_LENGTH', { default: 6, min: 1, max: 19 }),
+    transferCodeMaxLength: int('TRANSFER_CODE_MAX_LENGTH', { default: 6, min: 1, max: 19 }),
+    defaultLanguage: oneOf('DIALOGUE_DEFAULT_LANGUAGE', ['ja', 'en'] as const, { default: 'ja' }),
+    authorizeAttempts: int('AUTHORIZE_ATTEMPTS', { default: 3, min: 1, max: 10 }),
+    pendingPollMs: int('AUTHORIZATION_PENDING_POLL_MS', { default: 1000, min: 50 }),
+    pendingWaitMs: int('AUTHORIZATION_PENDING_WAIT_MS', { default: 10_000, min: 0 }),
+    // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
+    fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
+  };
+  const timingSpec: ConfigSpec = Object.assign({}, ...Object.entries(FIELDS).map(([p, d]) => fieldTiming(p, d)));
+  // One read, so that a ConfigError names every bad variable at once.
+  const all = readConfig({ ...timingSpec, ...spec }, env);
+  const base = all as ConfigOf<typeof spec>;
+  const timings = all as unknown as Record<string, number>;
+  const timing = (prefix: keyof typeof FIELDS): FieldTiming => ({
+    maxAttempts: timings[`${prefix}Attempts`] ?? FIELDS[prefix].maxAttempts,
+    firstDigitTimeoutMs: timings[`${prefix}FirstDigit`] ?? FIELDS[prefix].firstDigitTimeoutMs,
+    interDigitTimeoutMs: timings[`${prefix}InterDigit`] ?? FIELDS[prefix].interDigitTimeoutMs,
+  });
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(base.transferCodePattern);
+  } catch {
+    throw new Error(`TRANSFER_CODE_PATTERN is not a valid regular expression: ${base.transferCodePattern}`);
+  }
+  const dialogue: DialogueConfig = {
+    defaultLanguage: base.defaultLanguage,
+    transferCode: {
+      ...timing('TRANSFER_CODE'),
+      minLength: base.transferCodeMinLength,
+      maxLength: Math.max(base.transferCodeMinLength, base.transferCodeMaxLength),
     },
-    env,
-  );
+    confirm: timing('CONFIRM'),
+    cardNumber: timing('CARD_NUMBER'),
+    expiry: timing('EXPIRY'),
+    securityCode: timing('SECURITY_CODE'),
+    authorizeAttempts: base.authorizeAttempts,
+    pendingPollMs: base.pendingPollMs,
+    pendingWaitMs: base.pendingWaitMs,
+    ...(base.fallbackReturnUri ? { fallbackReturnUri: base.fallbackReturnUri } : {}),
+  };
+  return { ...base, transferCodeRegExp: pattern, dialogue };
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** This service's schema in its database. */
+export const DB_SCHEMA = 'callcontrol';
 
 export function sipOptions(config: Config): SipUserAgentOptions {
   return {

@@ -1,5 +1,5 @@
 // call-control as a process (dist/main.js with its dev.env): it answers SIP on its configured
-// port, declines calls while no dialogue is attached, and stops cleanly on SIGTERM.
+// port, declines calls it cannot serve (here: no vault to give a media endpoint) and stops cleanly on SIGTERM.
 import { BaresipPhone, freePort } from '../../../test/support/baresip';
 import { ServiceProcess } from '../../../test/support/service-process';
 
@@ -11,7 +11,7 @@ test('the service answers a real phone on its SIP port and exits 0 on SIGTERM', 
     expect(await (await fetch(`${service.adminUrl}/readyz`)).json()).toMatchObject({ checks: { sip: 'ok' } });
     await phone.dial(`sip:TC1@127.0.0.1:${sipPort}`);
     const closed = await phone.waitForEvent('CALL_CLOSED');
-    expect(String(closed.param)).toContain('480');
+    expect(String(closed.param)).toContain('503');
   } finally {
     await phone.stop();
     expect(await service.stop()).toBe(0);

@@ -1,0 +1,275 @@
+// VaultPort over the vault's gRPC API (mTLS). A session that the vault no longer knows (it was
+// restarted, or expired) and a vault that cannot be reached both mean the caller's media is gone:
+// MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
+import { status } from '@grpc/grpc-js';
+import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import {
+  type CaptureFieldResponse,
+  CloseReason,
+  Codec,
+  FailureReason,
+  FieldKind,
+  Language,
+  type OpenMediaSessionResponse,
+  type RegisterCardResponse,
+  RegistrationFailure,
+  Terminator,
+  TimeoutPhase,
+  type VaultServiceClient,
+} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialogue/errors';
+import type {
+  CaptureResult,
+  CaptureUpdate,
+  Language as DialogueLanguage,
+  FieldRequest,
+  PlayRequest,
+  Registration,
+  VaultPort,
+} from '../../dialogue/ports';
+import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
+
+export interface VaultTimeouts {
+  /** Open, close, and other short calls. */
+  unaryMs: number;
+  /** A prompt plays for its length: allow that. */
+  playMs: number;
+  /** A registration waits for the PSP. */
+  registerMs: number;
+}
+
+/** What the SDP offer says, for the vault to pick the codec and find the caller's RTP. */
+export interface MediaOffer {
+  callId: string;
+  codec: 'PCMU' | 'PCMA';
+  telephoneEventPayloadType: number | undefined;
+  remote: { address: string; port: number };
+}
+
+export interface OpenedMedia {
+  sessionId: string;
+  address: string;
+  port: number;
+}
+
+const LANGUAGE: Record<DialogueLanguage, Language> = { en: Language.LANGUAGE_EN, ja: Language.LANGUAGE_JA };
+const KIND: Record<FieldRequest['kind'], FieldKind> = {
+  card_number: FieldKind.FIELD_KIND_CARD_NUMBER,
+  expiry: FieldKind.FIELD_KIND_EXPIRY,
+  security_code: FieldKind.FIELD_KIND_SECURITY_CODE,
+  digits: FieldKind.FIELD_KIND_DIGITS,
+};
+
+export class GrpcVault implements VaultPort {
+  constructor(
+    private readonly client: VaultServiceClient,
+    private readonly timeouts: VaultTimeouts,
+  ) {}
+
+  /** Before the answer: throws ServiceUnavailable when the vault cannot give a media endpoint. */
+  async open(offer: MediaOffer): Promise<OpenedMedia> {
+    try {
+      const res = await unary<OpenMediaSessionResponse>(undefined, (cb) =>
+        this.client.openMediaSession(
+          {
+            offeredCodecs: [offer.codec === 'PCMA' ? Codec.CODEC_PCMA : Codec.CODEC_PCMU],
+            telephoneEventPayloadType: offer.telephoneEventPayloadType ?? 0,
+            remoteAddress: offer.remote.address,
+            remotePort: offer.remote.port,
+            pinRemoteAddress: false,
+            callId: offer.callId,
+          },
+          readyMetadata(),
+          { deadline: deadline(this.timeouts.unaryMs) },
+          cb,
+        ),
+      );
+      return { sessionId: res.sessionId, address: res.rtpAddress, port: res.rtpPort };
+    } catch (err) {
+      throw new ServiceUnavailable('dtmf-vault', `OpenMediaSession failed (${grpcCode(err) ?? 'error'})`);
+    }
+  }
+
+  async play(sessionId: string, request: PlayRequest, signal: AbortSignal): Promise<void> {
+    await this.guard(() =>
+      unary(signal, (cb) =>
+        this.client.playPrompts(
+          {
+            sessionId,
+            promptIds: request.promptIds,
+            amount: request.amount,
+            language: LANGUAGE[request.language],
+            bargeIn: request.bargeIn,
+          },
+          readyMetadata(),
+          { deadline: deadline(this.timeouts.playMs) },
+          cb,
+        ),
+      ),
+    );
+  }
+
+  capture(
+    sessionId: string,
+    request: FieldRequest,
+    onUpdate: (update: CaptureUpdate) => void,
+    signal: AbortSignal,
+  ): Promise<CaptureResult> {
+    if (signal.aborted) return Promise.reject(new CallerHungUp());
+    // Long enough for every attempt at its slowest, plus prompts; the vault ends it well before.
+    const budgetMs =
+      this.timeouts.playMs +
+      request.maxAttempts * (this.timeouts.playMs + request.firstDigitTimeoutMs + 20 * request.interDigitTimeoutMs);
+    const stream = this.client.captureField(
+      {
+        sessionId,
+        kind: KIND[request.kind],
+        language: LANGUAGE[request.language],
+        promptIds: request.promptIds,
+        retryPromptIds: request.retryPromptIds,
+        minLength: request.minLength ?? 0,
+        maxLength: request.maxLength ?? 0,
+        terminator: request.terminator === 'none' ? Terminator.TERMINATOR_NONE : Terminator.TERMINATOR_HASH,
+        firstDigitTimeoutMs: request.firstDigitTimeoutMs,
+        interDigitTimeoutMs: request.interDigitTimeoutMs,
+        maxAttempts: request.maxAttempts,
+      },
+      readyMetadata(),
+      { deadline: deadline(budgetMs) },
+    );
+    return new Promise<CaptureResult>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        stream.cancel();
+        settle(() => reject(new CallerHungUp()));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (msg: CaptureFieldResponse) => {
+        const u = msg.update;
+        if (!u) return;
+        switch (u.$case) {
+          case 'progress':
+            onUpdate({
+              type: 'progress',
+              digitsEntered: u.value.digitsEntered,
+              ...(u.value.brand ? { brand: u.value.brand } : {}),
+            });
+            return;
+          case 'restarted':
+            onUpdate({ type: 'restarted', attemptsLeft: u.value.attemptsLeft });
+            return;
+          case 'invalid':
+            onUpdate({ type: 'invalid', reason: invalidReason(u.value.reason), attemptsLeft: u.value.attemptsLeft });
+            return;
+          case 'timedOut':
+            onUpdate({
+              type: 'timed_out',
+              phase: u.value.phase === TimeoutPhase.TIMEOUT_PHASE_INTER_DIGIT ? 'inter_digit' : 'first_digit',
+              attemptsLeft: u.value.attemptsLeft,
+            });
+            return;
+          case 'completed':
+            settle(() =>
+              resolve({
+                kind: 'completed',
+                digitsEntered: u.value.digitsEntered,
+                ...(u.value.brand ? { brand: u.value.brand } : {}),
+                ...(u.value.plainDigits ? { plainDigits: u.value.plainDigits } : {}),
+              }),
+            );
+            return;
+          case 'failed':
+            settle(() =>
+              u.value.reason === FailureReason.FAILURE_REASON_SESSION_CLOSED
+                ? reject(new MediaSessionLost('media session closed during capture'))
+                : resolve({ kind: 'failed', reason: 'attempts_exhausted' }),
+            );
+            return;
+        }
+      });
+      stream.on('error', (err) => settle(() => reject(this.translate(err))));
+      stream.on('end', () => settle(() => reject(new MediaSessionLost('capture stream ended without a result'))));
+    });
+  }
+
+  async registerCard(sessionId: string, idempotencyKey: string, signal: AbortSignal): Promise<Registration> {
+    const res = await this.guard(() =>
+      unary<RegisterCardResponse>(signal, (cb) =>
+        this.client.registerCard(
+          { sessionId, idempotencyKey },
+          readyMetadata(),
+          { deadline: deadline(this.timeouts.registerMs) },
+          cb,
+        ),
+      ),
+    );
+    if (res.card?.pspToken) return { kind: 'registered', card: maskedCard(res.card) };
+    switch (res.failure) {
+      case RegistrationFailure.REGISTRATION_FAILURE_DECLINED:
+        return { kind: 'failed', failure: 'declined' };
+      case RegistrationFailure.REGISTRATION_FAILURE_INVALID_CARD:
+        return { kind: 'failed', failure: 'invalid-card' };
+      case RegistrationFailure.REGISTRATION_FAILURE_PSP_TIMEOUT:
+        return { kind: 'failed', failure: 'psp-timeout' };
+      default:
+        return { kind: 'failed', failure: 'psp-unavailable' };
+    }
+  }
+
+  async closeSession(sessionId: string, reason: 'hangup' | 'completed'): Promise<void> {
+    await unary(undefined, (cb) =>
+      this.client.closeMediaSession(
+        {
+          sessionId,
+          reason: reason === 'completed' ? CloseReason.CLOSE_REASON_COMPLETED : CloseReason.CLOSE_REASON_HANGUP,
+        },
+        readyMetadata(),
+        { deadline: deadline(this.timeouts.unaryMs) },
+        cb,
+      ),
+    ).catch(() => {
+      // Gone already (restart, expiry): the vault wiped it then.
+    });
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): Error {
+    if (err instanceof CallerHungUp) return err;
+    const code = grpcCode(err);
+    if (code === status.NOT_FOUND || code === status.CANCELLED || isUnavailable(err)) {
+      return new MediaSessionLost(`vault: ${status[code ?? status.UNKNOWN]}`);
+    }
+    // INVALID_ARGUMENT, FAILED_PRECONDITION, INTERNAL: a defect; the call cannot go on either way.
+    return new MediaSessionLost(`vault refused: ${status[code ?? status.UNKNOWN]}`);
+  }
+}
+
+function invalidReason(reason: string): string {
+  return reason.replace(/^INVALID_REASON_/, '').toLowerCase();
+}
+
+function maskedCard(card: MaskedCardMsg): MaskedCard {
+  return {
+    pspToken: card.pspToken,
+    brand: card.brand,
+    bin6: card.bin,
+    last4: card.last4,
+    expiryMonth: card.expiryMonth,
+    expiryYear: card.expiryYear,
+  };
+}
+
+type MaskedCard = import('@ivr/contracts').MaskedCard;

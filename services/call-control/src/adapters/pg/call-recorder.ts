@@ -1,0 +1,77 @@
+// Records one call's facts in call-control's event store, in order, with the outbox to
+// ivr.calls.v1. The dialogue never waits for it: commands are queued and appended one after the
+// other (a single writer per call, so the version kept here is the stream's). A database hiccup
+// is retried; a command that still cannot be stored is logged by type (payloads are masked, but
+// they stay out of logs anyway) and the caller carries on.
+import { Topics } from '@ivr/contracts';
+import { ConcurrencyError, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
+import {
+  CALL_STREAM_TYPE,
+  type CallCommand,
+  type CallEvent,
+  type CallState,
+  callDecider,
+  initialCallState,
+} from '../../call';
+
+export interface RecorderLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class CallRecorder {
+  private state: CallState = initialCallState();
+  private version = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly callId: string,
+    private readonly log: RecorderLogger,
+    private readonly retryDelaysMs: readonly number[] = [50, 200, 1000],
+  ) {}
+
+  /** Queues a command; returns at once. */
+  record = (command: CallCommand): void => {
+    this.queue = this.queue.then(() => this.apply(command));
+  };
+
+  /** Resolves when everything queued so far is stored (or given up). */
+  flush(): Promise<void> {
+    return this.queue;
+  }
+
+  private async apply(command: CallCommand): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const events = callDecider.decide(command, this.state);
+        if (events.length === 0) return;
+        const { version } = await this.store.append(this.callId, this.version, events, {
+          streamType: CALL_STREAM_TYPE,
+          outbox: { topic: Topics.calls },
+          metadata: { correlationId: this.callId, actor: 'call-control' },
+        });
+        this.state = events.reduce(callDecider.evolve, this.state);
+        this.version = version;
+        return;
+      } catch (err) {
+        if (err instanceof ConcurrencyError) await this.reload();
+        const delay = this.retryDelaysMs[attempt];
+        if (delay === undefined) {
+          this.log.error(
+            { call_id: this.callId, command: command.type, err: (err as Error).message },
+            'call event could not be stored',
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async reload(): Promise<void> {
+    const history = await this.store.readStream(this.callId).catch(() => undefined);
+    if (!history) return;
+    this.state = foldEvents(callDecider, history as unknown as RecordedEvent<CallEvent>[]);
+    this.version = history.length;
+  }
+}

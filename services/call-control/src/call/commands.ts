@@ -1,0 +1,33 @@
+// What the dialogue asks the Call aggregate to record. The call id is the stream id; every command
+// carries the data of its event (the decider adds the ids it knows from the state).
+import type {
+  CallAnsweredPayload,
+  CallAuthorizationCompletedPayload,
+  CallEndReason,
+  CallReturnedToOperatorPayload,
+  CaptureProgressedPayload,
+  DialogueStep,
+  MaskedCard,
+  PaymentLanguage,
+  PaymentMode,
+} from '@ivr/contracts';
+
+type WithoutIds<T> = Omit<T, 'callId' | 'paymentId'>;
+
+export type CallCommand =
+  | ({ type: 'AnswerCall' } & CallAnsweredPayload)
+  | {
+      type: 'StartPayment';
+      paymentId: string;
+      transferCode: string;
+      threeWay: boolean;
+      orderId: string;
+      language: PaymentLanguage;
+      mode: PaymentMode;
+    }
+  | { type: 'EnterStep'; step: DialogueStep }
+  | ({ type: 'RecordCaptureProgress' } & WithoutIds<CaptureProgressedPayload>)
+  | { type: 'RecordCardCaptured'; card: MaskedCard }
+  | ({ type: 'RecordAuthorization' } & WithoutIds<CallAuthorizationCompletedPayload>)
+  | ({ type: 'RecordReturn' } & WithoutIds<CallReturnedToOperatorPayload>)
+  | { type: 'EndCall'; reason: CallEndReason; sipEndReason?: string };

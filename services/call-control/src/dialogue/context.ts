@@ -1,0 +1,72 @@
+// What every step receives: the call, the ports, the configuration and the dialogue's state so far.
+import type { DialogueStep, MaskedCard } from '@ivr/contracts';
+import type { CallCommand } from '../call';
+import type { Conclusion } from './conclusion';
+import type { DialogueConfig } from './config';
+import type { AuthorizationPort, CallerLeg, Clock, Language, PaymentsPort, PaymentToCollect, VaultPort } from './ports';
+
+/** Steps in order of a full payment; TRANSFER_CODE only when the INVITE carried no code. */
+export type StepName = DialogueStep | 'TRANSFER_CODE' | 'DONE';
+
+export interface DialogueCall {
+  callId: string;
+  /** The vault's media session of this call. */
+  sessionId: string;
+  /** Referred-By of the INVITE: where the PBX says the caller came from (a return target of last resort). */
+  referredBy?: string;
+  /** How the SIP leg ended, once it has (e.g. remote-bye, shutdown). */
+  sipEndReason?: () => string | undefined;
+}
+
+export interface DialogueDeps {
+  vault: VaultPort;
+  authorization: AuthorizationPort;
+  payments: PaymentsPort;
+  leg: CallerLeg;
+  clock: Clock;
+  config: DialogueConfig;
+  /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
+  record: (command: CallCommand) => void;
+  /** Resolves once everything recorded so far is stored (and on its way to Kafka). */
+  flush: () => Promise<void>;
+}
+
+export interface DialogueState {
+  payment?: PaymentToCollect;
+  card?: MaskedCard;
+  conclusion?: Conclusion;
+  returned?: 'referred' | 'bye' | 'failed';
+  /** The vault session is gone: nothing can be played any more. */
+  mediaLost: boolean;
+}
+
+export interface StepContext extends DialogueDeps {
+  call: DialogueCall;
+  state: DialogueState;
+  /** Aborts when the caller hangs up. */
+  signal: AbortSignal;
+}
+
+export type Step = (ctx: StepContext) => Promise<StepName>;
+
+export function language(ctx: StepContext): Language {
+  return ctx.state.payment?.language ?? ctx.config.defaultLanguage;
+}
+
+/** The payment, which every step after the transfer code needs. */
+export function payment(ctx: StepContext): PaymentToCollect {
+  const p = ctx.state.payment;
+  if (!p) throw new Error('dialogue step needs a resolved payment');
+  return p;
+}
+
+/** Ends the payment part of the dialogue: the result step tells the caller. */
+export function conclude(ctx: StepContext, conclusion: Conclusion): StepName {
+  ctx.state.conclusion = conclusion;
+  return 'RESULT';
+}
+
+/** After the greeting or the code: the amount read-back, except when only a card is registered. */
+export function firstPaymentStep(p: PaymentToCollect): StepName {
+  return p.mode === 'REGISTER_CARD' ? 'CARD_NUMBER' : 'AMOUNT_CONFIRMATION';
+}

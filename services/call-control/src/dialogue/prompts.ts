@@ -1,0 +1,39 @@
+// Which recorded prompts (ids of the vault's catalog, per language) each moment of the dialogue
+// plays. Ids not in the vault's catalog make PlayPrompts fail, so only catalog ids appear here.
+import type { Conclusion } from './conclusion';
+
+export const Prompts = {
+  welcome: ['welcome'],
+  /** No dedicated recording yet: the caller hears "please try again" before keying the code. */
+  enterTransferCode: ['try-again'],
+  confirmAmount: ['press-1-to-confirm'],
+  confirmRetry: ['invalid', 'press-1-to-confirm'],
+  cardNumber: ['enter-card-number'],
+  expiry: ['enter-expiry'],
+  securityCode: ['enter-security-code'],
+  retry: ['invalid', 'try-again'],
+  pleaseWait: ['please-wait'],
+} as const;
+
+/** What the caller hears at the end, before being handed back. */
+export function resultPrompts(conclusion: Conclusion): string[] {
+  const back = 'transferring-back';
+  switch (conclusion.kind) {
+    case 'approved':
+      return ['approved', back];
+    case 'registered':
+      return ['registered', back];
+    case 'declined':
+      return ['declined', back];
+    case 'cancelled':
+    case 'payment-failed':
+    case 'card-rejected':
+    case 'unavailable':
+      return ['cancelled', back];
+    case 'capture-failed':
+    case 'unknown-code':
+      return ['invalid', 'cancelled', back];
+    case 'payment-pending':
+      return ['please-wait', back];
+  }
+}

@@ -1,0 +1,105 @@
+// The per-call state machine: runs steps from the table until DONE. Whatever goes wrong inside a
+// step ends up as a conclusion the caller hears (if the media still works) before being handed
+// back; a caller who hangs up ends it at once as abandoned. Either way the vault session is closed
+// (the vault wipes anything it still held) and CallEnded is recorded exactly once.
+import type { CallEndReason, DialogueStep } from '@ivr/contracts';
+import { type Conclusion, endReason } from './conclusion';
+import type { DialogueCall, DialogueDeps, DialogueState, StepContext, StepName } from './context';
+import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
+import type { PaymentToCollect } from './ports';
+import { STEPS } from './steps';
+
+export interface DialogueStart {
+  /** Resolved before answering when the INVITE carried the code. */
+  payment?: PaymentToCollect;
+  transferCode?: string;
+  /** Known before the first step (e.g. the code in the INVITE is unknown): tell and return. */
+  conclusion?: Conclusion;
+}
+
+export interface DialogueEnd {
+  reason: CallEndReason;
+  /** The step that was running when it ended. */
+  lastStep: StepName;
+}
+
+const RECORDED_STEPS = new Set<string>([
+  'GREETING',
+  'AMOUNT_CONFIRMATION',
+  'CARD_NUMBER',
+  'EXPIRY',
+  'SECURITY_CODE',
+  'REGISTERING',
+  'AUTHORIZING',
+  'RESULT',
+  'RETURNING_TO_OPERATOR',
+]);
+
+export async function runDialogue(
+  deps: DialogueDeps,
+  call: DialogueCall,
+  signal: AbortSignal,
+  start: DialogueStart = {},
+  onError: (err: unknown, step: StepName) => void = () => {},
+): Promise<DialogueEnd> {
+  const state: DialogueState = { mediaLost: false, ...start };
+  const ctx: StepContext = { ...deps, call, state, signal };
+  if (start.payment && start.transferCode) {
+    const p = start.payment;
+    deps.record({
+      type: 'StartPayment',
+      paymentId: p.paymentId,
+      transferCode: start.transferCode,
+      threeWay: p.threeWay,
+      orderId: p.orderId,
+      language: p.language,
+      mode: p.mode,
+    });
+  }
+  let step: StepName = start.conclusion ? 'RESULT' : 'GREETING';
+  let hungUp = false;
+  while (step !== 'DONE') {
+    const current: StepName = step;
+    if (isRecorded(current)) deps.record({ type: 'EnterStep', step: current });
+    try {
+      step = await STEPS[current](ctx);
+    } catch (err) {
+      if (err instanceof CallerHungUp || (signal.aborted && current !== 'RETURNING_TO_OPERATOR')) {
+        hungUp = true;
+        break;
+      }
+      onError(err, current);
+      step = afterFailure(state, current, err);
+    }
+  }
+  await deps.vault.closeSession(call.sessionId, hungUp ? 'hangup' : 'completed');
+  const sipEndReason = call.sipEndReason?.();
+  const reason: CallEndReason = hungUp
+    ? sipEndReason === 'shutdown'
+      ? 'SHUTDOWN'
+      : 'CALLER_HUNG_UP'
+    : endReason(state.conclusion ?? { kind: 'unavailable', service: 'dtmf-vault' }, state.returned ?? 'failed');
+  if (!hungUp && !state.returned) await deps.leg.hangup();
+  deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
+  return { reason, lastStep: step };
+}
+
+/** Steps the operator's screen shows (TRANSFER_CODE happens before there is a payment to show). */
+function isRecorded(step: StepName): step is DialogueStep {
+  return RECORDED_STEPS.has(step);
+}
+
+/** Where a failed step leads: tell the caller (if possible), then hand back; a failed return ends. */
+function afterFailure(state: DialogueState, failed: StepName, err: unknown): StepName {
+  if (err instanceof MediaSessionLost) state.mediaLost = true;
+  if (failed === 'RETURNING_TO_OPERATOR') {
+    state.returned ??= 'failed';
+    return 'DONE';
+  }
+  if (!state.conclusion) {
+    const service = err instanceof ServiceUnavailable ? err.service : 'dtmf-vault';
+    state.conclusion = { kind: 'unavailable', service };
+  }
+  // A failure while telling the result still hands the caller back.
+  return failed === 'RESULT' ? 'RETURNING_TO_OPERATOR' : 'RESULT';
+}

@@ -1,0 +1,27 @@
+// The vault tokenizes the card at the PSP and wipes PAN and security code, whatever the answer.
+// "Please wait" plays meanwhile. A refused card or an unreachable PSP ends the payment here.
+import { conclude, language, type Step } from '../context';
+import { Prompts } from '../prompts';
+
+export const registration: Step = async (ctx) => {
+  const { sessionId, callId } = ctx.call;
+  const [registration] = await Promise.all([
+    // One registration per call: a retried RPC must not create a second payment method.
+    ctx.vault.registerCard(sessionId, `card-${callId}`, ctx.signal),
+    ctx.vault.play(
+      sessionId,
+      { promptIds: [...Prompts.pleaseWait], language: language(ctx), bargeIn: false },
+      ctx.signal,
+    ),
+  ]);
+  if (registration.kind === 'failed') {
+    const { failure } = registration;
+    if (failure === 'declined' || failure === 'invalid-card') return conclude(ctx, { kind: 'card-rejected' });
+    return conclude(ctx, { kind: 'unavailable', service: 'psp' });
+  }
+  ctx.state.card = registration.card;
+  ctx.record({ type: 'RecordCardCaptured', card: registration.card });
+  // The card is on record before any authorization outcome can be: order-link folds both topics.
+  await ctx.flush();
+  return 'AUTHORIZING';
+};

@@ -1,0 +1,39 @@
+// Hands the caller back: BYE when the operator stayed on the call (three-way), otherwise REFER to
+// the payment's return address (or, without a payment, the PBX's Referred-By or the configured
+// fallback). The IVR then ends its own leg: a transferee may keep it up after a transfer.
+// Never throws and ignores the hang-up signal: the caller leaving now is the normal end.
+import type { Step, StepContext } from '../context';
+
+export const returnToOperator: Step = async (ctx) => {
+  const p = ctx.state.payment;
+  if (p?.threeWay) {
+    await ctx.leg.hangup();
+    ctx.record({ type: 'RecordReturn', method: 'BYE', outcome: 'SUCCEEDED' });
+    ctx.state.returned = 'bye';
+    return 'DONE';
+  }
+  const target = p?.returnSipAddress ?? ctx.call.referredBy ?? ctx.config.fallbackReturnUri;
+  if (!target) {
+    await ctx.leg.hangup();
+    ctx.record({ type: 'RecordReturn', method: 'BYE', outcome: 'FAILED', detail: 'no return address' });
+    ctx.state.returned = 'failed';
+    return 'DONE';
+  }
+  await refer(ctx, target);
+  await ctx.leg.hangup();
+  return 'DONE';
+};
+
+async function refer(ctx: StepContext, target: string): Promise<void> {
+  const r = await ctx.leg.refer(target);
+  const ok = r.outcome === 'succeeded';
+  ctx.record({
+    type: 'RecordReturn',
+    method: 'REFER',
+    target,
+    outcome: ok ? 'SUCCEEDED' : 'FAILED',
+    ...(r.status !== undefined ? { sipStatus: r.status } : {}),
+    ...(r.outcome === 'failed' ? { detail: r.reason } : {}),
+  });
+  ctx.state.returned = ok ? 'referred' : 'failed';
+}

@@ -1,0 +1,56 @@
+// The wiring's pure parts: where a transfer code is found, and the configuration of the dialogue.
+import { ConfigError } from '@ivr/config';
+import { transferCodeOf } from '../src/app/answer-call';
+import { loadConfig } from '../src/config';
+
+const rules = { pattern: /^[0-9]{4,12}$/, header: 'X-Transfer-Code' };
+const call = (user: string | undefined, headers: Record<string, string> = {}) => ({
+  user,
+  header: (name: string) => headers[name],
+});
+
+test('the transfer code comes from the Request-URI user part, then the header, else the keypad', () => {
+  expect(transferCodeOf(call('123456'), rules)).toEqual({ code: '123456', source: 'request-uri' });
+  expect(transferCodeOf(call('ivr', { 'X-Transfer-Code': ' 654321 ' }), rules)).toEqual({
+    code: '654321',
+    source: 'header',
+  });
+  expect(transferCodeOf(call('ivr', { 'X-Transfer-Code': 'abc' }), rules)).toEqual({ source: 'keypad' });
+  expect(transferCodeOf(call(undefined), rules)).toEqual({ source: 'keypad' });
+});
+
+const base = {
+  CALLCONTROL_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  IVR_CERTS_DIR: '/tmp/certs',
+};
+
+test('retry limits and timeouts are read per field', () => {
+  const config = loadConfig({
+    ...base,
+    CARD_NUMBER_MAX_ATTEMPTS: '5',
+    EXPIRY_FIRST_DIGIT_TIMEOUT_MS: '12000',
+    SECURITY_CODE_INTER_DIGIT_TIMEOUT_MS: '4000',
+    DIALOGUE_DEFAULT_LANGUAGE: 'en',
+    RETURN_FALLBACK_URI: 'sip:desk@pbx',
+  });
+  expect(config.dialogue.cardNumber.maxAttempts).toBe(5);
+  expect(config.dialogue.expiry.firstDigitTimeoutMs).toBe(12_000);
+  expect(config.dialogue.securityCode.interDigitTimeoutMs).toBe(4000);
+  expect(config.dialogue.confirm.maxAttempts).toBe(3);
+  expect(config.dialogue.defaultLanguage).toBe('en');
+  expect(config.dialogue.fallbackReturnUri).toBe('sip:desk@pbx');
+});
+
+test('bad values are all named at once; a bad pattern is refused', () => {
+  try {
+    loadConfig({ ...base, CARD_NUMBER_MAX_ATTEMPTS: '0', DIALOGUE_DEFAULT_LANGUAGE: 'fr', KAFKA_BROKERS: '' });
+    throw new Error('expected a ConfigError');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const text = (err as Error).message;
+    expect(text).toContain('CARD_NUMBER_MAX_ATTEMPTS');
+    expect(text).toContain('DIALOGUE_DEFAULT_LANGUAGE');
+  }
+  expect(() => loadConfig({ ...base, TRANSFER_CODE_PATTERN: '([' })).toThrow(/TRANSFER_CODE_PATTERN/);
+});

@@ -1,0 +1,276 @@
+/**
+ * Payment calls with real phones through the whole real system: order-link issues a transfer code,
+ * a baresip caller dials the IVR (call-control) with the code in the Request-URI user part and keys
+ * the card as RFC 4733 DTMF into the vault's RTP port, authorization charges the PSP simulator,
+ * order-link publishes payment-completed, notification signs the webhook, and a second baresip (the
+ * operator's phone) is called back through REFER. Afterwards every topic, table and log written
+ * during these calls is scanned for the card numbers and security codes used: zero hits.
+ */
+import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
+import { scanForCardData } from '../../scripts/pan-scan';
+import { Receiver } from '../../services/notification/test/receiver';
+import { BaresipPhone } from '../support/baresip';
+import { confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
+import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
+import { waitUntil } from '../support/service-process';
+
+// Published test cards only (Stripe's list, as the PSP simulator knows them).
+const APPROVE = '4242424242424242';
+const DECLINE = '4000000000000002';
+const BAD_CHECKSUM = '4242424242424241';
+// Security codes unlikely to occur by chance next to a card-ish key, so the scan can look for them.
+const CVV_APPROVE = '917';
+const CVV_DECLINE = '846';
+const CVV_MIDCALL = '735';
+
+let system: PaymentSystem;
+let operator: BaresipPhone;
+let webhookSecret = '';
+const receiver = new Receiver(() => 200);
+const phones: BaresipPhone[] = [];
+
+beforeAll(async () => {
+  await receiver.start();
+  operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
+  system = await PaymentSystem.start({
+    RETURN_FALLBACK_URI: operator.uri,
+    EXPIRY_MAX_ATTEMPTS: '2',
+    CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000',
+  });
+  const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: receiver.url, description: 'calls e2e' });
+  expect(endpoint.status).toBe(201);
+  webhookSecret = String(endpoint.body.secret);
+}, 180_000);
+
+// A caller's phone keeps the transferred call to the operator up; baresip takes four calls at most.
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.stop()));
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await system?.stop();
+  await receiver.stop();
+});
+
+async function caller(): Promise<BaresipPhone> {
+  const p = await BaresipPhone.start({ name: `payer${phones.length}` });
+  phones.push(p);
+  return p;
+}
+
+async function newPayment(): Promise<CreatedPayment> {
+  return system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
+}
+
+async function operatorCalledBack(since: number): Promise<void> {
+  await operator.waitForEvent('CALL_ESTABLISHED', { since, timeoutMs: 60_000 });
+}
+
+test('approve: the card is charged, payment-completed carries the masked card, the webhook is signed, the operator is called back', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+
+  const completed = await system.paymentCompleted(p.paymentId, 60_000);
+  expect(completed.payload).toMatchObject({
+    paymentId: p.paymentId,
+    orderId: p.orderId,
+    outcome: 'APPROVED',
+    captured: true,
+    amount: 12_345,
+    currency: 'JPY',
+    card: { brand: 'visa', bin6: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2034 },
+  });
+  expect(await system.charges(p.paymentId)).toBe(1);
+  await operatorCalledBack(operatorEvents);
+  const transfer = await phone.waitForEvent('TRANSFER', { timeoutMs: 30_000 });
+  expect(String(transfer.param)).toContain(operator.uri);
+
+  const ended = await system.callEvent(p.paymentId, 'CallEnded');
+  expect(pay(ended).reason).toBe('RETURNED_TO_OPERATOR');
+  const returned = await system.callEvent(p.paymentId, 'CallReturnedToOperator');
+  expect(pay(returned)).toMatchObject({ method: 'REFER', outcome: 'SUCCEEDED', target: operator.uri });
+  const progress = system.callEvents(p.paymentId).filter((e) => e.type === 'CaptureProgressed');
+  expect(progress.some((e) => pay(e).field === 'CARD_NUMBER' && pay(e).brand === 'visa')).toBe(true);
+
+  await waitUntil('the signed webhook', () => receiver.received.some((r) => r.body.includes(p.paymentId)), 30_000);
+  const hook = receiver.received.find((r) => r.body.includes(p.paymentId));
+  expect(verifyIvrSignature(hook?.body ?? '', hook?.signature, webhookSecret)).toBe(true);
+  expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({ data: { outcome: 'APPROVED' } });
+});
+
+test('decline: the caller hears the decline and is handed back; payment-completed says DECLINED', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await keyCard(system, phone, p, { pan: DECLINE, expiry: '1234', securityCode: CVV_DECLINE });
+  const completed = await system.paymentCompleted(p.paymentId, 60_000);
+  expect(completed.payload).toMatchObject({
+    outcome: 'DECLINED',
+    card: { brand: 'visa', bin6: '400000', last4: '0002' },
+  });
+  await operatorCalledBack(operatorEvents);
+  expect(pay(await system.callEvent(p.paymentId, 'CallAuthorizationCompleted')).outcome).toBe('DECLINED');
+});
+
+test('a wrong card number is refused and asked again; the correct one goes through', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await phone.sendDigits(`*${BAD_CHECKSUM}#`);
+  const invalid = await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', valid: false });
+  expect(pay(invalid)).toMatchObject({ invalidReason: 'BAD_CHECKSUM', attemptsLeft: 2 });
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+  expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'APPROVED' });
+});
+
+test('an expiry in the past is refused until the attempts run out: nothing registered, the payment is abandoned', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await phone.sendDigits(`*${APPROVE}#`);
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
+  await phone.sendDigits('0120');
+  await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'EXPIRY', valid: false, attemptsLeft: 1 });
+  await phone.sendDigits('0220');
+  const ended = await system.callEvent(p.paymentId, 'CallEnded', {}, 60_000);
+  expect(pay(ended).reason).toBe('CAPTURE_FAILED');
+  const reasons = system
+    .callEvents(p.paymentId)
+    .filter((e) => e.type === 'CaptureProgressed' && pay(e).field === 'EXPIRY' && pay(e).valid === false)
+    .map((e) => pay(e).invalidReason);
+  expect(reasons).toEqual(['EXPIRED', 'EXPIRED']);
+  expect(system.callEvents(p.paymentId).some((e) => e.type === 'CardCaptured')).toBe(false);
+  expect((await system.paymentCompleted(p.paymentId)).payload).toMatchObject({ outcome: 'ABANDONED' });
+  await operatorCalledBack(operatorEvents);
+});
+
+test('the caller hangs up in the middle of the card number: abandoned, nothing registered or charged', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await phone.sendDigits('*42424242');
+  await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', digitsEntered: 8 });
+  await phone.hangup();
+  const ended = await system.callEvent(p.paymentId, 'CallEnded');
+  expect(pay(ended).reason).toBe('CALLER_HUNG_UP');
+  expect((await system.paymentCompleted(p.paymentId)).payload).toMatchObject({
+    outcome: 'ABANDONED',
+    reason: expect.stringContaining('CALLER_HUNG_UP'),
+  });
+  expect(system.callEvents(p.paymentId).some((e) => e.type === 'CardCaptured')).toBe(false);
+  expect(system.watcher.seen.some((e) => e.topic === 'ivr.authorizations.v1' && pay(e).paymentId === p.paymentId)).toBe(
+    false,
+  );
+  expect(await system.charges(p.paymentId)).toBe(0);
+});
+
+test('an unknown transfer code is told to the caller, who is handed back to the operator', async () => {
+  const phone = await caller();
+  const operatorEvents = operator.events.length;
+  // Eight digits: order-link issues six, so this code cannot exist.
+  const code = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+  await dialIn(system, phone, code);
+  const answered = await system.watcher.waitFor(
+    'CallAnswered with the unknown code',
+    (e) => e.type === 'CallAnswered' && pay(e).transferCode === code,
+  );
+  const callId = pay(answered).callId;
+  const ended = await system.watcher.waitFor(
+    'CallEnded of the unknown code',
+    (e) => e.type === 'CallEnded' && pay(e).callId === callId,
+    60_000,
+  );
+  expect(pay(ended)).toMatchObject({ reason: 'UNKNOWN_TRANSFER_CODE' });
+  expect(pay(ended).paymentId).toBeUndefined();
+  await operatorCalledBack(operatorEvents);
+});
+
+test('the vault restarts mid-call: the call ends cleanly, the caller is handed back, nothing is charged', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  await phone.sendDigits(`*${APPROVE}#`);
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
+  await phone.sendDigits('1234');
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'SECURITY_CODE' });
+  await phone.sendDigits(CVV_MIDCALL.slice(0, 1));
+  await system.service('dtmf-vault').restart();
+  const ended = await system.callEvent(p.paymentId, 'CallEnded', {}, 60_000);
+  expect(pay(ended).reason).toBe('VAULT_UNAVAILABLE');
+  expect((await system.paymentCompleted(p.paymentId)).payload).toMatchObject({ outcome: 'ABANDONED' });
+  expect(system.callEvents(p.paymentId).some((e) => e.type === 'CardCaptured')).toBe(false);
+  expect(system.watcher.seen.some((e) => e.topic === 'ivr.authorizations.v1' && pay(e).paymentId === p.paymentId)).toBe(
+    false,
+  );
+  await operatorCalledBack(operatorEvents);
+  expect(await system.charges(p.paymentId)).toBe(0);
+});
+
+// A PENDING outcome is settled later by authorization's reconciler (RECONCILE_AFTER_MS), beyond this test.
+test('the PSP is down at authorization: the caller is told and handed back, nothing charged', async () => {
+  const phone = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  await system.pspFault({ mode: 'http503', path: '/v1/payment_intents' });
+  try {
+    await dialIn(system, phone, p.transferCode);
+    await confirmAmount(system, phone, p);
+    await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+    const result = await system.callEvent(p.paymentId, 'CallAuthorizationCompleted', {}, 60_000);
+    // FAILED when the authorization service knows nothing happened, PENDING while it reconciles.
+    expect(['FAILED', 'PENDING']).toContain(pay(result).outcome);
+    if (pay(result).outcome === 'FAILED') {
+      expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'FAILED' });
+    }
+    await operatorCalledBack(operatorEvents);
+    expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
+  } finally {
+    await system.pspFault('clear');
+  }
+  expect(await system.charges(p.paymentId)).toBe(0);
+});
+
+test('SIGTERM drains call-control: not ready, new calls get 503, the call in progress is paid and handed back, exit 0', async () => {
+  const phone = await caller();
+  const late = await caller();
+  const p = await newPayment();
+  const operatorEvents = operator.events.length;
+  const callControl = system.service('call-control');
+  await dialIn(system, phone, p.transferCode);
+  await confirmAmount(system, phone, p);
+  const exited = callControl.stop();
+  await waitUntil(
+    'readiness to report draining',
+    async () => (await fetch(`${callControl.adminUrl}/readyz`)).status === 503,
+  );
+  await late.dial(system.ivrUri('123456'));
+  expect(String((await late.waitForEvent('CALL_CLOSED', { timeoutMs: 20_000 })).param)).toContain('503');
+
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+  expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'APPROVED' });
+  await operatorCalledBack(operatorEvents);
+  expect(await exited).toBe(0);
+  expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
+});
+
+test('leak scan: no topic, table or log written during these calls holds a card number or security code', async () => {
+  const hits = await scanForCardData({
+    pans: [APPROVE, DECLINE, BAD_CHECKSUM],
+    securityCodes: [CVV_APPROVE, CVV_DECLINE, CVV_MIDCALL],
+    since: system.startedAt,
+  });
+  expect(hits).toEqual([]);
+});

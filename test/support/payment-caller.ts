@@ -1,0 +1,55 @@
+/**
+ * What a paying caller does on the keypad, paced by the dialogue as seen on ivr.calls.v1: the
+ * vault takes keys only while it captures a field, so each field is keyed once its step began.
+ * Shared by the e2e tests and `make demo`.
+ */
+import type { EventEnvelope } from '@ivr/contracts';
+import type { BaresipPhone } from './baresip';
+import type { CreatedPayment, PaymentSystem } from './payment-system';
+import { waitUntil } from './service-process';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const payloadOf = (e: EventEnvelope) => e.payload as Record<string, unknown>;
+
+export async function dialIn(system: PaymentSystem, phone: BaresipPhone, user: string): Promise<void> {
+  await phone.dial(system.ivrUri(user));
+  await phone.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 20_000 });
+}
+
+/** The amount is read back first (keys then are dropped): press 1 until the card number is asked for. */
+export async function confirmAmount(system: PaymentSystem, phone: BaresipPhone, p: CreatedPayment): Promise<void> {
+  const step = (s: string) =>
+    system.watcher.find(
+      (e) => e.type === 'CallStepEntered' && payloadOf(e).paymentId === p.paymentId && payloadOf(e).step === s,
+    );
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'AMOUNT_CONFIRMATION' });
+  await waitUntil(
+    'the card number step',
+    async () => {
+      if (step('CARD_NUMBER')) return true;
+      await phone.sendDigits('1');
+      await sleep(1500);
+      return step('CARD_NUMBER') !== undefined;
+    },
+    60_000,
+  );
+  // A late '1' may land in the card number: the caller starts the field again with '*'.
+  await sleep(800);
+}
+
+/** Card number (ended by #), expiry MMYY and security code (both end by their length). */
+export async function keyCard(
+  system: PaymentSystem,
+  phone: BaresipPhone,
+  p: CreatedPayment,
+  card: { pan: string; expiry: string; securityCode: string },
+): Promise<void> {
+  await phone.sendDigits(`*${card.pan}#`);
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
+  await phone.sendDigits(card.expiry);
+  await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'SECURITY_CODE' });
+  await phone.sendDigits(card.securityCode);
+}
+
+/** Stripe's published approve card, for `make demo` (card numbers live only in test code). */
+export const DEMO_CARD = { pan: '4242424242424242', expiry: '1234', securityCode: '123' } as const;

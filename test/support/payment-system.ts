@@ -1,0 +1,251 @@
+/**
+ * The whole product for e2e tests with real phones: the PSP simulator (in this process), dtmf-vault,
+ * authorization, notification, order-link and call-control as real processes (their built bundles,
+ * free ports, unique consumer groups), an API key for a fresh order system, and Kafka watchers of
+ * the call and payment-completed topics.
+ *
+ *   const system = await PaymentSystem.start();
+ *   const payment = await system.createPayment({ amount: 12345, currency: 'JPY', returnSipAddress });
+ *   await phone.dial(system.ivrUri(payment.transferCode));
+ */
+import { randomUUID } from 'node:crypto';
+import { type EventEnvelope, Topics } from '@ivr/contracts';
+import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
+import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
+import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
+import { freePort } from './baresip';
+import { ServiceProcess, waitUntil } from './service-process';
+
+export interface CreatedPayment {
+  paymentId: string;
+  orderId: string;
+  transferCode: string;
+}
+
+export interface PaymentRequest {
+  amount?: number;
+  currency?: string;
+  mode?: 'AUTHORIZE' | 'CAPTURE' | 'REGISTER_CARD';
+  language?: 'ja' | 'en';
+  returnSipAddress: string;
+  threeWay?: boolean;
+}
+
+/** Records every envelope of some topics, from the beginning, for tests to wait on. */
+export class TopicWatcher {
+  readonly seen: Array<EventEnvelope & { topic: string; key: string }> = [];
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka, topics: string[], groupId: string): Promise<TopicWatcher> {
+    const consumer = kafka.consumer({ groupId });
+    const watcher = new TopicWatcher(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        try {
+          const e = JSON.parse(String(message.value)) as EventEnvelope;
+          watcher.seen.push({ ...e, topic, key: String(message.key) });
+        } catch {
+          // not an envelope: not ours to judge here
+        }
+      },
+    });
+    return watcher;
+  }
+
+  find(predicate: (e: EventEnvelope) => boolean): EventEnvelope | undefined {
+    return this.seen.find(predicate);
+  }
+
+  async waitFor(what: string, predicate: (e: EventEnvelope) => boolean, timeoutMs = 30_000): Promise<EventEnvelope> {
+    await waitUntil(what, () => this.find(predicate) !== undefined, timeoutMs);
+    return this.find(predicate) as EventEnvelope;
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+const payloadOf = (e: EventEnvelope) => e.payload as Record<string, unknown>;
+
+export class PaymentSystem {
+  readonly run = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  readonly startedAt = new Date();
+  readonly kafka = new Kafka({
+    clientId: `e2e-calls-${this.run}`,
+    brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  readonly services = new Map<string, ServiceProcess>();
+  psp!: PspSimulator;
+  sipPort = 0;
+  api = '';
+  apiKey = '';
+  watcher!: TopicWatcher;
+  private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
+
+  static async start(callControlEnv: Record<string, string> = {}): Promise<PaymentSystem> {
+    const s = new PaymentSystem();
+    try {
+      await s.boot(callControlEnv);
+    } catch (err) {
+      await s.stop().catch(() => {});
+      throw err;
+    }
+    return s;
+  }
+
+  service(name: string): ServiceProcess {
+    const p = this.services.get(name);
+    if (!p) throw new Error(`${name} is not running`);
+    return p;
+  }
+
+  private async boot(callControlEnv: Record<string, string>): Promise<void> {
+    this.watcher = await TopicWatcher.start(
+      this.kafka,
+      [Topics.calls, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
+      `e2e-calls-watch-${this.run}`,
+    );
+    this.psp = await startPspSimulator({ port: 0 });
+    const rtpBase = 20_000 + Math.floor(Math.random() * 200) * 100;
+    const vaultGrpc = await freePort();
+    const authorizationGrpc = await freePort();
+    const orderLinkGrpc = await freePort();
+    const notificationHttp = await freePort();
+    const orderLinkHttp = await freePort();
+    this.sipPort = await freePort();
+    const start = async (name: string, env: Record<string, string>) => {
+      this.services.set(name, await ServiceProcess.start(name, { env }));
+    };
+    await Promise.all([
+      start('dtmf-vault', {
+        GRPC_PORT: String(vaultGrpc),
+        GRPC_HOST: '127.0.0.1',
+        RTP_PORT_MIN: String(rtpBase),
+        RTP_PORT_MAX: String(rtpBase + 99),
+        PSP_URL: this.psp.url,
+      }),
+      start('authorization', {
+        GRPC_PORT: String(authorizationGrpc),
+        PSP_BASE_URL: this.psp.url,
+      }),
+      start('notification', {
+        HTTP_PORT: String(notificationHttp),
+        CONSUMER_GROUP: `notification-calls-${this.run}`,
+        LIVE_CONSUMER_GROUP: `notification-live-calls-${this.run}`,
+        WEBHOOK_POLL_MS: '100',
+      }),
+    ]);
+    await start('order-link', {
+      HTTP_PORT: String(orderLinkHttp),
+      GRPC_PORT: String(orderLinkGrpc),
+      NOTIFICATION_URL: `http://127.0.0.1:${notificationHttp}`,
+      PROCESS_MANAGER_GROUP: `order-link-pm-calls-${this.run}`,
+    });
+    await start('call-control', {
+      SIP_PORT: String(this.sipPort),
+      VAULT_GRPC_ADDRESS: `127.0.0.1:${vaultGrpc}`,
+      AUTHORIZATION_GRPC_ADDRESS: `127.0.0.1:${authorizationGrpc}`,
+      ORDERLINK_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
+      ...callControlEnv,
+    });
+    this.api = `http://127.0.0.1:${orderLinkHttp}`;
+    const keys = new ApiKeysApp(new ApiKeyRepository(this.orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
+    this.apiKey = (
+      await keys.issue(
+        `e2e-calls-${this.run}`,
+        'e2e calls',
+        ['payments:read', 'payments:write', 'webhooks:manage'],
+        'e2e',
+      )
+    ).key;
+  }
+
+  async rest(method: string, path: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(this.api + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  }
+
+  async createPayment(r: PaymentRequest): Promise<CreatedPayment> {
+    const orderId = `CALL-${this.run}-${Math.floor(Math.random() * 1e9)}`;
+    const res = await this.rest('POST', '/v1/payments', {
+      orderId,
+      amount: r.amount ?? 12_345,
+      currency: r.currency ?? 'JPY',
+      mode: r.mode ?? 'CAPTURE',
+      language: r.language ?? 'en',
+      returnSipAddress: r.returnSipAddress,
+      threeWay: r.threeWay ?? false,
+    });
+    if (res.status !== 201) throw new Error(`payment not created: ${res.status} ${JSON.stringify(res.body)}`);
+    return { paymentId: String(res.body.paymentId), orderId, transferCode: String(res.body.transferCode) };
+  }
+
+  /** Successful charges at the PSP simulator for a payment (by metadata payment_id). */
+  async charges(paymentId: string): Promise<number> {
+    const res = await fetch(`${this.psp.url}/_sim/charges`);
+    const body = (await res.json()) as { byPaymentId?: Record<string, number> };
+    return body.byPaymentId?.[paymentId] ?? 0;
+  }
+
+  /** PSP simulator fault injection (see tools/psp-simulator/README.md). */
+  async pspFault(rule: { mode: string; path?: string } | 'clear'): Promise<void> {
+    const res = await fetch(`${this.psp.url}/_sim/faults`, {
+      method: rule === 'clear' ? 'DELETE' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(rule === 'clear' ? {} : { body: JSON.stringify(rule) }),
+    });
+    if (!res.ok) throw new Error(`PSP simulator fault ${JSON.stringify(rule)}: ${res.status}`);
+  }
+
+  ivrUri(user: string): string {
+    return `sip:${user}@127.0.0.1:${this.sipPort}`;
+  }
+
+  /** A call event of this payment (e.g. CallStepEntered with step CARD_NUMBER). */
+  callEvent(paymentId: string, type: string, match: Record<string, unknown> = {}, timeoutMs = 30_000) {
+    return this.watcher.waitFor(
+      `${type} ${JSON.stringify(match)} of ${paymentId}`,
+      (e) =>
+        e.type === type &&
+        payloadOf(e).paymentId === paymentId &&
+        Object.entries(match).every(([k, v]) => payloadOf(e)[k] === v),
+      timeoutMs,
+    );
+  }
+
+  callEvents(paymentId: string): EventEnvelope[] {
+    return this.watcher.seen.filter((e) => e.topic === Topics.calls && payloadOf(e).paymentId === paymentId);
+  }
+
+  paymentCompleted(paymentId: string, timeoutMs = 30_000) {
+    return this.watcher.waitFor(
+      `PaymentCompleted of ${paymentId}`,
+      (e) => e.type === 'PaymentCompleted' && payloadOf(e).paymentId === paymentId,
+      timeoutMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const name of ['call-control', 'order-link', 'notification', 'authorization', 'dtmf-vault']) {
+      await this.services.get(name)?.stop();
+    }
+    await this.watcher?.stop();
+    await this.psp?.close();
+    await this.orderlinkDb.end();
+  }
+}
