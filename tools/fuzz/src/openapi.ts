@@ -12,7 +12,8 @@
  */
 import '../../../scripts/load-env';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ServiceProcess } from '../../../test/support/service-process';
 import { issueApiKey } from './api-key';
@@ -46,8 +47,8 @@ async function main(): Promise<void> {
   const orderLink = await ServiceProcess.start('order-link', {
     env: { HTTP_PORT: String(httpPort), GRPC_PORT: String(await freePort()) },
   });
-  const reportDir = join(ROOT, '.var', 'fuzz', `schemathesis-${Date.now()}`);
-  mkdirSync(reportDir, { recursive: true });
+  // Outside .var: the shared infrastructure folder may be rebuilt under a running fuzzer.
+  const reportDir = mkdtempSync(join(tmpdir(), 'ivr-schemathesis-'));
   let exitCode = 0;
   try {
     const key = issueApiKey(`fuzz-api-${Date.now()}`);
