@@ -131,6 +131,19 @@ describe('order-link REST API v1', () => {
     expect(peek.status).toBe(404);
   });
 
+  it('answers concurrent reads of one payment, each audited (fuzzing found a 500 on the audit stream race)', async () => {
+    const created = await call(h, 'POST', '/v1/payments', {
+      body: validPayment('RACE'),
+      idempotencyKey: 'race-1-aaaa',
+    });
+    const reads = await Promise.all(
+      Array.from({ length: 8 }, () => call(h, 'GET', `/v1/payments/${created.body.paymentId}`)),
+    );
+    expect(reads.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const audit = await h.core.store.readStream(`payment-audit-${created.body.paymentId}`);
+    expect(audit.filter((e) => e.type === 'PaymentViewed').length).toBeGreaterThanOrEqual(8);
+  });
+
   it('gets, finds by order id, and answers 404 for unknown ids', async () => {
     const created = await call(h, 'POST', '/v1/payments', { body: validPayment('E-1'), idempotencyKey: 'e-1-aaaa' });
     const got = await call(h, 'GET', `/v1/payments/${created.body.paymentId}`);

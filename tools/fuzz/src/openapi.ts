@@ -82,7 +82,8 @@ async function main(): Promise<void> {
         reportDir,
         '--no-color',
       ],
-      { encoding: 'utf8', timeout: (opts.seconds + 120) * 1000, maxBuffer: 256 * 1024 * 1024 },
+      // cwd: schemathesis keeps a .schemathesis/ cache in its working folder, which is no place for the repository.
+      { cwd: reportDir, encoding: 'utf8', timeout: (opts.seconds + 120) * 1000, maxBuffer: 256 * 1024 * 1024 },
     );
     const output = `${run.stdout}${run.stderr}`;
     const summary = output.slice(output.lastIndexOf('SUMMARY'));
