@@ -9,6 +9,7 @@
 //   BENCH_CALLS_PHASE_S=10        seconds of call placement per ramp phase
 //   BENCH_CALLS_HOLD=500          calls held at once in the hold phase (0 skips it)
 //   BENCH_CALLS_HOLD_RATE=50      setups/s while the hold fills
+import '../scripts/load-env';
 import os from 'node:os';
 import { PaymentSystem } from '../test/support/payment-system';
 import { type CallContext, type CallPacing, type CallResult, placePaymentCall } from './calls/payment-call';
