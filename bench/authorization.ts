@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       AUTHORIZATION_TOPIC: topic,
       GRPC_PORT: String(grpcPort),
       ADMIN_PORT: String(adminPort),
-      PSP_BASE_URL: simUrl,
+      PSP_URL: simUrl,
       PSP_API_KEY: 'sk_test_bench',
       PSP_TIMEOUT_MS: '10000',
       RECONCILE_AFTER_MS: '600000',

@@ -19,6 +19,8 @@ export {
   type ConfigOf,
   type ConfigProblem,
   type ConfigSpec,
+  type ConfigVariable,
+  configVariables,
   describeConfig,
   type Env,
   readConfig,

@@ -45,3 +45,17 @@ export function describeConfig<S extends ConfigSpec>(spec: S, config: ConfigOf<S
   }
   return shown;
 }
+
+export interface ConfigVariable {
+  variable: string;
+  /** True when the variable has no default: a start without it fails. */
+  required: boolean;
+}
+
+/**
+ * The variables a spec reads, for checks that compare them with what a deployment sets (the Helm
+ * chart's contract check). Required means parsing "unset" is a problem.
+ */
+export function configVariables(spec: ConfigSpec): ConfigVariable[] {
+  return Object.values(spec).map((field) => ({ variable: field.variable, required: !field.parse(undefined).ok }));
+}

@@ -1,6 +1,7 @@
 import {
   bool,
   ConfigError,
+  configVariables,
   describeConfig,
   int,
   list,
@@ -141,5 +142,22 @@ describe('describeConfig', () => {
     const spec = { db: url('DATABASE_URL'), key: str('PSP_API_KEY'), port: int('PORT') };
     const config = readConfig(spec, { DATABASE_URL: 'postgres://u:pw@h/db', PSP_API_KEY: 'sk_x', PORT: '1' });
     expect(describeConfig(spec, config)).toEqual({ db: 'postgres://u:***@h/db', key: '[hidden]', port: 1 });
+  });
+});
+
+describe('configVariables', () => {
+  it('names every variable and tells the required ones from those with a default or optional', () => {
+    const spec = {
+      url: url('DATABASE_URL'),
+      port: int('PORT', { default: 8080 }),
+      dir: optional(str('CERTS_DIR')),
+      brokers: list('BROKERS'),
+    };
+    expect(configVariables(spec)).toEqual([
+      { variable: 'DATABASE_URL', required: true },
+      { variable: 'PORT', required: false },
+      { variable: 'CERTS_DIR', required: false },
+      { variable: 'BROKERS', required: true },
+    ]);
   });
 });

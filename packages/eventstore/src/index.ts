@@ -2,6 +2,7 @@ export { type Decider, foldEvents, type HandleResult, handleCommand } from './de
 export { ConcurrencyError, MigrationError } from './errors';
 export { EventStore, EventStoreTransaction, type ReadAllCheckpoint, toEnvelope } from './event-store';
 export { type MigrateOptions, type Migration, migrate, readMigrationDir } from './migrate';
+export { isMigrateCommand, type MigrateCommandOptions, runMigrateCommand } from './migrate-command';
 export { type OutboxMessage, type OutboxPublisher, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { checkDatabase, createPgPool } from './pool';
 export { assertSchemaName, eventStoreMigrations, outboxChannel } from './schema';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { type KafkaLogger, kafkajsLogCreator, silentLogger } from './logger';
 
 export interface CreateKafkaOptions {
@@ -12,7 +12,14 @@ export interface CreateKafkaOptions {
    */
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
   connectionTimeoutMs?: number;
+  /** SASL authentication (Strimzi's SCRAM-SHA-512 listener in Kubernetes); none when unset. */
+  sasl?: KafkaSasl;
+  /** TLS to the brokers, trusting these CA certificates (PEM); plaintext when unset. */
+  ssl?: { ca: string[] };
 }
+
+/** Username/password SASL: PLAIN or SCRAM (kafkajs' own union, so a mechanism and its fields match). */
+export type KafkaSasl = Extract<SASLOptions, { username: string }>;
 
 /** Thrown when Kafka cannot be reached; the message names the brokers so the operator knows what to check. */
 export class KafkaUnavailableError extends Error {
@@ -73,6 +80,8 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     // The level is filtered again by the service logger; DEBUG from kafkajs is protocol noise.
     logLevel: logLevel.INFO,
     logCreator: kafkajsLogCreator(options.logger ?? silentLogger),
+    ...(options.ssl ? { ssl: { ca: options.ssl.ca } } : {}),
+    ...(options.sasl ? { sasl: options.sasl } : {}),
   });
   brokersByKafka.set(kafka, brokers);
   return kafka;

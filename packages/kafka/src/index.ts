@@ -10,12 +10,14 @@ export {
   type CreateKafkaOptions,
   connectOrExplain,
   createKafka,
+  type KafkaSasl,
   KafkaUnavailableError,
   parseBrokers,
   UnknownTopicError,
 } from './create-kafka';
 export { DeadLetterHeaders, deadLetterMessage } from './dead-letter';
 export { buildHeaders, decodeHeaders, HeaderNames, type OutgoingMessage, serializeEnvelope } from './headers';
+export { type KafkaConfig, kafkaClientOptions, kafkaConfigSpec, SASL_MECHANISMS } from './kafka-config';
 export { type KafkaLogger, silentLogger } from './logger';
 export { maskText } from './mask';
 export { type EventPublisher, groupByTopic, KafkaEventPublisher } from './publisher';

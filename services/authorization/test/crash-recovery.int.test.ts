@@ -54,7 +54,7 @@ async function startService(reconcileAfterMs: number): Promise<{ child: ChildPro
       OUTBOX_RELAY_ENABLED: 'false',
       GRPC_PORT: String(grpcPort),
       ADMIN_PORT: String(adminPort),
-      PSP_BASE_URL: sim.url,
+      PSP_URL: sim.url,
       PSP_API_KEY: 'sk_test_crash',
       PSP_TIMEOUT_MS: '10000',
       RECONCILE_AFTER_MS: String(reconcileAfterMs),

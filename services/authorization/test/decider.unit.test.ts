@@ -131,8 +131,8 @@ describe('recording the gateway outcome', () => {
     expect(state).toMatchObject({ status: 'CAPTURED', capturedAmount: { minorUnits: 1200, currency: 'JPY' } });
   });
 
-  it('records a decline with the normalized reason and the PSP codes', () => {
-    const { state } = run(request(), {
+  it('records a decline with the normalized reason, the PSP codes and the masked card', () => {
+    const { state, events } = run(request(), {
       type: 'RecordGatewayOutcome',
       outcome: {
         kind: 'declined',
@@ -148,6 +148,9 @@ describe('recording the gateway outcome', () => {
       status: 'DECLINED',
       decline: { reason: 'insufficient_funds', pspCode: 'card_declined' },
     });
+    const declined = events.find((e) => e.type === 'AuthorizationDeclined');
+    expect(declined?.data).toMatchObject({ card: { last4: expect.any(String), brand: expect.any(String) } });
+    expect(JSON.stringify(declined)).not.toMatch(/pm_|tok_/);
   });
 
   it('an unknown outcome keeps the authorization pending; the later answer settles it', () => {

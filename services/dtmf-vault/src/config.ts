@@ -1,37 +1,39 @@
 import { int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
 
+/** The variables the vault reads (tools/k8s checks the Helm chart against it). */
+export function configSpec() {
+  return {
+    grpcPort: int('GRPC_PORT', { default: 50053, min: 0, max: 65535 }),
+    grpcHost: str('GRPC_HOST', { default: '0.0.0.0' }),
+    adminPort: int('ADMIN_PORT', { default: 9103, min: 0, max: 65535 }),
+    // mTLS material: a folder (ca.crt, dtmf-vault.crt/.key from scripts/certs.sh) or, in Kubernetes,
+    // where the vault has no volume at all, the PEMs themselves in TLS_CA_PEM/TLS_CERT_PEM/TLS_KEY_PEM.
+    certsDir: optional(str('IVR_CERTS_DIR')),
+    tlsCaPem: optional(str('TLS_CA_PEM')),
+    tlsCertPem: optional(str('TLS_CERT_PEM')),
+    tlsKeyPem: optional(str('TLS_KEY_PEM', { secret: true })),
+    // Identities (certificate CN or DNS SAN) allowed to call the vault.
+    allowedClients: list('GRPC_ALLOWED_CLIENTS', { default: ['call-control'] }),
+    rtpBindAddress: str('RTP_BIND_ADDRESS', { default: '0.0.0.0' }),
+    // Address written into SDP answers; defaults to the bind address (set it behind NAT or when binding 0.0.0.0).
+    rtpAdvertisedAddress: optional(str('RTP_ADVERTISED_ADDRESS')),
+    rtpPortMin: int('RTP_PORT_MIN', { default: 40000, min: 1024, max: 65535 }),
+    rtpPortMax: int('RTP_PORT_MAX', { default: 40999, min: 1024, max: 65535 }),
+    maxSessions: int('VAULT_MAX_SESSIONS', { default: 400, min: 1 }),
+    maxSessionSeconds: int('VAULT_MAX_SESSION_SECONDS', { default: 900, min: 10 }),
+    rtpSilenceSeconds: int('VAULT_RTP_SILENCE_SECONDS', { default: 30, min: 1 }),
+    // A folder of professional recordings replacing the generated prompts (<lang>/<id>.ul or .wav).
+    promptsDir: optional(str('PROMPTS_DIR')),
+    psp: oneOf('VAULT_PSP', ['simulator', 'stripe'] as const, { default: 'simulator' }),
+    pspUrl: url('PSP_URL', { default: 'http://127.0.0.1:12111', protocols: ['http', 'https'] }),
+    pspApiKey: str('PSP_API_KEY', { default: 'sk_test_simulator', secret: true }),
+    pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 10_000, min: 100 }),
+  };
+}
+
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const config = readConfig(
-    {
-      grpcPort: int('GRPC_PORT', { default: 50053, min: 0, max: 65535 }),
-      grpcHost: str('GRPC_HOST', { default: '0.0.0.0' }),
-      adminPort: int('ADMIN_PORT', { default: 9103, min: 0, max: 65535 }),
-      // mTLS material: a folder (ca.crt, dtmf-vault.crt/.key from scripts/certs.sh) or, in Kubernetes,
-      // where the vault has no volume at all, the PEMs themselves in TLS_CA_PEM/TLS_CERT_PEM/TLS_KEY_PEM.
-      certsDir: optional(str('IVR_CERTS_DIR')),
-      tlsCaPem: optional(str('TLS_CA_PEM')),
-      tlsCertPem: optional(str('TLS_CERT_PEM')),
-      tlsKeyPem: optional(str('TLS_KEY_PEM', { secret: true })),
-      // Identities (certificate CN or DNS SAN) allowed to call the vault.
-      allowedClients: list('GRPC_ALLOWED_CLIENTS', { default: ['call-control'] }),
-      rtpBindAddress: str('RTP_BIND_ADDRESS', { default: '0.0.0.0' }),
-      // Address written into SDP answers; defaults to the bind address (set it behind NAT or when binding 0.0.0.0).
-      rtpAdvertisedAddress: optional(str('RTP_ADVERTISED_ADDRESS')),
-      rtpPortMin: int('RTP_PORT_MIN', { default: 40000, min: 1024, max: 65535 }),
-      rtpPortMax: int('RTP_PORT_MAX', { default: 40999, min: 1024, max: 65535 }),
-      maxSessions: int('VAULT_MAX_SESSIONS', { default: 400, min: 1 }),
-      maxSessionSeconds: int('VAULT_MAX_SESSION_SECONDS', { default: 900, min: 10 }),
-      rtpSilenceSeconds: int('VAULT_RTP_SILENCE_SECONDS', { default: 30, min: 1 }),
-      // A folder of professional recordings replacing the generated prompts (<lang>/<id>.ul or .wav).
-      promptsDir: optional(str('PROMPTS_DIR')),
-      psp: oneOf('VAULT_PSP', ['simulator', 'stripe'] as const, { default: 'simulator' }),
-      pspUrl: url('PSP_URL', { default: 'http://127.0.0.1:12111', protocols: ['http', 'https'] }),
-      pspApiKey: str('PSP_API_KEY', { default: 'sk_test_simulator', secret: true }),
-      pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 10_000, min: 100 }),
-    },
-    env,
-  );
+  const config = readConfig(configSpec(), env);
   if (config.rtpPortMax <= config.rtpPortMin) throw new Error('RTP_PORT_MAX must be above RTP_PORT_MIN');
   const pems = [config.tlsCaPem, config.tlsCertPem, config.tlsKeyPem].filter((p) => p !== undefined).length;
   if (!config.certsDir && pems !== 3)

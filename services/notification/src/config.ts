@@ -1,30 +1,38 @@
 import { hostname } from 'node:os';
-import { int, list, readConfig, str, url } from '@ivr/config';
+import { int, readConfig, str, url } from '@ivr/config';
+import { kafkaConfigSpec } from '@ivr/kafka';
+
+/** The variables notification reads (tools/k8s checks the Helm chart against it). */
+export function configSpec() {
+  return {
+    httpPort: int('HTTP_PORT', { default: 8085, min: 0, max: 65535 }),
+    adminPort: int('ADMIN_PORT', { default: 9105, min: 0, max: 65535 }),
+    databaseUrl: url('NOTIFICATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+    ...kafkaConfigSpec(),
+    consumerGroup: str('CONSUMER_GROUP', { default: CONSUMER_GROUP }),
+    // Each process serves its own screens, so each reads every live event: one group per process
+    // (it starts at the newest message; idle groups expire on the broker).
+    liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}-${process.pid}` }),
+    operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
+    internalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', { default: 10_000, min: 100, max: 60_000 }),
+    webhookConcurrency: int('WEBHOOK_CONCURRENCY', { default: 50, min: 1, max: 1000 }),
+    webhookBaseDelayMs: int('WEBHOOK_RETRY_BASE_MS', { default: 10_000, min: 10 }),
+    webhookMaxDelayMs: int('WEBHOOK_RETRY_MAX_MS', { default: 3_600_000, min: 10 }),
+    webhookRetryWindowMs: int('WEBHOOK_RETRY_WINDOW_MS', { default: 25 * 3_600_000, min: 1000 }),
+    webhookPollMs: int('WEBHOOK_POLL_MS', { default: 500, min: 10, max: 60_000 }),
+    sseHeartbeatMs: int('SSE_HEARTBEAT_MS', { default: 15_000, min: 100 }),
+  };
+}
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(
-    {
-      httpPort: int('HTTP_PORT', { default: 8085, min: 0, max: 65535 }),
-      adminPort: int('ADMIN_PORT', { default: 9105, min: 0, max: 65535 }),
-      databaseUrl: url('NOTIFICATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
-      kafkaBrokers: list('KAFKA_BROKERS'),
-      consumerGroup: str('CONSUMER_GROUP', { default: CONSUMER_GROUP }),
-      // Each process serves its own screens, so each reads every live event: one group per process
-      // (it starts at the newest message; idle groups expire on the broker).
-      liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}-${process.pid}` }),
-      operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
-      internalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
-      webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', { default: 10_000, min: 100, max: 60_000 }),
-      webhookConcurrency: int('WEBHOOK_CONCURRENCY', { default: 50, min: 1, max: 1000 }),
-      webhookBaseDelayMs: int('WEBHOOK_RETRY_BASE_MS', { default: 10_000, min: 10 }),
-      webhookMaxDelayMs: int('WEBHOOK_RETRY_MAX_MS', { default: 3_600_000, min: 10 }),
-      webhookRetryWindowMs: int('WEBHOOK_RETRY_WINDOW_MS', { default: 25 * 3_600_000, min: 1000 }),
-      webhookPollMs: int('WEBHOOK_POLL_MS', { default: 500, min: 10, max: 60_000 }),
-      sseHeartbeatMs: int('SSE_HEARTBEAT_MS', { default: 15_000, min: 100 }),
-    },
-    env,
-  );
+  return readConfig(configSpec(), env);
+}
+
+/** What `main.js migrate` reads: the database only (the migration Job sets nothing else). */
+export function migrateConfigSpec() {
+  return { databaseUrl: configSpec().databaseUrl };
 }
 
 export type Config = ReturnType<typeof loadConfig>;

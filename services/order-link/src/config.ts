@@ -1,28 +1,36 @@
-import { bool, int, list, readConfig, str, url } from '@ivr/config';
+import { bool, int, readConfig, str, url } from '@ivr/config';
+import { kafkaConfigSpec } from '@ivr/kafka';
+
+/** The variables order-link reads (tools/k8s checks the Helm chart against it, with the console's). */
+export function configSpec() {
+  return {
+    httpPort: int('HTTP_PORT', { default: 8080, min: 0, max: 65535 }),
+    grpcPort: int('GRPC_PORT', { default: 50051, min: 0, max: 65535 }),
+    adminPort: int('ADMIN_PORT', { default: 9101, min: 0, max: 65535 }),
+    databaseUrl: url('ORDERLINK_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+    ...kafkaConfigSpec(),
+    // A dedicated relay process can publish instead (and a test can hold publishing back).
+    outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
+    transferCodeTtlSeconds: int('TRANSFER_CODE_TTL_SECONDS', { default: 15 * 60, min: 10, max: 24 * 3600 }),
+    transferCodeLength: int('TRANSFER_CODE_LENGTH', { default: 6, min: 4, max: 10 }),
+    expirySweepIntervalMs: int('EXPIRY_SWEEP_INTERVAL_MS', { default: 5000, min: 100, max: 600_000 }),
+    notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
+    notificationToken: str('NOTIFICATION_INTERNAL_TOKEN'),
+    // mTLS on the gRPC port (certificates from scripts/certs.sh); ResolveTransferCode then admits only call-control.
+    grpcTls: bool('GRPC_TLS', { default: false }),
+    certsDir: str('IVR_CERTS_DIR', { default: '' }),
+    consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
+  };
+}
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(
-    {
-      httpPort: int('HTTP_PORT', { default: 8080, min: 0, max: 65535 }),
-      grpcPort: int('GRPC_PORT', { default: 50051, min: 0, max: 65535 }),
-      adminPort: int('ADMIN_PORT', { default: 9101, min: 0, max: 65535 }),
-      databaseUrl: url('ORDERLINK_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
-      kafkaBrokers: list('KAFKA_BROKERS'),
-      // A dedicated relay process can publish instead (and a test can hold publishing back).
-      outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
-      transferCodeTtlSeconds: int('TRANSFER_CODE_TTL_SECONDS', { default: 15 * 60, min: 10, max: 24 * 3600 }),
-      transferCodeLength: int('TRANSFER_CODE_LENGTH', { default: 6, min: 4, max: 10 }),
-      expirySweepIntervalMs: int('EXPIRY_SWEEP_INTERVAL_MS', { default: 5000, min: 100, max: 600_000 }),
-      notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
-      notificationToken: str('NOTIFICATION_INTERNAL_TOKEN'),
-      // mTLS on the gRPC port (certificates from scripts/certs.sh); ResolveTransferCode then admits only call-control.
-      grpcTls: bool('GRPC_TLS', { default: false }),
-      certsDir: str('IVR_CERTS_DIR', { default: '' }),
-      consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
-    },
-    env,
-  );
+  return readConfig(configSpec(), env);
+}
+
+/** What `main.js migrate` reads: the database only (the migration Job sets nothing else). */
+export function migrateConfigSpec() {
+  return { databaseUrl: configSpec().databaseUrl };
 }
 
 export type Config = ReturnType<typeof loadConfig>;

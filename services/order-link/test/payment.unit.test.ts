@@ -112,6 +112,16 @@ describe('Payment decider', () => {
     expect(decide({ type: 'LinkCall', callId: 'c', threeWay: false, at: later(2) }, state)).toEqual([]);
   });
 
+  it('describes a declined outcome with the card the authorization carries, before CardCaptured arrives', () => {
+    const { state } = run([
+      requestCommand(),
+      { type: 'LinkCall', callId: 'call_1', threeWay: false, at: later(1) },
+      { type: 'RecordAuthorizationDeclined', reason: 'GENERIC_DECLINE', card, at: later(2) },
+    ]);
+    expect(state?.status).toBe('DECLINED');
+    expect(toPaymentCompleted(state!)).toMatchObject({ outcome: 'DECLINED', reason: 'GENERIC_DECLINE', card });
+  });
+
   it('accepts an authorization outcome that overtakes the card-captured event', () => {
     const { state } = run([
       requestCommand(),

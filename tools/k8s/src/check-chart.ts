@@ -2,7 +2,8 @@
 //   helm lint, helm template (default, development, production values), wrong values rejected,
 //   kubernetes-validate (strict) on every rendered object, custom resources checked, checkov with
 //   the listed skips only, the segmentation matrix equal to the design's, the vault's pod facts,
-//   Kafka topics/users equal to topics.ts, Dockerfiles linted, docs/pci-boundary.md up to date.
+//   Kafka topics/users equal to topics.ts, Dockerfiles linted, docs/pci-boundary.md up to date,
+//   and the environment contract (env-contract.ts) between the chart and the services' config specs.
 // `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
 // failing on them.
 import { spawnSync } from 'node:child_process';
@@ -13,8 +14,9 @@ import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
 import { checkCustomResources } from './custom-resources';
 import { lintDockerfile } from './dockerfile-lint';
+import { envContractProblems } from './env-contract';
 import { kafkaAcls, kafkaTopics, kafkaUsers } from './kafka-manifests';
-import { type K8sObject, parseManifests, readManifests } from './manifests';
+import { asArray, asRecord, get, type K8sObject, parseManifests, readManifests } from './manifests';
 import { restrictedViolations } from './pod-security';
 import { computeMatrix, declaredMatrix, diffMatrices } from './segmentation';
 import { loadValues } from './values';
@@ -141,6 +143,28 @@ report(
     return r.code === 0 ? [`accepted ${what}`] : [];
   }),
 );
+
+// --- the environment contract: what the chart sets against what the services read ------------------
+for (const name of Object.keys(VALUES)) {
+  report(
+    `every service gets the variables it requires and reads every variable it is given (${name} values)`,
+    envContractProblems(rendered[name]!),
+  );
+}
+// The check must be able to fail: order-link's Deployment without its database URL has to show up.
+{
+  const broken = structuredClone(rendered.default!).map((o) => {
+    if (o.kind !== 'Deployment' || o.metadata.name !== 'order-link') return o;
+    const container = asRecord(asArray(get(o, 'spec', 'template', 'spec', 'containers'))[0]);
+    container.env = asArray(container.env).filter((e) => asRecord(e).name !== 'ORDERLINK_DATABASE_URL');
+    return o;
+  });
+  const found = envContractProblems(broken).some((p) => p.includes('ORDERLINK_DATABASE_URL'));
+  report(
+    'environment contract catches a missing variable (ORDERLINK_DATABASE_URL removed on purpose)',
+    found ? [] : ['the removal went unnoticed'],
+  );
+}
 
 // --- cluster manifests (k8s/) and the generated Kafka files ------------------------------------------
 const k8sFiles = [

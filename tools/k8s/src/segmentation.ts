@@ -169,6 +169,8 @@ export function declaredMatrix(v: ChartValues): DeclaredRow[] {
   if (s.notification.enabled) {
     add('ingress controller', 'notification', tcp(s.notification.ports.http), 'SSE to operator screens');
     add('notification', 'webhook endpoints', 'TCP 443', 'signed webhooks to order systems');
+    if (s.orderLink.enabled)
+      add('order-link', 'notification', tcp(s.notification.ports.http), 'internal API: webhook endpoints, live-stream');
   }
   return sortRows(rows);
 }

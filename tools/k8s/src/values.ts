@@ -30,7 +30,7 @@ export interface ChartValues {
     callControl: { enabled: boolean; ports: { sip: number; admin: number } };
     dtmfVault: { enabled: boolean; ports: { grpc: number; admin: number }; rtpPorts: PortRangeValue };
     authorization: { enabled: boolean; ports: { grpc: number; admin: number } };
-    notification: { enabled: boolean; ports: { http: number; grpc: number; admin: number } };
+    notification: { enabled: boolean; ports: { http: number; admin: number } };
   };
 }
 

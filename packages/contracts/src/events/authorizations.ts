@@ -48,6 +48,8 @@ export interface AuthorizationDeclinedPayload {
   reason: DeclineReason;
   pspCode?: string;
   pspReference?: string;
+  /** The masked card that was declined: the call's CardCaptured travels on another topic and may come later. */
+  card?: CardSummary;
 }
 
 /** The PSP could not be reached or answered an error; nothing was charged (or it was reconciled). */

@@ -79,6 +79,7 @@ export interface PaymentDeclinedPayload {
   reason: DeclineReason;
   pspCode?: string;
   pspReference?: string;
+  card?: CardSummary;
   at: string;
 }
 

@@ -165,6 +165,7 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
             pspDeclineCode,
             message,
             ...(pspReference ? { pspReference } : {}),
+            ...(state.card ? { card: cardSummary(state.card) } : {}),
             declinedAt: at,
           },
         },

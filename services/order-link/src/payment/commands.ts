@@ -64,6 +64,7 @@ export interface RecordAuthorizationDeclined {
   reason: DeclineReason;
   pspCode?: string;
   pspReference?: string;
+  card?: CardSummary;
   at: string;
 }
 

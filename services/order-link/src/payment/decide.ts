@@ -84,6 +84,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
             reason: command.reason,
             ...(command.pspCode ? { pspCode: command.pspCode } : {}),
             ...(command.pspReference ? { pspReference: command.pspReference } : {}),
+            ...(command.card ? { card: command.card } : {}),
             at: command.at,
           },
         },

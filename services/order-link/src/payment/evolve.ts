@@ -47,6 +47,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return {
         ...p,
         status: 'DECLINED',
+        card: event.data.card ?? p.card,
         result: {
           outcome: 'DECLINED',
           reason: event.data.reason,

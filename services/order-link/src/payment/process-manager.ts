@@ -68,6 +68,7 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
           reason: p.reason,
           ...(p.pspCode ? { pspCode: p.pspCode } : {}),
           ...(p.pspReference ? { pspReference: p.pspReference } : {}),
+          ...(p.card ? { card: p.card } : {}),
           at,
         },
       };

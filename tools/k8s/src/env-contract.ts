@@ -1,0 +1,81 @@
+// The environment contract between the chart and the services: every variable a service requires
+// (no default) is set by its Deployment, and every variable the Deployment sets is one the service
+// reads. The services' side comes from their own config specs (the objects given to readConfig),
+// never from a list kept here; the same for the migration Jobs and `main.js migrate`.
+import { type ConfigSpec, configVariables } from '@ivr/config';
+import * as authorization from '../../../services/authorization/src/config';
+import * as dtmfVault from '../../../services/dtmf-vault/src/config';
+import * as notification from '../../../services/notification/src/config';
+import { consoleConfigSpec } from '../../../services/order-link/src/adapters/http/console/config';
+import * as orderLink from '../../../services/order-link/src/config';
+import { asArray, asRecord, get, type K8sObject } from './manifests';
+
+/**
+ * Variables read by shared code rather than a service's config spec; the chart may set them anywhere.
+ * Keep this short: a service setting belongs in the service's spec.
+ */
+export const SHARED_VARIABLES: Record<string, string> = {
+  NODE_ENV: 'Node and libraries (production behaviour)',
+  LOG_LEVEL: '@ivr/logging createLogger',
+  OTEL_SERVICE_NAME: 'the OpenTelemetry SDK (resource service name)',
+  OTEL_EXPORTER_OTLP_ENDPOINT: '@ivr/telemetry startTelemetry (trace export)',
+};
+
+export interface ServiceContract {
+  /** Deployment name (the service's name). */
+  service: string;
+  /** The specs the service reads at start-up. */
+  reads: ConfigSpec[];
+  /** What `main.js migrate` reads; set for services with a migration Job. */
+  migrateReads?: ConfigSpec;
+}
+
+// TODO(call-control): add call-control once its configuration rewrite (branch `dialogue`) lands:
+// export its spec from services/call-control/src/config.ts and list it here.
+export const contracts: ServiceContract[] = [
+  {
+    service: 'order-link',
+    reads: [orderLink.configSpec(), consoleConfigSpec()],
+    migrateReads: orderLink.migrateConfigSpec(),
+  },
+  { service: 'notification', reads: [notification.configSpec()], migrateReads: notification.migrateConfigSpec() },
+  { service: 'authorization', reads: [authorization.configSpec()], migrateReads: authorization.migrateConfigSpec() },
+  { service: 'dtmf-vault', reads: [dtmfVault.configSpec()] },
+];
+
+function envNames(object: K8sObject): string[] {
+  const containers = asArray(get(object, 'spec', 'template', 'spec', 'containers')).map(asRecord);
+  return containers.flatMap((c) => asArray(c.env).map((e) => String(asRecord(e).name)));
+}
+
+function compare(what: string, set: string[], specs: ConfigSpec[]): string[] {
+  const variables = specs.flatMap((s) => configVariables(s));
+  const read = new Set(variables.map((v) => v.variable));
+  const problems: string[] = [];
+  for (const v of variables)
+    if (v.required && !set.includes(v.variable)) problems.push(`${what} does not set ${v.variable}, which is required`);
+  for (const name of new Set(set))
+    if (!read.has(name) && !(name in SHARED_VARIABLES)) problems.push(`${what} sets ${name}, which nothing reads`);
+  const duplicates = set.filter((name, i) => set.indexOf(name) !== i);
+  for (const name of new Set(duplicates)) problems.push(`${what} sets ${name} more than once`);
+  return problems;
+}
+
+/** Mismatches between one rendering of the chart and the services' config specs, as readable lines. */
+export function envContractProblems(rendered: K8sObject[], list: ServiceContract[] = contracts): string[] {
+  const problems: string[] = [];
+  for (const c of list) {
+    const deployment = rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === c.service);
+    if (deployment) problems.push(...compare(`Deployment ${c.service}`, envNames(deployment), c.reads));
+    const job = rendered.find((o) => o.kind === 'Job' && o.metadata.name === `${c.service}-migrate`);
+    if (job && !c.migrateReads)
+      problems.push(`Job ${c.service}-migrate exists but ${c.service} has no migrate command`);
+    if (job && c.migrateReads) {
+      problems.push(...compare(`Job ${c.service}-migrate`, envNames(job), [c.migrateReads]));
+      const args = asArray(get(job, 'spec', 'template', 'spec', 'containers', 0, 'args')).map(String);
+      if (args.join(' ') !== 'migrate')
+        problems.push(`Job ${c.service}-migrate runs "${args.join(' ')}", not "migrate"`);
+    }
+  }
+  return problems;
+}
