@@ -103,7 +103,7 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       ...(leg.audioAfterMark ? { toFirstAudioMs: leg.audioAfterMark - lastKey } : {}),
     };
     if (!result.ok)
-      result.failure = `outcome ${outcome ?? 'none'}, referred ${referred}, prompt ${leg.resultPrompt?.id ?? 'none'}`;
+      result.failure = `outcome ${outcome ?? 'none'}, referred ${referred}, prompt ${leg.resultPrompt?.id ?? 'none'}, steps ${watch.stepsOf(id).join('>')}`;
     return result;
   } catch (err) {
     return fail((err as Error).message);

@@ -49,6 +49,11 @@ export class StepWatch {
     this.track(paymentId);
   }
 
+  /** The steps a payment's call entered so far, in arrival order (for failure reports). */
+  stepsOf(paymentId: string): string[] {
+    return [...(this.tracks.get(paymentId)?.steps ?? [])];
+  }
+
   hasStep(paymentId: string, step: string): boolean {
     return this.tracks.get(paymentId)?.steps.has(step) ?? false;
   }

@@ -138,7 +138,7 @@ export class PaymentSystem {
       }),
       start('authorization', {
         GRPC_PORT: String(authorizationGrpc),
-        PSP_BASE_URL: this.psp.url,
+        PSP_URL: this.psp.url,
       }),
       start('notification', {
         HTTP_PORT: String(notificationHttp),
