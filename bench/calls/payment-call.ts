@@ -52,6 +52,13 @@ const sdpOffer = (port: number) =>
     '',
   ].join('\r\n');
 
+/**
+ * The step's event on Kafka can overtake the vault's capture; its prompt plays only once the capture
+ * runs (and takes keys as barge-in), so key when that prompt is heard (or soon after, if it was
+ * already over when the step was seen).
+ */
+const fieldPromptPlaying = (leg: RtpLeg) => leg.nextAudio(3000);
+
 export async function placePaymentCall(ctx: CallContext, callId: string, pacing: CallPacing): Promise<CallResult> {
   const { system, uac, watch } = ctx;
   const payment = await system.createPayment({
@@ -89,10 +96,13 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       await watch.step(id, 'CARD_NUMBER', 2500);
     }
     await pacing.beforeCardNumber?.();
+    await fieldPromptPlaying(leg);
     await leg.key(`*${CARD.pan}#`, pacing.toneMs, pacing.gapMs);
     if (!(await watch.step(id, 'EXPIRY', 15_000))) return fail('card number not taken');
+    await fieldPromptPlaying(leg);
     await leg.key(nextYearExpiry(), pacing.toneMs, pacing.gapMs);
     if (!(await watch.step(id, 'SECURITY_CODE', 15_000))) return fail('expiry not taken');
+    await fieldPromptPlaying(leg);
     const lastKey = await leg.key(CARD.securityCode, pacing.toneMs, pacing.gapMs, true);
     const outcome = await watch.outcome(id, 30_000);
     await Promise.race([bye, new Promise((r) => setTimeout(r, 15_000))]);
