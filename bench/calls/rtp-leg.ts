@@ -1,7 +1,8 @@
 // The caller's media for one benchmark call: keys digits as RFC 4733 telephone-events (20 ms
 // packets, three end packets, like a phone) to the vault's address from the SDP answer, and
 // listens to the vault's prompt audio. It sends no voice: the vault needs only the events, and the
-// generator would otherwise spend its one core on 50 packets a second per call.
+// generator would otherwise spend its one core on 50 packets a second per call. A silence packet a
+// second keeps the session alive (the vault closes a session whose RTP stays silent for 30 s).
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -52,7 +53,11 @@ export class RtpLeg {
     private readonly vault: { address: string; port: number },
   ) {
     socket.on('message', (buf) => this.receive(buf));
+    this.sendSilence();
+    this.keepAlive = setInterval(() => this.sendSilence(), 1000);
   }
+
+  private readonly keepAlive: NodeJS.Timeout;
 
   /** A bound socket whose offer goes in the INVITE; `connect` hands it to the leg, `close` drops it unused. */
   static async open(
@@ -129,6 +134,7 @@ export class RtpLeg {
   }
 
   close(): void {
+    clearInterval(this.keepAlive);
     this.socket.close();
   }
 
@@ -147,6 +153,17 @@ export class RtpLeg {
       const id = this.heads.get(payload.toString('hex'));
       if (id) this.resultPrompt = { at: now, id };
     }
+  }
+
+  private sendSilence(): void {
+    const packet = Buffer.alloc(12 + FRAME, 0xff);
+    packet[0] = 0x80;
+    packet[1] = PT_PCMU;
+    this.seq = (this.seq + 1) & 0xffff;
+    packet.writeUInt16BE(this.seq, 2);
+    packet.writeUInt32BE(this.timestamp, 4);
+    packet.writeUInt32BE(this.ssrc >>> 0, 8);
+    this.socket.send(packet, this.vault.port, this.vault.address);
   }
 
   private sendEvent(event: number, first: boolean, end: boolean, duration: number): void {
