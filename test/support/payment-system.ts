@@ -89,10 +89,14 @@ export class PaymentSystem {
   watcher!: TopicWatcher;
   private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
 
-  static async start(callControlEnv: Record<string, string> = {}): Promise<PaymentSystem> {
+  /** `vaultEnv` overrides dtmf-vault's settings (the call benchmark widens its RTP port range). */
+  static async start(
+    callControlEnv: Record<string, string> = {},
+    vaultEnv: Record<string, string> = {},
+  ): Promise<PaymentSystem> {
     const s = new PaymentSystem();
     try {
-      await s.boot(callControlEnv);
+      await s.boot(callControlEnv, vaultEnv);
     } catch (err) {
       await s.stop().catch(() => {});
       throw err;
@@ -106,7 +110,7 @@ export class PaymentSystem {
     return p;
   }
 
-  private async boot(callControlEnv: Record<string, string>): Promise<void> {
+  private async boot(callControlEnv: Record<string, string>, vaultEnv: Record<string, string>): Promise<void> {
     this.watcher = await TopicWatcher.start(
       this.kafka,
       [Topics.calls, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
@@ -130,10 +134,11 @@ export class PaymentSystem {
         RTP_PORT_MIN: String(rtpBase),
         RTP_PORT_MAX: String(rtpBase + 99),
         PSP_URL: this.psp.url,
+        ...vaultEnv,
       }),
       start('authorization', {
         GRPC_PORT: String(authorizationGrpc),
-        PSP_BASE_URL: this.psp.url,
+        PSP_URL: this.psp.url,
       }),
       start('notification', {
         HTTP_PORT: String(notificationHttp),

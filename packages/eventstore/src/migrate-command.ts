@@ -7,8 +7,8 @@ import { checkDatabase, createPgPool } from './pool';
 
 export interface MigrateCommandOptions {
   service: string;
-  /** Folder of the service's `NNN_name.sql` files. */
-  dir: string;
+  /** Folder of the service's `NNN_name.sql` files; without it only the event store's own tables. */
+  dir?: string;
   /** Reads the settings the command needs; a throw (ConfigError) becomes the one failure line. */
   settings: () => { databaseUrl: string; schema: string };
   /** Where the result line goes; stdout and stderr by default. */
@@ -30,7 +30,7 @@ export async function runMigrateCommand(options: MigrateCommandOptions): Promise
     const { databaseUrl, schema } = options.settings();
     pool = createPgPool(databaseUrl, { applicationName: `${options.service}-migrate`, max: 1 });
     await checkDatabase(pool);
-    const applied = await migrate(pool, { schema, dir: options.dir });
+    const applied = await migrate(pool, { schema, ...(options.dir ? { dir: options.dir } : {}) });
     out(
       applied.length === 0
         ? `${options.service} migrate: schema ${schema} is up to date`

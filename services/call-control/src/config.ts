@@ -1,6 +1,7 @@
 // call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
 // gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
-import { bool, type ConfigOf, type ConfigSpec, int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
+import { bool, type ConfigOf, type ConfigSpec, int, oneOf, optional, readConfig, str, url } from '@ivr/config';
+import { kafkaConfigSpec } from '@ivr/kafka';
 import type { SipUserAgentOptions } from './adapters/sip';
 import type { DialogueConfig, FieldTiming } from './dialogue';
 
@@ -21,8 +22,9 @@ const FIELDS = {
   SECURITY_CODE: { maxAttempts: 3, firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 6000 },
 } as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const spec = {
+/** Everything but the per-field timings. */
+function baseSpec() {
+  return {
     adminPort: int('ADMIN_PORT', { default: 9102, min: 0, max: 65535 }),
     sipHost: str('SIP_HOST', { default: '127.0.0.1' }),
     sipPort: int('SIP_PORT', { default: 5070, min: 0, max: 65535 }),
@@ -38,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     drainTimeoutMs: int('SIP_DRAIN_TIMEOUT_MS', { default: 600_000, min: 0 }),
 
     databaseUrl: url('CALLCONTROL_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
-    kafkaBrokers: list('KAFKA_BROKERS'),
+    ...kafkaConfigSpec(),
     outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
     certsDir: str('IVR_CERTS_DIR'),
 
@@ -66,10 +68,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
     fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
   };
+}
+
+/** The variables call-control reads (tools/k8s checks the Helm chart against it). */
+export function configSpec(): ConfigSpec {
   const timingSpec: ConfigSpec = Object.assign({}, ...Object.entries(FIELDS).map(([p, d]) => fieldTiming(p, d)));
+  return { ...timingSpec, ...baseSpec() };
+}
+
+/** What `main.js migrate` reads: the database only (the migration Job sets nothing else). */
+export function migrateConfigSpec() {
+  return { databaseUrl: baseSpec().databaseUrl };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   // One read, so that a ConfigError names every bad variable at once.
-  const all = readConfig({ ...timingSpec, ...spec }, env);
-  const base = all as ConfigOf<typeof spec>;
+  const all = readConfig(configSpec(), env);
+  const base = all as unknown as ConfigOf<ReturnType<typeof baseSpec>>;
   const timings = all as unknown as Record<string, number>;
   const timing = (prefix: keyof typeof FIELDS): FieldTiming => ({
     maxAttempts: timings[`${prefix}Attempts`] ?? FIELDS[prefix].maxAttempts,

@@ -3,143 +3,162 @@
 // SIGTERM: /readyz answers 503, new INVITEs get 503 + Retry-After, calls in progress finish (up to
 // SIP_DRAIN_TIMEOUT_MS) and their events are stored, then the rest stops.
 import { randomUUID } from 'node:crypto';
+import { readConfig } from '@ivr/config';
 import { AuthorizationServiceClient } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
 import { TransferCodeServiceClient } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { VaultServiceClient } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
-import { checkDatabase, createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
+import {
+  checkDatabase,
+  createPgPool,
+  EventStore,
+  isMigrateCommand,
+  migrate,
+  OutboxRelay,
+  runMigrateCommand,
+} from '@ivr/eventstore';
 import { createClient, loadTls } from '@ivr/grpc';
-import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
-import { runService, type ServiceContext } from '@ivr/runtime';
+import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
+import { loadOrExit, runService, type ServiceContext } from '@ivr/runtime';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { type SipStats, SipUserAgent } from './adapters/sip';
 import { answerCall } from './app/answer-call';
-import { DB_SCHEMA, loadConfig, sipOptions } from './config';
+import { type Config, DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
 import { CallerHungUp } from './dialogue';
 
-const config = loadConfig();
+// `main.js migrate` (the chart's migration Job): apply the migrations and exit, nothing else.
+if (isMigrateCommand()) {
+  void runMigrateCommand({
+    service: 'call-control',
+    settings: () => ({ databaseUrl: readConfig(migrateConfigSpec()).databaseUrl, schema: DB_SCHEMA }),
+  }).then((code) => process.exit(code));
+} else {
+  serve(loadOrExit('call-control', loadConfig));
+}
 
-void runService({
-  service: 'call-control',
-  adminPort: config.adminPort,
-  drainTimeoutMs: config.drainTimeoutMs + 15_000,
-  hookTimeoutMs: config.drainTimeoutMs + 10_000,
-  async start(ctx) {
-    const log = ctx.logger;
-    const pool = createPgPool(config.databaseUrl, { applicationName: 'call-control' });
-    ctx.onStop('postgres', () => pool.end());
-    await checkDatabase(pool);
-    await migrate(pool, { schema: DB_SCHEMA });
-    const store = new EventStore(pool, { schema: DB_SCHEMA });
+function serve(config: Config): void {
+  void runService({
+    service: 'call-control',
+    adminPort: config.adminPort,
+    drainTimeoutMs: config.drainTimeoutMs + 15_000,
+    hookTimeoutMs: config.drainTimeoutMs + 10_000,
+    async start(ctx) {
+      const log = ctx.logger;
+      const pool = createPgPool(config.databaseUrl, { applicationName: 'call-control' });
+      ctx.onStop('postgres', () => pool.end());
+      await checkDatabase(pool);
+      await migrate(pool, { schema: DB_SCHEMA });
+      const store = new EventStore(pool, { schema: DB_SCHEMA });
 
-    if (config.outboxRelayEnabled) {
-      const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'call-control', logger: log });
-      const publisher = new KafkaEventPublisher(kafka);
-      await publisher.connect();
-      ctx.onStop('kafka publisher', () => publisher.disconnect());
-      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
-      relay.start();
-      // Runs after the calls drained: their last events (returned, ended) go out before the relay stops.
-      ctx.onStop('outbox relay', async () => {
-        const until = Date.now() + 5000;
-        while (Date.now() < until && (await relay.lag()).pending > 0) await new Promise((r) => setTimeout(r, 100));
-        await relay.stop();
+      if (config.outboxRelayEnabled) {
+        const kafka = createKafka({ ...kafkaClientOptions(config, 'call-control'), logger: log });
+        const publisher = new KafkaEventPublisher(kafka);
+        await publisher.connect();
+        ctx.onStop('kafka publisher', () => publisher.disconnect());
+        const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
+        relay.start();
+        // Runs after the calls drained: their last events (returned, ended) go out before the relay stops.
+        ctx.onStop('outbox relay', async () => {
+          const until = Date.now() + 5000;
+          while (Date.now() < until && (await relay.lag()).pending > 0) await new Promise((r) => setTimeout(r, 100));
+          await relay.stop();
+        });
+      }
+
+      const tls = loadTls(config.certsDir, 'call-control');
+      // Calls wait for a (re)connecting channel within their deadline; a restarted service is found again fast.
+      const channelOptions = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 };
+      const vaultClient = createClient(VaultServiceClient, config.vaultAddress, {
+        tls,
+        serverName: config.vaultServerName,
+        deadlineMs: config.vaultDeadlineMs,
+        channelOptions,
       });
+      const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
+        ...(config.authorizationTls ? { tls, serverName: 'authorization' } : {}),
+        deadlineMs: config.authorizationDeadlineMs,
+        channelOptions,
+      });
+      const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
+        ...(config.orderLinkTls ? { tls, serverName: 'order-link' } : {}),
+        deadlineMs: config.orderLinkDeadlineMs,
+        channelOptions,
+      });
+      ctx.onStop('grpc clients', () => {
+        for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
+      });
+
+      const vault = new GrpcVault(vaultClient, {
+        unaryMs: config.vaultDeadlineMs,
+        playMs: config.vaultPlayDeadlineMs,
+        registerMs: config.vaultRegisterDeadlineMs,
+      });
+      const deps = {
+        vault,
+        authorization: new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs),
+        payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
+        clock: {
+          now: () => Date.now(),
+          sleep: (ms: number, signal: AbortSignal) =>
+            new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, ms);
+              signal.addEventListener('abort', () => {
+                clearTimeout(timer);
+                reject(new CallerHungUp());
+              });
+            }),
+        },
+        config: config.dialogue,
+        transferCode: {
+          pattern: config.transferCodeRegExp,
+          ...(config.transferCodeHeader ? { header: config.transferCodeHeader } : {}),
+        },
+        newCallId: randomUUID,
+        recorder: (callId: string) => new CallRecorder(store, callId, log),
+        log,
+      };
+
+      // Dialogues in progress, so that a drain waits for their last events to be stored.
+      const dialogues = new Set<Promise<void>>();
+      const ua = new SipUserAgent({ ...sipOptions(config), logger: log });
+      ua.on('incomingCall', (call) => {
+        const dialogue = answerCall(call, deps).catch((err: Error) =>
+          log.error({ sip_call_id: call.callId, err: err.message }, 'call failed'),
+        );
+        dialogues.add(dialogue);
+        void dialogue.finally(() => dialogues.delete(dialogue));
+      });
+      await ua.start();
+      log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
+      ctx.addReadinessCheck('sip', () => !ua.draining);
+      exposeSipStats(ctx, () => ua.stats());
+      ctx.onStop('sip', async () => {
+        ua.drain();
+        log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, config.drainTimeoutMs);
+        });
+        await Promise.race([Promise.all([ua.whenIdle(), ...dialogues]), deadline]);
+        clearTimeout(timer);
+        await ua.stop();
+        await Promise.all(dialogues);
+      });
+    },
+  });
+
+  /** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
+  function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
+    const meter = ctx.telemetry.meter;
+    const { activeCalls: _, ...counters } = stats();
+    for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
+      const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
+      meter
+        .createObservableCounter(`sip_${snake}_total`, { description: `SIP ${snake.replace(/_/g, ' ')}` })
+        .addCallback((result) => result.observe(stats()[name]));
     }
-
-    const tls = loadTls(config.certsDir, 'call-control');
-    // Calls wait for a (re)connecting channel within their deadline; a restarted service is found again fast.
-    const channelOptions = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 };
-    const vaultClient = createClient(VaultServiceClient, config.vaultAddress, {
-      tls,
-      serverName: config.vaultServerName,
-      deadlineMs: config.vaultDeadlineMs,
-      channelOptions,
-    });
-    const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
-      ...(config.authorizationTls ? { tls, serverName: 'authorization' } : {}),
-      deadlineMs: config.authorizationDeadlineMs,
-      channelOptions,
-    });
-    const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
-      ...(config.orderLinkTls ? { tls, serverName: 'order-link' } : {}),
-      deadlineMs: config.orderLinkDeadlineMs,
-      channelOptions,
-    });
-    ctx.onStop('grpc clients', () => {
-      for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
-    });
-
-    const vault = new GrpcVault(vaultClient, {
-      unaryMs: config.vaultDeadlineMs,
-      playMs: config.vaultPlayDeadlineMs,
-      registerMs: config.vaultRegisterDeadlineMs,
-    });
-    const deps = {
-      vault,
-      authorization: new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs),
-      payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
-      clock: {
-        now: () => Date.now(),
-        sleep: (ms: number, signal: AbortSignal) =>
-          new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(resolve, ms);
-            signal.addEventListener('abort', () => {
-              clearTimeout(timer);
-              reject(new CallerHungUp());
-            });
-          }),
-      },
-      config: config.dialogue,
-      transferCode: {
-        pattern: config.transferCodeRegExp,
-        ...(config.transferCodeHeader ? { header: config.transferCodeHeader } : {}),
-      },
-      newCallId: randomUUID,
-      recorder: (callId: string) => new CallRecorder(store, callId, log),
-      log,
-    };
-
-    // Dialogues in progress, so that a drain waits for their last events to be stored.
-    const dialogues = new Set<Promise<void>>();
-    const ua = new SipUserAgent({ ...sipOptions(config), logger: log });
-    ua.on('incomingCall', (call) => {
-      const dialogue = answerCall(call, deps).catch((err: Error) =>
-        log.error({ sip_call_id: call.callId, err: err.message }, 'call failed'),
-      );
-      dialogues.add(dialogue);
-      void dialogue.finally(() => dialogues.delete(dialogue));
-    });
-    await ua.start();
-    log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
-    ctx.addReadinessCheck('sip', () => !ua.draining);
-    exposeSipStats(ctx, () => ua.stats());
-    ctx.onStop('sip', async () => {
-      ua.drain();
-      log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, config.drainTimeoutMs);
-      });
-      await Promise.race([Promise.all([ua.whenIdle(), ...dialogues]), deadline]);
-      clearTimeout(timer);
-      await ua.stop();
-      await Promise.all(dialogues);
-    });
-  },
-});
-
-/** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
-function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
-  const meter = ctx.telemetry.meter;
-  const { activeCalls: _, ...counters } = stats();
-  for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
-    const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
     meter
-      .createObservableCounter(`sip_${snake}_total`, { description: `SIP ${snake.replace(/_/g, ' ')}` })
-      .addCallback((result) => result.observe(stats()[name]));
+      .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
+      .addCallback((result) => result.observe(stats().activeCalls));
   }
-  meter
-    .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
-    .addCallback((result) => result.observe(stats().activeCalls));
 }

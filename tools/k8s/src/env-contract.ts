@@ -4,6 +4,7 @@
 // never from a list kept here; the same for the migration Jobs and `main.js migrate`.
 import { type ConfigSpec, configVariables } from '@ivr/config';
 import * as authorization from '../../../services/authorization/src/config';
+import * as callControl from '../../../services/call-control/src/config';
 import * as dtmfVault from '../../../services/dtmf-vault/src/config';
 import * as notification from '../../../services/notification/src/config';
 import { consoleConfigSpec } from '../../../services/order-link/src/adapters/http/console/config';
@@ -30,8 +31,6 @@ export interface ServiceContract {
   migrateReads?: ConfigSpec;
 }
 
-// TODO(call-control): add call-control once its configuration rewrite (branch `dialogue`) lands:
-// export its spec from services/call-control/src/config.ts and list it here.
 export const contracts: ServiceContract[] = [
   {
     service: 'order-link',
@@ -41,6 +40,7 @@ export const contracts: ServiceContract[] = [
   { service: 'notification', reads: [notification.configSpec()], migrateReads: notification.migrateConfigSpec() },
   { service: 'authorization', reads: [authorization.configSpec()], migrateReads: authorization.migrateConfigSpec() },
   { service: 'dtmf-vault', reads: [dtmfVault.configSpec()] },
+  { service: 'call-control', reads: [callControl.configSpec()], migrateReads: callControl.migrateConfigSpec() },
 ];
 
 function envNames(object: K8sObject): string[] {
