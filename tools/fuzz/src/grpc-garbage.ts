@@ -58,7 +58,7 @@ const targets: Target[] = [
     methods: ['Authorize', 'Capture', 'Void', 'GetAuthorization'].map((m) => ({
       path: `/ivr.authorization.v1.AuthorizationService/${m}`,
     })),
-    env: async (grpcPort) => ({ GRPC_PORT: String(grpcPort), PSP_BASE_URL: await deadPsp() }),
+    env: async (grpcPort) => ({ GRPC_PORT: String(grpcPort), PSP_URL: await deadPsp() }),
     credentials: () => grpc.credentials.createInsecure(),
   },
   {
