@@ -96,33 +96,28 @@ export class EventStoreTransaction {
     options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) return { version: await this.streamVersion(streamId), events: [] };
-    const actual = await this.streamVersion(streamId);
+    let actual = await this.streamVersion(streamId);
     const wanted = expected === 'no_stream' ? 0 : expected;
     if (wanted !== 'any' && wanted !== actual) throw new ConcurrencyError(streamId, String(expected), actual);
 
     const metadata: EventMetadata = { ...currentTraceMetadata(), ...options.metadata };
     const ids = events.map((_, i) => options.eventIds?.[i] ?? randomUUID());
     let rows: EventRow[];
-    try {
-      ({ rows } = await this.client.query<EventRow>(
-        `insert into "${this.schema}".events (stream_id, stream_type, version, event_id, type, data, metadata)
-         select $1, $2, $3 + ord, id, type, data, $4
-           from unnest($5::uuid[], $6::text[], $7::jsonb[]) with ordinality as e(id, type, data, ord)
-         returning ${EVENT_COLUMNS}`,
-        [
-          streamId,
-          options.streamType,
-          actual,
-          metadata,
-          ids,
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-        ],
-      ));
-    } catch (err) {
-      // A unique violation on (stream_id, version) means a concurrent writer won: same meaning.
-      if ((err as { code?: string }).code === '23505') throw new ConcurrencyError(streamId, String(expected), actual);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      // 'any' means "at the end, wherever it is": a concurrent writer taking the same version is not
+      // a conflict, so that insert is undone to a savepoint and retried after the stream's new end.
+      if (wanted === 'any') await this.client.query('savepoint eventstore_append');
+      try {
+        rows = await this.insertEvents(streamId, actual, events, ids, metadata, options.streamType);
+        if (wanted === 'any') await this.client.query('release savepoint eventstore_append');
+        break;
+      } catch (err) {
+        // A unique violation on (stream_id, version) means a concurrent writer won.
+        if ((err as { code?: string }).code !== '23505') throw err;
+        if (wanted !== 'any' || attempt >= 10) throw new ConcurrencyError(streamId, String(expected), actual);
+        await this.client.query('rollback to savepoint eventstore_append');
+        actual = await this.streamVersion(streamId);
+      }
     }
     const recorded = rows.map(toRecorded).sort((a, b) => a.version - b.version);
 
@@ -139,6 +134,32 @@ export class EventStoreTransaction {
       this.wroteOutbox = true;
     }
     return { version: actual + events.length, events: recorded };
+  }
+
+  private async insertEvents(
+    streamId: string,
+    after: number,
+    events: DomainEvent[],
+    ids: string[],
+    metadata: EventMetadata,
+    streamType: string,
+  ): Promise<EventRow[]> {
+    const { rows } = await this.client.query<EventRow>(
+      `insert into "${this.schema}".events (stream_id, stream_type, version, event_id, type, data, metadata)
+       select $1, $2, $3 + ord, id, type, data, $4
+         from unnest($5::uuid[], $6::text[], $7::jsonb[]) with ordinality as e(id, type, data, ord)
+       returning ${EVENT_COLUMNS}`,
+      [
+        streamId,
+        streamType,
+        after,
+        metadata,
+        ids,
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+      ],
+    );
+    return rows;
   }
 
   /**

@@ -46,6 +46,18 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.readStream('s-3')).toHaveLength(2);
   });
 
+  it("appends at the end with 'any' even when concurrent writers race for the same version", async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.append('s-any', 'any', [ev(i)], { streamType: 'Counter', outbox: { topic: 'ivr.test.v1' } }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await store.readStream('s-any')).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const { rows } = await pool.query(`select count(*)::int as n from "${store.schema}".outbox where key = 's-any'`);
+    expect(rows[0].n).toBe(10);
+  });
+
   it('reads all streams after a checkpoint, and never passes over an event that commits late', async () => {
     let checkpoint = (await store.readAll(undefined, 100_000)).checkpoint;
     await store.append('a-1', 'any', [ev(1)], { streamType: 'Counter' });
