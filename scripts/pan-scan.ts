@@ -63,16 +63,34 @@ interface Needle {
   pattern: RegExp;
 }
 
+/**
+ * The card number as it appears inside any base64 text, whatever its byte offset there: for each of
+ * the three alignments, the base64 characters that depend on the number's bytes alone.
+ */
+export function base64Forms(pan: string): string[] {
+  return [0, 1, 2].map((offset) => {
+    const encoded = Buffer.concat([Buffer.alloc(offset), Buffer.from(pan, 'ascii')]).toString('base64');
+    const firstGroup = Math.ceil(offset / 3);
+    const endGroup = Math.floor((offset + pan.length) / 3);
+    return encoded.slice(firstGroup * 4, endGroup * 4);
+  });
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 function needles(opts: ScanOptions): Needle[] {
   const list: Needle[] = [];
   for (const pan of opts.pans) {
     const spaced = pan.split('').join('[ -]?');
     const hex = Buffer.from(pan, 'ascii').toString('hex');
+    const base64 = base64Forms(pan).map(escapeRegExp).join('|');
     list.push({
       kind: 'pan',
       what: `${pan.slice(0, 6)}${'*'.repeat(pan.length - 10)}${pan.slice(-4)}`,
       pattern: new RegExp(`(?<!\\d)(?:${spaced})(?!\\d)|${hex}`, 'i'),
     });
+    // Base64 is case-sensitive: its own needle.
+    list.push({ kind: 'pan', what: `${pan.slice(0, 6)}…${pan.slice(-4)} (base64)`, pattern: new RegExp(base64) });
   }
   (opts.securityCodes ?? []).forEach((code, i) => {
     list.push({
