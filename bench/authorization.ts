@@ -7,6 +7,7 @@
  *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200"),
  *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the service spends its time).
  */
+import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import '../scripts/load-env';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < COUNT + warmup; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, COUNT + warmup - i) }, async () => {
-          const t = await connector.tokenize({ number: '4242424242424242', expMonth: 12, expYear: 2034, cvc: '123' });
+          const t = await connector.tokenize({ number: APPROVED_TEST_PAN, expMonth: 12, expYear: 2034, cvc: '123' });
           if (t.kind !== 'ok') throw new Error(`tokenize: ${t.kind}`);
           return t.value.token;
         }),

@@ -3,6 +3,7 @@
 // and the load generator (the phones) on the other. Prints, per N: digits lost, playout timer
 // lateness and inter-arrival jitter p50/p99 at the phones, vault CPU and memory per session.
 // Run: make bench-vault   (VAULT_BENCH_SESSIONS=250,500,1000 VAULT_BENCH_SECONDS=10 to change)
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { PortPool } from '../services/dtmf-vault/src/adapters/rtp/port-pool';
@@ -13,9 +14,10 @@ import { serializeRtp } from '../services/dtmf-vault/src/media/rtp-packet';
 import { serializeTelephoneEvent } from '../services/dtmf-vault/src/media/telephone-event';
 import { PromptStore } from '../services/dtmf-vault/src/prompts/prompt-store';
 import { Vault } from '../services/dtmf-vault/src/session/vault';
+import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { fmt, printTable, summarize } from './stats';
 
-const CARD = '4242424242424242#'; // a published test card number
+const CARD = `${APPROVED_TEST_PAN}#`;
 const PORT_BASE = 30_000;
 
 interface WorkerReport {

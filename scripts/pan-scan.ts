@@ -14,26 +14,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
-/** Stripe's published test cards (and the PSP simulator's). */
-export const PUBLISHED_TEST_PANS = [
-  '4242424242424242',
-  '4000056655665556',
-  '5555555555554444',
-  '2223003122003222',
-  '5200828282828210',
-  '378282246310005',
-  '371449635398431',
-  '3530111333300000',
-  '3566002020360505',
-  '6011111111111117',
-  '3056930009020004',
-  '6200000000000005',
-  '4000000000000002',
-  '4000000000009995',
-  '4000000000000069',
-  '4000000000000127',
-  '4000000000000119',
-];
+import { PUBLISHED_TEST_PANS } from '../test/fixtures/test-cards';
 
 export interface ScanOptions {
   pans: string[];

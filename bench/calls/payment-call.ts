@@ -1,13 +1,14 @@
 // One complete payment call as a phone places it: payment created over order-link's API, INVITE
 // with the transfer code, amount confirmed with 1, card number, expiry and security code keyed as
 // RFC 4733 events, the result prompt heard, the REFER accepted and the BYE answered.
+import { APPROVED_TEST_PAN } from '../../test/fixtures/test-cards';
 import type { PaymentSystem } from '../../test/support/payment-system';
 import { RtpLeg } from './rtp-leg';
 import type { SipUac } from './sip-uac';
 import type { StepWatch } from './step-watch';
 
 /** Stripe's published approve card; the benchmark keys it, it appears nowhere else. */
-const CARD = { pan: '4242424242424242', securityCode: '123' };
+const CARD = { pan: APPROVED_TEST_PAN, securityCode: '123' };
 const nextYearExpiry = () => `12${String((new Date().getUTCFullYear() + 1) % 100).padStart(2, '0')}`;
 
 export interface CallPacing {
