@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor, PaymentLanguage, PaymentMode } from '@ivr/contracts';
-import { ConcurrencyError, type EventStore } from '@ivr/eventstore';
+import type { EventStore } from '@ivr/eventstore';
 import type { IdempotencyRepository } from '../adapters/pg/idempotency';
 import { type PaymentQueries, reserveTransferCode } from '../adapters/pg/payment-queries';
 import type { PaymentStore } from '../adapters/pg/payment-store';
@@ -217,21 +217,13 @@ export class PaymentsApp {
   private async audit(who: Principal, paymentIds: string[], via: string): Promise<void> {
     const at = this.d.clock.now().toISOString();
     for (const paymentId of paymentIds) {
-      // Concurrent reads of one payment race for the next version even with 'any' (found by fuzzing as a
-      // 500): each view must be recorded, so the loser tries again on the new version.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.d.store.append(
-            `payment-audit-${paymentId}`,
-            'any',
-            [{ type: 'PaymentViewed', data: { paymentId, by: who.actor, via, at } }],
-            { streamType: 'PaymentAudit', metadata: { actor: actorLabel(who.actor) } },
-          );
-          break;
-        } catch (err) {
-          if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
-        }
-      }
+      // 'any': concurrent reads of one payment each get the next version (the event store retries).
+      await this.d.store.append(
+        `payment-audit-${paymentId}`,
+        'any',
+        [{ type: 'PaymentViewed', data: { paymentId, by: who.actor, via, at } }],
+        { streamType: 'PaymentAudit', metadata: { actor: actorLabel(who.actor) } },
+      );
     }
   }
 }
