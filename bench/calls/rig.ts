@@ -1,0 +1,60 @@
+// The whole system and a load generator ready to place payment calls: the five services as real
+// processes with the PSP simulator at zero latency (test/support/payment-system.ts), one SIP socket,
+// a Kafka watch of each call's steps, and a count of calls up at once.
+import { PaymentSystem } from '../../test/support/payment-system';
+import type { CallContext } from './payment-call';
+import { Concurrency } from './rate';
+import { resultPromptHeads } from './rtp-leg';
+import { SipUac } from './sip-uac';
+import { StepWatch } from './step-watch';
+
+export interface CallRig {
+  system: PaymentSystem;
+  uac: SipUac;
+  ctx: CallContext;
+  concurrency: Concurrency;
+  stop(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Names the Kafka consumer group of the step watch. */
+  tag: string;
+  /** Node options for the services' processes (the soak opens an inspector on each). */
+  serviceNodeOptions?: string;
+}
+
+export async function startCallRig(options: RigOptions): Promise<CallRig> {
+  // The vault takes an RTP port per call: a range of 2000 of its own, apart from other engineers' runs.
+  const rtpBase = 41_000 + Math.floor(Math.random() * 10) * 2000;
+  const ownNodeOptions = process.env.NODE_OPTIONS;
+  if (options.serviceNodeOptions !== undefined) process.env.NODE_OPTIONS = options.serviceNodeOptions;
+  let system: PaymentSystem;
+  try {
+    system = await PaymentSystem.start({}, { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 1999) });
+  } finally {
+    if (ownNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = ownNodeOptions;
+  }
+  const uac = await SipUac.open(system.sipPort);
+  const watch = await StepWatch.start(system.kafka, `${options.tag}-${system.run}`);
+  const concurrency = new Concurrency();
+  const ctx: CallContext = {
+    system,
+    uac,
+    watch,
+    heads: resultPromptHeads('en'),
+    onEstablished: concurrency.up,
+    onEnded: concurrency.down,
+  };
+  return {
+    system,
+    uac,
+    ctx,
+    concurrency,
+    async stop() {
+      uac.close();
+      await watch.stop().catch(() => {});
+      await system.stop();
+    },
+  };
+}
