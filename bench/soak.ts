@@ -2,8 +2,9 @@
 // SOAK_MINUTES, sampling every service process's memory as it goes: RSS from /proc and the V8 heap
 // after a forced GC through an inspector opened in each service. Growth per service = (mean of the
 // last minute − mean of the first minute after the warm-up) / first; PASS under 5 % for both.
-// With SOAK_SNAPSHOTS=1 (the default) it takes a heap snapshot of each service when the warm-up
-// ends and again when the load ends, and for a service that grew, prints which objects grew.
+// With SOAK_SNAPSHOTS=1 each service writes a heap snapshot when the warm-up ends and again when the
+// load ends, and for a service that grew the soak prints which objects grew. Off by default: a
+// snapshot pauses the service for seconds and leaves its RSS higher, which would skew the figures.
 // Writes .var/bench/soak-<time>.json and renders docs/img/system-bench.png. Exits 2 on FAIL.
 //
 //   SOAK_MINUTES=10   minutes of load        SOAK_RATE=5        calls placed per second
@@ -11,11 +12,12 @@
 import '../scripts/load-env';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import type { CallResult } from './calls/payment-call';
 import { toResult } from './calls/phases';
 import { failures, loadAverage, PHONE, placeAt } from './calls/rate';
 import { startCallRig } from './calls/rig';
-import { type Growth, gitCommit, type MemorySample, type SoakRun, writeFigures } from './figures';
+import { FIGURES_DIR, type Growth, gitCommit, type MemorySample, type SoakRun, writeFigures } from './figures';
 import { renderBenchPlot } from './plot/render';
 import { census, diffCensus } from './soak/heap-diff';
 import { InspectorSession } from './soak/inspector';
@@ -25,7 +27,7 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const RATE = Number(process.env.SOAK_RATE ?? 5);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
 const WARMUP_S = Number(process.env.SOAK_WARMUP_S ?? 60);
-const SNAPSHOTS = (process.env.SOAK_SNAPSHOTS ?? '1') === '1';
+const SNAPSHOTS = process.env.SOAK_SNAPSHOTS === '1';
 const WINDOW_S = 60;
 const LIMIT_PERCENT = 5;
 const SERVICES = ['call-control', 'dtmf-vault', 'authorization', 'order-link', 'notification'];
@@ -36,7 +38,6 @@ interface Watched {
   pid: number;
   inspector: InspectorSession;
   samples: MemorySample[];
-  firstCensus?: ReturnType<typeof census>;
 }
 
 /** Resident set size of a process, from the kernel. */
@@ -44,6 +45,10 @@ function rssMiB(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
 }
+
+const snapshotRun = new Date().toISOString().replace(/[:.]/g, '-');
+const snapshotFile = (service: string, when: 'first' | 'last') =>
+  join(FIGURES_DIR, `soak-${snapshotRun}-${service}-${when}.heapsnapshot`);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
         );
       if (!snapshotTaken && t >= WARMUP_S) {
         // Once, at the end of the warm-up: the baseline a grown heap is compared with.
-        for (const w of watched) w.firstCensus = census(await w.inspector.heapSnapshot());
+        for (const w of watched) await w.inspector.writeHeapSnapshot(snapshotFile(w.name, 'first'));
         snapshotTaken = true;
       }
     }
@@ -141,13 +146,23 @@ async function main(): Promise<void> {
     const pass = printSoak(run);
     for (const w of watched) {
       const s = services.find((x) => x.name === w.name);
-      if (!s || !w.firstCensus || (s.heap.percent < LIMIT_PERCENT && s.rss.percent < LIMIT_PERCENT)) continue;
+      if (!s || (s.heap.percent < LIMIT_PERCENT && s.rss.percent < LIMIT_PERCENT)) continue;
+      if (!SNAPSHOTS) {
+        console.log(`\n${w.name} grew: run again with SOAK_SNAPSHOTS=1 to see which objects grew on its heap`);
+        continue;
+      }
+      await w.inspector.writeHeapSnapshot(snapshotFile(w.name, 'last'));
+      const before = census(readFileSync(snapshotFile(w.name, 'first'), 'utf8'));
+      const after = census(readFileSync(snapshotFile(w.name, 'last'), 'utf8'));
       printTable(
         `${w.name}: what grew on its heap from the end of the warm-up to the end of the load (heap snapshot diff)`,
-        diffCensus(w.firstCensus, census(await w.inspector.heapSnapshot())).map((g) => [
+        diffCensus(before, after).map((g) => [
           g.what,
           `+${g.addedObjects} objects, +${fmt(g.addedBytes / 1024, 0)} KiB`,
         ]),
+      );
+      console.log(
+        `  snapshots: ${snapshotFile(w.name, 'first')}, ${snapshotFile(w.name, 'last')} (open in DevTools → Memory)`,
       );
     }
     console.log(`\nfigures: ${writeFigures(run)}`);
@@ -179,6 +194,7 @@ function printSoak(run: SoakRun): boolean {
     ['load average before → end', `${run.loadBefore} → ${run.loadAtEnd} (${run.cores} cores)`],
   ]);
   if (run.failed) console.log(`\nfailures: ${run.failures}`);
+  // A window without samples gives NaN, which fails too.
   const pass = run.services.every((s) => s.rss.percent < run.limitPercent && s.heap.percent < run.limitPercent);
   console.log(`\nsoak ${pass ? 'PASS' : 'FAIL'}: every service's RSS and heap grew less than ${run.limitPercent} %`);
   return pass;

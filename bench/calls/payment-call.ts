@@ -60,6 +60,13 @@ const sdpOffer = (port: number) =>
  */
 const fieldPromptPlaying = (leg: RtpLeg) => leg.nextAudio(3000);
 
+/** "fetch failed" says little: name its cause (e.g. ECONNRESET) too. */
+export function describeFailure(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message} (${cause})` : String(e.message);
+}
+
 export async function placePaymentCall(ctx: CallContext, callId: string, pacing: CallPacing): Promise<CallResult> {
   const { system, uac, watch } = ctx;
   const payment = await system.createPayment({
@@ -117,7 +124,7 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       result.failure = `outcome ${outcome ?? 'none'}, referred ${referred}, prompt ${leg.resultPrompt?.id ?? 'none'}, steps ${watch.stepsOf(id).join('>')}`;
     return result;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(describeFailure(err));
   } finally {
     if (established) ctx.onEnded();
     uac.forget(callId);

@@ -1,7 +1,7 @@
 // Placing payment calls at a steady rate, shared by bench-calls, bench-system and the soak: the
 // rate loop, a count of calls up at once, and the words for what failed.
 import os from 'node:os';
-import { type CallContext, type CallPacing, type CallResult, placePaymentCall } from './payment-call';
+import { type CallContext, type CallPacing, type CallResult, describeFailure, placePaymentCall } from './payment-call';
 
 /** Like a phone: a key held ~120 ms, then a gap of 80 ms. */
 export const PHONE: CallPacing = { toneMs: 120, gapMs: 80 };
@@ -54,7 +54,7 @@ export async function placeAt(
       const callId = `${tag}-${calls.length}-${Math.floor(Math.random() * 1e9)}@bench`;
       calls.push(
         placePaymentCall(ctx, callId, pacing)
-          .catch((err: Error): CallResult => ({ ok: false, failure: err.message }))
+          .catch((err: unknown): CallResult => ({ ok: false, failure: describeFailure(err) }))
           .then((r) => {
             onResult(r);
             return r;

@@ -93,14 +93,21 @@ function soakPanel(run: SoakRun | undefined): string {
   ]);
   const maxT = Math.max(...run.services.flatMap((s) => s.samples.map((m) => m.t)));
   const maxMiB = Math.max(...run.services.flatMap((s) => s.samples.map((m) => m.rssMiB)));
-  const worst = run.services.reduce((a, s) => Math.max(a, s.rss.percent, s.heap.percent), -Infinity);
+  // NaN (a window without samples) counts as a failure, as the soak's own verdict does.
+  const worst = Math.max(...run.services.flatMap((s) => [s.rss.percent, s.heap.percent]));
+  const verdict = worst < run.limitPercent ? 'PASS' : 'FAIL';
   return panel({
     ...box,
     title: `Soak: memory per service, ${run.ratePerS} calls/s for ${run.minutes} min`,
-    subtitle: `${run.completed} calls completed, ${run.failed} failed; largest growth ${worst >= 0 ? '+' : ''}${worst.toFixed(1)} % (limit ${run.limitPercent} %): ${worst < run.limitPercent ? 'PASS' : 'FAIL'}`,
+    subtitle: `${run.completed} calls completed, ${run.failed} failed; largest growth ${worst >= 0 ? '+' : ''}${worst.toFixed(1)} % (limit ${run.limitPercent} %): ${verdict}`,
     xLabel: 'minutes',
     yLabel: 'MiB (solid RSS, dashed V8 heap after GC)',
     xMax: Math.ceil(maxT / 60),
+    legend: [
+      ...run.services.map((s, i) => ({ label: s.name, color: COLORS[i % COLORS.length] as string })),
+      { label: 'RSS', color: '#444' },
+      { label: 'V8 heap after GC', color: '#444', dashed: true },
+    ],
     yMax: niceMax(maxMiB * 1.1),
     series,
     bands: [

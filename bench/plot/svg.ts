@@ -25,6 +25,8 @@ export interface PanelSpec {
   yMax: number;
   rightMax?: number;
   series: Series[];
+  /** Legend entries; default: one per series. */
+  legend?: Array<{ label: string; color: string; dashed?: boolean }>;
   /** Shaded spans of x, e.g. the soak's warm-up and its measured minutes. */
   bands?: Array<{ from: number; to: number; label: string }>;
   note?: string;
@@ -40,7 +42,11 @@ export function niceMax(v: number): number {
   return ([1, 2, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p) as number;
 }
 
-const ticks = (max: number) => Array.from({ length: 6 }, (_, i) => (max * i) / 5);
+/** Ticks at a round step (1, 2 or 5 times a power of ten), five or so up to `max`. */
+function ticks(max: number): number[] {
+  const step = niceMax(max / 6);
+  return Array.from({ length: Math.floor(max / step + 1e-9) + 1 }, (_, i) => i * step);
+}
 const label = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 export function text(x: number, y: number, s: string, size = 13, anchor = 'start', extra = ''): string {
@@ -97,10 +103,10 @@ export function panel(p: PanelSpec): string {
     if (s.markers)
       for (const [x, y] of pts) out.push(`<circle cx="${sx(x)}" cy="${sy(y, max)}" r="4" fill="${s.color}"/>`);
   }
-  // Legend under the axis label, in rows of three.
-  p.series.forEach((s, i) => {
-    const lx = left + (i % 3) * ((right - left) / 3);
-    const ly = bottom + 58 + Math.floor(i / 3) * 18;
+  // Legend under the axis label, in rows of four.
+  (p.legend ?? p.series).forEach((s, i) => {
+    const lx = left + (i % 4) * ((right - left) / 4);
+    const ly = bottom + 58 + Math.floor(i / 4) * 18;
     out.push(
       `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       text(lx + 30, ly, s.label, 11),

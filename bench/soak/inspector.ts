@@ -20,7 +20,6 @@ export interface MemoryUsage {
 export class InspectorSession {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Map<string, (params: Record<string, unknown>) => void>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.addEventListener('message', (event) => this.receive(String(event.data)));
@@ -73,16 +72,12 @@ export class InspectorSession {
     return this.evaluate<MemoryUsage>('process.memoryUsage()');
   }
 
-  /** A heap snapshot (after a full GC) as the JSON text DevTools would save. */
-  async heapSnapshot(): Promise<string> {
-    const chunks: string[] = [];
-    this.listeners.set('HeapProfiler.addHeapSnapshotChunk', (p) => chunks.push(String(p.chunk)));
-    try {
-      await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    } finally {
-      this.listeners.delete('HeapProfiler.addHeapSnapshotChunk');
-    }
-    return chunks.join('');
+  /**
+   * The service writes a heap snapshot to `file` itself (v8.writeHeapSnapshot): megabytes of JSON that
+   * would otherwise cross the socket and be parsed by the load generator while it places calls.
+   */
+  async writeHeapSnapshot(file: string): Promise<void> {
+    await this.evaluate<string>(`process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(file)})`);
   }
 
   close(): void {
@@ -102,8 +97,6 @@ export class InspectorSession {
       this.pending.delete(msg.id);
       if (msg.error) p?.reject(new Error(msg.error.message));
       else p?.resolve(msg.result ?? {});
-    } else if (msg.method) {
-      this.listeners.get(msg.method)?.(msg.params ?? {});
     }
   }
 }
