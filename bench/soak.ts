@@ -180,7 +180,7 @@ function printSoak(run: SoakRun): boolean {
   const verdict = (g: Growth) => (g.percent < run.limitPercent ? 'PASS' : 'FAIL');
   const pct = (g: Growth) => `${g.percent >= 0 ? '+' : ''}${fmt(g.percent, 1)} %`;
   printTable(
-    `Soak: memory per service, mean of minute ${run.warmupSeconds / 60 + 1} vs the last minute of ${run.minutes} (${run.ratePerS} calls/s, limit ${run.limitPercent} %)`,
+    `Soak: memory per service, mean of the minute after a ${run.warmupSeconds} s warm-up vs mean of the last minute of ${run.minutes} (${run.ratePerS} calls/s, limit ${run.limitPercent} %)`,
     run.services.map((s) => [
       `${s.name} (pid ${s.pid})`,
       `RSS ${fmt(s.rss.firstMiB)} → ${fmt(s.rss.lastMiB)} MiB ${pct(s.rss)} ${verdict(s.rss)}; ` +
