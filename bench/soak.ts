@@ -19,6 +19,7 @@ import { failures, loadAverage, PHONE, placeAt } from './calls/rate';
 import { startCallRig } from './calls/rig';
 import { FIGURES_DIR, type Growth, gitCommit, type MemorySample, type SoakRun, writeFigures } from './figures';
 import { renderBenchPlot } from './plot/render';
+import { growth, under } from './soak/growth';
 import { census, diffCensus } from './soak/heap-diff';
 import { InspectorSession } from './soak/inspector';
 import { fmt, printTable } from './stats';
@@ -28,7 +29,6 @@ const RATE = Number(process.env.SOAK_RATE ?? 5);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
 const WARMUP_S = Number(process.env.SOAK_WARMUP_S ?? 60);
 const SNAPSHOTS = process.env.SOAK_SNAPSHOTS === '1';
-const WINDOW_S = 60;
 const LIMIT_PERCENT = 5;
 const SERVICES = ['call-control', 'dtmf-vault', 'authorization', 'order-link', 'notification'];
 const MiB = 1024 * 1024;
@@ -49,16 +49,6 @@ function rssMiB(pid: number): number {
 const snapshotRun = new Date().toISOString().replace(/[:.]/g, '-');
 const snapshotFile = (service: string, when: 'first' | 'last') =>
   join(FIGURES_DIR, `soak-${snapshotRun}-${service}-${when}.heapsnapshot`);
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-function growth(samples: MemorySample[], pick: (s: MemorySample) => number, loadEnd: number): Growth {
-  const first = samples.filter((s) => s.t >= WARMUP_S && s.t < WARMUP_S + WINDOW_S).map(pick);
-  const last = samples.filter((s) => s.t > loadEnd - WINDOW_S && s.t <= loadEnd).map(pick);
-  const firstMiB = mean(first);
-  const lastMiB = mean(last);
-  return { firstMiB, lastMiB, percent: ((lastMiB - firstMiB) / firstMiB) * 100 };
-}
 
 async function sample(w: Watched, t: number): Promise<void> {
   const m = await w.inspector.memory(true);
@@ -118,8 +108,8 @@ async function main(): Promise<void> {
       name: w.name,
       pid: w.pid,
       samples: w.samples,
-      rss: growth(w.samples, (s) => s.rssMiB, loadSeconds),
-      heap: growth(w.samples, (s) => s.heapUsedMiB, loadSeconds),
+      rss: growth(w.samples, (s) => s.rssMiB, WARMUP_S, loadSeconds),
+      heap: growth(w.samples, (s) => s.heapUsedMiB, WARMUP_S, loadSeconds),
     }));
     const completed = results.filter((r) => r.ok).length;
     const run: SoakRun = {
@@ -146,7 +136,7 @@ async function main(): Promise<void> {
     const pass = printSoak(run);
     for (const w of watched) {
       const s = services.find((x) => x.name === w.name);
-      if (!s || (s.heap.percent < LIMIT_PERCENT && s.rss.percent < LIMIT_PERCENT)) continue;
+      if (!s || under(LIMIT_PERCENT, s.heap, s.rss)) continue;
       if (!SNAPSHOTS) {
         console.log(`\n${w.name} grew: run again with SOAK_SNAPSHOTS=1 to see which objects grew on its heap`);
         continue;
@@ -177,7 +167,7 @@ async function main(): Promise<void> {
 
 /** Prints the per-service table and the verdict; true if every service stayed under the limit. */
 function printSoak(run: SoakRun): boolean {
-  const verdict = (g: Growth) => (g.percent < run.limitPercent ? 'PASS' : 'FAIL');
+  const verdict = (g: Growth) => (under(run.limitPercent, g) ? 'PASS' : 'FAIL');
   const pct = (g: Growth) => `${g.percent >= 0 ? '+' : ''}${fmt(g.percent, 1)} %`;
   printTable(
     `Soak: memory per service, mean of the minute after a ${run.warmupSeconds} s warm-up vs mean of the last minute of ${run.minutes} (${run.ratePerS} calls/s, limit ${run.limitPercent} %)`,
@@ -194,8 +184,7 @@ function printSoak(run: SoakRun): boolean {
     ['load average before → end', `${run.loadBefore} → ${run.loadAtEnd} (${run.cores} cores)`],
   ]);
   if (run.failed) console.log(`\nfailures: ${run.failures}`);
-  // A window without samples gives NaN, which fails too.
-  const pass = run.services.every((s) => s.rss.percent < run.limitPercent && s.heap.percent < run.limitPercent);
+  const pass = run.services.every((s) => under(run.limitPercent, s.rss, s.heap));
   console.log(`\nsoak ${pass ? 'PASS' : 'FAIL'}: every service's RSS and heap grew less than ${run.limitPercent} %`);
   return pass;
 }

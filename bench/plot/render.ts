@@ -119,15 +119,15 @@ function soakPanel(run: SoakRun | undefined): string {
   });
 }
 
-/** Renders the PNG from the newest figures; returns its path. */
+/** The PNG of a system run and a soak (either may be missing: its panel says how to make it). */
+export function renderPng(system: SystemRun | undefined, soak: SoakRun | undefined): Buffer {
+  const svg = svgDocument(WIDTH, HEIGHT, `${systemPanel(system)}\n${soakPanel(soak)}`);
+  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+}
+
+/** Renders docs/img/system-bench.png from the newest figures in .var/bench; returns its path. */
 export async function renderBenchPlot(): Promise<string> {
-  const svg = svgDocument(
-    WIDTH,
-    HEIGHT,
-    `${systemPanel(latestFigures('system'))}\n${soakPanel(latestFigures('soak'))}`,
-  );
-  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
   mkdirSync(join(PLOT_FILE, '..'), { recursive: true });
-  writeFileSync(PLOT_FILE, png);
+  writeFileSync(PLOT_FILE, renderPng(latestFigures('system'), latestFigures('soak')));
   return PLOT_FILE;
 }
