@@ -44,6 +44,8 @@ export interface Growth {
   firstMiB: number;
   lastMiB: number;
   percent: number;
+  /** Least-squares slope from the end of the warm-up to the end of the load: a leak climbs, a step does not. */
+  trendMiBPerMin: number;
 }
 
 export interface SoakRun {
@@ -86,10 +88,15 @@ export function writeFigures(figures: SystemRun | SoakRun): string {
   return file;
 }
 
-/** The newest figures of a kind, or undefined if that benchmark never ran here. */
+/**
+ * The newest figures of a kind, or undefined if that benchmark never ran here. BENCH_PLOT_SYSTEM or
+ * BENCH_PLOT_SOAK (a path) picks a run other than the newest.
+ */
 export function latestFigures<K extends 'system' | 'soak'>(
   kind: K,
 ): (K extends 'system' ? SystemRun : SoakRun) | undefined {
+  const chosen = process.env[kind === 'system' ? 'BENCH_PLOT_SYSTEM' : 'BENCH_PLOT_SOAK'];
+  if (chosen) return JSON.parse(readFileSync(chosen, 'utf8'));
   let names: string[] = [];
   try {
     names = readdirSync(FIGURES_DIR).filter((n) => n.startsWith(`${kind}-`) && n.endsWith('.json'));

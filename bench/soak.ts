@@ -9,6 +9,7 @@
 //
 //   SOAK_MINUTES=10   minutes of load        SOAK_RATE=5        calls placed per second
 //   SOAK_SAMPLE_S=10  seconds between samples SOAK_WARMUP_S=60   seconds before the first window
+//   SOAK_GC=0         heap sampled as it is, without the forced GC before each sample
 import '../scripts/load-env';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,8 @@ const RATE = Number(process.env.SOAK_RATE ?? 5);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
 const WARMUP_S = Number(process.env.SOAK_WARMUP_S ?? 60);
 const SNAPSHOTS = process.env.SOAK_SNAPSHOTS === '1';
+// A full GC before each heap sample makes it the live set; SOAK_GC=0 samples the heap as it is.
+const GC = process.env.SOAK_GC !== '0';
 const LIMIT_PERCENT = 5;
 const SERVICES = ['call-control', 'dtmf-vault', 'authorization', 'order-link', 'notification'];
 const MiB = 1024 * 1024;
@@ -51,7 +54,7 @@ const snapshotFile = (service: string, when: 'first' | 'last') =>
   join(FIGURES_DIR, `soak-${snapshotRun}-${service}-${when}.heapsnapshot`);
 
 async function sample(w: Watched, t: number): Promise<void> {
-  const m = await w.inspector.memory(true);
+  const m = await w.inspector.memory(GC);
   w.samples.push({ t, rssMiB: rssMiB(w.pid), heapUsedMiB: m.heapUsed / MiB, externalMiB: m.external / MiB });
 }
 
@@ -168,13 +171,14 @@ async function main(): Promise<void> {
 /** Prints the per-service table and the verdict; true if every service stayed under the limit. */
 function printSoak(run: SoakRun): boolean {
   const verdict = (g: Growth) => (under(run.limitPercent, g) ? 'PASS' : 'FAIL');
+  const trend = (g: Growth) => `${g.trendMiBPerMin >= 0 ? '+' : ''}${fmt(g.trendMiBPerMin, 2)} MiB/min`;
   const pct = (g: Growth) => `${g.percent >= 0 ? '+' : ''}${fmt(g.percent, 1)} %`;
   printTable(
     `Soak: memory per service, mean of the minute after a ${run.warmupSeconds} s warm-up vs mean of the last minute of ${run.minutes} (${run.ratePerS} calls/s, limit ${run.limitPercent} %)`,
     run.services.map((s) => [
       `${s.name} (pid ${s.pid})`,
-      `RSS ${fmt(s.rss.firstMiB)} → ${fmt(s.rss.lastMiB)} MiB ${pct(s.rss)} ${verdict(s.rss)}; ` +
-        `heap after GC ${fmt(s.heap.firstMiB)} → ${fmt(s.heap.lastMiB)} MiB ${pct(s.heap)} ${verdict(s.heap)}`,
+      `RSS ${fmt(s.rss.firstMiB)} → ${fmt(s.rss.lastMiB)} MiB ${pct(s.rss)} ${verdict(s.rss)} (trend ${trend(s.rss)}); ` +
+        `heap after GC ${fmt(s.heap.firstMiB)} → ${fmt(s.heap.lastMiB)} MiB ${pct(s.heap)} ${verdict(s.heap)} (trend ${trend(s.heap)})`,
     ]),
   );
   const r = run.toResultMs;

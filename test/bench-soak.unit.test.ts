@@ -29,6 +29,25 @@ describe('soak growth', () => {
     expect(under(5, g)).toBe(false);
   });
 
+  it('gives a leak a trend and a flat line none', () => {
+    expect(
+      growth(
+        samples((t) => 100 + t / 60),
+        (s) => s.rssMiB,
+        60,
+        600,
+      ).trendMiBPerMin,
+    ).toBeCloseTo(1);
+    expect(
+      growth(
+        samples(() => 100),
+        (s) => s.rssMiB,
+        60,
+        600,
+      ).trendMiBPerMin,
+    ).toBeCloseTo(0);
+  });
+
   it('fails when a window has no sample rather than passing on no evidence', () => {
     const g = growth(
       samples(() => 100, 50),

@@ -20,7 +20,22 @@ export function growth(
   const last = samples.filter((s) => s.t > loadEndS - WINDOW_S && s.t <= loadEndS).map(pick);
   const firstMiB = mean(first);
   const lastMiB = mean(last);
-  return { firstMiB, lastMiB, percent: ((lastMiB - firstMiB) / firstMiB) * 100 };
+  const measured = samples.filter((s) => s.t >= warmupS && s.t <= loadEndS);
+  return {
+    firstMiB,
+    lastMiB,
+    percent: ((lastMiB - firstMiB) / firstMiB) * 100,
+    trendMiBPerMin: slope(measured.map((s) => [s.t / 60, pick(s)])),
+  };
+}
+
+/** Least-squares slope of y over x; NaN for fewer than two points. */
+function slope(points: Array<[number, number]>): number {
+  const mx = mean(points.map(([x]) => x));
+  const my = mean(points.map(([, y]) => y));
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  return points.length < 2 || sxx === 0 ? Number.NaN : sxy / sxx;
 }
 
 /** True when every figure is under the limit (NaN is not). */
