@@ -2,10 +2,11 @@
 // Kafka, then the whole product under payment calls over SIP/RTP: payments completed per second at
 // increasing steady rates, calls held at once, last keypress → result prompt p50/p99. Writes the
 // figures to .var/bench/system-<time>.json, prints them, and renders docs/img/system-bench.png.
-// Bounded: about four minutes with the defaults. Prints; asserts nothing.
+// Bounded: about six minutes with the defaults. Prints; asserts nothing.
 //
 //   BENCH_SYSTEM_RATES=5,10,20,40  calls/s offered, one phase each
-//   BENCH_SYSTEM_PHASE_S=10        seconds of call placement per rate
+//   BENCH_SYSTEM_PHASE_S=30        seconds of call placement per rate (a call lasts ~20-40 s: shorter
+//                                  phases end before the calls up at once reach their steady number)
 //   BENCH_SYSTEM_HOLD=300          calls held at once (0 skips the hold)
 //   BENCH_SYSTEM_HOLD_RATE=30      calls/s while the hold fills
 //   BENCH_SYSTEM_CEILING_S=5       seconds of plain INSERTs; Kafka gets 20,000 records
@@ -36,7 +37,7 @@ const RATES = (process.env.BENCH_SYSTEM_RATES ?? '5,10,20,40')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-const PHASE_S = Number(process.env.BENCH_SYSTEM_PHASE_S ?? 10);
+const PHASE_S = Number(process.env.BENCH_SYSTEM_PHASE_S ?? 30);
 const HOLD = Number(process.env.BENCH_SYSTEM_HOLD ?? 300);
 const HOLD_RATE = Number(process.env.BENCH_SYSTEM_HOLD_RATE ?? 30);
 const CEILING_S = Number(process.env.BENCH_SYSTEM_CEILING_S ?? 5);

@@ -3,7 +3,7 @@
 .PHONY: bench-system soak bench-plot
 BENCH_TARGETS += bench-system
 
-bench-system: up-infra build ## raw PostgreSQL/Kafka ceilings, then payments/s at steady call rates, calls held, last key → result p50/p99 (~4 min)
+bench-system: up-infra build ## raw PostgreSQL/Kafka ceilings, then payments/s at steady call rates, calls held, last key → result p50/p99 (~6 min)
 	tsx bench/system.ts
 
 soak: up-infra build ## SOAK_MINUTES (10) of SOAK_RATE (5) calls/s; memory per service sampled; PASS if growth < 5 %

@@ -10,7 +10,7 @@ import { niceMax, panel, type Series, svgDocument, text } from './svg';
 
 export const PLOT_FILE = join(__dirname, '..', '..', 'docs', 'img', 'system-bench.png');
 const WIDTH = 1400;
-const HEIGHT = 620;
+const HEIGHT = 660;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 

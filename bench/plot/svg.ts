@@ -57,7 +57,7 @@ export function panel(p: PanelSpec): string {
   const left = p.x + 70;
   const right = p.x + p.width - (p.rightLabel ? 70 : 20);
   const top = p.y + 60;
-  const bottom = p.y + p.height - 110;
+  const bottom = p.y + p.height - 130;
   const sx = (v: number) => left + (v / p.xMax) * (right - left);
   const sy = (v: number, max: number) => bottom - (v / max) * (bottom - top);
   const out: string[] = [text(p.x + p.width / 2, p.y + 22, p.title, 16, 'middle', 'font-weight="bold"')];
@@ -103,10 +103,13 @@ export function panel(p: PanelSpec): string {
     if (s.markers)
       for (const [x, y] of pts) out.push(`<circle cx="${sx(x)}" cy="${sy(y, max)}" r="4" fill="${s.color}"/>`);
   }
-  // Legend under the axis label, in rows of four.
-  (p.legend ?? p.series).forEach((s, i) => {
-    const lx = left + (i % 4) * ((right - left) / 4);
-    const ly = bottom + 58 + Math.floor(i / 4) * 18;
+  // Legend under the axis label, in as many columns as its longest label allows.
+  const legend = p.legend ?? p.series;
+  const longest = Math.max(...legend.map((s) => s.label.length));
+  const columns = Math.max(1, Math.floor((right - left) / (40 + 7 * longest)));
+  legend.forEach((s, i) => {
+    const lx = left + (i % columns) * ((right - left) / columns);
+    const ly = bottom + 58 + Math.floor(i / columns) * 18;
     out.push(
       `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       text(lx + 30, ly, s.label, 11),
