@@ -2,7 +2,7 @@
 // with the transfer code, amount confirmed with 1, card number, expiry and security code keyed as
 // RFC 4733 events, the result prompt heard, the REFER accepted and the BYE answered.
 import { APPROVED_TEST_PAN } from '../../test/fixtures/test-cards';
-import type { PaymentSystem } from '../../test/support/payment-system';
+import type { CreatedPayment, PaymentSystem } from '../../test/support/payment-system';
 import { RtpLeg } from './rtp-leg';
 import type { SipUac } from './sip-uac';
 import type { StepWatch } from './step-watch';
@@ -35,6 +35,8 @@ export interface CallContext {
   heads: Map<string, string>;
   onEstablished: () => void;
   onEnded: () => void;
+  /** How the call's payment is created; default one POST /v1/payments (the chaos run retries it). */
+  createPayment?: () => Promise<CreatedPayment>;
 }
 
 const sdpOffer = (port: number) =>
@@ -62,11 +64,8 @@ const fieldPromptPlaying = (leg: RtpLeg) => leg.nextAudio(3000);
 
 export async function placePaymentCall(ctx: CallContext, callId: string, pacing: CallPacing): Promise<CallResult> {
   const { system, uac, watch } = ctx;
-  const payment = await system.createPayment({
-    amount: 1200,
-    currency: 'JPY',
-    returnSipAddress: 'sip:operator@127.0.0.1:5999',
-  });
+  const payment = await (ctx.createPayment?.() ??
+    system.createPayment({ amount: 1200, currency: 'JPY', returnSipAddress: 'sip:operator@127.0.0.1:5999' }));
   watch.follow(payment.paymentId);
   const media = await RtpLeg.open(ctx.heads);
   let leg: RtpLeg | undefined;
