@@ -4,7 +4,7 @@
 import { APPROVED_TEST_PAN } from '../../test/fixtures/test-cards';
 import type { CreatedPayment, PaymentSystem } from '../../test/support/payment-system';
 import { RtpLeg } from './rtp-leg';
-import type { SipUac } from './sip-uac';
+import type { Dialog, SipUac } from './sip-uac';
 import type { StepWatch } from './step-watch';
 
 /** Stripe's published approve card; the benchmark keys it, it appears nowhere else. */
@@ -69,21 +69,24 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
   watch.follow(payment.paymentId);
   const media = await RtpLeg.open(ctx.heads);
   let leg: RtpLeg | undefined;
-  let established = false;
+  let dialog: Dialog | undefined;
+  let hungUpByIvr = false;
   let referred = false;
   let resolveBye: () => void = () => {};
   const bye = new Promise<void>((r) => {
-    resolveBye = r;
+    resolveBye = () => {
+      hungUpByIvr = true;
+      r();
+    };
   });
   const fail = (failure: string): CallResult => ({ ok: false, failure });
   try {
-    const dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
+    dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
       onRefer: () => {
         referred = true;
       },
       onBye: () => resolveBye(),
     });
-    established = true;
     ctx.onEstablished();
     leg = media.connect(dialog.answerSdp);
     const id = payment.paymentId;
@@ -118,7 +121,11 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
   } catch (err) {
     return fail((err as Error).message);
   } finally {
-    if (established) ctx.onEnded();
+    if (dialog) {
+      // A caller who gave up (or was never sent a BYE) hangs up, as a phone would.
+      if (!hungUpByIvr) uac.hangUp(dialog);
+      ctx.onEnded();
+    }
     uac.forget(callId);
     watch.forget(payment.paymentId);
     if (leg) leg.close();

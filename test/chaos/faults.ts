@@ -14,6 +14,8 @@ const SERVICES: ServiceName[] = ['call-control', 'dtmf-vault', 'authorization', 
 const INFRASTRUCTURE = ['kafka', 'postgres'] as const;
 type Infrastructure = (typeof INFRASTRUCTURE)[number];
 export type FaultTarget = ServiceName | Infrastructure;
+/** What the injector is doing now: a planned fault, or restarting a service that crashed. */
+type Busy = FaultTarget | 'restarting';
 
 export interface FaultRecord {
   target: FaultTarget;
@@ -36,7 +38,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FaultInjector {
   readonly record: FaultRecord[] = [];
+  /** Services that exited without being killed: each is a defect (restarted, like a pod, and counted). */
+  readonly crashes: string[] = [];
   private started = 0;
+  private injecting: Busy | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly system: PaymentSystem,
@@ -56,6 +62,37 @@ export class FaultInjector {
   /** Injects faults until `stopAt` (ms since epoch); always leaves everything running. */
   async run(stopAt: number): Promise<void> {
     this.started = Date.now();
+    this.watchdog = setInterval(() => void this.restartCrashed(), 1000);
+    try {
+      await this.injectRounds(stopAt);
+    } finally {
+      clearInterval(this.watchdog);
+    }
+  }
+
+  /** Keeps watching after the faults, until `stop` (the settle phase). */
+  watch(): () => void {
+    const timer = setInterval(() => void this.restartCrashed(), 1000);
+    return () => clearInterval(timer);
+  }
+
+  private async restartCrashed(): Promise<void> {
+    for (const name of SERVICES) {
+      const service = this.system.service(name);
+      if (this.injecting !== undefined || service.alive) continue;
+      this.injecting = 'restarting';
+      const at = ((Date.now() - this.started) / 1000).toFixed(0);
+      this.crashes.push(`${name} at ${at} s`);
+      this.log(`${at} s: ${name} exited on its own (see .var/logs/e2e/${name}.log); starting it again`);
+      try {
+        await this.startAgain(name);
+      } finally {
+        this.injecting = undefined;
+      }
+    }
+  }
+
+  private async injectRounds(stopAt: number): Promise<void> {
     for (let round = 0; Date.now() < stopAt; round++) {
       const plan: FaultTarget[] = this.random.shuffle(SERVICES);
       if (round === 0) {
@@ -64,7 +101,13 @@ export class FaultInjector {
       for (const target of plan) {
         await sleep(this.random.between(this.options.minGapMs, this.options.maxGapMs));
         if (Date.now() >= stopAt) return;
-        await this.inject(target);
+        while (this.injecting) await sleep(100);
+        this.injecting = target;
+        try {
+          await this.inject(target);
+        } finally {
+          this.injecting = undefined;
+        }
       }
     }
   }

@@ -77,7 +77,9 @@ async function main(): Promise<number> {
     clearInterval(progress);
     log('load and faults over; waiting for every payment to settle');
 
+    const stopWatching = faults.watch();
     const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000);
+    stopWatching();
     const leaks = await scanForCardData({
       pans: [APPROVED_TEST_PAN],
       securityCodes: [SECURITY_CODE],
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
       verdict.webhooksBadSignature +
       [...verdict.outboxPending.values()].reduce((a, b) => a + b, 0) +
       workload.notCreated.length +
+      faults.crashes.length +
       leaks.length;
     log(`reproduce: CHAOS_SEED=${SEED} CHAOS_MINUTES=${MINUTES} CHAOS_RATE=${RATE} make chaos`);
     return failed === 0 ? 0 : 1;
@@ -138,6 +141,10 @@ function printReport(workload: Workload, faults: FaultInjector, v: Verdict, leak
       )})`,
     ],
     ['restarts (Kafka, PostgreSQL)', String(faults.restarts)],
+    [
+      'services that exited on their own',
+      `${faults.crashes.length}${faults.crashes.length ? ` (${faults.crashes.join(', ')})` : ''}`,
+    ],
     ['API requests retried (5xx or no answer)', String(workload.apiRetries)],
     ['lost', String(v.lost.length + workload.notCreated.length)],
     ['stuck (not terminal within the bound)', String(v.stuck.length)],

@@ -114,6 +114,11 @@ export class ServiceProcess {
     }
   }
 
+  /** Whether the current process is running (not exited, not killed). */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Everything the process wrote to stdout and stderr so far (all runs). */
   output(): string {
     return this.captured;
