@@ -34,6 +34,8 @@ export interface FaultOptions {
   maxDownMs: number;
 }
 
+const READY_WITHIN_MS = 120_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FaultInjector {
@@ -130,18 +132,22 @@ export class FaultInjector {
     this.log(`   ${target} back after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
-  /** Starts a killed service again until it is ready: like a pod restart, it may take a few tries. */
+  /**
+   * Starts a killed service again and waits for it to be ready, as long as a pod's readiness would
+   * be waited for: a consumer group holds a dead member's partitions for its session timeout, so
+   * readiness can take that long. A process that exits at start-up (e.g. its database is restarting)
+   * is started again, like a pod.
+   */
   private async startAgain(name: ServiceName): Promise<void> {
     const service = this.system.service(name);
     for (let attempt = 1; ; attempt++) {
       try {
-        await service.spawn();
+        await service.spawn(true, READY_WITHIN_MS);
         return;
       } catch (err) {
-        // Not ready in time, or exited at start-up (e.g. its database is restarting): stop it, try again.
         await service.kill();
-        if (attempt === 10) throw new Error(`${name} did not come back: ${(err as Error).message}`);
-        this.log(`   ${name} not ready (${(err as Error).message}); starting it again`);
+        if (attempt === 5) throw new Error(`${name} did not come back: ${(err as Error).message}`);
+        this.log(`   ${name} did not start (${(err as Error).message}); starting it again`);
         await sleep(2000);
       }
     }
