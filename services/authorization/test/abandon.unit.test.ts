@@ -54,17 +54,25 @@ describe('abandoning an authorization that was never requested', () => {
     expect(events).toEqual([
       {
         type: 'AuthorizationFailed',
-        data: expect.objectContaining({ paymentId: 'pay_1', reason: 'CALL_LOST', code: ABANDONED_CODE, retryable: false }),
+        data: expect.objectContaining({
+          paymentId: 'pay_1',
+          reason: 'CALL_LOST',
+          code: ABANDONED_CODE,
+          retryable: false,
+        }),
       },
     ]);
     expect(state).toMatchObject({ status: 'FAILED', paymentId: 'pay_1', failure: { retryable: false } });
   });
 
-  it.each(['AUTHORIZE', 'REGISTER_CARD'] as const)('a later %s request is answered by the failure, no new request', (mode) => {
-    const { events, state } = run(abandon(), request(mode));
-    expect(events.map((e) => e.type)).toEqual(['AuthorizationFailed']);
-    expect(state.status).toBe('FAILED');
-  });
+  it.each(['AUTHORIZE', 'REGISTER_CARD'] as const)(
+    'a later %s request is answered by the failure, no new request',
+    (mode) => {
+      const { events, state } = run(abandon(), request(mode));
+      expect(events.map((e) => e.type)).toEqual(['AuthorizationFailed']);
+      expect(state.status).toBe('FAILED');
+    },
+  );
 
   it('is idempotent', () => {
     const { events } = run(abandon(), abandon(), abandon('OTHER_REASON'));

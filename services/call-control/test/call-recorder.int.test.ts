@@ -1,5 +1,6 @@
 // The Call aggregate in PostgreSQL: the recorder appends the dialogue's commands in order, with the
 // outbox to ivr.calls.v1 in the same transaction, and skips what the decider refuses to repeat.
+import { join } from 'node:path';
 import { CallEventTypes as T, Topics } from '@ivr/contracts';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { CallRecorder } from '../src/adapters/pg/call-recorder';
@@ -12,7 +13,7 @@ const errors: string[] = [];
 const log = { error: (_: object, msg: string) => errors.push(msg) };
 
 beforeAll(async () => {
-  await migrate(pool, { schema });
+  await migrate(pool, { schema, dir: join(__dirname, '..', 'migrations') });
   store = new EventStore(pool, { schema });
 });
 

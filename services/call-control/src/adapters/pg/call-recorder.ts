@@ -2,7 +2,9 @@
 // ivr.calls.v1. The dialogue never waits for it: commands are queued and appended one after the
 // other (a single writer per call, so the version kept here is the stream's). A database hiccup
 // is retried; a command that still cannot be stored is logged by type (payloads are masked, but
-// they stay out of logs anyway) and the caller carries on.
+// they stay out of logs anyway) and the caller carries on. The open-calls projection (crash
+// recovery) is written in the same transaction as the events. Another writer (a sweeper that took
+// this call for lost) makes the append fail: the recorder reloads and the ended call takes nothing more.
 import { Topics } from '@ivr/contracts';
 import { ConcurrencyError, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
 import {
@@ -13,6 +15,7 @@ import {
   callDecider,
   initialCallState,
 } from '../../call';
+import { writeOpenCall } from './open-calls';
 
 export interface RecorderLogger {
   error(obj: object, msg: string): void;
@@ -45,12 +48,17 @@ export class CallRecorder {
       try {
         const events = callDecider.decide(command, this.state);
         if (events.length === 0) return;
-        const { version } = await this.store.append(this.callId, this.version, events, {
-          streamType: CALL_STREAM_TYPE,
-          outbox: { topic: Topics.calls },
-          metadata: { correlationId: this.callId, actor: 'call-control' },
+        const next = events.reduce(callDecider.evolve, this.state);
+        const { version } = await this.store.transaction(async (tx) => {
+          const appended = await tx.append(this.callId, this.version, events, {
+            streamType: CALL_STREAM_TYPE,
+            outbox: { topic: Topics.calls },
+            metadata: { correlationId: this.callId, actor: 'call-control' },
+          });
+          await writeOpenCall(tx, this.state, next);
+          return appended;
         });
-        this.state = events.reduce(callDecider.evolve, this.state);
+        this.state = next;
         this.version = version;
         return;
       } catch (err) {
