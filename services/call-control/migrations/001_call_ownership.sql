@@ -2,10 +2,13 @@
 -- that owner is still alive.
 
 -- One row per running call-control process (a fresh id per start), its heartbeat refreshed every
--- CALL_OWNER_HEARTBEAT_MS with the database's clock. A row silent for CALL_OWNER_STALE_MS is a dead
--- process; rows of dead processes that own no open call are deleted by the sweepers.
+-- CALL_OWNER_HEARTBEAT_MS with the database's clock. Each instance declares its own lease
+-- (CALL_OWNER_STALE_MS): silent for longer than that, it is dead, whatever the sweeper's own setting
+-- (instances with different settings can share the database). Rows of dead processes that own no
+-- open call are deleted by the sweepers.
 create table instances (
   instance_id text primary key,
+  stale_after_ms integer not null check (stale_after_ms > 0),
   started_at timestamptz not null default now(),
   heartbeat_at timestamptz not null default now()
 );

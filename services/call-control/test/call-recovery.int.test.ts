@@ -48,14 +48,13 @@ const deps = (instanceId: string, fence: PaymentFence = new RecordingFence()): R
   ownership,
   fence,
   instanceId,
-  staleMs: 15_000,
   log: quiet,
 });
 
 /** An instance that heartbeats now, or last did a minute ago (dead). */
 async function instance(state: 'alive' | 'dead'): Promise<string> {
   const id = `inst-${++seq}-${state}`;
-  await ownership.heartbeat(id);
+  await ownership.heartbeat(id, 15_000);
   if (state === 'dead')
     await pool.query(
       `update "${schema}".instances set heartbeat_at = now() - interval '1 minute' where instance_id = $1`,
@@ -145,6 +144,19 @@ test('while the authorization service cannot fence, the call stays open; the nex
   expect(await typesOf(callId)).toEqual([T.answered, T.started, T.cardCaptured, T.authorizationCompleted, T.ended]);
 });
 
+test('an owner is judged by the lease it declared: silent a minute on a two-minute lease, it is alive', async () => {
+  const owner = `inst-${++seq}-patient`;
+  await ownership.heartbeat(owner, 120_000);
+  await pool.query(
+    `update "${schema}".instances set heartbeat_at = now() - interval '1 minute' where instance_id = $1`,
+    [owner],
+  );
+  const callId = await openCall(owner);
+  const results = await recoverLostCalls(deps('sweeper-1'));
+  expect(results.has(callId)).toBe(false);
+  expect(await isOpen(callId)).toBe(true);
+});
+
 test('a call whose owner never heartbeat (answered before recovery existed) is lost', async () => {
   const callId = await openCall('unknown');
   await recoverLostCalls(deps('sweeper-1'));
@@ -206,7 +218,13 @@ test('the open-calls projection is rebuilt from the events as it was written', a
 test('the loop heartbeats, sweeps by itself, forgets dead instances and retires on stop', async () => {
   const dead = await instance('dead');
   const callId = await openCall(dead);
-  const loop = await startRecoveryLoop({ ...deps('loop-1'), heartbeatMs: 50, sweepMs: 50, log: quiet });
+  const loop = await startRecoveryLoop({
+    ...deps('loop-1'),
+    staleMs: 15_000,
+    heartbeatMs: 50,
+    sweepMs: 50,
+    log: quiet,
+  });
   try {
     expect(loop.healthy()).toBe(true);
     for (let i = 0; i < 100 && !(await typesOf(callId)).includes(T.ended); i++)

@@ -44,26 +44,32 @@ const call = (over: Partial<OwnedCall>): OwnedCall => ({
   paymentId: null,
   cardCaptured: false,
   authorizationRecorded: false,
-  ownerSilentMs: 0,
+  owner: { silentMs: 0, staleAfterMs: 15_000 },
   ...over,
 });
 
 describe('choosing the lost calls', () => {
-  const options = { staleMs: 15_000, selfInstanceId: 'me' };
-
-  it('takes calls whose owner has been silent longer than the stale threshold, or has no heartbeat', () => {
+  it('takes calls whose owner has been silent longer than its lease, or has no heartbeat', () => {
     const calls = [
-      call({ callId: 'fresh', ownerSilentMs: 2000 }),
-      call({ callId: 'at-threshold', ownerSilentMs: 15_000 }),
-      call({ callId: 'stale', ownerSilentMs: 15_001 }),
-      call({ callId: 'no-heartbeat', instanceId: UNKNOWN_OWNER, ownerSilentMs: null }),
+      call({ callId: 'fresh', owner: { silentMs: 2000, staleAfterMs: 15_000 } }),
+      call({ callId: 'at-threshold', owner: { silentMs: 15_000, staleAfterMs: 15_000 } }),
+      call({ callId: 'stale', owner: { silentMs: 15_001, staleAfterMs: 15_000 } }),
+      call({ callId: 'no-heartbeat', instanceId: UNKNOWN_OWNER, owner: null }),
     ];
-    expect(chooseLostCalls(calls, options).map((c) => c.callId)).toEqual(['stale', 'no-heartbeat']);
+    expect(chooseLostCalls(calls, 'me').map((c) => c.callId)).toEqual(['stale', 'no-heartbeat']);
+  });
+
+  it("judges by the owner's own lease, not the sweeper's", () => {
+    const calls = [
+      call({ callId: 'long-lease', owner: { silentMs: 20_000, staleAfterMs: 60_000 } }),
+      call({ callId: 'short-lease', owner: { silentMs: 4000, staleAfterMs: 3000 } }),
+    ];
+    expect(chooseLostCalls(calls, 'me').map((c) => c.callId)).toEqual(['short-lease']);
   });
 
   it('never takes a call of its own instance', () => {
-    const calls = [call({ callId: 'mine', instanceId: 'me', ownerSilentMs: 60_000 })];
-    expect(chooseLostCalls(calls, options)).toEqual([]);
+    const calls = [call({ callId: 'mine', instanceId: 'me', owner: { silentMs: 60_000, staleAfterMs: 15_000 } })];
+    expect(chooseLostCalls(calls, 'me')).toEqual([]);
   });
 });
 

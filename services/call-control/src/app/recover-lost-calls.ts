@@ -24,7 +24,6 @@ export interface RecoveryDeps {
   ownership: CallOwnership;
   fence: PaymentFence;
   instanceId: string;
-  staleMs: number;
   log: RecoveryLogger;
 }
 
@@ -33,7 +32,7 @@ export type LostCallResult = 'ended' | 'already-ended' | 'lost-race' | 'fence-un
 /** One sweep: finds the lost calls and ends each; returns what happened to each call id. */
 export async function recoverLostCalls(deps: RecoveryDeps): Promise<Map<string, LostCallResult>> {
   const candidates = await deps.ownership.openCallsOfOthers(deps.instanceId);
-  const lost = chooseLostCalls(candidates, { staleMs: deps.staleMs, selfInstanceId: deps.instanceId });
+  const lost = chooseLostCalls(candidates, deps.instanceId);
   const results = new Map<string, LostCallResult>();
   for (const call of lost) {
     const result = await endLostCall(deps, call.callId).catch((err: Error) => {
@@ -42,7 +41,7 @@ export async function recoverLostCalls(deps: RecoveryDeps): Promise<Map<string, 
     });
     if (result) results.set(call.callId, result);
   }
-  await deps.ownership.forgetDeadInstances(deps.staleMs);
+  await deps.ownership.forgetDeadInstances();
   return results;
 }
 

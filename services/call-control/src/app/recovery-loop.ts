@@ -5,6 +5,8 @@ import { type RecoveryDeps, type RecoveryLogger, recoverLostCalls } from './reco
 
 export interface RecoveryLoopOptions extends RecoveryDeps {
   ownership: CallOwnership;
+  /** This instance's lease: silent for longer, its calls are lost for the others. */
+  staleMs: number;
   heartbeatMs: number;
   sweepMs: number;
   log: RecoveryLogger & { error(obj: object, msg: string): void };
@@ -20,7 +22,7 @@ export interface RecoveryLoop {
 export async function startRecoveryLoop(options: RecoveryLoopOptions): Promise<RecoveryLoop> {
   const { ownership, instanceId, log } = options;
   // The first beat must land before any call is answered: a call whose owner has no heartbeat is lost.
-  await ownership.heartbeat(instanceId);
+  await ownership.heartbeat(instanceId, options.staleMs);
   let lastBeat = Date.now();
   let beating: Promise<void> | undefined;
   let sweeping: Promise<void> | undefined;
@@ -28,7 +30,7 @@ export async function startRecoveryLoop(options: RecoveryLoopOptions): Promise<R
   const beat = () => {
     if (beating) return;
     beating = ownership
-      .heartbeat(instanceId)
+      .heartbeat(instanceId, options.staleMs)
       .then(() => {
         lastBeat = Date.now();
       })

@@ -19,9 +19,13 @@ export interface OpenCall {
   authorizationRecorded: boolean;
 }
 
-/** An open call with how long its owner has been silent (database clock); null: no heartbeat at all. */
+/**
+ * An open call with its owner's heartbeat: how long it has been silent (database clock) and the lease
+ * it declared (its CALL_OWNER_STALE_MS). null: the owner has no heartbeat row (stopped cleanly, or
+ * never had one).
+ */
 export interface OwnedCall extends OpenCall {
-  ownerSilentMs: number | null;
+  owner: { silentMs: number; staleAfterMs: number } | null;
 }
 
 /** The projection's row for a call's state: the rule the recorder and the rebuild share. */
@@ -49,15 +53,14 @@ export function sameOpenCall(a: OpenCall | null, b: OpenCall | null): boolean {
 }
 
 /**
- * The open calls whose owner is gone: silent for longer than `staleMs`, or without any heartbeat.
- * An instance never judges its own calls (it is running, whatever its heartbeat says).
+ * The open calls whose owner is gone: silent for longer than the lease it declared, or without any
+ * heartbeat. The owner's lease, not the sweeper's setting, decides: instances configured differently
+ * may share the database. An instance never judges its own calls (it is running, whatever its
+ * heartbeat says).
  */
-export function chooseLostCalls(
-  calls: readonly OwnedCall[],
-  options: { staleMs: number; selfInstanceId: string },
-): OwnedCall[] {
+export function chooseLostCalls(calls: readonly OwnedCall[], selfInstanceId: string): OwnedCall[] {
   return calls.filter(
-    (c) => c.instanceId !== options.selfInstanceId && (c.ownerSilentMs === null || c.ownerSilentMs > options.staleMs),
+    (c) => c.instanceId !== selfInstanceId && (c.owner === null || c.owner.silentMs > c.owner.staleAfterMs),
   );
 }
 
