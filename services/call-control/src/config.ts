@@ -68,8 +68,8 @@ function baseSpec() {
     // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
     fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
 
-    // Crash recovery: an instance silent for CALL_OWNER_STALE_MS is dead and its open calls are ended
-    // by the others (payment fenced at authorization first when a card was captured).
+    // Crash recovery: this instance's lease. Its heartbeat silent for CALL_OWNER_STALE_MS, the other
+    // instances end its open calls (payment fenced at authorization first when a card was captured).
     callOwnerStaleMs: int('CALL_OWNER_STALE_MS', { default: 15_000, min: 1000 }),
     callOwnerHeartbeatMs: int('CALL_OWNER_HEARTBEAT_MS', { default: 3000, min: 100 }),
     callRecoveryIntervalMs: int('CALL_RECOVERY_INTERVAL_MS', { default: 5000, min: 100 }),
