@@ -92,3 +92,27 @@ test('another writer on the same stream: the recorder reloads and carries on aft
   expect(events.map((e) => e.type)).toEqual([T.answered, T.ended]);
   expect(errors).toEqual([]);
 });
+
+test('flush says whether every fact of the call was stored', async () => {
+  const recorder = new CallRecorder(store, 'call-c', log, []);
+  recorder.record({
+    type: 'AnswerCall',
+    callId: 'call-c',
+    sipCallId: 's',
+    transport: 'UDP',
+    transferCodeSource: 'keypad',
+  });
+  expect(await recorder.flush()).toBe(true);
+  // Another writer took the next version: with no retries left, the command is given up.
+  await store.append(
+    'call-c',
+    1,
+    [{ type: T.stepEntered, data: { callId: 'call-c', paymentId: 'p', step: 'GREETING' } }],
+    {
+      streamType: 'Call',
+    },
+  );
+  recorder.record({ type: 'EndCall', reason: 'CALLER_HUNG_UP' });
+  expect(await recorder.flush()).toBe(false);
+  errors.length = 0;
+});

@@ -188,13 +188,25 @@ test('an owner taken for dead that carries on: its late commands change nothing'
     transferCodeSource: 'keypad',
     instanceId: owner,
   });
-  await recorder.flush();
+  recorder.record({
+    type: 'StartPayment',
+    paymentId: `pay-${callId}`,
+    transferCode: '123456',
+    threeWay: false,
+    orderId: 'o',
+    language: 'en',
+    mode: 'AUTHORIZE',
+  });
+  expect(await recorder.flush()).toBe(true);
   await recoverLostCalls(deps('sweeper-1'));
+  recorder.record({ type: 'RecordCardCaptured', card: CARD });
+  // The dialogue learns that its card is not on record, so it will not authorize.
+  expect(await recorder.flush()).toBe(false);
   recorder.record({ type: 'EndCall', reason: 'CALLER_HUNG_UP' });
   await recorder.flush();
   const events = await store.readStream(callId);
-  expect(events.map((e) => e.type)).toEqual([T.answered, T.ended]);
-  expect(events[1]?.data).toMatchObject({ reason: 'CALL_LOST' });
+  expect(events.map((e) => e.type)).toEqual([T.answered, T.started, T.ended]);
+  expect(events[2]?.data).toMatchObject({ reason: 'CALL_LOST' });
   expect(await isOpen(callId)).toBe(false);
 });
 

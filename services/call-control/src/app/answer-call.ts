@@ -40,7 +40,7 @@ export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 're
   /** This process (a fresh id per start): the owner recorded on the call, for crash recovery. */
   instanceId: string;
   /** One recorder per call: queues commands for the Call aggregate and flushes at the end. */
-  recorder: (callId: string) => { record: (c: CallCommand) => void; flush: () => Promise<void> };
+  recorder: (callId: string) => { record: (c: CallCommand) => void; flush: () => Promise<boolean> };
   log: CallLogger;
 }
 

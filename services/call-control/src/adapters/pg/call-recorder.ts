@@ -25,6 +25,8 @@ export class CallRecorder {
   private state: CallState = initialCallState();
   private version = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** A command was given up, or the call was ended by another writer: the stream misses a fact of this call. */
+  private incomplete = false;
 
   constructor(
     private readonly store: EventStore,
@@ -38,9 +40,10 @@ export class CallRecorder {
     this.queue = this.queue.then(() => this.apply(command));
   };
 
-  /** Resolves when everything queued so far is stored (or given up). */
-  flush(): Promise<void> {
-    return this.queue;
+  /** Resolves when everything queued so far is stored (true) or given up (false: something is missing). */
+  async flush(): Promise<boolean> {
+    await this.queue;
+    return !this.incomplete;
   }
 
   private async apply(command: CallCommand): Promise<void> {
@@ -65,6 +68,7 @@ export class CallRecorder {
         if (err instanceof ConcurrencyError) await this.reload();
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) {
+          this.incomplete = true;
           this.log.error(
             { call_id: this.callId, command: command.type, err: (err as Error).message },
             'call event could not be stored',
@@ -79,7 +83,11 @@ export class CallRecorder {
   private async reload(): Promise<void> {
     const history = await this.store.readStream(this.callId).catch(() => undefined);
     if (!history) return;
+    const wasOpen = this.state.status !== 'ended';
     this.state = foldEvents(callDecider, history as unknown as RecordedEvent<CallEvent>[]);
     this.version = history.length;
+    // Another writer ended the call (crash recovery took this process for dead): whatever is still
+    // queued is dropped, so the dialogue must not act on it (no Authorize after an unstored card).
+    if (wasOpen && this.state.status === 'ended') this.incomplete = true;
   }
 }
