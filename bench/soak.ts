@@ -60,6 +60,7 @@ async function sample(w: Watched, t: number): Promise<void> {
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
+  const commit = gitCommit(); // at the start: the code that runs, even if the tree changes meanwhile
   const loadBefore = loadAverage();
   const command = `SOAK_MINUTES=${MINUTES} SOAK_RATE=${RATE} SOAK_SAMPLE_S=${SAMPLE_S} SOAK_WARMUP_S=${WARMUP_S} make soak`;
   console.log(`soak: ${RATE} calls/s for ${MINUTES} min, memory every ${SAMPLE_S} s (load ${loadBefore})`);
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       kind: 'soak',
       startedAt,
       finishedAt: new Date().toISOString(),
-      commit: gitCommit(),
+      commit,
       cores: os.cpus().length,
       command,
       minutes: MINUTES,

@@ -79,6 +79,7 @@ async function measureCeilings(): Promise<SystemRun['ceilings']> {
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
+  const commit = gitCommit(); // at the start: the code that runs, even if the tree changes meanwhile
   const command = `BENCH_SYSTEM_RATES=${RATES.join(',')} BENCH_SYSTEM_PHASE_S=${PHASE_S} BENCH_SYSTEM_HOLD=${HOLD} BENCH_SYSTEM_HOLD_RATE=${HOLD_RATE} BENCH_SYSTEM_CEILING_S=${CEILING_S} make bench-system`;
   console.log(`raw ceilings: plain INSERTs for ${CEILING_S} s, Kafka ProducerPerformance ${KAFKA_RECORDS} records...`);
   const ceilings = await measureCeilings();
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     kind: 'system',
     startedAt,
     finishedAt: new Date().toISOString(),
-    commit: gitCommit(),
+    commit,
     cores: os.cpus().length,
     command,
     ceilings,
