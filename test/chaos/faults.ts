@@ -61,7 +61,10 @@ export class FaultInjector {
     return this.record.filter((r) => r.what === 'restart').length;
   }
 
-  /** Injects faults until `stopAt` (ms since epoch); always leaves everything running. */
+  /**
+   * Injects faults until `stopAt` (ms since epoch), and at least one whole round: every service
+   * killed once, Kafka and PostgreSQL restarted once. Always leaves everything running.
+   */
   async run(stopAt: number): Promise<void> {
     this.started = Date.now();
     this.watchdog = setInterval(() => void this.restartCrashed(), 1000);
@@ -102,7 +105,7 @@ export class FaultInjector {
       }
       for (const target of plan) {
         await sleep(this.random.between(this.options.minGapMs, this.options.maxGapMs));
-        if (Date.now() >= stopAt) return;
+        if (round > 0 && Date.now() >= stopAt) return;
         while (this.injecting) await sleep(100);
         this.injecting = target;
         try {
