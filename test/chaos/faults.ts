@@ -44,7 +44,6 @@ export class FaultInjector {
   readonly crashes: string[] = [];
   private started = 0;
   private injecting: Busy | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly system: PaymentSystem,
@@ -67,15 +66,15 @@ export class FaultInjector {
    */
   async run(stopAt: number): Promise<void> {
     this.started = Date.now();
-    this.watchdog = setInterval(() => void this.restartCrashed(), 1000);
+    const stopWatching = this.watch();
     try {
       await this.injectRounds(stopAt);
     } finally {
-      clearInterval(this.watchdog);
+      stopWatching();
     }
   }
 
-  /** Keeps watching after the faults, until `stop` (the settle phase). */
+  /** Restarts (and counts) services that exit without being killed, until the returned function is called. */
   watch(): () => void {
     const timer = setInterval(() => void this.restartCrashed(), 1000);
     return () => clearInterval(timer);
