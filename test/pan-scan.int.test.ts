@@ -38,7 +38,7 @@ test('finds planted card data in a table and in logs, and names where without re
   const found = hits.map((h) => `${h.source} ${h.location.split('/').pop()} ${h.what}`);
   expect(found).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^table .*${schema}\\.t 555555\\*{6}4444$`)),
+      expect.stringMatching(new RegExp(`^table .*${schema}\\.t 555555\\*{6}4444 \\(hex\\)$`)),
       'log a.log 400000******0002',
       'log b.log security code #1',
     ]),
