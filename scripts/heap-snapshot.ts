@@ -23,12 +23,13 @@ import {
   readFileSync,
   readlinkSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 
 export const SNAPSHOT_SIGNAL = 'SIGUSR2';
 /** The one process whose memory holds card data by design. */
@@ -91,9 +92,10 @@ function stillWriting(pid: number, file: string): boolean {
   } catch {
     return false; // the process is gone
   }
+  const real = realpathSync(file); // what /proc shows: .var may be a symlink
   return fds.some((fd) => {
     try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === real;
     } catch {
       return false;
     }
@@ -213,16 +215,21 @@ function prune(heapDir: string, name: string): void {
   }
 }
 
-/** Services started by scripts/services.sh: .var/pids/<name>.pid. */
+/**
+ * Services started by scripts/services.sh (.var/pids/<name>.pid); by default every running
+ * services/<name> but the vault (not the PSP simulator, whose test cards are its job, nor the
+ * infrastructure, which is not node).
+ */
 async function main(): Promise<void> {
-  const pidsDir = join(__dirname, '..', '.var', 'pids');
+  const root = join(__dirname, '..');
+  const pidsDir = join(root, '.var', 'pids');
   const requested = process.argv.slice(2);
   const names = requested.length
     ? requested
-    : readdirSync(pidsDir)
-        .filter((f) => f.endsWith('.pid'))
-        .map((f) => basename(f, '.pid'))
-        .filter((n) => n !== VAULT);
+    : readdirSync(join(root, 'services')).filter(
+        (n) => n !== VAULT && existsSync(join(root, 'services', n, 'dev.env')) && existsSync(join(pidsDir, `${n}.pid`)),
+      );
+  if (names.length === 0) throw new Error('no service is running (scripts/services.sh start)');
   if (names.includes(VAULT)) throw new Error(`never snapshot ${VAULT}: it holds card data in memory by design`);
   for (const name of names) {
     const pidFile = join(pidsDir, `${name}.pid`);
