@@ -22,14 +22,15 @@ interface Needle {
 
 /**
  * The card number as it appears inside any base64 text, whatever its byte offset there: for each of
- * the three alignments, the base64 characters that depend on the number's bytes alone.
+ * the three alignments, every base64 character whose six bits all come from the number's bytes (the
+ * characters at either end also encode a neighbour's bits, which can be anything).
  */
 export function base64Forms(pan: string): string[] {
   return [0, 1, 2].map((offset) => {
     const encoded = Buffer.concat([Buffer.alloc(offset), Buffer.from(pan, 'ascii')]).toString('base64');
-    const firstGroup = Math.ceil(offset / 3);
-    const endGroup = Math.floor((offset + pan.length) / 3);
-    return encoded.slice(firstGroup * 4, endGroup * 4);
+    const first = Math.ceil((8 * offset) / 6);
+    const end = Math.floor((8 * (offset + pan.length)) / 6);
+    return encoded.slice(first, end);
   });
 }
 
