@@ -5,7 +5,7 @@
  *
  * Node writes the V8 heap snapshot itself when it gets SIGUSR2, if it was started with
  * `heapSnapshotFlags(dir)` (ServiceProcess and scripts/services.sh do so for every service but the
- * vault). A heap snapshot holds every JS string (cut at 1024 characters) but not the bytes of
+ * vault). A heap snapshot holds every JS string (here up to 1 MiB each) but not the bytes of
  * Buffers, where sockets' data lives; so the process's writable memory is dumped too, from
  * /proc/<pid>/mem (needs the right to ptrace the process: same user, or CAP_SYS_PTRACE).
  *
@@ -38,9 +38,17 @@ export const HEAP_DIR = join(__dirname, '..', '.var', 'heap');
 /** Older snapshots of a service beyond this many are removed when a new one is taken. */
 const KEEP_PER_SERVICE = 2;
 
-/** Node flags that make a process write a heap snapshot into `diagnosticDir` on SIGUSR2. */
+/**
+ * Node flags that make a process write a heap snapshot into `diagnosticDir` on SIGUSR2, with strings
+ * up to 1 MiB whole (V8 cuts them at 1024 characters by default; a command-line flag only, not
+ * allowed in NODE_OPTIONS).
+ */
 export function heapSnapshotFlags(diagnosticDir: string): string[] {
-  return [`--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`, `--diagnostic-dir=${diagnosticDir}`];
+  return [
+    `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`,
+    `--diagnostic-dir=${diagnosticDir}`,
+    '--heap-snapshot-string-limit=1048576',
+  ];
 }
 
 /** Where a service's node writes its snapshot before it is complete and renamed. */

@@ -5,7 +5,8 @@
  * what: hits show the card masked). Used by the e2e tests after real payment calls, and by
  * `make pan-scan` (part of `make test`) over everything the tests left:
  *
- *   tsx scripts/pan-scan.ts [--since 2026-11-26T10:00:00Z] [--cvv 917,846] [--sources kafka,table,log,trace,heap]
+ *   tsx scripts/pan-scan.ts [--since 2026-11-26T10:00:00Z] [--cvv 917,846] [--sources kafka,tables,logs,traces,heaps]
+ *                           [--no-env-json]
  *
  * Without --since everything is scanned. Card numbers default to the published test cards; a
  * security code is only meaningful next to a card-ish key or as a quoted value, so that is what is
@@ -104,6 +105,7 @@ function arg(name: string): string | undefined {
 
 /** Outside jest, the infrastructure addresses come from .var/env.json (make up-infra writes it). */
 function loadEnvJson(): void {
+  if (process.argv.includes('--no-env-json')) return; // e.g. against a staging cluster: only what is set
   const file = join(process.env.IVR_VAR_DIR ?? VAR, 'env.json');
   try {
     for (const [k, v] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) {

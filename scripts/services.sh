@@ -18,7 +18,7 @@ start_one() {
   log "starting $name"
   # Spans go to .var/traces/<name>.jsonl unless an OTLP endpoint is set; every process but the vault
   # writes a heap snapshot on SIGUSR2 (scripts/heap-snapshot.ts). Both are read by make pan-scan.
-  local snapshot=(); [[ "$name" == dtmf-vault ]] || snapshot=(--heapsnapshot-signal=SIGUSR2 "--diagnostic-dir=$VAR/heap/incoming/$name")
+  local snapshot=(); [[ "$name" == dtmf-vault ]] || snapshot=(--heapsnapshot-signal=SIGUSR2 "--diagnostic-dir=$VAR/heap/incoming/$name" --heap-snapshot-string-limit=1048576)
   ( eval "$(infra_env)"; set -a; source "$dir/dev.env"; set +a
     export SERVICE_NAME="$name" LOG_FILE="$LOGS/$name.log"
     [[ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]] || export OTEL_TRACES_FILE="${OTEL_TRACES_FILE:-$VAR/traces/$name.jsonl}"

@@ -1,6 +1,7 @@
 // The heap part of the leak scan must find a card number a process holds: a throwaway node process
 // (never the vault) is snapshotted before and after it takes test card numbers into a string, a
-// two-byte string, a base64 string and a Buffer; the scan is quiet before and reports each after.
+// two-byte string, a base64 string, a long string and a Buffer; the scan is quiet before and
+// reports each after.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ process.stdin.on('data', () => {
   // join, not +: a concatenation is kept in pieces until something flattens it.
   globalThis.kept.push(['カード', digits([3,7,8,2]), digits([8,2,2,4,6,3]), digits([1,0,0,0,5])].join(' '));
   globalThis.kept.push(Buffer.from(digits([6,0,1,1,1,1,1,1,1,1,1,1,1,1,1,7])).toString('base64'));
+  // Past the 1024 characters at which V8 cuts strings in a snapshot unless told otherwise.
+  globalThis.kept.push(['x'.repeat(5000), digits([3,5,3,0,1,1,1,3,3,3,3,0,0,0,0,0])].join(' '));
   globalThis.kept.push(Buffer.from([5,5,5,5,5,5,5,5,5,5,5,5,4,4,4,4].map((d) => 48 + d)));
   console.log('holding');
 });
@@ -26,7 +29,7 @@ console.log('ready');
 setInterval(() => {}, 1000);
 `;
 
-const PANS = ['4000056655665556', '378282246310005', '6011111111111117', '5555555555554444'];
+const PANS = ['4000056655665556', '378282246310005', '6011111111111117', '3530111333300000', '5555555555554444'];
 const dir = mkdtempSync(join(tmpdir(), 'pan-scan-heap-'));
 const diagnosticDir = join(dir, 'incoming');
 let child: ChildProcess;
@@ -71,6 +74,7 @@ test('finds nothing before the process holds card numbers, and each one after', 
       'heap 400005******5556', // a JS string, in the snapshot's strings table
       'heap 378282*****0005', // a two-byte string with separators
       'heap 601111******1117 (base64)',
+      'heap 353011******0000', // at the end of a string of 5000 characters
       'memory 400005******5556',
       'memory 378282*****0005', // UTF-16 in memory
       'memory 555555******4444', // a Buffer's bytes: only the memory dump has them

@@ -37,8 +37,9 @@ gRPC status name; Kafka spans (\`@ivr/kafka\`) have the topic, partition, offset
 id and type, and masked error messages. Nothing records request or event bodies, and there is no
 automatic HTTP instrumentation.
 
-Heap snapshots: every service but dtmf-vault is started with
-\`--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=.var/heap/incoming/<name>\`; on SIGUSR2 node writes
+Heap snapshots: every service but dtmf-vault is started with \`--heapsnapshot-signal=SIGUSR2
+--diagnostic-dir=.var/heap/incoming/<name> --heap-snapshot-string-limit=1048576\` (V8 otherwise cuts
+strings at 1024 characters in a snapshot); on SIGUSR2 node writes
 the snapshot synchronously, and \`scripts/heap-snapshot.ts\` waits until the process has closed the
 file and it ends with \`]}\`, renames it to \`.var/heap/<name>-<time>.heapsnapshot\` and writes
 \`<name>-<time>.memdump\` from \`/proc/<pid>/mem\` (the newest two per service are kept). The vault is
@@ -83,18 +84,23 @@ the \`logs\` source reads any text file, so a topic or database dump is scanned 
    \`/tmp/heap\`. Then per pod: \`kubectl exec <pod> -- sh -c 'kill -USR2 1'\`, wait until
    \`kubectl exec <pod> -- ls -l /tmp/heap\` shows the size no longer growing (the file ends with \`]}\`),
    \`kubectl cp <ns>/<pod>:/tmp/heap/<file>.heapsnapshot dump/heap/<service>-<pod>.heapsnapshot\`, and
-   delete it from the pod. Without the flag node is PID 1 and ignores the signal. Memory dumps need
+   delete it from the pod. Without the flag node is PID 1 and ignores the signal (\`cat /proc/1/environ\`
+   shows whether it is set). Memory dumps need
    ptrace rights, which the pods' security context does not grant: staging gets heap snapshots only.
-6. Scan: \`IVR_LOG_DIR=dump/logs PAN_SCAN_TRACE_DIR=dump/traces PAN_SCAN_HEAP_DIR=dump/heap make pan-scan SOURCES=logs,traces,heaps\`
-   (with \`kafka\`/\`tables\` too when steps 1 and 2 used the direct connections).
+6. Scan, without \`make\` (which starts the local infrastructure) and without the local addresses of
+   \`.var/env.json\`:
+   \`IVR_LOG_DIR=dump/logs PAN_SCAN_TRACE_DIR=dump/traces PAN_SCAN_HEAP_DIR=dump/heap npx tsx scripts/pan-scan.ts --no-env-json --sources logs,traces,heaps\`
+   (add \`kafka\`/\`tables\` with \`KAFKA_BROKERS\` and the four \`*_DATABASE_URL\` when steps 1 and 2 used
+   direct connections).
 
 ### What it cannot see
 
 - Card numbers other than the listed test cards (it is a test-data check, not a detector of real
   cards), and forms other than the listed ones: other separators, encryption, compression it does not
   undo, a number split across fields, records or keypress events.
-- A heap snapshot cuts strings at 1024 characters and holds no Buffer or ArrayBuffer bytes; only the
-  memory dump (local runs) sees those. A string built by concatenation is held in pieces until
+- A heap snapshot holds no Buffer or ArrayBuffer bytes, and cuts strings at 1 MiB here and at 1024
+  characters in staging (\`--heap-snapshot-string-limit\` is not allowed in \`NODE_OPTIONS\`; it needs the
+  container's command changed); only the memory dump (local runs) sees those. A string built by concatenation is held in pieces until
   something flattens it, in the snapshot and in memory alike. Data already garbage-collected is not in
   a snapshot (a memory dump may still hold the freed bytes).
 - The vault's memory (by design; see above), the test runner's own process, the PSP simulator,
