@@ -35,8 +35,12 @@ export const SNAPSHOT_SIGNAL = 'SIGUSR2';
 /** The one process whose memory holds card data by design. */
 export const VAULT = 'dtmf-vault';
 export const HEAP_DIR = join(__dirname, '..', '.var', 'heap');
-/** Older snapshots of a service beyond this many are removed when a new one is taken. */
-const KEEP_PER_SERVICE = 2;
+/**
+ * When a snapshot is taken, older ones of the same service are removed (they are large: a memory
+ * dump is 100-200 MB), but not those younger than this: a test run in another worktree sharing
+ * .var may not have scanned them yet.
+ */
+const KEEP_YOUNGER_THAN_MS = 30 * 60_000;
 
 /**
  * Node flags that make a process write a heap snapshot into `diagnosticDir` on SIGUSR2, with strings
@@ -211,15 +215,16 @@ export function dumpMemory(pid: number, file: string): string {
   return file;
 }
 
-/** Keeps the newest KEEP_PER_SERVICE snapshots (and dumps) of a service. */
+/** Removes a service's snapshots and dumps but the newest one and those younger than KEEP_YOUNGER_THAN_MS. */
 function prune(heapDir: string, name: string): void {
-  const stamps = new Set(
-    readdirSync(heapDir)
-      .map((f) => new RegExp(`^${name}-(\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z)\\.(heapsnapshot|memdump)$`).exec(f)?.[1])
-      .filter((s): s is string => s !== undefined),
-  );
-  for (const old of [...stamps].sort().slice(0, -KEEP_PER_SERVICE)) {
-    for (const ext of ['heapsnapshot', 'memdump']) rmSync(join(heapDir, `${name}-${old}.${ext}`), { force: true });
+  const pattern = new RegExp(`^${name}-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z\\.(heapsnapshot|memdump)$`);
+  const files = readdirSync(heapDir)
+    .filter((f) => pattern.test(f))
+    .map((f) => ({ path: join(heapDir, f), mtime: statSync(join(heapDir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const newest = files[0]?.mtime ?? 0;
+  for (const f of files) {
+    if (newest - f.mtime > 60_000 && Date.now() - f.mtime > KEEP_YOUNGER_THAN_MS) rmSync(f.path, { force: true });
   }
 }
 

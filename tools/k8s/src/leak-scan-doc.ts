@@ -42,7 +42,7 @@ Heap snapshots: every service but dtmf-vault is started with \`--heapsnapshot-si
 strings at 1024 characters in a snapshot); on SIGUSR2 node writes
 the snapshot synchronously, and \`scripts/heap-snapshot.ts\` waits until the process has closed the
 file and it ends with \`]}\`, renames it to \`.var/heap/<name>-<time>.heapsnapshot\` and writes
-\`<name>-<time>.memdump\` from \`/proc/<pid>/mem\` (the newest two per service are kept). The vault is
+\`<name>-<time>.memdump\` from \`/proc/<pid>/mem\` (older ones of the service are removed once they are 30 minutes old). The vault is
 never started with the signal and the tool refuses its name: its memory holds the card by design, and
 \`services/dtmf-vault/test/memory.int.test.ts\` proves it is wiped after each call.
 \`test/pan-scan-heap.int.test.ts\` proves the heap scan finds a card number a throwaway process holds
