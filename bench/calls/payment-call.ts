@@ -2,9 +2,9 @@
 // with the transfer code, amount confirmed with 1, card number, expiry and security code keyed as
 // RFC 4733 events, the result prompt heard, the REFER accepted and the BYE answered.
 import { APPROVED_TEST_PAN } from '../../test/fixtures/test-cards';
-import type { PaymentSystem } from '../../test/support/payment-system';
+import type { CreatedPayment, PaymentSystem } from '../../test/support/payment-system';
 import { RtpLeg } from './rtp-leg';
-import type { SipUac } from './sip-uac';
+import type { Dialog, SipUac } from './sip-uac';
 import type { StepWatch } from './step-watch';
 
 /** Stripe's published approve card; the benchmark keys it, it appears nowhere else. */
@@ -35,6 +35,8 @@ export interface CallContext {
   heads: Map<string, string>;
   onEstablished: () => void;
   onEnded: () => void;
+  /** How the call's payment is created; default one POST /v1/payments (the chaos run retries it). */
+  createPayment?: () => Promise<CreatedPayment>;
 }
 
 const sdpOffer = (port: number) =>
@@ -62,29 +64,29 @@ const fieldPromptPlaying = (leg: RtpLeg) => leg.nextAudio(3000);
 
 export async function placePaymentCall(ctx: CallContext, callId: string, pacing: CallPacing): Promise<CallResult> {
   const { system, uac, watch } = ctx;
-  const payment = await system.createPayment({
-    amount: 1200,
-    currency: 'JPY',
-    returnSipAddress: 'sip:operator@127.0.0.1:5999',
-  });
+  const payment = await (ctx.createPayment?.() ??
+    system.createPayment({ amount: 1200, currency: 'JPY', returnSipAddress: 'sip:operator@127.0.0.1:5999' }));
   watch.follow(payment.paymentId);
   const media = await RtpLeg.open(ctx.heads);
   let leg: RtpLeg | undefined;
-  let established = false;
+  let dialog: Dialog | undefined;
+  let hungUpByIvr = false;
   let referred = false;
   let resolveBye: () => void = () => {};
   const bye = new Promise<void>((r) => {
-    resolveBye = r;
+    resolveBye = () => {
+      hungUpByIvr = true;
+      r();
+    };
   });
   const fail = (failure: string): CallResult => ({ ok: false, failure });
   try {
-    const dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
+    dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
       onRefer: () => {
         referred = true;
       },
       onBye: () => resolveBye(),
     });
-    established = true;
     ctx.onEstablished();
     leg = media.connect(dialog.answerSdp);
     const id = payment.paymentId;
@@ -119,7 +121,11 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
   } catch (err) {
     return fail((err as Error).message);
   } finally {
-    if (established) ctx.onEnded();
+    if (dialog) {
+      // A caller who gave up (or was never sent a BYE) hangs up, as a phone would.
+      if (!hungUpByIvr) uac.hangUp(dialog);
+      ctx.onEnded();
+    }
     uac.forget(callId);
     watch.forget(payment.paymentId);
     if (leg) leg.close();

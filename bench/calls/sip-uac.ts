@@ -130,6 +130,26 @@ export class SipUac {
     });
   }
 
+  /** The caller hangs up: BYE in the dialog, sent once (the answer is not waited for). */
+  hangUp(d: Dialog): void {
+    d.cseq++;
+    this.send(
+      serialize({
+        kind: 'request',
+        method: 'BYE',
+        uri: d.remoteTarget,
+        headers: [
+          ...this.viaAndRoute(this.branch()),
+          { name: 'From', value: `<sip:pbx@127.0.0.1>;tag=${d.fromTag}` },
+          { name: 'To', value: `<sip:ivr@127.0.0.1>;tag=${d.toTag}` },
+          { name: 'Call-ID', value: d.callId },
+          { name: 'CSeq', value: `${d.cseq} BYE` },
+        ],
+        body: Buffer.alloc(0),
+      }),
+    );
+  }
+
   /** Forgets a call (after its BYE, or when the benchmark gives up on it): later messages get 481. */
   forget(callId: string): void {
     this.calls.delete(callId);

@@ -19,6 +19,8 @@ import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring'
 import { freePort } from './baresip';
 import { ServiceProcess, waitUntil } from './service-process';
 
+export type ServiceName = 'dtmf-vault' | 'authorization' | 'notification' | 'order-link' | 'call-control';
+
 export interface CreatedPayment {
   paymentId: string;
   orderId: string;
@@ -89,14 +91,22 @@ export class PaymentSystem {
   watcher!: TopicWatcher;
   private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
 
-  /** `vaultEnv` overrides dtmf-vault's settings (the call benchmark widens its RTP port range). */
+  /**
+   * `vaultEnv` overrides dtmf-vault's settings (the call benchmark widens its RTP port range);
+   * `envOf` any service's (the chaos run shortens order-link's transfer code lifetime).
+   */
   static async start(
     callControlEnv: Record<string, string> = {},
     vaultEnv: Record<string, string> = {},
+    envOf: Partial<Record<ServiceName, Record<string, string>>> = {},
   ): Promise<PaymentSystem> {
     const s = new PaymentSystem();
     try {
-      await s.boot(callControlEnv, vaultEnv);
+      await s.boot({
+        ...envOf,
+        'call-control': { ...envOf['call-control'], ...callControlEnv },
+        'dtmf-vault': { ...envOf['dtmf-vault'], ...vaultEnv },
+      });
     } catch (err) {
       await s.stop().catch(() => {});
       throw err;
@@ -110,7 +120,7 @@ export class PaymentSystem {
     return p;
   }
 
-  private async boot(callControlEnv: Record<string, string>, vaultEnv: Record<string, string>): Promise<void> {
+  private async boot(envOf: Partial<Record<ServiceName, Record<string, string>>>): Promise<void> {
     this.watcher = await TopicWatcher.start(
       this.kafka,
       [Topics.calls, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
@@ -124,8 +134,8 @@ export class PaymentSystem {
     const notificationHttp = await freePort();
     const orderLinkHttp = await freePort();
     this.sipPort = await freePort();
-    const start = async (name: string, env: Record<string, string>) => {
-      this.services.set(name, await ServiceProcess.start(name, { env }));
+    const start = async (name: ServiceName, env: Record<string, string>) => {
+      this.services.set(name, await ServiceProcess.start(name, { env: { ...env, ...envOf[name] } }));
     };
     await Promise.all([
       start('dtmf-vault', {
@@ -134,7 +144,6 @@ export class PaymentSystem {
         RTP_PORT_MIN: String(rtpBase),
         RTP_PORT_MAX: String(rtpBase + 99),
         PSP_URL: this.psp.url,
-        ...vaultEnv,
       }),
       start('authorization', {
         GRPC_PORT: String(authorizationGrpc),
@@ -158,7 +167,6 @@ export class PaymentSystem {
       VAULT_GRPC_ADDRESS: `127.0.0.1:${vaultGrpc}`,
       AUTHORIZATION_GRPC_ADDRESS: `127.0.0.1:${authorizationGrpc}`,
       ORDERLINK_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
-      ...callControlEnv,
     });
     this.api = `http://127.0.0.1:${orderLinkHttp}`;
     const keys = new ApiKeysApp(new ApiKeyRepository(this.orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
@@ -172,13 +180,19 @@ export class PaymentSystem {
     ).key;
   }
 
-  async rest(method: string, path: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
+  /** One API request; a POST gets a fresh Idempotency-Key unless `idempotencyKey` is given (a retry). */
+  async rest(
+    method: string,
+    path: string,
+    body?: object,
+    idempotencyKey?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(this.api + path, {
       method,
       headers: {
         authorization: `Bearer ${this.apiKey}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+        ...(method === 'POST' ? { 'idempotency-key': idempotencyKey ?? randomUUID() } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
@@ -186,18 +200,32 @@ export class PaymentSystem {
   }
 
   async createPayment(r: PaymentRequest): Promise<CreatedPayment> {
-    const orderId = `CALL-${this.run}-${Math.floor(Math.random() * 1e9)}`;
-    const res = await this.rest('POST', '/v1/payments', {
-      orderId,
-      amount: r.amount ?? 12_345,
-      currency: r.currency ?? 'JPY',
-      mode: r.mode ?? 'CAPTURE',
-      language: r.language ?? 'en',
-      returnSipAddress: r.returnSipAddress,
-      threeWay: r.threeWay ?? false,
-    });
-    if (res.status !== 201) throw new Error(`payment not created: ${res.status} ${JSON.stringify(res.body)}`);
-    return { paymentId: String(res.body.paymentId), orderId, transferCode: String(res.body.transferCode) };
+    const { status, body, orderId } = await this.requestPayment(r);
+    if (status !== 201) throw new Error(`payment not created: ${status} ${JSON.stringify(body)}`);
+    return { paymentId: String(body.paymentId), orderId, transferCode: String(body.transferCode) };
+  }
+
+  /** POST /v1/payments once; the same `idempotencyKey` and `orderId` make a retry of an earlier request. */
+  async requestPayment(
+    r: PaymentRequest,
+    idempotencyKey?: string,
+    orderId = `CALL-${this.run}-${Math.floor(Math.random() * 1e9)}`,
+  ): Promise<{ status: number; body: Record<string, unknown>; orderId: string }> {
+    const res = await this.rest(
+      'POST',
+      '/v1/payments',
+      {
+        orderId,
+        amount: r.amount ?? 12_345,
+        currency: r.currency ?? 'JPY',
+        mode: r.mode ?? 'CAPTURE',
+        language: r.language ?? 'en',
+        returnSipAddress: r.returnSipAddress,
+        threeWay: r.threeWay ?? false,
+      },
+      idempotencyKey,
+    );
+    return { ...res, orderId };
   }
 
   /** Successful charges at the PSP simulator for a payment (by metadata payment_id). */

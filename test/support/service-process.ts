@@ -66,6 +66,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Wait for GET /readyz on ADMIN_PORT (default true). */
   waitReady?: boolean;
+  /** How long to wait for it (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 export class ServiceProcess {
@@ -85,7 +87,7 @@ export class ServiceProcess {
     const dir = options.dir ?? join('services', name);
     const env = { ...readDevEnv(dir), ADMIN_PORT: String(await freePort()), ...options.env };
     const p = new ServiceProcess(name, dir, env);
-    await p.spawn(options.waitReady ?? true);
+    await p.spawn(options.waitReady ?? true, options.readyTimeoutMs);
     return p;
   }
 
@@ -93,7 +95,7 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.env.ADMIN_PORT}`;
   }
 
-  async spawn(waitReady = true): Promise<void> {
+  async spawn(waitReady = true, readyTimeoutMs = 30_000): Promise<void> {
     const main = join(ROOT, this.dir, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run make build`);
     const logDir = join(ROOT, '.var', 'logs', 'e2e');
@@ -116,11 +118,15 @@ export class ServiceProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     if (waitReady) {
-      await waitUntil(`${this.name} to be ready`, async () => {
-        if (child.exitCode !== null)
-          throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
-        return (await fetch(`${this.adminUrl}/readyz`)).ok;
-      });
+      await waitUntil(
+        `${this.name} to be ready`,
+        async () => {
+          if (child.exitCode !== null)
+            throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
+          return (await fetch(`${this.adminUrl}/readyz`)).ok;
+        },
+        readyTimeoutMs,
+      );
     }
   }
 
@@ -129,6 +135,11 @@ export class ServiceProcess {
     const pid = this.child?.exitCode === null ? this.child.pid : undefined;
     if (pid === undefined) throw new Error(`${this.name} is not running`);
     return takeSnapshot({ pid, name: this.name, diagnosticDir: incomingDir(this.name) });
+  }
+
+  /** Whether the current process is running (not exited, not killed). */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Everything the process wrote to stdout and stderr so far (all runs). */

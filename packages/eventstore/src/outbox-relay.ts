@@ -185,9 +185,10 @@ export class OutboxRelay {
     if (this.client) return this.client;
     const client = await this.options.pool.connect();
     client.on('error', () => {
-      // The connection died (database restart): drop it; the loop reconnects and re-takes the lock.
-      if (this.client === client) this.client = undefined;
+      // The connection died (database restart) and the lock with it. The loop's next query on this
+      // client fails, releases it to be destroyed, reconnects and takes the lock again.
       this.leader = false;
+      this.wake?.();
     });
     client.on('notification', () => this.wake?.());
     await client.query(`listen "${outboxChannel(this.schema)}"`);

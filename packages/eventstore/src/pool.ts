@@ -11,9 +11,12 @@ export function createPgPool(connectionString: string, options: PoolConfig & { a
     application_name: options.applicationName,
     ...options,
   });
-  // An idle client losing its connection (database restart) must not crash the process: the pool
-  // replaces it, and the next query reports the problem to its caller.
+  // A client losing its connection (database restart) must not crash the process, idle in the pool
+  // or checked out between two queries of a transaction (pg emits 'error' on the client then, and an
+  // 'error' nobody listens to is an uncaught exception). The query in flight, or the next one, reports
+  // the problem to its caller; the pool drops a broken client when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

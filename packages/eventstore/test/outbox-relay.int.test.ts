@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { type EventStore, type OutboxMessage, type OutboxPublisher, OutboxRelay } from '../src';
+import { createPgPool, type EventStore, type OutboxMessage, type OutboxPublisher, OutboxRelay } from '../src';
 import { freshStore } from './test-db';
 
 /** Records what would reach the broker; can be told to fail, like a broker that is down. */
@@ -48,6 +48,31 @@ describe('OutboxRelay', () => {
       await waitFor('an empty outbox', async () => (await relay.lag()).pending === 0);
     } finally {
       await relay.stop();
+    }
+  });
+
+  it('survives its connection being ended by the database (a restart): publishes on, leaks no client', async () => {
+    const publisher = new RecordingPublisher();
+    const relayPool = createPgPool(process.env.IVR_TEST_DATABASE_URL as string, {
+      applicationName: 'relay-restart-test',
+    });
+    const relay = new OutboxRelay({ pool: relayPool, schema: store.schema, publisher, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await append('before-restart', 1);
+      await waitFor('the first message', () => publisher.published.some((m) => m.key === 'before-restart'));
+      for (let round = 0; round < 3; round++) {
+        await pool.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'relay-restart-test'`,
+        );
+        await waitFor('the relay to lead again', () => relay.isLeader);
+      }
+      await append('after-restart', 2);
+      await waitFor('the message after the restarts', () => publisher.published.some((m) => m.key === 'after-restart'));
+      expect(relayPool.totalCount).toBe(1);
+    } finally {
+      await relay.stop();
+      await relayPool.end();
     }
   });
 

@@ -33,6 +33,12 @@ export interface RunConsumerOptions {
   retryBackoff?: BackoffOptions;
   /** Partitions handled in parallel (order still holds per partition, so per key). Default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long the broker waits for a silent member before giving its partitions to others. A member
+   * that died (kill -9, node lost) holds its partitions, and every member's (re)join, that long.
+   * Default 10 s (kafkajs: 30 s); heartbeats go every second, and during handler retries too.
+   */
+  sessionTimeoutMs?: number;
   logger?: KafkaLogger;
 }
 
@@ -65,7 +71,13 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   if (topics.length === 0) throw new Error('runConsumer: no topics given');
 
   // A fetch long-poll holds stop() until it returns; 1 s instead of kafkajs's 5 s keeps shutdown quick.
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1000 });
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 1000,
+    sessionTimeout,
+    heartbeatInterval: Math.min(1000, sessionTimeout / 3),
+  });
   const deadLetters = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

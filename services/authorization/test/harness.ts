@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import {
+  type AbandonAuthorizationRequest,
+  type AbandonAuthorizationResponse,
   AuthorizationServiceClient,
   type AuthorizeRequest,
   type AuthorizeResponse,
@@ -131,6 +133,8 @@ export const grpcApi = (client: AuthorizationServiceClient) => ({
   void: (r: VoidRequest) => call<VoidRequest, VoidResponse>(client.void, client, r),
   get: (r: GetAuthorizationRequest) =>
     call<GetAuthorizationRequest, GetAuthorizationResponse>(client.getAuthorization, client, r),
+  abandon: (r: AbandonAuthorizationRequest) =>
+    call<AbandonAuthorizationRequest, AbandonAuthorizationResponse>(client.abandonAuthorization, client, r),
 });
 
 /** A fresh card token at the simulator (an unattached payment method can be charged once). */

@@ -1,5 +1,6 @@
 import { AuthorizationStatus } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { mulberry32 } from '../../../test/support/seeded-random';
 import {
   authorizeRequest,
   cardToken,
@@ -17,15 +18,6 @@ import {
  * charges a payment twice, and once everything is reconciled each authorization agrees with the PSP.
  * Sequences are random but seeded: a failure names its seed and replays exactly.
  */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAULTS = ['timeout', 'http500', 'http503', 'malformed', 'reset'] as const;
 const CARDS = ['4242424242424242', '5555555555554444', '4000000000000002', '4000000000009995'];

@@ -67,6 +67,12 @@ function baseSpec() {
     pendingWaitMs: int('AUTHORIZATION_PENDING_WAIT_MS', { default: 10_000, min: 0 }),
     // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
     fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
+
+    // Crash recovery: this instance's lease. Its heartbeat silent for CALL_OWNER_STALE_MS, the other
+    // instances end its open calls (payment fenced at authorization first when a card was captured).
+    callOwnerStaleMs: int('CALL_OWNER_STALE_MS', { default: 15_000, min: 1000 }),
+    callOwnerHeartbeatMs: int('CALL_OWNER_HEARTBEAT_MS', { default: 3000, min: 100 }),
+    callRecoveryIntervalMs: int('CALL_RECOVERY_INTERVAL_MS', { default: 5000, min: 100 }),
   };
 }
 
@@ -91,6 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     firstDigitTimeoutMs: timings[`${prefix}FirstDigit`] ?? FIELDS[prefix].firstDigitTimeoutMs,
     interDigitTimeoutMs: timings[`${prefix}InterDigit`] ?? FIELDS[prefix].interDigitTimeoutMs,
   });
+  // A heartbeat or two may be late (a GC pause, a slow query) without the instance being taken for dead.
+  if (base.callOwnerHeartbeatMs * 3 > base.callOwnerStaleMs) {
+    throw new Error(
+      `CALL_OWNER_HEARTBEAT_MS (${base.callOwnerHeartbeatMs}) must be at most a third of CALL_OWNER_STALE_MS (${base.callOwnerStaleMs})`,
+    );
+  }
   let pattern: RegExp;
   try {
     pattern = new RegExp(base.transferCodePattern);

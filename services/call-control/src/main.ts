@@ -3,6 +3,7 @@
 // SIGTERM: /readyz answers 503, new INVITEs get 503 + Retry-After, calls in progress finish (up to
 // SIP_DRAIN_TIMEOUT_MS) and their events are stored, then the rest stops.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { AuthorizationServiceClient } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
 import { TransferCodeServiceClient } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
@@ -20,16 +21,21 @@ import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { loadOrExit, runService, type ServiceContext } from '@ivr/runtime';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
+import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { type SipStats, SipUserAgent } from './adapters/sip';
 import { answerCall } from './app/answer-call';
+import { startRecoveryLoop } from './app/recovery-loop';
 import { type Config, DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
 import { CallerHungUp } from './dialogue';
+
+const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 
 // `main.js migrate` (the chart's migration Job): apply the migrations and exit, nothing else.
 if (isMigrateCommand()) {
   void runMigrateCommand({
     service: 'call-control',
+    dir: MIGRATIONS_DIR,
     settings: () => ({ databaseUrl: readConfig(migrateConfigSpec()).databaseUrl, schema: DB_SCHEMA }),
   }).then((code) => process.exit(code));
 } else {
@@ -47,7 +53,7 @@ function serve(config: Config): void {
       const pool = createPgPool(config.databaseUrl, { applicationName: 'call-control' });
       ctx.onStop('postgres', () => pool.end());
       await checkDatabase(pool);
-      await migrate(pool, { schema: DB_SCHEMA });
+      await migrate(pool, { schema: DB_SCHEMA, dir: MIGRATIONS_DIR });
       const store = new EventStore(pool, { schema: DB_SCHEMA });
 
       if (config.outboxRelayEnabled) {
@@ -88,6 +94,24 @@ function serve(config: Config): void {
         for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
       });
 
+      const authorization = new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs);
+      // A fresh owner id per process: after a crash the restarted process is a new instance, and the
+      // old one's calls are found lost once its heartbeat is stale (by any instance, this one included).
+      const instanceId = randomUUID();
+      const recovery = await startRecoveryLoop({
+        store,
+        ownership: new CallOwnership(pool, DB_SCHEMA),
+        fence: authorization,
+        instanceId,
+        staleMs: config.callOwnerStaleMs,
+        heartbeatMs: config.callOwnerHeartbeatMs,
+        sweepMs: config.callRecoveryIntervalMs,
+        log,
+      });
+      ctx.onStop('call recovery', () => recovery.stop());
+      ctx.addReadinessCheck('call ownership heartbeat', () => recovery.healthy());
+      log.info({ instance_id: instanceId }, 'call-control instance registered');
+
       const vault = new GrpcVault(vaultClient, {
         unaryMs: config.vaultDeadlineMs,
         playMs: config.vaultPlayDeadlineMs,
@@ -95,7 +119,7 @@ function serve(config: Config): void {
       });
       const deps = {
         vault,
-        authorization: new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs),
+        authorization,
         payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
         clock: {
           now: () => Date.now(),
@@ -114,6 +138,7 @@ function serve(config: Config): void {
           ...(config.transferCodeHeader ? { header: config.transferCodeHeader } : {}),
         },
         newCallId: randomUUID,
+        instanceId,
         recorder: (callId: string) => new CallRecorder(store, callId, log),
         log,
       };

@@ -1,5 +1,6 @@
 // The Call aggregate in PostgreSQL: the recorder appends the dialogue's commands in order, with the
 // outbox to ivr.calls.v1 in the same transaction, and skips what the decider refuses to repeat.
+import { join } from 'node:path';
 import { CallEventTypes as T, Topics } from '@ivr/contracts';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { CallRecorder } from '../src/adapters/pg/call-recorder';
@@ -12,7 +13,7 @@ const errors: string[] = [];
 const log = { error: (_: object, msg: string) => errors.push(msg) };
 
 beforeAll(async () => {
-  await migrate(pool, { schema });
+  await migrate(pool, { schema, dir: join(__dirname, '..', 'migrations') });
   store = new EventStore(pool, { schema });
 });
 
@@ -90,4 +91,28 @@ test('another writer on the same stream: the recorder reloads and carries on aft
   const events = await store.readStream('call-b');
   expect(events.map((e) => e.type)).toEqual([T.answered, T.ended]);
   expect(errors).toEqual([]);
+});
+
+test('flush says whether every fact of the call was stored', async () => {
+  const recorder = new CallRecorder(store, 'call-c', log, []);
+  recorder.record({
+    type: 'AnswerCall',
+    callId: 'call-c',
+    sipCallId: 's',
+    transport: 'UDP',
+    transferCodeSource: 'keypad',
+  });
+  expect(await recorder.flush()).toBe(true);
+  // Another writer took the next version: with no retries left, the command is given up.
+  await store.append(
+    'call-c',
+    1,
+    [{ type: T.stepEntered, data: { callId: 'call-c', paymentId: 'p', step: 'GREETING' } }],
+    {
+      streamType: 'Call',
+    },
+  );
+  recorder.record({ type: 'EndCall', reason: 'CALLER_HUNG_UP' });
+  expect(await recorder.flush()).toBe(false);
+  errors.length = 0;
 });

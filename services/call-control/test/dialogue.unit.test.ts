@@ -269,6 +269,15 @@ test('the PSP refuses the card at registration: told and handed back, no authori
   expect(f.vault.registrations).toEqual(['card-call-1']);
 });
 
+test('the captured card could not be stored: no authorization (recovery could not fence it), told and handed back', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.call.stored = false;
+  expect((await run(f)).reason).toBe('SERVICE_UNAVAILABLE');
+  expect(f.authorization.requests).toEqual([]);
+  expect(f.leg.refers).toEqual([PAYMENT.returnSipAddress]);
+});
+
 test('an unknown code in the INVITE: told in the default language, REFER to the fallback, no payment events', async () => {
   const f = fakes({ fallbackReturnUri: 'sip:desk@127.0.0.1', defaultLanguage: 'ja' });
   const end = await run(f, { conclusion: { kind: 'unknown-code' } });

@@ -54,3 +54,15 @@ test('bad values are all named at once; a bad pattern is refused', () => {
   }
   expect(() => loadConfig({ ...base, TRANSFER_CODE_PATTERN: '([' })).toThrow(/TRANSFER_CODE_PATTERN/);
 });
+
+test('crash recovery: owner lease and sweep interval, with a heartbeat well inside the lease', () => {
+  const defaults = loadConfig(base);
+  expect([defaults.callOwnerStaleMs, defaults.callOwnerHeartbeatMs, defaults.callRecoveryIntervalMs]).toEqual([
+    15_000, 3000, 5000,
+  ]);
+  const short = loadConfig({ ...base, CALL_OWNER_STALE_MS: '3000', CALL_OWNER_HEARTBEAT_MS: '500' });
+  expect(short.callOwnerStaleMs).toBe(3000);
+  expect(() => loadConfig({ ...base, CALL_OWNER_STALE_MS: '3000', CALL_OWNER_HEARTBEAT_MS: '2000' })).toThrow(
+    'CALL_OWNER_HEARTBEAT_MS (2000) must be at most a third of CALL_OWNER_STALE_MS (3000)',
+  );
+});

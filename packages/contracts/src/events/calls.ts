@@ -30,6 +30,11 @@ export interface CallAnsweredPayload {
   /** As received (Request-URI user part or header); absent when the caller is asked for it. */
   transferCode?: string;
   transferCodeSource: 'request-uri' | 'header' | 'keypad';
+  /**
+   * The call-control process that answered and owns the call. When its heartbeat goes stale (it
+   * crashed), another instance ends the call with `CALL_LOST`. Absent on calls from before recovery.
+   */
+  instanceId?: string;
 }
 
 /** The IVR has answered a transferred call and resolved its transfer code to a payment. */
@@ -109,6 +114,12 @@ export type CallEndReason =
   | 'SERVICE_UNAVAILABLE'
   /** call-control was stopped before the call could finish. */
   | 'SHUTDOWN'
+  /**
+   * The call-control instance running the call stopped without ending it (crash, kill -9, lost node);
+   * another instance found its heartbeat stale and ended the call. A captured card's payment was
+   * fenced at the authorization service first, so it still reaches an outcome.
+   */
+  | 'CALL_LOST'
   | 'ERROR';
 
 /** The IVR leg is over. A payment whose call ends before a card was captured is abandoned. */

@@ -98,6 +98,16 @@ export class Authorizations {
     return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
   }
 
+  /**
+   * Fences a payment whose call was lost: records it FAILED when nothing was requested yet, else
+   * leaves it as it stands. Never calls the gateway (a pending one is the reconciler's to settle).
+   */
+  async abandon(paymentId: string, reason: string, correlationId?: string): Promise<AuthorizationState> {
+    const command = { type: 'AbandonAuthorization', paymentId, reason, at: this.at() } as const;
+    const metadata = { ...this.metadata(correlationId), actor: 'abandon' };
+    return (await this.options.repository.execute(paymentId, command, metadata)).state;
+  }
+
   async get(paymentId: string): Promise<AuthorizationState> {
     const state = await this.options.repository.load(paymentId);
     if (state.status === 'NEW') throw new AuthorizationNotFound(paymentId);

@@ -15,7 +15,9 @@ export type AuthorizationCommand =
     }
   | { type: 'RecordGatewayOutcome'; outcome: GatewayOutcome; at: string }
   | { type: 'RecordCapture'; pspReference: string; amount: Money; at: string }
-  | { type: 'RecordVoid'; pspReference: string; at: string };
+  | { type: 'RecordVoid'; pspReference: string; at: string }
+  /** The call collecting the card was lost: fence the payment id unless it was already requested. */
+  | { type: 'AbandonAuthorization'; paymentId: string; reason: string; at: string };
 
 /** What the gateway answered to the authorization (or registration) request. */
 export type GatewayOutcome =

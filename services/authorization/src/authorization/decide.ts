@@ -7,6 +7,10 @@ import type { AuthorizationState } from './state';
 const PAYMENT_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const TOKEN = /^[A-Za-z0-9_-]{1,255}$/;
 const MODES: readonly Mode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
+const ABANDON_REASON = /^[A-Z][A-Z0-9_]{0,39}$/;
+
+/** Failure code of an authorization abandoned before it was ever requested (see AbandonAuthorization). */
+export const ABANDONED_CODE = 'abandoned';
 
 /** The gateway idempotency key of a payment's authorization; capture and void get their own. */
 export const pspKey = (paymentId: string, step: 'authorize' | 'capture' | 'void') => `${paymentId}:${step}`;
@@ -28,6 +32,8 @@ export function decide(command: AuthorizationCommand, state: AuthorizationState)
       const data = { paymentId: state.paymentId, pspReference: command.pspReference, amount, currency };
       return [{ type: 'AuthorizationCaptured', data: { ...data, capturedAt: command.at } }];
     }
+    case 'AbandonAuthorization':
+      return abandon(command, state);
     case 'RecordVoid': {
       if (state.status === 'VOIDED') return [];
       assertVoidable(state);
@@ -37,11 +43,45 @@ export function decide(command: AuthorizationCommand, state: AuthorizationState)
   }
 }
 
+/**
+ * Nothing requested yet: record a failure that nothing can undo, so that an Authorize still in flight
+ * from the lost call (or a retry of it) finds it and never reaches the gateway. Anything already
+ * requested stands: its outcome (or the reconciler, for a pending one) settles the payment.
+ */
+function abandon(
+  command: Extract<AuthorizationCommand, { type: 'AbandonAuthorization' }>,
+  state: AuthorizationState,
+): AuthorizationEvent[] {
+  if (!command.paymentId) throw new InvalidArgument('payment_id', 'is required');
+  if (!PAYMENT_ID.test(command.paymentId)) {
+    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
+  }
+  if (!ABANDON_REASON.test(command.reason)) {
+    throw new InvalidArgument('reason', 'must be an upper-case code of up to 40 characters, e.g. CALL_LOST');
+  }
+  if (state.status !== 'NEW') return [];
+  return [
+    {
+      type: 'AuthorizationFailed',
+      data: {
+        paymentId: command.paymentId,
+        reason: command.reason,
+        code: ABANDONED_CODE,
+        message: `abandoned before an authorization was requested (${command.reason}); nothing was charged`,
+        retryable: false,
+        failedAt: command.at,
+      },
+    },
+  ];
+}
+
 function requestAuthorization(
   command: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>,
   state: AuthorizationState,
 ): AuthorizationEvent[] {
   const request = validateRequest(command);
+  // Fenced by AbandonAuthorization: the recorded failure is the answer, whatever the request says.
+  if (state.status === 'FAILED' && state.failure?.code === ABANDONED_CODE) return [];
   if (state.status !== 'NEW') {
     const difference = differenceFrom(state, request);
     if (difference) {

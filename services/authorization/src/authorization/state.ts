@@ -98,7 +98,8 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
     }
     case 'AuthorizationFailed': {
       const { code, message, retryable } = event.data;
-      return { ...next, status: 'FAILED', failure: { code, message, retryable } };
+      // paymentId too: an abandoned authorization starts with this event (no request before it).
+      return { ...next, status: 'FAILED', paymentId: event.data.paymentId, failure: { code, message, retryable } };
     }
     case 'AuthorizationOutcomeUnknown':
       return { ...next, outcomeUncertain: true };

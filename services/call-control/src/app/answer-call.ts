@@ -37,8 +37,10 @@ export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 're
   config: DialogueConfig;
   transferCode: TransferCodeRules;
   newCallId: () => string;
+  /** This process (a fresh id per start): the owner recorded on the call, for crash recovery. */
+  instanceId: string;
   /** One recorder per call: queues commands for the Call aggregate and flushes at the end. */
-  recorder: (callId: string) => { record: (c: CallCommand) => void; flush: () => Promise<void> };
+  recorder: (callId: string) => { record: (c: CallCommand) => void; flush: () => Promise<boolean> };
   log: CallLogger;
 }
 
@@ -106,6 +108,7 @@ export async function answerCall(call: IncomingCall, deps: AnswerCallDeps): Prom
     transport: call.transport,
     ...(code ? { transferCode: code } : {}),
     transferCodeSource: source,
+    instanceId: deps.instanceId,
   });
   log.info({ call_id: callId, sip_call_id: call.callId, payment_id: start.payment?.paymentId }, 'call answered');
   const referredBy = parseNameAddr(call.header('Referred-By') ?? '')?.uri;

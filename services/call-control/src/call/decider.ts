@@ -9,6 +9,8 @@ import type { CallEvent } from './events';
 export interface CallState {
   status: 'new' | 'answered' | 'ended';
   callId?: string;
+  /** The call-control instance that answered the call (its owner, for crash recovery). */
+  ownerInstanceId?: string;
   paymentId?: string;
   step?: string;
   cardCaptured: boolean;
@@ -75,7 +77,12 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
 export function evolveCall(state: CallState, event: CallEvent): CallState {
   switch (event.type) {
     case T.answered:
-      return { ...state, status: 'answered', callId: event.data.callId };
+      return {
+        ...state,
+        status: 'answered',
+        callId: event.data.callId,
+        ...(event.data.instanceId ? { ownerInstanceId: event.data.instanceId } : {}),
+      };
     case T.started:
       return { ...state, paymentId: event.data.paymentId };
     case T.stepEntered:

@@ -12,7 +12,8 @@ export type Conclusion =
   | { kind: 'card-rejected' }
   | { kind: 'cancelled' }
   | { kind: 'unknown-code' }
-  | { kind: 'unavailable'; service: 'order-link' | 'authorization' | 'dtmf-vault' | 'psp' };
+  /** `call-control`: its own database could not store the call's facts. */
+  | { kind: 'unavailable'; service: 'order-link' | 'authorization' | 'dtmf-vault' | 'psp' | 'call-control' };
 
 /** The reason recorded in CallEnded, given whether the caller was handed back. */
 export function endReason(conclusion: Conclusion, returned: 'referred' | 'bye' | 'failed'): CallEndReason {

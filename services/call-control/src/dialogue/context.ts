@@ -27,8 +27,11 @@ export interface DialogueDeps {
   config: DialogueConfig;
   /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
   record: (command: CallCommand) => void;
-  /** Resolves once everything recorded so far is stored (and on its way to Kafka). */
-  flush: () => Promise<void>;
+  /**
+   * Resolves once everything recorded so far is stored (and on its way to Kafka): true, or false
+   * when some fact of this call could not be stored (the database refused it through every retry).
+   */
+  flush: () => Promise<boolean>;
 }
 
 export interface DialogueState {

@@ -4,3 +4,4 @@ export type { DialogueCall, DialogueDeps, StepName } from './context';
 export { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
 export type * from './ports';
 export { type DialogueEnd, type DialogueStart, runDialogue } from './run-dialogue';
+export { authorizationRecord } from './steps/authorization';

@@ -173,6 +173,8 @@ export class RecordingCall {
   state: CallState = initialCallState();
   readonly events: CallEvent[] = [];
   readonly commands: CallCommand[] = [];
+  /** What flush answers: false plays a database that refused some of the call's facts. */
+  stored = true;
 
   constructor(callId = 'call-1') {
     this.record({
@@ -217,7 +219,7 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
     clock,
     config: { ...DEFAULT_DIALOGUE_CONFIG, ...config },
     record: call.record,
-    flush: async () => {},
+    flush: async () => call.stored,
   };
   return { vault, authorization, payments, leg, clock, call, deps };
 }

@@ -64,6 +64,15 @@ export function authorizationService(authorizations: Authorizations, logger: Log
     void: unary('Void', async (request) =>
       answer(await authorizations.void(request.paymentId, request.correlationId || undefined)),
     ),
+    abandonAuthorization: unary('AbandonAuthorization', async (request) =>
+      answer(
+        await authorizations.abandon(
+          request.paymentId,
+          request.reason || 'CALL_LOST',
+          request.correlationId || undefined,
+        ),
+      ),
+    ),
     getAuthorization: unary('GetAuthorization', async (request) => {
       if (!request.paymentId) throw new InvalidArgument('payment_id', 'is required');
       return answer(await authorizations.get(request.paymentId));

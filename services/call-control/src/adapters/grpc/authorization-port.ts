@@ -1,6 +1,7 @@
 // AuthorizationPort over the authorization service. The payment id is the idempotency key, so an
 // UNAVAILABLE answer may be retried by the dialogue without any risk of charging twice.
 import {
+  type AbandonAuthorizationResponse,
   type Authorization,
   type AuthorizationServiceClient,
   AuthorizationStatus,
@@ -59,7 +60,23 @@ export class GrpcAuthorization implements AuthorizationPort {
     return outcome(res.authorization);
   }
 
-  private async call<Res>(signal: AbortSignal, start: Parameters<typeof unary<Res>>[1]): Promise<Res> {
+  /**
+   * Fences a lost call's payment (crash recovery): FAILED if Authorize was never received, else the
+   * authorization as it stands. Throws ServiceUnavailable when the service cannot answer.
+   */
+  async abandon(paymentId: string, reason: string, correlationId: string): Promise<AuthorizationOutcome> {
+    const res = await this.call<AbandonAuthorizationResponse>(undefined, (cb) =>
+      this.client.abandonAuthorization(
+        { paymentId, reason, correlationId },
+        readyMetadata(),
+        { deadline: deadline(this.deadlineMs) },
+        cb,
+      ),
+    );
+    return outcome(res.authorization);
+  }
+
+  private async call<Res>(signal: AbortSignal | undefined, start: Parameters<typeof unary<Res>>[1]): Promise<Res> {
     try {
       return await unary<Res>(signal, start);
     } catch (err) {

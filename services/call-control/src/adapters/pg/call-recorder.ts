@@ -2,7 +2,9 @@
 // ivr.calls.v1. The dialogue never waits for it: commands are queued and appended one after the
 // other (a single writer per call, so the version kept here is the stream's). A database hiccup
 // is retried; a command that still cannot be stored is logged by type (payloads are masked, but
-// they stay out of logs anyway) and the caller carries on.
+// they stay out of logs anyway) and the caller carries on. The open-calls projection (crash
+// recovery) is written in the same transaction as the events. Another writer (a sweeper that took
+// this call for lost) makes the append fail: the recorder reloads and the ended call takes nothing more.
 import { Topics } from '@ivr/contracts';
 import { ConcurrencyError, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
 import {
@@ -13,6 +15,7 @@ import {
   callDecider,
   initialCallState,
 } from '../../call';
+import { writeOpenCall } from './open-calls';
 
 export interface RecorderLogger {
   error(obj: object, msg: string): void;
@@ -22,6 +25,8 @@ export class CallRecorder {
   private state: CallState = initialCallState();
   private version = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** A command was given up, or the call was ended by another writer: the stream misses a fact of this call. */
+  private incomplete = false;
 
   constructor(
     private readonly store: EventStore,
@@ -35,9 +40,10 @@ export class CallRecorder {
     this.queue = this.queue.then(() => this.apply(command));
   };
 
-  /** Resolves when everything queued so far is stored (or given up). */
-  flush(): Promise<void> {
-    return this.queue;
+  /** Resolves when everything queued so far is stored (true) or given up (false: something is missing). */
+  async flush(): Promise<boolean> {
+    await this.queue;
+    return !this.incomplete;
   }
 
   private async apply(command: CallCommand): Promise<void> {
@@ -45,18 +51,24 @@ export class CallRecorder {
       try {
         const events = callDecider.decide(command, this.state);
         if (events.length === 0) return;
-        const { version } = await this.store.append(this.callId, this.version, events, {
-          streamType: CALL_STREAM_TYPE,
-          outbox: { topic: Topics.calls },
-          metadata: { correlationId: this.callId, actor: 'call-control' },
+        const next = events.reduce(callDecider.evolve, this.state);
+        const { version } = await this.store.transaction(async (tx) => {
+          const appended = await tx.append(this.callId, this.version, events, {
+            streamType: CALL_STREAM_TYPE,
+            outbox: { topic: Topics.calls },
+            metadata: { correlationId: this.callId, actor: 'call-control' },
+          });
+          await writeOpenCall(tx, this.state, next);
+          return appended;
         });
-        this.state = events.reduce(callDecider.evolve, this.state);
+        this.state = next;
         this.version = version;
         return;
       } catch (err) {
         if (err instanceof ConcurrencyError) await this.reload();
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) {
+          this.incomplete = true;
           this.log.error(
             { call_id: this.callId, command: command.type, err: (err as Error).message },
             'call event could not be stored',
@@ -71,7 +83,11 @@ export class CallRecorder {
   private async reload(): Promise<void> {
     const history = await this.store.readStream(this.callId).catch(() => undefined);
     if (!history) return;
+    const wasOpen = this.state.status !== 'ended';
     this.state = foldEvents(callDecider, history as unknown as RecordedEvent<CallEvent>[]);
     this.version = history.length;
+    // Another writer ended the call (crash recovery took this process for dead): whatever is still
+    // queued is dropped, so the dialogue must not act on it (no Authorize after an unstored card).
+    if (wasOpen && this.state.status === 'ended') this.incomplete = true;
   }
 }

@@ -34,7 +34,7 @@ export const authorization: Step = async (ctx) => {
     if (err instanceof ServiceUnavailable) return conclude(ctx, { kind: 'unavailable', service: 'authorization' });
     throw err;
   }
-  ctx.record({ type: 'RecordAuthorization', ...toRecord(outcome) });
+  ctx.record({ type: 'RecordAuthorization', ...authorizationRecord(outcome) });
   return conclude(ctx, toConclusion(outcome));
 };
 
@@ -69,7 +69,8 @@ function toConclusion(o: AuthorizationOutcome): Conclusion {
   }
 }
 
-function toRecord(o: AuthorizationOutcome) {
+/** The RecordAuthorization command's data for an outcome (also used by crash recovery's fence). */
+export function authorizationRecord(o: AuthorizationOutcome) {
   switch (o.status) {
     case 'DECLINED':
       return {

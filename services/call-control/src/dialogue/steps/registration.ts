@@ -22,6 +22,8 @@ export const registration: Step = async (ctx) => {
   ctx.state.card = registration.card;
   ctx.record({ type: 'RecordCardCaptured', card: registration.card });
   // The card is on record before any authorization outcome can be: order-link folds both topics.
-  await ctx.flush();
+  // And no Authorize without CardCaptured stored: crash recovery fences a payment only when it is
+  // (src/recovery), so an authorization it cannot see must never be requested.
+  if (!(await ctx.flush())) return conclude(ctx, { kind: 'unavailable', service: 'call-control' });
   return 'AUTHORIZING';
 };
