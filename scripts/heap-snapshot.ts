@@ -144,12 +144,13 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<Snapshot> {
   while (!written) {
     const fresh = readdirSync(opts.diagnosticDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
     const path = fresh && join(opts.diagnosticDir, fresh);
-    if (path && !stillWriting(opts.pid, path)) {
-      if (!complete(path)) throw new Error(`${opts.name}: heap snapshot ${path} is incomplete (process died?)`);
+    // Not yet open (created, fd not yet installed) reads like closed: complete() tells them apart.
+    if (path && !stillWriting(opts.pid, path) && complete(path)) {
       written = path;
       break;
     }
-    if (!alive(opts.pid)) throw new Error(`${opts.name} (pid ${opts.pid}) exited while writing its heap snapshot`);
+    if (!alive(opts.pid))
+      throw new Error(`${opts.name} (pid ${opts.pid}) exited before its heap snapshot was complete`);
     if (Date.now() > deadline) throw new Error(`${opts.name}: no complete heap snapshot in ${opts.diagnosticDir}`);
     await pause(100);
   }
