@@ -15,7 +15,7 @@ import '../../scripts/load-env';
 import { resultPromptHeads } from '../../bench/calls/rtp-leg';
 import { SipUac } from '../../bench/calls/sip-uac';
 import { StepWatch } from '../../bench/calls/step-watch';
-import { scanForCardData } from '../../scripts/pan-scan';
+import { scan } from '../../scripts/pan-scan';
 import { Receiver } from '../../services/notification/test/receiver';
 import { APPROVED_TEST_PAN } from '../fixtures/test-cards';
 import { PaymentSystem } from '../support/payment-system';
@@ -92,11 +92,17 @@ async function main(): Promise<number> {
     const stopWatching = faults.watch();
     const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000);
     stopWatching();
-    const leaks = await scanForCardData({
+    // The card-data scan of everything this run wrote, and of the heap and memory of every service
+    // but the vault (which holds the card while a call keys it: that is the boundary).
+    for (const name of ['call-control', 'order-link', 'authorization', 'notification'] as const) {
+      await system.service(name).heapSnapshot();
+    }
+    const { hits: leaks, stats } = await scan({
       pans: [APPROVED_TEST_PAN],
       securityCodes: [SECURITY_CODE],
       since: startedAt,
     });
+    for (const line of stats.lines()) log(`pan-scan: ${line}`);
     printReport(workload, faults, verdict, leaks.length);
     for (const h of leaks) console.log(`  card data: ${h.kind} ${h.what} in ${h.source} ${h.location}`);
     const failed =
