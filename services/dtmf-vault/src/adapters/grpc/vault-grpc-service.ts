@@ -114,18 +114,23 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
 
     captureField: (call: ServerWritableStream<CaptureFieldRequest, CaptureFieldResponse>) => {
       const fail = (err: unknown) => call.emit('error', toGrpcError(err));
+      // call-control gave up on the field (its caller hung up, or its deadline passed): free the
+      // session. Only this stream's capture: a late cancel must not end the next field's.
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
       let outcome: ReturnType<Vault['capture']>;
       try {
         authorize(call);
-        outcome = vault.capture(call.request.sessionId, captureRequestFromMsg(call.request), (update) =>
-          call.write(captureUpdateToMsg(update)),
+        outcome = vault.capture(
+          call.request.sessionId,
+          captureRequestFromMsg(call.request),
+          (update) => call.write(captureUpdateToMsg(update)),
+          cancelled.signal,
         );
       } catch (err) {
         fail(err);
         return;
       }
-      // call-control gave up on the field (its caller hung up, or its deadline passed): free the session.
-      call.on('cancelled', () => vault.cancelCapture(call.request.sessionId));
       outcome.then((result) => {
         if (result.status === 'closed') call.write(sessionClosedMsg);
         call.end();
