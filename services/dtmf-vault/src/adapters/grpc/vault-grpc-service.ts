@@ -115,7 +115,10 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
     captureField: (call: ServerWritableStream<CaptureFieldRequest, CaptureFieldResponse>) => {
       const fail = (err: unknown) => call.emit('error', toGrpcError(err));
       // call-control gave up on the field (its caller hung up, or its deadline passed): free the
-      // session. Only this stream's capture: a late cancel must not end the next field's.
+      // session. Only this stream's capture: grpc-js (1.14) also emits 'cancelled' after a stream
+      // that ended normally, once its trailers are out, by which time call-control may already have
+      // started the next field's capture. Ending that one was the "media session closed during
+      // capture" seen under load.
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
       let outcome: ReturnType<Vault['capture']>;
