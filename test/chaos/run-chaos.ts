@@ -20,6 +20,7 @@ import { Receiver } from '../../services/notification/test/receiver';
 import { APPROVED_TEST_PAN } from '../fixtures/test-cards';
 import { PaymentSystem } from '../support/payment-system';
 import { SeededRandom } from '../support/seeded-random';
+import { paymentCompletedOffsets } from './completions';
 import { FaultInjector } from './faults';
 import { judge, type Verdict } from './verdict';
 import { Workload } from './workload';
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
       'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
     },
   );
+  const completionsFrom = await paymentCompletedOffsets(system.kafka);
   const uac = await SipUac.open(system.sipPort);
   const watch = await StepWatch.start(system.kafka, `chaos-steps-${system.run}`);
   try {
@@ -90,7 +92,7 @@ async function main(): Promise<number> {
     log('load and faults over; waiting for every payment to settle');
 
     const stopWatching = faults.watch();
-    const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000);
+    const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000, completionsFrom);
     stopWatching();
     // The card-data scan of everything this run wrote, and of the heap and memory of every service
     // but the vault (which holds the card while a call keys it: that is the boundary).
