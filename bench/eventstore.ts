@@ -7,18 +7,16 @@
  * Prints figures; asserts nothing.
  */
 import '../scripts/load-env';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
+import { BENCH_PAYLOAD as PAYLOAD, plainInsertCeiling, producerPerformanceCeiling } from './ceilings';
 import { fmt, printTable, runFor, summarize } from './stats';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 200);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 20000);
-const PAYLOAD = { orderId: 'order-000123', amount: 12345, currency: 'JPY', note: 'x'.repeat(200) };
 
 async function main(): Promise<void> {
   const dbUrl = process.env.IVR_TEST_DATABASE_URL;
@@ -33,7 +31,6 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
   await migrate(pool, { schema });
-  await pool.query(`create table "${schema}".plain (id bigserial primary key, stream_id text, data jsonb)`);
   const store = new EventStore(pool, { schema });
   const publisher = new KafkaEventPublisher(kafka);
   await publisher.connect();
@@ -49,11 +46,8 @@ async function main(): Promise<void> {
       });
       versions.set(lane, v + 1);
     });
-    const inserts = await runFor(DURATION_MS, CONCURRENCY, async (lane) => {
-      await pool.query(`insert into "${schema}".plain (stream_id, data) values ($1, $2)`, [`lane-${lane}`, PAYLOAD]);
-    });
+    const insertRate = await plainInsertCeiling(pool, schema, DURATION_MS, CONCURRENCY);
     const appendRate = appends / (DURATION_MS / 1000);
-    const insertRate = inserts / (DURATION_MS / 1000);
 
     // 2. Relay draining the backlog left by step 1 (topped up to BACKLOG) vs ProducerPerformance.
     const pending = Number(
@@ -134,35 +128,6 @@ async function main(): Promise<void> {
     await pool.query(`drop schema if exists "${schema}" cascade`);
     await pool.end();
   }
-}
-
-/** Kafka's own producer benchmark from the same jars, with the same record size and durability. */
-function producerPerformanceCeiling(broker: string, topic: string, records: number): number {
-  const size = Buffer.byteLength(JSON.stringify(PAYLOAD)) + 300; // about an envelope's size
-  const out = execFileSync(
-    join(__dirname, '..', 'scripts', 'kafka.sh'),
-    [
-      'run-class',
-      'org.apache.kafka.tools.ProducerPerformance',
-      '--topic',
-      topic,
-      '--num-records',
-      String(records),
-      '--record-size',
-      String(size),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${broker}`,
-      'acks=all',
-      'enable.idempotence=true',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const last = out.trim().split('\n').at(-1) ?? '';
-  const m = /([\d.]+) records\/sec/.exec(last);
-  if (!m) throw new Error(`could not read ProducerPerformance output: ${last}`);
-  return Number(m[1]);
 }
 
 main().catch((err: unknown) => {

@@ -62,6 +62,13 @@ const sdpOffer = (port: number) =>
  */
 const fieldPromptPlaying = (leg: RtpLeg) => leg.nextAudio(3000);
 
+/** "fetch failed" says little: name its cause (e.g. ECONNRESET) too. */
+export function describeFailure(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message} (${cause})` : String(e.message);
+}
+
 export async function placePaymentCall(ctx: CallContext, callId: string, pacing: CallPacing): Promise<CallResult> {
   const { system, uac, watch } = ctx;
   const payment = await (ctx.createPayment?.() ??
@@ -119,7 +126,7 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       result.failure = `outcome ${outcome ?? 'none'}, referred ${referred}, prompt ${leg.resultPrompt?.id ?? 'none'}, steps ${watch.stepsOf(id).join('>')}`;
     return result;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(describeFailure(err));
   } finally {
     if (dialog) {
       // A caller who gave up (or was never sent a BYE) hangs up, as a phone would.

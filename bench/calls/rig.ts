@@ -1,0 +1,98 @@
+// The whole system and a load generator ready to place payment calls: the five services as real
+// processes with the PSP simulator at zero latency (test/support/payment-system.ts), one SIP socket,
+// a Kafka watch of each call's steps, and a count of calls up at once.
+import { readdirSync, readFileSync } from 'node:fs';
+import { PaymentSystem } from '../../test/support/payment-system';
+import type { CallContext } from './payment-call';
+import { Concurrency } from './rate';
+import { resultPromptHeads } from './rtp-leg';
+import { SipUac } from './sip-uac';
+import { StepWatch } from './step-watch';
+
+export interface CallRig {
+  system: PaymentSystem;
+  uac: SipUac;
+  ctx: CallContext;
+  concurrency: Concurrency;
+  stop(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Names the Kafka consumer group of the step watch. */
+  tag: string;
+  /** Node options for the services' processes (the soak opens an inspector on each). */
+  serviceNodeOptions?: string;
+}
+
+/**
+ * PaymentSystem.start, tried twice: on a busy machine a service can miss its 30 s readiness wait.
+ * A failed start can leave service processes behind (one not ready yet is not in PaymentSystem's
+ * list, so its stop() misses it); they are this process's children, so end them before retrying.
+ */
+async function startSystem(rtpBase: number): Promise<PaymentSystem> {
+  const vaultEnv = { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 1999) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await PaymentSystem.start({}, vaultEnv);
+    } catch (err) {
+      await endOwnServiceProcesses();
+      if (attempt === 2) throw err;
+      console.log(`the system did not start (${(err as Error).message}); once more in 10 s`);
+      await new Promise((r) => setTimeout(r, 10_000));
+    }
+  }
+}
+
+/** SIGTERM to every child of this process that runs a service bundle, then a moment to exit. */
+async function endOwnServiceProcesses(): Promise<void> {
+  let ended = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (ppid === process.pid && cmd.includes('/dist/main.js')) {
+        process.kill(Number(pid), 'SIGTERM');
+        ended++;
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  if (ended) await new Promise((r) => setTimeout(r, 3000));
+}
+
+export async function startCallRig(options: RigOptions): Promise<CallRig> {
+  // The vault takes an RTP port per call: a range of 2000 of its own, apart from other engineers' runs.
+  const rtpBase = 41_000 + Math.floor(Math.random() * 10) * 2000;
+  const ownNodeOptions = process.env.NODE_OPTIONS;
+  if (options.serviceNodeOptions !== undefined) process.env.NODE_OPTIONS = options.serviceNodeOptions;
+  let system: PaymentSystem;
+  try {
+    system = await startSystem(rtpBase);
+  } finally {
+    if (ownNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = ownNodeOptions;
+  }
+  const uac = await SipUac.open(system.sipPort);
+  const watch = await StepWatch.start(system.kafka, `${options.tag}-${system.run}`);
+  const concurrency = new Concurrency();
+  const ctx: CallContext = {
+    system,
+    uac,
+    watch,
+    heads: resultPromptHeads('en'),
+    onEstablished: concurrency.up,
+    onEnded: concurrency.down,
+  };
+  return {
+    system,
+    uac,
+    ctx,
+    concurrency,
+    async stop() {
+      uac.close();
+      await watch.stop().catch(() => {});
+      await system.stop();
+    },
+  };
+}

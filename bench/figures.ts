@@ -1,0 +1,108 @@
+// The figures the system run and the soak write as JSON (.var/bench/<kind>-<time>.json), which the
+// plot (bench/plot/) reads back: one shape, named here, for writer and reader.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HoldFigures, Latency, RateFigures } from './calls/phases';
+
+const ROOT = join(__dirname, '..');
+export const FIGURES_DIR = join(ROOT, '.var', 'bench');
+
+export interface SystemRun {
+  kind: 'system';
+  startedAt: string;
+  finishedAt: string;
+  commit: string;
+  cores: number;
+  command: string;
+  ceilings: {
+    plainInsertsPerS: number;
+    insertLanes: number;
+    kafkaRecordsPerS: number;
+    kafkaRecords: number;
+    loadBefore: string;
+    loadAfter: string;
+  };
+  rates: RateFigures[];
+  hold?: HoldFigures;
+  toResultMs: Latency;
+  toFirstAudioMs: Latency;
+  loadAtEnd: string;
+}
+
+/** One service's memory at one moment of the soak. */
+export interface MemorySample {
+  /** Seconds since the load began. */
+  t: number;
+  rssMiB: number;
+  /** V8 heap in use after a forced full GC: the live set, not the garbage not yet collected. */
+  heapUsedMiB: number;
+  externalMiB: number;
+}
+
+export interface Growth {
+  firstMiB: number;
+  lastMiB: number;
+  percent: number;
+  /** Least-squares slope from the end of the warm-up to the end of the load: a leak climbs, a step does not. */
+  trendMiBPerMin: number;
+}
+
+export interface SoakRun {
+  kind: 'soak';
+  startedAt: string;
+  finishedAt: string;
+  commit: string;
+  cores: number;
+  command: string;
+  minutes: number;
+  ratePerS: number;
+  sampleSeconds: number;
+  /** Samples before this second are warm-up; growth compares the minute after it with the last minute. */
+  warmupSeconds: number;
+  limitPercent: number;
+  services: Array<{ name: string; pid: number; samples: MemorySample[]; rss: Growth; heap: Growth }>;
+  /** Calls completed and failed in each sample interval, and the load average then. */
+  calls: Array<{ t: number; completed: number; failed: number; concurrent: number; load: string }>;
+  completed: number;
+  failed: number;
+  failures: string;
+  toResultMs: Latency;
+  loadBefore: string;
+  loadAtEnd: string;
+}
+
+export function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Writes `figures` to .var/bench/<kind>-<time>.json; returns the path. */
+export function writeFigures(figures: SystemRun | SoakRun): string {
+  mkdirSync(FIGURES_DIR, { recursive: true });
+  const file = join(FIGURES_DIR, `${figures.kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * The newest figures of a kind, or undefined if that benchmark never ran here. BENCH_PLOT_SYSTEM or
+ * BENCH_PLOT_SOAK (a path) picks a run other than the newest.
+ */
+export function latestFigures<K extends 'system' | 'soak'>(
+  kind: K,
+): (K extends 'system' ? SystemRun : SoakRun) | undefined {
+  const chosen = process.env[kind === 'system' ? 'BENCH_PLOT_SYSTEM' : 'BENCH_PLOT_SOAK'];
+  if (chosen) return JSON.parse(readFileSync(chosen, 'utf8'));
+  let names: string[] = [];
+  try {
+    names = readdirSync(FIGURES_DIR).filter((n) => n.startsWith(`${kind}-`) && n.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  const newest = names.sort().at(-1);
+  return newest ? JSON.parse(readFileSync(join(FIGURES_DIR, newest), 'utf8')) : undefined;
+}
