@@ -16,9 +16,13 @@ start_one() {
   if pid_alive "$name"; then log "$name already running"; return 0; fi
   [[ -f "$dir/dist/main.js" ]] || die "$dir is not built (make build)"
   log "starting $name"
+  # Spans go to .var/traces/<name>.jsonl unless an OTLP endpoint is set; every process but the vault
+  # writes a heap snapshot on SIGUSR2 (scripts/heap-snapshot.ts). Both are read by make pan-scan.
+  local snapshot=(); [[ "$name" == dtmf-vault ]] || snapshot=(--heapsnapshot-signal=SIGUSR2 "--diagnostic-dir=$VAR/heap/incoming/$name" --heap-snapshot-string-limit=1048576)
   ( eval "$(infra_env)"; set -a; source "$dir/dev.env"; set +a
     export SERVICE_NAME="$name" LOG_FILE="$LOGS/$name.log"
-    cd "$dir" && exec setsid node --enable-source-maps dist/main.js >> "$LOGS/$name.log" 2>&1 < /dev/null ) &
+    [[ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]] || export OTEL_TRACES_FILE="${OTEL_TRACES_FILE:-$VAR/traces/$name.jsonl}"
+    cd "$dir" && exec setsid node --enable-source-maps "${snapshot[@]}" dist/main.js >> "$LOGS/$name.log" 2>&1 < /dev/null ) &
   echo $! > "$PIDS/$name.pid"
 }
 

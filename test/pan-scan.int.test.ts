@@ -38,11 +38,36 @@ test('finds planted card data in a table and in logs, and names where without re
   const found = hits.map((h) => `${h.source} ${h.location.split('/').pop()} ${h.what}`);
   expect(found).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^table .*${schema}\\.t 555555\\*{6}4444$`)),
+      expect.stringMatching(new RegExp(`^table .*${schema}\\.t 555555\\*{6}4444 \\(hex\\)$`)),
       'log a.log 400000******0002',
       'log b.log security code #1',
     ]),
   );
   expect(found.some((f) => f.includes('c.log'))).toBe(false);
   expect(found.some((f) => f.includes('4242424242424242'))).toBe(false);
+});
+
+test('reads big files in pieces without losing a number across a piece boundary or inventing one', async () => {
+  const piece = 8 * 1024 * 1024; // scripts/pan-scan/files.ts reads 8 MiB at a time...
+  const overlap = 72; // ...and reads the last 2 × 16 + 40 characters again with the next piece
+  const file = (name: string, at: number, text: string) => {
+    const content = Buffer.alloc(piece + 100, ' ');
+    content.write(text, at, 'latin1');
+    writeFileSync(join(dir, name), content);
+  };
+  // Around the end of the first read and around where the second read starts again.
+  const edges = [piece - 8, piece - 1, piece - overlap - 8, piece - overlap - 1, piece - overlap];
+  edges.forEach((at, i) => {
+    file(`across-${i}.log`, at, '4000000000000002');
+    file(`longer-${i}.log`, at, '95555555555554444'); // 17 digits: not a card number
+  });
+
+  const hits = await scanForCardData({
+    pans: ['4000000000000002', '5555555555554444'],
+    logDir: dir,
+    sources: ['logs'],
+  });
+  const found = hits.map((h) => `${h.location.split('/').pop()} ${h.what}`);
+  expect(found).toEqual(expect.arrayContaining(edges.map((_, i) => `across-${i}.log 400000******0002`)));
+  expect(found.filter((f) => f.startsWith('longer'))).toEqual([]);
 });

@@ -44,7 +44,6 @@ export class FaultInjector {
   readonly crashes: string[] = [];
   private started = 0;
   private injecting: Busy | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly system: PaymentSystem,
@@ -61,18 +60,21 @@ export class FaultInjector {
     return this.record.filter((r) => r.what === 'restart').length;
   }
 
-  /** Injects faults until `stopAt` (ms since epoch); always leaves everything running. */
+  /**
+   * Injects faults until `stopAt` (ms since epoch), and at least one whole round: every service
+   * killed once, Kafka and PostgreSQL restarted once. Always leaves everything running.
+   */
   async run(stopAt: number): Promise<void> {
     this.started = Date.now();
-    this.watchdog = setInterval(() => void this.restartCrashed(), 1000);
+    const stopWatching = this.watch();
     try {
       await this.injectRounds(stopAt);
     } finally {
-      clearInterval(this.watchdog);
+      stopWatching();
     }
   }
 
-  /** Keeps watching after the faults, until `stop` (the settle phase). */
+  /** Restarts (and counts) services that exit without being killed, until the returned function is called. */
   watch(): () => void {
     const timer = setInterval(() => void this.restartCrashed(), 1000);
     return () => clearInterval(timer);
@@ -102,7 +104,7 @@ export class FaultInjector {
       }
       for (const target of plan) {
         await sleep(this.random.between(this.options.minGapMs, this.options.maxGapMs));
-        if (Date.now() >= stopAt) return;
+        if (round > 0 && Date.now() >= stopAt) return;
         while (this.injecting) await sleep(100);
         this.injecting = target;
         try {

@@ -10,15 +10,17 @@
 //   CHAOS_RATE=1           payments started per second (about 60 % of them paid in a call)
 //   CHAOS_SEED=<n>         replays the fault schedule and the payment mix of an earlier run
 //   CHAOS_SETTLE_S=180     bound for every payment to be terminal, completed and notified afterwards
+//   CHAOS_GAP_S=5-20       pause between two faults, seconds (drawn in the range)
 import '../../scripts/load-env';
 import { resultPromptHeads } from '../../bench/calls/rtp-leg';
 import { SipUac } from '../../bench/calls/sip-uac';
 import { StepWatch } from '../../bench/calls/step-watch';
-import { scanForCardData } from '../../scripts/pan-scan';
+import { scan } from '../../scripts/pan-scan';
 import { Receiver } from '../../services/notification/test/receiver';
 import { APPROVED_TEST_PAN } from '../fixtures/test-cards';
 import { PaymentSystem } from '../support/payment-system';
 import { SeededRandom } from '../support/seeded-random';
+import { paymentCompletedOffsets } from './completions';
 import { FaultInjector } from './faults';
 import { judge, type Verdict } from './verdict';
 import { Workload } from './workload';
@@ -27,6 +29,7 @@ const MINUTES = Number(process.env.CHAOS_MINUTES ?? 4);
 const RATE = Number(process.env.CHAOS_RATE ?? 1);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SETTLE_S = Number(process.env.CHAOS_SETTLE_S ?? 180);
+const [GAP_MIN_S, GAP_MAX_S] = (process.env.CHAOS_GAP_S ?? '5-20').split('-').map(Number) as [number, number];
 /** Short enough that payments whose call never reached the IVR expire within the settle bound. */
 const TRANSFER_CODE_TTL_S = 60;
 /** What the workload's callers key (bench/calls/payment-call.ts); the scan looks for it and its code. */
@@ -47,6 +50,7 @@ async function main(): Promise<number> {
       'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
     },
   );
+  const completionsFrom = await paymentCompletedOffsets(system.kafka);
   const uac = await SipUac.open(system.sipPort);
   const watch = await StepWatch.start(system.kafka, `chaos-steps-${system.run}`);
   try {
@@ -67,24 +71,40 @@ async function main(): Promise<number> {
       random,
       { rate: RATE, callShare: 0.6, cancelShare: 0.2, retryForMs: 120_000 },
     );
-    const faults = new FaultInjector(system, random, { minGapMs: 5_000, maxGapMs: 20_000, maxDownMs: 3_000 }, log);
+    const faults = new FaultInjector(
+      system,
+      random,
+      { minGapMs: GAP_MIN_S * 1000, maxGapMs: GAP_MAX_S * 1000, maxDownMs: 3_000 },
+      log,
+    );
     const stopAt = Date.now() + MINUTES * 60_000;
     const progress = setInterval(
       () => log(`payments ${workload.payments.length}, calls up ${calls.now}, API retries ${workload.apiRetries}`),
       15_000,
     );
-    await Promise.all([workload.run(stopAt), faults.run(stopAt)]);
+    // The load lasts as long as the faults do (the first round of faults may outlast the minutes).
+    let faultsOver = false;
+    const injecting = faults.run(stopAt).finally(() => {
+      faultsOver = true;
+    });
+    await Promise.all([workload.run(() => faultsOver), injecting]);
     clearInterval(progress);
     log('load and faults over; waiting for every payment to settle');
 
     const stopWatching = faults.watch();
-    const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000);
+    const verdict = await judge(system, receiver, webhookSecret, workload.payments, SETTLE_S * 1000, completionsFrom);
     stopWatching();
-    const leaks = await scanForCardData({
+    // The card-data scan of everything this run wrote, and of the heap and memory of every service
+    // but the vault (which holds the card while a call keys it: that is the boundary).
+    for (const name of ['call-control', 'order-link', 'authorization', 'notification'] as const) {
+      await system.service(name).heapSnapshot();
+    }
+    const { hits: leaks, stats } = await scan({
       pans: [APPROVED_TEST_PAN],
       securityCodes: [SECURITY_CODE],
       since: startedAt,
     });
+    for (const line of stats.lines()) log(`pan-scan: ${line}`);
     printReport(workload, faults, verdict, leaks.length);
     for (const h of leaks) console.log(`  card data: ${h.kind} ${h.what} in ${h.source} ${h.location}`);
     const failed =
@@ -99,7 +119,9 @@ async function main(): Promise<number> {
       workload.notCreated.length +
       faults.crashes.length +
       leaks.length;
-    log(`reproduce: CHAOS_SEED=${SEED} CHAOS_MINUTES=${MINUTES} CHAOS_RATE=${RATE} make chaos`);
+    log(
+      `reproduce: CHAOS_SEED=${SEED} CHAOS_MINUTES=${MINUTES} CHAOS_RATE=${RATE} CHAOS_GAP_S=${GAP_MIN_S}-${GAP_MAX_S} make chaos`,
+    );
     return failed === 0 ? 0 : 1;
   } finally {
     uac.close();

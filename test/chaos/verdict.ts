@@ -4,11 +4,11 @@
 // outcome per payment, signed), the PSP simulator's charge counts (never twice, only when approved)
 // and each service's outbox (drained).
 
-import { PAYMENT_COMPLETED_TYPE } from '@ivr/contracts';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
 import type { Receiver } from '../../services/notification/test/receiver';
 import type { PaymentSystem } from '../support/payment-system';
+import { CompletionReader, type TopicOffsets } from './completions';
 import type { TrackedPayment } from './workload';
 
 const OUTBOXES: Array<{ urlVar: string; schema: string }> = [
@@ -53,39 +53,38 @@ export async function judge(
   webhookSecret: string,
   payments: TrackedPayment[],
   boundMs: number,
+  completionsFrom: TopicOffsets,
 ): Promise<Verdict> {
   const ids = payments.map((p) => p.paymentId);
+  const ours = new Set(ids);
   const t0 = Date.now();
   const deadline = t0 + boundMs;
   const pool = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
+  const completions = await CompletionReader.start(system.kafka, completionsFrom, `chaos-verdict-${system.run}`);
   try {
     let statuses = await readStatuses(pool, ids);
     const done = () =>
       ids.every((id) => TERMINAL.has(statuses.get(id) ?? '')) &&
-      ids.every((id) => completionsOf(system, id).size > 0) &&
+      ids.every((id) => completions.of(id).size > 0) &&
       ids.every((id) => webhooksOf(receiver, id).size > 0);
     while (!done() && Date.now() < deadline) {
       await sleep(1000);
       statuses = await readStatuses(pool, ids);
     }
     const settleSeconds = (Date.now() - t0) / 1000;
-    const completedMessages = system.watcher.seen.filter((e) => e.type === PAYMENT_COMPLETED_TYPE);
     const webhooks = receiver.received.map((r) => ({
       ...r,
       event: JSON.parse(r.body) as { id: string; data: { paymentId: string } },
     }));
-    const ours = new Set(ids);
     const charges = await chargeCounts(system);
     return {
       statuses,
       stuck: ids.filter((id) => !TERMINAL.has(statuses.get(id) ?? '')),
       lost: ids.filter(
-        (id) => !statuses.has(id) || (TERMINAL.has(statuses.get(id) ?? '') && completionsOf(system, id).size === 0),
+        (id) => !statuses.has(id) || (TERMINAL.has(statuses.get(id) ?? '') && completions.of(id).size === 0),
       ),
-      completedTwice: ids.filter((id) => completionsOf(system, id).size > 1),
-      completedRedelivered:
-        completedMessages.filter((e) => ours.has(String((e.payload as { paymentId: string }).paymentId))).length -
-        ids.reduce((n, id) => n + completionsOf(system, id).size, 0),
+      completedTwice: ids.filter((id) => completions.of(id).size > 1),
+      completedRedelivered: completions.recordsOf(ours) - ids.reduce((n, id) => n + completions.of(id).size, 0),
       webhooksMissing: ids.filter((id) => TERMINAL.has(statuses.get(id) ?? '') && webhooksOf(receiver, id).size === 0),
       webhooksBadSignature: webhooks.filter((w) => !verifyIvrSignature(w.body, w.signature, webhookSecret, 3600))
         .length,
@@ -101,6 +100,7 @@ export async function judge(
       settleSeconds,
     };
   } finally {
+    await completions.stop();
     await pool.end();
   }
 }
@@ -115,15 +115,6 @@ async function readStatuses(pool: Pool, ids: string[]): Promise<Map<string, stri
   } catch {
     return new Map(); // PostgreSQL just restarted: the next round reads again
   }
-}
-
-/** Distinct PaymentCompleted event ids seen on the topic for a payment. */
-function completionsOf(system: PaymentSystem, paymentId: string): Set<string> {
-  return new Set(
-    system.watcher.seen
-      .filter((e) => e.type === PAYMENT_COMPLETED_TYPE && (e.payload as { paymentId: string }).paymentId === paymentId)
-      .map((e) => e.eventId),
-  );
 }
 
 /** Distinct event ids of the webhooks received for a payment. */

@@ -50,11 +50,11 @@ export class Workload {
     private readonly options: WorkloadOptions,
   ) {}
 
-  /** Starts payments at the set rate until `stopAt` (ms since epoch), then waits for all of them. */
-  async run(stopAt: number): Promise<void> {
+  /** Starts payments at the set rate until `over()` says so, then waits for all of them. */
+  async run(over: () => boolean): Promise<void> {
     const started = Date.now();
     let placed = 0;
-    while (Date.now() < stopAt) {
+    while (!over()) {
       const due = Math.floor(((Date.now() - started) / 1000) * this.options.rate) + 1;
       for (; placed < due; placed++) this.track(this.onePayment(placed));
       await sleep(20);

@@ -3,11 +3,12 @@
  * a baresip caller dials the IVR (call-control) with the code in the Request-URI user part and keys
  * the card as RFC 4733 DTMF into the vault's RTP port, authorization charges the PSP simulator,
  * order-link publishes payment-completed, notification signs the webhook, and a second baresip (the
- * operator's phone) is called back through REFER. Afterwards every topic, table and log written
- * during these calls is scanned for the card numbers and security codes used: zero hits.
+ * operator's phone) is called back through REFER. Afterwards every topic, table, log and trace
+ * written during these calls, and a heap snapshot and memory dump of every service but the vault,
+ * are scanned for the card numbers and security codes used: zero hits.
  */
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
-import { scanForCardData } from '../../scripts/pan-scan';
+import { scan } from '../../scripts/pan-scan';
 import { Receiver } from '../../services/notification/test/receiver';
 import { BaresipPhone } from '../support/baresip';
 import { confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
@@ -243,6 +244,12 @@ test('the PSP is down at authorization: the caller is told and handed back, noth
   expect(await system.charges(p.paymentId)).toBe(0);
 });
 
+// The next test drains call-control, so its heap is taken now, after all the calls before.
+test('heap snapshot of call-control after the calls', async () => {
+  const snapshot = await system.service('call-control').heapSnapshot();
+  expect(snapshot.heapSnapshot).toMatch(/call-control-.*\.heapsnapshot$/);
+});
+
 test('SIGTERM drains call-control: not ready, new calls get 503, the call in progress is paid and handed back, exit 0', async () => {
   const phone = await caller();
   const late = await caller();
@@ -266,11 +273,17 @@ test('SIGTERM drains call-control: not ready, new calls get 503, the call in pro
   expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
 });
 
-test('leak scan: no topic, table or log written during these calls holds a card number or security code', async () => {
-  const hits = await scanForCardData({
+test('leak scan: no topic, table, log, trace or service heap holds a card number or security code', async () => {
+  for (const name of ['order-link', 'authorization', 'notification']) await system.service(name).heapSnapshot();
+  const { hits, stats } = await scan({
     pans: [APPROVE, DECLINE, BAD_CHECKSUM],
     securityCodes: [CVV_APPROVE, CVV_DECLINE, CVV_MIDCALL],
     since: system.startedAt,
   });
+  // What was read: the four services' heaps and memory, and the spans of all five (the vault's too).
+  expect(stats.counts.get('heap')?.items).toBeGreaterThanOrEqual(4);
+  expect(stats.counts.get('memory')?.items).toBeGreaterThanOrEqual(4);
+  expect(stats.counts.get('trace')?.items).toBeGreaterThanOrEqual(5);
+  expect(stats.counts.get('kafka')?.items).toBeGreaterThan(0);
   expect(hits).toEqual([]);
 });

@@ -82,6 +82,8 @@ export class PaymentSystem {
     clientId: `e2e-calls-${this.run}`,
     brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
     logLevel: logLevel.NOTHING,
+    // The watchers keep trying through a Kafka restart (the chaos run restarts it) rather than stop.
+    retry: { retries: 100, initialRetryTime: 300, maxRetryTime: 5000 },
   });
   readonly services = new Map<string, ServiceProcess>();
   psp!: PspSimulator;

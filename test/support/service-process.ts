@@ -1,13 +1,15 @@
 /**
  * Runs one of the product's services as a real child process for e2e tests: the built bundle
  * (services/<name>/dist/main.js, `make build`), its dev.env, the infrastructure addresses from
- * .var/env.json, free ports unless told otherwise, output kept in .var/logs/e2e/<name>.log (which the
- * card-data scan reads).
+ * .var/env.json, free ports unless told otherwise, output kept in .var/logs/e2e/<name>.log and spans
+ * in .var/traces/<name>.jsonl (both read by the card-data scan). Every service but dtmf-vault can be
+ * asked for a heap snapshot (`heapSnapshot()`, into .var/heap, also read by the scan).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from '../../scripts/heap-snapshot';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -52,6 +54,12 @@ export async function waitUntil(
   }
 }
 
+/** Spans to .var/traces/<name>.jsonl, unless the environment already sends them somewhere. */
+function traceExport(name: string): Record<string, string> {
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_TRACES_FILE) return {};
+  return { OTEL_TRACES_FILE: join(ROOT, '.var', 'traces', `${name}.jsonl`) };
+}
+
 export interface StartOptions {
   /** services/<name> or tools/<name>; default services/<name>. */
   dir?: string;
@@ -93,9 +101,11 @@ export class ServiceProcess {
     const logDir = join(ROOT, '.var', 'logs', 'e2e');
     mkdirSync(logDir, { recursive: true });
     const log = createWriteStream(join(logDir, `${this.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    // The vault gets no snapshot signal: it must not be possible to make it write the card to disk.
+    const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(incomingDir(this.name));
+    const child = spawn(process.execPath, ['--enable-source-maps', ...snapshots, main], {
       cwd: join(ROOT, this.dir),
-      env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...this.env },
+      env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...traceExport(this.name), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log, { end: false });
@@ -118,6 +128,13 @@ export class ServiceProcess {
         readyTimeoutMs,
       );
     }
+  }
+
+  /** A V8 heap snapshot and a memory dump of the running process, in .var/heap (never of the vault). */
+  async heapSnapshot(): Promise<Snapshot> {
+    const pid = this.child?.exitCode === null ? this.child.pid : undefined;
+    if (pid === undefined) throw new Error(`${this.name} is not running`);
+    return takeSnapshot({ pid, name: this.name, diagnosticDir: incomingDir(this.name) });
   }
 
   /** Whether the current process is running (not exited, not killed). */

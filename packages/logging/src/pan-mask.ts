@@ -18,14 +18,14 @@ export function isLuhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// A run of digit groups joined by single spaces or dashes ("5555 5555 5555 4444", "3782-822463-10005").
+// A run of digit groups joined by single spaces or dashes ("dddd dddd dddd dddd", "dddd-dddddd-ddddd").
 const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
 const MIN_PAN = 13;
 const MAX_PAN = 19;
 
 /**
  * Replaces every Luhn-valid run of 13–19 digits, written plain or grouped with spaces or dashes,
- * by `[PAN REDACTED]`. Within a longer grouped run (e.g. "order 12 4242 4242 4242 4242"), any
+ * by `[PAN REDACTED]`. Within a longer grouped run (e.g. "order 12 dddd dddd dddd dddd"), any
  * sequence of whole groups that forms a card number is masked; a plain run of more than 19 digits
  * is not a card number and is left alone.
  */

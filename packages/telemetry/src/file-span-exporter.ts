@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, hrTimeToMilliseconds, hrTimeToTimeStamp } from '@opentelemetry/core';
@@ -54,12 +53,16 @@ export function toSpanRecord(span: ReadableSpan): SpanRecord {
  * not masked: the file exists so that a scan can prove no card data reached a span.
  */
 export class FileSpanExporter implements SpanExporter {
-  // Appends are chained so lines keep their order and forceFlush can wait for all of them.
-  private pending: Promise<void> = Promise.resolve();
+  // One stream for the process's life: a span costs a buffered write, not an open/append/close.
+  private readonly out: WriteStream;
+  // Stream writes complete in order, so the last one done means every earlier one is on disk.
+  private lastWrite: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
+    this.out = createWriteStream(path, { flags: 'a' });
+    this.out.on('error', () => undefined); // reported to each export's callback
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -68,20 +71,22 @@ export class FileSpanExporter implements SpanExporter {
       return;
     }
     const lines = spans.map((span) => `${JSON.stringify(toSpanRecord(span))}\n`).join('');
-    this.pending = this.pending.then(() =>
-      appendFile(this.path, lines).then(
-        () => resultCallback({ code: ExportResultCode.SUCCESS }),
-        (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }),
-      ),
-    );
+    this.lastWrite = new Promise((resolve) => {
+      this.out.write(lines, (error) => {
+        resultCallback(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
+        resolve();
+      });
+    });
   }
 
   forceFlush(): Promise<void> {
-    return this.pending;
+    return this.lastWrite;
   }
 
   async shutdown(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    await this.pending;
+    await this.lastWrite;
+    await new Promise<void>((resolve) => this.out.end(resolve));
   }
 }

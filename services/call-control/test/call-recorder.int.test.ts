@@ -116,3 +116,33 @@ test('flush says whether every fact of the call was stored', async () => {
   expect(await recorder.flush()).toBe(false);
   errors.length = 0;
 });
+
+/** The event store with its database away while `down` is set (a restart). */
+class RestartingStore extends EventStore {
+  down = false;
+  override transaction<T>(fn: Parameters<EventStore['transaction']>[0]): Promise<T> {
+    if (this.down) return Promise.reject(new Error('the database system is starting up'));
+    return super.transaction(fn) as Promise<T>;
+  }
+}
+
+test('a fact given up earlier (a database restart) does not fail a later flush whose facts are stored', async () => {
+  const restarting = new RestartingStore(store.pool, { schema: store.schema });
+  const recorder = new CallRecorder(restarting, 'call-d', log, []);
+  const answer = {
+    type: 'AnswerCall',
+    callId: 'call-d',
+    sipCallId: 's',
+    transport: 'UDP',
+    transferCodeSource: 'keypad',
+  } as const;
+  restarting.down = true;
+  recorder.record(answer);
+  expect(await recorder.flush()).toBe(false);
+  restarting.down = false;
+  recorder.record(answer);
+  recorder.record({ type: 'EndCall', reason: 'CALLER_HUNG_UP' });
+  expect(await recorder.flush()).toBe(true);
+  expect((await store.readStream('call-d')).map((e) => e.type)).toEqual([T.answered, T.ended]);
+  errors.length = 0;
+});

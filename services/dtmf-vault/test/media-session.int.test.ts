@@ -64,6 +64,42 @@ describe('media session over real UDP', () => {
     expect(peer.received[0]).toMatchObject({ payloadType: 0 });
   });
 
+  it('a cancel of a capture that already ended leaves the next capture alone', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const first = new AbortController();
+    const confirm = vault.capture(
+      opened.sessionId,
+      capture('digits', { minLength: 1, maxLength: 1 }),
+      () => {},
+      first.signal,
+    );
+    await pause(50);
+    await peer.sendKeys('1');
+    expect(await confirm).toMatchObject({ status: 'completed' });
+
+    const expiry = vault.capture(opened.sessionId, capture('expiry'), () => {}, new AbortController().signal);
+    first.abort(); // the first field's stream is cancelled late (after its result was sent)
+    await pause(50);
+    await peer.sendKeys('1230');
+    expect(await expiry).toMatchObject({ status: 'completed', update: { digitsEntered: 4 } });
+  });
+
+  it('a cancel of the running capture ends it and lets the next one start', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const cancelled = new AbortController();
+    const card = vault.capture(opened.sessionId, capture('card_number'), () => {}, cancelled.signal);
+    await pause(50);
+    await peer.sendKeys('4242');
+    cancelled.abort();
+    expect(await card).toEqual({ status: 'closed' });
+    const expiry = vault.capture(opened.sessionId, capture('expiry'), () => {});
+    await pause(50);
+    await peer.sendKeys('1230');
+    expect(await expiry).toMatchObject({ status: 'completed' });
+  });
+
   it('captures digits sent as in-band tones in a G.711 A-law stream', async () => {
     const { opened, peer } = await openWithPeer('PCMA');
     const outcome = vault.capture(opened.sessionId, capture('card_number'), () => {});

@@ -1,5 +1,6 @@
 // docs/pci-boundary.md, written from the rendered chart: the document an auditor reads. The prose
 // states the design; the tables are computed, so the document cannot drift from what is deployed.
+import { leakScanSection } from './leak-scan-doc';
 import type { DeclaredRow, MatrixRow } from './segmentation';
 import type { Fact } from './vault-facts';
 
@@ -48,7 +49,8 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('3. call-control receives only masked progress and that token description over mutually authenticated');
   p("   gRPC (the vault checks the client certificate is call-control's), and asks authorization to charge.");
   p('4. Events on Kafka, rows in PostgreSQL, logs, traces and metrics hold no PAN or CVV; the end-to-end');
-  p('   tests push published test card numbers through full calls and scan every topic, table, log and trace.');
+  p('   tests push published test card numbers through full calls and scan every topic, table, log, trace and');
+  p('   the heap of every process but the vault (section 6).');
   p();
   p('## 2. What each component sees and holds');
   p();
@@ -130,11 +132,12 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
     '| each service reaches only its Kafka topics | KafkaUsers generated from `topics.ts`, compared with `k8s/kafka/` | `make test-chart` |',
   );
   p(
-    '| no PAN/CVV in topics, tables, logs, traces | end-to-end calls with published test cards, then a scan of everything written | `make test-e2e` |',
+    '| no PAN/CVV in topics, tables, logs, traces, heaps of the other services | end-to-end calls with published test cards, then a scan of everything written and held (section 6) | `make test-e2e`, `make pan-scan` |',
   );
   p(
     '| images run as non-root with health checks, pinned bases | Dockerfile lint (`tools/k8s/src/dockerfile-lint.ts`) | `make test-chart` |',
   );
   p();
+  lines.push(...leakScanSection());
   return `${lines.join('\n')}\n`;
 }

@@ -212,13 +212,16 @@ export class MediaSession {
 
   /**
    * Captures one field. The prompt plays first (keys cut it short); the first-digit timer starts when
-   * it ends. Updates are masked; the digits of a completed card field go to `card`.
+   * it ends. Updates are masked; the digits of a completed card field go to `card`. `cancelled`
+   * abandons this capture (its caller went away; the digits so far are wiped) and never a later one:
+   * a cancel that arrives after the capture ended must not end the next field's.
    */
   capture(
     spec: FieldSpec,
     prompt: Uint8Array[],
     retryPrompt: Uint8Array[],
     onUpdate: (update: CaptureUpdate) => void,
+    cancelled?: AbortSignal,
   ): Promise<CaptureOutcome> {
     if (this.closed) return Promise.reject(new SessionClosedError('media session is closed'));
     if (this.active) return Promise.reject(new SessionBusyError('a field capture is already running in this session'));
@@ -226,16 +229,17 @@ export class MediaSession {
     return new Promise((resolve) => {
       const active: ActiveCapture = { capture, onUpdate, retryPrompt, done: resolve };
       this.active = active;
+      cancelled?.addEventListener(
+        'abort',
+        () => {
+          if (this.active !== active) return;
+          this.stopPlayback('stopped');
+          this.finish(active, { status: 'closed' });
+        },
+        { once: true },
+      );
       this.promptThenArm(active, prompt);
     });
-  }
-
-  /** Abandons the running capture (its caller went away): the digits so far are wiped. */
-  cancelCapture(): void {
-    const active = this.active;
-    if (!active) return;
-    this.stopPlayback('stopped');
-    this.finish(active, { status: 'closed' });
   }
 
   /** Ends the session: stops playout and capture, and overwrites every buffer that held digits or tones. */

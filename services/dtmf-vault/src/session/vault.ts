@@ -162,21 +162,18 @@ export class Vault {
     return session.play(this.audio(request.language, this.promptList(request)), request.bargeIn);
   }
 
+  /** `cancelled`: the caller of this capture went away (see MediaSession.capture). */
   async capture(
     sessionId: string,
     request: CaptureRequest,
     onUpdate: (u: CaptureUpdate) => void,
+    cancelled?: AbortSignal,
   ): Promise<CaptureOutcome> {
     const { session } = this.entry(sessionId);
     const spec = this.fieldSpec(request, session.card.brand);
     const prompt = this.audio(request.language, request.promptIds);
     const retry = this.audio(request.language, request.retryPromptIds);
-    return session.capture(spec, prompt, retry, onUpdate);
-  }
-
-  /** Abandons the session's running capture, if any (the gRPC stream was cancelled). */
-  cancelCapture(sessionId: string): void {
-    this.sessions.get(sessionId)?.session.cancelCapture();
+    return session.capture(spec, prompt, retry, onUpdate, cancelled);
   }
 
   /**

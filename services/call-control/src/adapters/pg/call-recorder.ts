@@ -25,14 +25,17 @@ export class CallRecorder {
   private state: CallState = initialCallState();
   private version = 0;
   private queue: Promise<void> = Promise.resolve();
-  /** A command was given up, or the call was ended by another writer: the stream misses a fact of this call. */
-  private incomplete = false;
+  /** A command queued since the last flush was given up: the stream misses that fact. */
+  private givenUpSinceFlush = false;
+  /** Another writer ended the call (crash recovery took this process for dead). */
+  private endedByOther = false;
 
   constructor(
     private readonly store: EventStore,
     private readonly callId: string,
     private readonly log: RecorderLogger,
-    private readonly retryDelaysMs: readonly number[] = [50, 200, 1000],
+    // About 7 s in all: a database restart takes a few seconds.
+    private readonly retryDelaysMs: readonly number[] = [50, 200, 1000, 2000, 4000],
   ) {}
 
   /** Queues a command; returns at once. */
@@ -40,10 +43,17 @@ export class CallRecorder {
     this.queue = this.queue.then(() => this.apply(command));
   };
 
-  /** Resolves when everything queued so far is stored (true) or given up (false: something is missing). */
+  /**
+   * Resolves when everything queued so far is stored or given up: true when every command queued
+   * since the previous flush was stored and the call is still this process's. A fact given up earlier
+   * (a progress update during a database restart) does not make a later flush fail: what the dialogue
+   * asks before it authorizes is whether the card it just recorded is stored.
+   */
   async flush(): Promise<boolean> {
     await this.queue;
-    return !this.incomplete;
+    const stored = !this.givenUpSinceFlush && !this.endedByOther;
+    this.givenUpSinceFlush = false;
+    return stored;
   }
 
   private async apply(command: CallCommand): Promise<void> {
@@ -68,7 +78,7 @@ export class CallRecorder {
         if (err instanceof ConcurrencyError) await this.reload();
         const delay = this.retryDelaysMs[attempt];
         if (delay === undefined) {
-          this.incomplete = true;
+          this.givenUpSinceFlush = true;
           this.log.error(
             { call_id: this.callId, command: command.type, err: (err as Error).message },
             'call event could not be stored',
@@ -88,6 +98,6 @@ export class CallRecorder {
     this.version = history.length;
     // Another writer ended the call (crash recovery took this process for dead): whatever is still
     // queued is dropped, so the dialogue must not act on it (no Authorize after an unstored card).
-    if (wasOpen && this.state.status === 'ended') this.incomplete = true;
+    if (wasOpen && this.state.status === 'ended') this.endedByOther = true;
   }
 }

@@ -114,18 +114,26 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
 
     captureField: (call: ServerWritableStream<CaptureFieldRequest, CaptureFieldResponse>) => {
       const fail = (err: unknown) => call.emit('error', toGrpcError(err));
+      // call-control gave up on the field (its caller hung up, or its deadline passed): free the
+      // session. Only this stream's capture: grpc-js (1.14) also emits 'cancelled' after a stream
+      // that ended normally, once its trailers are out, by which time call-control may already have
+      // started the next field's capture. Ending that one was the "media session closed during
+      // capture" seen under load.
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
       let outcome: ReturnType<Vault['capture']>;
       try {
         authorize(call);
-        outcome = vault.capture(call.request.sessionId, captureRequestFromMsg(call.request), (update) =>
-          call.write(captureUpdateToMsg(update)),
+        outcome = vault.capture(
+          call.request.sessionId,
+          captureRequestFromMsg(call.request),
+          (update) => call.write(captureUpdateToMsg(update)),
+          cancelled.signal,
         );
       } catch (err) {
         fail(err);
         return;
       }
-      // call-control gave up on the field (its caller hung up, or its deadline passed): free the session.
-      call.on('cancelled', () => vault.cancelCapture(call.request.sessionId));
       outcome.then((result) => {
         if (result.status === 'closed') call.write(sessionClosedMsg);
         call.end();
