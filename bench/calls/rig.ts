@@ -1,7 +1,6 @@
 // The whole system and a load generator ready to place payment calls: the five services as real
 // processes with the PSP simulator at zero latency (test/support/payment-system.ts), one SIP socket,
 // a Kafka watch of each call's steps, and a count of calls up at once.
-import { readdirSync, readFileSync } from 'node:fs';
 import { PaymentSystem } from '../../test/support/payment-system';
 import type { CallContext } from './payment-call';
 import { Concurrency } from './rate';
@@ -24,41 +23,18 @@ export interface RigOptions {
   serviceNodeOptions?: string;
 }
 
-/**
- * PaymentSystem.start, tried twice: on a busy machine a service can miss its 30 s readiness wait.
- * A failed start can leave service processes behind (one not ready yet is not in PaymentSystem's
- * list, so its stop() misses it); they are this process's children, so end them before retrying.
- */
+/** PaymentSystem.start, tried twice: on a busy machine a service can miss its 30 s readiness wait. */
 async function startSystem(rtpBase: number): Promise<PaymentSystem> {
   const vaultEnv = { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 1999) };
   for (let attempt = 1; ; attempt++) {
     try {
       return await PaymentSystem.start({}, vaultEnv);
     } catch (err) {
-      await endOwnServiceProcesses();
       if (attempt === 2) throw err;
       console.log(`the system did not start (${(err as Error).message}); once more in 10 s`);
       await new Promise((r) => setTimeout(r, 10_000));
     }
   }
-}
-
-/** SIGTERM to every child of this process that runs a service bundle, then a moment to exit. */
-async function endOwnServiceProcesses(): Promise<void> {
-  let ended = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (ppid === process.pid && cmd.includes('/dist/main.js')) {
-        process.kill(Number(pid), 'SIGTERM');
-        ended++;
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  if (ended) await new Promise((r) => setTimeout(r, 3000));
 }
 
 export async function startCallRig(options: RigOptions): Promise<CallRig> {

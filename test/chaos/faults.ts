@@ -147,7 +147,6 @@ export class FaultInjector {
         await service.spawn(true, READY_WITHIN_MS);
         return;
       } catch (err) {
-        await service.kill();
         if (attempt === 5) throw new Error(`${name} did not come back: ${(err as Error).message}`);
         this.log(`   ${name} did not start (${(err as Error).message}); starting it again`);
         await sleep(2000);

@@ -136,8 +136,11 @@ export class PaymentSystem {
     const notificationHttp = await freePort();
     const orderLinkHttp = await freePort();
     this.sipPort = await freePort();
+    // Tracked before it is ready, so that a failed start stops every process it began.
     const start = async (name: ServiceName, env: Record<string, string>) => {
-      this.services.set(name, await ServiceProcess.start(name, { env: { ...env, ...envOf[name] } }));
+      const service = await ServiceProcess.prepare(name, { env: { ...env, ...envOf[name] } });
+      this.services.set(name, service);
+      await service.spawn();
     };
     await Promise.all([
       start('dtmf-vault', {

@@ -84,11 +84,16 @@ export class ServiceProcess {
 
   /** Starts the service with its dev.env, then `env` on top. Ports named *_PORT in `env` win. */
   static async start(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
-    const dir = options.dir ?? join('services', name);
-    const env = { ...readDevEnv(dir), ADMIN_PORT: String(await freePort()), ...options.env };
-    const p = new ServiceProcess(name, dir, env);
+    const p = await ServiceProcess.prepare(name, options);
     await p.spawn(options.waitReady ?? true, options.readyTimeoutMs);
     return p;
+  }
+
+  /** The process's settings, not started yet (`spawn()` starts it): lets a caller track it first. */
+  static async prepare(name: string, options: Pick<StartOptions, 'dir' | 'env'> = {}): Promise<ServiceProcess> {
+    const dir = options.dir ?? join('services', name);
+    const env = { ...readDevEnv(dir), ADMIN_PORT: String(await freePort()), ...options.env };
+    return new ServiceProcess(name, dir, env);
   }
 
   get adminUrl(): string {
@@ -117,7 +122,8 @@ export class ServiceProcess {
     child.stderr?.on('data', capture);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    if (waitReady) {
+    if (!waitReady) return;
+    try {
       await waitUntil(
         `${this.name} to be ready`,
         async () => {
@@ -127,6 +133,10 @@ export class ServiceProcess {
         },
         readyTimeoutMs,
       );
+    } catch (err) {
+      // Not ready in time: end it, so that a failed start leaves no process behind holding its ports.
+      await this.kill();
+      throw err;
     }
   }
 
