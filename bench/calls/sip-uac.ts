@@ -132,22 +132,7 @@ export class SipUac {
 
   /** The caller hangs up: BYE in the dialog, sent once (the answer is not waited for). */
   hangUp(d: Dialog): void {
-    d.cseq++;
-    this.send(
-      serialize({
-        kind: 'request',
-        method: 'BYE',
-        uri: d.remoteTarget,
-        headers: [
-          ...this.viaAndRoute(this.branch()),
-          { name: 'From', value: `<sip:pbx@127.0.0.1>;tag=${d.fromTag}` },
-          { name: 'To', value: `<sip:ivr@127.0.0.1>;tag=${d.toTag}` },
-          { name: 'Call-ID', value: d.callId },
-          { name: 'CSeq', value: `${d.cseq} BYE` },
-        ],
-        body: Buffer.alloc(0),
-      }),
-    );
+    this.sendInDialog(d, 'BYE', [], Buffer.alloc(0));
   }
 
   /** Forgets a call (after its BYE, or when the benchmark gives up on it): later messages get 481. */
@@ -204,24 +189,36 @@ export class SipUac {
   }
 
   private notifyTransferred(d: Dialog): void {
+    this.sendInDialog(
+      d,
+      'NOTIFY',
+      [
+        { name: 'Contact', value: `<sip:pbx@127.0.0.1:${this.port}>` },
+        { name: 'Event', value: 'refer' },
+        { name: 'Subscription-State', value: 'terminated;reason=noresource' },
+        { name: 'Content-Type', value: 'message/sipfrag;version=2.0' },
+      ],
+      Buffer.from('SIP/2.0 200 OK\r\n', 'latin1'),
+    );
+  }
+
+  /** A new request in an established dialog (next CSeq, new branch). */
+  private sendInDialog(d: Dialog, method: string, extra: SipHeader[], body: Buffer): void {
     d.cseq++;
     this.send(
       serialize({
         kind: 'request',
-        method: 'NOTIFY',
+        method,
         uri: d.remoteTarget,
         headers: [
           ...this.viaAndRoute(this.branch()),
           { name: 'From', value: `<sip:pbx@127.0.0.1>;tag=${d.fromTag}` },
           { name: 'To', value: `<sip:ivr@127.0.0.1>;tag=${d.toTag}` },
           { name: 'Call-ID', value: d.callId },
-          { name: 'CSeq', value: `${d.cseq} NOTIFY` },
-          { name: 'Contact', value: `<sip:pbx@127.0.0.1:${this.port}>` },
-          { name: 'Event', value: 'refer' },
-          { name: 'Subscription-State', value: 'terminated;reason=noresource' },
-          { name: 'Content-Type', value: 'message/sipfrag;version=2.0' },
+          { name: 'CSeq', value: `${d.cseq} ${method}` },
+          ...extra,
         ],
-        body: Buffer.from('SIP/2.0 200 OK\r\n', 'latin1'),
+        body,
       }),
     );
   }
