@@ -77,10 +77,16 @@ export class WebhookDispatcher {
       if (due.length === 0) return;
       for (const d of due) {
         this.inFlight.add(d.deliveryId);
-        void this.attempt(d).finally(() => {
-          this.inFlight.delete(d.deliveryId);
-          this.wake(); // a finished delivery may unblock the next one of the same payment
-        });
+        void this.attempt(d)
+          // The attempt could not be recorded (database restarting): its lease runs out and it is sent
+          // again, at least once as documented. Never an unhandled rejection: that would end the process.
+          .catch((err: Error) =>
+            this.o.logger.warn({ deliveryId: d.deliveryId, error: err.message }, 'webhook attempt not recorded'),
+          )
+          .finally(() => {
+            this.inFlight.delete(d.deliveryId);
+            this.wake(); // a finished delivery may unblock the next one of the same payment
+          });
       }
     }
   }
