@@ -18,9 +18,9 @@ test('an attempt that cannot be recorded (database restarting) is logged, not an
     attempts: 0,
     giveUpAt: new Date(Date.now() + 60_000),
   };
-  let claimed = false;
+  const queue = [due];
   const repository = {
-    claimDue: async () => (claimed ? [] : ((claimed = true), [due])),
+    claimDue: async () => queue.splice(0),
     recordAttempt: async () => {
       throw new Error('the database system is shutting down');
     },
