@@ -1,52 +1,12 @@
-import {
-  ABANDONED_CODE,
-  type AuthorizationCommand,
-  type AuthorizationEvent,
-  type AuthorizationState,
-  decide,
-  evolve,
-  InvalidArgument,
-  initialState,
-} from '../src/authorization';
+import { ABANDONED_CODE, type AuthorizationCommand, decide, InvalidArgument, initialState } from '../src/authorization';
+import { approved, at, outcome, request, run } from './commands';
 
-const at = '2026-01-01T00:00:00.000Z';
-const card = { pspToken: 'pm_123', brand: 'visa', bin: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2030 };
-const request = (mode: 'AUTHORIZE' | 'REGISTER_CARD' = 'AUTHORIZE'): AuthorizationCommand => ({
-  type: 'RequestAuthorization',
-  paymentId: 'pay_1',
-  mode,
-  amount: mode === 'AUTHORIZE' ? { minorUnits: 1200, currency: 'JPY' } : null,
-  orderReference: 'order-1',
-  card,
-  customerReference: null,
-  at,
-});
 const abandon = (reason = 'CALL_LOST'): AuthorizationCommand => ({
   type: 'AbandonAuthorization',
   paymentId: 'pay_1',
   reason,
   at,
 });
-const outcome = (o: Extract<AuthorizationCommand, { type: 'RecordGatewayOutcome' }>['outcome']) =>
-  ({ type: 'RecordGatewayOutcome', outcome: o, at }) as const;
-const approved = outcome({
-  kind: 'approved',
-  pspReference: 'pi_1',
-  authorizationCode: '123456',
-  captured: false,
-  amount: { minorUnits: 1200, currency: 'JPY' },
-});
-
-function run(...commands: AuthorizationCommand[]): { events: AuthorizationEvent[]; state: AuthorizationState } {
-  let state = initialState();
-  const events: AuthorizationEvent[] = [];
-  for (const c of commands) {
-    const produced = decide(c, state);
-    events.push(...produced);
-    state = produced.reduce(evolve, state);
-  }
-  return { events, state };
-}
 
 describe('abandoning an authorization that was never requested', () => {
   it('records a failure that is final and says nothing was charged', () => {
@@ -68,7 +28,7 @@ describe('abandoning an authorization that was never requested', () => {
   it.each(['AUTHORIZE', 'REGISTER_CARD'] as const)(
     'a later %s request is answered by the failure, no new request',
     (mode) => {
-      const { events, state } = run(abandon(), request(mode));
+      const { events, state } = run(abandon(), request(mode === 'AUTHORIZE' ? {} : { mode, amount: null }));
       expect(events.map((e) => e.type)).toEqual(['AuthorizationFailed']);
       expect(state.status).toBe('FAILED');
     },
@@ -107,9 +67,9 @@ describe('abandoning an authorization that exists leaves it alone', () => {
   it.each([
     ['pending', [request()], 'PENDING'],
     ['pending with an unknown outcome', [request(), unknown], 'PENDING'],
-    ['approved', [request(), approved], 'APPROVED'],
+    ['approved', [request(), approved()], 'APPROVED'],
     ['declined', [request(), declined], 'DECLINED'],
-    ['registered', [request('REGISTER_CARD'), registered], 'REGISTERED'],
+    ['registered', [request({ mode: 'REGISTER_CARD', amount: null }), registered], 'REGISTERED'],
   ] as const)('%s', (_name, before, status) => {
     const prior = run(...before);
     expect(decide(abandon(), prior.state)).toEqual([]);
@@ -117,7 +77,7 @@ describe('abandoning an authorization that exists leaves it alone', () => {
   });
 
   it('a pending one is still settled by its gateway outcome afterwards', () => {
-    const { state } = run(request(), abandon(), approved);
+    const { state } = run(request(), abandon(), approved());
     expect(state.status).toBe('APPROVED');
   });
 });

@@ -1,54 +1,11 @@
 import {
   type AuthorizationCommand,
-  type AuthorizationEvent,
-  type AuthorizationState,
-  decide,
   decimalToMinorUnits,
-  evolve,
   IdempotencyConflict,
   InvalidArgument,
   InvalidState,
-  initialState,
 } from '../src/authorization';
-
-const at = '2026-01-01T00:00:00.000Z';
-const card = { pspToken: 'pm_123', brand: 'visa', bin: '424242', last4: '4242', expiryMonth: 12, expiryYear: 2030 };
-const request = (
-  over: Partial<Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>> = {},
-): AuthorizationCommand => ({
-  type: 'RequestAuthorization',
-  paymentId: 'pay_1',
-  mode: 'AUTHORIZE',
-  amount: { minorUnits: 1200, currency: 'JPY' },
-  orderReference: 'order-1',
-  card,
-  customerReference: null,
-  at,
-  ...over,
-});
-const approved = (captured = false): AuthorizationCommand => ({
-  type: 'RecordGatewayOutcome',
-  outcome: {
-    kind: 'approved',
-    pspReference: 'pi_1',
-    authorizationCode: '123456',
-    captured,
-    amount: { minorUnits: 1200, currency: 'JPY' },
-  },
-  at,
-});
-
-/** Runs commands in order from the initial state; returns every event and the final state. */
-function run(...commands: AuthorizationCommand[]): { events: AuthorizationEvent[]; state: AuthorizationState } {
-  let state = initialState();
-  const events: AuthorizationEvent[] = [];
-  for (const c of commands) {
-    const produced = decide(c, state);
-    events.push(...produced);
-    state = produced.reduce(evolve, state);
-  }
-  return { events, state };
-}
+import { approved, at, card, request, run } from './commands';
 
 describe('requesting an authorization', () => {
   it('records the request with the gateway idempotency key derived from the payment id', () => {
