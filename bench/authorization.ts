@@ -12,7 +12,6 @@ import '../scripts/load-env';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
@@ -27,20 +26,13 @@ import { createPgPool } from '@ivr/eventstore';
 import { StripeConnector } from '@ivr/psp';
 import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from '../test/support/ports';
 import { fmt, printTable, summarize } from './stats';
 
 const ROOT = join(__dirname, '..');
 const COUNT = Number(process.env.BENCH_COUNT ?? 3000);
 const LATENCIES = (process.env.BENCH_LATENCIES_MS ?? '0,200').split(',').map(Number);
 const children: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 async function waitFor(what: string, probe: () => Promise<boolean>, seconds = 60): Promise<void> {
   const until = Date.now() + seconds * 1000;

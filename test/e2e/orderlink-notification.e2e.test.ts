@@ -14,7 +14,8 @@ import { Receiver } from '../../services/notification/test/receiver';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
 import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
-import { freePort, readDevEnv, ServiceProcess, waitUntil } from '../support/service-process';
+import { freePort } from '../support/ports';
+import { readDevEnv, ServiceProcess, waitUntil } from '../support/service-process';
 
 const run = `${Date.now()}`;
 const orderSystem = `e2e-shop-${run}`;

@@ -10,7 +10,8 @@ import { Pool } from 'pg';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
 import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
-import { freePort, ServiceProcess, waitUntil } from '../support/service-process';
+import { freePort } from '../support/ports';
+import { ServiceProcess, waitUntil } from '../support/service-process';
 
 const orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
 const notificationDb = new Pool({ connectionString: process.env.NOTIFICATION_DATABASE_URL });

@@ -8,12 +8,12 @@
 //   await phone.sendDigits('4242');
 //   await phone.stop();
 import { type ChildProcess, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 
 export interface BaresipOptions {
   /** Account user name: the phone answers only calls to sip:<name>@127.0.0.1:<port>. */
@@ -98,9 +98,9 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
 
   private static async startOnce(opts: BaresipOptions): Promise<BaresipPhone> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `baresip-${opts.name}-`));
-    const sipPort = await freePort();
-    let ctrlPort = await freePort();
-    while (ctrlPort === sipPort) ctrlPort = await freePort();
+    // baresip also listens for SIP over TLS on the SIP port + 1.
+    const sipPort = await freePort(2);
+    const ctrlPort = await freePort();
     const source = silentWav(opts.sourceSeconds ?? 600);
     fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source));
     const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
@@ -278,27 +278,6 @@ export function silentWav(seconds: number): string {
   fs.writeFileSync(tmp, Buffer.concat([header, Buffer.alloc(dataBytes)]));
   fs.renameSync(tmp, file);
   return file;
-}
-
-/** A port free on both UDP and TCP at 127.0.0.1 (SIP listens on both). */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const p = (server.address() as net.AddressInfo).port;
-        server.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-  throw new Error('no free port');
 }
 
 /** Linux errno for 'address already in use': baresip's exit code when it cannot bind. */

@@ -16,7 +16,7 @@ import { Pool } from 'pg';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
 import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
-import { freePort } from './baresip';
+import { freePort } from './ports';
 import { ServiceProcess, waitUntil } from './service-process';
 
 export type ServiceName = 'dtmf-vault' | 'authorization' | 'notification' | 'order-link' | 'call-control';
@@ -74,6 +74,21 @@ export class TopicWatcher {
 }
 
 const payloadOf = (e: EventEnvelope) => e.payload as Record<string, unknown>;
+
+/** Commits the current end of every topic for groups that have not consumed yet. */
+async function startGroupsAtEnd(kafka: Kafka, groupIds: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of Object.values(Topics)) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
+      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 export class PaymentSystem {
   readonly run = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -142,6 +157,14 @@ export class PaymentSystem {
       this.services.set(name, service);
       await service.spawn();
     };
+    // Fresh consumer groups would otherwise replay every topic's whole history first: minutes on a
+    // machine that has run benchmarks, while this run's payments wait behind it.
+    const groups = {
+      notification: `notification-calls-${this.run}`,
+      notificationLive: `notification-live-calls-${this.run}`,
+      processManager: `order-link-pm-calls-${this.run}`,
+    };
+    await startGroupsAtEnd(this.kafka, Object.values(groups));
     await Promise.all([
       start('dtmf-vault', {
         GRPC_PORT: String(vaultGrpc),
@@ -156,8 +179,8 @@ export class PaymentSystem {
       }),
       start('notification', {
         HTTP_PORT: String(notificationHttp),
-        CONSUMER_GROUP: `notification-calls-${this.run}`,
-        LIVE_CONSUMER_GROUP: `notification-live-calls-${this.run}`,
+        CONSUMER_GROUP: groups.notification,
+        LIVE_CONSUMER_GROUP: groups.notificationLive,
         WEBHOOK_POLL_MS: '100',
       }),
     ]);
@@ -165,7 +188,7 @@ export class PaymentSystem {
       HTTP_PORT: String(orderLinkHttp),
       GRPC_PORT: String(orderLinkGrpc),
       NOTIFICATION_URL: `http://127.0.0.1:${notificationHttp}`,
-      PROCESS_MANAGER_GROUP: `order-link-pm-calls-${this.run}`,
+      PROCESS_MANAGER_GROUP: groups.processManager,
     });
     await start('call-control', {
       SIP_PORT: String(this.sipPort),
@@ -200,6 +223,18 @@ export class PaymentSystem {
         ...(method === 'POST' ? { 'idempotency-key': idempotencyKey ?? randomUUID() } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
+    }).catch((err: Error) => {
+      // No answer at all: say what state order-link was in, so that a failed run explains itself.
+      const orderLink = this.services.get('order-link');
+      const state = orderLink?.alive ? 'running' : 'not running';
+      const cause = err.cause instanceof Error ? err.cause.message : '';
+      const tail = orderLink?.output().slice(-1500) ?? '';
+      throw new Error(
+        `${method} ${path} at ${this.api}: ${err.message} (${cause}); order-link is ${state}; it wrote last:\n${tail}`,
+        {
+          cause: err,
+        },
+      );
     });
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
   }

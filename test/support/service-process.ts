@@ -7,9 +7,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from '../../scripts/heap-snapshot';
+import { freePort } from './ports';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,17 +21,6 @@ export function readDevEnv(dir: string): Record<string, string> {
     if (m) env[m[1] as string] = (m[2] as string).replace(/^"(.*)"$/, '$1');
   }
   return env;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Thrown from a waitUntil check to stop waiting at once (e.g. the process died). */

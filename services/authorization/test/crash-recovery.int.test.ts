@@ -1,7 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import {
@@ -11,6 +10,7 @@ import {
 import { createPgPool } from '@ivr/eventstore';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import type { Pool } from 'pg';
+import { freePort } from '../../../test/support/ports';
 import { authorizeRequest, cardToken, charges, grpcApi, newPaymentId, setFault } from './harness';
 
 /**
@@ -24,14 +24,6 @@ const schema = `authz_crash_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 let sim: PspSimulator;
 let pool: Pool;
 const children: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
   for (;;) {

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloseReason, Codec, FieldKind, Language } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { startStripeMock } from '@ivr/psp-simulator';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
 import { fileContains, processMemoryHits } from './support/memory-scan';
 import { pause, RtpPeer } from './support/rtp-peer';
 import { g711Frames, silence } from './support/signals';
-import { startStripeMock } from './support/stripe-mock';
 import { randomPortRange } from './support/vault-harness';
 
 jest.setTimeout(120_000);
@@ -92,9 +92,9 @@ describe('no card data left in the vault process', () => {
     vault = await startVaultProcess(mock.url, dir);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     vault?.child.kill('SIGKILL');
-    mock?.stop();
+    await mock?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

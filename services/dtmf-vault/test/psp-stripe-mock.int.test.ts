@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startStripeMock } from '@ivr/psp-simulator';
 import { cardFormBody, StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
 import { TokenizeError } from '../src/card/card-tokenizer';
 import { secretDigitsFromString as secret } from '../src/card/secret-digits';
-import { startStripeMock } from './support/stripe-mock';
 
 const card = () => ({
   pan: secret('4242424242424242'),
@@ -17,7 +17,7 @@ describe('Stripe tokenizer against stripe-mock', () => {
   beforeAll(async () => {
     mock = await startStripeMock();
   });
-  afterAll(() => mock.stop());
+  afterAll(() => mock.close());
 
   it('creates a payment method and returns its id', async () => {
     const tokenizer = new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 });

@@ -13,13 +13,13 @@ import {
   Terminator,
   VaultServiceClient,
 } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { startStripeMock } from '@ivr/psp-simulator';
 import { startVaultGrpcServer } from '../src/adapters/grpc/server';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
 import type { Vault } from '../src/session/vault';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
 import { pause, RtpPeer } from './support/rtp-peer';
 import { g711Frames, silence } from './support/signals';
-import { startStripeMock } from './support/stripe-mock';
 import { createTestVault } from './support/vault-harness';
 
 jest.setTimeout(30_000);
@@ -50,7 +50,7 @@ describe('VaultService over mutual TLS', () => {
     for (const p of peers) p.close();
     vault.closeAll('shutdown');
     await server.stop();
-    mock.stop();
+    await mock.close();
   });
 
   async function openSession() {

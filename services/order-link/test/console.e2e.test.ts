@@ -14,7 +14,8 @@ import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import type { Kafka } from 'kafkajs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { freePort, ServiceProcess, waitUntil } from '../../../test/support/service-process';
+import { freePort } from '../../../test/support/ports';
+import { ServiceProcess, waitUntil } from '../../../test/support/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-artifacts', 'console');

@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { freePort, ServiceProcess } from '../../../test/support/service-process';
+import { freePort } from '../../../test/support/ports';
+import { ServiceProcess } from '../../../test/support/service-process';
 import { issueApiKey } from './api-key';
 import { parseArgs } from './run-properties';
 
