@@ -61,7 +61,10 @@ async function main(): Promise<void> {
     const relay = new OutboxRelay({ pool, schema: olSchema, publisher, pollIntervalMs: 200 });
     relay.start();
     stops.push(() => relay.stop());
-    const pm = await startProcessManager(kafka, ol.payments, silent, `bench-pm-${tag}`, false);
+    const pm = await startProcessManager(kafka, ol.payments, silent, {
+      groupId: `bench-pm-${tag}`,
+      fromBeginning: false,
+    });
     stops.push(() => pm.stop());
 
     // notification: core, delivery consumer, dispatcher, one healthy receiver

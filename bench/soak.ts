@@ -7,8 +7,10 @@
 // snapshot pauses the service for seconds and leaves its RSS higher, which would skew the figures.
 // Writes .var/bench/soak-<time>.json and renders docs/img/system-bench.png. Exits 2 on FAIL.
 //
-//   SOAK_MINUTES=10   minutes of load        SOAK_RATE=5        calls placed per second
-//   SOAK_SAMPLE_S=10  seconds between samples SOAK_WARMUP_S=60   seconds before the first window
+//   SOAK_MINUTES=10   minutes of load        SOAK_RATE=3        calls placed per second
+//   SOAK_SAMPLE_S=10  seconds between samples SOAK_WARMUP_S=180  seconds before the first window
+// The defaults are a load two cores sustain, judged after call-control's ramp to its steady number of
+// calls up (about 2.5 minutes): at 5/s two cores saturate and the first minute is still the ramp.
 //   SOAK_GC=0         heap sampled as it is, without the forced GC before each sample
 import '../scripts/load-env';
 import { readFileSync } from 'node:fs';
@@ -26,9 +28,9 @@ import { InspectorSession } from './soak/inspector';
 import { fmt, printTable } from './stats';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
-const RATE = Number(process.env.SOAK_RATE ?? 5);
+const RATE = Number(process.env.SOAK_RATE ?? 3);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
-const WARMUP_S = Number(process.env.SOAK_WARMUP_S ?? 60);
+const WARMUP_S = Number(process.env.SOAK_WARMUP_S ?? 180);
 const SNAPSHOTS = process.env.SOAK_SNAPSHOTS === '1';
 // A full GC before each heap sample makes it the live set; SOAK_GC=0 samples the heap as it is.
 const GC = process.env.SOAK_GC !== '0';

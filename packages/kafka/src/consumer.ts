@@ -40,6 +40,12 @@ export interface RunConsumerOptions {
    */
   sessionTimeoutMs?: number;
   logger?: KafkaLogger;
+  /**
+   * Called once when kafkajs gives up on the consumer (a crash it does not restart, e.g. a
+   * non-retriable broker error): nothing is consumed any more, so the service should end rather
+   * than stay up and ready but deaf (`ctx.fail`).
+   */
+  onFailed?: (reason: string) => void;
 }
 
 export interface RunningConsumer {
@@ -98,10 +104,12 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   }
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    const error = errorMessage(payload.error);
     logger.error(
-      { groupId, error: errorMessage(payload.error), restart: payload.restart },
+      { groupId, error, restart: payload.restart },
       payload.restart ? 'Kafka consumer crashed; kafkajs restarts it' : 'Kafka consumer crashed and stopped',
     );
+    if (!payload.restart && !stopping) options.onFailed?.(`Kafka consumer ${groupId} stopped for good: ${error}`);
   });
 
   const sendToDeadLetter = async (payload: EachMessagePayload, reason: string, attempts: number, span: Span) => {

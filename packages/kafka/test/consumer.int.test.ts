@@ -205,6 +205,28 @@ it('stop() during retries leaves the message uncommitted, so the next run gets i
   expect(errorsLogged.filter((m) => !m.startsWith('Response '))).toEqual([]);
 });
 
+it('tells the service when kafkajs gives up on the consumer, so that it can end rather than stay deaf', async () => {
+  const topic = await topics.create('gives-up');
+  // A dead-letter copy can never fit: the broker answers MESSAGE_TOO_LARGE, which is not retriable.
+  const deadLetterTopic = await topics.create('gives-up.dlq', 1, { 'max.message.bytes': '64' });
+  const failures: string[] = [];
+  await topics.produceRaw(topic, [{ key: 'a', value: 'not an envelope' }]);
+
+  await start({
+    groupId: topics.group('gives-up'),
+    topics: [topic],
+    deadLetterTopic,
+    handle: async () => {},
+    onFailed: (reason) => void failures.push(reason),
+  });
+
+  await waitFor(() => failures.length > 0, 'the consumer to be given up');
+  expect(failures).toHaveLength(1);
+  expect(failures[0]).toMatch(
+    /^Kafka consumer test\.kafka\.group\.gives-up\.\S+ stopped for good: .*larger than the max message size/,
+  );
+});
+
 describe('topics missing on the broker', () => {
   it('refuses to start a consumer on a topic that does not exist, naming it', async () => {
     const missing = `test.kafka.missing.${Date.now()}`;

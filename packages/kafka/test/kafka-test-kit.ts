@@ -36,9 +36,14 @@ export class TestTopics {
     await this.admin.connect();
   }
 
-  async create(prefix: string, partitions = 1): Promise<string> {
+  /** `config`: topic settings, e.g. `{ 'max.message.bytes': '64' }`. */
+  async create(prefix: string, partitions = 1, config: Record<string, string> = {}): Promise<string> {
     const topic = unique(prefix);
-    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await this.admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, configEntries }],
+      waitForLeaders: true,
+    });
     this.topics.push(topic);
     return topic;
   }

@@ -26,6 +26,12 @@ export interface ServiceContext {
   addReadinessCheck(name: string, check: ReadinessCheck): void;
   /** Take the service out of (or back into) rotation without stopping it. */
   setDraining(draining: boolean): void;
+  /**
+   * A part of the service failed for good (e.g. a Kafka consumer its client gave up on): stop
+   * gracefully and exit 1, so that the orchestrator starts a fresh process rather than a live one
+   * that no longer works.
+   */
+  fail(reason: string): void;
 }
 
 export interface RunServiceOptions {
@@ -156,6 +162,11 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     },
     setDraining: (value) => {
       draining = value;
+    },
+    fail: (reason) => {
+      if (stopping) return;
+      logger.fatal({ reason }, `${reason}; stopping, to be restarted`);
+      void stop(reason).then(() => exit(1));
     },
   };
 

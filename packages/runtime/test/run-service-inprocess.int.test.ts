@@ -63,6 +63,24 @@ describe('runService in this process', () => {
     expect(ran).toEqual(['quick']);
   });
 
+  it('a part that failed for good stops the service and exits 1', async () => {
+    const stopped: string[] = [];
+    let fail: (reason: string) => void = () => {};
+    running = await runService({
+      ...base,
+      start(ctx) {
+        ctx.onStop('consumer', () => void stopped.push('consumer'));
+        fail = ctx.fail;
+      },
+    });
+    expect((await get(running.adminPort, '/readyz')).status).toBe(200);
+    fail('Kafka consumer payments gave up');
+    fail('a second failure changes nothing');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toEqual(['consumer']);
+    expect(exits).toEqual([1]);
+  });
+
   it('does not retry a configuration error', async () => {
     let attempts = 0;
     const configError = Object.assign(new Error('invalid configuration (1 problem): PORT is required but not set'), {

@@ -64,6 +64,7 @@ function serve(): void {
         // Partitions in parallel, each in order: a payment's events keep their order.
         partitionsConsumedConcurrently: 3,
         logger: log,
+        onFailed: ctx.fail,
         handle: deliveryHandler({
           store: core.store,
           webhooks: core.webhooks,
@@ -83,6 +84,7 @@ function serve(): void {
         partitionsConsumedConcurrently: 3,
         maxAttempts: 3,
         logger: log,
+        onFailed: ctx.fail,
         handle: liveHandler(core.hub, core.watchers),
       });
       ctx.onStop('live consumer', () => live.stop());

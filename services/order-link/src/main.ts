@@ -68,7 +68,7 @@ function serve(): void {
       // after a crash (the dead member must expire): it starts in the background, retrying.
       const processManager = startInBackground(
         'process manager',
-        () => startProcessManager(kafka, core.payments, log, config.consumerGroup),
+        () => startProcessManager(kafka, core.payments, log, { groupId: config.consumerGroup, onFailed: ctx.fail }),
         ctx.signal,
         log,
       );

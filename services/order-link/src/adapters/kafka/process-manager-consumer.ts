@@ -52,19 +52,27 @@ export function handleForeignEvent(payments: PaymentStore, logger: ConsumerLogge
   };
 }
 
+export interface ProcessManagerOptions {
+  groupId?: string;
+  /** Where a new group starts; default true: every payment's history counts. */
+  fromBeginning?: boolean;
+  /** kafkajs gave up on the consumer: end the service (`ctx.fail`). */
+  onFailed?: (reason: string) => void;
+}
+
 export function startProcessManager(
   kafka: KafkaClient,
   payments: PaymentStore,
   logger: KafkaLogger,
-  groupId = PROCESS_MANAGER_GROUP,
-  fromBeginning = true,
+  options: ProcessManagerOptions = {},
 ): Promise<RunningConsumer> {
   return runConsumer({
     kafka,
-    groupId,
+    groupId: options.groupId ?? PROCESS_MANAGER_GROUP,
     topics: [Topics.calls, Topics.authorizations],
     handle: handleForeignEvent(payments, logger),
-    fromBeginning,
+    fromBeginning: options.fromBeginning ?? true,
+    ...(options.onFailed ? { onFailed: options.onFailed } : {}),
     // Payments are independent: partitions in parallel, each still in order (per-payment order holds).
     partitionsConsumedConcurrently: 3,
     logger,
