@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   console.log('starting dtmf-vault, authorization, notification, order-link, call-control and the PSP simulator…');
   const operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
-  const system = await PaymentSystem.start({ RETURN_FALLBACK_URI: operator.uri });
+  const system = await PaymentSystem.start({ 'call-control': { RETURN_FALLBACK_URI: operator.uri } });
   const caller = await BaresipPhone.start({ name: 'caller' });
   try {
     const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: hookUrl, description: 'demo' });

@@ -28,7 +28,7 @@ async function startSystem(rtpBase: number): Promise<PaymentSystem> {
   const vaultEnv = { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 1999) };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await PaymentSystem.start({}, vaultEnv);
+      return await PaymentSystem.start({ 'dtmf-vault': vaultEnv });
     } catch (err) {
       if (attempt === 2) throw err;
       console.log(`the system did not start (${(err as Error).message}); once more in 10 s`);

@@ -43,13 +43,10 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const receiver = await new Receiver(() => 200).start();
   const rtpBase = 43_000 + random.between(0, 9) * 1000;
-  const system = await PaymentSystem.start(
-    {},
-    { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 999) },
-    {
-      'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
-    },
-  );
+  const system = await PaymentSystem.start({
+    'dtmf-vault': { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 999) },
+    'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
+  });
   const completionsFrom = await paymentCompletedOffsets(system.kafka);
   const uac = await SipUac.open(system.sipPort);
   const watch = await StepWatch.start(system.kafka, `chaos-steps-${system.run}`);

@@ -18,10 +18,12 @@ beforeAll(async () => {
   operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
   // A short lease so that a lost call is found within seconds.
   system = await PaymentSystem.start({
-    RETURN_FALLBACK_URI: operator.uri,
-    CALL_OWNER_STALE_MS: '3000',
-    CALL_OWNER_HEARTBEAT_MS: '500',
-    CALL_RECOVERY_INTERVAL_MS: '500',
+    'call-control': {
+      RETURN_FALLBACK_URI: operator.uri,
+      CALL_OWNER_STALE_MS: '3000',
+      CALL_OWNER_HEARTBEAT_MS: '500',
+      CALL_RECOVERY_INTERVAL_MS: '500',
+    },
   });
 }, 180_000);
 

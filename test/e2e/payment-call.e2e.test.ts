@@ -34,9 +34,11 @@ beforeAll(async () => {
   await receiver.start();
   operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
   system = await PaymentSystem.start({
-    RETURN_FALLBACK_URI: operator.uri,
-    EXPIRY_MAX_ATTEMPTS: '2',
-    CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000',
+    'call-control': {
+      RETURN_FALLBACK_URI: operator.uri,
+      EXPIRY_MAX_ATTEMPTS: '2',
+      CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000',
+    },
   });
   const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: receiver.url, description: 'calls e2e' });
   expect(endpoint.status).toBe(201);

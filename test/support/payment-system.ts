@@ -109,21 +109,13 @@ export class PaymentSystem {
   private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
 
   /**
-   * `vaultEnv` overrides dtmf-vault's settings (the call benchmark widens its RTP port range);
-   * `envOf` any service's (the chaos run shortens order-link's transfer code lifetime).
+   * Starts every service; `envOf` overrides a service's settings, e.g.
+   * `{ 'call-control': { RETURN_FALLBACK_URI }, 'dtmf-vault': { RTP_PORT_MIN, RTP_PORT_MAX } }`.
    */
-  static async start(
-    callControlEnv: Record<string, string> = {},
-    vaultEnv: Record<string, string> = {},
-    envOf: Partial<Record<ServiceName, Record<string, string>>> = {},
-  ): Promise<PaymentSystem> {
+  static async start(envOf: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<PaymentSystem> {
     const s = new PaymentSystem();
     try {
-      await s.boot({
-        ...envOf,
-        'call-control': { ...envOf['call-control'], ...callControlEnv },
-        'dtmf-vault': { ...envOf['dtmf-vault'], ...vaultEnv },
-      });
+      await s.boot(envOf);
     } catch (err) {
       await s.stop().catch(() => {});
       throw err;

@@ -63,29 +63,32 @@ async function instance(state: 'alive' | 'dead'): Promise<string> {
   return id;
 }
 
+/** The commands of a call that `owner` answered and started a payment in. */
+const answerAndStart = (callId: string, owner: string): CallCommand[] => [
+  {
+    type: 'AnswerCall',
+    callId,
+    sipCallId: `s-${callId}`,
+    transport: 'UDP',
+    transferCodeSource: 'request-uri',
+    instanceId: owner,
+  },
+  {
+    type: 'StartPayment',
+    paymentId: `pay-${callId}`,
+    transferCode: '123456',
+    threeWay: false,
+    orderId: 'o',
+    language: 'en',
+    mode: 'AUTHORIZE',
+  },
+];
+
 /** A call answered by `owner`, taken as far as `stage`. */
 async function openCall(owner: string, stage: 'answered' | 'captured' = 'answered'): Promise<string> {
   const callId = `call-${++seq}`;
   const recorder = new CallRecorder(store, callId, quiet);
-  const commands: CallCommand[] = [
-    {
-      type: 'AnswerCall',
-      callId,
-      sipCallId: `s-${callId}`,
-      transport: 'UDP',
-      transferCodeSource: 'request-uri',
-      instanceId: owner,
-    },
-    {
-      type: 'StartPayment',
-      paymentId: `pay-${callId}`,
-      transferCode: '123456',
-      threeWay: false,
-      orderId: 'o',
-      language: 'en',
-      mode: 'AUTHORIZE',
-    },
-  ];
+  const commands = answerAndStart(callId, owner);
   if (stage === 'captured') commands.push({ type: 'RecordCardCaptured', card: CARD });
   for (const c of commands) recorder.record(c);
   await recorder.flush();
@@ -180,23 +183,7 @@ test('an owner taken for dead that carries on: its late commands change nothing'
   const owner = await instance('dead');
   const callId = `call-${++seq}`;
   const recorder = new CallRecorder(store, callId, quiet, [1, 1, 1]);
-  recorder.record({
-    type: 'AnswerCall',
-    callId,
-    sipCallId: 's',
-    transport: 'TCP',
-    transferCodeSource: 'keypad',
-    instanceId: owner,
-  });
-  recorder.record({
-    type: 'StartPayment',
-    paymentId: `pay-${callId}`,
-    transferCode: '123456',
-    threeWay: false,
-    orderId: 'o',
-    language: 'en',
-    mode: 'AUTHORIZE',
-  });
+  for (const c of answerAndStart(callId, owner)) recorder.record(c);
   expect(await recorder.flush()).toBe(true);
   await recoverLostCalls(deps('sweeper-1'));
   recorder.record({ type: 'RecordCardCaptured', card: CARD });
