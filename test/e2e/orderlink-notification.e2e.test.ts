@@ -14,6 +14,7 @@ import { Receiver } from '../../services/notification/test/receiver';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
 import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
+import { startGroupsAtEnd } from '../support/kafka-groups';
 import { freePort } from '../support/ports';
 import { readDevEnv, ServiceProcess, waitUntil } from '../support/service-process';
 
@@ -66,12 +67,18 @@ describe('order system journey: REST → call/authorization events → payment-c
         completed.push({ ...e, key: String(message.key) } as EventEnvelope);
       },
     });
+    const groups = {
+      notification: `notification-e2e-${run}`,
+      notificationLive: `notification-live-e2e-${run}`,
+      processManager: `order-link-pm-e2e-${run}`,
+    };
+    await startGroupsAtEnd(kafka, Object.values(groups));
     const notificationPort = await freePort();
     notification = await ServiceProcess.start('notification', {
       env: {
         HTTP_PORT: String(notificationPort),
-        CONSUMER_GROUP: `notification-e2e-${run}`,
-        LIVE_CONSUMER_GROUP: `notification-live-e2e-${run}`,
+        CONSUMER_GROUP: groups.notification,
+        LIVE_CONSUMER_GROUP: groups.notificationLive,
         WEBHOOK_POLL_MS: '100',
       },
     });
@@ -81,7 +88,7 @@ describe('order system journey: REST → call/authorization events → payment-c
         HTTP_PORT: String(httpPort),
         GRPC_PORT: String(await freePort()),
         NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
-        PROCESS_MANAGER_GROUP: `order-link-pm-e2e-${run}`,
+        PROCESS_MANAGER_GROUP: groups.processManager,
       },
     });
     api = `http://127.0.0.1:${httpPort}`;

@@ -16,6 +16,7 @@ import { Pool } from 'pg';
 import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
 import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
 import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
+import { startGroupsAtEnd } from './kafka-groups';
 import { freePort } from './ports';
 import { ServiceProcess, waitUntil } from './service-process';
 
@@ -74,21 +75,6 @@ export class TopicWatcher {
 }
 
 const payloadOf = (e: EventEnvelope) => e.payload as Record<string, unknown>;
-
-/** Commits the current end of every topic for groups that have not consumed yet. */
-async function startGroupsAtEnd(kafka: Kafka, groupIds: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of Object.values(Topics)) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
-      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 export class PaymentSystem {
   readonly run = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -149,8 +135,6 @@ export class PaymentSystem {
       this.services.set(name, service);
       await service.spawn();
     };
-    // Fresh consumer groups would otherwise replay every topic's whole history first: minutes on a
-    // machine that has run benchmarks, while this run's payments wait behind it.
     const groups = {
       notification: `notification-calls-${this.run}`,
       notificationLive: `notification-live-calls-${this.run}`,
