@@ -192,7 +192,8 @@ function printSoak(run: SoakRun): boolean {
   ]);
   if (run.failed) console.log(`\nfailures: ${run.failures}`);
   const pass = run.services.every((s) => under(run.limitPercent, s.rss, s.heap));
-  console.log(`\nsoak ${pass ? 'PASS' : 'FAIL'}: every service's RSS and heap grew less than ${run.limitPercent} %`);
+  const rule = `every service's RSS and heap to grow less than ${run.limitPercent} %`;
+  console.log(`\nsoak ${pass ? 'PASS' : 'FAIL'}: ${pass ? 'met' : 'not met'}: ${rule}`);
   return pass;
 }
 
