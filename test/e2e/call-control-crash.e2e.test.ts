@@ -5,14 +5,14 @@
  * authorization service first. Every payment reaches a terminal state; the PSP charges at most once.
  */
 import { BaresipPhone } from '../support/baresip';
-import { confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
+import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
 import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
 
 const APPROVE = '4242424242424242';
 
 let system: PaymentSystem;
 let operator: BaresipPhone;
-const phones: BaresipPhone[] = [];
+const callers = new CallerPhones('crash');
 
 beforeAll(async () => {
   operator = await BaresipPhone.start({ name: 'operator', answerMode: 'auto' });
@@ -27,20 +27,14 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.stop()));
-});
+afterEach(() => callers.stopAll());
 
 afterAll(async () => {
   await operator?.stop();
   await system?.stop();
 });
 
-async function caller(): Promise<BaresipPhone> {
-  const p = await BaresipPhone.start({ name: `crash${phones.length}` });
-  phones.push(p);
-  return p;
-}
+const caller = () => callers.start();
 
 async function newPayment(mode: 'CAPTURE' | 'REGISTER_CARD' = 'CAPTURE'): Promise<CreatedPayment> {
   return system.createPayment({ returnSipAddress: operator.uri, mode, language: 'en' });

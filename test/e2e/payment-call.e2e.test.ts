@@ -11,7 +11,7 @@ import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
 import { scan } from '../../scripts/pan-scan';
 import { Receiver } from '../../services/notification/test/receiver';
 import { BaresipPhone } from '../support/baresip';
-import { confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
+import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
 import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
 import { waitUntil } from '../support/service-process';
 
@@ -28,7 +28,7 @@ let system: PaymentSystem;
 let operator: BaresipPhone;
 let webhookSecret = '';
 const receiver = new Receiver(() => 200);
-const phones: BaresipPhone[] = [];
+const callers = new CallerPhones('payer');
 
 beforeAll(async () => {
   await receiver.start();
@@ -45,10 +45,7 @@ beforeAll(async () => {
   webhookSecret = String(endpoint.body.secret);
 }, 180_000);
 
-// A caller's phone keeps the transferred call to the operator up; baresip takes four calls at most.
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.stop()));
-});
+afterEach(() => callers.stopAll());
 
 afterAll(async () => {
   await operator?.stop();
@@ -56,11 +53,7 @@ afterAll(async () => {
   await receiver.stop();
 });
 
-async function caller(): Promise<BaresipPhone> {
-  const p = await BaresipPhone.start({ name: `payer${phones.length}` });
-  phones.push(p);
-  return p;
-}
+const caller = () => callers.start();
 
 async function newPayment(): Promise<CreatedPayment> {
   return system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });

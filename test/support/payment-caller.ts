@@ -4,11 +4,31 @@
  * Shared by the e2e tests and `make demo`.
  */
 import type { EventEnvelope } from '@ivr/contracts';
-import type { BaresipPhone } from './baresip';
+import { BaresipPhone } from './baresip';
 import type { CreatedPayment, PaymentSystem } from './payment-system';
 import { waitUntil } from './service-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The callers' phones of a test file: each test starts its own, and an afterEach stops them all
+ * (a caller's phone keeps the transferred call to the operator up; baresip takes four calls at most).
+ */
+export class CallerPhones {
+  private readonly phones: BaresipPhone[] = [];
+
+  constructor(private readonly namePrefix: string) {}
+
+  async start(): Promise<BaresipPhone> {
+    const phone = await BaresipPhone.start({ name: `${this.namePrefix}${this.phones.length}` });
+    this.phones.push(phone);
+    return phone;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.phones.splice(0).map((p) => p.stop()));
+  }
+}
 export const payloadOf = (e: EventEnvelope) => e.payload as Record<string, unknown>;
 
 export async function dialIn(system: PaymentSystem, phone: BaresipPhone, user: string): Promise<void> {
