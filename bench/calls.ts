@@ -13,14 +13,11 @@ import '../scripts/load-env';
 import os from 'node:os';
 import type { CallResult } from './calls/payment-call';
 import { holdPhase, holdRows, ratePhase, rateRow, toFirstAudio, toResult } from './calls/phases';
-import { loadAverage, PHONE, placeAt } from './calls/rate';
+import { loadAverage, PHONE, placeAt, ratesFromEnv } from './calls/rate';
 import { startCallRig } from './calls/rig';
 import { fmt, printTable } from './stats';
 
-const RATES = (process.env.BENCH_CALLS_RATES ?? '5,10,20,50')
-  .split(',')
-  .map(Number)
-  .filter((n) => n > 0);
+const RATES = ratesFromEnv('BENCH_CALLS_RATES', '5,10,20,50');
 const PHASE_S = Number(process.env.BENCH_CALLS_PHASE_S ?? 10);
 const HOLD = Number(process.env.BENCH_CALLS_HOLD ?? 500);
 const HOLD_RATE = Number(process.env.BENCH_CALLS_HOLD_RATE ?? 50);

@@ -2,19 +2,24 @@
 // plot (bench/plot/) reads back: one shape, named here, for writer and reader.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { HoldFigures, Latency, RateFigures } from './calls/phases';
 
 const ROOT = join(__dirname, '..');
 export const FIGURES_DIR = join(ROOT, '.var', 'bench');
 
-export interface SystemRun {
-  kind: 'system';
+/** What every figures file starts with: when it ran, on which commit, on how many cores, and how to run it again. */
+export interface RunHeader {
   startedAt: string;
   finishedAt: string;
   commit: string;
   cores: number;
   command: string;
+}
+
+export interface SystemRun extends RunHeader {
+  kind: 'system';
   ceilings: {
     plainInsertsPerS: number;
     insertLanes: number;
@@ -48,13 +53,8 @@ export interface Growth {
   trendMiBPerMin: number;
 }
 
-export interface SoakRun {
+export interface SoakRun extends RunHeader {
   kind: 'soak';
-  startedAt: string;
-  finishedAt: string;
-  commit: string;
-  cores: number;
-  command: string;
   minutes: number;
   ratePerS: number;
   sampleSeconds: number;
@@ -72,7 +72,17 @@ export interface SoakRun {
   loadAtEnd: string;
 }
 
-export function gitCommit(): string {
+/**
+ * Called when a run starts (the commit is the code that runs, even if the tree changes meanwhile);
+ * the function it returns gives the header when the run ends.
+ */
+export function beginRun(command: string): () => RunHeader {
+  const startedAt = new Date().toISOString();
+  const commit = gitCommit();
+  return () => ({ startedAt, finishedAt: new Date().toISOString(), commit, cores: cpus().length, command });
+}
+
+function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {

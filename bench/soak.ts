@@ -14,13 +14,12 @@
 //   SOAK_GC=0         heap sampled as it is, without the forced GC before each sample
 import '../scripts/load-env';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import type { CallResult } from './calls/payment-call';
 import { toResult } from './calls/phases';
 import { failures, loadAverage, PHONE, placeAt } from './calls/rate';
 import { startCallRig } from './calls/rig';
-import { FIGURES_DIR, type Growth, gitCommit, type MemorySample, type SoakRun, writeFigures } from './figures';
+import { beginRun, FIGURES_DIR, type Growth, type MemorySample, type SoakRun, writeFigures } from './figures';
 import { renderBenchPlot } from './plot/render';
 import { growth, under } from './soak/growth';
 import { census, diffCensus } from './soak/heap-diff';
@@ -61,10 +60,9 @@ async function sample(w: Watched, t: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const commit = gitCommit(); // at the start: the code that runs, even if the tree changes meanwhile
   const loadBefore = loadAverage();
   const command = `SOAK_MINUTES=${MINUTES} SOAK_RATE=${RATE} SOAK_SAMPLE_S=${SAMPLE_S} SOAK_WARMUP_S=${WARMUP_S} make soak`;
+  const header = beginRun(command);
   console.log(`soak: ${RATE} calls/s for ${MINUTES} min, memory every ${SAMPLE_S} s (load ${loadBefore})`);
   const rig = await startCallRig({ tag: 'soak', serviceNodeOptions: '--inspect=127.0.0.1:0' });
   const watched: Watched[] = [];
@@ -120,11 +118,7 @@ async function main(): Promise<void> {
     const completed = results.filter((r) => r.ok).length;
     const run: SoakRun = {
       kind: 'soak',
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      commit,
-      cores: os.cpus().length,
-      command,
+      ...header(),
       minutes: MINUTES,
       ratePerS: RATE,
       sampleSeconds: SAMPLE_S,

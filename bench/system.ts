@@ -12,7 +12,6 @@
 //   BENCH_SYSTEM_CEILING_S=5       seconds of plain INSERTs; Kafka gets 20,000 records
 import '../scripts/load-env';
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { createPgPool } from '@ivr/eventstore';
 import { createKafka } from '@ivr/kafka';
 import type { CallResult } from './calls/payment-call';
@@ -26,17 +25,14 @@ import {
   toFirstAudio,
   toResult,
 } from './calls/phases';
-import { loadAverage, PHONE, placeAt } from './calls/rate';
+import { loadAverage, PHONE, placeAt, ratesFromEnv } from './calls/rate';
 import { startCallRig } from './calls/rig';
 import { plainInsertCeiling, producerPerformanceCeiling } from './ceilings';
-import { gitCommit, type SystemRun, writeFigures } from './figures';
+import { beginRun, type SystemRun, writeFigures } from './figures';
 import { renderBenchPlot } from './plot/render';
 import { fmt, printTable } from './stats';
 
-const RATES = (process.env.BENCH_SYSTEM_RATES ?? '5,10,20,40')
-  .split(',')
-  .map(Number)
-  .filter((n) => n > 0);
+const RATES = ratesFromEnv('BENCH_SYSTEM_RATES', '5,10,20,40');
 const PHASE_S = Number(process.env.BENCH_SYSTEM_PHASE_S ?? 30);
 const HOLD = Number(process.env.BENCH_SYSTEM_HOLD ?? 300);
 const HOLD_RATE = Number(process.env.BENCH_SYSTEM_HOLD_RATE ?? 30);
@@ -78,9 +74,8 @@ async function measureCeilings(): Promise<SystemRun['ceilings']> {
 }
 
 async function main(): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const commit = gitCommit(); // at the start: the code that runs, even if the tree changes meanwhile
   const command = `BENCH_SYSTEM_RATES=${RATES.join(',')} BENCH_SYSTEM_PHASE_S=${PHASE_S} BENCH_SYSTEM_HOLD=${HOLD} BENCH_SYSTEM_HOLD_RATE=${HOLD_RATE} BENCH_SYSTEM_CEILING_S=${CEILING_S} make bench-system`;
+  const header = beginRun(command);
   console.log(`raw ceilings: plain INSERTs for ${CEILING_S} s, Kafka ProducerPerformance ${KAFKA_RECORDS} records...`);
   const ceilings = await measureCeilings();
   console.log('starting the whole system (five services, PSP simulator at zero latency)...');
@@ -107,11 +102,7 @@ async function main(): Promise<void> {
   }
   const run: SystemRun = {
     kind: 'system',
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    commit,
-    cores: os.cpus().length,
-    command,
+    ...header(),
     ceilings,
     rates,
     ...(hold ? { hold } : {}),

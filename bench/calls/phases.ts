@@ -31,15 +31,12 @@ export interface RateFigures {
   failures: string;
 }
 
-export interface HoldFigures {
+/** What both phases count of the calls they placed. */
+type Outcome = Pick<RateFigures, 'completed' | 'failed' | 'peakConcurrent' | 'loadBefore' | 'loadAfter' | 'failures'>;
+
+export interface HoldFigures extends Outcome {
   placed: number;
   placedPerS: number;
-  peakConcurrent: number;
-  completed: number;
-  failed: number;
-  loadBefore: string;
-  loadAfter: string;
-  failures: string;
 }
 
 const HOLD_PARK_MS = 10_000; // below the card number's first-digit timeout (15 s)
@@ -55,24 +52,17 @@ export async function ratePhase(
   rate: number,
   seconds: number,
 ): Promise<{ figures: RateFigures; results: CallResult[] }> {
-  rig.concurrency.peak = rig.concurrency.now;
-  const f = await placeAt(rig.ctx, `r${rate}`, rate, Math.ceil(rate * seconds), PHONE);
-  const completed = f.results.filter((r) => r.ok).length;
+  const { results, seconds: took, outcome } = await place(rig, `r${rate}`, rate, Math.ceil(rate * seconds), PHONE);
   return {
-    results: f.results,
+    results,
     figures: {
       offeredPerS: rate,
       placementSeconds: seconds,
-      seconds: f.seconds,
-      completed,
-      failed: f.results.length - completed,
-      paymentsPerS: completed / seconds,
-      peakConcurrent: rig.concurrency.peak,
-      toResultMs: toResult(f.results),
-      toFirstAudioMs: toFirstAudio(f.results),
-      loadBefore: f.loadBefore,
-      loadAfter: f.loadAfter,
-      failures: failures(f.results),
+      seconds: took,
+      paymentsPerS: outcome.completed / seconds,
+      toResultMs: toResult(results),
+      toFirstAudioMs: toFirstAudio(results),
+      ...outcome,
     },
   };
 }
@@ -98,22 +88,24 @@ export async function holdPhase(
       await Promise.race([allParked, new Promise((r) => setTimeout(r, HOLD_PARK_MS))]);
     },
   };
+  const { results, outcome } = await place(rig, 'hold', rate, count, pacing);
+  return { results, figures: { placed: count, placedPerS: rate, ...outcome } };
+}
+
+/** Places `count` calls at `rate`/s and counts how they went; the peak is measured from now. */
+async function place(rig: CallRig, tag: string, rate: number, count: number, pacing: CallPacing) {
   rig.concurrency.peak = rig.concurrency.now;
-  const f = await placeAt(rig.ctx, 'hold', rate, count, pacing);
+  const f = await placeAt(rig.ctx, tag, rate, count, pacing);
   const completed = f.results.filter((r) => r.ok).length;
-  return {
-    results: f.results,
-    figures: {
-      placed: count,
-      placedPerS: rate,
-      peakConcurrent: rig.concurrency.peak,
-      completed,
-      failed: f.results.length - completed,
-      loadBefore: f.loadBefore,
-      loadAfter: f.loadAfter,
-      failures: failures(f.results),
-    },
+  const outcome: Outcome = {
+    completed,
+    failed: f.results.length - completed,
+    peakConcurrent: rig.concurrency.peak,
+    loadBefore: f.loadBefore,
+    loadAfter: f.loadAfter,
+    failures: failures(f.results),
   };
+  return { results: f.results, seconds: f.seconds, outcome };
 }
 
 /** One line of a printed ramp table. */

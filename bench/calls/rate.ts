@@ -33,6 +33,14 @@ export interface PhaseFigures {
   loadAfter: string;
 }
 
+/** Call rates from a comma-separated variable, e.g. BENCH_CALLS_RATES=5,10,20 (non-positive ones dropped). */
+export function ratesFromEnv(name: string, fallback: string): number[] {
+  return (process.env[name] ?? fallback)
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+}
+
 /**
  * Places `count` calls at `rate` per second (on schedule, whether earlier calls finished or not),
  * then waits for all of them to end. `onResult` hears each call as it ends.
