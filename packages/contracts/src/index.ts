@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './events';
 export * from './operator-token';
 export * from './topics';
+export * from './vocabulary';

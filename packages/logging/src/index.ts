@@ -1,3 +1,3 @@
 export { censor, isSecretKey, REDACTED } from './censor';
 export { type CreateLoggerOptions, createLogger, type Logger } from './logger';
-export { isLuhnValid, maskPans, PAN_MASK } from './pan-mask';
+export { maskPans, PAN_MASK } from './pan-mask';

@@ -1,22 +1,9 @@
 // Last line of defence against card numbers in logs. Card data must never reach a logger in the
 // first place; this catches the mistake when it happens anyway, so it errs on the side of masking.
 
-export const PAN_MASK = '[PAN REDACTED]';
+import { luhnValid } from '@ivr/contracts';
 
-/** Luhn (mod 10) check over a string of digits only. */
-export function isLuhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+export const PAN_MASK = '[PAN REDACTED]';
 
 // A run of digit groups joined by single spaces or dashes ("dddd dddd dddd dddd", "dddd-dddddd-ddddd").
 const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
@@ -63,7 +50,7 @@ function longestPanFrom(groups: string[], start: number): number {
   for (let j = start; j < groups.length; j++) {
     digits += (groups[j] ?? '').replace(/[ -]/g, '');
     if (digits.length > MAX_PAN) break;
-    if (digits.length >= MIN_PAN && isLuhnValid(digits)) best = j;
+    if (digits.length >= MIN_PAN && luhnValid(digits)) best = j;
   }
   return best;
 }

@@ -1,18 +1,5 @@
-import { isLuhnValid, maskPans } from '@ivr/logging';
-
-describe('isLuhnValid', () => {
-  it('accepts published test card numbers', () => {
-    for (const pan of ['4242424242424242', '5555555555554444', '378282246310005', '4000000000000002']) {
-      expect(isLuhnValid(pan)).toBe(true);
-    }
-  });
-
-  it('rejects a changed digit and non-digits', () => {
-    expect(isLuhnValid('4242424242424241')).toBe(false);
-    expect(isLuhnValid('4242 4242')).toBe(false);
-    expect(isLuhnValid('')).toBe(false);
-  });
-});
+import { luhnValid } from '@ivr/contracts';
+import { maskPans } from '@ivr/logging';
 
 describe('maskPans', () => {
   it('masks a plain card number anywhere in the text', () => {
@@ -37,8 +24,8 @@ describe('maskPans', () => {
 
   it('leaves numbers that are not Luhn-valid untouched', () => {
     const text = 'order 1234567890123 at 1732643094123, ref 4242424242424241, 10:45, 2026-11-26T18:44:54.123Z';
-    expect(isLuhnValid('1234567890123')).toBe(false);
-    expect(isLuhnValid('1732643094123')).toBe(false);
+    expect(luhnValid('1234567890123')).toBe(false);
+    expect(luhnValid('1732643094123')).toBe(false);
     expect(maskPans(text)).toBe(text);
   });
 

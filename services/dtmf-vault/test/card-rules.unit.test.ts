@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { checkCardNumber, checkExpiry, detectBrand, luhnValid } from '../src/card/card-rules';
+import { luhnValid } from '@ivr/contracts';
+import { checkCardNumber, checkExpiry, detectBrand } from '../src/card/card-rules';
 import { SecretDigits, secretDigitsFromString as secret } from '../src/card/secret-digits';
 
 describe('SecretDigits', () => {
@@ -71,7 +72,7 @@ describe('card number rules', () => {
     expect(checkCardNumber(secret(pan))).toEqual({ ok: true, brand });
   });
 
-  it('implements Luhn', () => {
+  it('checks Luhn in place with the shared check', () => {
     expect(luhnValid(secret('79927398713'))).toBe(true);
     expect(luhnValid(secret('79927398710'))).toBe(false);
     expect(luhnValid(secret('0'))).toBe(false);

@@ -1,5 +1,6 @@
 // Card number, expiry and security code rules. They read SecretDigits in place and never build
 // strings of card digits.
+import { luhnValid } from '@ivr/contracts';
 import type { SecretDigits } from './secret-digits';
 
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'jcb' | 'diners' | 'discover' | 'unionpay';
@@ -46,20 +47,6 @@ export function detectBrand(pan: SecretDigits): CardBrand | undefined {
 
 export function allowedLengths(brand: CardBrand): readonly number[] {
   return BRAND_RULES.find((r) => r.brand === brand)?.lengths ?? [];
-}
-
-export function luhnValid(digits: SecretDigits): boolean {
-  if (digits.length < 2) return false;
-  let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let d = digits.digitAt(i);
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 export type CardNumberProblem = 'unknown_brand' | 'bad_length' | 'bad_checksum';

@@ -1,9 +1,10 @@
+import { luhnValid } from '@ivr/contracts';
 import { ok, type SimulatorContext, type StripeHandler } from '../context';
 import { newId, nowSeconds } from '../ids';
 import type { FormParams } from '../params';
 import type { StoredPaymentMethod } from '../store';
 import { invalidRequest, noSuch, SimulatorError } from '../stripe-errors';
-import { brandOf, luhnValid, outcomeOf } from '../test-cards';
+import { brandOf, outcomeOf } from '../test-cards';
 
 /**
  * POST /v1/payment_methods (type=card). The card number and security code are read once, checked,
