@@ -2,7 +2,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# Node.js as pinned in .node-version: `make setup` (scripts/node.sh) installs it under this folder when
+# the machine's is older; every recipe then runs with it (npm ci, jest, tsx, builds, the services).
+# scripts/lib.sh computes the same folder for scripts run on their own.
+export IVR_NODE_HOME ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ivr-node/$(shell cat .node-version)
+export PATH := $(CURDIR)/node_modules/.bin:$(IVR_NODE_HOME)/bin:$(PATH)
 
 # Areas add their own targets in mk/*.mk, and extend these lists:
 #   TEST_TARGETS  run by `make test` after the jest tiers (e.g. chart checks)

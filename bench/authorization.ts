@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     outfile: simulatorBundle,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     external: ['express'],
     logLevel: 'warning',
   });

@@ -7,7 +7,7 @@ bench-system: up-infra build ## raw PostgreSQL/Kafka ceilings, then payments/s a
 	tsx bench/system.ts
 
 soak: up-infra build ## SOAK_MINUTES (10) of SOAK_RATE (3) calls/s after SOAK_WARMUP_S (180); memory per service sampled; PASS if growth < 5 %
-	NODE_OPTIONS=--experimental-websocket tsx bench/soak.ts
+	tsx bench/soak.ts
 
 bench-plot: ## render docs/img/system-bench.png from the newest .var/bench figures
 	tsx bench/plot.ts

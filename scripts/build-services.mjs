@@ -20,7 +20,7 @@ for (const { dir, label } of units.filter((u) => only.length === 0 || only.inclu
     outfile: join(dir, 'dist/main.js'),
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     sourcemap: true,
     logLevel: 'warning',

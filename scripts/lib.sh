@@ -13,6 +13,18 @@ PG_PORT="${IVR_PG_PORT:-55432}"
 PG_VERSION="${IVR_PG_VERSION:-15}"
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 
+# The project's Node.js (.node-version, the version the images run). scripts/node.sh install puts it
+# under the cache when the machine's is older; once there it comes first on PATH for every script
+# (the Makefile does the same for its recipes), and node-gyp finds its headers beside it.
+NODE_VERSION="$(cat "$ROOT/.node-version")"
+NODE_HOME="${IVR_NODE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/ivr-node/$NODE_VERSION}"
+use_project_node() {
+  [[ -x "$NODE_HOME/bin/node" ]] || return 0
+  [[ ":$PATH:" == *":$NODE_HOME/bin:"* ]] || export PATH="$NODE_HOME/bin:$PATH"
+  export npm_config_nodedir="$NODE_HOME"
+}
+use_project_node
+
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 

@@ -1,8 +1,7 @@
 // A Chrome DevTools Protocol session with one service process, opened through the inspector the soak
 // starts in each service (--inspect=127.0.0.1:0): its V8 heap after a forced GC, and heap snapshots
 // when a service grows. The services export no heap metrics, and RSS alone cannot tell a leak from
-// a heap that has not finished growing. Needs a global WebSocket (Node 22, or Node 20 with
-// --experimental-websocket, which `make soak` passes).
+// a heap that has not finished growing. Uses Node's global WebSocket (the project's Node 24).
 
 interface Pending {
   resolve: (result: Record<string, unknown>) => void;
@@ -35,8 +34,6 @@ export class InspectorSession {
   }
 
   static async open(url: string): Promise<InspectorSession> {
-    if (typeof WebSocket === 'undefined')
-      throw new Error('no global WebSocket: run with NODE_OPTIONS=--experimental-websocket on Node 20');
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('open', () => resolve(), { once: true });

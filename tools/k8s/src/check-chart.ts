@@ -361,6 +361,7 @@ report(
     existsSync(join(ROOT, 'services', s, 'package.json')),
   );
   const problems: string[] = [];
+  const nodeVersion = readFileSync(join(ROOT, '.node-version'), 'utf8').trim();
   for (const s of services) {
     const path = join(ROOT, 'services', s, 'Dockerfile');
     if (!existsSync(path)) {
@@ -370,7 +371,9 @@ report(
     const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
     if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
     problems.push(
-      ...lintDockerfile(readFileSync(path, 'utf8')).map((p) => `services/${s}/Dockerfile:${p.line} ${p.message}`),
+      ...lintDockerfile(readFileSync(path, 'utf8'), { nodeVersion }).map(
+        (p) => `services/${s}/Dockerfile:${p.line} ${p.message}`,
+      ),
     );
   }
   report(`Dockerfiles (hadolint and the project's rules) of ${services.length} services`, problems);

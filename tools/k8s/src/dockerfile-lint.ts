@@ -1,5 +1,6 @@
 // The rules for our images that hadolint does not enforce by itself: every base pinned to an exact
-// version or digest, a non-root numeric USER in the final stage, no ADD of URLs, a HEALTHCHECK.
+// version or digest, a non-root numeric USER in the final stage, no ADD of URLs, a HEALTHCHECK, and
+// (given the project's Node.js version, .node-version) a node base image of that very version.
 export interface DockerfileProblem {
   line: number;
   message: string;
@@ -25,7 +26,12 @@ function instructions(text: string): { line: number; keyword: string; args: stri
   return out;
 }
 
-export function lintDockerfile(text: string): DockerfileProblem[] {
+export interface DockerfileRules {
+  /** The project's Node.js version (.node-version): every `node:<version>-…` base must name it. */
+  nodeVersion?: string;
+}
+
+export function lintDockerfile(text: string, rules: DockerfileRules = {}): DockerfileProblem[] {
   const problems: DockerfileProblem[] = [];
   const ins = instructions(text);
   const args = new Map<string, string>();
@@ -43,6 +49,12 @@ export function lintDockerfile(text: string): DockerfileProblem[] {
       if (!stages.has(image) && !EXACT_TAG.test(image) && !DIGEST.test(image)) {
         problems.push({ line: x.line, message: `base image ${image} is not pinned to an exact version or a digest` });
       }
+      const node = /^node:(\d+\.\d+\.\d+)\b/.exec(image)?.[1];
+      if (rules.nodeVersion && node && node !== rules.nodeVersion)
+        problems.push({
+          line: x.line,
+          message: `base image ${image} is not the project's Node.js ${rules.nodeVersion}`,
+        });
       if (as?.toUpperCase() === 'AS' && alias) stages.add(alias);
     }
     if (x.keyword === 'ADD' && /(https?|ftp):\/\//.test(x.args))

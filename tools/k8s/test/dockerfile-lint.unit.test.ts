@@ -1,6 +1,6 @@
 import { lintDockerfile } from '../src/dockerfile-lint';
 
-const good = `ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+const good = `ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 FROM \${NODE_IMAGE} AS build
 RUN echo build
 FROM \${NODE_IMAGE} AS runtime
@@ -24,8 +24,16 @@ describe('Dockerfile rules', () => {
     ]);
   });
 
+  it("rejects a node base of another version than the project's", () => {
+    expect(lintDockerfile(good, { nodeVersion: '24.22.3' })).toEqual([]);
+    expect(lintDockerfile(good, { nodeVersion: '24.23.0' })).toEqual([
+      { line: 2, message: "base image node:24.22.3-bookworm-slim is not the project's Node.js 24.23.0" },
+      { line: 4, message: "base image node:24.22.3-bookworm-slim is not the project's Node.js 24.23.0" },
+    ]);
+  });
+
   it('accepts a digest-pinned base', () => {
-    const digest = good.replace('node:24.21.0-bookworm-slim', `node@sha256:${'a'.repeat(64)}`);
+    const digest = good.replace('node:24.22.3-bookworm-slim', `node@sha256:${'a'.repeat(64)}`);
     expect(lintDockerfile(digest)).toEqual([]);
   });
 });
