@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@ivr/backoff';
 import type { EventEnvelope } from '@ivr/contracts';
 import type { Counter, Meter } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
@@ -32,6 +33,9 @@ export interface OutboxRelayOptions {
   /** Registers outbox_pending_events, outbox_oldest_pending_age_seconds, outbox_published_events_total. */
   meter?: Meter;
 }
+
+/** After a failure (database or broker away): 200 ms doubling up to 10 s, jittered. */
+const RETRY_BACKOFF = { initialMs: 200, maxMs: 10_000 };
 
 interface OutboxRow {
   position: string;
@@ -135,11 +139,11 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    let backoffMs = 200;
+    let failures = 0;
     while (this.running) {
       try {
         const published = await this.drainOnce();
-        backoffMs = 200;
+        failures = 0;
         if (published === 0) await this.sleep(this.leader ? this.pollIntervalMs : this.pollIntervalMs * 2);
       } catch (err) {
         this.options.logger?.warn(
@@ -147,8 +151,7 @@ export class OutboxRelay {
           'outbox relay failed; retrying',
         );
         await this.releaseClient();
-        await this.sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 10_000);
+        await this.sleep(backoffDelayMs(++failures, RETRY_BACKOFF));
       }
     }
   }

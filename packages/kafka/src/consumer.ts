@@ -1,12 +1,13 @@
+import { type BackoffPolicy, backoffDelayMs } from '@ivr/backoff';
 import { type EventEnvelope, parseEnvelope, Topics } from '@ivr/contracts';
 import { propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type EachMessagePayload, type Kafka, KafkaJSError, Partitioners } from 'kafkajs';
-import { type BackoffOptions, backoffDelayMs, waitWithHeartbeat } from './backoff';
 import { connectOrExplain, isUnknownTopic, UnknownTopicError } from './create-kafka';
 import { deadLetterMessage } from './dead-letter';
 import { decodeHeaders } from './headers';
 import { type KafkaLogger, silentLogger } from './logger';
 import { errorMessage } from './mask';
+import { waitWithHeartbeat } from './wait-with-heartbeat';
 
 export interface MessageContext {
   topic: string;
@@ -30,7 +31,8 @@ export interface RunConsumerOptions {
   deadLetterTopic?: string;
   /** Handler attempts before a message is dead-lettered, the first included. Default 10. */
   maxAttempts?: number;
-  retryBackoff?: BackoffOptions;
+  /** Wait between handler attempts (@ivr/backoff, jittered). Default 200 ms doubling up to 10 s. */
+  retryBackoff?: Partial<BackoffPolicy>;
   /** Partitions handled in parallel (order still holds per partition, so per key). Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
@@ -72,6 +74,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   const { kafka, groupId, topics, handle } = options;
   const deadLetterTopic = options.deadLetterTopic ?? Topics.deadLetter;
   const maxAttempts = options.maxAttempts ?? 10;
+  const retryBackoff = { initialMs: 200, maxMs: 10_000, ...options.retryBackoff };
   const logger = options.logger ?? silentLogger;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('runConsumer: maxAttempts must be >= 1');
   if (topics.length === 0) throw new Error('runConsumer: no topics given');
@@ -152,7 +155,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
         logger.warn({ ...where, attempt, maxAttempts, error: lastError }, 'event handler failed');
       }
       if (attempt < maxAttempts) {
-        const waited = await waitWithHeartbeat(backoffDelayMs(attempt, options.retryBackoff), heartbeat, stopped);
+        const waited = await waitWithHeartbeat(backoffDelayMs(attempt, retryBackoff), heartbeat, stopped);
         if (!waited) throw new StopRequested();
       }
     }

@@ -1,4 +1,3 @@
-export { type BackoffOptions, backoffDelayMs } from './backoff';
 export {
   type EventHandler,
   type MessageContext,

@@ -1,16 +1,9 @@
 import type { KafkaMessage } from 'kafkajs';
 import { logLevel } from 'kafkajs';
-import { backoffDelayMs, DeadLetterHeaders, deadLetterMessage, type KafkaLogger, maskText } from '../src';
-import { waitWithHeartbeat } from '../src/backoff';
+import { DeadLetterHeaders, deadLetterMessage, type KafkaLogger, maskText } from '../src';
 import { isUnknownTopic } from '../src/create-kafka';
 import { kafkajsLogCreator } from '../src/logger';
-
-describe('backoffDelayMs', () => {
-  it('doubles from the initial delay up to the cap', () => {
-    const opts = { initialMs: 100, maxMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, opts))).toEqual([100, 200, 400, 800, 1000, 1000]);
-  });
-});
+import { waitWithHeartbeat } from '../src/wait-with-heartbeat';
 
 describe('waitWithHeartbeat', () => {
   it('returns false as soon as stop is signalled', async () => {

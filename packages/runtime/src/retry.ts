@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep } from '@ivr/backoff';
 import type { Logger } from '@ivr/logging';
 import { describeError } from './describe-error';
 
@@ -6,7 +7,7 @@ export interface RetryOptions {
   what: string;
   /** Total tries including the first; default 5. */
   attempts?: number;
-  /** First wait; doubles after each failure up to maxDelayMs. Default 1000. */
+  /** First wait; doubles after each failure up to maxDelayMs, jittered (@ivr/backoff). Default 1000. */
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Gets one warn line per failed attempt; without it failures are silent until the last. */
@@ -29,15 +30,13 @@ export class RetryExhaustedError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Runs fn until it succeeds, with exponential backoff, a bounded number of times. Each failure is one
+ * Runs fn until it succeeds, with jittered exponential backoff, a bounded number of times. Each failure is one
  * log line with the reason and no stack, because "Kafka is not up yet" is expected, not a bug.
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T> | T, options: RetryOptions): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 5);
-  let delay = options.baseDelayMs ?? 1000;
+  const policy = { initialMs: options.baseDelayMs ?? 1000, maxMs: options.maxDelayMs ?? 30_000 };
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
@@ -45,12 +44,12 @@ export async function retry<T>(fn: (attempt: number) => Promise<T> | T, options:
       await options.onFailure?.(error, attempt);
       if (options.isPermanent?.(error)) throw error;
       if (attempt >= attempts) throw new RetryExhaustedError(options.what, attempts, error);
+      const delay = backoffDelayMs(attempt, policy);
       options.logger?.warn(
         { attempt, attempts, retry_in_ms: delay },
         `${options.what} failed: ${describeError(error)}; retry ${attempt}/${attempts - 1} in ${delay} ms`,
       );
       await sleep(delay);
-      delay = Math.min(delay * 2, options.maxDelayMs ?? 30_000);
     }
   }
 }

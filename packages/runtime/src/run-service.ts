@@ -51,7 +51,7 @@ export interface RunServiceOptions {
   hookTimeoutMs?: number;
   /** Tries of start before giving up with exit 1. Default 5. */
   startAttempts?: number;
-  /** First wait between tries of start, doubling. Default 1 000. */
+  /** First wait between tries of start, doubling, jittered (@ivr/backoff). Default 1 000. */
   startRetryDelayMs?: number;
   /** Listen for SIGTERM/SIGINT and unhandled errors, and exit the process. Default true. */
   installProcessHandlers?: boolean;

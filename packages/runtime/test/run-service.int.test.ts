@@ -116,8 +116,14 @@ describe('runService in a child process', () => {
     expect(await tiny.exited).toBe(1);
     const failures = tiny.lines.filter((l) => l.level === 'warn' || l.level === 'fatal').map((l) => l.msg);
     expect(failures).toHaveLength(3);
-    expect(failures[0]).toMatch(/^start-up failed: connect ECONNREFUSED 127\.0\.0\.1:\d+; retry 1\/2 in 10 ms$/);
-    expect(failures[1]).toMatch(/retry 2\/2 in 20 ms$/);
+    expect(failures[0]).toMatch(/^start-up failed: connect ECONNREFUSED 127\.0\.0\.1:\d+; retry 1\/2 in \d+ ms$/);
+    expect(failures[1]).toMatch(/retry 2\/2 in \d+ ms$/);
+    // 10 ms doubling (startRetryDelayMs), each wait jittered to between half and all of it.
+    const waits = failures.slice(0, 2).map((m) => Number(/in (\d+) ms$/.exec(m ?? '')?.[1]));
+    expect(waits[0]).toBeGreaterThanOrEqual(5);
+    expect(waits[0]).toBeLessThanOrEqual(10);
+    expect(waits[1]).toBeGreaterThanOrEqual(10);
+    expect(waits[1]).toBeLessThanOrEqual(20);
     expect(failures[2]).toMatch(/^start-up failed after 3 attempts: connect ECONNREFUSED .*; exiting$/);
     // One clear line per attempt, no stack traces.
     expect(tiny.output()).not.toMatch(/\n\s+at /);

@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep as wait } from '@ivr/backoff';
 import type {
   AuthorizeRequest,
   CaptureRequest,
@@ -15,7 +16,7 @@ import type { GatewayOutcome } from '../../authorization';
 export interface RetryPolicy {
   /** Extra tries after an unknown outcome or an unreachable gateway, always with the same idempotency key. */
   retries: number;
-  /** First pause between tries, doubling. */
+  /** First pause between tries, doubling, jittered (@ivr/backoff); `retries` bounds the total. */
   retryDelayMs: number;
 }
 
@@ -35,7 +36,7 @@ export class ResilientGateway {
     private readonly breaker: CircuitBreaker,
     private readonly policy: RetryPolicy,
     private readonly metrics: GatewayCallMetrics = {},
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<unknown> = wait,
   ) {}
 
   get breakerState(): string {
@@ -92,7 +93,7 @@ export class ResilientGateway {
       if (outcome.kind === 'unknown') uncertain = outcome;
       const retry = (outcome.kind === 'unknown' || outcome.kind === 'unavailable') && outcome.cause !== 'circuit_open';
       if (!retry || n >= this.policy.retries) return outcome.kind === 'unavailable' && uncertain ? uncertain : outcome;
-      await this.sleep(this.policy.retryDelayMs * 2 ** n);
+      await this.sleep(backoffDelayMs(n + 1, { initialMs: this.policy.retryDelayMs, maxMs: Number.POSITIVE_INFINITY }));
     }
   }
 }

@@ -1,5 +1,6 @@
+import { type BackoffPolicy, backoffDelayMs } from '@ivr/backoff';
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import { nextDelayMs, type RetryPolicy } from '../../webhooks/schedule';
+import type { RetryPolicy } from '../../webhooks/schedule';
 import { SIGNATURE_HEADER, signatureHeader } from '../../webhooks/signature';
 import type { DueDelivery, WebhookRepository } from '../pg/webhook-repository';
 
@@ -30,12 +31,14 @@ export class WebhookDispatcher {
   private polling: Promise<void> | undefined;
   private readonly now: () => Date;
   private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
   private readonly attempts: Counter | undefined;
   private readonly durations: Histogram | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
     this.random = o.random ?? Math.random;
+    this.backoff = { initialMs: o.policy.baseDelayMs, maxMs: o.policy.maxDelayMs };
     this.attempts = o.meter?.createCounter('webhook_attempts_total', {
       description: 'Webhook delivery attempts by result: delivered, retry, dead',
     });
@@ -126,7 +129,7 @@ export class WebhookDispatcher {
       await this.o.repository.recordAttempt(d.deliveryId, { at, statusCode, error, durationMs }, { delivered: true });
       return;
     }
-    const retryAt = new Date(at.getTime() + nextDelayMs(d.attempts + 1, this.o.policy, this.random));
+    const retryAt = new Date(at.getTime() + backoffDelayMs(d.attempts + 1, this.backoff, this.random));
     const giveUp = retryAt > d.giveUpAt;
     this.attempts?.add(1, { result: giveUp ? 'dead' : 'retry' });
     if (giveUp)

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs, sleep } from '@ivr/backoff';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -21,9 +21,9 @@ export function startInBackground(
         started = await start();
         return;
       } catch (err) {
-        const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        const delayMs = backoffDelayMs(attempt, { initialMs: 1000, maxMs: 30_000 });
         logger.warn({ error: (err as Error).message, attempt, delayMs }, `${what} could not start; retrying`);
-        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+        await sleep(delayMs, signal);
       }
     }
   })();

@@ -1,16 +1,3 @@
-export interface BackoffOptions {
-  /** Delay after the first failure; doubled after each further one. */
-  initialMs?: number;
-  maxMs?: number;
-}
-
-/** Delay before attempt `failedAttempts + 1`: initial, 2×initial, 4×initial, ... capped at max. */
-export function backoffDelayMs(failedAttempts: number, options: BackoffOptions = {}): number {
-  const initial = options.initialMs ?? 200;
-  const max = options.maxMs ?? 10_000;
-  return Math.min(max, initial * 2 ** Math.max(0, failedAttempts - 1));
-}
-
 /**
  * Waits `ms`, calling `heartbeat` at least every second so the group coordinator does not evict
  * a consumer that is only backing off. Resolves false early when `stopped` resolves.
