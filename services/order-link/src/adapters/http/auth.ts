@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../app/errors';
 import type { Principal } from '../../app/ports';
 import type { ApiKeyRepository } from '../pg/api-keys';
+import type { JsonObject } from './openapi';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,6 +27,28 @@ export function apiKeyAuth(keys: ApiKeyRepository) {
       orderSystem: key.orderSystem,
       scopes: new Set(key.scopes),
     };
+    next();
+  };
+}
+
+/** The scope each operation of the document needs (`x-scope`); an operation without one is a mistake. */
+export function operationScopes(doc: JsonObject): Map<string, string> {
+  const scopes = new Map<string, string>();
+  for (const item of Object.values(doc.paths as JsonObject))
+    for (const op of Object.values(item as JsonObject) as JsonObject[]) {
+      if (typeof op['x-scope'] !== 'string') throw new Error(`operation ${String(op.operationId)} declares no x-scope`);
+      scopes.set(String(op.operationId), op['x-scope']);
+    }
+  return scopes;
+}
+
+/**
+ * 403 unless the API key has the operation's scope. Runs before anything else of the operation, so
+ * that no stored answer (an idempotency replay) reaches a key that may not make the request itself.
+ */
+export function requireScope(scope: string) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!req.principal?.scopes.has(scope)) throw new AppError('forbidden', `this API key lacks the scope ${scope}`);
     next();
   };
 }

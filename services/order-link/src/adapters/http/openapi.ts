@@ -456,7 +456,18 @@ export const openApiDocument: JsonObject = {
       NewApiKey: {
         allOf: [
           ref('ApiKey'),
-          { type: 'object', required: ['key'], properties: { key: { type: 'string', description: 'Shown once.' } } },
+          {
+            type: 'object',
+            properties: {
+              key: {
+                type: 'string',
+                description:
+                  'The key, shown once: in the first answer only, and never stored in clear. A replay of the ' +
+                  'request (`Idempotency-Replayed: true`) answers the same record without it; a lost key is ' +
+                  'revoked and replaced, not shown again.',
+              },
+            },
+          },
         ],
       },
       CreateWebhookEndpoint: {
@@ -485,8 +496,15 @@ export const openApiDocument: JsonObject = {
           ref('WebhookEndpoint'),
           {
             type: 'object',
-            required: ['secret'],
-            properties: { secret: { type: 'string', description: 'Signing secret, shown once.' } },
+            properties: {
+              secret: {
+                type: 'string',
+                description:
+                  'Signing secret, shown once: in the first answer only. A replay of the request ' +
+                  '(`Idempotency-Replayed: true`) answers the same endpoint without it; a lost secret means ' +
+                  'disabling the endpoint and registering a new one.',
+              },
+            },
           },
         ],
       },

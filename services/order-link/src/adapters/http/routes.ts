@@ -42,8 +42,21 @@ const bodySha = (body: unknown): string =>
     .digest('hex');
 
 /**
+ * What an answer is remembered as: without the secret shown once (a new API key, a webhook signing
+ * secret), which must never sit in the idempotency table. A replay answers this, and so tells the
+ * caller what was made but not its secret.
+ */
+function withoutSecret(body: unknown, shownOnce: string | undefined): unknown {
+  if (!shownOnce || body === null || typeof body !== 'object') return body;
+  const { [shownOnce]: _secret, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
+/**
  * POST operations other than create (which records its answer in its own transaction): replay an
  * earlier answer for the same key and body, refuse the same key with another body, else run and remember.
+ * The operation's scope was checked before (server.ts), so a replay never reaches a key without it.
+ * `shownOnce` names a field of the answer that holds a secret: it is left out of what is remembered.
  */
 async function idempotent(
   req: Request,
@@ -51,6 +64,7 @@ async function idempotent(
   d: RouteDeps,
   methodPath: string,
   run: () => Promise<{ status: number; body: unknown }>,
+  shownOnce?: string,
 ): Promise<void> {
   const who = principal(req);
   const key = header(req, 'Idempotency-Key');
@@ -66,7 +80,7 @@ async function idempotent(
     return;
   }
   const answer = await run();
-  await d.rememberAnswer(who.orderSystem, key, methodPath, sha, answer.status, answer.body);
+  await d.rememberAnswer(who.orderSystem, key, methodPath, sha, answer.status, withoutSecret(answer.body, shownOnce));
   res.status(answer.status).json(answer.body);
 }
 
@@ -126,10 +140,17 @@ export const routes: Route[] = [
     path: '/v1/api-keys',
     operationId: 'createApiKey',
     handle: (req, res, d) =>
-      idempotent(req, res, d, 'POST /v1/api-keys', async () => {
-        const { name, scopes } = req.body as { name: string; scopes: string[] };
-        return { status: 201, body: await d.apiKeys.create(principal(req), name, scopes) };
-      }),
+      idempotent(
+        req,
+        res,
+        d,
+        'POST /v1/api-keys',
+        async () => {
+          const { name, scopes } = req.body as { name: string; scopes: string[] };
+          return { status: 201, body: await d.apiKeys.create(principal(req), name, scopes) };
+        },
+        'key',
+      ),
   },
   {
     method: 'get',
@@ -152,7 +173,14 @@ export const routes: Route[] = [
     path: '/v1/webhook-endpoints',
     operationId: 'createWebhookEndpoint',
     handle: (req, res, d) =>
-      idempotent(req, res, d, 'POST /v1/webhook-endpoints', () => d.webhooks.create(principal(req), req.body)),
+      idempotent(
+        req,
+        res,
+        d,
+        'POST /v1/webhook-endpoints',
+        () => d.webhooks.create(principal(req), req.body),
+        'secret',
+      ),
   },
   {
     method: 'get',

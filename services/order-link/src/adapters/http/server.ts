@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, type FieldProblem } from '../../app/errors';
 import type { ApiKeyRepository } from '../pg/api-keys';
-import { apiKeyAuth } from './auth';
+import { apiKeyAuth, operationScopes, requireScope } from './auth';
 import { openApiDocument } from './openapi';
 import { problem, sendProblem } from './problems';
 import { renderReferencePage } from './reference-page';
@@ -46,11 +46,13 @@ export function createHttpApp(
   });
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: 'application/json' }));
   const auth = apiKeyAuth(deps.keyRepository);
+  const scopes = operationScopes(openApiDocument);
 
   for (const route of routes) {
     const validator = validators.get(route.operationId);
     if (!validator) throw new Error(`route ${route.operationId} is not in the OpenAPI document`);
-    app[route.method](expressPath(route.path), auth, async (req: Request, res: Response) => {
+    const scope = requireScope(scopes.get(route.operationId) ?? '');
+    app[route.method](expressPath(route.path), auth, scope, async (req: Request, res: Response) => {
       const input = { body: req.body, query: req.query as Record<string, unknown>, params: req.params };
       const found = [...nulCharacters(input), ...validator.check({ ...input, headers: req.headers })];
       if (found.length > 0) throw new AppError('invalid', `${found.length} field(s) are invalid`, found);
