@@ -4,60 +4,25 @@
  * keys, webhook signing secrets). order-link and notification run in this process on fresh schemas of
  * the real PostgreSQL, talking real HTTP.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createPgPool } from '@ivr/eventstore';
-import type { Pool } from 'pg';
-import { createNotificationHttp } from '../../services/notification/src/adapters/http/server';
-import { buildCore } from '../../services/notification/src/wiring';
+import { type NotificationHttp, startNotificationHttp } from '../../services/notification/test/http-harness';
 import { call, type Harness, startHarness, validPayment } from '../../services/order-link/test/harness';
 
 describe('idempotent POSTs: scope before replay, no secret in the idempotency table', () => {
   let h: Harness;
-  let pool: Pool;
-  let schema: string;
-  let server: Server;
+  let n: NotificationHttp;
   let reader: string;
 
   beforeAll(async () => {
-    pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: 'test-idem', max: 5 });
-    schema = `idem_n_${randomBytes(4).toString('hex')}`;
-    const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
-    const core = await buildCore({
-      pool,
-      schema,
-      policy: { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1000 },
-      timeoutMs: 500,
-      concurrency: 2,
-      pollIntervalMs: 60_000,
-      logger: silent,
-    });
-    const app = createNotificationHttp({
-      hub: core.hub,
-      webhooks: core.webhooks,
-      operatorTokenSecret: 'x',
-      internalToken: 'service-token',
-      retryWindowMs: 1000,
-      heartbeatMs: 60_000,
-      now: () => new Date(),
-      onRedeliver: () => undefined,
-      logger: silent,
-    });
-    server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    h = await startHarness('idem_ol', { baseUrl, token: 'service-token' });
+    n = await startNotificationHttp('idem_n');
+    const { base: baseUrl, token } = n;
+    h = await startHarness('idem_ol', { baseUrl, token });
     reader = (await h.core.apiKeys.issue('shop', 'reader', ['payments:read'], 'test')).key;
   });
   afterAll(async () => {
     await h.close();
-    await new Promise((r) => server.close(r));
-    await pool.query(`drop schema if exists "${schema}" cascade`);
-    await pool.end();
+    await n.close();
   });
 
   const storedAnswers = async (): Promise<string> => {

@@ -2,57 +2,21 @@
  * Webhook management through order-link's public API, forwarded to notification's internal API:
  * both run in this process on fresh schemas, talking real HTTP.
  */
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createPgPool } from '@ivr/eventstore';
-import type { Pool } from 'pg';
-import { createNotificationHttp } from '../../services/notification/src/adapters/http/server';
-import { buildCore } from '../../services/notification/src/wiring';
+import { type NotificationHttp, startNotificationHttp } from '../../services/notification/test/http-harness';
 import { call, type Harness, startHarness } from '../../services/order-link/test/harness';
 
 describe('webhook endpoints through the order-link API', () => {
   let h: Harness;
-  let pool: Pool;
-  let schema: string;
-  let server: Server;
-  let core: Awaited<ReturnType<typeof buildCore>>;
+  let n: NotificationHttp;
 
   beforeAll(async () => {
-    pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: 'test-whapi', max: 5 });
-    schema = `whapi_${randomBytes(4).toString('hex')}`;
-    const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
-    core = await buildCore({
-      pool,
-      schema,
-      policy: { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1000 },
-      timeoutMs: 500,
-      concurrency: 2,
-      pollIntervalMs: 1000,
-      logger: silent,
-    });
-    const app = createNotificationHttp({
-      hub: core.hub,
-      webhooks: core.webhooks,
-      operatorTokenSecret: 'x',
-      internalToken: 'service-token',
-      retryWindowMs: 1000,
-      heartbeatMs: 60_000,
-      now: () => new Date(),
-      onRedeliver: () => undefined,
-      logger: silent,
-    });
-    server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    h = await startHarness('whapi_ol', { baseUrl, token: 'service-token' });
+    n = await startNotificationHttp('whapi');
+    const { base: baseUrl, token } = n;
+    h = await startHarness('whapi_ol', { baseUrl, token });
   });
   afterAll(async () => {
     await h.close();
-    await new Promise((r) => server.close(r));
-    await pool.query(`drop schema if exists "${schema}" cascade`);
-    await pool.end();
+    await n.close();
   });
 
   it('registers (secret shown once), lists, logs, redelivers and disables endpoints of the caller only', async () => {

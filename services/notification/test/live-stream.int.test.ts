@@ -1,13 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { issueOperatorToken } from '@ivr/contracts';
-import { createPgPool } from '@ivr/eventstore';
-import type { Pool } from 'pg';
-import { createNotificationHttp } from '../src/adapters/http/server';
 import { liveHandler } from '../src/adapters/kafka/handlers';
-import { buildCore } from '../src/wiring';
+import { type NotificationHttp, startNotificationHttp } from './http-harness';
 import { until } from './receiver';
 
 const SECRET = 'test-operator-secret';
@@ -59,49 +54,17 @@ async function openStream(url: string, token?: string) {
 }
 
 describe('notification live stream (SSE) per operator', () => {
-  let pool: Pool;
-  let schema: string;
-  let server: Server;
+  let n: NotificationHttp;
   let base: string;
-  let core: Awaited<ReturnType<typeof buildCore>>;
+  let core: NotificationHttp['core'];
   let handle: (e: EventEnvelope) => Promise<void>;
 
   beforeAll(async () => {
-    pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: 'test-nlive', max: 5 });
-    schema = `nlive_${randomBytes(4).toString('hex')}`;
-    const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
-    core = await buildCore({
-      pool,
-      schema,
-      policy: { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1000 },
-      timeoutMs: 500,
-      concurrency: 2,
-      pollIntervalMs: 1000,
-      logger: silent,
-    });
+    n = await startNotificationHttp('nlive', { operatorTokenSecret: SECRET, internalToken: 'internal' });
+    ({ base, core } = n);
     handle = liveHandler(core.hub, core.watchers);
-    const app = createNotificationHttp({
-      hub: core.hub,
-      webhooks: core.webhooks,
-      operatorTokenSecret: SECRET,
-      internalToken: 'internal',
-      retryWindowMs: 1000,
-      heartbeatMs: 60_000,
-      now: () => new Date(),
-      onRedeliver: () => undefined,
-      logger: silent,
-    });
-    server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await pool.query(`drop schema if exists "${schema}" cascade`);
-    await pool.end();
-  });
+  afterAll(() => n.close());
 
   it('refuses a stream without a valid operator token', async () => {
     expect((await fetch(`${base}/v1/live`)).status).toBe(401);

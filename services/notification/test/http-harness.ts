@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPgPool } from '@ivr/eventstore';
+import type { Pool } from 'pg';
+import { createNotificationHttp } from '../src/adapters/http/server';
+import { buildCore } from '../src/wiring';
+
+export interface NotificationHttp {
+  pool: Pool;
+  schema: string;
+  core: Awaited<ReturnType<typeof buildCore>>;
+  /** http://127.0.0.1:<port> of the live stream and the internal API. */
+  base: string;
+  /** The internal API's service token (order-link's NOTIFICATION_INTERNAL_TOKEN). */
+  token: string;
+  close(): Promise<void>;
+}
+
+/** notification's core on a fresh schema of the test database, with its HTTP server on a random port. */
+export async function startNotificationHttp(
+  prefix: string,
+  o: { operatorTokenSecret?: string; internalToken?: string } = {},
+): Promise<NotificationHttp> {
+  const pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: `test-${prefix}`, max: 5 });
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
+  const core = await buildCore({
+    pool,
+    schema,
+    policy: { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1000 },
+    timeoutMs: 500,
+    concurrency: 2,
+    pollIntervalMs: 1000,
+    logger: silent,
+  });
+  const token = o.internalToken ?? 'service-token';
+  const app = createNotificationHttp({
+    hub: core.hub,
+    webhooks: core.webhooks,
+    operatorTokenSecret: o.operatorTokenSecret ?? 'x',
+    internalToken: token,
+    retryWindowMs: 1000,
+    heartbeatMs: 60_000,
+    now: () => new Date(),
+    onRedeliver: () => undefined,
+    logger: silent,
+  });
+  const server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  return {
+    pool,
+    schema,
+    core,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await pool.query(`drop schema if exists "${schema}" cascade`);
+      await pool.end();
+    },
+  };
+}
