@@ -4,6 +4,7 @@
 // outcome per payment, signed), the PSP simulator's charge counts (never twice, only when approved)
 // and each service's outbox (drained).
 
+import { isPaymentOutcome } from '@ivr/contracts';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
 import type { Receiver } from '../../services/notification/test/receiver';
@@ -16,7 +17,6 @@ const OUTBOXES: Array<{ urlVar: string; schema: string }> = [
   { urlVar: 'CALLCONTROL_DATABASE_URL', schema: 'callcontrol' },
   { urlVar: 'AUTHORIZATION_DATABASE_URL', schema: 'authorization' },
 ];
-const TERMINAL = new Set(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABANDONED']);
 /** An outbox row younger than this may be on its way; an older one is left behind. */
 const OUTBOX_GRACE_S = 10;
 
@@ -64,7 +64,7 @@ export async function judge(
   try {
     let statuses = await readStatuses(pool, ids);
     const done = () =>
-      ids.every((id) => TERMINAL.has(statuses.get(id) ?? '')) &&
+      ids.every((id) => isPaymentOutcome(statuses.get(id))) &&
       ids.every((id) => completions.of(id).size > 0) &&
       ids.every((id) => webhooksOf(receiver, id).size > 0);
     while (!done() && Date.now() < deadline) {
@@ -79,13 +79,13 @@ export async function judge(
     const charges = await chargeCounts(system);
     return {
       statuses,
-      stuck: ids.filter((id) => !TERMINAL.has(statuses.get(id) ?? '')),
+      stuck: ids.filter((id) => !isPaymentOutcome(statuses.get(id))),
       lost: ids.filter(
-        (id) => !statuses.has(id) || (TERMINAL.has(statuses.get(id) ?? '') && completions.of(id).size === 0),
+        (id) => !statuses.has(id) || (isPaymentOutcome(statuses.get(id)) && completions.of(id).size === 0),
       ),
       completedTwice: ids.filter((id) => completions.of(id).size > 1),
       completedRedelivered: completions.recordsOf(ours) - ids.reduce((n, id) => n + completions.of(id).size, 0),
-      webhooksMissing: ids.filter((id) => TERMINAL.has(statuses.get(id) ?? '') && webhooksOf(receiver, id).size === 0),
+      webhooksMissing: ids.filter((id) => isPaymentOutcome(statuses.get(id)) && webhooksOf(receiver, id).size === 0),
       webhooksBadSignature: webhooks.filter((w) => !verifyIvrSignature(w.body, w.signature, webhookSecret, 3600))
         .length,
       webhooksRedelivered: webhooks.length - new Set(webhooks.map((w) => w.event.id)).size,

@@ -1,3 +1,5 @@
+import type { GatewayDeclineReason } from '@ivr/contracts';
+
 /**
  * What a gateway call can end in, gateway-neutral. The distinction that matters most is between
  * `unavailable` (the request certainly did not take effect: safe to retry or give up) and `unknown`
@@ -16,22 +18,9 @@ export type UnknownCause = 'timeout' | 'connection_reset' | 'malformed_response'
 /** The request was certainly not carried out. */
 export type UnavailableCause = 'connection_refused' | 'rate_limited' | 'circuit_open';
 
-/** Decline reasons normalized across gateways; the gateway's own codes travel alongside. */
-export type DeclineReason =
-  | 'generic_decline'
-  | 'insufficient_funds'
-  | 'expired_card'
-  | 'incorrect_cvc'
-  | 'incorrect_number'
-  | 'processing_error'
-  | 'suspected_fraud'
-  | 'card_not_supported'
-  | 'limit_exceeded'
-  | 'authentication_required'
-  | 'try_again_later';
-
 export interface Decline {
-  reason: DeclineReason;
+  /** Normalized across gateways (`GatewayDeclineReason` of `@ivr/contracts`). */
+  reason: GatewayDeclineReason;
   /** The gateway's error code, e.g. Stripe's `card_declined`. */
   pspCode: string;
   /** The issuer's reason as the gateway reports it, e.g. Stripe's `insufficient_funds`; empty if none. */

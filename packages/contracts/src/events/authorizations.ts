@@ -1,4 +1,5 @@
-import type { CardSummary, PaymentMode } from './card';
+import type { DeclineReason, PaymentMode } from '../vocabulary';
+import type { CardSummary } from './card';
 
 /**
  * Authorization aggregate events on `ivr.authorizations.v1` (producer: authorization; key = payment id,
@@ -32,16 +33,6 @@ export interface AuthorizationApprovedPayload {
   captured: boolean;
   card?: CardSummary;
 }
-
-/** Normalized decline reasons; the PSP's own code travels alongside in `pspCode`. */
-export type DeclineReason =
-  | 'GENERIC_DECLINE'
-  | 'INSUFFICIENT_FUNDS'
-  | 'EXPIRED_CARD'
-  | 'INCORRECT_CVC'
-  | 'CARD_NOT_SUPPORTED'
-  | 'FRAUD_SUSPECTED'
-  | 'DO_NOT_HONOR';
 
 export interface AuthorizationDeclinedPayload {
   paymentId: string;

@@ -1,4 +1,5 @@
-import type { MaskedCard, PaymentLanguage, PaymentMode } from './card';
+import type { DialogueStep, PaymentMode } from '../vocabulary';
+import type { MaskedCard, PaymentLanguage } from './card';
 
 /**
  * Call aggregate events on `ivr.calls.v1` (producer: call-control; key = call id, aggregateType `Call`).
@@ -48,17 +49,6 @@ export interface CallStartedPayload {
   language?: PaymentLanguage;
   mode?: PaymentMode;
 }
-
-export type DialogueStep =
-  | 'GREETING'
-  | 'AMOUNT_CONFIRMATION'
-  | 'CARD_NUMBER'
-  | 'EXPIRY'
-  | 'SECURITY_CODE'
-  | 'REGISTERING'
-  | 'AUTHORIZING'
-  | 'RESULT'
-  | 'RETURNING_TO_OPERATOR';
 
 /** The dialogue moved to a new step (for the operator's live view). */
 export interface CallStepEnteredPayload {

@@ -19,7 +19,4 @@ export interface MaskedCard {
 /** A card as shown to order systems and operators: the token is left out. */
 export type CardSummary = Omit<MaskedCard, 'pspToken'>;
 
-export type PaymentMode = 'AUTHORIZE' | 'CAPTURE' | 'REGISTER_CARD';
-export const PAYMENT_MODES: readonly PaymentMode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
-
 export type PaymentLanguage = 'ja' | 'en';

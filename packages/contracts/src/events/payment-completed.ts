@@ -1,4 +1,5 @@
-import type { PaymentLanguage, PaymentMode } from './card';
+import type { PaymentMode, PaymentOutcome } from '../vocabulary';
+import type { PaymentLanguage } from './card';
 
 /**
  * The public event on `ivr.payment-completed.v1`: one per terminal outcome, key = order id,
@@ -7,16 +8,6 @@ import type { PaymentLanguage, PaymentMode } from './card';
  * webhooks carry the same payload. Never card data: brand, BIN6, last 4 and expiry only.
  */
 export const PAYMENT_COMPLETED_TYPE = 'PaymentCompleted';
-
-export type PaymentOutcome = 'APPROVED' | 'DECLINED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | 'ABANDONED';
-export const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = [
-  'APPROVED',
-  'DECLINED',
-  'FAILED',
-  'CANCELLED',
-  'EXPIRED',
-  'ABANDONED',
-];
 
 export interface PaymentCompletedPayload {
   paymentId: string;

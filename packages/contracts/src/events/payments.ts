@@ -1,6 +1,6 @@
-import type { DeclineReason } from './authorizations';
+import type { DeclineReason, PaymentMode } from '../vocabulary';
 import type { CallEndReason } from './calls';
-import type { CardSummary, PaymentLanguage, PaymentMode } from './card';
+import type { CardSummary, PaymentLanguage } from './card';
 
 /**
  * Payment aggregate events on `ivr.payments.v1` (producer: order-link; key = payment id,

@@ -1,10 +1,11 @@
-import type { Decline, DeclineReason } from '../outcome';
+import type { GatewayDeclineReason } from '@ivr/contracts';
+import type { Decline } from '../outcome';
 
 /**
  * Stripe's card errors to the normalized reasons. Stripe puts the issuer's reason in `decline_code`
  * (https://docs.stripe.com/declines/codes) and its own category in `code`; the first match wins.
  */
-const BY_DECLINE_CODE: Record<string, DeclineReason> = {
+const BY_DECLINE_CODE: Record<string, GatewayDeclineReason> = {
   insufficient_funds: 'insufficient_funds',
   expired_card: 'expired_card',
   incorrect_cvc: 'incorrect_cvc',
@@ -27,7 +28,7 @@ const BY_DECLINE_CODE: Record<string, DeclineReason> = {
   reenter_transaction: 'try_again_later',
 };
 
-const BY_CODE: Record<string, DeclineReason> = {
+const BY_CODE: Record<string, GatewayDeclineReason> = {
   expired_card: 'expired_card',
   incorrect_cvc: 'incorrect_cvc',
   invalid_cvc: 'incorrect_cvc',

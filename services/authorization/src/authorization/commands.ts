@@ -1,4 +1,5 @@
-import type { DeclineReason, MaskedCard, Mode } from './events';
+import type { GatewayDeclineReason } from '@ivr/contracts';
+import type { MaskedCard, Mode } from './events';
 import type { Money } from './money';
 
 /** Times (`at`) come from the injected clock, as ISO 8601 strings. */
@@ -25,7 +26,7 @@ export type GatewayOutcome =
   | { kind: 'registered'; customerReference: string; storedCardReference: string; pspReference: string }
   | {
       kind: 'declined';
-      reason: DeclineReason;
+      reason: GatewayDeclineReason;
       pspCode: string;
       pspDeclineCode: string;
       message: string;

@@ -6,6 +6,7 @@ import type {
   CardRegisteredPayload,
   CardSummary,
   DeclineReason as ContractDeclineReason,
+  GatewayDeclineReason,
   PaymentMode,
 } from '@ivr/contracts';
 
@@ -20,20 +21,6 @@ export interface MaskedCard {
   expiryMonth: number;
   expiryYear: number;
 }
-
-/** Normalized decline reasons of this service (finer than the contract's `reason`, carried as `detail`). */
-export type DeclineReason =
-  | 'generic_decline'
-  | 'insufficient_funds'
-  | 'expired_card'
-  | 'incorrect_cvc'
-  | 'incorrect_number'
-  | 'processing_error'
-  | 'suspected_fraud'
-  | 'card_not_supported'
-  | 'limit_exceeded'
-  | 'authentication_required'
-  | 'try_again_later';
 
 /**
  * The Authorization aggregate's events, stream id = payment id, published on ivr.authorizations.v1.
@@ -60,7 +47,8 @@ export type AuthorizationEvent =
   | {
       type: 'AuthorizationDeclined';
       data: AuthorizationDeclinedPayload & {
-        detail: DeclineReason;
+        /** The gateway's normalized reason, finer than the contract's `reason`. */
+        detail: GatewayDeclineReason;
         pspCode: string;
         pspDeclineCode: string;
         message: string;
@@ -89,7 +77,7 @@ export type AuthorizationEvent =
 export type AuthorizationEventType = AuthorizationEvent['type'];
 
 /** The contract's coarser decline reasons. */
-export const CONTRACT_DECLINE_REASON: Record<DeclineReason, ContractDeclineReason> = {
+export const CONTRACT_DECLINE_REASON: Record<GatewayDeclineReason, ContractDeclineReason> = {
   generic_decline: 'GENERIC_DECLINE',
   insufficient_funds: 'INSUFFICIENT_FUNDS',
   expired_card: 'EXPIRED_CARD',

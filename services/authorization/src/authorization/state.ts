@@ -1,4 +1,5 @@
-import type { AuthorizationEvent, DeclineReason, MaskedCard, Mode } from './events';
+import type { GatewayDeclineReason } from '@ivr/contracts';
+import type { AuthorizationEvent, MaskedCard, Mode } from './events';
 import type { Money } from './money';
 
 export type AuthorizationStatus =
@@ -26,7 +27,7 @@ export interface AuthorizationState {
   pspReference: string;
   authorizationCode: string;
   capturedAmount: Money | null;
-  decline: { reason: DeclineReason; pspCode: string; pspDeclineCode: string; message: string } | null;
+  decline: { reason: GatewayDeclineReason; pspCode: string; pspDeclineCode: string; message: string } | null;
   failure: { code: string; message: string; retryable: boolean } | null;
   storedCardReference: string;
   /** Events folded so far: the stream's version. */

@@ -2,7 +2,7 @@
 // step ends up as a conclusion the caller hears (if the media still works) before being handed
 // back; a caller who hangs up ends it at once as abandoned. Either way the vault session is closed
 // (the vault wipes anything it still held) and CallEnded is recorded exactly once.
-import type { CallEndReason, DialogueStep } from '@ivr/contracts';
+import { type CallEndReason, type DialogueStep, isDialogueStep } from '@ivr/contracts';
 import { type Conclusion, endReason } from './conclusion';
 import type { DialogueCall, DialogueDeps, DialogueState, StepContext, StepName } from './context';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
@@ -22,18 +22,6 @@ export interface DialogueEnd {
   /** The step that was running when it ended. */
   lastStep: StepName;
 }
-
-const RECORDED_STEPS = new Set<string>([
-  'GREETING',
-  'AMOUNT_CONFIRMATION',
-  'CARD_NUMBER',
-  'EXPIRY',
-  'SECURITY_CODE',
-  'REGISTERING',
-  'AUTHORIZING',
-  'RESULT',
-  'RETURNING_TO_OPERATOR',
-]);
 
 export async function runDialogue(
   deps: DialogueDeps,
@@ -86,7 +74,7 @@ export async function runDialogue(
 
 /** Steps the operator's screen shows (TRANSFER_CODE happens before there is a payment to show). */
 function isRecorded(step: StepName): step is DialogueStep {
-  return RECORDED_STEPS.has(step);
+  return isDialogueStep(step);
 }
 
 /** Where a failed step leads: tell the caller (if possible), then hand back; a failed return ends. */

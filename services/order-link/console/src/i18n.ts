@@ -1,3 +1,5 @@
+import type { DeclineReason, PaymentStatus } from '@ivr/contracts/src/vocabulary';
+
 /** English and Japanese texts of the console. Keys are English-ish so a missing one still reads. */
 export type Lang = 'en' | 'ja';
 
@@ -85,7 +87,7 @@ const en = {
     CARD_NOT_SUPPORTED: 'This card cannot be used here. Please use another card.',
     FRAUD_SUSPECTED: 'The card issuer declined the payment. Please contact your card issuer.',
     DO_NOT_HONOR: 'The card issuer declined the payment. Please contact your card issuer or use another card.',
-  } as Record<string, string>,
+  } satisfies Record<DeclineReason, string> as Record<string, string>,
   failedOutcome: 'The payment could not be completed; nothing was charged. Please try again.',
   endReasons: {
     RETURNED_TO_OPERATOR: 'The caller is back on your line.',
@@ -105,7 +107,7 @@ const en = {
     CANCELLED: 'Cancelled',
     EXPIRED: 'Expired',
     ABANDONED: 'Abandoned',
-  } as Record<string, string>,
+  } satisfies Record<PaymentStatus, string> as Record<string, string>,
   card: 'Card',
   cancel: 'Cancel payment',
   cancelConfirm: 'Cancel this payment? The transfer code stops working.',

@@ -2,6 +2,8 @@
  * The live progress of one payment's call, folded from the events the screen receives (live stream
  * or the payment's timeline). Pure and DOM-free: unit-tested in services/order-link/test.
  */
+import { type DialogueStep, isDialogueStep, type PaymentOutcome } from '@ivr/contracts/src/vocabulary';
+
 export type StepKey =
   | 'transferred'
   | 'greeting'
@@ -38,7 +40,7 @@ export interface Progress {
   fields: Partial<Record<'cardNumber' | 'expiry' | 'securityCode', FieldProgress>>;
   brand?: string;
   outcome?: {
-    kind: 'APPROVED' | 'DECLINED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | 'ABANDONED';
+    kind: PaymentOutcome;
     code?: string;
     reason?: string;
   };
@@ -54,7 +56,7 @@ export function initialProgress(): Progress {
   return { steps: Object.fromEntries(STEPS.map((s) => [s, 'pending'])) as Record<StepKey, StepStatus>, fields: {} };
 }
 
-const STEP_OF_DIALOGUE: Record<string, StepKey> = {
+const STEP_OF_DIALOGUE: Record<DialogueStep, StepKey> = {
   GREETING: 'greeting',
   AMOUNT_CONFIRMATION: 'greeting',
   CARD_NUMBER: 'cardNumber',
@@ -91,8 +93,8 @@ export function applyEvent(p: Progress, e: ProgressEvent): Progress {
     case 'PaymentTransferredToIvr':
       return p.steps.transferred === 'pending' ? reach(p, 'transferred', 'done') : p;
     case 'CallStepEntered': {
-      const step = STEP_OF_DIALOGUE[str(d.step) ?? ''];
-      if (!step) return p;
+      if (!isDialogueStep(d.step)) return p;
+      const step = STEP_OF_DIALOGUE[d.step];
       // Once the caller is back with the operator the call is over for this screen.
       return reach(p, step, step === 'returned' ? 'done' : 'active');
     }

@@ -1,25 +1,13 @@
-import type { CardSummary, PaymentOutcome, PaymentRequestedPayload } from '@ivr/contracts';
+import {
+  type CardSummary,
+  isPaymentOutcome,
+  type PaymentOutcome,
+  type PaymentRequestedPayload,
+  type PaymentStatus,
+} from '@ivr/contracts';
 import type { PaymentEvent } from './events';
 
-export type PaymentStatus =
-  | 'REQUESTED'
-  | 'IN_IVR'
-  | 'CARD_CAPTURED'
-  | 'APPROVED'
-  | 'DECLINED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'EXPIRED'
-  | 'ABANDONED';
-
-export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set<PaymentStatus>([
-  'APPROVED',
-  'DECLINED',
-  'FAILED',
-  'CANCELLED',
-  'EXPIRED',
-  'ABANDONED',
-]);
+export type { PaymentStatus };
 
 export interface PaymentOutcomeDetails {
   outcome: PaymentOutcome;
@@ -46,8 +34,9 @@ export type PaymentState = Payment | null;
 
 export const initialPaymentState: PaymentState = null;
 
+/** A terminal status (one of the outcomes): the payment never changes again. */
 export function isTerminal(status: PaymentStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
+  return isPaymentOutcome(status);
 }
 
 export type { PaymentEvent };

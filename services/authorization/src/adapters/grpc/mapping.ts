@@ -1,3 +1,4 @@
+import type { GatewayDeclineReason } from '@ivr/contracts';
 import {
   type Authorization,
   AuthorizationStatus,
@@ -8,14 +9,7 @@ import {
   type MaskedCard as ProtoCard,
   type Money as ProtoMoney,
 } from '@ivr/contracts/src/gen/ivr/common/v1/money';
-import {
-  type AuthorizationState,
-  type DeclineReason as DomainDeclineReason,
-  InvalidArgument,
-  type MaskedCard,
-  type Mode,
-  type Money,
-} from '../../authorization';
+import { type AuthorizationState, InvalidArgument, type MaskedCard, type Mode, type Money } from '../../authorization';
 
 /** Proto ↔ domain translation, in one place. */
 export function modeFromProto(mode: PaymentMode | undefined): Mode {
@@ -66,7 +60,7 @@ const STATUS_TO_PROTO: Record<AuthorizationState['status'], AuthorizationStatus>
   REGISTERED: AuthorizationStatus.AUTHORIZATION_STATUS_REGISTERED,
 };
 
-const DECLINE_TO_PROTO: Record<DomainDeclineReason, DeclineReason> = {
+const DECLINE_TO_PROTO: Record<GatewayDeclineReason, DeclineReason> = {
   generic_decline: DeclineReason.DECLINE_REASON_GENERIC_DECLINE,
   insufficient_funds: DeclineReason.DECLINE_REASON_INSUFFICIENT_FUNDS,
   expired_card: DeclineReason.DECLINE_REASON_EXPIRED_CARD,

@@ -1,20 +1,9 @@
+import { PAYMENT_STATUSES } from '@ivr/contracts/src/vocabulary';
 import { call, type Operator, type Payment } from '../api';
 import { dateTime, money } from '../format';
 import { formValues, h, mount } from '../h';
 import { t } from '../i18n';
 import { type Ctx, field, messageArea, reportError } from './ctx';
-
-const OUTCOMES = [
-  'REQUESTED',
-  'IN_IVR',
-  'CARD_CAPTURED',
-  'APPROVED',
-  'DECLINED',
-  'FAILED',
-  'CANCELLED',
-  'EXPIRED',
-  'ABANDONED',
-];
 
 export function history(main: HTMLElement, ctx: Ctx): void {
   const tx = t();
@@ -44,7 +33,7 @@ export function history(main: HTMLElement, ctx: Ctx): void {
           'select',
           { name: 'status' },
           h('option', { value: '' }, tx.any),
-          OUTCOMES.map((s) => h('option', { value: s }, tx.statuses[s] ?? s)),
+          PAYMENT_STATUSES.map((s) => h('option', { value: s }, tx.statuses[s] ?? s)),
         ),
       ),
       canPickOperator ? field(tx.operator, operatorSelect) : null,

@@ -1,3 +1,4 @@
+import { type DialogueStep, isDialogueStep, isPaymentOutcome } from '@ivr/contracts/src/vocabulary';
 import { call, type Payment, type TimelineEntry } from '../api';
 import { brandName, dateTime, money } from '../format';
 import { h, mount } from '../h';
@@ -17,8 +18,6 @@ interface LiveUpdate {
   at: string;
   data: Record<string, unknown>;
 }
-
-const TERMINAL = new Set(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABANDONED']);
 
 export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): void {
   const tx = t();
@@ -94,7 +93,7 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
 function describe(u: LiveUpdate): string {
   const tx = t();
   if (u.type === 'CallStepEntered') {
-    const key = {
+    const keys: Partial<Record<DialogueStep, StepKey>> = {
       GREETING: 'greeting',
       CARD_NUMBER: 'cardNumber',
       EXPIRY: 'expiry',
@@ -103,7 +102,8 @@ function describe(u: LiveUpdate): string {
       AUTHORIZING: 'authorizing',
       RESULT: 'result',
       RETURNING_TO_OPERATOR: 'returned',
-    }[String(u.data.step)] as StepKey | undefined;
+    };
+    const key = isDialogueStep(u.data.step) ? keys[u.data.step] : undefined;
     return key ? tx.steps[key] : '';
   }
   if (u.type === 'PaymentApproved') return tx.approved;
@@ -225,7 +225,7 @@ function renderProgress(el: HTMLElement, p: Payment, s: Progress, liveState: HTM
   mount(
     el,
     h('h2', { id: 'progress-h' }, tx.progressTitle),
-    TERMINAL.has(p.status) ? null : liveState,
+    isPaymentOutcome(p.status) ? null : liveState,
     h('ol', { class: 'steps' }, items),
     outcome(s, p),
   );

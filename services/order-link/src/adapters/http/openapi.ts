@@ -4,6 +4,8 @@
  * route the server has is described here and the other way round, so the document cannot drift.
  * Served at /v1/openapi.json and rendered at /docs.
  */
+import { PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
@@ -51,7 +53,7 @@ const endpointIdParam: JsonObject = {
 const ORDER_ID: JsonObject = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:#/-]+$' };
 const STATUS: JsonObject = {
   type: 'string',
-  enum: ['REQUESTED', 'IN_IVR', 'CARD_CAPTURED', 'APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'EXPIRED', 'ABANDONED'],
+  enum: [...PAYMENT_STATUSES],
 };
 
 export const openApiDocument: JsonObject = {
@@ -314,7 +316,7 @@ export const openApiDocument: JsonObject = {
           description: { type: 'string', maxLength: 200 },
           mode: {
             type: 'string',
-            enum: ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'],
+            enum: [...PAYMENT_MODES],
             description:
               'AUTHORIZE: authorize now, capture later. CAPTURE: authorize and capture. REGISTER_CARD: only store the card.',
           },
@@ -376,7 +378,7 @@ export const openApiDocument: JsonObject = {
           amount: { type: 'integer' },
           currency: { type: 'string' },
           description: { type: 'string' },
-          mode: { type: 'string', enum: ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'] },
+          mode: { type: 'string', enum: [...PAYMENT_MODES] },
           language: { type: 'string', enum: ['ja', 'en'] },
           returnSipAddress: { type: 'string' },
           threeWay: { type: 'boolean' },

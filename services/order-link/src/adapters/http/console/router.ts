@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_MODES, type PaymentLanguage, type PaymentMode } from '@ivr/contracts';
+import { PAYMENT_MODES, PAYMENT_STATUSES, type PaymentLanguage, type PaymentMode } from '@ivr/contracts';
 import type { EventStore } from '@ivr/eventstore';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ApiKeysApp } from '../../../app/api-keys-app';
@@ -63,17 +63,6 @@ const viewerOf = (o: { operatorId: string; role: Role; team: string | null }): V
   team: o.team,
 });
 const acting = (o: { operatorId: string; role: Role }): Acting => ({ actor: `operator:${o.operatorId}`, role: o.role });
-const STATUSES: PaymentStatus[] = [
-  'REQUESTED',
-  'IN_IVR',
-  'CARD_CAPTURED',
-  'APPROVED',
-  'DECLINED',
-  'FAILED',
-  'CANCELLED',
-  'EXPIRED',
-  'ABANDONED',
-];
 
 /** The console's JSON API under /console/api: session, payments, live stream, administration. */
 export function consoleApi(d: ConsoleApiDeps): Router {
@@ -194,9 +183,9 @@ export function consoleApi(d: ConsoleApiDeps): Router {
         return new Date(t);
       };
       const status = q.status as PaymentStatus | undefined;
-      if (status && !STATUSES.includes(status))
+      if (status && !PAYMENT_STATUSES.includes(status))
         throw new AppError('invalid', 'unknown status', [
-          { in: 'query', field: 'status', message: STATUSES.join(', ') },
+          { in: 'query', field: 'status', message: PAYMENT_STATUSES.join(', ') },
         ]);
       const from = date('from', q.from);
       const to = date('to', q.to);
