@@ -154,6 +154,9 @@ describe('VaultService over mutual TLS', () => {
       }),
     ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/no-such-prompt/) });
     await expect(
+      api.play({ sessionId: opened.sessionId, promptIds: ['num-5'], language: Language.LANGUAGE_EN, bargeIn: false }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/num-5/) });
+    await expect(
       api.play({ sessionId: 'nope', promptIds: [], language: Language.LANGUAGE_EN, bargeIn: false }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND });
     await expect(

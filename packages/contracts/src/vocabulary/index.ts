@@ -4,3 +4,4 @@ export * from './decline';
 export * from './dialogue';
 export * from './luhn';
 export * from './payment';
+export * from './prompts';

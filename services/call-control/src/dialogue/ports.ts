@@ -1,7 +1,7 @@
 // What the dialogue needs from the outside world, in its own terms. The gRPC adapters
 // (src/adapters/grpc) implement these against the vault, authorization and order-link; unit tests
 // use fakes. Every call takes the call's AbortSignal: a caller who hangs up cancels what is running.
-import type { MaskedCard, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { MaskedCard, PaymentLanguage, PaymentMode, PromptId } from '@ivr/contracts';
 
 export type Language = PaymentLanguage;
 
@@ -29,8 +29,8 @@ export type FieldKind = 'card_number' | 'expiry' | 'security_code' | 'digits';
 export interface FieldRequest {
   kind: FieldKind;
   language: Language;
-  promptIds: string[];
-  retryPromptIds: string[];
+  promptIds: PromptId[];
+  retryPromptIds: PromptId[];
   firstDigitTimeoutMs: number;
   interDigitTimeoutMs: number;
   maxAttempts: number;
@@ -56,7 +56,7 @@ export type Registration =
   | { kind: 'failed'; failure: 'declined' | 'invalid-card' | 'psp-unavailable' | 'psp-timeout' };
 
 export interface PlayRequest {
-  promptIds: string[];
+  promptIds: PromptId[];
   /** Read back before promptIds. */
   amount?: { minorUnits: number; currency: string };
   language: Language;

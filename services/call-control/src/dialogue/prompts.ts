@@ -1,5 +1,6 @@
-// Which recorded prompts (ids of the vault's catalog, per language) each moment of the dialogue
-// plays. Ids not in the vault's catalog make PlayPrompts fail, so only catalog ids appear here.
+// Which recorded prompts each moment of the dialogue plays: prompt ids of @ivr/contracts, which the
+// vault's catalog has in every language (an id outside them does not compile here and is refused there).
+import type { PromptId } from '@ivr/contracts';
 import type { Conclusion } from './conclusion';
 
 export const Prompts = {
@@ -13,11 +14,11 @@ export const Prompts = {
   securityCode: ['enter-security-code'],
   retry: ['invalid', 'try-again'],
   pleaseWait: ['please-wait'],
-} as const;
+} as const satisfies Record<string, readonly PromptId[]>;
 
 /** What the caller hears at the end, before being handed back. */
-export function resultPrompts(conclusion: Conclusion): string[] {
-  const back = 'transferring-back';
+export function resultPrompts(conclusion: Conclusion): PromptId[] {
+  const back: PromptId = 'transferring-back';
   switch (conclusion.kind) {
     case 'approved':
       return ['approved', back];

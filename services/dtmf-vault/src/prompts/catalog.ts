@@ -1,11 +1,14 @@
 // Every prompt the dialogue needs, with the text it was recorded from. scripts/make-prompts.ts
 // records these (espeak-ng / open_jtalk + sox); professional recordings replace them file by file
-// through PROMPTS_DIR. Number fragments ("num-*", "cur-*") are composed into amounts by read-back.ts.
+// through PROMPTS_DIR. Sentences are keyed by the prompt ids of @ivr/contracts (the compiler wants a
+// text for each id, in each language); number fragments ("num-*", "cur-*") are this catalog's own,
+// composed into amounts by read-back.ts.
+import type { PromptId } from '@ivr/contracts';
 
 export type Language = 'en' | 'ja';
 export const LANGUAGES: readonly Language[] = ['en', 'ja'];
 
-/** Sentences played by id. */
+/** Sentences played by prompt id. */
 export const SENTENCES = {
   welcome: { en: 'Welcome to secure payment.', ja: 'お支払いの受付です。' },
   'amount-is': { en: 'The amount is', ja: 'お支払い金額は' },
@@ -30,9 +33,7 @@ export const SENTENCES = {
   cancelled: { en: 'The payment has been cancelled.', ja: 'お支払いを取り消しました。' },
   'transferring-back': { en: 'Returning you to the operator.', ja: 'オペレーターにおつなぎします。' },
   goodbye: { en: 'Thank you. Goodbye.', ja: 'ありがとうございました。' },
-} as const satisfies Record<string, Record<Language, string>>;
-
-export type SentenceId = keyof typeof SENTENCES;
+} as const satisfies Record<PromptId, Record<Language, string>>;
 
 const EN_ONES = [
   'zero',

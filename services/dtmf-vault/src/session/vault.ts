@@ -2,6 +2,7 @@
 // Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
 import { randomUUID } from 'node:crypto';
 import type dgram from 'node:dgram';
+import type { PromptId } from '@ivr/contracts';
 import type { PortPool } from '../adapters/rtp/port-pool';
 import type { Ticker } from '../adapters/rtp/ticker';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
@@ -56,7 +57,7 @@ export interface OpenedSession {
 }
 
 export interface PlayRequest {
-  promptIds: string[];
+  promptIds: PromptId[];
   amount?: { minorUnits: number; currency: string };
   language: Language;
   bargeIn: boolean;
@@ -65,8 +66,8 @@ export interface PlayRequest {
 export interface CaptureRequest {
   kind: FieldKind;
   language: Language;
-  promptIds: string[];
-  retryPromptIds: string[];
+  promptIds: PromptId[];
+  retryPromptIds: PromptId[];
   firstDigitTimeoutMs: number;
   interDigitTimeoutMs: number;
   maxAttempts: number;

@@ -1,7 +1,7 @@
 // Shared by the three card steps: asks the vault to capture one field and relays its masked
 // progress to the Call aggregate (the operator's screen). The vault handles `*` (start the field
 // again), timeouts and re-prompts within the attempts it is given; this only counts.
-import type { CardField } from '@ivr/contracts';
+import type { CardField, PromptId } from '@ivr/contracts';
 import type { FieldTiming } from '../config';
 import { conclude, language, type StepContext, type StepName } from '../context';
 import type { CaptureUpdate, FieldKind } from '../ports';
@@ -16,7 +16,7 @@ const KIND: Record<CardField, Exclude<FieldKind, 'digits'>> = {
 export async function captureCardField(
   ctx: StepContext,
   field: CardField,
-  promptIds: readonly string[],
+  promptIds: readonly PromptId[],
   timing: FieldTiming,
   next: StepName,
 ): Promise<StepName> {

@@ -1,4 +1,5 @@
 // Translation between the generated protobuf types and the vault's own types.
+import { isPromptId, type PromptId } from '@ivr/contracts';
 import {
   type CaptureFieldRequest,
   type CaptureFieldResponse,
@@ -41,6 +42,13 @@ export function languageFromMsg(language: LanguageMsg): Language {
   throw new BadRequestError('language must be LANGUAGE_EN or LANGUAGE_JA');
 }
 
+/** Prompt ids are the sentences of @ivr/contracts' PROMPT_IDS; anything else is refused. */
+export function promptIdsFromMsg(ids: string[]): PromptId[] {
+  const unknown = ids.filter((id) => !isPromptId(id));
+  if (unknown.length) throw new BadRequestError(`unknown prompt ids: ${unknown.join(', ')}`);
+  return ids.filter(isPromptId);
+}
+
 export const playOutcomeToMsg: Record<PlayOutcome, PlayOutcomeMsg> = {
   completed: PlayOutcomeMsg.PLAY_OUTCOME_COMPLETED,
   interrupted: PlayOutcomeMsg.PLAY_OUTCOME_INTERRUPTED,
@@ -60,8 +68,8 @@ export function captureRequestFromMsg(msg: CaptureFieldRequest): CaptureRequest 
   return {
     kind,
     language: languageFromMsg(msg.language),
-    promptIds: msg.promptIds,
-    retryPromptIds: msg.retryPromptIds,
+    promptIds: promptIdsFromMsg(msg.promptIds),
+    retryPromptIds: promptIdsFromMsg(msg.retryPromptIds),
     firstDigitTimeoutMs: msg.firstDigitTimeoutMs || 10_000,
     interDigitTimeoutMs: msg.interDigitTimeoutMs || 5_000,
     maxAttempts: msg.maxAttempts || 3,

@@ -29,6 +29,7 @@ import {
   codecToMsg,
   languageFromMsg,
   playOutcomeToMsg,
+  promptIdsFromMsg,
   registrationFailureToMsg,
   sessionClosedMsg,
   statsToMsg,
@@ -104,7 +105,7 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
 
     playPrompts: unary<PlayPromptsRequest, PlayPromptsResponse>(async (req) => {
       const outcome = await vault.play(req.sessionId, {
-        promptIds: req.promptIds,
+        promptIds: promptIdsFromMsg(req.promptIds),
         amount: req.amount ? { minorUnits: req.amount.minorUnits, currency: req.amount.currency } : undefined,
         language: languageFromMsg(req.language),
         bargeIn: req.bargeIn,
