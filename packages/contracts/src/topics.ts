@@ -8,6 +8,10 @@ export interface TopicSpec {
   partitions: number;
   /** Who writes it, for the ACLs in k8s/ and for readers of this file. */
   producers: string[];
+  /**
+   * Who reads it: becomes Kafka Read ACLs, so exactly the services whose code consumes it
+   * (tools/k8s/test/topic-consumers.unit.test.ts derives them from the runConsumer calls and compares).
+   */
   consumers: string[];
   /** Retention in hours; -1 keeps forever. */
   retentionHours: number;
@@ -29,7 +33,7 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.payments,
     partitions: 6,
     producers: ['order-link'],
-    consumers: ['notification', 'call-control'],
+    consumers: ['notification'],
     retentionHours: 24 * 30,
     description: 'Payment aggregate events (requested, cancelled, completed, ...), keyed by payment id.',
   },
@@ -45,7 +49,7 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.authorizations,
     partitions: 6,
     producers: ['authorization'],
-    consumers: ['order-link', 'notification'],
+    consumers: ['order-link'],
     retentionHours: 24 * 30,
     description: 'Authorization aggregate events (requested, approved, declined, ...), keyed by payment id.',
   },
@@ -60,7 +64,8 @@ export const topicSpecs: TopicSpec[] = [
   {
     name: Topics.deadLetter,
     partitions: 1,
-    producers: ['order-link', 'call-control', 'authorization', 'notification'],
+    // Written only by runConsumer (@ivr/kafka), so only by the services that consume.
+    producers: ['order-link', 'notification'],
     consumers: [],
     retentionHours: 24 * 30,
     description: 'Messages a consumer could not handle, with the reason in headers. Never card data.',

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { topicSpecs } from '@ivr/contracts/src/topics';
 import { parse } from 'yaml';
 import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
@@ -19,6 +20,7 @@ import { kafkaAcls, kafkaTopics, kafkaUsers } from './kafka-manifests';
 import { asArray, asRecord, get, type K8sObject, parseManifests, readManifests } from './manifests';
 import { restrictedViolations } from './pod-security';
 import { computeMatrix, declaredMatrix, diffMatrices } from './segmentation';
+import { consumerGrantProblems, deriveConsumers } from './topic-consumers';
 import { loadValues } from './values';
 import { secretsByService, vaultFacts } from './vault-facts';
 
@@ -184,6 +186,10 @@ for (const [path, text] of generated) {
   const current = existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : '';
   report(`${path} equals what topics.ts generates`, current === text ? [] : [`stale: run make chart-generate`]);
 }
+report(
+  'topics.ts grants each service the reads its code consumes, no more (derived from runConsumer calls)',
+  consumerGrantProblems(topicSpecs, deriveConsumers(join(ROOT, 'services'))),
+);
 const k8s: Record<string, K8sObject[]> = {};
 for (const f of k8sFiles) {
   k8s[f] = readManifests(join(ROOT, 'k8s', f));
