@@ -4,6 +4,7 @@
  */
 import { type NotificationHttp, startNotificationHttp } from '../../services/notification/test/http-harness';
 import { call, type Harness, startHarness } from '../../services/order-link/test/harness';
+import { APPROVED_TEST_PAN } from '../fixtures/test-cards';
 
 describe('webhook endpoints through the order-link API', () => {
   let h: Harness;
@@ -54,6 +55,21 @@ describe('webhook endpoints through the order-link API', () => {
     const reader = await h.core.apiKeys.issue('shop', 'r', ['payments:read'], 'test');
     expect((await call(h, 'GET', '/v1/webhook-endpoints', { key: reader.key })).status).toBe(403);
     expect((await call(h, 'DELETE', `/v1/webhook-endpoints/${created.body.endpointId}`)).status).toBe(204);
+  });
+
+  it("notification's internal API refuses a card number in an endpoint's description or URL too", async () => {
+    for (const body of [
+      { url: 'https://hooks.example.com/in', description: `card ${APPROVED_TEST_PAN}` },
+      { url: `https://hooks.example.com/${APPROVED_TEST_PAN}` },
+    ]) {
+      const res = await fetch(`${n.base}/internal/v1/order-systems/shop/webhook-endpoints`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${n.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).not.toContain(APPROVED_TEST_PAN);
+    }
   });
 
   it('answers 503 when notification cannot be reached, never 500', async () => {

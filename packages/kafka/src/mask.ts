@@ -1,15 +1,15 @@
-import { luhnValid } from '@ivr/contracts';
+import { maskCardNumbers } from '@ivr/contracts';
 
 /**
  * Last line of defence for text that leaves this package (dead-letter reasons, logged error
- * messages): a handler's error message could quote a value, so any Luhn-valid 13–19 digit run
- * (spaces or dashes allowed between digits) is masked and the text is cut to a bounded length.
+ * messages): a handler's error message could quote a value, so any card-number-shaped run (Luhn-valid
+ * 13–19 digits, plain or grouped; `maskCardNumbers` of @ivr/contracts) is masked and the text is cut
+ * to a bounded length.
  */
-const DIGIT_RUN = /\d(?:[ -]?\d){12,18}/g;
 const MAX_LENGTH = 500;
 
 export function maskText(text: string): string {
-  const masked = text.replace(DIGIT_RUN, (run) => (luhnValid(run.replace(/[ -]/g, '')) ? '[masked]' : run));
+  const masked = maskCardNumbers(text, '[masked]');
   return masked.length > MAX_LENGTH ? `${masked.slice(0, MAX_LENGTH)}…` : masked;
 }
 

@@ -51,6 +51,9 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('4. Events on Kafka, rows in PostgreSQL, logs, traces and metrics hold no PAN or CVV; the end-to-end');
   p('   tests push published test card numbers through full calls and scan every topic, table, log, trace and');
   p('   the heap of every process but the vault (section 6).');
+  p('5. Card data has no other way in: free text that order systems (REST, gRPC) and operators (console)');
+  p('   send is refused with 400 / INVALID_ARGUMENT naming the field when it holds a Luhn-valid run of');
+  p('   13-19 digits, plain or grouped (`services/order-link/test/card-data-refused.int.test.ts`).');
   p();
   p('## 2. What each component sees and holds');
   p();

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { verifyOperatorToken } from '@ivr/contracts';
+import { containsCardNumber, verifyOperatorToken } from '@ivr/contracts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { LiveHub } from '../../live/hub';
 import type { LiveUpdate } from '../../live/live-update';
@@ -91,6 +91,10 @@ export function createNotificationHttp(d: NotificationHttpDeps): express.Express
     if (description !== undefined && (typeof description !== 'string' || description.length > 200)) {
       return problem(res, 400, 'Validation', 'description must be a string of at most 200 characters', 'description');
     }
+    // order-link refuses these first; this service stores them, so it checks too (security-audit item 4).
+    for (const [field, value] of Object.entries({ url, description }))
+      if (typeof value === 'string' && containsCardNumber(value))
+        return problem(res, 400, 'Validation', `${field} must not contain a card number`, field);
     res.status(201).json(await d.webhooks.createEndpoint(system(req), url, description ?? '', d.now()));
   });
   internal.get('/order-systems/:orderSystem/webhook-endpoints', async (req: Request, res: Response) => {

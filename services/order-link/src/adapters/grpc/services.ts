@@ -52,7 +52,9 @@ function unary<Req, Res>(fn: (req: Req, metadata: Metadata) => Promise<Res>): Un
 
 /** The same operations as REST, for order systems that prefer gRPC; the same API keys and validation. */
 export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): PaymentServiceServer {
-  const validate = compileValidators(openApiDocument).get('createPayment')!;
+  const validators = compileValidators(openApiDocument);
+  const validate = validators.get('createPayment')!;
+  const validateCancel = validators.get('cancelPayment')!;
   const authenticate = async (metadata: Metadata): Promise<Principal> => {
     const header = String(metadata.get('authorization')[0] ?? '');
     const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -123,9 +125,15 @@ export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): P
       );
       return { payments: page.data.map(paymentToProto), nextPageToken: page.nextCursor ?? '' };
     }),
-    cancelPayment: unary(async (req, md) => ({
-      payment: paymentToProto(await payments.cancel(await authenticate(md), req.paymentId, req.reason || undefined)),
-    })),
+    cancelPayment: unary(async (req, md) => {
+      const who = await authenticate(md);
+      const body = req.reason ? { reason: req.reason } : {};
+      const problems = validateCancel.check({ body, query: {}, params: {}, headers: {} });
+      // The payment id has its own answer (NOT_FOUND); the body's fields are refused here.
+      const bodyProblems = problems.filter((p) => p.in === 'body');
+      if (bodyProblems.length > 0) throw new AppError('invalid', 'invalid request', bodyProblems);
+      return { payment: paymentToProto(await payments.cancel(who, req.paymentId, req.reason || undefined)) };
+    }),
   };
 }
 

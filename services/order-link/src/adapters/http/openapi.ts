@@ -66,7 +66,10 @@ export const openApiDocument: JsonObject = {
       'the card on the phone keypad; no card number or security code ever reaches this API.\n\n' +
       'Authentication: `Authorization: Bearer olk_...` with an API key of your order system. ' +
       "Amounts are integers in the currency's minor unit (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). " +
-      'Errors are RFC 9457 problem details. Outcomes also arrive on the Kafka topic `ivr.payment-completed.v1` ' +
+      'Errors are RFC 9457 problem details. Free text (descriptions, metadata keys and values, names, ' +
+      'reasons, webhook URLs: every string but `orderId` and `returnSipAddress`) is refused with 400 naming ' +
+      'the field when it holds a card number (a Luhn-valid run of 13-19 digits, also grouped with spaces, ' +
+      'dashes or dots): card data is keyed on the phone only. Outcomes also arrive on the Kafka topic `ivr.payment-completed.v1` ' +
       'and as signed webhooks (see docs/api/).',
   },
   servers: [{ url: 'http://127.0.0.1:8080', description: 'development' }],
@@ -337,7 +340,7 @@ export const openApiDocument: JsonObject = {
             maxProperties: 20,
             propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,40}$' },
             additionalProperties: { type: 'string', maxLength: 500 },
-            description: 'Your own key/value pairs, returned as given (never card data).',
+            description: 'Your own key/value pairs, returned as given (never card data: refused with 400).',
           },
         },
         examples: [

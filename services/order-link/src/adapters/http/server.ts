@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppError, type FieldProblem } from '../../app/errors';
 import type { ApiKeyRepository } from '../pg/api-keys';
 import { apiKeyAuth, operationScopes, requireScope } from './auth';
+import { NO_NUL, textProblems } from './free-text';
 import { openApiDocument } from './openapi';
 import { problem, sendProblem } from './problems';
 import { renderReferencePage } from './reference-page';
@@ -89,26 +90,11 @@ export function createHttpApp(
   return app;
 }
 
-/**
- * PostgreSQL cannot store U+0000 in text or jsonb, so a string holding it would fail at the database as a
- * 500 (found by fuzzing); it is refused here as bad input instead, naming the field.
- */
+/** U+0000 anywhere in body, query or path: refused as bad input, naming the field (free-text.ts). */
 function nulCharacters(input: Record<'body' | 'query' | 'params', unknown>): FieldProblem[] {
-  const found: FieldProblem[] = [];
-  const visit = (where: FieldProblem['in'], path: string, value: unknown): void => {
-    if (typeof value === 'string') {
-      if (value.includes('\u0000'))
-        found.push({ in: where, field: path || '(body)', message: 'must not contain U+0000' });
-    } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (k.includes('\u0000'))
-          found.push({ in: where, field: path || '(body)', message: 'keys must not contain U+0000' });
-        visit(where, path ? `${path}.${k}` : k, v);
-      }
-    }
-  };
-  visit('body', '', input.body);
-  visit('query', '', input.query);
-  visit('path', '', input.params);
-  return found;
+  return [
+    ...textProblems(input.body, 'body', NO_NUL),
+    ...textProblems(input.query, 'query', NO_NUL),
+    ...textProblems(input.params, 'path', NO_NUL),
+  ];
 }

@@ -1,13 +1,24 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldProblem } from '../../app/errors';
+import { NO_CARD_NUMBER, textProblems } from './free-text';
 import type { JsonObject } from './openapi';
 
 const SCHEMA_BASE = 'https://ivr.invalid/order-link/schemas/';
 
+/**
+ * Body fields that are identifiers or addresses, not free text: the card-number rule skips them
+ * (numeric order ids and E.164 numbers of 13-19 digits are common, and one in ten passes Luhn).
+ * Every other string of a request body, object keys included, is free text.
+ */
+export const NOT_FREE_TEXT: ReadonlySet<string> = new Set(['orderId', 'returnSipAddress']);
+
 /** What the validator of one operation checks and answers. */
 export interface OperationValidator {
-  /** Problems with body, query, path and headers; the query object is coerced (e.g. limit → number). */
+  /**
+   * Problems with body, query, path and headers; the query object is coerced (e.g. limit → number).
+   * Free text in the body that holds a card number is a problem too (free-text.ts).
+   */
   check(input: {
     body: unknown;
     query: Record<string, unknown>;
@@ -102,6 +113,7 @@ export function compileValidators(doc: JsonObject): Map<string, OperationValidat
             if (value === undefined && bodyRequired)
               found.push({ in: 'body', field: '(body)', message: 'a JSON body is required' });
             else if (!absent && !body(value)) found.push(...problems(body.errors, 'body'));
+            found.push(...textProblems(value, 'body', NO_CARD_NUMBER, NOT_FREE_TEXT));
           }
           const allowed = new Set(params.filter((p) => p.in === 'query').map((p) => p.name));
           for (const k of Object.keys(query))

@@ -14,6 +14,7 @@ import type { ApiKeyRepository } from '../../pg/api-keys';
 import { type ConsoleQueries, listAllApiKeys, type Viewer } from '../../pg/console-queries';
 import { withoutSecret } from '../../pg/operator-store';
 import { paymentStreamId } from '../../pg/payment-store';
+import { refuseCardNumbers } from '../free-text';
 import { problem, sendProblem } from '../problems';
 import type { ConsoleConfig } from './config';
 import { operatorToken, relayLive } from './live';
@@ -38,6 +39,14 @@ export interface ConsoleApiDeps {
 }
 
 type Body = Record<string, unknown>;
+/** Console fields that are identifiers, addresses or secrets rather than free text. */
+const CONSOLE_NOT_FREE_TEXT: ReadonlySet<string> = new Set([
+  'orderId',
+  'returnSipAddress',
+  'sipAddress',
+  'idempotencyKey',
+  'password',
+]);
 const body = (req: Request): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
 const text = (b: Body, field: string, max = 200): string | undefined => {
   const v = b[field];
@@ -114,6 +123,8 @@ export function consoleApi(d: ConsoleApiDeps): Router {
     next();
   });
   api.use(requireCsrf);
+  // Operators' free text never holds a card number (docs/security-audit.md, item 4).
+  api.use(refuseCardNumbers(CONSOLE_NOT_FREE_TEXT));
 
   api.delete(
     '/session',
