@@ -1,12 +1,20 @@
-import type { AddressInfo } from 'node:net';
 import { createSimulatorApp } from './app';
 import type { SimulatorContext } from './context';
 import { FaultInjector } from './faults';
 import { IdempotencyStore } from './idempotency';
+import { serveSimulator } from './serve';
 import { SimulatorStore } from './store';
 
-export type { FaultMode, FaultRule } from './faults';
+// The fault injection and card brands are shared with the GMO-PG simulator (tools/gmo-pg-simulator).
+export { FaultInjector, type FaultMode, type FaultRule, faultParser, type ParsedFault } from './faults';
+export { type ServedSimulator, serveSimulator } from './serve';
 export type { ChargeRecord } from './store';
+export {
+  brandOf,
+  type CardBrand,
+  type CardOutcome as StripeCardOutcome,
+  outcomeOf as stripeOutcomeOf,
+} from './test-cards';
 
 export interface PspSimulatorOptions {
   /** 0 picks a free port (tests). */
@@ -31,22 +39,7 @@ export async function startPspSimulator(options: PspSimulatorOptions = {}): Prom
     faults: new FaultInjector(),
     log: options.log ?? (() => {}),
   };
-  const app = createSimulatorApp(ctx);
-  const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
-    const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Held "timeout" answers and keep-alive sockets would keep close() waiting forever.
-        server.closeAllConnections();
-      }),
-  };
+  return serveSimulator(createSimulatorApp(ctx), options.port ?? 0, options.host ?? '127.0.0.1');
 }
 
 export { STRIPE_MOCK_VERSION, type StripeMock, type StripeMockFixtures, startStripeMock } from './stripe-mock';

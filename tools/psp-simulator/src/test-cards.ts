@@ -12,6 +12,9 @@ export type CardOutcome =
   | 'expired_card'
   | 'incorrect_cvc'
   | 'processing_error'
+  /** The balance or credit limit is exceeded (Stripe: card_declined / card_velocity_exceeded). */
+  | 'card_velocity_exceeded'
+  | 'lost_card'
   /** A Luhn-valid number that is not a published test card: Stripe test mode declines it. */
   | 'live_card_in_test_mode';
 
@@ -33,6 +36,8 @@ const OUTCOME_BY_TEST_CARD: Record<string, CardOutcome> = {
   '4000000000000069': 'expired_card',
   '4000000000000127': 'incorrect_cvc',
   '4000000000000119': 'processing_error',
+  '4000000000006975': 'card_velocity_exceeded',
+  '4000000000009987': 'lost_card',
 };
 
 export function outcomeOf(cardNumber: string): CardOutcome {

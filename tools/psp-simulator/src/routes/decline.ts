@@ -39,6 +39,20 @@ export function declineFor(outcome: Exclude<CardOutcome, 'approve'>): LastPaymen
         decline_code: 'processing_error',
         message: 'An error occurred while processing your card. Try again in a little bit.',
       };
+    case 'card_velocity_exceeded':
+      return {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: 'card_velocity_exceeded',
+        message: 'Your card was declined for making repeated attempts too frequently or exceeding its amount limit.',
+      };
+    case 'lost_card':
+      return {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: 'lost_card',
+        message: 'Your card was declined.',
+      };
     case 'live_card_in_test_mode':
       return {
         type: 'card_error',
