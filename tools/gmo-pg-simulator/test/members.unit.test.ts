@@ -42,13 +42,13 @@ describe('cards', () => {
       Forward: '2a99662',
       Brand: 'VISA',
     });
-    expect(g.ok('SaveCard', { ...g.site, MemberID: 'm', ...card('3056930009020004', { DefaultFlag: 1 }) })).toMatchObject(
-      {
-        CardSeq: '1',
-        CardNo: '************0004',
-        Brand: 'DINERS',
-      },
-    );
+    expect(
+      g.ok('SaveCard', { ...g.site, MemberID: 'm', ...card('3056930009020004', { DefaultFlag: 1 }) }),
+    ).toMatchObject({
+      CardSeq: '1',
+      CardNo: '************0004',
+      Brand: 'DINERS',
+    });
     expect(g.ok('SearchCard', { ...g.site, MemberID: 'm', SeqMode: 0 })).toEqual({
       CardSeq: '0|1',
       DefaultFlag: '0|1',
