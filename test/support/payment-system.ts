@@ -9,7 +9,7 @@
  *   await phone.dial(system.ivrUri(payment.transferCode));
  */
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, Topics } from '@ivr/contracts';
+import { type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
@@ -31,8 +31,8 @@ export interface CreatedPayment {
 export interface PaymentRequest {
   amount?: number;
   currency?: string;
-  mode?: 'AUTHORIZE' | 'CAPTURE' | 'REGISTER_CARD';
-  language?: 'ja' | 'en';
+  mode?: PaymentMode;
+  language?: Language;
   returnSipAddress: string;
   threeWay?: boolean;
 }

@@ -1,6 +1,7 @@
 // call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
 // gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
 import { bool, type ConfigOf, type ConfigSpec, int, oneOf, optional, readConfig, str, url } from '@ivr/config';
+import { LANGUAGES } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
 import type { SipUserAgentOptions } from './adapters/sip';
 import type { DialogueConfig, FieldTiming } from './dialogue';
@@ -61,7 +62,7 @@ function baseSpec() {
     transferCodeHeader: optional(str('TRANSFER_CODE_HEADER', { default: 'X-Transfer-Code' })),
     transferCodeMinLength: int('TRANSFER_CODE_MIN_LENGTH', { default: 6, min: 1, max: 19 }),
     transferCodeMaxLength: int('TRANSFER_CODE_MAX_LENGTH', { default: 6, min: 1, max: 19 }),
-    defaultLanguage: oneOf('DIALOGUE_DEFAULT_LANGUAGE', ['ja', 'en'] as const, { default: 'ja' }),
+    defaultLanguage: oneOf('DIALOGUE_DEFAULT_LANGUAGE', LANGUAGES, { default: 'ja' }),
     authorizeAttempts: int('AUTHORIZE_ATTEMPTS', { default: 3, min: 1, max: 10 }),
     pendingPollMs: int('AUTHORIZATION_PENDING_POLL_MS', { default: 1000, min: 50 }),
     pendingWaitMs: int('AUTHORIZATION_PENDING_WAIT_MS', { default: 10_000, min: 0 }),

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LANGUAGES, type Language, promptTexts } from '../src/prompts/catalog';
+import { LANGUAGES, type Language } from '@ivr/contracts';
+import { promptTexts } from '../src/prompts/catalog';
 
 const outDir = process.argv[2] ?? path.join(__dirname, '..', 'assets', 'prompts');
 const JA_DICTIONARY = '/var/lib/mecab/dic/open-jtalk/naist-jdic';

@@ -5,7 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloseReason, Codec, FieldKind, Language } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
+import { CloseReason, Codec, FieldKind } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
 import { startStripeMock } from '@ivr/psp-simulator';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
 import { fileContains, processMemoryHits } from './support/memory-scan';
@@ -117,7 +118,7 @@ describe('no card data left in the vault process', () => {
       [FieldKind.FIELD_KIND_EXPIRY, '1230'],
       [FieldKind.FIELD_KIND_SECURITY_CODE, CVC],
     ] as const) {
-      const updates = captureField(client, { sessionId, kind, language: Language.LANGUAGE_EN });
+      const updates = captureField(client, { sessionId, kind, promptLanguage: Language.LANGUAGE_EN });
       await pause(100);
       await peer.sendKeys(keys);
       expect((await updates).at(-1)?.update?.$case).toBe('completed');

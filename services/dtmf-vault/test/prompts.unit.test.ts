@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LANGUAGES, promptTexts } from '../src/prompts/catalog';
+import { LANGUAGES } from '@ivr/contracts';
+import { promptTexts } from '../src/prompts/catalog';
 import { DEFAULT_PROMPTS_DIR, PromptError, PromptStore, wavToUlaw } from '../src/prompts/prompt-store';
 import { amountPrompts, englishNumber, japaneseNumber, UnsupportedAmountError } from '../src/prompts/read-back';
 
@@ -96,7 +97,8 @@ describe('PromptStore', () => {
       expect(PromptStore.load(dir).get('en', 'welcome')).toHaveLength(4);
       unlinkSync(path.join(dir, 'en', 'welcome.wav'));
       unlinkSync(path.join(dir, 'ja', 'goodbye.ul'));
-      expect(() => PromptStore.load(dir)).toThrow(/en\/welcome: missing[\s\S]*ja\/goodbye: missing/);
+      // Every missing file is named, in the order of LANGUAGES.
+      expect(() => PromptStore.load(dir)).toThrow(/ja\/goodbye: missing[\s\S]*en\/welcome: missing/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { credentials, status } from '@grpc/grpc-js';
+import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import {
   CloseReason,
   Codec,
   FieldKind,
-  Language,
+  Language as LegacyLanguage,
   PlayOutcome,
   RegistrationFailure,
   Terminator,
@@ -73,7 +74,7 @@ describe('VaultService over mutual TLS', () => {
     expect(opened.codec).toBe(Codec.CODEC_PCMU);
     const sessionId = opened.sessionId;
     const field = (kind: FieldKind, keys: string) => {
-      const updates = captureField(client, { sessionId, kind, language: Language.LANGUAGE_EN });
+      const updates = captureField(client, { sessionId, kind, promptLanguage: Language.LANGUAGE_EN });
       return pause(100)
         .then(() => peer.sendKeys(keys))
         .then(() => updates);
@@ -122,7 +123,7 @@ describe('VaultService over mutual TLS', () => {
       sessionId,
       promptIds: ['press-1-to-confirm'],
       amount: { minorUnits: 12_345, currency: 'JPY' },
-      language: Language.LANGUAGE_JA,
+      promptLanguage: Language.LANGUAGE_JA,
       bargeIn: false,
     });
     expect(played.outcome).toBe(PlayOutcome.PLAY_OUTCOME_COMPLETED);
@@ -131,7 +132,7 @@ describe('VaultService over mutual TLS', () => {
     const updates = captureField(client, {
       sessionId,
       kind: FieldKind.FIELD_KIND_DIGITS,
-      language: Language.LANGUAGE_JA,
+      promptLanguage: Language.LANGUAGE_JA,
       minLength: 1,
       maxLength: 1,
     });
@@ -143,27 +144,53 @@ describe('VaultService over mutual TLS', () => {
     });
   });
 
+  it("understands a call-control of the previous release, which sends only vault.v1's own language", async () => {
+    const { opened } = await openSession();
+    const played = await api.play({
+      sessionId: opened.sessionId,
+      promptIds: ['welcome'],
+      promptLanguage: Language.LANGUAGE_UNSPECIFIED,
+      language: LegacyLanguage.LANGUAGE_JA,
+      bargeIn: false,
+    });
+    expect(played.outcome).toBe(PlayOutcome.PLAY_OUTCOME_COMPLETED);
+    await expect(
+      api.play({
+        sessionId: opened.sessionId,
+        promptIds: ['welcome'],
+        promptLanguage: Language.LANGUAGE_UNSPECIFIED,
+        bargeIn: false,
+      }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/language/) });
+    await api.close({ sessionId: opened.sessionId, reason: CloseReason.CLOSE_REASON_HANGUP });
+  });
+
   it('answers bad requests with clear status codes', async () => {
     const { opened } = await openSession();
     await expect(
       api.play({
         sessionId: opened.sessionId,
         promptIds: ['no-such-prompt'],
-        language: Language.LANGUAGE_EN,
+        promptLanguage: Language.LANGUAGE_EN,
         bargeIn: false,
       }),
     ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/no-such-prompt/) });
     await expect(
-      api.play({ sessionId: opened.sessionId, promptIds: ['num-5'], language: Language.LANGUAGE_EN, bargeIn: false }),
+      api.play({
+        sessionId: opened.sessionId,
+        promptIds: ['num-5'],
+        promptLanguage: Language.LANGUAGE_EN,
+        bargeIn: false,
+      }),
     ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/num-5/) });
     await expect(
-      api.play({ sessionId: 'nope', promptIds: [], language: Language.LANGUAGE_EN, bargeIn: false }),
+      api.play({ sessionId: 'nope', promptIds: [], promptLanguage: Language.LANGUAGE_EN, bargeIn: false }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND });
     await expect(
       captureField(client, {
         sessionId: opened.sessionId,
         kind: FieldKind.FIELD_KIND_UNSPECIFIED,
-        language: Language.LANGUAGE_EN,
+        promptLanguage: Language.LANGUAGE_EN,
       }),
     ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
     await expect(api.register({ sessionId: opened.sessionId, idempotencyKey: 'k' })).rejects.toMatchObject({
@@ -176,7 +203,8 @@ describe('VaultService over mutual TLS', () => {
     const first = client.captureField({
       sessionId: opened.sessionId,
       kind: FieldKind.FIELD_KIND_CARD_NUMBER,
-      language: Language.LANGUAGE_EN,
+      promptLanguage: Language.LANGUAGE_EN,
+      language: LegacyLanguage.LANGUAGE_UNSPECIFIED,
       promptIds: [],
       retryPromptIds: [],
       minLength: 0,
@@ -194,7 +222,7 @@ describe('VaultService over mutual TLS', () => {
     const updates = captureField(client, {
       sessionId: opened.sessionId,
       kind: FieldKind.FIELD_KIND_EXPIRY,
-      language: Language.LANGUAGE_EN,
+      promptLanguage: Language.LANGUAGE_EN,
     });
     await pause(100);
     await peer.sendKeys('1230');

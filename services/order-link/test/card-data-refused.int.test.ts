@@ -6,10 +6,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
+import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type CreatePaymentRequest,
-  Language,
   type Payment,
   PaymentServiceClient,
   PaymentServiceService,

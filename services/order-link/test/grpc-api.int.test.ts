@@ -1,8 +1,8 @@
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type CreatePaymentRequest,
-  Language,
   type Payment,
   PaymentServiceClient,
   PaymentServiceService,

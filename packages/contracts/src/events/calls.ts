@@ -1,5 +1,5 @@
-import type { DialogueStep, PaymentMode } from '../vocabulary';
-import type { MaskedCard, PaymentLanguage } from './card';
+import type { DialogueStep, Language, PaymentMode } from '../vocabulary';
+import type { MaskedCard } from './card';
 
 /**
  * Call aggregate events on `ivr.calls.v1` (producer: call-control; key = call id, aggregateType `Call`).
@@ -46,7 +46,7 @@ export interface CallStartedPayload {
   /** true when the operator stayed on the line (three-way); false for a blind transfer. */
   threeWay: boolean;
   orderId?: string;
-  language?: PaymentLanguage;
+  language?: Language;
   mode?: PaymentMode;
 }
 

@@ -18,5 +18,3 @@ export interface MaskedCard {
 
 /** A card as shown to order systems and operators: the token is left out. */
 export type CardSummary = Omit<MaskedCard, 'pspToken'>;
-
-export type PaymentLanguage = 'ja' | 'en';

@@ -1,5 +1,4 @@
-import type { PaymentMode, PaymentOutcome } from '../vocabulary';
-import type { PaymentLanguage } from './card';
+import type { Language, PaymentMode, PaymentOutcome } from '../vocabulary';
 
 /**
  * The public event on `ivr.payment-completed.v1`: one per terminal outcome, key = order id,
@@ -15,7 +14,7 @@ export interface PaymentCompletedPayload {
   orderSystem: string;
   outcome: PaymentOutcome;
   mode: PaymentMode;
-  language: PaymentLanguage;
+  language: Language;
   /** Minor units of `currency` (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). */
   amount: number;
   currency: string;

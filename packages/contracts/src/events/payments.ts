@@ -1,6 +1,6 @@
-import type { DeclineReason, PaymentMode } from '../vocabulary';
+import type { DeclineReason, Language, PaymentMode } from '../vocabulary';
 import type { CallEndReason } from './calls';
-import type { CardSummary, PaymentLanguage } from './card';
+import type { CardSummary } from './card';
 
 /**
  * Payment aggregate events on `ivr.payments.v1` (producer: order-link; key = payment id,
@@ -36,7 +36,7 @@ export interface PaymentRequestedPayload {
   currency: string;
   description: string;
   mode: PaymentMode;
-  language: PaymentLanguage;
+  language: Language;
   /** SIP URI the IVR hands the caller back to, e.g. `sip:operator-12@pbx.example.com`. */
   returnSipAddress: string;
   /** The operator stays on the line (three-way transfer) rather than a blind transfer. */

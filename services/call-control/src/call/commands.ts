@@ -7,8 +7,8 @@ import type {
   CallReturnedToOperatorPayload,
   CaptureProgressedPayload,
   DialogueStep,
+  Language,
   MaskedCard,
-  PaymentLanguage,
   PaymentMode,
 } from '@ivr/contracts';
 
@@ -22,7 +22,7 @@ export type CallCommand =
       transferCode: string;
       threeWay: boolean;
       orderId: string;
-      language: PaymentLanguage;
+      language: Language;
       mode: PaymentMode;
     }
   | { type: 'EnterStep'; step: DialogueStep }

@@ -1,5 +1,5 @@
 // The dialogue's tunables (read from the environment in src/config.ts).
-import type { Language } from './ports';
+import type { Language } from '@ivr/contracts';
 
 export interface FieldTiming {
   maxAttempts: number;

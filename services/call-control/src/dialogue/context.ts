@@ -1,9 +1,9 @@
 // What every step receives: the call, the ports, the configuration and the dialogue's state so far.
-import type { DialogueStep, MaskedCard } from '@ivr/contracts';
+import type { DialogueStep, Language, MaskedCard } from '@ivr/contracts';
 import type { CallCommand } from '../call';
 import type { Conclusion } from './conclusion';
 import type { DialogueConfig } from './config';
-import type { AuthorizationPort, CallerLeg, Clock, Language, PaymentsPort, PaymentToCollect, VaultPort } from './ports';
+import type { AuthorizationPort, CallerLeg, Clock, PaymentsPort, PaymentToCollect, VaultPort } from './ports';
 
 /** Steps in order of a full payment; TRANSFER_CODE only when the INVITE carried no code. */
 export type StepName = DialogueStep | 'TRANSFER_CODE' | 'DONE';

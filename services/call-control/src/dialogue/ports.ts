@@ -1,9 +1,7 @@
 // What the dialogue needs from the outside world, in its own terms. The gRPC adapters
 // (src/adapters/grpc) implement these against the vault, authorization and order-link; unit tests
 // use fakes. Every call takes the call's AbortSignal: a caller who hangs up cancels what is running.
-import type { MaskedCard, PaymentLanguage, PaymentMode, PromptId } from '@ivr/contracts';
-
-export type Language = PaymentLanguage;
+import type { Language, MaskedCard, PaymentMode, PromptId } from '@ivr/contracts';
 
 /** The payment a transfer code stands for. Amount in minor units of currency. */
 export interface PaymentToCollect {

@@ -3,10 +3,7 @@
 // through PROMPTS_DIR. Sentences are keyed by the prompt ids of @ivr/contracts (the compiler wants a
 // text for each id, in each language); number fragments ("num-*", "cur-*") are this catalog's own,
 // composed into amounts by read-back.ts.
-import type { PromptId } from '@ivr/contracts';
-
-export type Language = 'en' | 'ja';
-export const LANGUAGES: readonly Language[] = ['en', 'ja'];
+import type { Language, PromptId } from '@ivr/contracts';
 
 /** Sentences played by prompt id. */
 export const SENTENCES = {

@@ -4,8 +4,9 @@
 // file (PROMPTS_DIR); a missing prompt stops the start-up with the list of what is missing.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LANGUAGES, type Language } from '@ivr/contracts';
 import { decodeG711, encodeG711 } from '../media/g711';
-import { LANGUAGES, type Language, promptTexts } from './catalog';
+import { promptTexts } from './catalog';
 
 export class PromptError extends Error {}
 

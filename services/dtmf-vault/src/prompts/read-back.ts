@@ -1,7 +1,7 @@
 // Amounts read back from recorded fragments: "12,345 yen" is
 // [amount-is, num-12, num-thousand, num-3, num-hundred, num-40, num-5, cur-yen, amount-end] in English
 // and [amount-is, num-1, num-man, num-2000, num-300, num-40, num-5, cur-yen, amount-end] in Japanese.
-import type { Language } from './catalog';
+import type { Language } from '@ivr/contracts';
 
 export class UnsupportedAmountError extends Error {}
 

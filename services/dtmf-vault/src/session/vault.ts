@@ -2,14 +2,13 @@
 // Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
 import { randomUUID } from 'node:crypto';
 import type dgram from 'node:dgram';
-import type { PromptId } from '@ivr/contracts';
+import type { Language, PromptId } from '@ivr/contracts';
 import type { PortPool } from '../adapters/rtp/port-pool';
 import type { Ticker } from '../adapters/rtp/ticker';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardBrand } from '../card/card-rules';
 import type { CardTokenizer } from '../card/card-tokenizer';
 import type { Codec } from '../media/g711';
-import type { Language } from '../prompts/catalog';
 import type { PromptStore } from '../prompts/prompt-store';
 import { amountPrompts } from '../prompts/read-back';
 import { type CaptureOutcome, MediaSession, type Peer, type PlayOutcome, type SessionCounters } from './media-session';

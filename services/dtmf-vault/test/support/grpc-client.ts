@@ -7,6 +7,7 @@ import {
   type CaptureFieldResponse,
   type CloseMediaSessionRequest,
   type CloseMediaSessionResponse,
+  Language as LegacyLanguage,
   type OpenMediaSessionRequest,
   type OpenMediaSessionResponse,
   type PlayPromptsRequest,
@@ -38,11 +39,19 @@ function promisify<Req, Res>(client: VaultServiceClient, method: Unary<Req, Res>
     new Promise((resolve, reject) => method.call(client, request, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
+/**
+ * A request as call-control sends it: `prompt_language`; the deprecated vault.v1 `language` only where a
+ * test stands for a call-control of the previous release.
+ */
+type WithLegacyLanguage<T extends { language: LegacyLanguage }> = Omit<T, 'language'> & Partial<Pick<T, 'language'>>;
+
 /** The vault's unary methods as promises. */
 export function vaultApi(client: VaultServiceClient) {
+  const play = promisify<PlayPromptsRequest, PlayPromptsResponse>(client, client.playPrompts);
   return {
     open: promisify<OpenMediaSessionRequest, OpenMediaSessionResponse>(client, client.openMediaSession),
-    play: promisify<PlayPromptsRequest, PlayPromptsResponse>(client, client.playPrompts),
+    play: (request: WithLegacyLanguage<PlayPromptsRequest>) =>
+      play({ language: LegacyLanguage.LANGUAGE_UNSPECIFIED, ...request }),
     register: promisify<RegisterCardRequest, RegisterCardResponse>(client, client.registerCard),
     close: promisify<CloseMediaSessionRequest, CloseMediaSessionResponse>(client, client.closeMediaSession),
   };
@@ -51,9 +60,10 @@ export function vaultApi(client: VaultServiceClient) {
 /** Runs CaptureField and collects its stream until the vault ends it. */
 export function captureField(
   client: VaultServiceClient,
-  request: Partial<CaptureFieldRequest> & Pick<CaptureFieldRequest, 'sessionId' | 'kind' | 'language'>,
+  request: Partial<CaptureFieldRequest> & Pick<CaptureFieldRequest, 'sessionId' | 'kind' | 'promptLanguage'>,
 ): Promise<CaptureFieldResponse[]> {
   const full: CaptureFieldRequest = {
+    language: LegacyLanguage.LANGUAGE_UNSPECIFIED,
     promptIds: [],
     retryPromptIds: [],
     minLength: 0,

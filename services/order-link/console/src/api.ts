@@ -1,3 +1,5 @@
+import type { Language } from '@ivr/contracts/src/vocabulary';
+
 /** The console API (same origin, session cookie); every change carries the session's CSRF token. */
 export interface Operator {
   operatorId: string;
@@ -32,7 +34,7 @@ export interface Payment {
   currency: string;
   description: string;
   mode: string;
-  language: 'ja' | 'en';
+  language: Language;
   returnSipAddress: string;
   transferCode: string;
   transferCodeExpiresAt: string;

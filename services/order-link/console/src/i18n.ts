@@ -1,4 +1,4 @@
-import type { DeclineReason, PaymentStatus } from '@ivr/contracts/src/vocabulary';
+import type { DeclineReason, Language, PaymentStatus } from '@ivr/contracts/src/vocabulary';
 
 /** English and Japanese texts of the console. Keys are English-ish so a missing one still reads. */
 export type Lang = 'en' | 'ja';
@@ -39,7 +39,7 @@ const en = {
     REGISTER_CARD: 'Register card only',
   },
   callerLanguage: "Caller's language",
-  languages: { ja: 'Japanese', en: 'English' },
+  languages: { ja: 'Japanese', en: 'English' } satisfies Record<Language, string>,
   returnSip: 'Return to (your SIP address)',
   create: 'Create payment',
   creating: 'Creating…',

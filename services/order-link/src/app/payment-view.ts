@@ -1,4 +1,4 @@
-import type { CardSummary, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { CardSummary, Language, PaymentMode } from '@ivr/contracts';
 import type { Payment, PaymentStatus } from '../payment';
 
 /** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
@@ -10,7 +10,7 @@ export interface PaymentView {
   currency: string;
   description: string;
   mode: PaymentMode;
-  language: PaymentLanguage;
+  language: Language;
   returnSipAddress: string;
   threeWay: boolean;
   metadata: Record<string, string>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Actor, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { Actor, Language, PaymentMode } from '@ivr/contracts';
 import type { EventStore } from '@ivr/eventstore';
 import type { IdempotencyRepository } from '../adapters/pg/idempotency';
 import { type PaymentQueries, reserveTransferCode } from '../adapters/pg/payment-queries';
@@ -21,7 +21,7 @@ export interface CreatePaymentInput {
   currency: string;
   description?: string;
   mode: PaymentMode;
-  language: PaymentLanguage;
+  language: Language;
   returnSipAddress: string;
   threeWay?: boolean;
   metadata?: Record<string, string>;

@@ -1,4 +1,4 @@
-import type { Actor, CallEndReason, CardSummary, DeclineReason, PaymentLanguage, PaymentMode } from '@ivr/contracts';
+import type { Actor, CallEndReason, CardSummary, DeclineReason, Language, PaymentMode } from '@ivr/contracts';
 
 /**
  * What can be asked of a Payment. Times (`at`) and ids come from the caller's injected clock and
@@ -26,7 +26,7 @@ export interface RequestPayment {
   currency: string;
   description: string;
   mode: PaymentMode;
-  language: PaymentLanguage;
+  language: Language;
   returnSipAddress: string;
   threeWay: boolean;
   metadata: Record<string, string>;

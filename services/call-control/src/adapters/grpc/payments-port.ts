@@ -1,11 +1,12 @@
 // PaymentsPort over order-link's TransferCodeService: NOT_FOUND is an unknown code,
 // FAILED_PRECONDITION an expired one (or a payment no longer waiting for a call).
 import { status } from '@grpc/grpc-js';
+import type { Language } from '@ivr/contracts';
+import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
-import {
-  Language,
-  type ResolveTransferCodeResponse,
-  type TransferCodeServiceClient,
+import type {
+  ResolveTransferCodeResponse,
+  TransferCodeServiceClient,
 } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { PaymentsPort, PaymentToCollect, Resolution } from '../../dialogue/ports';
@@ -15,7 +16,7 @@ export class GrpcPayments implements PaymentsPort {
   constructor(
     private readonly client: TransferCodeServiceClient,
     private readonly deadlineMs: number,
-    private readonly defaultLanguage: 'en' | 'ja',
+    private readonly defaultLanguage: Language,
   ) {}
 
   async resolveTransferCode(code: string, signal?: AbortSignal): Promise<Resolution> {
@@ -51,9 +52,9 @@ export class GrpcPayments implements PaymentsPort {
             ? 'REGISTER_CARD'
             : 'AUTHORIZE',
       language:
-        res.language === Language.LANGUAGE_EN
+        res.language === LanguageMsg.LANGUAGE_EN
           ? 'en'
-          : res.language === Language.LANGUAGE_JA
+          : res.language === LanguageMsg.LANGUAGE_JA
             ? 'ja'
             : this.defaultLanguage,
       returnSipAddress: res.returnSipAddress,

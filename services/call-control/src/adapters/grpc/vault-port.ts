@@ -2,6 +2,8 @@
 // restarted, or expired) and a vault that cannot be reached both mean the caller's media is gone:
 // MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
 import { status } from '@grpc/grpc-js';
+import type { Language } from '@ivr/contracts';
+import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/src/gen/ivr/common/v1/money';
 import {
   type CaptureFieldResponse,
@@ -9,7 +11,7 @@ import {
   Codec,
   FailureReason,
   FieldKind,
-  Language,
+  Language as LegacyLanguageMsg,
   type OpenMediaSessionResponse,
   type RegisterCardResponse,
   RegistrationFailure,
@@ -21,7 +23,6 @@ import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialog
 import type {
   CaptureResult,
   CaptureUpdate,
-  Language as DialogueLanguage,
   FieldRequest,
   PlayRequest,
   Registration,
@@ -52,7 +53,12 @@ export interface OpenedMedia {
   port: number;
 }
 
-const LANGUAGE: Record<DialogueLanguage, Language> = { en: Language.LANGUAGE_EN, ja: Language.LANGUAGE_JA };
+const LANGUAGE: Record<Language, LanguageMsg> = { ja: LanguageMsg.LANGUAGE_JA, en: LanguageMsg.LANGUAGE_EN };
+/** What a vault of the previous release reads (vault.v1's own Language); sent alongside until the next release. */
+const LEGACY_LANGUAGE: Record<Language, LegacyLanguageMsg> = {
+  ja: LegacyLanguageMsg.LANGUAGE_JA,
+  en: LegacyLanguageMsg.LANGUAGE_EN,
+};
 const KIND: Record<FieldRequest['kind'], FieldKind> = {
   card_number: FieldKind.FIELD_KIND_CARD_NUMBER,
   expiry: FieldKind.FIELD_KIND_EXPIRY,
@@ -98,7 +104,8 @@ export class GrpcVault implements VaultPort {
             sessionId,
             promptIds: request.promptIds,
             amount: request.amount,
-            language: LANGUAGE[request.language],
+            promptLanguage: LANGUAGE[request.language],
+            language: LEGACY_LANGUAGE[request.language],
             bargeIn: request.bargeIn,
           },
           readyMetadata(),
@@ -124,7 +131,8 @@ export class GrpcVault implements VaultPort {
       {
         sessionId,
         kind: KIND[request.kind],
-        language: LANGUAGE[request.language],
+        promptLanguage: LANGUAGE[request.language],
+        language: LEGACY_LANGUAGE[request.language],
         promptIds: request.promptIds,
         retryPromptIds: request.retryPromptIds,
         minLength: request.minLength ?? 0,

@@ -1,5 +1,6 @@
 // Translation between the generated protobuf types and the vault's own types.
-import { isPromptId, type PromptId } from '@ivr/contracts';
+import { isPromptId, type Language, type PromptId } from '@ivr/contracts';
+import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import {
   type CaptureFieldRequest,
   type CaptureFieldResponse,
@@ -8,7 +9,7 @@ import {
   FailureReason,
   FieldKind,
   InvalidReason,
-  Language as LanguageMsg,
+  Language as LegacyLanguageMsg,
   PlayOutcome as PlayOutcomeMsg,
   RegistrationFailure,
   type SessionStats,
@@ -22,7 +23,6 @@ import type {
 } from '../../capture/field-capture';
 import type { TokenizeFailure } from '../../card/card-tokenizer';
 import type { Codec } from '../../media/g711';
-import type { Language } from '../../prompts/catalog';
 import type { PlayOutcome, SessionCounters } from '../../session/media-session';
 import { BadRequestError, type CaptureRequest, type CloseReason } from '../../session/vault';
 
@@ -36,9 +36,15 @@ export function codecToMsg(codec: Codec): CodecMsg {
   return codec === 'PCMU' ? CodecMsg.CODEC_PCMU : CodecMsg.CODEC_PCMA;
 }
 
-export function languageFromMsg(language: LanguageMsg): Language {
-  if (language === LanguageMsg.LANGUAGE_EN) return 'en';
-  if (language === LanguageMsg.LANGUAGE_JA) return 'ja';
+/**
+ * The language of a request's prompts: `prompt_language` (ivr.common.v1), else the deprecated vault.v1
+ * `language` that a call-control of the previous release sends (its numbers differ: decoded by its own enum).
+ */
+export function languageFromMsg(msg: { promptLanguage: LanguageMsg; language: LegacyLanguageMsg }): Language {
+  if (msg.promptLanguage === LanguageMsg.LANGUAGE_JA) return 'ja';
+  if (msg.promptLanguage === LanguageMsg.LANGUAGE_EN) return 'en';
+  if (msg.language === LegacyLanguageMsg.LANGUAGE_JA) return 'ja';
+  if (msg.language === LegacyLanguageMsg.LANGUAGE_EN) return 'en';
   throw new BadRequestError('language must be LANGUAGE_EN or LANGUAGE_JA');
 }
 
@@ -67,7 +73,7 @@ export function captureRequestFromMsg(msg: CaptureFieldRequest): CaptureRequest 
   if (!kind) throw new BadRequestError('field kind is required');
   return {
     kind,
-    language: languageFromMsg(msg.language),
+    language: languageFromMsg(msg),
     promptIds: promptIdsFromMsg(msg.promptIds),
     retryPromptIds: promptIdsFromMsg(msg.retryPromptIds),
     firstDigitTimeoutMs: msg.firstDigitTimeoutMs || 10_000,

@@ -107,7 +107,7 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
       const outcome = await vault.play(req.sessionId, {
         promptIds: promptIdsFromMsg(req.promptIds),
         amount: req.amount ? { minorUnits: req.amount.minorUnits, currency: req.amount.currency } : undefined,
-        language: languageFromMsg(req.language),
+        language: languageFromMsg(req),
         bargeIn: req.bargeIn,
       });
       return { outcome: playOutcomeToMsg[outcome] };

@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@ivr/contracts/src/vocabulary';
 import { call, type Payment } from '../api';
 import { minorDigits, toMinorUnits } from '../format';
 import { formValues, h, mount } from '../h';
@@ -81,7 +82,7 @@ export function newPayment(main: HTMLElement, ctx: Ctx): void {
         h(
           'select',
           { name: 'language' },
-          (['ja', 'en'] as const).map((l) => h('option', { value: l, selected: l === lang() }, tx.languages[l])),
+          LANGUAGES.map((l) => h('option', { value: l, selected: l === lang() }, tx.languages[l])),
         ),
       ),
       field(

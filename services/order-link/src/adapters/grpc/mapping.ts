@@ -1,6 +1,7 @@
 import type { Timestamp } from '@ivr/contracts/src/gen/google/protobuf/timestamp';
+import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
 import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
-import { Language, type Payment, PaymentStatus } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { type Payment, PaymentStatus } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
 import type { PaymentView } from '../../app/payment-view';
 
 export const toTimestamp = (iso: string): Timestamp => {

@@ -4,7 +4,7 @@
  * route the server has is described here and the other way round, so the document cannot drift.
  * Served at /v1/openapi.json and rendered at /docs.
  */
-import { PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
+import { LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -323,7 +323,7 @@ export const openApiDocument: JsonObject = {
             description:
               'AUTHORIZE: authorize now, capture later. CAPTURE: authorize and capture. REGISTER_CARD: only store the card.',
           },
-          language: { type: 'string', enum: ['ja', 'en'], description: 'Language the IVR speaks to the caller.' },
+          language: { type: 'string', enum: [...LANGUAGES], description: 'Language the IVR speaks to the caller.' },
           returnSipAddress: {
             type: 'string',
             maxLength: 256,
@@ -382,7 +382,7 @@ export const openApiDocument: JsonObject = {
           currency: { type: 'string' },
           description: { type: 'string' },
           mode: { type: 'string', enum: [...PAYMENT_MODES] },
-          language: { type: 'string', enum: ['ja', 'en'] },
+          language: { type: 'string', enum: [...LANGUAGES] },
           returnSipAddress: { type: 'string' },
           threeWay: { type: 'boolean' },
           metadata: { type: 'object', additionalProperties: { type: 'string' } },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_MODES, PAYMENT_STATUSES, type PaymentLanguage, type PaymentMode } from '@ivr/contracts';
+import { isLanguage, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES, type PaymentMode } from '@ivr/contracts';
 import type { EventStore } from '@ivr/eventstore';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ApiKeysApp } from '../../../app/api-keys-app';
@@ -158,8 +158,8 @@ export function consoleApi(d: ConsoleApiDeps): Router {
       const mode = required(b, 'mode', 20) as PaymentMode;
       if (!PAYMENT_MODES.includes(mode)) throw fieldError('mode', PAYMENT_MODES.join(', '));
       if (amount === 0 && mode !== 'REGISTER_CARD') throw fieldError('amount', 'must be more than 0');
-      const language = required(b, 'language', 2) as PaymentLanguage;
-      if (language !== 'ja' && language !== 'en') throw fieldError('language', 'ja or en');
+      const language = required(b, 'language', 2);
+      if (!isLanguage(language)) throw fieldError('language', LANGUAGES.join(' or '));
       const returnSipAddress = text(b, 'returnSipAddress', 256) ?? o.sipAddress;
       if (!/^sips?:[^\s<>"]+$/.test(returnSipAddress))
         throw fieldError('returnSipAddress', 'a SIP URI such as sip:operator-12@pbx.example.com');
