@@ -42,18 +42,18 @@ describe('cards', () => {
       Forward: '2a99662',
       Brand: 'VISA',
     });
-    expect(
-      g.ok('SaveCard', { ...g.site, MemberID: 'm', ...card('3056930009020004', { DefaultFlag: 1 }) }),
-    ).toMatchObject({
-      CardSeq: '1',
-      CardNo: '************0004',
-      Brand: 'DINERS',
-    });
+    expect(g.ok('SaveCard', { ...g.site, MemberID: 'm', ...card('36227206271667', { DefaultFlag: 1 }) })).toMatchObject(
+      {
+        CardSeq: '1',
+        CardNo: '**********1667',
+        Brand: 'DINERS',
+      },
+    );
     expect(g.ok('SearchCard', { ...g.site, MemberID: 'm', SeqMode: 0 })).toEqual({
       CardSeq: '0|1',
       DefaultFlag: '0|1',
       CardName: '|',
-      CardNo: '************1111|************0004',
+      CardNo: '************1111|**********1667',
       Expire: '3012|3012',
       HolderName: 'TARO YAMADA|TARO YAMADA',
       DeleteFlag: '0|0',

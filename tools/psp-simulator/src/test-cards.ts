@@ -30,7 +30,9 @@ const OUTCOME_BY_TEST_CARD: Record<string, CardOutcome> = {
   '3566002020360505': 'approve',
   '6011111111111117': 'approve',
   '3056930009020004': 'approve',
+  '36227206271667': 'approve', // Diners Club, 14 digits
   '6200000000000005': 'approve',
+  '6205500000000000004': 'approve', // UnionPay, 19 digits
   '4000000000000002': 'generic_decline',
   '4000000000009995': 'insufficient_funds',
   '4000000000000069': 'expired_card',

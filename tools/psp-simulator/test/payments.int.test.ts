@@ -35,6 +35,8 @@ describe('payment methods', () => {
     ['4242424242424242', 'visa'],
     ['5555555555554444', 'mastercard'],
     ['3530111333300000', 'jcb'],
+    ['36227206271667', 'diners'],
+    ['6205500000000000004', 'unionpay'],
   ])('recognises the brand of %s', async (number, brand) => {
     const answer = await post(sim.url, '/v1/payment_methods', card(number));
     expect((answer.body.card as Record<string, unknown>).brand).toBe(brand);
@@ -55,23 +57,27 @@ describe('payment methods', () => {
 });
 
 describe('payment intents by test card', () => {
-  it.each(['4242424242424242', '5555555555554444', '378282246310005', '3530111333300000'])(
-    'authorizes %s and counts one charge',
-    async (number) => {
-      const pm = await paymentMethod(sim.url, number);
-      const answer = await post(sim.url, '/v1/payment_intents', intent(pm, { 'metadata[payment_id]': 'pay_1' }), {
-        idempotencyKey: `auth-${number}`,
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ status: 'requires_capture', amount_capturable: 1200, currency: 'jpy' });
-      const charges = await simulator(sim.url, 'GET', '/charges');
-      expect(charges.body).toMatchObject({
-        total: 1,
-        byIdempotencyKey: { [`auth-${number}`]: 1 },
-        byPaymentId: { pay_1: 1 },
-      });
-    },
-  );
+  it.each([
+    '4242424242424242',
+    '5555555555554444',
+    '378282246310005',
+    '3530111333300000',
+    '36227206271667',
+    '6205500000000000004',
+  ])('authorizes %s and counts one charge', async (number) => {
+    const pm = await paymentMethod(sim.url, number);
+    const answer = await post(sim.url, '/v1/payment_intents', intent(pm, { 'metadata[payment_id]': 'pay_1' }), {
+      idempotencyKey: `auth-${number}`,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'requires_capture', amount_capturable: 1200, currency: 'jpy' });
+    const charges = await simulator(sim.url, 'GET', '/charges');
+    expect(charges.body).toMatchObject({
+      total: 1,
+      byIdempotencyKey: { [`auth-${number}`]: 1 },
+      byPaymentId: { pay_1: 1 },
+    });
+  });
 
   it.each([
     ['4000000000000002', 'card_declined', 'generic_decline'],
@@ -79,6 +85,8 @@ describe('payment intents by test card', () => {
     ['4000000000000069', 'expired_card', 'expired_card'],
     ['4000000000000127', 'incorrect_cvc', 'incorrect_cvc'],
     ['4000000000000119', 'processing_error', 'processing_error'],
+    ['4000000000006975', 'card_declined', 'card_velocity_exceeded'],
+    ['4000000000009987', 'card_declined', 'lost_card'],
   ])('declines %s with %s / %s and charges nothing', async (number, code, declineCode) => {
     const pm = await paymentMethod(sim.url, number);
     const answer = await post(sim.url, '/v1/payment_intents', intent(pm));
