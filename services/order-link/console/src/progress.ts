@@ -56,7 +56,8 @@ export function initialProgress(): Progress {
   return { steps: Object.fromEntries(STEPS.map((s) => [s, 'pending'])) as Record<StepKey, StepStatus>, fields: {} };
 }
 
-const STEP_OF_DIALOGUE: Record<DialogueStep, StepKey> = {
+/** The screen's step for each step of the dialogue (the amount confirmation belongs to the greeting). */
+export const STEP_OF_DIALOGUE: Record<DialogueStep, StepKey> = {
   GREETING: 'greeting',
   AMOUNT_CONFIRMATION: 'greeting',
   CARD_NUMBER: 'cardNumber',

@@ -1,9 +1,9 @@
-import { type DialogueStep, isDialogueStep, isPaymentOutcome } from '@ivr/contracts/src/vocabulary';
+import { isDialogueStep, isPaymentOutcome } from '@ivr/contracts/src/vocabulary';
 import { call, type Payment, type TimelineEntry } from '../api';
 import { brandName, dateTime, money } from '../format';
 import { h, mount } from '../h';
 import { t } from '../i18n';
-import { dots, foldProgress, type Progress, type ProgressEvent, STEPS, type StepKey } from '../progress';
+import { dots, foldProgress, type Progress, type ProgressEvent, STEP_OF_DIALOGUE, STEPS } from '../progress';
 import { type Ctx, messageArea, reportError } from './ctx';
 
 interface Detail {
@@ -93,18 +93,9 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
 function describe(u: LiveUpdate): string {
   const tx = t();
   if (u.type === 'CallStepEntered') {
-    const keys: Partial<Record<DialogueStep, StepKey>> = {
-      GREETING: 'greeting',
-      CARD_NUMBER: 'cardNumber',
-      EXPIRY: 'expiry',
-      SECURITY_CODE: 'securityCode',
-      REGISTERING: 'registering',
-      AUTHORIZING: 'authorizing',
-      RESULT: 'result',
-      RETURNING_TO_OPERATOR: 'returned',
-    };
-    const key = isDialogueStep(u.data.step) ? keys[u.data.step] : undefined;
-    return key ? tx.steps[key] : '';
+    // The amount confirmation is part of the greeting, already announced.
+    if (!isDialogueStep(u.data.step) || u.data.step === 'AMOUNT_CONFIRMATION') return '';
+    return tx.steps[STEP_OF_DIALOGUE[u.data.step]];
   }
   if (u.type === 'PaymentApproved') return tx.approved;
   if (u.type === 'PaymentDeclined') return tx.declined;
