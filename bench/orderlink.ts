@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       concurrency: 50,
       pollIntervalMs: 200,
       logger: silent,
+      destinations: { allowLoopback: true }, // the receiver is on this machine
     });
     const arrivals = new Map<string, number>();
     const receiver = await listen((req, res): void => {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { int, readConfig, str, url } from '@ivr/config';
+import { bool, int, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
 
 /** The variables notification reads (tools/k8s checks the Helm chart against it). */
@@ -22,12 +22,20 @@ export function configSpec() {
     webhookRetryWindowMs: int('WEBHOOK_RETRY_WINDOW_MS', { default: 25 * 3_600_000, min: 1000 }),
     webhookPollMs: int('WEBHOOK_POLL_MS', { default: 500, min: 10, max: 60_000 }),
     sseHeartbeatMs: int('SSE_HEARTBEAT_MS', { default: 15_000, min: 100 }),
+    // Development and tests only: webhooks may also go to loopback addresses, over http and any port
+    // (receivers on this machine). Off, as in production: public addresses over https on 443 only.
+    webhookAllowLoopback: bool('WEBHOOK_ALLOW_LOOPBACK_HTTP', { default: false }),
   };
 }
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(configSpec(), env);
+  const config = readConfig(configSpec(), env);
+  if (config.webhookAllowLoopback && env.NODE_ENV === 'production')
+    throw new Error(
+      'WEBHOOK_ALLOW_LOOPBACK_HTTP is for development and tests only; it cannot be on with NODE_ENV=production',
+    );
+  return config;
 }
 
 /** What `main.js migrate` reads: the database only (the migration Job sets nothing else). */

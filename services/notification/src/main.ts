@@ -46,6 +46,7 @@ function serve(): void {
         pollIntervalMs: config.webhookPollMs,
         logger: log,
         meter: ctx.telemetry.meter,
+        destinations: { allowLoopback: config.webhookAllowLoopback },
       });
       ctx.addReadinessCheck('postgres', async () => {
         await pool.query('select 1');
@@ -97,6 +98,7 @@ function serve(): void {
         retryWindowMs: policy.retryWindowMs,
         heartbeatMs: config.sseHeartbeatMs,
         now: core.now,
+        destinations: { allowLoopback: config.webhookAllowLoopback },
         onRedeliver: () => core.dispatcher.wake(),
         logger: log,
       });

@@ -5,7 +5,9 @@ import type { Pool } from 'pg';
 import { PaymentWatchers } from './adapters/pg/payment-watchers';
 import { WebhookRepository } from './adapters/pg/webhook-repository';
 import { WebhookDispatcher } from './adapters/webhooks/dispatcher';
+import type { Resolve } from './adapters/webhooks/sender';
 import { LiveHub } from './live/hub';
+import { type DestinationPolicy, PUBLIC_HTTPS_ONLY } from './webhooks/destination';
 import type { RetryPolicy } from './webhooks/schedule';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
@@ -20,6 +22,10 @@ export interface CoreOptions {
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   now?: () => Date;
   meter?: Meter;
+  /** Where webhooks may go; default: public addresses over https on 443 (production). */
+  destinations?: DestinationPolicy;
+  /** DNS of the connection-time check (tests); default: the system resolver. */
+  resolve?: Resolve;
 }
 
 /** Everything but Kafka and HTTP: shared by main.ts and in-process tests. */
@@ -39,6 +45,8 @@ export async function buildCore(o: CoreOptions) {
     now,
     logger: o.logger,
     ...(o.meter ? { meter: o.meter } : {}),
+    destinations: o.destinations ?? PUBLIC_HTTPS_ONLY,
+    ...(o.resolve ? { resolve: o.resolve } : {}),
   });
   return { store, webhooks, watchers, hub, dispatcher, now };
 }

@@ -36,6 +36,7 @@ test('an attempt that cannot be recorded (database restarting) is logged, not an
     concurrency: 2,
     pollIntervalMs: 50,
     logger: { warn: (_o, msg) => warnings.push(msg), info: () => {} },
+    destinations: { allowLoopback: true },
   });
   try {
     dispatcher.start();

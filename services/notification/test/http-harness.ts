@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { createNotificationHttp } from '../src/adapters/http/server';
+import type { DestinationPolicy } from '../src/webhooks/destination';
 import { buildCore } from '../src/wiring';
 
 export interface NotificationHttp {
@@ -20,7 +21,7 @@ export interface NotificationHttp {
 /** notification's core on a fresh schema of the test database, with its HTTP server on a random port. */
 export async function startNotificationHttp(
   prefix: string,
-  o: { operatorTokenSecret?: string; internalToken?: string } = {},
+  o: { operatorTokenSecret?: string; internalToken?: string; destinations?: DestinationPolicy } = {},
 ): Promise<NotificationHttp> {
   const pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: `test-${prefix}`, max: 5 });
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
@@ -33,6 +34,8 @@ export async function startNotificationHttp(
     concurrency: 2,
     pollIntervalMs: 1000,
     logger: silent,
+    // Tests register receivers on this machine unless they test the production rules.
+    destinations: o.destinations ?? { allowLoopback: true },
   });
   const token = o.internalToken ?? 'service-token';
   const app = createNotificationHttp({
@@ -43,6 +46,7 @@ export async function startNotificationHttp(
     retryWindowMs: 1000,
     heartbeatMs: 60_000,
     now: () => new Date(),
+    destinations: o.destinations ?? { allowLoopback: true },
     onRedeliver: () => undefined,
     logger: silent,
   });

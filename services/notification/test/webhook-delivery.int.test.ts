@@ -1,34 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventEnvelope, PaymentCompletedPayload } from '@ivr/contracts';
+import { randomBytes } from 'node:crypto';
+import type { EventEnvelope } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { deliveryHandler } from '../src/adapters/kafka/handlers';
 import { buildCore } from '../src/wiring';
-import { Receiver, until } from './receiver';
-
-const completed = (orderSystem: string, paymentId: string, outcome = 'APPROVED'): EventEnvelope => ({
-  specVersion: 1,
-  eventId: randomUUID(),
-  type: 'PaymentCompleted',
-  aggregateType: 'Payment',
-  aggregateId: paymentId,
-  version: 4,
-  occurredAt: new Date().toISOString(),
-  payload: {
-    paymentId,
-    orderId: `order-${paymentId}`,
-    orderSystem,
-    outcome,
-    mode: 'CAPTURE',
-    language: 'en',
-    amount: 1200,
-    currency: 'JPY',
-    metadata: {},
-    requestedAt: new Date().toISOString(),
-    completedAt: new Date().toISOString(),
-  } as PaymentCompletedPayload,
-});
+import { type Answer, completed, Receiver, until } from './receiver';
 
 describe('notification webhooks against real HTTP receivers', () => {
   let pool: Pool;
@@ -40,8 +17,17 @@ describe('notification webhooks against real HTTP receivers', () => {
   const policy = { baseDelayMs: 50, maxDelayMs: 200, retryWindowMs: 3_000 };
 
   const build = () =>
-    buildCore({ pool, schema, policy, timeoutMs: 500, concurrency: 10, pollIntervalMs: 50, logger: silent });
-  const receiver = async (behave: (n: number) => number | 'hang') => {
+    buildCore({
+      pool,
+      schema,
+      policy,
+      timeoutMs: 500,
+      concurrency: 10,
+      pollIntervalMs: 50,
+      logger: silent,
+      destinations: { allowLoopback: true }, // the receivers are on this machine
+    });
+  const receiver = async (behave: (n: number) => Answer) => {
     const r = await new Receiver(behave).start();
     receivers.push(r);
     return r;

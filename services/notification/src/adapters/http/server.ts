@@ -3,6 +3,7 @@ import { containsCardNumber, verifyOperatorToken } from '@ivr/contracts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { LiveHub } from '../../live/hub';
 import type { LiveUpdate } from '../../live/live-update';
+import { type DestinationPolicy, webhookUrlProblem } from '../../webhooks/destination';
 import type { WebhookRepository } from '../pg/webhook-repository';
 
 export interface NotificationHttpDeps {
@@ -14,6 +15,8 @@ export interface NotificationHttpDeps {
   retryWindowMs: number;
   heartbeatMs: number;
   now: () => Date;
+  /** Which webhook URLs may be registered (the dispatcher checks the address again at each connection). */
+  destinations: DestinationPolicy;
   onRedeliver: () => void;
   logger: { error(obj: object, msg: string): void };
 }
@@ -85,9 +88,10 @@ export function createNotificationHttp(d: NotificationHttpDeps): express.Express
 
   internal.post('/order-systems/:orderSystem/webhook-endpoints', async (req: Request, res: Response) => {
     const { url, description } = (req.body ?? {}) as { url?: unknown; description?: unknown };
-    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url) || url.length > 2048) {
-      return problem(res, 400, 'Validation', 'url must be an http(s) URL', 'url');
-    }
+    if (typeof url !== 'string' || url.length > 2048)
+      return problem(res, 400, 'Validation', 'url must be a URL', 'url');
+    const urlProblem = webhookUrlProblem(url, d.destinations);
+    if (urlProblem) return problem(res, 400, 'Validation', `url ${urlProblem}`, 'url');
     if (description !== undefined && (typeof description !== 'string' || description.length > 200)) {
       return problem(res, 400, 'Validation', 'description must be a string of at most 200 characters', 'description');
     }

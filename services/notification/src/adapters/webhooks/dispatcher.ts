@@ -1,8 +1,20 @@
 import { type BackoffPolicy, backoffDelayMs } from '@ivr/backoff';
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { DestinationPolicy } from '../../webhooks/destination';
 import type { RetryPolicy } from '../../webhooks/schedule';
 import { SIGNATURE_HEADER, signatureHeader } from '../../webhooks/signature';
 import type { DueDelivery, WebhookRepository } from '../pg/webhook-repository';
+import { postWebhook, type Resolve, type SendResult } from './sender';
+
+/**
+ * What an attempt that got no answer records and shows the order system: never an address, a port or a
+ * system error code (they would map the inside of the network for whoever registered the URL).
+ */
+const FAILURES: Record<Extract<SendResult, { failure: unknown }>['failure'], (timeoutMs: number) => string> = {
+  refused: () => 'the endpoint may not be sent to (not a public https address)',
+  unreachable: () => 'the endpoint could not be reached',
+  timeout: (timeoutMs) => `no answer within ${timeoutMs} ms`,
+};
 
 export interface DispatcherOptions {
   repository: WebhookRepository;
@@ -17,12 +29,18 @@ export interface DispatcherOptions {
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Counts attempts by result and times them (served at admin /metrics). */
   meter?: Meter;
+  /** Where webhooks may go (production: public addresses over https on 443). */
+  destinations: DestinationPolicy;
+  /** DNS for the connection-time check; the system resolver unless a test gives its own. */
+  resolve?: Resolve;
 }
 
 /**
  * Sends due webhook deliveries and records each attempt. Every delivery runs on its own, so an
  * endpoint that is down, slow or answers 500 delays only its own deliveries. 2xx = delivered; anything
  * else (or a timeout) is retried with backoff until the retry window closes, then dead-lettered.
+ * Requests go only where `destinations` allows, checked on the address at each connection
+ * (sender.ts); redirects are answers, not followed.
  */
 export class WebhookDispatcher {
   private readonly inFlight = new Set<string>();
@@ -97,30 +115,27 @@ export class WebhookDispatcher {
   private async attempt(d: DueDelivery): Promise<void> {
     const started = this.now();
     const t0 = performance.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'ivr-notification/1',
-          [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, Math.floor(started.getTime() / 1000)),
-        },
-        body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) error = `endpoint answered HTTP ${res.status}`;
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      error =
-        e.name === 'TimeoutError'
-          ? `no answer within ${this.o.timeoutMs} ms`
-          : `request failed: ${e.cause?.code ?? e.message}`;
-    }
+    const result = await postWebhook(
+      d.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'ivr-notification/1',
+        [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, Math.floor(started.getTime() / 1000)),
+      },
+      d.body,
+      {
+        policy: this.o.destinations,
+        timeoutMs: this.o.timeoutMs,
+        ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
+      },
+    );
+    const statusCode = 'status' in result ? result.status : null;
+    const error =
+      'status' in result
+        ? result.status >= 200 && result.status < 300
+          ? null
+          : `endpoint answered HTTP ${result.status}`
+        : FAILURES[result.failure](this.o.timeoutMs);
     const durationMs = Math.round(performance.now() - t0);
     const at = this.now();
     this.durations?.record(durationMs);

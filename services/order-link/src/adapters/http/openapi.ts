@@ -480,7 +480,15 @@ export const openApiDocument: JsonObject = {
         additionalProperties: false,
         required: ['url'],
         properties: {
-          url: { type: 'string', format: 'uri', maxLength: 2048, pattern: '^https?://' },
+          url: {
+            type: 'string',
+            format: 'uri',
+            maxLength: 2048,
+            pattern: '^https?://',
+            description:
+              'https on port 443 with a public host; internal, loopback and link-local addresses are refused, ' +
+              'also when the name resolves to one at delivery time (docs/api/webhooks.md).',
+          },
           description: { type: 'string', maxLength: 200 },
         },
       },
