@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { createNotificationHttp } from '../src/adapters/http/server';
+import { deliveryHandler } from '../src/adapters/kafka/handlers';
 import type { DestinationPolicy } from '../src/webhooks/destination';
 import { buildCore } from '../src/wiring';
 
@@ -66,4 +67,22 @@ export async function startNotificationHttp(
       await pool.end();
     },
   };
+}
+
+/** The delivery consumer's handler on a core, without Kafka: a test hands it PaymentCompleted events. */
+export function deliveryHandlerFor(
+  core: NotificationHttp['core'],
+  retryWindowMs: number,
+  wake: () => void = () => core.dispatcher.wake(),
+) {
+  const silent = { warn: () => undefined, info: () => undefined };
+  return deliveryHandler({
+    store: core.store,
+    webhooks: core.webhooks,
+    watchers: core.watchers,
+    retryWindowMs,
+    now: () => new Date(),
+    onEnqueued: wake,
+    logger: silent,
+  });
 }

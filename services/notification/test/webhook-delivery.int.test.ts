@@ -3,8 +3,8 @@ import type { EventEnvelope } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
-import { deliveryHandler } from '../src/adapters/kafka/handlers';
 import { buildCore } from '../src/wiring';
+import { deliveryHandlerFor } from './http-harness';
 import { type Answer, completed, Receiver, until } from './receiver';
 
 describe('notification webhooks against real HTTP receivers', () => {
@@ -38,15 +38,8 @@ describe('notification webhooks against real HTTP receivers', () => {
     pool = createPgPool(process.env.IVR_TEST_DATABASE_URL!, { applicationName: 'test-nwh', max: 10 });
     schema = `nwh_${randomBytes(4).toString('hex')}`;
     core = await build();
-    handle = deliveryHandler({
-      store: core.store,
-      webhooks: core.webhooks,
-      watchers: core.watchers,
-      retryWindowMs: policy.retryWindowMs,
-      now: () => new Date(),
-      onEnqueued: () => core.dispatcher.wake(),
-      logger: silent,
-    });
+    // The handler wakes whichever core runs at the time (the restart test replaces it).
+    handle = deliveryHandlerFor(core, policy.retryWindowMs, () => core.dispatcher.wake());
     core.dispatcher.start();
   });
   afterAll(async () => {

@@ -6,12 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
-import type { EventEnvelope } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
-import { deliveryHandler } from '../src/adapters/kafka/handlers';
 import { buildCore } from '../src/wiring';
-import { type NotificationHttp, startNotificationHttp } from './http-harness';
+import { deliveryHandlerFor, type NotificationHttp, startNotificationHttp } from './http-harness';
 import { type Answer, completed, Receiver, until } from './receiver';
 
 const silent = { warn: () => undefined, info: () => undefined };
@@ -50,15 +48,7 @@ describe('webhook destinations', () => {
     });
     cores.push(core);
     core.dispatcher.start();
-    const handle: (e: EventEnvelope) => Promise<void> = deliveryHandler({
-      store: core.store,
-      webhooks: core.webhooks,
-      watchers: core.watchers,
-      retryWindowMs: policy.retryWindowMs,
-      now: () => new Date(),
-      onEnqueued: () => core.dispatcher.wake(),
-      logger: silent,
-    });
+    const handle = deliveryHandlerFor(core, policy.retryWindowMs);
     return { core, handle };
   };
   const settled = async (core: Awaited<ReturnType<typeof buildCore>>, system: string, endpointId: string) => {
