@@ -20,8 +20,8 @@ import {
   AuthorizationStatus,
   type AuthorizeRequest,
   type AuthorizeResponse,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+} from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { StripeConnector } from '@ivr/psp';
 import { build } from 'esbuild';

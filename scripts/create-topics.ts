@@ -2,8 +2,9 @@
  * Creates (or checks) every topic declared in packages/contracts/src/topics.ts. Idempotent: existing
  * topics are left alone, missing ones are created. Run by `make up-infra`.
  */
+
+import { topicSpecs } from '@ivr/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { topicSpecs } from '../packages/contracts/src/topics';
 
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:59092').split(',');

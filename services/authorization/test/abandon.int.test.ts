@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { AuthorizationStatus } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { authorizeRequest, cardToken, charges, grpcApi, type Harness, newPaymentId, startHarness } from './harness';
 
 /** AbandonAuthorization (a lost call's fence) against the real service database and the PSP simulator. */

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { AuthorizationStatus, DeclineReason } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { AuthorizationStatus, DeclineReason } from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import {
   authorizeRequest,
   cardToken,

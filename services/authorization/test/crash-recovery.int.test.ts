@@ -3,10 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
-import {
-  AuthorizationServiceClient,
-  AuthorizationStatus,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { AuthorizationServiceClient, AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import type { Pool } from 'pg';

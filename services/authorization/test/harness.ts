@@ -14,8 +14,8 @@ import {
   type GetAuthorizationResponse,
   type VoidRequest,
   type VoidResponse,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+} from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { createLogger } from '@ivr/logging';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';

@@ -1,4 +1,4 @@
-import { AuthorizationStatus } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { mulberry32 } from '../../../test/support/seeded-random';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@ivr/contracts';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';

@@ -1,5 +1,5 @@
-import { AuthorizationStatus } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { type StripeMock, startStripeMock } from '@ivr/psp-simulator';
 import { authorizeRequest, grpcApi, type Harness, newPaymentId, startHarness } from './harness';
 

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { AuthorizationStatus } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { startPspSimulator } from '@ivr/psp-simulator';
 import {
   authorizeRequest,

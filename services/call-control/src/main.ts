@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
-import { AuthorizationServiceClient } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { TransferCodeServiceClient } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
-import { VaultServiceClient } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { AuthorizationServiceClient } from '@ivr/contracts/authorization/v1';
+import { TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
+import { VaultServiceClient } from '@ivr/contracts/vault/v1';
 import {
   checkDatabase,
   createPgPool,

@@ -1,5 +1,5 @@
-import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import { Language as LegacyLanguage } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { Language } from '@ivr/contracts/common/v1';
+import { Language as LegacyLanguage } from '@ivr/contracts/vault/v1';
 import { languageFromMsg } from '../src/adapters/grpc/mappers';
 import { BadRequestError } from '../src/session/vault';
 

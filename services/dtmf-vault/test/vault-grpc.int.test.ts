@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { credentials, status } from '@grpc/grpc-js';
-import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
+import { Language } from '@ivr/contracts/common/v1';
 import {
   CloseReason,
   Codec,
@@ -13,7 +13,7 @@ import {
   RegistrationFailure,
   Terminator,
   VaultServiceClient,
-} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+} from '@ivr/contracts/vault/v1';
 import { startStripeMock } from '@ivr/psp-simulator';
 import { startVaultGrpcServer } from '../src/adapters/grpc/server';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';

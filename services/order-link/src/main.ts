@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
-import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
 import { checkDatabase, createPgPool, isMigrateCommand, OutboxRelay, runMigrateCommand } from '@ivr/eventstore';
 import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';

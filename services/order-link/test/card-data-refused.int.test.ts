@@ -6,14 +6,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
-import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import {
   type CreatePaymentRequest,
   type Payment,
   PaymentServiceClient,
   PaymentServiceService,
-} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+} from '@ivr/contracts/orderlink/v1';
 import { createGrpcServer, type GrpcServer } from '@ivr/grpc';
 import express from 'express';
 import { APPROVED_TEST_PAN, PUBLISHED_TEST_PANS } from '../../../test/fixtures/test-cards';

@@ -1,6 +1,5 @@
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import {
   type CreatePaymentRequest,
   type Payment,
@@ -10,7 +9,7 @@ import {
   type ResolveTransferCodeResponse,
   TransferCodeServiceClient,
   TransferCodeServiceService,
-} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+} from '@ivr/contracts/orderlink/v1';
 import { createGrpcServer, type GrpcServer } from '@ivr/grpc';
 import { paymentService, transferCodeService } from '../src/adapters/grpc/services';
 import { type Harness, startHarness } from './harness';

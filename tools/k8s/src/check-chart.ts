@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { topicSpecs } from '@ivr/contracts/src/topics';
+import { topicSpecs } from '@ivr/contracts';
 import { parse } from 'yaml';
 import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';

@@ -1,6 +1,6 @@
 // Strimzi KafkaTopics and KafkaUsers generated from packages/contracts/src/topics.ts, the one list of
 // topics: each service gets exactly the topics it produces or consumes there, nothing more.
-import { type TopicSpec, topicSpecs } from '@ivr/contracts/src/topics';
+import { type TopicSpec, topicSpecs } from '@ivr/contracts';
 import { stringify } from 'yaml';
 
 export const KAFKA_CLUSTER = 'ivr-kafka';

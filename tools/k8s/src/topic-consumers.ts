@@ -5,7 +5,7 @@
 // directly) is reported as a problem rather than guessed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Topics } from '@ivr/contracts/src/topics';
+import { Topics } from '@ivr/contracts';
 import ts from 'typescript';
 
 export interface DerivedConsumers {

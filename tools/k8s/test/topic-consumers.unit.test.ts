@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { topicSpecs } from '@ivr/contracts/src/topics';
+import { topicSpecs } from '@ivr/contracts';
 import { consumerGrantProblems, deriveConsumers } from '../src/topic-consumers';
 
 const SERVICES = join(__dirname, '..', '..', '..', 'services');

@@ -16,7 +16,7 @@ import {
   type RegisterCardResponse,
   Terminator,
   VaultServiceClient,
-} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+} from '@ivr/contracts/vault/v1';
 
 export function certsDir(): string {
   const dir = process.env.IVR_CERTS_DIR;

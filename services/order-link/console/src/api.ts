@@ -1,4 +1,4 @@
-import type { Language } from '@ivr/contracts/src/vocabulary';
+import type { Language } from '@ivr/contracts/vocabulary';
 
 /** The console API (same origin, session cookie); every change carries the session's CSRF token. */
 export interface Operator {

@@ -1,4 +1,4 @@
-import type { DeclineReason, Language, PaymentStatus } from '@ivr/contracts/src/vocabulary';
+import type { DeclineReason, Language, PaymentStatus } from '@ivr/contracts/vocabulary';
 
 /** English and Japanese texts of the console. Keys are English-ish so a missing one still reads. */
 export type Lang = 'en' | 'ja';

@@ -2,7 +2,7 @@
  * The live progress of one payment's call, folded from the events the screen receives (live stream
  * or the payment's timeline). Pure and DOM-free: unit-tested in services/order-link/test.
  */
-import { type DialogueStep, isDialogueStep, type PaymentOutcome } from '@ivr/contracts/src/vocabulary';
+import { type DialogueStep, isDialogueStep, type PaymentOutcome } from '@ivr/contracts/vocabulary';
 
 export type StepKey =
   | 'transferred'

@@ -1,5 +1,5 @@
 import { type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
-import type { AuthorizationServiceServer } from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import type { AuthorizationServiceServer } from '@ivr/contracts/authorization/v1';
 import type { Logger } from '@ivr/logging';
 import { type Authorizations, GatewayUnavailable } from '../../application/authorizations';
 import {

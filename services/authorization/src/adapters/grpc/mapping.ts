@@ -1,14 +1,6 @@
 import type { GatewayDeclineReason } from '@ivr/contracts';
-import {
-  type Authorization,
-  AuthorizationStatus,
-  DeclineReason,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import {
-  PaymentMode,
-  type MaskedCard as ProtoCard,
-  type Money as ProtoMoney,
-} from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import { type Authorization, AuthorizationStatus, DeclineReason } from '@ivr/contracts/authorization/v1';
+import { PaymentMode, type MaskedCard as ProtoCard, type Money as ProtoMoney } from '@ivr/contracts/common/v1';
 import { type AuthorizationState, InvalidArgument, type MaskedCard, type Mode, type Money } from '../../authorization';
 
 /** Proto ↔ domain translation, in one place. */

@@ -1,7 +1,4 @@
-import {
-  type AuthorizationServiceServer,
-  AuthorizationServiceService,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
+import { type AuthorizationServiceServer, AuthorizationServiceService } from '@ivr/contracts/authorization/v1';
 import { createGrpcServer, type TlsMaterial } from '@ivr/grpc';
 import type { Logger } from '@ivr/logging';
 

@@ -7,8 +7,8 @@ import {
   AuthorizationStatus,
   type AuthorizeResponse,
   type GetAuthorizationResponse,
-} from '@ivr/contracts/src/gen/ivr/authorization/v1/authorization';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+} from '@ivr/contracts/authorization/v1';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { AuthorizationOutcome, AuthorizationPort, AuthorizeRequest } from '../../dialogue/ports';
 import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';

@@ -2,12 +2,8 @@
 // FAILED_PRECONDITION an expired one (or a payment no longer waiting for a call).
 import { status } from '@grpc/grpc-js';
 import type { Language } from '@ivr/contracts';
-import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
-import type {
-  ResolveTransferCodeResponse,
-  TransferCodeServiceClient,
-} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { Language as LanguageMsg, PaymentMode } from '@ivr/contracts/common/v1';
+import type { ResolveTransferCodeResponse, TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { PaymentsPort, PaymentToCollect, Resolution } from '../../dialogue/ports';
 import { deadline, grpcCode, readyMetadata, unary } from './call-options';

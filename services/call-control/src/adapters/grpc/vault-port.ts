@@ -3,8 +3,8 @@
 // MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
 import { status } from '@grpc/grpc-js';
 import type { Language } from '@ivr/contracts';
-import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/src/gen/ivr/common/v1/money';
+import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/common/v1';
+import { Language as LanguageMsg } from '@ivr/contracts/common/v1';
 import {
   type CaptureFieldResponse,
   CloseReason,
@@ -18,7 +18,7 @@ import {
   Terminator,
   TimeoutPhase,
   type VaultServiceClient,
-} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+} from '@ivr/contracts/vault/v1';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialogue/errors';
 import type {
   CaptureResult,

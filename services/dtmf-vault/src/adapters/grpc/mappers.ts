@@ -1,6 +1,6 @@
 // Translation between the generated protobuf types and the vault's own types.
 import { isPromptId, type Language, type PromptId } from '@ivr/contracts';
-import { Language as LanguageMsg } from '@ivr/contracts/src/gen/ivr/common/v1/language';
+import { Language as LanguageMsg } from '@ivr/contracts/common/v1';
 import {
   type CaptureFieldRequest,
   type CaptureFieldResponse,
@@ -15,7 +15,7 @@ import {
   type SessionStats,
   Terminator,
   TimeoutPhase,
-} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+} from '@ivr/contracts/vault/v1';
 import type {
   CaptureUpdate,
   FieldKind as DomainFieldKind,

@@ -3,7 +3,7 @@
 // grpc.health.v1 is served alongside.
 
 import { credentials, ServerCredentials } from '@grpc/grpc-js';
-import { VaultServiceService } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+import { VaultServiceService } from '@ivr/contracts/vault/v1';
 import { createGrpcServer, loadTls, type TlsMaterial } from '@ivr/grpc';
 import type { Logger } from '@ivr/logging';
 import type { Vault } from '../../session/vault';

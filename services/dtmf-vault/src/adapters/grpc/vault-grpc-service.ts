@@ -13,8 +13,8 @@ import type {
   RegisterCardRequest,
   RegisterCardResponse,
   VaultServiceServer,
-} from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
-import { RegistrationFailure } from '@ivr/contracts/src/gen/ivr/vault/v1/vault';
+} from '@ivr/contracts/vault/v1';
+import { RegistrationFailure } from '@ivr/contracts/vault/v1';
 import { TokenizeError } from '../../card/card-tokenizer';
 import type { Codec } from '../../media/g711';
 import { PromptError } from '../../prompts/prompt-store';

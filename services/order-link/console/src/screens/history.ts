@@ -1,4 +1,4 @@
-import { PAYMENT_STATUSES } from '@ivr/contracts/src/vocabulary';
+import { PAYMENT_STATUSES } from '@ivr/contracts/vocabulary';
 import { call, type Operator, type Payment } from '../api';
 import { dateTime, money } from '../format';
 import { formValues, h, mount } from '../h';

@@ -1,4 +1,4 @@
-import { LANGUAGES } from '@ivr/contracts/src/vocabulary';
+import { LANGUAGES } from '@ivr/contracts/vocabulary';
 import { call, type Payment } from '../api';
 import { minorDigits, toMinorUnits } from '../format';
 import { formValues, h, mount } from '../h';

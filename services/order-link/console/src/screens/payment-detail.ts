@@ -1,4 +1,4 @@
-import { isDialogueStep, isPaymentOutcome } from '@ivr/contracts/src/vocabulary';
+import { isDialogueStep, isPaymentOutcome } from '@ivr/contracts/vocabulary';
 import { call, type Payment, type TimelineEntry } from '../api';
 import { brandName, dateTime, money } from '../format';
 import { h, mount } from '../h';

@@ -1,7 +1,6 @@
-import type { Timestamp } from '@ivr/contracts/src/gen/google/protobuf/timestamp';
-import { Language } from '@ivr/contracts/src/gen/ivr/common/v1/language';
-import { PaymentMode } from '@ivr/contracts/src/gen/ivr/common/v1/money';
-import { type Payment, PaymentStatus } from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import { Language, PaymentMode } from '@ivr/contracts/common/v1';
+import type { Timestamp } from '@ivr/contracts/google/protobuf';
+import { type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
 import type { PaymentView } from '../../app/payment-view';
 
 export const toTimestamp = (iso: string): Timestamp => {

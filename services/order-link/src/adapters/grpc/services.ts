@@ -1,8 +1,5 @@
 import { status as Code, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import type {
-  PaymentServiceServer,
-  TransferCodeServiceServer,
-} from '@ivr/contracts/src/gen/ivr/orderlink/v1/orderlink';
+import type { PaymentServiceServer, TransferCodeServiceServer } from '@ivr/contracts/orderlink/v1';
 import { statusError } from '@ivr/grpc';
 import { AppError, type AppErrorKind } from '../../app/errors';
 import type { PaymentsApp } from '../../app/payments-app';
