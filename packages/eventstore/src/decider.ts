@@ -1,6 +1,4 @@
-import { ConcurrencyError } from './errors';
-import type { EventStore } from './event-store';
-import type { AppendOptions, DomainEvent, RecordedEvent } from './types';
+import type { DomainEvent, RecordedEvent } from './types';
 
 /**
  * A pure aggregate: `decide` turns a command and the current state into events (or throws a domain
@@ -22,34 +20,25 @@ export function foldEvents<Event extends DomainEvent, State>(
   );
 }
 
-export interface HandleResult<Event, State> {
-  /** Events this command produced (empty when it changed nothing, e.g. a repeated request). */
-  events: Event[];
-  state: State;
-  version: number;
-}
-
 /**
- * Load → decide → append with the version that was loaded. A concurrent writer makes the append
- * fail with ConcurrencyError; the command is then decided again on the fresh state (a few times).
+ * The decider that takes a list of commands at once, each decided on the state the previous left:
+ * their events are appended together or not at all (e.g. record an outcome, then end).
  */
-export async function handleCommand<Command, Event extends DomainEvent, State>(
-  store: EventStore,
+export function inSequence<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
-  streamId: string,
-  command: Command,
-  options: AppendOptions & { retries?: number },
-): Promise<HandleResult<Event, State>> {
-  const retries = options.retries ?? 3;
-  for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const state = foldEvents(decider, history as RecordedEvent<Event>[]);
-    const events = decider.decide(command, state);
-    try {
-      const { version } = await store.append(streamId, history.length, events, options);
-      return { events, state: events.reduce(decider.evolve, state), version };
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= retries) throw err;
-    }
-  }
+): Decider<readonly Command[], Event, State> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide: (commands, state) => {
+      const events: Event[] = [];
+      let current = state;
+      for (const command of commands) {
+        const produced = decider.decide(command, current);
+        events.push(...produced);
+        current = produced.reduce(decider.evolve, current);
+      }
+      return events;
+    },
+  };
 }

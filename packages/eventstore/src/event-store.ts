@@ -56,6 +56,23 @@ function currentTraceMetadata(): EventMetadata {
   };
 }
 
+/** The Kafka headers that carry a writer's trace context. */
+function traceHeaders(metadata: EventMetadata): Record<string, string> {
+  return {
+    ...(metadata.traceparent ? { traceparent: metadata.traceparent } : {}),
+    ...(metadata.tracestate ? { tracestate: metadata.tracestate } : {}),
+  };
+}
+
+/** A message for the outbox (EventStoreTransaction.enqueue): published to `topic` with `key`. */
+export interface OutboxEntry {
+  topic: string;
+  key: string;
+  envelope: EventEnvelope;
+  /** Kafka headers; default: the writer's trace context. */
+  headers?: Record<string, string>;
+}
+
 /** Where a reader of all streams stopped. Store it with the projection it feeds. */
 export interface ReadAllCheckpoint {
   transactionId: string;
@@ -123,17 +140,37 @@ export class EventStoreTransaction {
 
     if (options.outbox) {
       const { topic, key = streamId } = options.outbox;
-      const headers: Record<string, string> = {};
-      if (metadata.traceparent) headers.traceparent = metadata.traceparent;
-      if (metadata.tracestate) headers.tracestate = metadata.tracestate;
-      await this.client.query(
-        `insert into "${this.schema}".outbox (event_id, topic, key, envelope, headers)
-         select id, $1, $2, envelope, $3 from unnest($4::uuid[], $5::jsonb[]) as o(id, envelope)`,
-        [topic, key, headers, recorded.map((e) => e.eventId), recorded.map((e) => JSON.stringify(toEnvelope(e)))],
-      );
-      this.wroteOutbox = true;
+      const headers = traceHeaders(metadata);
+      await this.insertOutbox(recorded.map((e) => ({ topic, key, envelope: toEnvelope(e), headers })));
     }
     return { version: actual + events.length, events: recorded };
+  }
+
+  /**
+   * Puts messages in the outbox with this transaction: the relay publishes them after commit, at
+   * least once, in order per key. For what is not one of a stream's own events (append's `outbox`
+   * option publishes those), e.g. a public integration event built from them. Headers carry the
+   * writer's trace context unless given.
+   */
+  async enqueue(entries: readonly OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const trace = traceHeaders(currentTraceMetadata());
+    await this.insertOutbox(entries.map((e) => ({ ...e, headers: e.headers ?? trace })));
+  }
+
+  private async insertOutbox(entries: Required<OutboxEntry>[]): Promise<void> {
+    await this.client.query(
+      `insert into "${this.schema}".outbox (event_id, topic, key, envelope, headers)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])`,
+      [
+        entries.map((e) => e.envelope.eventId),
+        entries.map((e) => e.topic),
+        entries.map((e) => e.key),
+        entries.map((e) => JSON.stringify(e.envelope)),
+        entries.map((e) => JSON.stringify(e.headers)),
+      ],
+    );
+    this.wroteOutbox = true;
   }
 
   private async insertEvents(

@@ -1,6 +1,20 @@
-export { type Decider, foldEvents, type HandleResult, handleCommand } from './decider';
+export { type Decider, foldEvents, inSequence } from './decider';
 export { ConcurrencyError, MigrationError } from './errors';
-export { EventStore, EventStoreTransaction, type ReadAllCheckpoint, toEnvelope } from './event-store';
+export {
+  EventStore,
+  EventStoreTransaction,
+  type OutboxEntry,
+  type ReadAllCheckpoint,
+  toEnvelope,
+} from './event-store';
+export {
+  type Change,
+  type CommandStore,
+  type CommandTransaction,
+  type HandleOptions,
+  type HandleResult,
+  handleCommand,
+} from './handle-command';
 export { type MigrateOptions, type Migration, migrate, readMigrationDir } from './migrate';
 export { isMigrateCommand, type MigrateCommandOptions, runMigrateCommand } from './migrate-command';
 export { type OutboxMessage, type OutboxPublisher, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';

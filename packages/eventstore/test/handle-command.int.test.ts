@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Decider, type EventStore, handleCommand } from '../src';
 import { freshStore } from './test-db';
 
@@ -34,5 +35,48 @@ describe('handleCommand', () => {
       handleCommand(store, seats, 'flight-2', { type: 'reserve', seat: '2A' }, { streamType: 'Flight' }),
     ).rejects.toThrow('seat 2A is taken');
     expect(await store.readStream('flight-2')).toHaveLength(1);
+  });
+
+  it('commits what the in-transaction hook enqueues with the events, once per successful try', async () => {
+    const results = await Promise.allSettled(
+      ['3A', '3B', '3C'].map((seat) =>
+        handleCommand(
+          store,
+          seats,
+          'flight-3',
+          { type: 'reserve', seat },
+          {
+            streamType: 'Flight',
+            retries: 10,
+            inTransaction: (tx, change) =>
+              tx.enqueue([
+                {
+                  topic: 'test.seat-map.v1',
+                  key: 'flight-3',
+                  envelope: {
+                    specVersion: 1,
+                    eventId: randomUUID(),
+                    type: 'SeatMapChanged',
+                    aggregateType: 'Flight',
+                    aggregateId: 'flight-3',
+                    version: change.version,
+                    occurredAt: new Date().toISOString(),
+                    causationId: change.eventIds[0]!,
+                    payload: { taken: [...change.next].sort() },
+                  },
+                },
+              ]),
+          },
+        ),
+      ),
+    );
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const { rows } = await store.pool.query<{ envelope: { version: number; causationId: string }; topic: string }>(
+      `select topic, envelope from "${store.schema}".outbox where key = 'flight-3' order by position`,
+    );
+    const events = await store.readStream('flight-3');
+    expect(rows.map((r) => r.topic)).toEqual(['test.seat-map.v1', 'test.seat-map.v1', 'test.seat-map.v1']);
+    expect(rows.map((r) => r.envelope.version).sort()).toEqual([1, 2, 3]);
+    expect(rows.map((r) => r.envelope.causationId).sort()).toEqual(events.map((e) => e.eventId).sort());
   });
 });

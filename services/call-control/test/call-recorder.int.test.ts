@@ -94,7 +94,7 @@ test('another writer on the same stream: the recorder reloads and carries on aft
 });
 
 test('flush says whether every fact of the call was stored', async () => {
-  const recorder = new CallRecorder(store, 'call-c', log, []);
+  const recorder = new CallRecorder(store, 'call-c', log, { retries: 0 });
   recorder.record({
     type: 'AnswerCall',
     callId: 'call-c',
@@ -128,7 +128,7 @@ class RestartingStore extends EventStore {
 
 test('a fact given up earlier (a database restart) does not fail a later flush whose facts are stored', async () => {
   const restarting = new RestartingStore(store.pool, { schema: store.schema });
-  const recorder = new CallRecorder(restarting, 'call-d', log, []);
+  const recorder = new CallRecorder(restarting, 'call-d', log, { retries: 0 });
   const answer = {
     type: 'AnswerCall',
     callId: 'call-d',

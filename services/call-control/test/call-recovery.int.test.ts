@@ -182,7 +182,7 @@ test('two sweepers racing over the same lost calls end each call exactly once', 
 test('an owner taken for dead that carries on: its late commands change nothing', async () => {
   const owner = await instance('dead');
   const callId = `call-${++seq}`;
-  const recorder = new CallRecorder(store, callId, quiet, [1, 1, 1]);
+  const recorder = new CallRecorder(store, callId, quiet, { retries: 3, backoff: { initialMs: 1, maxMs: 1 } });
   for (const c of answerAndStart(callId, owner)) recorder.record(c);
   expect(await recorder.flush()).toBe(true);
   await recoverLostCalls(deps('sweeper-1'));

@@ -1,6 +1,7 @@
 import { PaymentEventTypes as T } from '@ivr/contracts';
 import type { PaymentEvent } from '../src/payment';
 import {
+  completedBy,
   decide,
   evolve,
   fold,
@@ -222,5 +223,36 @@ describe('process manager routing', () => {
         payload: { paymentId: 'p1', reason: 'PSP_TIMEOUT' },
       }),
     ).toEqual({ paymentId: 'p1', command: { type: 'RecordAuthorizationFailed', reason: 'PSP_TIMEOUT', at: t0 } });
+  });
+});
+
+describe('PaymentCompleted (completedBy)', () => {
+  const requested = run([requestCommand()]).state;
+  const inIvr = run([{ type: 'LinkCall', callId: 'call-1', threeWay: false, at: later(1) }], requested).state;
+  const approved = run(
+    [
+      {
+        type: 'RecordAuthorizationApproved',
+        authorizationCode: 'A1',
+        pspReference: 'ch_1',
+        captured: false,
+        at: later(2),
+      },
+    ],
+    inIvr,
+  ).state;
+
+  it('is published by the change that ends an open payment, with the terminal outcome', () => {
+    expect(completedBy(inIvr, approved)).toMatchObject({
+      paymentId: 'pay_1',
+      outcome: 'APPROVED',
+      completedAt: later(2),
+    });
+  });
+
+  it('is not published by any other change: creation, progress, or a change of a payment already ended', () => {
+    expect(completedBy(null, requested)).toBeNull();
+    expect(completedBy(requested, inIvr)).toBeNull();
+    expect(completedBy(approved, approved)).toBeNull();
   });
 });

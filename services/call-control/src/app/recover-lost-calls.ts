@@ -2,7 +2,14 @@
 // instance, without a leader: each lost call is ended by one append at the version its stream was
 // read at, so when two sweepers (or a not-quite-dead owner) race, one wins and the others back off.
 import { Topics } from '@ivr/contracts';
-import { ConcurrencyError, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
+import {
+  ConcurrencyError,
+  type EventStore,
+  foldEvents,
+  handleCommand,
+  inSequence,
+  type RecordedEvent,
+} from '@ivr/eventstore';
 import type { CallOwnership } from '../adapters/pg/call-ownership';
 import { writeOpenCall } from '../adapters/pg/open-calls';
 import { CALL_STREAM_TYPE, type CallCommand, type CallEvent, callDecider } from '../call';
@@ -69,21 +76,16 @@ export async function endLostCall(deps: RecoveryDeps, callId: string): Promise<L
   }
   commands.push({ type: 'EndCall', reason: CALL_LOST });
 
-  let next = state;
-  const events: CallEvent[] = [];
-  for (const command of commands) {
-    const produced = callDecider.decide(command, next);
-    events.push(...produced);
-    next = produced.reduce(callDecider.evolve, next);
-  }
   try {
-    await deps.store.transaction(async (tx) => {
-      await tx.append(callId, history.length, events, {
-        streamType: CALL_STREAM_TYPE,
-        outbox: { topic: Topics.calls },
-        metadata: { correlationId: callId, actor: `call-control/${deps.instanceId}` },
-      });
-      await writeOpenCall(tx, state, next);
+    // At the version the plan was made on: a writer that came in between (the owner after all,
+    // another sweeper) wins, and this sweep backs off rather than deciding again.
+    await handleCommand(deps.store, inSequence(callDecider), callId, commands, {
+      streamType: CALL_STREAM_TYPE,
+      outbox: { topic: Topics.calls },
+      metadata: { correlationId: callId, actor: `call-control/${deps.instanceId}` },
+      known: { state, version: history.length },
+      retries: 0,
+      inTransaction: (tx, change) => writeOpenCall(tx, change.state, change.next),
     });
   } catch (err) {
     if (err instanceof ConcurrencyError) return 'lost-race';

@@ -1,5 +1,5 @@
 import { PAYMENT_COMPLETED_TYPE, type PaymentCompletedPayload } from '@ivr/contracts';
-import type { Payment } from './state';
+import { isTerminal, type Payment, type PaymentState } from './state';
 
 export { PAYMENT_COMPLETED_TYPE };
 
@@ -37,4 +37,14 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
     requestedAt: q.requestedAt,
     completedAt: r.completedAt,
   };
+}
+
+/**
+ * The public PaymentCompleted that a change of a payment from `before` to `after` publishes: the
+ * change that takes it from open to a terminal state, once per payment (a terminal payment takes no
+ * other outcome). null for every other change.
+ */
+export function completedBy(before: PaymentState, after: PaymentState): PaymentCompletedPayload | null {
+  if (!before || !after || isTerminal(before.status) || !isTerminal(after.status)) return null;
+  return toPaymentCompleted(after);
 }

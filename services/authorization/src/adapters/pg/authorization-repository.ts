@@ -1,4 +1,4 @@
-import { ConcurrencyError, type EventMetadata, type EventStore, foldEvents, type RecordedEvent } from '@ivr/eventstore';
+import { type EventMetadata, type EventStore, foldEvents, handleCommand, type RecordedEvent } from '@ivr/eventstore';
 import {
   type AuthorizationCommand,
   type AuthorizationEvent,
@@ -8,9 +8,9 @@ import {
 } from '../../authorization';
 
 /**
- * The Authorization aggregate in PostgreSQL: load = fold the stream; execute = decide and append with
- * optimistic concurrency, the events going to ivr.authorizations.v1 through the outbox, and the
- * pending list kept in the same transaction. A concurrent writer makes it decide again on fresh state.
+ * The Authorization aggregate in PostgreSQL: load = fold the stream; execute = @ivr/eventstore's
+ * handleCommand, the events going to ivr.authorizations.v1 through the outbox, and the pending list
+ * kept in the same transaction. A concurrent writer makes it decide again on fresh state.
  */
 export class AuthorizationRepository {
   constructor(
@@ -29,35 +29,22 @@ export class AuthorizationRepository {
     command: AuthorizationCommand,
     metadata: EventMetadata = {},
   ): Promise<{ state: AuthorizationState; events: AuthorizationEvent[] }> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.store.transaction(async (tx) => {
-          const history = await tx.readStream(paymentId);
-          const state = foldEvents(authorizationDecider, history as RecordedEvent<AuthorizationEvent>[]);
-          const events = authorizationDecider.decide(command, state);
-          if (events.length === 0) return { state, events };
-          await tx.append(paymentId, history.length, events, {
-            streamType: STREAM_TYPE,
-            outbox: { topic: this.topic },
-            metadata,
-          });
-          const next = events.reduce(authorizationDecider.evolve, state);
-          if (next.status === 'PENDING') {
-            await tx.client.query(
-              `insert into "${tx.schema}".pending_authorizations (payment_id) values ($1) on conflict do nothing`,
-              [paymentId],
-            );
-          } else {
-            await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [
-              paymentId,
-            ]);
-          }
-          return { state: next, events };
-        });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
-      }
-    }
+    const { state, events } = await handleCommand(this.store, authorizationDecider, paymentId, command, {
+      streamType: STREAM_TYPE,
+      outbox: { topic: this.topic },
+      metadata,
+      inTransaction: async (tx, { next }) => {
+        if (next.status === 'PENDING') {
+          await tx.client.query(
+            `insert into "${tx.schema}".pending_authorizations (payment_id) values ($1) on conflict do nothing`,
+            [paymentId],
+          );
+        } else {
+          await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [paymentId]);
+        }
+      },
+    });
+    return { state, events };
   }
 
   /** Payment ids pending since before `before`, oldest first. */

@@ -1,5 +1,6 @@
 // Authorize (or capture, or register) with the payment id as idempotency key, so retrying after
 // an unreachable service or asking again while PENDING can never charge twice.
+import { backoffDelayMs } from '@ivr/backoff';
 import type { Conclusion } from '../conclusion';
 import { conclude, payment, type Step, type StepContext } from '../context';
 import { ServiceUnavailable, throwIfHungUp } from '../errors';
@@ -38,6 +39,9 @@ export const authorization: Step = async (ctx) => {
   return conclude(ctx, toConclusion(outcome));
 };
 
+/** Between tries of an unavailable authorization service, while the caller hears "please wait". */
+const AUTHORIZE_BACKOFF = { initialMs: 250, maxMs: 1000 };
+
 async function authorizeWithRetries(
   ctx: StepContext,
   authorize: () => Promise<AuthorizationOutcome>,
@@ -48,7 +52,7 @@ async function authorizeWithRetries(
     } catch (err) {
       if (!(err instanceof ServiceUnavailable) || attempt >= ctx.config.authorizeAttempts) throw err;
       throwIfHungUp(ctx.signal);
-      await ctx.clock.sleep(250 * attempt, ctx.signal);
+      await ctx.clock.sleep(backoffDelayMs(attempt, AUTHORIZE_BACKOFF), ctx.signal);
     }
   }
 }

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
+import { type Decider, type EventStore, type EventStoreTransaction, handleCommand } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { evolve, type Operator, type OperatorEvent, type OperatorState } from '../../operators/operator';
 
 export const operatorStreamId = (operatorId: string): string => `operator-${operatorId}`;
+
+/** The Operator with its use case's decision as the command (OperatorsApp decides with the verdicts it holds). */
+const operatorDecider: Decider<(state: OperatorState) => OperatorEvent[], OperatorEvent, OperatorState> = {
+  initialState: () => null,
+  decide: (decide, state) => decide(state),
+  evolve,
+};
 
 /** An operator as lists show it: no password hash. */
 export type OperatorSummary = Omit<Operator, 'passwordHash'>;
@@ -59,26 +66,14 @@ export class OperatorStore {
     decide: (state: OperatorState) => OperatorEvent[],
     actor: string,
   ): Promise<{ state: OperatorState; events: OperatorEvent[] }> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.store.transaction(async (tx) => {
-          const history = await tx.readStream(operatorStreamId(operatorId));
-          const state = history.map((e) => ({ type: e.type, data: e.data }) as OperatorEvent).reduce(evolve, null);
-          const events = decide(state);
-          const next = events.reduce(evolve, state);
-          if (events.length > 0 && next) {
-            const { version } = await tx.append(operatorStreamId(operatorId), history.length, events, {
-              streamType: 'Operator',
-              metadata: { actor },
-            });
-            await this.project(tx, next, version);
-          }
-          return { state: next, events };
-        });
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
-      }
-    }
+    const { state, events } = await handleCommand(this.store, operatorDecider, operatorStreamId(operatorId), decide, {
+      streamType: 'Operator',
+      metadata: { actor },
+      inTransaction: async (tx, { next, version }) => {
+        if (next) await this.project(tx, next, version);
+      },
+    });
+    return { state, events };
   }
 
   private async project(tx: EventStoreTransaction, o: Operator, version: number): Promise<void> {

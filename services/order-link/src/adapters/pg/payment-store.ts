@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
-import { ConcurrencyError, type EventStore, type EventStoreTransaction } from '@ivr/eventstore';
+import { PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
+import { type Change, type EventStore, type EventStoreTransaction, handleCommand } from '@ivr/eventstore';
 import type { Counter, Meter } from '@opentelemetry/api';
 import {
-  decide,
-  evolve,
-  fold,
+  completedBy,
   isTerminal,
   type Payment,
   type PaymentCommand,
   type PaymentEvent,
   type PaymentState,
-  toPaymentCompleted,
+  paymentDecider,
 } from '../../payment';
 
 export interface ExecuteOptions {
@@ -26,7 +24,10 @@ export interface ExecuteOptions {
    * command to decide instead (completed with what it reserved).
    */
   before?: (tx: EventStoreTransaction, state: PaymentState) => Promise<PaymentCommand | undefined>;
-  /** Runs in the same transaction after the append, e.g. to record the idempotent response. */
+  /**
+   * Runs in the same transaction when the command produced events, before they are appended, e.g. to
+   * record the idempotent response.
+   */
   after?: (tx: EventStoreTransaction, state: PaymentState) => Promise<void>;
 }
 
@@ -41,10 +42,10 @@ export interface ExecuteResult {
 export const paymentStreamId = (paymentId: string): string => paymentId;
 
 /**
- * Runs Payment commands: load → decide → append (events to `ivr.payments.v1` through the outbox),
- * and in the same transaction updates the `payments` read model, releases the transfer code once
- * the payment leaves REQUESTED, and enqueues the public PaymentCompleted on a terminal outcome.
- * A concurrent writer makes the append fail; the command is then decided again on fresh state.
+ * Runs Payment commands through @ivr/eventstore's handleCommand (events to `ivr.payments.v1` through
+ * the outbox) and writes, in the same transaction, what the change implies here: the `payments` read
+ * model, the transfer code's release once the payment leaves REQUESTED, and the public
+ * PaymentCompleted the Payment decider's module says the change publishes (`completedBy`).
  */
 export class PaymentStore {
   private readonly outcomes: Counter | undefined;
@@ -63,60 +64,67 @@ export class PaymentStore {
   }
 
   async execute(paymentId: string, command: PaymentCommand, options: ExecuteOptions): Promise<ExecuteResult> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.store.transaction((tx) => this.executeIn(tx, paymentId, command, options));
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
-      }
-    }
-  }
-
-  private async executeIn(
-    tx: EventStoreTransaction,
-    paymentId: string,
-    command: PaymentCommand,
-    options: ExecuteOptions,
-  ): Promise<ExecuteResult> {
-    const streamId = paymentStreamId(paymentId);
-    if (options.dedupe) {
-      const fresh = await tx.processOnce(options.dedupe.consumer, options.dedupe.eventId, async () => undefined);
-      if (!fresh) return { state: null, events: [], applied: false };
-    }
-    const history = await tx.readStream(streamId);
-    const state = fold(history.map((e) => ({ type: e.type, data: e.data }) as PaymentEvent));
-    const events = decide((await options.before?.(tx, state)) ?? command, state);
-    const next = events.reduce(evolve, state);
-    // Everything else is written before the append: the append takes the schema's append lock,
-    // which is held until commit, so the less that follows it the more commands run in parallel.
-    const eventIds = events.map(() => randomUUID());
-    if (events.length > 0 && next) {
-      const version = history.length + events.length;
-      await this.project(tx, next, version);
-      if (next.status !== 'REQUESTED') {
-        await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [paymentId]);
-      }
-      if (isTerminal(next.status) && state && !isTerminal(state.status)) {
-        await this.enqueueCompleted(tx, next, version, eventIds[eventIds.length - 1]!, options.correlationId);
-      }
-    }
-    await options.after?.(tx, next);
-    if (events.length > 0) {
-      await tx.append(streamId, history.length, events, {
+    const { events, state, applied } = await handleCommand(
+      this.store,
+      paymentDecider,
+      paymentStreamId(paymentId),
+      command,
+      {
         streamType: 'Payment',
         outbox: { topic: Topics.payments, key: paymentId },
-        eventIds,
         metadata: {
           actor: options.actor,
           ...(options.correlationId ? { correlationId: options.correlationId } : {}),
           ...(options.causationId ? { causationId: options.causationId } : {}),
         },
-      });
+        ...(options.dedupe ? { dedupe: options.dedupe } : {}),
+        ...(options.before ? { prepare: options.before } : {}),
+        inTransaction: async (tx, change) => {
+          await this.writeChange(tx, change, options.correlationId);
+          await options.after?.(tx, change.next);
+        },
+      },
+    );
+    if (state && events.length > 0 && (state.status === 'REQUESTED' || isTerminal(state.status))) {
+      this.outcomes?.add(1, { status: state.status });
     }
-    if (next && events.length > 0 && (next.status === 'REQUESTED' || isTerminal(next.status))) {
-      this.outcomes?.add(1, { status: next.status });
+    return { state, events, applied };
+  }
+
+  private async writeChange(
+    tx: EventStoreTransaction,
+    change: Change<PaymentEvent, PaymentState>,
+    correlationId: string | undefined,
+  ): Promise<void> {
+    const next = change.next as Payment; // a payment's first event makes it non-null
+    await this.project(tx, next, change.version);
+    if (next.status !== 'REQUESTED') {
+      await tx.client.query(`delete from "${this.schema}".transfer_codes where payment_id = $1`, [
+        next.request.paymentId,
+      ]);
     }
-    return { state: next, events, applied: true };
+    const completed = completedBy(change.state, next);
+    if (completed) {
+      // Keyed by order id, so that an order system reads its orders' outcomes in order.
+      await tx.enqueue([
+        {
+          topic: Topics.paymentCompleted,
+          key: next.request.orderId,
+          envelope: {
+            specVersion: 1,
+            eventId: randomUUID(),
+            type: PAYMENT_COMPLETED_TYPE,
+            aggregateType: 'Payment',
+            aggregateId: next.request.paymentId,
+            version: change.version,
+            occurredAt: completed.completedAt,
+            ...(correlationId ? { correlationId } : {}),
+            causationId: change.eventIds[change.eventIds.length - 1]!,
+            payload: completed,
+          },
+        },
+      ]);
+    }
   }
 
   private async project(tx: EventStoreTransaction, p: Payment, version: number): Promise<void> {
@@ -137,36 +145,6 @@ export class PaymentStore {
         version,
         p,
       ],
-    );
-  }
-
-  /**
-   * The public event, keyed by order id, written to the outbox with the terminal event (whose append
-   * wakes the relay after commit).
-   */
-  private async enqueueCompleted(
-    tx: EventStoreTransaction,
-    p: Payment,
-    version: number,
-    causationId: string,
-    correlationId: string | undefined,
-  ): Promise<void> {
-    const payload = toPaymentCompleted(p)!;
-    const envelope: EventEnvelope = {
-      specVersion: 1,
-      eventId: randomUUID(),
-      type: PAYMENT_COMPLETED_TYPE,
-      aggregateType: 'Payment',
-      aggregateId: p.request.paymentId,
-      version,
-      occurredAt: payload.completedAt,
-      ...(correlationId ? { correlationId } : {}),
-      causationId,
-      payload,
-    };
-    await tx.client.query(
-      `insert into "${this.schema}".outbox (event_id, topic, key, envelope, headers) values ($1, $2, $3, $4, '{}')`,
-      [envelope.eventId, Topics.paymentCompleted, p.request.orderId, envelope],
     );
   }
 }
