@@ -2,13 +2,10 @@
 // at commit; an append at a version another writer took fails with ConcurrencyError), so that the
 // command path is tested without a database. The real store's own behaviour is tested in *.int.
 import {
-  type AppendOptions,
-  type AppendResult,
   type CommandStore,
   type CommandTransaction,
   ConcurrencyError,
   type DomainEvent,
-  type ExpectedVersion,
   type RecordedEvent,
 } from '../src';
 
@@ -25,12 +22,7 @@ export class MemoryTransaction implements CommandTransaction {
     return [...(this.store.streams.get(streamId) ?? [])];
   }
 
-  async append(
-    streamId: string,
-    expected: ExpectedVersion,
-    events: DomainEvent[],
-    options: AppendOptions,
-  ): Promise<AppendResult> {
+  append: CommandTransaction['append'] = async (streamId, expected, events, options) => {
     this.store.beforeAppend?.();
     const actual = this.store.streams.get(streamId)?.length ?? 0;
     const wanted = expected === 'no_stream' ? 0 : expected;
@@ -50,7 +42,7 @@ export class MemoryTransaction implements CommandTransaction {
     );
     this.appended.push({ streamId, events: recorded });
     return { version: actual + events.length, events: recorded };
-  }
+  };
 
   async processOnce(consumer: string, eventId: string, effect: () => Promise<void>): Promise<boolean> {
     const mark = `${consumer}/${eventId}`;
