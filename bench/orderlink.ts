@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       pollIntervalMs: 200,
       logger: silent,
       destinations: { allowLoopback: true }, // the receiver is on this machine
+      secretKeys: `bench:${randomBytes(32).toString('base64')}`,
     });
     const arrivals = new Map<string, number>();
     const receiver = await listen((req, res): void => {

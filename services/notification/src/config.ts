@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { bool, int, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
+import { parseKeyring } from './webhooks/secret-box';
 
 /** The variables notification reads (tools/k8s checks the Helm chart against it). */
 export function configSpec() {
@@ -15,6 +16,9 @@ export function configSpec() {
     liveGroup: str('LIVE_CONSUMER_GROUP', { default: `notification-live-${hostname()}-${process.pid}` }),
     operatorTokenSecret: str('OPERATOR_TOKEN_SECRET'),
     internalToken: str('NOTIFICATION_INTERNAL_TOKEN'),
+    // Keys that seal webhook signing secrets at rest: `id:base64(32 bytes)[,id:key...]`, the first seals,
+    // all open (rotation: docs/runbook.md). A Secret in the chart.
+    webhookSecretKeys: str('WEBHOOK_SECRET_KEYS', { secret: true }),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', { default: 10_000, min: 100, max: 60_000 }),
     webhookConcurrency: int('WEBHOOK_CONCURRENCY', { default: 50, min: 1, max: 1000 }),
     webhookBaseDelayMs: int('WEBHOOK_RETRY_BASE_MS', { default: 10_000, min: 10 }),
@@ -31,6 +35,7 @@ export function configSpec() {
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(configSpec(), env);
+  parseKeyring(config.webhookSecretKeys); // a malformed keyring stops the start, naming no key
   if (config.webhookAllowLoopback && env.NODE_ENV === 'production')
     throw new Error(
       'WEBHOOK_ALLOW_LOOPBACK_HTTP is for development and tests only; it cannot be on with NODE_ENV=production',

@@ -47,6 +47,7 @@ function serve(): void {
         logger: log,
         meter: ctx.telemetry.meter,
         destinations: { allowLoopback: config.webhookAllowLoopback },
+        secretKeys: config.webhookSecretKeys,
       });
       ctx.addReadinessCheck('postgres', async () => {
         await pool.query('select 1');

@@ -9,6 +9,7 @@ import type { Resolve } from './adapters/webhooks/sender';
 import { LiveHub } from './live/hub';
 import { type DestinationPolicy, PUBLIC_HTTPS_ONLY } from './webhooks/destination';
 import type { RetryPolicy } from './webhooks/schedule';
+import { parseKeyring } from './webhooks/secret-box';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 
@@ -26,6 +27,8 @@ export interface CoreOptions {
   destinations?: DestinationPolicy;
   /** DNS of the connection-time check (tests); default: the system resolver. */
   resolve?: Resolve;
+  /** WEBHOOK_SECRET_KEYS: `id:base64key,...`, the first seals the signing secrets at rest. */
+  secretKeys: string;
 }
 
 /** Everything but Kafka and HTTP: shared by main.ts and in-process tests. */
@@ -33,7 +36,12 @@ export async function buildCore(o: CoreOptions) {
   await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
   const now = o.now ?? (() => new Date());
   const store = new EventStore(o.pool, { schema: o.schema });
-  const webhooks = new WebhookRepository(o.pool, o.schema);
+  const webhooks = new WebhookRepository(o.pool, o.schema, parseKeyring(o.secretKeys));
+  // Secrets still in clear (before release 003) or under an older key are sealed with the current one.
+  const atRest = await webhooks.sealAtRest();
+  if (atRest.sealed + atRest.resealed > 0) o.logger.info(atRest, 'webhook secrets sealed with the current key');
+  if (atRest.unreadable > 0)
+    o.logger.warn(atRest, 'webhook secrets under keys missing from WEBHOOK_SECRET_KEYS: their deliveries wait');
   const watchers = new PaymentWatchers(o.pool, o.schema);
   const hub = new LiveHub();
   const dispatcher = new WebhookDispatcher({

@@ -19,6 +19,9 @@ export interface NotificationHttp {
   close(): Promise<void>;
 }
 
+/** A keyring for tests (WEBHOOK_SECRET_KEYS): one random key per test process. */
+export const TEST_SECRET_KEYS = `test-1:${randomBytes(32).toString('base64')}`;
+
 /** notification's core on a fresh schema of the test database, with its HTTP server on a random port. */
 export async function startNotificationHttp(
   prefix: string,
@@ -37,6 +40,7 @@ export async function startNotificationHttp(
     logger: silent,
     // Tests register receivers on this machine unless they test the production rules.
     destinations: o.destinations ?? { allowLoopback: true },
+    secretKeys: TEST_SECRET_KEYS,
   });
   const token = o.internalToken ?? 'service-token';
   const app = createNotificationHttp({

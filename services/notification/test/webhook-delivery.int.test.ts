@@ -4,7 +4,7 @@ import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { buildCore } from '../src/wiring';
-import { deliveryHandlerFor } from './http-harness';
+import { deliveryHandlerFor, TEST_SECRET_KEYS } from './http-harness';
 import { type Answer, completed, Receiver, until } from './receiver';
 
 describe('notification webhooks against real HTTP receivers', () => {
@@ -26,6 +26,7 @@ describe('notification webhooks against real HTTP receivers', () => {
       pollIntervalMs: 50,
       logger: silent,
       destinations: { allowLoopback: true }, // the receivers are on this machine
+      secretKeys: TEST_SECRET_KEYS,
     });
   const receiver = async (behave: (n: number) => Answer) => {
     const r = await new Receiver(behave).start();

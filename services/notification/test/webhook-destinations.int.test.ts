@@ -9,7 +9,7 @@ import type { LookupAddress } from 'node:dns';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { buildCore } from '../src/wiring';
-import { deliveryHandlerFor, type NotificationHttp, startNotificationHttp } from './http-harness';
+import { deliveryHandlerFor, type NotificationHttp, startNotificationHttp, TEST_SECRET_KEYS } from './http-harness';
 import { type Answer, completed, Receiver, until } from './receiver';
 
 const silent = { warn: () => undefined, info: () => undefined };
@@ -44,6 +44,7 @@ describe('webhook destinations', () => {
       pollIntervalMs: 50,
       logger: silent,
       destinations: { allowLoopback },
+      secretKeys: TEST_SECRET_KEYS,
       resolve,
     });
     cores.push(core);

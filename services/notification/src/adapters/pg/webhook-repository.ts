@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStoreTransaction } from '@ivr/eventstore';
 import type { Pool } from 'pg';
+import type { Keyring } from '../../webhooks/secret-box';
 
 export interface WebhookEndpoint {
   endpointId: string;
@@ -15,7 +16,8 @@ export interface DueDelivery {
   deliveryId: string;
   endpointId: string;
   url: string;
-  secret: string;
+  /** The signing secret, opened for this attempt; undefined when its key is not in the keyring. */
+  secret: string | undefined;
   body: string;
   attempts: number;
   giveUpAt: Date;
@@ -45,6 +47,8 @@ export class WebhookRepository {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
+    /** Seals the signing secrets: the table holds ciphertext and key id only (secret-box.ts). */
+    private readonly keyring: Keyring,
   ) {}
 
   private get s(): string {
@@ -59,11 +63,53 @@ export class WebhookRepository {
   ): Promise<WebhookEndpoint & { secret: string }> {
     const endpointId = newId('we');
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const sealed = this.keyring.seal(secret, endpointId);
     await this.pool.query(
-      `insert into ${this.s}.webhook_endpoints (endpoint_id, order_system, url, secret, description, created_at) values ($1, $2, $3, $4, $5, $6)`,
-      [endpointId, orderSystem, url, secret, description, now],
+      `insert into ${this.s}.webhook_endpoints (endpoint_id, order_system, url, secret_ciphertext, secret_key_id, description, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [endpointId, orderSystem, url, sealed.ciphertext, sealed.keyId, description, now],
     );
     return { endpointId, orderSystem, url, description, createdAt: now.toISOString(), disabledAt: null, secret };
+  }
+
+  private openSecret(endpointId: string, keyId: string | null, ciphertext: Buffer | null): string | undefined {
+    if (!keyId || !ciphertext || !this.keyring.has(keyId)) return undefined;
+    return this.keyring.open({ keyId, ciphertext }, endpointId);
+  }
+
+  /**
+   * At start: seals secrets still stored in clear (rows from before release 003) and re-seals those of
+   * an older key with the current one (rotation). Each row is changed only if it is still as read, so
+   * several instances starting at once do no harm. Counts what it did, and the rows whose key is not in
+   * the keyring (their deliveries fail until the key is given back).
+   */
+  async sealAtRest(): Promise<{ sealed: number; resealed: number; unreadable: number }> {
+    const counts = { sealed: 0, resealed: 0, unreadable: 0 };
+    const { rows } = await this.pool.query<{
+      endpoint_id: string;
+      secret: string | null;
+      secret_ciphertext: Buffer | null;
+      secret_key_id: string | null;
+    }>(
+      `select endpoint_id, secret, secret_ciphertext, secret_key_id from ${this.s}.webhook_endpoints
+        where secret is not null or secret_key_id is distinct from $1`,
+      [this.keyring.currentId],
+    );
+    for (const r of rows) {
+      if (r.secret === null && r.secret_key_id && !this.keyring.has(r.secret_key_id)) {
+        counts.unreadable++;
+        continue;
+      }
+      const secret = r.secret ?? this.openSecret(r.endpoint_id, r.secret_key_id, r.secret_ciphertext)!;
+      const sealed = this.keyring.seal(secret, r.endpoint_id);
+      const { rowCount } = await this.pool.query(
+        `update ${this.s}.webhook_endpoints set secret = null, secret_ciphertext = $2, secret_key_id = $3
+          where endpoint_id = $1 and secret is not distinct from $4 and secret_key_id is not distinct from $5`,
+        [r.endpoint_id, sealed.ciphertext, sealed.keyId, r.secret, r.secret_key_id],
+      );
+      if (rowCount === 1) counts[r.secret === null ? 'resealed' : 'sealed']++;
+    }
+    return counts;
   }
 
   async listEndpoints(orderSystem: string): Promise<WebhookEndpoint[]> {
@@ -132,14 +178,14 @@ export class WebhookRepository {
        update ${this.s}.webhook_deliveries w set next_attempt_at = $2
          from due, ${this.s}.webhook_endpoints ep
         where w.delivery_id = due.delivery_id and ep.endpoint_id = w.endpoint_id
-       returning w.delivery_id, w.endpoint_id, ep.url, ep.secret, w.body, w.attempts, w.give_up_at`,
+       returning w.delivery_id, w.endpoint_id, ep.url, ep.secret_ciphertext, ep.secret_key_id, w.body, w.attempts, w.give_up_at`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows.map((r) => ({
       deliveryId: r.delivery_id,
       endpointId: r.endpoint_id,
       url: r.url,
-      secret: r.secret,
+      secret: this.openSecret(r.endpoint_id, r.secret_key_id, r.secret_ciphertext),
       body: r.body,
       attempts: r.attempts,
       giveUpAt: r.give_up_at,

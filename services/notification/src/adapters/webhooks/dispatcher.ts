@@ -14,6 +14,7 @@ const FAILURES: Record<Extract<SendResult, { failure: unknown }>['failure'], (ti
   refused: () => 'the endpoint may not be sent to (not a public https address)',
   unreachable: () => 'the endpoint could not be reached',
   timeout: (timeoutMs) => `no answer within ${timeoutMs} ms`,
+  unsigned: () => 'not sent: the signing secret cannot be read here (the operators are told); it will be retried',
 };
 
 export interface DispatcherOptions {
@@ -115,20 +116,29 @@ export class WebhookDispatcher {
   private async attempt(d: DueDelivery): Promise<void> {
     const started = this.now();
     const t0 = performance.now();
-    const result = await postWebhook(
-      d.url,
-      {
-        'content-type': 'application/json',
-        'user-agent': 'ivr-notification/1',
-        [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, Math.floor(started.getTime() / 1000)),
-      },
-      d.body,
-      {
-        policy: this.o.destinations,
-        timeoutMs: this.o.timeoutMs,
-        ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
-      },
-    );
+    const secret = d.secret;
+    if (secret === undefined)
+      this.o.logger.warn(
+        { deliveryId: d.deliveryId, endpointId: d.endpointId },
+        "webhook not sent: the endpoint's secret is sealed with a key missing from WEBHOOK_SECRET_KEYS",
+      );
+    const result: SendResult =
+      secret === undefined
+        ? { failure: 'unsigned' }
+        : await postWebhook(
+            d.url,
+            {
+              'content-type': 'application/json',
+              'user-agent': 'ivr-notification/1',
+              [SIGNATURE_HEADER]: signatureHeader(secret, d.body, Math.floor(started.getTime() / 1000)),
+            },
+            d.body,
+            {
+              policy: this.o.destinations,
+              timeoutMs: this.o.timeoutMs,
+              ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
+            },
+          );
     const statusCode = 'status' in result ? result.status : null;
     const error =
       'status' in result

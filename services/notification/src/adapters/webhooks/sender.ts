@@ -13,7 +13,7 @@ export const systemResolve: Resolve = (host) =>
   );
 
 /** What became of one POST: the endpoint's HTTP status, or why there is none (never an address or port). */
-export type SendResult = { status: number } | { failure: 'refused' | 'unreachable' | 'timeout' };
+export type SendResult = { status: number } | { failure: 'refused' | 'unreachable' | 'timeout' | 'unsigned' };
 
 export interface SendOptions {
   policy: DestinationPolicy;
