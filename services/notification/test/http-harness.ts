@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { createNotificationHttp } from '../src/adapters/http/server';
 import { deliveryHandler } from '../src/adapters/kafka/handlers';
 import type { DestinationPolicy } from '../src/webhooks/destination';
-import { buildCore } from '../src/wiring';
+import { buildCore, type CoreOptions } from '../src/wiring';
 
 export interface NotificationHttp {
   pool: Pool;
@@ -89,4 +89,26 @@ export function deliveryHandlerFor(
     onEnqueued: wake,
     logger: silent,
   });
+}
+
+/**
+ * A core for delivery tests on `pool`/`schema` (fast retries, receivers on this machine, the test
+ * keyring unless `o` says otherwise), its dispatcher running, and the handler of its events.
+ */
+export async function startDeliveryCore(
+  o: Pick<CoreOptions, 'pool' | 'schema'> & Partial<CoreOptions>,
+): Promise<{ core: NotificationHttp['core']; handle: ReturnType<typeof deliveryHandlerFor> }> {
+  const policy = o.policy ?? { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1_500 };
+  const core = await buildCore({
+    timeoutMs: 1000,
+    concurrency: 5,
+    pollIntervalMs: 50,
+    logger: { warn: () => undefined, info: () => undefined },
+    destinations: { allowLoopback: true },
+    secretKeys: TEST_SECRET_KEYS,
+    ...o,
+    policy,
+  });
+  core.dispatcher.start();
+  return { core, handle: deliveryHandlerFor(core, policy.retryWindowMs) };
 }

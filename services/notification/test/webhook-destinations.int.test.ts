@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
-import { buildCore } from '../src/wiring';
-import { deliveryHandlerFor, type NotificationHttp, startNotificationHttp, TEST_SECRET_KEYS } from './http-harness';
+import type { buildCore } from '../src/wiring';
+import { type NotificationHttp, startDeliveryCore, startNotificationHttp } from './http-harness';
 import { type Answer, completed, Receiver, until } from './receiver';
 
-const silent = { warn: () => undefined, info: () => undefined };
 const policy = { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1_500 };
 
 describe('webhook destinations', () => {
@@ -35,22 +34,9 @@ describe('webhook destinations', () => {
   };
   /** A notification core with the given policy, its dispatcher running, and a handler of events. */
   const start = async (allowLoopback: boolean) => {
-    const core = await buildCore({
-      pool,
-      schema,
-      policy,
-      timeoutMs: 1000,
-      concurrency: 5,
-      pollIntervalMs: 50,
-      logger: silent,
-      destinations: { allowLoopback },
-      secretKeys: TEST_SECRET_KEYS,
-      resolve,
-    });
-    cores.push(core);
-    core.dispatcher.start();
-    const handle = deliveryHandlerFor(core, policy.retryWindowMs);
-    return { core, handle };
+    const started = await startDeliveryCore({ pool, schema, policy, destinations: { allowLoopback }, resolve });
+    cores.push(started.core);
+    return started;
   };
   const settled = async (core: Awaited<ReturnType<typeof buildCore>>, system: string, endpointId: string) => {
     await until('the delivery to settle', async () => {

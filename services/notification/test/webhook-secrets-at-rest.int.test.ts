@@ -8,14 +8,13 @@ import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { parseKeyring } from '../src/webhooks/secret-box';
-import { buildCore } from '../src/wiring';
-import { deliveryHandlerFor } from './http-harness';
+import type { buildCore } from '../src/wiring';
+import { type deliveryHandlerFor, startDeliveryCore } from './http-harness';
 import { completed, Receiver, until } from './receiver';
 
 const key = () => randomBytes(32).toString('base64');
 const K1 = `k1:${key()}`;
 const K2 = `k2:${key()}`;
-const silent = { warn: () => undefined, info: () => undefined };
 const policy = { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 3_000 };
 
 describe('webhook secrets at rest', () => {
@@ -26,20 +25,9 @@ describe('webhook secrets at rest', () => {
 
   /** A notification core whose keyring is `keys` (the first encrypts), its dispatcher running. */
   const start = async (keys: string) => {
-    const core = await buildCore({
-      pool,
-      schema,
-      policy,
-      timeoutMs: 1000,
-      concurrency: 5,
-      pollIntervalMs: 50,
-      logger: silent,
-      destinations: { allowLoopback: true },
-      secretKeys: keys,
-    });
-    cores.push(core);
-    core.dispatcher.start();
-    return { core, handle: deliveryHandlerFor(core, policy.retryWindowMs) };
+    const started = await startDeliveryCore({ pool, schema, policy, secretKeys: keys });
+    cores.push(started.core);
+    return started;
   };
   const stopAll = async () => {
     for (const c of cores.splice(0)) await c.dispatcher.stop();
