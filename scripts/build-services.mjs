@@ -11,32 +11,57 @@ const only = process.argv.slice(2);
 const units = ['services', 'tools'].flatMap((parent) =>
   readdirSync(join(root, parent))
     .filter((name) => existsSync(join(root, parent, name, 'src/main.ts')))
-    .map((name) => ({ name, dir: join(root, parent, name), label: `${parent}/${name}` })),
+    .map((name) => ({
+      name,
+      dir: join(root, parent, name),
+      label: `${parent}/${name}`,
+      service: parent === 'services',
+    })),
 );
 
-for (const { dir, label } of units.filter((u) => only.length === 0 || only.includes(u.name))) {
+// Bundle our own @ivr/* code; everything else is a normal runtime dependency.
+const externals = {
+  name: 'externals',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@ivr/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+for (const { name, dir, label, service } of units.filter((u) => only.length === 0 || only.includes(u.name))) {
   await build({
+    ...common,
     entryPoints: [join(dir, 'src/main.ts')],
     outfile: join(dir, 'dist/main.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-    // Bundle our own @ivr/* code; everything else is a normal runtime dependency.
-    plugins: [
-      {
-        name: 'externals',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@ivr/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
+    plugins: [externals],
   });
-  console.log(`built ${label}/dist/main.js`);
+  if (!service) {
+    console.log(`built ${label}/dist/main.js`);
+    continue;
+  }
+  // Telemetry set up before the service's code loads: `node --require ./dist/telemetry.js dist/main.js`
+  // (scripts/services.sh, the Dockerfile, the e2e tests), as the OpenTelemetry demo does.
+  await build({
+    ...common,
+    stdin: {
+      contents: `import { preloadTelemetry } from '@ivr/telemetry';\npreloadTelemetry(${JSON.stringify(name)});\n`,
+      resolveDir: dir,
+      sourcefile: 'telemetry-preload.ts',
+      loader: 'ts',
+    },
+    outfile: join(dir, 'dist/telemetry.js'),
+    plugins: [externals],
+  });
+  console.log(`built ${label}/dist/main.js and dist/telemetry.js`);
 }
 
 // A service with a browser front end (services/<name>/console, e.g. order-link's operator console)

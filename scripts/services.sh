@@ -22,7 +22,9 @@ start_one() {
   ( eval "$(infra_env)"; set -a; source "$dir/dev.env"; set +a
     export SERVICE_NAME="$name" LOG_FILE="$LOGS/$name.log"
     [[ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]] || export OTEL_TRACES_FILE="${OTEL_TRACES_FILE:-$VAR/traces/$name.jsonl}"
-    cd "$dir" && exec setsid node --enable-source-maps "${snapshot[@]}" dist/main.js >> "$LOGS/$name.log" 2>&1 < /dev/null ) &
+    # Telemetry starts before the service's code loads (dist/telemetry.js, built beside each service's bundle).
+    local preload=(); [[ -f "$dir/dist/telemetry.js" ]] && preload=(--require ./dist/telemetry.js)
+    cd "$dir" && exec setsid node --enable-source-maps "${preload[@]}" "${snapshot[@]}" dist/main.js >> "$LOGS/$name.log" 2>&1 < /dev/null ) &
   echo $! > "$PIDS/$name.pid"
 }
 

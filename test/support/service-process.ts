@@ -97,7 +97,10 @@ export class ServiceProcess {
     const log = createWriteStream(join(logDir, `${this.name}.log`), { flags: 'a' });
     // The vault gets no snapshot signal: it must not be possible to make it write the card to disk.
     const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(incomingDir(this.name));
-    const child = spawn(process.execPath, ['--enable-source-maps', ...snapshots, main], {
+    // Telemetry starts before the service's code, as in scripts/services.sh and the image.
+    const preload = join(ROOT, this.dir, 'dist', 'telemetry.js');
+    const telemetry = existsSync(preload) ? ['--require', preload] : [];
+    const child = spawn(process.execPath, ['--enable-source-maps', ...telemetry, ...snapshots, main], {
       cwd: join(ROOT, this.dir),
       env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...traceExport(this.name), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,4 +19,4 @@ export { buildHeaders, decodeHeaders, HeaderNames, type OutgoingMessage, seriali
 export { type KafkaConfig, kafkaClientOptions, kafkaConfigSpec, SASL_MECHANISMS } from './kafka-config';
 export { type KafkaLogger, silentLogger } from './logger';
 export { maskText } from './mask';
-export { type EventPublisher, groupByTopic, KafkaEventPublisher } from './publisher';
+export { type EventPublisher, groupByTopic, KafkaEventPublisher, startSends, type TopicSend } from './publisher';

@@ -1,4 +1,13 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { connectOrExplain, isUnknownTopic, UnknownTopicError } from './create-kafka';
 import { buildHeaders, type OutgoingMessage, serializeEnvelope } from './headers';
@@ -39,29 +48,23 @@ export class KafkaEventPublisher implements EventPublisher {
       throw new Error(`KafkaEventPublisher.publish called while ${this.state}; call connect() first`);
     }
     if (messages.length === 0) return;
-    const topics = new Set(messages.map((m) => m.topic));
-    const sending = tracer.startActiveSpan(
-      'publish',
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'send',
-          'messaging.batch.message_count': messages.length,
-          'messaging.destination.name': [...topics].join(','),
-        },
-      },
-      async (span) => {
-        try {
-          await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
-        } catch (err) {
+    const batches = startSends(groupByTopic(messages));
+    const sending = (async () => {
+      const spans = batches.map((batch) => batch.span);
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: batches.map(({ topic, messages }) => ({ topic, messages })),
+        });
+      } catch (err) {
+        for (const span of spans)
           span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
-          throw isUnknownTopic(err) ? new UnknownTopicError([...topics], 'KafkaEventPublisher.publish', err) : err;
-        } finally {
-          span.end();
-        }
-      },
-    );
+        const topics = batches.map((b) => b.topic);
+        throw isUnknownTopic(err) ? new UnknownTopicError(topics, 'KafkaEventPublisher.publish', err) : err;
+      } finally {
+        for (const span of spans) span.end();
+      }
+    })();
     this.inFlight.add(sending);
     try {
       await sending;
@@ -80,16 +83,65 @@ export class KafkaEventPublisher implements EventPublisher {
 }
 
 /** Keeps the callers' order within each topic; topics appear in order of first mention. */
-export function groupByTopic(messages: OutgoingMessage[]): { topic: string; messages: Message[] }[] {
-  const byTopic = new Map<string, Message[]>();
+export function groupByTopic(messages: OutgoingMessage[]): { topic: string; messages: OutgoingMessage[] }[] {
+  const byTopic = new Map<string, OutgoingMessage[]>();
   for (const message of messages) {
     let list = byTopic.get(message.topic);
     if (!list) {
       list = [];
       byTopic.set(message.topic, list);
     }
-    // Headers are built inside the publish span, so the consumer's span hangs under it.
-    list.push({ key: message.key, value: serializeEnvelope(message.envelope), headers: buildHeaders(message) });
+    list.push(message);
   }
   return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
+}
+
+/** The messages of one topic as kafkajs sends them, and the PRODUCER span that sends them. */
+export interface TopicSend {
+  topic: string;
+  messages: Message[];
+  span: Span;
+}
+
+/**
+ * Starts one PRODUCER span per topic, named `send {topic}` as the messaging semantic conventions say,
+ * and builds each message's headers inside it: a message's trace context is its topic's send span
+ * unless it brought its own (the request that stored it in the outbox), which the span then links to.
+ */
+export function startSends(
+  groups: { topic: string; messages: OutgoingMessage[] }[],
+  parent: Context = context.active(),
+): TopicSend[] {
+  return groups.map(({ topic, messages }) => {
+    const links = messages.flatMap((m) => {
+      if (!m.headers?.traceparent) return [];
+      const stored = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers));
+      return stored ? [{ context: stored }] : [];
+    });
+    const span = tracer.startSpan(
+      `send ${topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.name': 'send',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+          ...(messages.length > 1 ? { 'messaging.batch.message_count': messages.length } : {}),
+        },
+        links,
+      },
+      parent,
+    );
+    const inSpan = trace.setSpan(parent, span);
+    return {
+      topic,
+      span,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: serializeEnvelope(m.envelope),
+        headers: buildHeaders(m, inSpan),
+      })),
+    };
+  });
 }

@@ -1,8 +1,7 @@
 import { parseEnvelope } from '@ivr/contracts';
-import { context, propagation, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { buildHeaders, decodeHeaders, groupByTopic, type OutgoingMessage, serializeEnvelope } from '../src';
+import { startTelemetry } from '@ivr/telemetry';
+import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { buildHeaders, decodeHeaders, groupByTopic, type OutgoingMessage, serializeEnvelope, startSends } from '../src';
 
 const envelope = {
   specVersion: 1 as const,
@@ -21,14 +20,9 @@ const traceId = '0af7651916cd43dd8448eb211c80319c';
 const spanId = 'b7ad6b7169203331';
 const activeContext = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
 
-beforeAll(() => {
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-});
-afterAll(() => {
-  propagation.disable();
-  context.disable();
-});
+// W3C propagation and the AsyncLocalStorage context, as in a service.
+const telemetry = startTelemetry({ service: 'kafka-headers-test', mode: 'memory' });
+afterAll(() => telemetry.shutdown());
 
 describe('buildHeaders', () => {
   it('names the event and the content type', () => {
@@ -91,11 +85,52 @@ describe('groupByTopic', () => {
     });
     const groups = groupByTopic([m('a', 1), m('b', 1), m('a', 2), m('a', 3), m('b', 2)]);
     expect(groups.map((g) => g.topic)).toEqual(['a', 'b']);
-    const versions = groups.map((g) => g.messages.map((x) => JSON.parse(String(x.value)).version));
+    const versions = groups.map((g) => g.messages.map((x) => x.envelope.version));
     expect(versions).toEqual([
       [1, 2, 3],
       [1, 2],
     ]);
     expect(groups[0]?.messages[0]?.key).toBe('k');
+  });
+});
+
+describe('startSends', () => {
+  beforeEach(() => telemetry.finishedSpans().splice(0));
+
+  it('sends each topic in a PRODUCER span named `send {topic}` whose context the messages carry', () => {
+    const stored = '00-11111111111111111111111111111111-2222222222222222-01';
+    const sends = context.with(activeContext, () =>
+      startSends(
+        groupByTopic([
+          { topic: 'ivr.payments.v1', key: 'pay-1', envelope },
+          { topic: 'ivr.calls.v1', key: 'call-1', envelope, headers: { traceparent: stored } },
+          { topic: 'ivr.payments.v1', key: 'pay-1', envelope: { ...envelope, version: 2 } },
+        ]),
+      ),
+    );
+    for (const send of sends) send.span.end();
+    const [payments, calls] = telemetry.finishedSpans();
+    expect(sends.map((s) => s.topic)).toEqual(['ivr.payments.v1', 'ivr.calls.v1']);
+    expect(payments).toMatchObject({
+      name: 'send ivr.payments.v1',
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.name': 'send',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': 'ivr.payments.v1',
+        'messaging.batch.message_count': 2,
+      },
+      links: [],
+    });
+    expect(payments?.parentSpanContext?.spanId).toBe(spanId);
+    expect(payments?.spanContext().traceId).toBe(traceId);
+    const sentIn = `00-${traceId}-${payments?.spanContext().spanId}-01`;
+    expect(sends[0]?.messages.map((m) => m.headers?.traceparent)).toEqual([sentIn, sentIn]);
+    // A message with a stored trace context keeps it; its send span links to it.
+    expect(calls?.name).toBe('send ivr.calls.v1');
+    expect(calls?.attributes['messaging.batch.message_count']).toBeUndefined();
+    expect(sends[1]?.messages[0]?.headers?.traceparent).toBe(stored);
+    expect(calls?.links.map((l) => l.context.spanId)).toEqual(['2222222222222222']);
   });
 });

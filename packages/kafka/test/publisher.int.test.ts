@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
 import type { EventEnvelope } from '@ivr/contracts';
+import { startTelemetry } from '@ivr/telemetry';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
   createKafka,
   KafkaEventPublisher,
@@ -14,9 +13,7 @@ import {
 } from '../src';
 import { brokers, envelope, TestTopics, waitFor } from './kafka-test-kit';
 
-const spans = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-provider.register();
+const telemetry = startTelemetry({ service: 'kafka-publisher-int-test', mode: 'memory' });
 
 const topics = new TestTopics();
 const kafka = createKafka({ brokers: brokers(), clientId: 'kafka-publisher-int-test' });
@@ -32,7 +29,7 @@ afterAll(async () => {
   await Promise.all(running.map((c) => c.stop()));
   await publisher.disconnect();
   await topics.stop();
-  await provider.shutdown();
+  await telemetry.shutdown();
 });
 
 type Received = { envelope: EventEnvelope; ctx: MessageContext; traceId: string | undefined };
@@ -75,10 +72,10 @@ it('round-trips an envelope with event headers and the trace context of the publ
     'x-origin': 'test',
   });
   expect(got?.ctx.headers.traceparent).toMatch(new RegExp(`^00-${requestTraceId}-[0-9a-f]{16}-01$`));
-  // The handler runs inside a consumer span of the same trace, whose parent is the publish span.
+  // The handler runs inside a consumer span of the same trace, whose parent is the send span.
   expect(got?.traceId).toBe(requestTraceId);
-  const finished = spans.getFinishedSpans();
-  const publish = finished.find((s) => s.name === 'publish' && s.spanContext().traceId === requestTraceId);
+  const finished = telemetry.finishedSpans();
+  const publish = finished.find((s) => s.name === `send ${topic}` && s.spanContext().traceId === requestTraceId);
   const process = finished.find((s) => s.name === `process ${topic}`);
   expect(publish?.kind).toBe(SpanKind.PRODUCER);
   expect(process?.kind).toBe(SpanKind.CONSUMER);

@@ -1,5 +1,13 @@
-import { startTelemetry, toSpanRecord } from '@ivr/telemetry';
+import { preloadTelemetry, startTelemetry, toSpanRecord } from '@ivr/telemetry';
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
+import { withEnv } from './with-env';
+
+const NO_EXPORT = {
+  OTEL_TRACES_EXPORTER: undefined,
+  OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+  OTEL_TRACES_FILE: undefined,
+};
 
 describe('startTelemetry in memory mode', () => {
   const telemetry = startTelemetry({ service: 'unit-svc', version: '1.2.3', mode: 'memory' });
@@ -67,14 +75,69 @@ describe('startTelemetry in memory mode', () => {
 
 describe('startTelemetry without an exporter', () => {
   it('exports nowhere and can start again after shutdown', async () => {
-    const first = startTelemetry({ service: 'a', env: {} });
+    const first = withEnv(NO_EXPORT, () => startTelemetry({ service: 'a' }));
     expect(first.traceExport).toBe('none');
     await first.shutdown();
-    const second = startTelemetry({ service: 'b', env: {} });
+    const second = withEnv(NO_EXPORT, () => startTelemetry({ service: 'b' }));
     // Spans still get real ids, so logs and propagation work without an exporter.
     const span = second.tracer.startSpan('x');
     expect(span.spanContext().traceId).not.toBe('00000000000000000000000000000000');
     span.end();
     await second.shutdown();
+  });
+});
+
+describe('startTelemetry and the standard OTEL_* variables', () => {
+  it('names the service from OTEL_SERVICE_NAME and adds OTEL_RESOURCE_ATTRIBUTES', async () => {
+    const telemetry = withEnv(
+      { OTEL_SERVICE_NAME: 'renamed', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging,team=payments' },
+      () => startTelemetry({ service: 'given', version: '2.0.0', mode: 'memory' }),
+    );
+    try {
+      telemetry.tracer.startSpan('x').end();
+      const attributes = telemetry.finishedSpans()[0]?.resource.attributes;
+      expect(attributes).toMatchObject({
+        'service.name': 'renamed',
+        'service.version': '2.0.0',
+        'deployment.environment.name': 'staging',
+        team: 'payments',
+        'telemetry.sdk.name': 'opentelemetry',
+      });
+      expect(attributes?.['host.name']).toEqual(expect.any(String));
+      expect(attributes?.['service.instance.id']).toEqual(expect.any(String));
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, 'otlp'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces' }, 'otlp'],
+    [{ OTEL_TRACES_EXPORTER: 'otlp' }, 'otlp'],
+    [{ OTEL_TRACES_EXPORTER: 'console' }, 'environment'],
+    [{ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, 'none'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_TRACES_FILE: '/nonexistent/x.jsonl' }, 'otlp'],
+  ])('chooses the trace export from %j: %s', async (vars, expected) => {
+    const telemetry = withEnv({ ...NO_EXPORT, ...vars }, () => startTelemetry({ service: 'choice' }));
+    expect(telemetry.traceExport).toBe(expected);
+    await telemetry.shutdown();
+  });
+
+  it('registers the Node runtime metrics and no instrumentation that reads requests or messages', async () => {
+    const telemetry = startTelemetry({ service: 'instrumented', mode: 'memory' });
+    expect(telemetry.instrumentations).toEqual(['@opentelemetry/instrumentation-runtime-node']);
+    await telemetry.shutdown();
+  });
+});
+
+describe('preloadTelemetry', () => {
+  it("is taken over by the service's own startTelemetry, once", async () => {
+    const preloaded = withEnv(NO_EXPORT, () => preloadTelemetry('preloaded-svc'));
+    try {
+      expect(startTelemetry({ service: 'preloaded-svc' })).toBe(preloaded);
+      expect(() => startTelemetry({ service: 'preloaded-svc' })).toThrow('telemetry already started for preloaded-svc');
+    } finally {
+      await preloaded.shutdown();
+    }
   });
 });

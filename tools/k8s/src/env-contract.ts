@@ -19,7 +19,8 @@ export const SHARED_VARIABLES: Record<string, string> = {
   NODE_ENV: 'Node and libraries (production behaviour)',
   LOG_LEVEL: '@ivr/logging createLogger',
   OTEL_SERVICE_NAME: 'the OpenTelemetry SDK (resource service name)',
-  OTEL_EXPORTER_OTLP_ENDPOINT: '@ivr/telemetry startTelemetry (trace export)',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'the OpenTelemetry SDK (trace export), started by @ivr/telemetry',
+  OTEL_RESOURCE_ATTRIBUTES: 'the OpenTelemetry SDK (resource attributes, e.g. deployment.environment.name)',
 };
 
 export interface ServiceContract {

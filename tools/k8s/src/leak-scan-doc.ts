@@ -34,8 +34,12 @@ What it looks for:
 The spans carry nothing card-like by design: gRPC spans (\`@ivr/grpc\`, the vault's only spans) have
 \`rpc.system\`, \`rpc.service\`, \`rpc.method\`, \`rpc.grpc.status_code\` and a status message that is the
 gRPC status name; Kafka spans (\`@ivr/kafka\`) have the topic, partition, offset, consumer group, event
-id and type, and masked error messages. Nothing records request or event bodies, and there is no
-automatic HTTP instrumentation.
+id and type, and masked error messages; order-link's REST API has HTTP server spans from its own
+middleware (\`httpServerSpans\` in \`@ivr/telemetry\`: method, route template, status code; no path,
+query, headers or body). Nothing records request or event bodies: the only OpenTelemetry
+instrumentation registered is the Node runtime metrics' (event loop, GC, heap), and
+\`services/dtmf-vault/test/dependencies.unit.test.ts\` fails if any HTTP, gRPC or other
+payload-capturing instrumentation reaches the vault's dependencies or its telemetry.
 
 Heap snapshots: every service but dtmf-vault is started with \`--heapsnapshot-signal=SIGUSR2
 --diagnostic-dir=.var/heap/incoming/<name> --heap-snapshot-string-limit=1048576\` (V8 otherwise cuts

@@ -29,11 +29,12 @@ export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker)
     .createObservableCounter('vault_dtmf_keys', { description: 'Key presses detected (RFC 4733 or in-band)' })
     .addCallback((result) => result.observe(vault.totals().keys));
   meter
-    .createObservableGauge('vault_playout_tick_lateness_ms', {
+    .createObservableGauge('vault_playout_tick_lateness_seconds', {
       description: 'Lateness of the latest 20 ms playout tick',
+      unit: 's',
     })
     .addCallback((result) => {
       const n = ticker.latenessCount;
-      if (n > 0) result.observe(ticker.lateness[(n - 1) % ticker.lateness.length] as number);
+      if (n > 0) result.observe((ticker.lateness[(n - 1) % ticker.lateness.length] as number) / 1000);
     });
 }

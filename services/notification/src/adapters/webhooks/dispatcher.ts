@@ -1,4 +1,5 @@
 import { type BackoffPolicy, backoffDelayMs } from '@ivr/backoff';
+import { SECONDS_BUCKETS } from '@ivr/telemetry';
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { DestinationPolicy } from '../../webhooks/destination';
 import type { RetryPolicy } from '../../webhooks/schedule';
@@ -61,9 +62,10 @@ export class WebhookDispatcher {
     this.attempts = o.meter?.createCounter('webhook_attempts_total', {
       description: 'Webhook delivery attempts by result: delivered, retry, dead',
     });
-    this.durations = o.meter?.createHistogram('webhook_attempt_duration_ms', {
+    this.durations = o.meter?.createHistogram('webhook_attempt_duration_seconds', {
       description: 'Time from sending a webhook to its answer (or timeout)',
-      unit: 'ms',
+      unit: 's',
+      advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     });
   }
 
@@ -146,9 +148,10 @@ export class WebhookDispatcher {
           ? null
           : `endpoint answered HTTP ${result.status}`
         : FAILURES[result.failure](this.o.timeoutMs);
-    const durationMs = Math.round(performance.now() - t0);
+    const elapsedMs = performance.now() - t0;
+    const durationMs = Math.round(elapsedMs);
     const at = this.now();
-    this.durations?.record(durationMs);
+    this.durations?.record(elapsedMs / 1000);
     if (error === null) {
       this.attempts?.add(1, { result: 'delivered' });
       await this.o.repository.recordAttempt(d.deliveryId, { at, statusCode, error, durationMs }, { delivered: true });

@@ -1,3 +1,4 @@
+import { httpServerSpans } from '@ivr/telemetry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, type FieldProblem } from '../../app/errors';
 import type { ApiKeyRepository } from '../pg/api-keys';
@@ -25,6 +26,10 @@ export function createHttpApp(
   const validators = compileValidators(openApiDocument);
   const referencePage = renderReferencePage(openApiDocument);
   const documentJson = JSON.stringify(openApiDocument);
+
+  // A SERVER span per request, continuing the order system's traceparent into the payment (the
+  // event store keeps it with each event, Kafka carries it on). Method, route template and status only.
+  app.use(httpServerSpans({ route: (req) => (req as Request).route?.path }));
 
   app.get('/v1/openapi.json', (_req, res) => {
     res.type('application/json').send(documentJson);
