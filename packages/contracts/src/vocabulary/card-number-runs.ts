@@ -1,6 +1,6 @@
 // Where a text holds something shaped like a card number: a Luhn-valid run of 13–19 digits, written
-// plain or in groups with spaces, dashes or dots between them ("4242 4242 4242 4242", "4242-4242-…",
-// "4242.4242.…"). One detector for everyone: the APIs refuse free text that holds one, the log and
+// plain or in groups with spaces, dashes or dots between them ("dddd dddd dddd dddd", "dddd-dddd-…",
+// "dddd.dddd.…"). One detector for everyone: the APIs refuse free text that holds one, the log and
 // dead-letter masks hide one. It recognises the shape of a card number, not a real card.
 import { luhnValid } from './luhn';
 
@@ -9,7 +9,7 @@ export const CARD_NUMBER_MAX_DIGITS = 19;
 
 /**
  * Groups of ASCII digits joined by up to three separators each: whitespace, dots, and hyphens/dashes
- * (ASCII `-`, U+2010–U+2015, U+2212), e.g. "4242 - 4242".
+ * (ASCII `-`, U+2010–U+2015, U+2212), e.g. "dddd - dddd".
  */
 const SEPARATOR = '[\\s.\\-\\u2010-\\u2015\\u2212]';
 const DIGIT_RUN = new RegExp(`\\d+(?:${SEPARATOR}{1,3}\\d+)*`, 'g');
