@@ -24,9 +24,9 @@ import {
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { StripeConnector } from '@ivr/psp';
+import { freePort } from '@ivr/testkit/ports';
 import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from '../test/support/ports';
 import { fmt, printTable, summarize } from './stats';
 
 const ROOT = join(__dirname, '..');

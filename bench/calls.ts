@@ -1,5 +1,5 @@
 // Complete payment calls through the whole system (`make bench-calls`): the five services as real
-// processes with the PSP simulator at zero latency (test/support/payment-system.ts), and a load
+// processes with the PSP simulator at zero latency (@ivr/testkit/payment-system), and a load
 // generator of our own (bench/calls/): payment created over order-link's API, SIP INVITE/ACK, the
 // card keyed as RFC 4733 events over RTP, the result prompt heard, REFER and BYE answered.
 // Phases: a ramp of call setup rates, a concurrency hold, and last keypress → result prompt

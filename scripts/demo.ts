@@ -9,11 +9,11 @@
 import './load-env';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { confirmAmount, DEMO_CARD, dialIn, keyCard, payloadOf } from '@ivr/testkit/payment-caller';
+import { PaymentSystem } from '@ivr/testkit/payment-system';
+import { waitUntil } from '@ivr/testkit/service-process';
 import { verifyIvrSignature } from '../examples/verify-webhook-signature';
-import { BaresipPhone } from '../test/support/baresip';
-import { confirmAmount, DEMO_CARD, dialIn, keyCard, payloadOf } from '../test/support/payment-caller';
-import { PaymentSystem } from '../test/support/payment-system';
-import { waitUntil } from '../test/support/service-process';
 
 async function main(): Promise<void> {
   const hooks: Array<{ body: string; signature: string | undefined }> = [];

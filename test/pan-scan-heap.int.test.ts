@@ -6,9 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { heapSnapshotFlags, takeSnapshot } from '../scripts/heap-snapshot';
+import { heapSnapshotFlags, takeSnapshot } from '@ivr/testkit/heap-snapshot';
+import { waitUntil } from '@ivr/testkit/service-process';
 import { scan } from '../scripts/pan-scan';
-import { waitUntil } from './support/service-process';
 
 // The child builds every number from digit lists at run time, so its own source text holds none.
 const CHILD = `

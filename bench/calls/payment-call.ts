@@ -1,8 +1,9 @@
 // One complete payment call as a phone places it: payment created over order-link's API, INVITE
 // with the transfer code, amount confirmed with 1, card number, expiry and security code keyed as
 // RFC 4733 events, the result prompt heard, the REFER accepted and the BYE answered.
+
+import type { CreatedPayment, PaymentSystem } from '@ivr/testkit/payment-system';
 import { APPROVED_TEST_PAN } from '../../test/fixtures/test-cards';
-import type { CreatedPayment, PaymentSystem } from '../../test/support/payment-system';
 import { RtpLeg } from './rtp-leg';
 import type { Dialog, SipUac } from './sip-uac';
 import type { StepWatch } from './step-watch';

@@ -1,7 +1,7 @@
 // The whole system and a load generator ready to place payment calls: the five services as real
-// processes with the PSP simulator at zero latency (test/support/payment-system.ts), one SIP socket,
+// processes with the PSP simulator at zero latency (@ivr/testkit/payment-system), one SIP socket,
 // a Kafka watch of each call's steps, and a count of calls up at once.
-import { PaymentSystem } from '../../test/support/payment-system';
+import { PaymentSystem } from '@ivr/testkit/payment-system';
 import type { CallContext } from './payment-call';
 import { Concurrency } from './rate';
 import { resultPromptHeads } from './rtp-leg';

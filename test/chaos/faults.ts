@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PaymentSystem, ServiceName } from '../support/payment-system';
-import type { SeededRandom } from '../support/seeded-random';
+import type { PaymentSystem, ServiceName } from '@ivr/testkit/payment-system';
+import type { SeededRandom } from '@ivr/testkit/seeded-random';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

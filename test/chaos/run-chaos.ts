@@ -12,14 +12,14 @@
 //   CHAOS_SETTLE_S=180     bound for every payment to be terminal, completed and notified afterwards
 //   CHAOS_GAP_S=5-20       pause between two faults, seconds (drawn in the range)
 import '../../scripts/load-env';
+import { PaymentSystem } from '@ivr/testkit/payment-system';
+import { SeededRandom } from '@ivr/testkit/seeded-random';
+import { Receiver } from '@ivr/testkit/webhook-receiver';
 import { resultPromptHeads } from '../../bench/calls/rtp-leg';
 import { SipUac } from '../../bench/calls/sip-uac';
 import { StepWatch } from '../../bench/calls/step-watch';
 import { scan } from '../../scripts/pan-scan';
-import { Receiver } from '../../services/notification/test/receiver';
 import { APPROVED_TEST_PAN } from '../fixtures/test-cards';
-import { PaymentSystem } from '../support/payment-system';
-import { SeededRandom } from '../support/seeded-random';
 import { paymentCompletedOffsets } from './completions';
 import { FaultInjector } from './faults';
 import { judge, type Verdict } from './verdict';

@@ -5,10 +5,10 @@
 // and each service's outbox (drained).
 
 import { isPaymentOutcome } from '@ivr/contracts';
+import type { PaymentSystem } from '@ivr/testkit/payment-system';
+import type { Receiver } from '@ivr/testkit/webhook-receiver';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
-import type { Receiver } from '../../services/notification/test/receiver';
-import type { PaymentSystem } from '../support/payment-system';
 import { CompletionReader, type TopicOffsets } from './completions';
 import type { TrackedPayment } from './workload';
 

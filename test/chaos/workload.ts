@@ -5,9 +5,9 @@
 // long as the answer is a 5xx or no answer), so that each payment the API accepted is known here and
 // can be checked afterwards. Calls are not retried: a caller whose call broke just hangs up.
 import { randomUUID } from 'node:crypto';
+import type { CreatedPayment } from '@ivr/testkit/payment-system';
+import type { SeededRandom } from '@ivr/testkit/seeded-random';
 import { type CallContext, type CallPacing, placePaymentCall } from '../../bench/calls/payment-call';
-import type { CreatedPayment } from '../support/payment-system';
-import type { SeededRandom } from '../support/seeded-random';
 
 export type PaymentKind = 'call' | 'cancel' | 'expire';
 

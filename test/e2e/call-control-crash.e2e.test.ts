@@ -4,9 +4,9 @@
  * heartbeat is stale, ends them (CALL_LOST) and, when a card was captured, fences the payment at the
  * authorization service first. Every payment reaches a terminal state; the PSP charges at most once.
  */
-import { BaresipPhone } from '../support/baresip';
-import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
-import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '@ivr/testkit/payment-caller';
+import { type CreatedPayment, PaymentSystem } from '@ivr/testkit/payment-system';
 
 const APPROVE = '4242424242424242';
 

@@ -7,16 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, issueOperatorToken, Topics } from '@ivr/contracts';
+import { issueApiKey } from '@ivr/order-link/api-keys';
+import { startGroupsAtEnd } from '@ivr/testkit/kafka-groups';
+import { freePort } from '@ivr/testkit/ports';
+import { readDevEnv, ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
+import { Receiver } from '@ivr/testkit/webhook-receiver';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
-import { Receiver } from '../../services/notification/test/receiver';
-import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
-import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
-import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
-import { startGroupsAtEnd } from '../support/kafka-groups';
-import { freePort } from '../support/ports';
-import { readDevEnv, ServiceProcess, waitUntil } from '../support/service-process';
 
 const run = `${Date.now()}`;
 const orderSystem = `e2e-shop-${run}`;
@@ -93,8 +91,14 @@ describe('order system journey: REST → call/authorization events → payment-c
     });
     api = `http://127.0.0.1:${httpPort}`;
     live = `http://127.0.0.1:${notificationPort}/v1/live`;
-    const keys = new ApiKeysApp(new ApiKeyRepository(orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
-    apiKey = (await keys.issue(orderSystem, 'e2e', ['payments:read', 'payments:write', 'webhooks:manage'], 'e2e')).key;
+    apiKey = (
+      await issueApiKey(orderlinkDb, {
+        orderSystem,
+        name: 'e2e',
+        scopes: ['payments:read', 'payments:write', 'webhooks:manage'],
+        createdBy: 'e2e',
+      })
+    ).key;
   });
 
   afterAll(async () => {

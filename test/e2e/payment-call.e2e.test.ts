@@ -7,13 +7,14 @@
  * written during these calls, and a heap snapshot and memory dump of every service but the vault,
  * are scanned for the card numbers and security codes used: zero hits.
  */
+
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '@ivr/testkit/payment-caller';
+import { type CreatedPayment, PaymentSystem } from '@ivr/testkit/payment-system';
+import { waitUntil } from '@ivr/testkit/service-process';
+import { Receiver } from '@ivr/testkit/webhook-receiver';
 import { verifyIvrSignature } from '../../examples/verify-webhook-signature';
 import { scan } from '../../scripts/pan-scan';
-import { Receiver } from '../../services/notification/test/receiver';
-import { BaresipPhone } from '../support/baresip';
-import { CallerPhones, confirmAmount, dialIn, keyCard, payloadOf as pay } from '../support/payment-caller';
-import { type CreatedPayment, PaymentSystem } from '../support/payment-system';
-import { waitUntil } from '../support/service-process';
 
 // Published test cards only (Stripe's list, as the PSP simulator knows them).
 const APPROVE = '4242424242424242';

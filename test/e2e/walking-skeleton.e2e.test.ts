@@ -5,13 +5,11 @@
  * marking the row; the event still arrives and has one effect.
  */
 import { Topics } from '@ivr/contracts';
+import { issueApiKey } from '@ivr/order-link/api-keys';
+import { freePort } from '@ivr/testkit/ports';
+import { ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
-import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
-import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
-import { freePort } from '../support/ports';
-import { ServiceProcess, waitUntil } from '../support/service-process';
 
 const orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
 const notificationDb = new Pool({ connectionString: process.env.NOTIFICATION_DATABASE_URL });
@@ -51,8 +49,14 @@ describe('walking skeleton: order-link → outbox → Kafka → notification', (
     });
     api = `http://127.0.0.1:${httpPort}`;
     // order-link has migrated its schema by now; issue a key as the operator's CLI would.
-    const keys = new ApiKeysApp(new ApiKeyRepository(orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
-    apiKey = (await keys.issue('e2e-shop', 'walking skeleton', ['payments:read', 'payments:write'], 'e2e')).key;
+    apiKey = (
+      await issueApiKey(orderlinkDb, {
+        orderSystem: 'e2e-shop',
+        name: 'walking skeleton',
+        scopes: ['payments:read', 'payments:write'],
+        createdBy: 'e2e',
+      })
+    ).key;
   });
 
   afterAll(async () => {

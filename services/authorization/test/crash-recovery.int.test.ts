@@ -6,8 +6,8 @@ import { credentials } from '@grpc/grpc-js';
 import { AuthorizationServiceClient, AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { freePort } from '@ivr/testkit/ports';
 import type { Pool } from 'pg';
-import { freePort } from '../../../test/support/ports';
 import { authorizeRequest, cardToken, charges, grpcApi, newPaymentId, setFault } from './harness';
 
 /**

@@ -1,6 +1,6 @@
 import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
-import { mulberry32 } from '../../../test/support/seeded-random';
+import { mulberry32 } from '@ivr/testkit/seeded-random';
 import {
   authorizeRequest,
   cardToken,

@@ -1,8 +1,8 @@
 // The SIP user agent against real phones (baresip) on loopback: answer with an SDP that points
 // at a test RTP socket, see the phone's RTP and RFC 4733 digits arrive there, hang up from both
 // sides, CANCEL before answer, transfer by REFER to a second phone, drain → 503.
-import { BaresipPhone } from '../../../test/support/baresip';
-import { RtpSink } from '../../../test/support/rtp-sink';
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { RtpSink } from '@ivr/testkit/rtp-sink';
 import { type EndReason, type IncomingCall, SipUserAgent } from '../src/adapters/sip';
 
 let ua: SipUserAgent;

@@ -1,8 +1,8 @@
 // call-control as a process (dist/main.js with its dev.env): it answers SIP on its configured
 // port, declines calls it cannot serve (here: no vault to give a media endpoint) and stops cleanly on SIGTERM.
-import { BaresipPhone } from '../../../test/support/baresip';
-import { freePort } from '../../../test/support/ports';
-import { ServiceProcess } from '../../../test/support/service-process';
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { freePort } from '@ivr/testkit/ports';
+import { ServiceProcess } from '@ivr/testkit/service-process';
 
 test('the service answers a real phone on its SIP port and exits 0 on SIGTERM', async () => {
   const sipPort = await freePort();

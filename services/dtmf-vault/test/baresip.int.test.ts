@@ -1,7 +1,7 @@
 // A real SIP phone (Debian's baresip) calls a vault media session and keys a card number with
 // RFC 4733 events (ctrl_tcp `sndcode`); the vault reports masked progress only.
 
-import { BaresipPhone } from '../../../test/support/baresip';
+import { BaresipPhone } from '@ivr/testkit/baresip';
 import type { CaptureUpdate } from '../src/capture/field-capture';
 import type { Codec } from '../src/media/g711';
 import type { OpenedSession, Vault } from '../src/session/vault';

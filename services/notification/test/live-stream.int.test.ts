@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { issueOperatorToken } from '@ivr/contracts';
+import { until } from '@ivr/testkit/webhook-receiver';
 import { liveHandler } from '../src/adapters/kafka/handlers';
 import { type NotificationHttp, startNotificationHttp } from './http-harness';
-import { until } from './receiver';
 
 const SECRET = 'test-operator-secret';
 const env = (type: string, aggregateType: string, payload: object): EventEnvelope => ({

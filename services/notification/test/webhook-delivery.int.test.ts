@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
+import { type Answer, completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { buildCore } from '../src/wiring';
 import { deliveryHandlerFor, TEST_SECRET_KEYS } from './http-harness';
-import { type Answer, completed, Receiver, until } from './receiver';
 
 describe('notification webhooks against real HTTP receivers', () => {
   let pool: Pool;

@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
 import { createPgPool } from '@ivr/eventstore';
+import { type Answer, completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 import type { Pool } from 'pg';
 import type { buildCore } from '../src/wiring';
 import { type NotificationHttp, startDeliveryCore, startNotificationHttp } from './http-harness';
-import { type Answer, completed, Receiver, until } from './receiver';
 
 const policy = { baseDelayMs: 50, maxDelayMs: 100, retryWindowMs: 1_500 };
 

@@ -10,7 +10,7 @@ import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { parseKeyring } from '../src/webhooks/secret-box';
 import type { buildCore } from '../src/wiring';
 import { type deliveryHandlerFor, startDeliveryCore } from './http-harness';
-import { completed, Receiver, until } from './receiver';
+import { completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 
 const key = () => randomBytes(32).toString('base64');
 const K1 = `k1:${key()}`;

@@ -12,10 +12,10 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
+import { freePort } from '@ivr/testkit/ports';
+import { ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import type { Kafka } from 'kafkajs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { freePort } from '../../../test/support/ports';
-import { ServiceProcess, waitUntil } from '../../../test/support/service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-artifacts', 'console');

@@ -14,9 +14,9 @@ import '../../../scripts/load-env';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { freePort } from '@ivr/testkit/ports';
+import { ServiceProcess } from '@ivr/testkit/service-process';
 import fc from 'fast-check';
-import { freePort } from '../../../test/support/ports';
-import { ServiceProcess } from '../../../test/support/service-process';
 import { issueApiKey } from './api-key';
 import { parseArgs } from './run-properties';
 

@@ -15,8 +15,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../test/support/ports';
-import { ServiceProcess } from '../../../test/support/service-process';
+import { freePort } from '@ivr/testkit/ports';
+import { ServiceProcess } from '@ivr/testkit/service-process';
 import { issueApiKey } from './api-key';
 import { parseArgs } from './run-properties';
 

@@ -10,12 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
+import { issueApiKey } from '@ivr/order-link/api-keys';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { ApiKeyRepository } from '../../services/order-link/src/adapters/pg/api-keys';
-import { ApiKeysApp } from '../../services/order-link/src/app/api-keys-app';
-import { cryptoRandom, systemClock } from '../../services/order-link/src/wiring';
 import { startGroupsAtEnd } from './kafka-groups';
 import { freePort } from './ports';
 import { ServiceProcess, waitUntil } from './service-process';
@@ -173,14 +171,13 @@ export class PaymentSystem {
       ORDERLINK_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
     });
     this.api = `http://127.0.0.1:${orderLinkHttp}`;
-    const keys = new ApiKeysApp(new ApiKeyRepository(this.orderlinkDb, 'orderlink'), systemClock, cryptoRandom);
     this.apiKey = (
-      await keys.issue(
-        `e2e-calls-${this.run}`,
-        'e2e calls',
-        ['payments:read', 'payments:write', 'webhooks:manage'],
-        'e2e',
-      )
+      await issueApiKey(this.orderlinkDb, {
+        orderSystem: `e2e-calls-${this.run}`,
+        name: 'e2e calls',
+        scopes: ['payments:read', 'payments:write', 'webhooks:manage'],
+        createdBy: 'e2e',
+      })
     ).key;
   }
 

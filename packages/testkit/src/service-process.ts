@@ -8,10 +8,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from '../../scripts/heap-snapshot';
+import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from './heap-snapshot';
 import { freePort } from './ports';
-
-const ROOT = join(__dirname, '..', '..');
+import { ROOT } from './root';
 
 export function readDevEnv(dir: string): Record<string, string> {
   const file = join(ROOT, dir, 'dev.env');

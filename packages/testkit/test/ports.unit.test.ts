@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { freePort } from './support/ports';
+import { freePort } from '../src/ports';
 
 const listen = (port: number) =>
   new Promise<net.Server>((resolve, reject) => {
