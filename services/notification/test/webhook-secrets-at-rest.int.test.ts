@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createPgPool } from '@ivr/eventstore';
+import { completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
 import { parseKeyring } from '../src/webhooks/secret-box';
 import type { buildCore } from '../src/wiring';
 import { type deliveryHandlerFor, startDeliveryCore } from './http-harness';
-import { completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 
 const key = () => randomBytes(32).toString('base64');
 const K1 = `k1:${key()}`;
