@@ -41,6 +41,7 @@ up: up-infra build ## start the infrastructure and every service
 
 down: ## stop every service and the infrastructure this checkout started
 	-scripts/services.sh stop
+	-scripts/kamailio.sh stop
 	-scripts/stripe-mock.sh stop
 	-scripts/kafka.sh stop
 	-scripts/postgres.sh stop
@@ -48,6 +49,7 @@ down: ## stop every service and the infrastructure this checkout started
 status: ## what is running
 	-scripts/postgres.sh status
 	-scripts/kafka.sh status
+	-scripts/kamailio.sh status
 	-scripts/services.sh status
 
 demo: up ## run the product and one complete payment through it

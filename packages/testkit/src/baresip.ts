@@ -24,6 +24,12 @@ export interface BaresipOptions {
   sourceSeconds?: number;
   /** Keep the config dir and log after stop() (for debugging a failing test). */
   keepDir?: boolean;
+  /**
+   * A SIP proxy ("127.0.0.1:5060") the phone registers with and sends every request through, as a
+   * desk phone does with its PBX: its address is then `aor` (sip:<name>@<proxy>). Without one the
+   * phone neither registers nor uses a proxy, and is called at `uri`.
+   */
+  proxy?: string;
 }
 
 /** An event as ctrl_tcp reports it, e.g. `{ type: 'CALL_ESTABLISHED', peeruri, id, ... }`. */
@@ -61,6 +67,7 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
 
   private constructor(
     readonly name: string,
+    private readonly proxy: string | undefined,
     readonly sipPort: number,
     readonly ctrlPort: number,
     readonly dir: string,
@@ -77,6 +84,11 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   /** The phone's own address: calls to it are answered (others get 404). */
   get uri(): string {
     return `sip:${this.name}@127.0.0.1:${this.sipPort}`;
+  }
+
+  /** Its address at the proxy it registered with (`proxy` option); the phone's own `uri` without one. */
+  get aor(): string {
+    return this.proxy ? `sip:${this.name}@${this.proxy}` : this.uri;
   }
 
   /** The baresip log (stdout and stderr), for assertion messages. */
@@ -104,12 +116,15 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
     const source = silentWav(opts.sourceSeconds ?? 600);
     fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source));
     const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
-    fs.writeFileSync(path.join(dir, 'accounts'), `<sip:${opts.name}@127.0.0.1:${sipPort}>;regint=0${answermode}\n`);
+    const account = opts.proxy
+      ? `<sip:${opts.name}@${opts.proxy}>;regint=60;outbound="sip:${opts.proxy};lr"`
+      : `<sip:${opts.name}@127.0.0.1:${sipPort}>;regint=0`;
+    fs.writeFileSync(path.join(dir, 'accounts'), `${account}${answermode}\n`);
     const logFd = fs.openSync(path.join(dir, 'baresip.log'), 'w');
     const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', logFd, logFd] });
     fs.closeSync(logFd);
     const ctrl = await connectWithRetry(ctrlPort, child);
-    return new BaresipPhone(opts.name, sipPort, ctrlPort, dir, child, ctrl, opts.keepDir ?? false);
+    return new BaresipPhone(opts.name, opts.proxy, sipPort, ctrlPort, dir, child, ctrl, opts.keepDir ?? false);
   }
 
   /** Runs a ctrl_tcp command (`dial`, `accept`, `hangup`, `sndcode`, `listcalls`, `quit`, ...). */
@@ -132,6 +147,25 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   /** Calls a URI (baresip 1.0 takes only a URI: data must ride in the user part or URI params). */
   async dial(uri: string): Promise<void> {
     await this.expectOk('dial', uri);
+  }
+
+  /**
+   * Resolves once the phone's registration with its `proxy` is answered 200 (reginfo says OK). Polled:
+   * the first REGISTER can be answered before the control connection is up, so its event is missed.
+   */
+  async registered(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const data = (await this.command('reginfo')).data.replace(/\[[0-9;]*m/g, ''); // colour codes
+      if (/\bOK\b/.test(data)) return;
+      if (Date.now() > until) throw new Error(`baresip ${this.name}: not registered: ${data.trim()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Blind transfer of the current call (REFER with `uri` in Refer-To), as an operator presses transfer. */
+  async transfer(uri: string): Promise<void> {
+    await this.expectOk('transfer', uri);
   }
 
   async accept(): Promise<void> {

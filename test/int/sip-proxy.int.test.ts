@@ -1,0 +1,174 @@
+// The call centre's SIP proxy (Kamailio with infra/kamailio/kamailio.cfg) between real phones
+// (baresip): phones register with it, a call to a registered user reaches that phone and its
+// in-dialog requests follow the route set through the proxy; the IVR's numbers go to the IVR's
+// address with the transfer code kept; REFER is relayed, or refused when the proxy is set to.
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { BaresipPhone } from '@ivr/testkit/baresip';
+import { Kamailio } from '@ivr/testkit/kamailio';
+
+const proxies: Kamailio[] = [];
+const phones: BaresipPhone[] = [];
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.stop()));
+  await Promise.all(proxies.splice(0).map((p) => p.stop()));
+});
+
+async function proxy(opts: Parameters<typeof Kamailio.start>[0] = {}): Promise<Kamailio> {
+  const p = await Kamailio.start(opts);
+  proxies.push(p);
+  return p;
+}
+
+/** A phone registered with the proxy (REGISTER answered 200). */
+async function registeredPhone(name: string, at: Kamailio, answerMode: 'auto' | 'manual' = 'manual') {
+  const phone = await BaresipPhone.start({ name, proxy: at.address, answerMode });
+  phones.push(phone);
+  await phone.registered();
+  return phone;
+}
+
+/** Requests of a method the proxy received, from Kamailio's own counters (kamcmd). */
+const received = (at: Kamailio, method: string): Promise<number> =>
+  at.stat(`core:rcv_requests_${method.toLowerCase()}`);
+
+test('two phones register with the proxy and call each other through it; the BYE follows the route set', async () => {
+  const pbx = await proxy();
+  const caller = await registeredPhone('caller', pbx);
+  const operator = await registeredPhone('operator', pbx, 'auto');
+  const registrations = await pbx.registrations();
+  expect(registrations).toContain('caller');
+  expect(registrations).toContain('operator');
+
+  await caller.dial(operator.aor);
+  await caller.waitForEvent('CALL_ESTABLISHED');
+  const answered = await operator.waitForEvent('CALL_ESTABLISHED');
+  expect(answered.peeruri).toContain('sip:caller@');
+  expect(await received(pbx, 'INVITE')).toBeGreaterThanOrEqual(1);
+  expect(await received(pbx, 'ACK')).toBeGreaterThanOrEqual(1);
+
+  await operator.hangup();
+  await caller.waitForEvent('CALL_CLOSED');
+  expect(await received(pbx, 'BYE')).toBe(1);
+});
+
+test('a call to a user nobody registered is answered 404 by the proxy', async () => {
+  const pbx = await proxy();
+  const caller = await registeredPhone('lonely', pbx);
+  await caller.dial(`sip:nobody@${pbx.address}`);
+  const closed = await caller.waitForEvent('CALL_CLOSED');
+  expect(closed.param).toMatch(/404/);
+});
+
+/** A stand-in IVR: answers every INVITE 486 and keeps what it received. */
+async function fakeIvr(): Promise<{ port: number; invites: string[]; close: () => void }> {
+  const socket = dgram.createSocket('udp4');
+  const invites: string[] = [];
+  socket.on('message', (buf, from) => {
+    const text = buf.toString('latin1');
+    if (!text.startsWith('INVITE ')) return;
+    const callId = /^Call-ID: *(.+)$/im.exec(text)?.[1];
+    if (!invites.some((i) => i.includes(`${callId}`))) invites.push(text);
+    const copy = text
+      .split('\r\n')
+      .filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l))
+      .map((l) => (/^To:/i.test(l) ? `${l};tag=ivr1` : l));
+    const reply = ['SIP/2.0 486 Busy Here', ...copy, 'Content-Length: 0', '', ''].join('\r\n');
+    socket.send(reply, from.port, from.address);
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return { port: socket.address().port, invites, close: () => socket.close() };
+}
+
+test("the IVR's numbers go to the IVR: a transfer code as the user, or any user at the IVR's domain", async () => {
+  const ivr = await fakeIvr();
+  try {
+    const pbx = await proxy({ ivrUri: `sip:127.0.0.1:${ivr.port}`, ivrDomain: 'ivr.test' });
+    const caller = await registeredPhone('transferee', pbx);
+
+    await caller.dial(`sip:123456@${pbx.address}`);
+    await caller.waitForEvent('CALL_CLOSED');
+    const since = caller.events.length;
+    await caller.dial('sip:ivr@ivr.test');
+    await caller.waitForEvent('CALL_CLOSED', { since });
+
+    expect(ivr.invites).toHaveLength(2);
+    const [byCode, byDomain] = ivr.invites as [string, string];
+    // The Request-URI keeps the code and names the IVR; the proxy stays in the dialog's route set.
+    expect(byCode.split('\r\n')[0]).toBe(`INVITE sip:123456@127.0.0.1:${ivr.port} SIP/2.0`);
+    expect(byCode).toMatch(new RegExp(`^Record-Route: <sip:127\\.0\\.0\\.1:${pbx.port};lr[^>]*>`, 'm'));
+    expect(byDomain.split('\r\n')[0]).toBe(`INVITE sip:ivr@127.0.0.1:${ivr.port} SIP/2.0`);
+  } finally {
+    ivr.close();
+  }
+});
+
+test("the operator's phone blind-transfers the caller to another phone: the REFER and the new call pass the proxy", async () => {
+  const pbx = await proxy();
+  const caller = await registeredPhone('customer', pbx, 'auto');
+  const operator = await registeredPhone('agent', pbx, 'auto');
+  const target = await registeredPhone('desk', pbx, 'auto');
+  await caller.dial(operator.aor);
+  await operator.waitForEvent('CALL_ESTABLISHED');
+
+  await operator.transfer(target.aor);
+  const established = await target.waitForEvent('CALL_ESTABLISHED');
+  expect(established.peeruri).toContain('sip:customer@');
+  expect(await received(pbx, 'REFER')).toBe(1);
+  expect(await received(pbx, 'NOTIFY')).toBeGreaterThanOrEqual(1);
+});
+
+test('a proxy set to refuse REFER answers it 403: the transfer fails and the target is never called', async () => {
+  const pbx = await proxy({ refuseRefer: 403 });
+  const caller = await registeredPhone('customer2', pbx, 'auto');
+  const operator = await registeredPhone('agent2', pbx, 'auto');
+  const target = await registeredPhone('desk2', pbx, 'auto');
+  await caller.dial(operator.aor);
+  await operator.waitForEvent('CALL_ESTABLISHED');
+
+  await operator.transfer(target.aor);
+  const failed = await operator.waitForEvent('TRANSFER_FAILED');
+  expect(failed.param).toMatch(/403/);
+  expect(await received(pbx, 'REFER')).toBe(1);
+  expect(await received(pbx, 'INVITE')).toBe(1);
+  expect(target.events.some((e) => e.type === 'CALL_INCOMING')).toBe(false);
+  // (baresip's transfer then hangs the call up itself: a BYE follows through the proxy.)
+});
+
+test('with TLS on, the proxy answers SIP over TLS 1.2+ with the certificate of scripts/certs.sh', async () => {
+  const pbx = await proxy({ tls: true });
+  const certs = process.env.IVR_CERTS_DIR ?? '';
+  const socket = tls.connect({
+    host: '127.0.0.1',
+    port: pbx.tlsPort ?? 0,
+    servername: 'kamailio',
+    ca: fs.readFileSync(path.join(certs, 'ca.crt')),
+    minVersion: 'TLSv1.2',
+  });
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    expect(socket.getPeerCertificate().subject.CN).toBe('kamailio');
+    const answer = new Promise<string>((resolve) => socket.once('data', (d) => resolve(String(d))));
+    const local = `127.0.0.1:${socket.localPort}`;
+    socket.write(
+      [
+        `OPTIONS sip:127.0.0.1:${pbx.tlsPort};transport=tls SIP/2.0`,
+        `Via: SIP/2.0/TLS ${local};branch=z9hG4bKtls1;rport`,
+        'Max-Forwards: 70',
+        `From: <sip:probe@${local}>;tag=p1`,
+        `To: <sip:127.0.0.1:${pbx.tlsPort}>`,
+        'Call-ID: tls-probe-1',
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    expect((await answer).split('\r\n')[0]).toBe('SIP/2.0 200 Keepalive');
+  } finally {
+    socket.destroy();
+  }
+});
