@@ -106,13 +106,19 @@ test("the IVR's numbers go to the IVR: a transfer code as the user, or any user 
   }
 });
 
-test("the operator's phone blind-transfers the caller to another phone: the REFER and the new call pass the proxy", async () => {
-  const pbx = await proxy();
+/** A customer on a call with an operator through the proxy, and a third phone to transfer to. */
+async function operatorOnCall(pbx: Kamailio) {
   const caller = await registeredPhone('customer', pbx, 'auto');
   const operator = await registeredPhone('agent', pbx, 'auto');
   const target = await registeredPhone('desk', pbx, 'auto');
   await caller.dial(operator.aor);
   await operator.waitForEvent('CALL_ESTABLISHED');
+  return { caller, operator, target };
+}
+
+test("the operator's phone blind-transfers the caller to another phone: the REFER and the new call pass the proxy", async () => {
+  const pbx = await proxy();
+  const { operator, target } = await operatorOnCall(pbx);
 
   await operator.transfer(target.aor);
   const established = await target.waitForEvent('CALL_ESTABLISHED');
@@ -123,11 +129,7 @@ test("the operator's phone blind-transfers the caller to another phone: the REFE
 
 test('a proxy set to refuse REFER answers it 403: the transfer fails and the target is never called', async () => {
   const pbx = await proxy({ refuseRefer: 403 });
-  const caller = await registeredPhone('customer2', pbx, 'auto');
-  const operator = await registeredPhone('agent2', pbx, 'auto');
-  const target = await registeredPhone('desk2', pbx, 'auto');
-  await caller.dial(operator.aor);
-  await operator.waitForEvent('CALL_ESTABLISHED');
+  const { operator, target } = await operatorOnCall(pbx);
 
   await operator.transfer(target.aor);
   const failed = await operator.waitForEvent('TRANSFER_FAILED');
