@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
-import { parseMessage } from '../services/call-control/src/adapters/sip/parser';
+import { parseMessage } from '@ivr/sip';
 import { fmt, printTable, summarize } from './stats';
 
 const SETUP_RATE = Number(process.env.BENCH_SIP_RATE ?? 200); // INVITEs offered per second

@@ -2,16 +2,9 @@
 // places INVITE (retransmitted like Timer A until a final answer), ACKs 2xx, and as the transferee
 // answers what the IVR sends in the dialog: REFER → 202 then a NOTIFY "SIP/2.0 200 OK" (we accept
 // the transfer without placing the new call), BYE → 200, anything else → 200. Messages are built
-// and parsed with call-control's own SIP parser/serializer.
+// and parsed with the stack's own parser/serializer (@ivr/sip).
 import dgram from 'node:dgram';
-import {
-  header,
-  type SipHeader,
-  type SipRequest,
-  type SipResponse,
-} from '../../services/call-control/src/adapters/sip/message';
-import { parseMessage } from '../../services/call-control/src/adapters/sip/parser';
-import { serialize } from '../../services/call-control/src/adapters/sip/serializer';
+import { header, parseMessage, type SipHeader, type SipRequest, type SipResponse, serialize } from '@ivr/sip';
 
 export interface Dialog {
   callId: string;

@@ -1,6 +1,6 @@
 // The SIP user agent alone in its own process for bench/sip.ts: answers every call at once with a
 // fixed media endpoint and prints its port. Run with tsx.
-import { SipUserAgent } from '../../services/call-control/src/adapters/sip';
+import { SipUserAgent } from '@ivr/sip';
 
 async function main(): Promise<void> {
   const ua = new SipUserAgent({

@@ -3,7 +3,7 @@
 import { bool, type ConfigOf, type ConfigSpec, int, oneOf, optional, readConfig, str, url } from '@ivr/config';
 import { LANGUAGES } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
-import type { SipUserAgentOptions } from './adapters/sip';
+import type { SipUserAgentOptions } from '@ivr/sip';
 import type { DialogueConfig, FieldTiming } from './dialogue';
 
 /** `<PREFIX>_MAX_ATTEMPTS`, `<PREFIX>_FIRST_DIGIT_TIMEOUT_MS`, `<PREFIX>_INTER_DIGIT_TIMEOUT_MS`. */

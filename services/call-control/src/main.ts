@@ -20,10 +20,10 @@ import {
 import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { loadOrExit, runService, type ServiceContext } from '@ivr/runtime';
+import { type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
-import { type SipStats, SipUserAgent } from './adapters/sip';
 import { answerCall } from './app/answer-call';
 import { startRecoveryLoop } from './app/recovery-loop';
 import { type Config, DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';

@@ -1,9 +1,9 @@
 // Generators of valid inputs (to check round trips) and of damaged ones built from them (to reach
 // deeper than random bytes do).
 import type { EventEnvelope } from '@ivr/contracts';
+import type { SipHeader, SipMessage } from '@ivr/sip';
+import { serialize } from '@ivr/sip';
 import fc from 'fast-check';
-import type { SipHeader, SipMessage } from '../../../services/call-control/src/adapters/sip/message';
-import { serialize } from '../../../services/call-control/src/adapters/sip/serializer';
 
 const token = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9.!%*_+`'~-]{0,15}$/);
 /** A header value as the parser gives it back: printable, no surrounding blanks, no line breaks. */

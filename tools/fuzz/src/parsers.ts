@@ -9,11 +9,8 @@
  * --runs is per property; --seconds bounds each property's wall time. Exits 1 on any failure.
  */
 import { parseEnvelope } from '@ivr/contracts';
+import { buildAnswer, negotiate, parseMessage, parseSdp, StreamFramer, serialize } from '@ivr/sip';
 import fc from 'fast-check';
-import { parseMessage } from '../../../services/call-control/src/adapters/sip/parser';
-import { serialize } from '../../../services/call-control/src/adapters/sip/serializer';
-import { StreamFramer } from '../../../services/call-control/src/adapters/sip/stream-framer';
-import { buildAnswer, negotiate, parseSdp } from '../../../services/call-control/src/sdp';
 import { parseRtp, serializeRtp } from '../../../services/dtmf-vault/src/media/rtp-packet';
 import { parseTelephoneEvent, serializeTelephoneEvent } from '../../../services/dtmf-vault/src/media/telephone-event';
 import { sdpOffer, sipMessage, sipMutation, validEnvelope } from './arbitraries';

@@ -2,8 +2,8 @@
 // configured header, else the caller keys it), resolve it, open the vault's media session, answer
 // with the vault's RTP address, run the dialogue, and make sure the call's events are stored.
 import type { DialogueStep } from '@ivr/contracts';
+import { type IncomingCall, parseNameAddr } from '@ivr/sip';
 import type { MediaOffer, OpenedMedia } from '../adapters/grpc';
-import { type IncomingCall, parseNameAddr } from '../adapters/sip';
 import type { CallCommand } from '../call';
 import {
   type Conclusion,

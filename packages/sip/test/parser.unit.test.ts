@@ -1,7 +1,7 @@
-import { header, headerValues } from '../src/adapters/sip/message';
-import { parseMessage } from '../src/adapters/sip/parser';
-import { serialize } from '../src/adapters/sip/serializer';
-import { StreamFramer } from '../src/adapters/sip/stream-framer';
+import { header, headerValues } from '../src/message';
+import { parseMessage } from '../src/parser';
+import { serialize } from '../src/serializer';
+import { StreamFramer } from '../src/stream-framer';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'latin1');
 

@@ -2,6 +2,11 @@
 // the few things the IVR does with a call (answer, reject, transfer, hang up). SIP mechanics
 // (transactions, retransmissions, tags, CSeq) stay inside.
 import { EventEmitter } from 'node:events';
+import type { Dialog } from './dialog';
+import { type NameAddr, parseCSeq, parseNameAddr, parseSipUri } from './header-values';
+import { header, headerValues, type SipHeader, type SipRequest } from './message';
+import { PendingTransfer, type TransferOutcome } from './refer';
+import { createResponse } from './responses';
 import {
   type AnswerOptions,
   buildAnswer,
@@ -9,12 +14,7 @@ import {
   type MediaEndpoint,
   type NegotiationResult,
   type SessionDescription,
-} from '../../sdp';
-import type { Dialog } from './dialog';
-import { type NameAddr, parseCSeq, parseNameAddr, parseSipUri } from './header-values';
-import { header, headerValues, type SipHeader, type SipRequest } from './message';
-import { PendingTransfer, type TransferOutcome } from './refer';
-import { createResponse } from './responses';
+} from './sdp';
 import type { ServerInviteTransaction } from './transactions/server-invite';
 import type { ServerNonInviteTransaction } from './transactions/server-non-invite';
 import type { ClientTransactionEvent, TimerService } from './transactions/timers';

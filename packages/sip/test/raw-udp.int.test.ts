@@ -2,10 +2,10 @@
 // flooding input, offers without a usable codec, OPTIONS, re-INVITE, stray BYE, drain and a
 // missing ACK. The process must stay up and keep answering throughout.
 import dgram from 'node:dgram';
-import { type IncomingCall, SipUserAgent, type SipUserAgentOptions } from '../src/adapters/sip';
-import type { SipResponse } from '../src/adapters/sip/message';
-import { header } from '../src/adapters/sip/message';
-import { parseMessage } from '../src/adapters/sip/parser';
+import { type IncomingCall, SipUserAgent, type SipUserAgentOptions } from '../src';
+import type { SipResponse } from '../src/message';
+import { header } from '../src/message';
+import { parseMessage } from '../src/parser';
 import type { CodecChoice } from '../src/sdp';
 
 let ua: SipUserAgent;

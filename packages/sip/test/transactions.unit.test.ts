@@ -1,12 +1,12 @@
 // The four transaction machines of RFC 3261 §17 driven by a manual clock: retransmission
 // schedules (A, E, G), timeouts (B, F, H, L) and linger timers (D, I, J, K) on UDP and TCP.
-import type { SipMessage, SipRequest, SipResponse } from '../src/adapters/sip/message';
-import { createResponse } from '../src/adapters/sip/responses';
-import { ClientInviteTransaction } from '../src/adapters/sip/transactions/client-invite';
-import { ClientNonInviteTransaction } from '../src/adapters/sip/transactions/client-non-invite';
-import { ServerInviteTransaction } from '../src/adapters/sip/transactions/server-invite';
-import { ServerNonInviteTransaction } from '../src/adapters/sip/transactions/server-non-invite';
-import { type ClientTransactionEvent, DEFAULT_TIMER_VALUES } from '../src/adapters/sip/transactions/timers';
+import type { SipMessage, SipRequest, SipResponse } from '../src/message';
+import { createResponse } from '../src/responses';
+import { ClientInviteTransaction } from '../src/transactions/client-invite';
+import { ClientNonInviteTransaction } from '../src/transactions/client-non-invite';
+import { ServerInviteTransaction } from '../src/transactions/server-invite';
+import { ServerNonInviteTransaction } from '../src/transactions/server-non-invite';
+import { type ClientTransactionEvent, DEFAULT_TIMER_VALUES } from '../src/transactions/timers';
 import { ManualTimers } from './manual-timers';
 
 const T1 = DEFAULT_TIMER_VALUES.t1;

@@ -3,7 +3,7 @@
 // sides, CANCEL before answer, transfer by REFER to a second phone, drain → 503.
 import { BaresipPhone } from '@ivr/testkit/baresip';
 import { RtpSink } from '@ivr/testkit/rtp-sink';
-import { type EndReason, type IncomingCall, SipUserAgent } from '../src/adapters/sip';
+import { type EndReason, type IncomingCall, SipUserAgent } from '../src';
 
 let ua: SipUserAgent;
 const phones: BaresipPhone[] = [];

@@ -2,7 +2,6 @@
 // transaction, a dialog, or a new call, and answers what the dialogue layer never needs to see
 // (OPTIONS, stray requests, drain 503s, 488 for offers without a usable codec).
 import { EventEmitter } from 'node:events';
-import { type NegotiationOptions, negotiate } from '../../sdp';
 import { type CallHost, IncomingCall } from './call';
 import { Dialog, dialogKey, type LocalAddress, newTag } from './dialog';
 import { parseNameAddr } from './header-values';
@@ -10,6 +9,7 @@ import { type SipLogger, silentLogger } from './logger';
 import { header, type SipMessage, type SipRequest } from './message';
 import type { RateLimit } from './rate-limiter';
 import { createResponse } from './responses';
+import { type NegotiationOptions, negotiate } from './sdp';
 import { TransactionLayer } from './transaction-layer';
 import type { ServerInviteTransaction } from './transactions/server-invite';
 import {

@@ -1,7 +1,7 @@
 // TCP specifics against a real socket: broken framing closes the connection (counted, process
 // fine), and a call whose connection drops ends with `transport-error`.
 import net from 'node:net';
-import { type EndReason, SipUserAgent } from '../src/adapters/sip';
+import { type EndReason, SipUserAgent } from '../src';
 
 let ua: SipUserAgent;
 

@@ -1,5 +1,5 @@
 // A TimerService whose time moves only when a test says so.
-import type { TimerService } from '../src/adapters/sip';
+import type { TimerService } from '../src';
 
 interface Entry {
   at: number;
