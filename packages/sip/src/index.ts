@@ -19,17 +19,8 @@ export { DEFAULT_PARSE_LIMITS, type ParseLimits, type ParseResult, parseMessage 
 export type { RateLimit } from './rate-limiter';
 export type { TransferOutcome } from './refer';
 export { createResponse } from './responses';
-export {
-  type AnswerOptions,
-  buildAnswer,
-  type CodecChoice,
-  type MediaEndpoint,
-  type NegotiationOptions,
-  type NegotiationResult,
-  negotiate,
-  parseSdp,
-  type SessionDescription,
-} from './sdp';
+// SDP offer/answer (parseSdp, negotiate, buildAnswer and their types).
+export * from './sdp';
 export { serialize } from './serializer';
 export { type FrameResult, StreamFramer } from './stream-framer';
 export { DEFAULT_TIMER_VALUES, type TimerService, type TimerValues } from './transactions/timers';
