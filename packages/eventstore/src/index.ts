@@ -16,8 +16,9 @@ export {
   handleCommand,
 } from './handle-command';
 export { type MigrateOptions, type Migration, migrate, readMigrationDir } from './migrate';
-export { isMigrateCommand, type MigrateCommandOptions, runMigrateCommand } from './migrate-command';
+export { type MigrateCommandOptions, runMigrateCommand } from './migrate-command';
 export { type OutboxMessage, type OutboxPublisher, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { checkDatabase, createPgPool } from './pool';
 export { assertSchemaName, eventStoreMigrations, outboxChannel } from './schema';
+export { type ServiceDatabase, type ServiceMigrationsOptions, serviceMigrations } from './service-migrations';
 export type * from './types';

@@ -1,6 +1,7 @@
 // `node dist/main.js migrate`: what the Helm chart's pre-install/pre-upgrade Jobs run. Applies the
 // service's migrations and exits, starting nothing else (no Kafka, no ports), so a Job needs only the
-// database URL. One implementation for every service; main.ts passes its schema and folder.
+// database URL. One implementation for every service: runService({ migrations: serviceMigrations(...) })
+// runs it when the process was started as `main.js migrate`.
 
 import { migrate } from './migrate';
 import { checkDatabase, createPgPool } from './pool';
@@ -14,11 +15,6 @@ export interface MigrateCommandOptions {
   /** Where the result line goes; stdout and stderr by default. */
   out?: (line: string) => void;
   err?: (line: string) => void;
-}
-
-/** True when the process was started as `main.js migrate`. */
-export function isMigrateCommand(argv: readonly string[] = process.argv): boolean {
-  return argv[2] === 'migrate';
 }
 
 /** Runs the migrations; resolves to the exit code: 0, or 1 after one line saying what failed. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createPgPool, MigrationError, migrate } from '../src';
+import { createPgPool, MigrationError, migrate, serviceMigrations } from '../src';
 
 describe('migrate', () => {
   const pool = createPgPool(process.env.IVR_TEST_DATABASE_URL ?? '', { applicationName: 'test-migrate' });
@@ -33,5 +33,37 @@ describe('migrate', () => {
       [schema],
     );
     expect(rowCount).toBe(0);
+  });
+});
+
+describe("serviceMigrations (runService's database)", () => {
+  const url = process.env.IVR_TEST_DATABASE_URL ?? '';
+  const schema = `svcmig_${randomBytes(4).toString('hex')}`;
+  const admin = createPgPool(url, { applicationName: 'test-service-migrations' });
+  afterAll(async () => {
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+  });
+
+  it("opens the service's pool under its name, migrated, with its readiness check and its stop", async () => {
+    const stops: (() => Promise<void> | void)[] = [];
+    const checks = new Map<string, () => Promise<boolean> | boolean>();
+    const database = await serviceMigrations({
+      settings: () => ({ databaseUrl: url, schema }),
+      readinessCheck: true,
+    }).open({
+      service: 'svc-test',
+      onStop: (_name, hook) => void stops.push(hook),
+      addReadinessCheck: (name, check) => void checks.set(name, check),
+    });
+    expect(database.schema).toBe(schema);
+    const { rows } = await database.pool.query<{ name: string }>('select current_setting($1) as name', [
+      'application_name',
+    ]);
+    expect(rows[0]?.name).toBe('svc-test');
+    expect((await admin.query(`select 1 from "${schema}".events limit 1`)).rowCount).toBe(0);
+    expect(await checks.get('postgres')?.()).toBe(true);
+    for (const stop of stops) await stop();
+    expect(database.pool.ended).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 export type { Phase, ReadinessCheck } from './admin-server';
 export { describeError } from './describe-error';
 export { loadOrExit } from './load-or-exit';
+export { isMigrateCommand, type MigrationsContext, type ServiceMigrations } from './migrations';
 export { RetryExhaustedError, type RetryOptions, retry } from './retry';
 export {
   type RunningService,

@@ -9,13 +9,19 @@ import {
   type ReadinessCheck,
 } from './admin-server';
 import { describeError } from './describe-error';
+import { loadOrExit } from './load-or-exit';
+import { isMigrateCommand, type ServiceMigrations } from './migrations';
 import { RetryExhaustedError, retry } from './retry';
 
 export type StopHook = () => Promise<void> | void;
 
 /** What a service's start function gets to build itself with. */
-export interface ServiceContext {
+export interface ServiceContext<Config = unknown, Database = unknown> {
   readonly service: string;
+  /** What the `config` option read (undefined without one). */
+  readonly config: Config;
+  /** What the `migrations` option opened: the service's migrated database (undefined without one). */
+  readonly database: Database;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
   /** Aborted as soon as the service begins to stop; pass it to loops and long waits. */
@@ -34,21 +40,35 @@ export interface ServiceContext {
   fail(reason: string): void;
 }
 
-export interface RunServiceOptions {
+/** A number, or one read from the configuration. */
+type FromConfig<Config> = number | ((config: Config) => number);
+
+export interface RunServiceOptions<Config = undefined, Database = undefined> {
   service: string;
   version?: string;
+  /**
+   * Reads the configuration once, before anything starts (not for `main.js migrate`, which needs only
+   * the database settings): a throw (ConfigError) is one fatal line and exit 1. Then `ctx.config`.
+   */
+  config?: () => Config;
+  /**
+   * The service's database (@ivr/eventstore's `serviceMigrations({ dir, settings })`): `main.js migrate`
+   * applies the migrations and exits; otherwise each start attempt first connects, checks and migrates
+   * it, and `start` finds it in `ctx.database`.
+   */
+  migrations?: ServiceMigrations<Database>;
   /** Port of the admin HTTP server (/healthz, /readyz, /metrics); 0 picks a free one. */
-  adminPort: number;
+  adminPort: FromConfig<Config>;
   /** Default 0.0.0.0 so that probes from outside the host (kubelet) reach it. */
   adminHost?: string;
   /** Builds and starts the service; throwing means "not now": it is retried with backoff. */
-  start(ctx: ServiceContext): Promise<void> | void;
+  start(ctx: ServiceContext<Config, Database>): Promise<void> | void;
   /** Budget for the whole graceful stop after SIGTERM; beyond it the process exits 1. Default 20 000. */
-  drainTimeoutMs?: number;
+  drainTimeoutMs?: FromConfig<Config>;
   /** How long /readyz shows 503 before the stop hooks begin, so load balancers notice. Default 0. */
   drainDelayMs?: number;
   /** Budget per stop hook. Default 5 000. */
-  hookTimeoutMs?: number;
+  hookTimeoutMs?: FromConfig<Config>;
   /** Tries of start before giving up with exit 1. Default 5. */
   startAttempts?: number;
   /** First wait between tries of start, doubling, jittered (@ivr/backoff). Default 1 000. */
@@ -86,10 +106,20 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<'done' | 'time
  * The life of a service process: telemetry and logger, admin server, start with retries, and on
  * SIGTERM/SIGINT a drain (readyz 503) followed by the stop hooks in reverse order.
  */
-export async function runService(options: RunServiceOptions): Promise<RunningService> {
+export async function runService<Config = undefined, Database = undefined>(
+  options: RunServiceOptions<Config, Database>,
+): Promise<RunningService> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  if (options.migrations && isMigrateCommand()) {
+    exit(await options.migrations.migrateOnly(options.service));
+    return new Promise<never>(() => {}); // the process ends with the exit above
+  }
+  const config = (options.config ? loadOrExit(options.service, options.config, exit) : undefined) as Config;
+  const fromConfig = (value: FromConfig<Config> | undefined): number | undefined =>
+    typeof value === 'function' ? value(config) : value;
   const handleProcess = options.installProcessHandlers ?? true;
-  const hookTimeoutMs = options.hookTimeoutMs ?? 5000;
+  const hookTimeoutMs = fromConfig(options.hookTimeoutMs) ?? 5000;
+  const adminPortWanted = fromConfig(options.adminPort) ?? 0;
   const telemetry = startTelemetry({ service: options.service, version: options.version });
   const logger = createLogger({ service: options.service });
 
@@ -119,9 +149,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const admin = createAdminServer(state);
   let adminPort: number;
   try {
-    adminPort = await listenOn(admin, options.adminPort, options.adminHost ?? '0.0.0.0');
+    adminPort = await listenOn(admin, adminPortWanted, options.adminHost ?? '0.0.0.0');
   } catch (error) {
-    logger.fatal(`admin server cannot listen on port ${options.adminPort}: ${describeError(error)}; exiting`);
+    logger.fatal(`admin server cannot listen on port ${adminPortWanted}: ${describeError(error)}; exiting`);
     await telemetry.shutdown();
     exit(1);
     throw error;
@@ -149,8 +179,13 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     return clean;
   };
 
-  const ctx: ServiceContext = {
+  let database = undefined as Database;
+  const ctx: ServiceContext<Config, Database> = {
     service: options.service,
+    config,
+    get database() {
+      return database;
+    },
     logger,
     telemetry,
     signal: abort.signal,
@@ -176,7 +211,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       phase = 'draining';
       abort.abort();
       logger.info({ reason }, `stopping (${reason}); readyz now answers 503`);
-      const budget = options.drainTimeoutMs ?? 20_000;
+      const budget = fromConfig(options.drainTimeoutMs) ?? 20_000;
       const overrun = setTimeout(() => {
         logger.error(`stop did not finish within ${budget} ms; exiting`);
         exit(1);
@@ -209,18 +244,24 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   }
 
   try {
-    await retry(() => options.start(ctx), {
-      what: 'start-up',
-      attempts: options.startAttempts ?? 5,
-      baseDelayMs: options.startRetryDelayMs ?? 1000,
-      logger,
-      isPermanent,
-      // A failed attempt may have built half the service: stop what it registered before trying again.
-      onFailure: async () => {
-        await runHooks();
-        checks.clear();
+    await retry(
+      async () => {
+        if (options.migrations) database = await options.migrations.open(ctx);
+        await options.start(ctx);
       },
-    });
+      {
+        what: 'start-up',
+        attempts: options.startAttempts ?? 5,
+        baseDelayMs: options.startRetryDelayMs ?? 1000,
+        logger,
+        isPermanent,
+        // A failed attempt may have built half the service: stop what it registered before trying again.
+        onFailure: async () => {
+          await runHooks();
+          checks.clear();
+        },
+      },
+    );
   } catch (error) {
     const line = error instanceof RetryExhaustedError ? error.message : `start-up failed: ${describeError(error)}`;
     logger.fatal(`${line}; exiting`);

@@ -1,4 +1,4 @@
-import { type RunningService, runService } from '@ivr/runtime';
+import { type RunningService, runService, type ServiceMigrations } from '@ivr/runtime';
 
 async function get(port: number, path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -113,5 +113,69 @@ describe('runService in this process', () => {
       },
     });
     expect(events).toEqual(['start 1', 'stop pool 1', 'start 2']);
+  });
+
+  describe('with a database (the migrations option)', () => {
+    /** A database that records what was asked of it; `failOpens` opens fail first (not up yet). */
+    const database = (log: string[], failOpens = 0): ServiceMigrations<{ name: string }> => ({
+      async migrateOnly(service) {
+        log.push(`migrate only ${service}`);
+        return 0;
+      },
+      async open(ctx) {
+        log.push(`open for ${ctx.service}`);
+        ctx.onStop('postgres', () => void log.push('close'));
+        if (failOpens-- > 0) throw new Error('PostgreSQL at 127.0.0.1:1 is not reachable');
+        return { name: 'db' };
+      },
+    });
+    const argv = process.argv;
+    afterEach(() => {
+      process.argv = argv;
+    });
+
+    it('`main.js migrate` migrates and exits: no configuration read, nothing started', async () => {
+      process.argv = [argv[0]!, 'main.js', 'migrate'];
+      const log: string[] = [];
+      const config = jest.fn(() => ({ adminPort: 0 }));
+      const start = jest.fn();
+      void runService({ ...base, config, adminPort: (c) => c.adminPort, migrations: database(log), start });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(log).toEqual(['migrate only inproc']);
+      expect(exits).toEqual([0]);
+      expect(config).not.toHaveBeenCalled();
+      expect(start).not.toHaveBeenCalled();
+    });
+
+    it('opens (connects, checks, migrates) before each start attempt and hands start the database and configuration', async () => {
+      const log: string[] = [];
+      const seen: unknown[] = [];
+      running = await runService({
+        ...base,
+        startRetryDelayMs: 1,
+        config: () => ({ adminPort: 0, greeting: 'hello' }),
+        adminPort: (c) => c.adminPort,
+        migrations: database(log, 1),
+        start(ctx) {
+          seen.push({ config: ctx.config, database: ctx.database });
+        },
+      });
+      expect(log).toEqual(['open for inproc', 'close', 'open for inproc']);
+      expect(seen).toEqual([{ config: { adminPort: 0, greeting: 'hello' }, database: { name: 'db' } }]);
+      const service = running;
+      running = undefined;
+      await service.stop('test over');
+      expect(log.at(-1)).toBe('close');
+    });
+
+    it('ends with one line and exit 1 when the configuration is invalid', async () => {
+      const invalid = () => {
+        throw Object.assign(new Error('invalid configuration (1 problem): X is required'), { name: 'ConfigError' });
+      };
+      await expect(runService({ ...base, config: invalid, adminPort: 0, start: jest.fn() })).rejects.toThrow(
+        'X is required',
+      );
+      expect(exits).toEqual([1]);
+    });
   });
 });

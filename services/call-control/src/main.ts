@@ -8,182 +8,161 @@ import { readConfig } from '@ivr/config';
 import { AuthorizationServiceClient } from '@ivr/contracts/authorization/v1';
 import { TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
 import { VaultServiceClient } from '@ivr/contracts/vault/v1';
-import {
-  checkDatabase,
-  createPgPool,
-  EventStore,
-  isMigrateCommand,
-  migrate,
-  OutboxRelay,
-  runMigrateCommand,
-} from '@ivr/eventstore';
+import { EventStore, OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
-import { loadOrExit, runService, type ServiceContext } from '@ivr/runtime';
+import { runService, type ServiceContext } from '@ivr/runtime';
 import { type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { answerCall } from './app/answer-call';
 import { startRecoveryLoop } from './app/recovery-loop';
-import { type Config, DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
+import { DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
 import { CallerHungUp } from './dialogue';
 
-const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
-
-// `main.js migrate` (the chart's migration Job): apply the migrations and exit, nothing else.
-if (isMigrateCommand()) {
-  void runMigrateCommand({
-    service: 'call-control',
-    dir: MIGRATIONS_DIR,
+void runService({
+  service: 'call-control',
+  config: loadConfig,
+  migrations: serviceMigrations({
+    dir: join(__dirname, '..', 'migrations'),
     settings: () => ({ databaseUrl: readConfig(migrateConfigSpec()).databaseUrl, schema: DB_SCHEMA }),
-  }).then((code) => process.exit(code));
-} else {
-  serve(loadOrExit('call-control', loadConfig));
-}
+  }),
+  adminPort: (config) => config.adminPort,
+  drainTimeoutMs: (config) => config.drainTimeoutMs + 15_000,
+  hookTimeoutMs: (config) => config.drainTimeoutMs + 10_000,
+  async start(ctx) {
+    const { config, logger: log } = ctx;
+    const { pool } = ctx.database;
+    const store = new EventStore(pool, { schema: DB_SCHEMA });
 
-function serve(config: Config): void {
-  void runService({
-    service: 'call-control',
-    adminPort: config.adminPort,
-    drainTimeoutMs: config.drainTimeoutMs + 15_000,
-    hookTimeoutMs: config.drainTimeoutMs + 10_000,
-    async start(ctx) {
-      const log = ctx.logger;
-      const pool = createPgPool(config.databaseUrl, { applicationName: 'call-control' });
-      ctx.onStop('postgres', () => pool.end());
-      await checkDatabase(pool);
-      await migrate(pool, { schema: DB_SCHEMA, dir: MIGRATIONS_DIR });
-      const store = new EventStore(pool, { schema: DB_SCHEMA });
-
-      if (config.outboxRelayEnabled) {
-        const kafka = createKafka({ ...kafkaClientOptions(config, 'call-control'), logger: log });
-        const publisher = new KafkaEventPublisher(kafka);
-        await publisher.connect();
-        ctx.onStop('kafka publisher', () => publisher.disconnect());
-        const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
-        relay.start();
-        // Runs after the calls drained: their last events (returned, ended) go out before the relay stops.
-        ctx.onStop('outbox relay', async () => {
-          const until = Date.now() + 5000;
-          while (Date.now() < until && (await relay.lag()).pending > 0) await new Promise((r) => setTimeout(r, 100));
-          await relay.stop();
-        });
-      }
-
-      const tls = loadTls(config.certsDir, 'call-control');
-      // Calls wait for a (re)connecting channel within their deadline; a restarted service is found again fast.
-      const channelOptions = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 };
-      const vaultClient = createClient(VaultServiceClient, config.vaultAddress, {
-        tls,
-        serverName: config.vaultServerName,
-        deadlineMs: config.vaultDeadlineMs,
-        channelOptions,
+    if (config.outboxRelayEnabled) {
+      const kafka = createKafka({ ...kafkaClientOptions(config, 'call-control'), logger: log });
+      const publisher = new KafkaEventPublisher(kafka);
+      await publisher.connect();
+      ctx.onStop('kafka publisher', () => publisher.disconnect());
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log });
+      relay.start();
+      // Runs after the calls drained: their last events (returned, ended) go out before the relay stops.
+      ctx.onStop('outbox relay', async () => {
+        const until = Date.now() + 5000;
+        while (Date.now() < until && (await relay.lag()).pending > 0) await new Promise((r) => setTimeout(r, 100));
+        await relay.stop();
       });
-      const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
-        ...(config.authorizationTls ? { tls, serverName: 'authorization' } : {}),
-        deadlineMs: config.authorizationDeadlineMs,
-        channelOptions,
-      });
-      const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
-        ...(config.orderLinkTls ? { tls, serverName: 'order-link' } : {}),
-        deadlineMs: config.orderLinkDeadlineMs,
-        channelOptions,
-      });
-      ctx.onStop('grpc clients', () => {
-        for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
-      });
-
-      const authorization = new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs);
-      // A fresh owner id per process: after a crash the restarted process is a new instance, and the
-      // old one's calls are found lost once its heartbeat is stale (by any instance, this one included).
-      const instanceId = randomUUID();
-      const recovery = await startRecoveryLoop({
-        store,
-        ownership: new CallOwnership(pool, DB_SCHEMA),
-        fence: authorization,
-        instanceId,
-        staleMs: config.callOwnerStaleMs,
-        heartbeatMs: config.callOwnerHeartbeatMs,
-        sweepMs: config.callRecoveryIntervalMs,
-        log,
-      });
-      ctx.onStop('call recovery', () => recovery.stop());
-      ctx.addReadinessCheck('call ownership heartbeat', () => recovery.healthy());
-      log.info({ instance_id: instanceId }, 'call-control instance registered');
-
-      const vault = new GrpcVault(vaultClient, {
-        unaryMs: config.vaultDeadlineMs,
-        playMs: config.vaultPlayDeadlineMs,
-        registerMs: config.vaultRegisterDeadlineMs,
-      });
-      const deps = {
-        vault,
-        authorization,
-        payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
-        clock: {
-          now: () => Date.now(),
-          sleep: (ms: number, signal: AbortSignal) =>
-            new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(resolve, ms);
-              signal.addEventListener('abort', () => {
-                clearTimeout(timer);
-                reject(new CallerHungUp());
-              });
-            }),
-        },
-        config: config.dialogue,
-        transferCode: {
-          pattern: config.transferCodeRegExp,
-          ...(config.transferCodeHeader ? { header: config.transferCodeHeader } : {}),
-        },
-        newCallId: randomUUID,
-        instanceId,
-        recorder: (callId: string) => new CallRecorder(store, callId, log),
-        log,
-      };
-
-      // Dialogues in progress, so that a drain waits for their last events to be stored.
-      const dialogues = new Set<Promise<void>>();
-      const ua = new SipUserAgent({ ...sipOptions(config), logger: log });
-      ua.on('incomingCall', (call) => {
-        const dialogue = answerCall(call, deps).catch((err: Error) =>
-          log.error({ sip_call_id: call.callId, err: err.message }, 'call failed'),
-        );
-        dialogues.add(dialogue);
-        void dialogue.finally(() => dialogues.delete(dialogue));
-      });
-      await ua.start();
-      log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
-      ctx.addReadinessCheck('sip', () => !ua.draining);
-      exposeSipStats(ctx, () => ua.stats());
-      ctx.onStop('sip', async () => {
-        ua.drain();
-        log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, config.drainTimeoutMs);
-        });
-        await Promise.race([Promise.all([ua.whenIdle(), ...dialogues]), deadline]);
-        clearTimeout(timer);
-        await ua.stop();
-        await Promise.all(dialogues);
-      });
-    },
-  });
-
-  /** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
-  function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
-    const meter = ctx.telemetry.meter;
-    const { activeCalls: _, ...counters } = stats();
-    for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
-      const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
-      meter
-        .createObservableCounter(`sip_${snake}_total`, { description: `SIP ${snake.replace(/_/g, ' ')}` })
-        .addCallback((result) => result.observe(stats()[name]));
     }
+
+    const tls = loadTls(config.certsDir, 'call-control');
+    // Calls wait for a (re)connecting channel within their deadline; a restarted service is found again fast.
+    const channelOptions = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 };
+    const vaultClient = createClient(VaultServiceClient, config.vaultAddress, {
+      tls,
+      serverName: config.vaultServerName,
+      deadlineMs: config.vaultDeadlineMs,
+      channelOptions,
+    });
+    const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
+      ...(config.authorizationTls ? { tls, serverName: 'authorization' } : {}),
+      deadlineMs: config.authorizationDeadlineMs,
+      channelOptions,
+    });
+    const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
+      ...(config.orderLinkTls ? { tls, serverName: 'order-link' } : {}),
+      deadlineMs: config.orderLinkDeadlineMs,
+      channelOptions,
+    });
+    ctx.onStop('grpc clients', () => {
+      for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
+    });
+
+    const authorization = new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs);
+    // A fresh owner id per process: after a crash the restarted process is a new instance, and the
+    // old one's calls are found lost once its heartbeat is stale (by any instance, this one included).
+    const instanceId = randomUUID();
+    const recovery = await startRecoveryLoop({
+      store,
+      ownership: new CallOwnership(pool, DB_SCHEMA),
+      fence: authorization,
+      instanceId,
+      staleMs: config.callOwnerStaleMs,
+      heartbeatMs: config.callOwnerHeartbeatMs,
+      sweepMs: config.callRecoveryIntervalMs,
+      log,
+    });
+    ctx.onStop('call recovery', () => recovery.stop());
+    ctx.addReadinessCheck('call ownership heartbeat', () => recovery.healthy());
+    log.info({ instance_id: instanceId }, 'call-control instance registered');
+
+    const vault = new GrpcVault(vaultClient, {
+      unaryMs: config.vaultDeadlineMs,
+      playMs: config.vaultPlayDeadlineMs,
+      registerMs: config.vaultRegisterDeadlineMs,
+    });
+    const deps = {
+      vault,
+      authorization,
+      payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
+      clock: {
+        now: () => Date.now(),
+        sleep: (ms: number, signal: AbortSignal) =>
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(resolve, ms);
+            signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              reject(new CallerHungUp());
+            });
+          }),
+      },
+      config: config.dialogue,
+      transferCode: {
+        pattern: config.transferCodeRegExp,
+        ...(config.transferCodeHeader ? { header: config.transferCodeHeader } : {}),
+      },
+      newCallId: randomUUID,
+      instanceId,
+      recorder: (callId: string) => new CallRecorder(store, callId, log),
+      log,
+    };
+
+    // Dialogues in progress, so that a drain waits for their last events to be stored.
+    const dialogues = new Set<Promise<void>>();
+    const ua = new SipUserAgent({ ...sipOptions(config), logger: log });
+    ua.on('incomingCall', (call) => {
+      const dialogue = answerCall(call, deps).catch((err: Error) =>
+        log.error({ sip_call_id: call.callId, err: err.message }, 'call failed'),
+      );
+      dialogues.add(dialogue);
+      void dialogue.finally(() => dialogues.delete(dialogue));
+    });
+    await ua.start();
+    log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
+    ctx.addReadinessCheck('sip', () => !ua.draining);
+    exposeSipStats(ctx, () => ua.stats());
+    ctx.onStop('sip', async () => {
+      ua.drain();
+      log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, config.drainTimeoutMs);
+      });
+      await Promise.race([Promise.all([ua.whenIdle(), ...dialogues]), deadline]);
+      clearTimeout(timer);
+      await ua.stop();
+      await Promise.all(dialogues);
+    });
+  },
+});
+
+/** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
+function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
+  const meter = ctx.telemetry.meter;
+  const { activeCalls: _, ...counters } = stats();
+  for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
+    const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
     meter
-      .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
-      .addCallback((result) => result.observe(stats().activeCalls));
+      .createObservableCounter(`sip_${snake}_total`, { description: `SIP ${snake.replace(/_/g, ' ')}` })
+      .addCallback((result) => result.observe(stats()[name]));
   }
+  meter
+    .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
+    .addCallback((result) => result.observe(stats().activeCalls));
 }

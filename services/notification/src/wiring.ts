@@ -27,13 +27,15 @@ export interface CoreOptions {
   destinations?: DestinationPolicy;
   /** DNS of the connection-time check (tests); default: the system resolver. */
   resolve?: Resolve;
+  /** The schema is migrated already (main.ts: runService's migrations did it); tests migrate here. */
+  migrated?: boolean;
   /** WEBHOOK_SECRET_KEYS: `id:base64key,...`, the first seals the signing secrets at rest. */
   secretKeys: string;
 }
 
 /** Everything but Kafka and HTTP: shared by main.ts and in-process tests. */
 export async function buildCore(o: CoreOptions) {
-  await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
+  if (!o.migrated) await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
   const now = o.now ?? (() => new Date());
   const store = new EventStore(o.pool, { schema: o.schema });
   const webhooks = new WebhookRepository(o.pool, o.schema, parseKeyring(o.secretKeys));

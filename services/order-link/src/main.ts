@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
-import { checkDatabase, createPgPool, isMigrateCommand, OutboxRelay, runMigrateCommand } from '@ivr/eventstore';
+import { OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { createGrpcServer, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
-import { loadOrExit, runService } from '@ivr/runtime';
+import { runService } from '@ivr/runtime';
 import express from 'express';
 import { paymentService, transferCodeService } from './adapters/grpc/services';
 import { loadConsoleConfig, mountConsole } from './adapters/http/console';
@@ -18,94 +18,79 @@ import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec } from './config';
 import { buildCore, MIGRATIONS_DIR } from './wiring';
 
-// `main.js migrate` (the chart's migration Job): apply the migrations and exit, nothing else.
-if (isMigrateCommand()) {
-  void runMigrateCommand({
-    service: 'order-link',
+void runService({
+  service: 'order-link',
+  config: () => ({ ...loadConfig(), console: loadConsoleConfig() }),
+  migrations: serviceMigrations({
     dir: MIGRATIONS_DIR,
     settings: () => ({ databaseUrl: readConfig(migrateConfigSpec()).databaseUrl, schema: DB_SCHEMA }),
-  }).then((code) => process.exit(code));
-} else {
-  serve();
-}
+    maxConnections: 20,
+    readinessCheck: true,
+  }),
+  adminPort: (config) => config.adminPort,
+  async start(ctx) {
+    const { config, logger: log } = ctx;
+    const { pool } = ctx.database;
+    const core = await buildCore({
+      pool,
+      schema: DB_SCHEMA,
+      migrated: true,
+      transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
+      transferCodeLength: config.transferCodeLength,
+      notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
+      meter: ctx.telemetry.meter,
+    });
 
-/** The service itself: everything but the migrate subcommand. */
-function serve(): void {
-  const config = loadOrExit('order-link', loadConfig);
-  const consoleConfig = loadOrExit('order-link', loadConsoleConfig);
+    const kafka = createKafka({ ...kafkaClientOptions(config, 'order-link'), logger: log });
+    if (config.outboxRelayEnabled) {
+      const publisher = new KafkaEventPublisher(kafka);
+      await publisher.connect();
+      ctx.onStop('kafka publisher', () => publisher.disconnect());
+      const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log, meter: ctx.telemetry.meter });
+      relay.start();
+      ctx.onStop('outbox relay', () => relay.stop());
+    }
+    // The API serves without the process manager, and joining its group can take a session timeout
+    // after a crash (the dead member must expire): it starts in the background, retrying.
+    const processManager = startInBackground(
+      'process manager',
+      () => startProcessManager(kafka, core.payments, log, { groupId: config.consumerGroup, onFailed: ctx.fail }),
+      ctx.signal,
+      log,
+    );
+    ctx.onStop('process manager', () => processManager.stop());
 
-  void runService({
-    service: 'order-link',
-    adminPort: config.adminPort,
-    async start(ctx) {
-      const log = ctx.logger;
-      const pool = createPgPool(config.databaseUrl, { applicationName: 'order-link', max: 20 });
-      ctx.onStop('postgres', () => pool.end());
-      await checkDatabase(pool);
-      const core = await buildCore({
-        pool,
-        schema: DB_SCHEMA,
-        transferCodeTtlMs: config.transferCodeTtlSeconds * 1000,
-        transferCodeLength: config.transferCodeLength,
-        notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
-        meter: ctx.telemetry.meter,
-      });
-      ctx.addReadinessCheck('postgres', async () => {
-        await pool.query('select 1');
-        return true;
-      });
+    const sweeper = new ExpirySweeper(core.queries, core.payments, core.clock, log, config.expirySweepIntervalMs);
+    sweeper.start();
+    ctx.onStop('expiry sweeper', () => sweeper.stop());
 
-      const kafka = createKafka({ ...kafkaClientOptions(config, 'order-link'), logger: log });
-      if (config.outboxRelayEnabled) {
-        const publisher = new KafkaEventPublisher(kafka);
-        await publisher.connect();
-        ctx.onStop('kafka publisher', () => publisher.disconnect());
-        const relay = new OutboxRelay({ pool, schema: DB_SCHEMA, publisher, logger: log, meter: ctx.telemetry.meter });
-        relay.start();
-        ctx.onStop('outbox relay', () => relay.stop());
-      }
-      // The API serves without the process manager, and joining its group can take a session timeout
-      // after a crash (the dead member must expire): it starts in the background, retrying.
-      const processManager = startInBackground(
-        'process manager',
-        () => startProcessManager(kafka, core.payments, log, { groupId: config.consumerGroup, onFailed: ctx.fail }),
-        ctx.signal,
-        log,
-      );
-      ctx.onStop('process manager', () => processManager.stop());
+    const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    // The operator console (/console) sits in front of the REST API, which answers everything else.
+    const app = express();
+    app.disable('x-powered-by');
+    const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, config.console, log);
+    ctx.onStop('console', operatorConsole.stop);
+    mountConsole(app, operatorConsole.deps, join(__dirname, '..', 'console', 'dist'));
+    app.use(api);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.httpPort, () => resolve(s));
+      s.once('error', reject);
+    });
+    ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
+    const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
+    grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
+    grpc.addService(
+      TransferCodeServiceService,
+      transferCodeService(core.paymentsApp),
+      tls ? { allowedClients: ['call-control'] } : {},
+    );
+    await grpc.listen(`0.0.0.0:${config.grpcPort}`);
+    ctx.onStop('grpc', () => grpc.stop());
 
-      const sweeper = new ExpirySweeper(core.queries, core.payments, core.clock, log, config.expirySweepIntervalMs);
-      sweeper.start();
-      ctx.onStop('expiry sweeper', () => sweeper.stop());
-
-      const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
-      // The operator console (/console) sits in front of the REST API, which answers everything else.
-      const app = express();
-      app.disable('x-powered-by');
-      const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, consoleConfig, log);
-      ctx.onStop('console', operatorConsole.stop);
-      mountConsole(app, operatorConsole.deps, join(__dirname, '..', 'console', 'dist'));
-      app.use(api);
-      const server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(config.httpPort, () => resolve(s));
-        s.once('error', reject);
-      });
-      ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
-      const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
-      const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
-      grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
-      grpc.addService(
-        TransferCodeServiceService,
-        transferCodeService(core.paymentsApp),
-        tls ? { allowedClients: ['call-control'] } : {},
-      );
-      await grpc.listen(`0.0.0.0:${config.grpcPort}`);
-      ctx.onStop('grpc', () => grpc.stop());
-
-      log.info(
-        { grpcPort: config.grpcPort, httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] },
-        'order-link started',
-      );
-    },
-  });
-}
+    log.info(
+      { grpcPort: config.grpcPort, httpPort: config.httpPort, topics: [Topics.calls, Topics.authorizations] },
+      'order-link started',
+    );
+  },
+});

@@ -30,11 +30,13 @@ export interface CoreOptions {
   transferCodeLength?: number;
   notification?: { baseUrl: string; token: string };
   meter?: Meter;
+  /** The schema is migrated already (main.ts: runService's migrations did it); tests and the CLI migrate here. */
+  migrated?: boolean;
 }
 
 /** Everything but the transports: what main.ts, the CLI and in-process tests share. */
 export async function buildCore(o: CoreOptions) {
-  await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
+  if (!o.migrated) await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const store = new EventStore(o.pool, { schema: o.schema });
