@@ -9,8 +9,8 @@ import { authorizationService } from './adapters/grpc/authorization-service';
 import { startGrpcServer } from './adapters/grpc/server';
 import { AuthorizationRepository } from './adapters/pg/authorization-repository';
 import { ResilientGateway } from './adapters/psp/resilient-gateway';
-import { Authorizations } from './application/authorizations';
-import { startReconciler } from './application/reconciler';
+import { Authorizations } from './app/authorizations';
+import { startReconciler } from './app/reconciler';
 import { loadConfig, migrateConfigSpec } from './config';
 
 void runService({

@@ -25,7 +25,7 @@ import { authorizationService } from '../src/adapters/grpc/authorization-service
 import { type RunningGrpcServer, startGrpcServer } from '../src/adapters/grpc/server';
 import { AuthorizationRepository } from '../src/adapters/pg/authorization-repository';
 import { ResilientGateway } from '../src/adapters/psp/resilient-gateway';
-import { Authorizations } from '../src/application/authorizations';
+import { Authorizations } from '../src/app/authorizations';
 
 export const MIGRATIONS = join(__dirname, '..', 'migrations');
 

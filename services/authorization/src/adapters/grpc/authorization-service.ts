@@ -1,7 +1,7 @@
 import { type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import type { AuthorizationServiceServer } from '@ivr/contracts/authorization/v1';
 import type { Logger } from '@ivr/logging';
-import { type Authorizations, GatewayUnavailable } from '../../application/authorizations';
+import { type Authorizations, GatewayUnavailable } from '../../app/authorizations';
 import {
   AuthorizationNotFound,
   type AuthorizationState,

@@ -1,4 +1,5 @@
 import { type EventMetadata, type EventStore, foldEvents, handleCommand, type RecordedEvent } from '@ivr/eventstore';
+import type { AuthorizationStore } from '../../app/ports';
 import {
   type AuthorizationCommand,
   type AuthorizationEvent,
@@ -12,7 +13,7 @@ import {
  * handleCommand, the events going to ivr.authorizations.v1 through the outbox, and the pending list
  * kept in the same transaction. A concurrent writer makes it decide again on fresh state.
  */
-export class AuthorizationRepository {
+export class AuthorizationRepository implements AuthorizationStore {
   constructor(
     private readonly store: EventStore,
     /** ivr.authorizations.v1 (Topics.authorizations); tests give their own. */

@@ -11,6 +11,7 @@ import type {
   VoidRequest,
   VoidResult,
 } from '@ivr/psp';
+import type { Gateway } from '../../app/ports';
 import type { GatewayOutcome } from '../../authorization';
 
 export interface RetryPolicy {
@@ -30,7 +31,7 @@ export interface GatewayCallMetrics {
  * key, which the gateway answers with the first result: reconciliation without a second charge.
  * Gateway results are translated into the domain's GatewayOutcome here.
  */
-export class ResilientGateway {
+export class ResilientGateway implements Gateway {
   constructor(
     private readonly gateway: PaymentGateway,
     private readonly breaker: CircuitBreaker,

@@ -1,6 +1,4 @@
 import type { EventMetadata } from '@ivr/eventstore';
-import type { AuthorizationRepository } from '../adapters/pg/authorization-repository';
-import type { ResilientGateway } from '../adapters/psp/resilient-gateway';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
@@ -14,6 +12,7 @@ import {
   pspKey,
   validateMoney,
 } from '../authorization';
+import type { AuthorizationStore, Gateway } from './ports';
 
 export interface AuthorizeInput {
   paymentId: string;
@@ -31,8 +30,8 @@ export class GatewayUnavailable extends Error {
 }
 
 export interface AuthorizationsOptions {
-  repository: AuthorizationRepository;
-  gateway: ResilientGateway;
+  repository: AuthorizationStore;
+  gateway: Gateway;
   now: () => Date;
   /**
    * Pending authorizations younger than this are reconciled by repeating the call with the same
