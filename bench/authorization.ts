@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import {
   AuthorizationServiceClient,
   AuthorizationStatus,
@@ -24,6 +24,7 @@ import {
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { StripeConnector } from '@ivr/psp';
+import { clientCredentials } from '@ivr/testkit/certificates';
 import { freePort } from '@ivr/testkit/ports';
 import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
   );
   await waitFor('authorization service', async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok);
-  const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure(), {
+  const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, clientCredentials('call-control'), {
     'grpc.max_concurrent_streams': 1000,
   });
   const connector = new StripeConnector({ baseUrl: simUrl, apiKey: 'sk_test_bench', timeoutMs: 10_000 });

@@ -3,7 +3,9 @@
 # Production takes certificates from cert-manager (charts/). Idempotent: existing files are kept.
 source "$(dirname "$0")/lib.sh"
 DIR="${IVR_CERTS_DIR:-$VAR/certs}"
-SERVICES=(order-link call-control dtmf-vault authorization notification)
+# The services, and `order-system`: an order system's client certificate for order-link's gRPC
+# PaymentService (GRPC_ORDER_SYSTEM_CLIENTS), used by tests.
+SERVICES=(order-link call-control dtmf-vault authorization notification order-system)
 mkdir -p "$DIR"
 if [[ ! -f "$DIR/ca.crt" ]]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \

@@ -1,4 +1,4 @@
-import { bool, int, readConfig, str, url } from '@ivr/config';
+import { bool, int, list, readConfig, str, url } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
 
@@ -6,6 +6,10 @@ import { kafkaConfigSpec } from '@ivr/kafka';
 export function configSpec() {
   return {
     grpcPort: int('GRPC_PORT', { default: 50054, min: 0, max: 65535 }),
+    // The gRPC port always demands mutual TLS: ca.crt and authorization.crt/.key (scripts/certs.sh,
+    // cert-manager in the chart) in this folder, and a client certificate of a listed identity.
+    certsDir: str('IVR_CERTS_DIR'),
+    allowedClients: list('GRPC_ALLOWED_CLIENTS', { default: ['call-control'] }),
     adminPort: int('ADMIN_PORT', { default: 9104, min: 0, max: 65535 }),
     databaseUrl: url('AUTHORIZATION_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
     // Another schema than the default only for tests that run the process on a shared database.

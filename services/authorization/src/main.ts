@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { EventStore, OutboxRelay, serviceMigrations } from '@ivr/eventstore';
+import { loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
 import { runService } from '@ivr/runtime';
@@ -66,6 +67,8 @@ void runService({
 
     const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger), {
       logger: ctx.logger,
+      tls: loadTls(config.certsDir, 'authorization'),
+      allowedClients: config.allowedClients,
     });
     ctx.onStop('grpc server', () => grpc.stop());
     ctx.logger.info({ grpc_port: grpc.port, psp: config.pspBaseUrl }, 'authorization listening');

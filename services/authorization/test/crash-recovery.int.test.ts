@@ -2,10 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
 import { AuthorizationServiceClient, AuthorizationStatus } from '@ivr/contracts/authorization/v1';
 import { createPgPool } from '@ivr/eventstore';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { clientCredentials } from '@ivr/testkit/certificates';
 import { freePort } from '@ivr/testkit/ports';
 import type { Pool } from 'pg';
 import { authorizeRequest, cardToken, charges, grpcApi, newPaymentId, setFault } from './harness';
@@ -76,7 +76,7 @@ it('a kill between the PSP answer and the append is recovered on restart without
   const card = await cardToken(sim, '4242424242424242');
   // The PSP takes a while, so that the test can block the append before the answer arrives.
   await setFault(sim, { mode: 'none', latencyMs: 1500, count: 1, path: '/v1/payment_intents' });
-  const client = new AuthorizationServiceClient(`127.0.0.1:${first.grpcPort}`, credentials.createInsecure());
+  const client = new AuthorizationServiceClient(`127.0.0.1:${first.grpcPort}`, clientCredentials('call-control'));
   const inFlight = grpcApi(client).authorize(authorizeRequest(paymentId, card));
 
   await until('the request event', async () => {
@@ -110,7 +110,7 @@ it('a kill between the PSP answer and the append is recovered on restart without
   expect(before.map((r) => r.type)).toEqual(['AuthorizationRequested']);
 
   const second = await startService(0);
-  const restarted = new AuthorizationServiceClient(`127.0.0.1:${second.grpcPort}`, credentials.createInsecure());
+  const restarted = new AuthorizationServiceClient(`127.0.0.1:${second.grpcPort}`, clientCredentials('call-control'));
   const settled = await until('reconciliation', async () => {
     const got = await grpcApi(restarted).get({ paymentId });
     const status = got.ok ? got.value.authorization?.status : undefined;

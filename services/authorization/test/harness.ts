@@ -1,7 +1,7 @@
 /** An in-process authorization service on real PostgreSQL and the PSP simulator, for integration tests. */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { credentials, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import {
   type AbandonAuthorizationRequest,
   type AbandonAuthorizationResponse,
@@ -17,9 +17,11 @@ import {
 } from '@ivr/contracts/authorization/v1';
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
+import { loadTls } from '@ivr/grpc';
 import { createLogger } from '@ivr/logging';
 import { CircuitBreaker, StripeConnector } from '@ivr/psp';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
 import { authorizationService } from '../src/adapters/grpc/authorization-service';
 import { type RunningGrpcServer, startGrpcServer } from '../src/adapters/grpc/server';
@@ -88,10 +90,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return typeof value === 'function' ? value.bind(authorizations) : value;
     },
   });
+  // Mutual TLS as deployed: the server's certificate of scripts/certs.sh, call-control's as the client.
   const grpc: RunningGrpcServer = await startGrpcServer('127.0.0.1:0', authorizationService(facade, logger), {
     logger,
+    tls: loadTls(certsDir(), 'authorization'),
+    allowedClients: ['call-control'],
   });
-  const client = new AuthorizationServiceClient(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
+  const client = new AuthorizationServiceClient(`127.0.0.1:${grpc.port}`, clientCredentials('call-control'));
 
   return {
     pool,

@@ -45,17 +45,18 @@ function baseSpec() {
     outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
     certsDir: str('IVR_CERTS_DIR'),
 
-    // dtmf-vault: always mutual TLS; our certificate's CN (call-control) is what it admits.
+    // dtmf-vault, authorization and order-link: always mutual TLS; our certificate's CN (call-control)
+    // is what they admit, and theirs must name them.
     vaultAddress: str('VAULT_GRPC_ADDRESS', { default: '127.0.0.1:50053' }),
     vaultServerName: str('VAULT_SERVER_NAME', { default: 'dtmf-vault' }),
     vaultDeadlineMs: int('VAULT_DEADLINE_MS', { default: 3000, min: 100 }),
     vaultPlayDeadlineMs: int('VAULT_PLAY_DEADLINE_MS', { default: 60_000, min: 1000 }),
     vaultRegisterDeadlineMs: int('VAULT_REGISTER_DEADLINE_MS', { default: 20_000, min: 1000 }),
     authorizationAddress: str('AUTHORIZATION_GRPC_ADDRESS', { default: '127.0.0.1:50054' }),
-    authorizationTls: bool('AUTHORIZATION_GRPC_TLS', { default: false }),
+    authorizationServerName: str('AUTHORIZATION_SERVER_NAME', { default: 'authorization' }),
     authorizationDeadlineMs: int('AUTHORIZATION_DEADLINE_MS', { default: 15_000, min: 100 }),
     orderLinkAddress: str('ORDERLINK_GRPC_ADDRESS', { default: '127.0.0.1:50051' }),
-    orderLinkTls: bool('ORDERLINK_GRPC_TLS', { default: false }),
+    orderLinkServerName: str('ORDERLINK_SERVER_NAME', { default: 'order-link' }),
     orderLinkDeadlineMs: int('ORDERLINK_DEADLINE_MS', { default: 3000, min: 100 }),
 
     transferCodePattern: str('TRANSFER_CODE_PATTERN', { default: '^[0-9]{4,12}$' }),

@@ -61,12 +61,14 @@ void runService({
       channelOptions,
     });
     const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
-      ...(config.authorizationTls ? { tls, serverName: 'authorization' } : {}),
+      tls,
+      serverName: config.authorizationServerName,
       deadlineMs: config.authorizationDeadlineMs,
       channelOptions,
     });
     const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
-      ...(config.orderLinkTls ? { tls, serverName: 'order-link' } : {}),
+      tls,
+      serverName: config.orderLinkServerName,
       deadlineMs: config.orderLinkDeadlineMs,
       channelOptions,
     });

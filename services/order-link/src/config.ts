@@ -1,4 +1,4 @@
-import { bool, int, readConfig, str, url } from '@ivr/config';
+import { bool, int, list, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
 
 /** The variables order-link reads (tools/k8s checks the Helm chart against it, with the console's). */
@@ -16,9 +16,14 @@ export function configSpec() {
     expirySweepIntervalMs: int('EXPIRY_SWEEP_INTERVAL_MS', { default: 5000, min: 100, max: 600_000 }),
     notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
     notificationToken: str('NOTIFICATION_INTERNAL_TOKEN'),
-    // mTLS on the gRPC port (certificates from scripts/certs.sh); ResolveTransferCode then admits only call-control.
-    grpcTls: bool('GRPC_TLS', { default: false }),
-    certsDir: str('IVR_CERTS_DIR', { default: '' }),
+    // The gRPC port always demands mutual TLS: ca.crt and order-link.crt/.key (scripts/certs.sh,
+    // cert-manager in the chart) in this folder, and a client certificate of a listed identity.
+    certsDir: str('IVR_CERTS_DIR'),
+    // Who may resolve transfer codes (TransferCodeService).
+    transferCodeClients: list('GRPC_ALLOWED_CLIENTS', { default: ['call-control'] }),
+    // Order systems that use the gRPC PaymentService: their certificates' identities (none by default;
+    // each also needs an API key, and the chart's NetworkPolicy must let it in).
+    orderSystemClients: list('GRPC_ORDER_SYSTEM_CLIENTS', { default: [] }),
     consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
   };
 }

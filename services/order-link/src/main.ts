@@ -2,13 +2,12 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
-import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
 import { OutboxRelay, serviceMigrations } from '@ivr/eventstore';
-import { createGrpcServer, loadTls } from '@ivr/grpc';
+import { loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
 import express from 'express';
-import { paymentService, transferCodeService } from './adapters/grpc/services';
+import { startGrpcServer } from './adapters/grpc/server';
 import { loadConsoleConfig, mountConsole } from './adapters/http/console';
 import { buildConsoleDeps } from './adapters/http/console/wire';
 import { createHttpApp } from './adapters/http/server';
@@ -77,15 +76,16 @@ void runService({
       s.once('error', reject);
     });
     ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
-    const tls = config.grpcTls ? loadTls(config.certsDir, 'order-link') : undefined;
-    const grpc = createGrpcServer({ ...(tls ? { tls } : {}), logger: log });
-    grpc.addService(PaymentServiceService, paymentService(core.paymentsApp, core.keyRepository));
-    grpc.addService(
-      TransferCodeServiceService,
-      transferCodeService(core.paymentsApp),
-      tls ? { allowedClients: ['call-control'] } : {},
+    const grpc = await startGrpcServer(
+      `0.0.0.0:${config.grpcPort}`,
+      { payments: core.paymentsApp, keys: core.keyRepository },
+      {
+        tls: loadTls(config.certsDir, 'order-link'),
+        transferCodeClients: config.transferCodeClients,
+        orderSystemClients: config.orderSystemClients,
+        logger: log,
+      },
     );
-    await grpc.listen(`0.0.0.0:${config.grpcPort}`);
     ctx.onStop('grpc', () => grpc.stop());
 
     log.info(

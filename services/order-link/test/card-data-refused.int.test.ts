@@ -5,22 +5,15 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { credentials, Metadata, status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
-import {
-  type CreatePaymentRequest,
-  type Payment,
-  PaymentServiceClient,
-  PaymentServiceService,
-} from '@ivr/contracts/orderlink/v1';
-import { createGrpcServer, type GrpcServer } from '@ivr/grpc';
+import type { CreatePaymentRequest, Payment, PaymentServiceClient } from '@ivr/contracts/orderlink/v1';
 import express from 'express';
 import { APPROVED_TEST_PAN, PUBLISHED_TEST_PANS } from '../../../test/fixtures/test-cards';
 import { type NotificationHttp, startNotificationHttp } from '../../notification/test/http-harness';
-import { paymentService } from '../src/adapters/grpc/services';
 import { mountConsole } from '../src/adapters/http/console';
 import { buildConsoleDeps } from '../src/adapters/http/console/wire';
-import { call, type Harness, startHarness, validPayment } from './harness';
+import { call, type Harness, startGrpc, startHarness, validPayment } from './harness';
 
 const spaced = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1 ');
 const dashed = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1-');
@@ -97,7 +90,7 @@ describe('card numbers in free text are refused', () => {
   });
 
   describe('gRPC', () => {
-    let server: GrpcServer;
+    let grpc: Awaited<ReturnType<typeof startGrpc>>;
     let client: PaymentServiceClient;
     const md = () => {
       const m = new Metadata();
@@ -125,17 +118,10 @@ describe('card numbers in free text are refused', () => {
       );
 
     beforeAll(async () => {
-      server = createGrpcServer({});
-      server.addService(PaymentServiceService, paymentService(h.core.paymentsApp, h.core.keyRepository));
-      client = new PaymentServiceClient(
-        `127.0.0.1:${await server.listen('127.0.0.1:0')}`,
-        credentials.createInsecure(),
-      );
+      grpc = await startGrpc(h);
+      client = grpc.payments;
     });
-    afterAll(async () => {
-      client.close();
-      await server.stop(100);
-    });
+    afterAll(() => grpc.stop());
 
     it('answers INVALID_ARGUMENT naming the field', async () => {
       await expect(create({ description: `card ${spaced(APPROVED_TEST_PAN)}` })).rejects.toMatchObject({

@@ -1,22 +1,18 @@
-import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import {
   type CreatePaymentRequest,
   type Payment,
-  PaymentServiceClient,
-  PaymentServiceService,
+  type PaymentServiceClient,
   PaymentStatus,
   type ResolveTransferCodeResponse,
-  TransferCodeServiceClient,
-  TransferCodeServiceService,
+  type TransferCodeServiceClient,
 } from '@ivr/contracts/orderlink/v1';
-import { createGrpcServer, type GrpcServer } from '@ivr/grpc';
-import { paymentService, transferCodeService } from '../src/adapters/grpc/services';
-import { type Harness, startHarness } from './harness';
+import { type Harness, startGrpc, startHarness } from './harness';
 
 describe('order-link gRPC API', () => {
   let h: Harness;
-  let server: GrpcServer;
+  let grpc: Awaited<ReturnType<typeof startGrpc>>;
   let payments: PaymentServiceClient;
   let codes: TransferCodeServiceClient;
   const auth = (key?: string) => {
@@ -50,17 +46,11 @@ describe('order-link gRPC API', () => {
 
   beforeAll(async () => {
     h = await startHarness('olgrpc');
-    server = createGrpcServer({});
-    server.addService(PaymentServiceService, paymentService(h.core.paymentsApp, h.core.keyRepository));
-    server.addService(TransferCodeServiceService, transferCodeService(h.core.paymentsApp));
-    const port = await server.listen('127.0.0.1:0');
-    payments = new PaymentServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
-    codes = new TransferCodeServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    grpc = await startGrpc(h);
+    ({ payments, codes } = grpc);
   });
   afterAll(async () => {
-    payments.close();
-    codes.close();
-    await server.stop(100);
+    await grpc.stop();
     await h.close();
   });
 

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PaymentServiceClient, TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
 import { createPgPool } from '@ivr/eventstore';
+import { loadTls } from '@ivr/grpc';
+import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
+import { startGrpcServer } from '../src/adapters/grpc/server';
 import { createHttpApp } from '../src/adapters/http/server';
 import type { Clock } from '../src/app/ports';
 import { buildCore, type Core } from '../src/wiring';
@@ -100,4 +104,33 @@ export async function call(
   const res = await fetch(h.base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text.startsWith('{') ? JSON.parse(text) : { text } };
+}
+
+/**
+ * order-link's gRPC server on the harness, as deployed (mutual TLS, certificates of scripts/certs.sh),
+ * with a PaymentService client of the `order-system` certificate and a TransferCodeService client of
+ * call-control's.
+ */
+export async function startGrpc(h: Harness) {
+  const server = await startGrpcServer(
+    '127.0.0.1:0',
+    { payments: h.core.paymentsApp, keys: h.core.keyRepository },
+    {
+      tls: loadTls(certsDir(), 'order-link'),
+      transferCodeClients: ['call-control'],
+      orderSystemClients: ['order-system'],
+    },
+  );
+  const address = `127.0.0.1:${server.port}`;
+  const payments = new PaymentServiceClient(address, clientCredentials('order-system'));
+  const codes = new TransferCodeServiceClient(address, clientCredentials('call-control'));
+  return {
+    payments,
+    codes,
+    async stop() {
+      payments.close();
+      codes.close();
+      await server.stop(100);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * Malformed gRPC messages to every gRPC service, started here as real processes (the built bundles,
- * `make build`): order-link (plaintext), authorization (plaintext), dtmf-vault (mTLS, as call-control).
+ * `make build`), each over mutual TLS as call-control (order-link lets it use PaymentService too, for
+ * the run): order-link, authorization, dtmf-vault.
  * A generic client sends raw bytes as the message body of every method: random bytes, truncated
  * varints, huge length prefixes, wrong wire types, and valid-looking fields with absurd values.
  *
@@ -34,6 +35,13 @@ const certs = (): string => {
   if (!dir) throw new Error('IVR_CERTS_DIR is not set: run make up-infra');
   return dir;
 };
+/** Every internal gRPC server demands mutual TLS: the fuzzer is call-control, the client each admits. */
+const asCallControl = (): grpc.ChannelCredentials =>
+  grpc.credentials.createSsl(
+    readFileSync(join(certs(), 'ca.crt')),
+    readFileSync(join(certs(), 'call-control.key')),
+    readFileSync(join(certs(), 'call-control.crt')),
+  );
 // Nothing listens there: handlers that reach the PSP meet a refused connection, a path worth fuzzing too.
 const deadPsp = async () => `http://127.0.0.1:${await freePort()}`;
 
@@ -46,8 +54,12 @@ const targets: Target[] = [
       })),
       { path: '/ivr.orderlink.v1.TransferCodeService/ResolveTransferCode' },
     ],
-    env: async (grpcPort) => ({ GRPC_PORT: String(grpcPort), HTTP_PORT: String(await freePort()) }),
-    credentials: () => grpc.credentials.createInsecure(),
+    env: async (grpcPort) => ({
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(await freePort()),
+      GRPC_ORDER_SYSTEM_CLIENTS: 'call-control',
+    }),
+    credentials: () => asCallControl(),
     metadata: () => {
       const md = new grpc.Metadata();
       md.set('authorization', `Bearer ${issueApiKey(`fuzz-grpc-${Date.now()}`)}`);
@@ -60,7 +72,7 @@ const targets: Target[] = [
       path: `/ivr.authorization.v1.AuthorizationService/${m}`,
     })),
     env: async (grpcPort) => ({ GRPC_PORT: String(grpcPort), PSP_URL: await deadPsp() }),
-    credentials: () => grpc.credentials.createInsecure(),
+    credentials: () => asCallControl(),
   },
   {
     service: 'dtmf-vault',
@@ -81,12 +93,7 @@ const targets: Target[] = [
         PSP_URL: await deadPsp(),
       };
     },
-    credentials: () =>
-      grpc.credentials.createSsl(
-        readFileSync(join(certs(), 'ca.crt')),
-        readFileSync(join(certs(), 'call-control.key')),
-        readFileSync(join(certs(), 'call-control.crt')),
-      ),
+    credentials: () => asCallControl(),
   },
 ];
 

@@ -7,15 +7,19 @@ export interface RunningGrpcServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The gRPC server: AuthorizationService (traced, error-guarded by @ivr/grpc) plus grpc.health.v1. */
+/**
+ * The gRPC server: AuthorizationService (traced, error-guarded by @ivr/grpc) plus grpc.health.v1, over
+ * mutual TLS only, answering only clients whose certificate names one of `allowedClients`.
+ */
 export async function startGrpcServer(
   address: string,
   implementation: AuthorizationServiceServer,
-  options: { logger?: Logger; tls?: TlsMaterial } = {},
+  options: { logger?: Logger; tls: TlsMaterial; allowedClients: readonly string[] },
 ): Promise<RunningGrpcServer> {
   const server = createGrpcServer({
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.tls ? { tls: options.tls } : {}),
+    tls: options.tls,
+    allowedClients: options.allowedClients,
   });
   server.addService(AuthorizationServiceService, implementation);
   const port = await server.listen(address);

@@ -134,7 +134,7 @@ export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): P
   };
 }
 
-/** Internal, for call-control (restricted to its certificate when TLS is on). */
+/** Internal, for call-control (server.ts admits only its certificate). */
 export function transferCodeService(payments: PaymentsApp): TransferCodeServiceServer {
   return {
     resolveTransferCode: unary(async (req) => {

@@ -1,0 +1,41 @@
+import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
+import { createGrpcServer, type TlsMaterial } from '@ivr/grpc';
+import type { Logger } from '@ivr/logging';
+import type { PaymentsApp } from '../../app/payments-app';
+import type { ApiKeyRepository } from '../pg/api-keys';
+import { paymentService, transferCodeService } from './services';
+
+export interface OrderLinkGrpcOptions {
+  /** Mutual TLS, always: the server's certificate, and client certificates of the same CA required. */
+  tls: TlsMaterial;
+  /** Certificate identities that may resolve transfer codes (call-control). */
+  transferCodeClients: readonly string[];
+  /** Certificate identities of order systems that may use PaymentService (their API key is checked too). */
+  orderSystemClients: readonly string[];
+  logger?: Logger;
+}
+
+export interface RunningGrpcServer {
+  port: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * order-link's gRPC server: PaymentService for order systems and TransferCodeService for call-control,
+ * plus grpc.health.v1, over mutual TLS only, each service answering only its listed client identities.
+ */
+export async function startGrpcServer(
+  address: string,
+  apps: { payments: PaymentsApp; keys: ApiKeyRepository },
+  o: OrderLinkGrpcOptions,
+): Promise<RunningGrpcServer> {
+  const server = createGrpcServer({ tls: o.tls, ...(o.logger ? { logger: o.logger } : {}) });
+  server.addService(PaymentServiceService, paymentService(apps.payments, apps.keys), {
+    allowedClients: o.orderSystemClients,
+  });
+  server.addService(TransferCodeServiceService, transferCodeService(apps.payments), {
+    allowedClients: o.transferCodeClients,
+  });
+  const port = await server.listen(address);
+  return { port, stop: (graceMs) => server.stop(graceMs) };
+}
