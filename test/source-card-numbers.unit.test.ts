@@ -14,7 +14,10 @@ test('no code that a service bundles holds a card-number-shaped run', () => {
     encoding: 'utf8',
   })
     .split('\n')
-    .filter((file) => file.endsWith('.ts') && !file.includes('/src/gen/'));
+    .filter((file) => file.endsWith('.ts') && !file.includes('/src/gen/'))
+    // The test kit is never bundled into a service (the dependency rule test keeps it so); it places calls
+    // with published test cards on purpose.
+    .filter((file) => !file.startsWith('packages/testkit/'));
   expect(files.length).toBeGreaterThan(100);
   const found = files.flatMap((file) => {
     const text = readFileSync(path.join(ROOT, file), 'utf8');
