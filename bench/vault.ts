@@ -6,14 +6,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { PortPool } from '../services/dtmf-vault/src/adapters/rtp/port-pool';
-import { Ticker } from '../services/dtmf-vault/src/adapters/rtp/ticker';
-import type { CardTokenizer } from '../services/dtmf-vault/src/card/card-tokenizer';
-import { encodeG711 } from '../services/dtmf-vault/src/media/g711';
-import { serializeRtp } from '../services/dtmf-vault/src/media/rtp-packet';
-import { serializeTelephoneEvent } from '../services/dtmf-vault/src/media/telephone-event';
-import { PromptStore } from '../services/dtmf-vault/src/prompts/prompt-store';
-import { Vault } from '../services/dtmf-vault/src/session/vault';
+import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/wiring';
+import { encodeG711, serializeRtp, serializeTelephoneEvent, Ticker } from '@ivr/media';
 import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { fmt, printTable, summarize } from './stats';
 
@@ -34,17 +28,10 @@ type WorkerMessage = { type: 'ready'; ports: number[] } | { type: 'report'; repo
 // ---------------------------------------------------------------- vault side (core 0)
 async function worker(sessions: number, seconds: number): Promise<void> {
   const noPsp: CardTokenizer = { tokenize: () => Promise.reject(new Error('no PSP in the benchmark')) };
-  const ticker = new Ticker();
-  const prompts = PromptStore.load();
-  const vault = new Vault({
-    ports: new PortPool({ address: '127.0.0.1', minPort: PORT_BASE, maxPort: PORT_BASE + 2 * sessions + 200 }),
-    advertisedAddress: '127.0.0.1',
-    ticker,
-    prompts,
+  const { vault, ticker } = buildVault({
+    rtp: { address: '127.0.0.1', minPort: PORT_BASE, maxPort: PORT_BASE + 2 * sessions + 200 },
     tokenizer: noPsp,
     limits: { maxSessionMs: 3_600_000, rtpSilenceMs: 600_000, maxSessions: sessions },
-    now: Date.now,
-    today: () => new Date(),
   });
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;

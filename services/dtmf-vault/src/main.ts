@@ -1,14 +1,11 @@
-// Wiring only: configuration, prompts, the RTP port pool and ticker, the PSP connector, the Vault
-// and its gRPC server. No database, no Kafka, no disk writes.
+// Wiring only: configuration, the vault on its adapters (wiring.ts: prompts, @ivr/media's RTP port
+// pool and ticker), the PSP connector and the gRPC server. No database, no Kafka, no disk writes.
 import { runService } from '@ivr/runtime';
 import { startVaultGrpcServer } from './adapters/grpc/server';
 import { registerVaultMetrics } from './adapters/metrics';
 import { StripeTokenizer } from './adapters/psp/stripe-tokenizer';
-import { PortPool } from './adapters/rtp/port-pool';
-import { Ticker } from './adapters/rtp/ticker';
 import { loadConfig } from './config';
-import { PromptStore } from './prompts/prompt-store';
-import { Vault } from './session/vault';
+import { buildVault } from './wiring';
 
 const config = loadConfig();
 
@@ -16,13 +13,10 @@ void runService({
   service: 'dtmf-vault',
   adminPort: config.adminPort,
   async start(ctx) {
-    const prompts = PromptStore.load(config.promptsDir);
-    const ticker = new Ticker();
-    const vault = new Vault({
-      ports: new PortPool({ address: config.rtpBindAddress, minPort: config.rtpPortMin, maxPort: config.rtpPortMax }),
-      advertisedAddress: config.rtpAdvertisedAddress ?? config.rtpBindAddress,
-      ticker,
-      prompts,
+    const { vault, ticker, prompts } = buildVault({
+      rtp: { address: config.rtpBindAddress, minPort: config.rtpPortMin, maxPort: config.rtpPortMax },
+      advertisedAddress: config.rtpAdvertisedAddress,
+      promptsDir: config.promptsDir,
       tokenizer: new StripeTokenizer({
         baseUrl: config.pspUrl,
         apiKey: config.pspApiKey,
@@ -33,8 +27,6 @@ void runService({
         rtpSilenceMs: config.rtpSilenceSeconds * 1000,
         maxSessions: config.maxSessions,
       },
-      now: Date.now,
-      today: () => new Date(),
     });
     registerVaultMetrics(ctx.telemetry.meter, vault, ticker);
     ctx.addReadinessCheck('rtp ports', () => vault.sessionCount < config.maxSessions);

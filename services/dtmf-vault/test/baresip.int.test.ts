@@ -1,10 +1,10 @@
 // A real SIP phone (Debian's baresip) calls a vault media session and keys a card number with
 // RFC 4733 events (ctrl_tcp `sndcode`); the vault reports masked progress only.
 
+import type { Codec } from '@ivr/media';
 import { BaresipPhone } from '@ivr/testkit/baresip';
+import type { OpenedSession, Vault } from '../src/app/vault';
 import type { CaptureUpdate } from '../src/capture/field-capture';
-import type { Codec } from '../src/media/g711';
-import type { OpenedSession, Vault } from '../src/session/vault';
 import { MiniUas } from './support/mini-uas';
 import { createTestVault, refusingTokenizer } from './support/vault-harness';
 

@@ -1,5 +1,5 @@
+import type { DtmfKey } from '@ivr/media';
 import { type CaptureUpdate, cardFieldSpec, FieldCapture, type FieldSpec } from '../src/capture/field-capture';
-import type { DtmfKey } from '../src/media/dtmf-key';
 
 const timing = { firstDigitTimeoutMs: 5000, interDigitTimeoutMs: 3000, maxAttempts: 3 };
 const today = () => new Date('2026-11-26T00:00:00Z');

@@ -1,7 +1,7 @@
 import { Language } from '@ivr/contracts/common/v1';
 import { Language as LegacyLanguage } from '@ivr/contracts/vault/v1';
 import { languageFromMsg } from '../src/adapters/grpc/mappers';
-import { BadRequestError } from '../src/session/vault';
+import { BadRequestError } from '../src/app/vault';
 
 describe('the language of a vault request', () => {
   it('is prompt_language (ivr.common.v1.Language)', () => {

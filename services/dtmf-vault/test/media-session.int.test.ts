@@ -1,8 +1,8 @@
+import { g711Frames, keySequence, silence } from '@ivr/testkit/dtmf-signals';
+import { SessionNotFoundError, type Vault } from '../src/app/vault';
 import type { CaptureUpdate } from '../src/capture/field-capture';
 import { PromptStore } from '../src/prompts/prompt-store';
-import { SessionNotFoundError, type Vault } from '../src/session/vault';
 import { pause, RtpPeer } from './support/rtp-peer';
-import { g711Frames, keySequence, silence } from './support/signals';
 import { createTestVault, refusingTokenizer } from './support/vault-harness';
 
 const capture = (kind: 'card_number' | 'expiry' | 'security_code' | 'digits', extra = {}) => ({

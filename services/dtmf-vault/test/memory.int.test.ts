@@ -8,10 +8,10 @@ import path from 'node:path';
 import { Language } from '@ivr/contracts/common/v1';
 import { CloseReason, Codec, FieldKind } from '@ivr/contracts/vault/v1';
 import { startStripeMock } from '@ivr/psp-simulator';
+import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
 import { fileContains, processMemoryHits } from './support/memory-scan';
 import { pause, RtpPeer } from './support/rtp-peer';
-import { g711Frames, silence } from './support/signals';
 import { randomPortRange } from './support/vault-harness';
 
 jest.setTimeout(120_000);

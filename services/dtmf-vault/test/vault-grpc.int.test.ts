@@ -15,12 +15,12 @@ import {
   VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
 import { startStripeMock } from '@ivr/psp-simulator';
+import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { startVaultGrpcServer } from '../src/adapters/grpc/server';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
-import type { Vault } from '../src/session/vault';
+import type { Vault } from '../src/app/vault';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
 import { pause, RtpPeer } from './support/rtp-peer';
-import { g711Frames, silence } from './support/signals';
 import { createTestVault } from './support/vault-harness';
 
 jest.setTimeout(30_000);

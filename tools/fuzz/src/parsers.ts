@@ -9,10 +9,9 @@
  * --runs is per property; --seconds bounds each property's wall time. Exits 1 on any failure.
  */
 import { parseEnvelope } from '@ivr/contracts';
+import { parseRtp, parseTelephoneEvent, serializeRtp, serializeTelephoneEvent } from '@ivr/media';
 import { buildAnswer, negotiate, parseMessage, parseSdp, StreamFramer, serialize } from '@ivr/sip';
 import fc from 'fast-check';
-import { parseRtp, serializeRtp } from '../../../services/dtmf-vault/src/media/rtp-packet';
-import { parseTelephoneEvent, serializeTelephoneEvent } from '../../../services/dtmf-vault/src/media/telephone-event';
 import { sdpOffer, sipMessage, sipMutation, validEnvelope } from './arbitraries';
 import { type Property, parseArgs, runProperties } from './run-properties';
 

@@ -1,8 +1,9 @@
 // Prometheus metrics of the vault (served at the admin /metrics): counts only. No label ever holds a
 // digit, a session's card data or anything a caller typed.
+
+import type { Ticker } from '@ivr/media';
 import type { ServiceContext } from '@ivr/runtime';
-import type { Vault } from '../session/vault';
-import type { Ticker } from './rtp/ticker';
+import type { Vault } from '../app/vault';
 
 type Meter = ServiceContext['telemetry']['meter'];
 

@@ -2,6 +2,8 @@
 // the caller passes in (no timers inside). It holds the digits in SecretDigits and emits masked
 // progress only: how many digits, the detected brand, valid or invalid with a reason, timeouts,
 // attempts left. Only a plain-digits field (e.g. "press 1 to confirm") reports its digits.
+
+import type { DtmfKey } from '@ivr/media';
 import {
   allowedLengths,
   type CardBrand,
@@ -12,7 +14,6 @@ import {
   type ExpiryProblem,
 } from '../card/card-rules';
 import { SecretDigits } from '../card/secret-digits';
-import type { DtmfKey } from '../media/dtmf-key';
 
 export type FieldKind = 'card_number' | 'expiry' | 'security_code' | 'digits';
 

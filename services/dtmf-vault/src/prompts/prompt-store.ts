@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LANGUAGES, type Language } from '@ivr/contracts';
-import { decodeG711, encodeG711 } from '../media/g711';
+import { decodeG711, encodeG711 } from '@ivr/media';
 import { promptTexts } from './catalog';
 
 export class PromptError extends Error {}

@@ -1,8 +1,7 @@
 // A minimal RTP phone for tests: sends audio and RFC 4733 events from a real UDP socket and
 // records what the vault sends back.
 import dgram from 'node:dgram';
-import { parseRtp, type RtpPacket, serializeRtp } from '../../src/media/rtp-packet';
-import { serializeTelephoneEvent } from '../../src/media/telephone-event';
+import { parseRtp, type RtpPacket, serializeRtp, serializeTelephoneEvent } from '@ivr/media';
 
 const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15 };
 

@@ -1,9 +1,9 @@
 // Builds a Vault on real UDP sockets with a random port range, for integration tests.
-import { PortPool } from '../../src/adapters/rtp/port-pool';
-import { Ticker } from '../../src/adapters/rtp/ticker';
+import type { PortPool, Ticker } from '@ivr/media';
+import type { Vault, VaultLimits } from '../../src/app/vault';
 import type { CardTokenizer } from '../../src/card/card-tokenizer';
 import { PromptStore } from '../../src/prompts/prompt-store';
-import { Vault, type VaultLimits } from '../../src/session/vault';
+import { buildVault } from '../../src/wiring';
 
 let prompts: PromptStore | undefined;
 
@@ -17,17 +17,11 @@ export function createTestVault(
   limits: Partial<VaultLimits> = {},
 ): { vault: Vault; ticker: Ticker; ports: PortPool } {
   prompts ??= PromptStore.load();
-  const ticker = new Ticker();
-  const ports = new PortPool({ address: '127.0.0.1', ...randomPortRange() });
-  const vault = new Vault({
-    ports,
-    advertisedAddress: '127.0.0.1',
-    ticker,
+  const { vault, ticker, ports } = buildVault({
+    rtp: { address: '127.0.0.1', ...randomPortRange() },
     prompts,
     tokenizer,
     limits: { maxSessionMs: 60_000, rtpSilenceMs: 30_000, maxSessions: 100, ...limits },
-    now: Date.now,
-    today: () => new Date(),
   });
   return { vault, ticker, ports };
 }

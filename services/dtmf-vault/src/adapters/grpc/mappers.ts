@@ -16,15 +16,16 @@ import {
   Terminator,
   TimeoutPhase,
 } from '@ivr/contracts/vault/v1';
+import type { Codec } from '@ivr/media';
+import type { PlayOutcome } from '../../app/playout';
+import type { SessionCounters } from '../../app/session-counters';
+import { BadRequestError, type CaptureRequest, type CloseReason } from '../../app/vault';
 import type {
   CaptureUpdate,
   FieldKind as DomainFieldKind,
   InvalidReason as DomainInvalidReason,
 } from '../../capture/field-capture';
 import type { TokenizeFailure } from '../../card/card-tokenizer';
-import type { Codec } from '../../media/g711';
-import type { PlayOutcome, SessionCounters } from '../../session/media-session';
-import { BadRequestError, type CaptureRequest, type CloseReason } from '../../session/vault';
 
 export function codecFromMsg(codec: CodecMsg): Codec | undefined {
   if (codec === CodecMsg.CODEC_PCMU) return 'PCMU';

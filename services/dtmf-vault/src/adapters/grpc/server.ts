@@ -6,7 +6,7 @@ import { credentials, ServerCredentials } from '@grpc/grpc-js';
 import { VaultServiceService } from '@ivr/contracts/vault/v1';
 import { createGrpcServer, loadTls, type TlsMaterial } from '@ivr/grpc';
 import type { Logger } from '@ivr/logging';
-import type { Vault } from '../../session/vault';
+import type { Vault } from '../../app/vault';
 import { createVaultGrpcService } from './vault-grpc-service';
 
 export interface VaultGrpcServerOptions {

@@ -15,12 +15,13 @@ import type {
   VaultServiceServer,
 } from '@ivr/contracts/vault/v1';
 import { RegistrationFailure } from '@ivr/contracts/vault/v1';
+import { type Codec, PortRangeExhaustedError } from '@ivr/media';
+import { SessionBusyError } from '../../app/capture';
+import { SessionClosedError } from '../../app/media-session';
+import { BadRequestError, CardIncompleteError, SessionNotFoundError, type Vault } from '../../app/vault';
 import { TokenizeError } from '../../card/card-tokenizer';
-import type { Codec } from '../../media/g711';
 import { PromptError } from '../../prompts/prompt-store';
-import { SessionBusyError, SessionClosedError } from '../../session/media-session';
-import { BadRequestError, CardIncompleteError, SessionNotFoundError, type Vault } from '../../session/vault';
-import { PortRangeExhaustedError } from '../rtp/port-pool';
+
 import {
   captureRequestFromMsg,
   captureUpdateToMsg,

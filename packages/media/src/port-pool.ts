@@ -1,5 +1,5 @@
 // UDP sockets for media sessions, one per session, bound to even ports of a configured range
-// (RTP convention: the odd port above would be RTCP, which the vault ignores).
+// (RTP convention: the odd port above would be RTCP, which is ignored).
 import dgram from 'node:dgram';
 
 export class PortRangeExhaustedError extends Error {}
@@ -8,6 +8,21 @@ export interface PortRange {
   address: string;
   minPort: number;
   maxPort: number;
+}
+
+export interface RtpPeer {
+  address: string;
+  port: number;
+}
+
+/** One media session's UDP port: what its RTP arrives on and leaves from. */
+export interface RtpSocket {
+  readonly port: number;
+  /** Every datagram that arrives; the handler may overwrite the buffer when it returns. */
+  onDatagram(handler: (datagram: Buffer, from: RtpPeer) => void): void;
+  send(packet: Uint8Array, to: RtpPeer): void;
+  /** Stops receiving, closes the socket and gives its port back to the pool. */
+  close(): void;
 }
 
 export class PortPool {
@@ -25,7 +40,7 @@ export class PortPool {
   }
 
   /** Binds a socket to the next free even port; ports taken by other programs are skipped. */
-  async allocate(): Promise<{ socket: dgram.Socket; port: number }> {
+  async open(): Promise<RtpSocket> {
     const first = this.range.minPort + (this.range.minPort % 2);
     const slots = Math.floor((this.range.maxPort - first) / 2) + 1;
     for (let attempt = 0; attempt < slots; attempt++) {
@@ -35,18 +50,30 @@ export class PortPool {
       const socket = await bind(this.range.address, port);
       if (socket) {
         this.inUse.add(port);
-        return { socket, port };
+        return this.wrap(socket, port);
       }
     }
     throw new PortRangeExhaustedError(`no free RTP port in ${this.range.minPort}-${this.range.maxPort}`);
   }
 
-  release(port: number): void {
-    this.inUse.delete(port);
-  }
-
   get allocated(): number {
     return this.inUse.size;
+  }
+
+  private wrap(socket: dgram.Socket, port: number): RtpSocket {
+    socket.on('error', () => {
+      // Send errors (ICMP unreachable) are not fatal for a media session; silence closes it later.
+    });
+    return {
+      port,
+      onDatagram: (handler) => socket.on('message', (message, from) => handler(message, from)),
+      send: (packet, to) => socket.send(packet, to.port, to.address),
+      close: () => {
+        socket.removeAllListeners('message');
+        socket.close();
+        this.inUse.delete(port);
+      },
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { parseRtp, serializeRtp } from '../src/media/rtp-packet';
+import { parseRtp, serializeRtp } from '../src';
 
 const header = { payloadType: 0, sequenceNumber: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef };
 

@@ -1,4 +1,4 @@
-import { Ticker } from '../src/adapters/rtp/ticker';
+import { Ticker } from '../src';
 
 // Fake timers and a fake clock: what is checked is the schedule's logic, not real timing.
 describe('Ticker (shared 20 ms clock)', () => {

@@ -1,17 +1,16 @@
 // The vault's use cases over its media sessions: open, play, capture, register the card, close.
 // Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
 import { randomUUID } from 'node:crypto';
-import type dgram from 'node:dgram';
 import type { Language, PromptId } from '@ivr/contracts';
-import type { PortPool } from '../adapters/rtp/port-pool';
-import type { Ticker } from '../adapters/rtp/ticker';
+import type { Codec } from '@ivr/media';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardBrand } from '../card/card-rules';
-import type { CardTokenizer } from '../card/card-tokenizer';
-import type { Codec } from '../media/g711';
-import type { PromptStore } from '../prompts/prompt-store';
 import { amountPrompts } from '../prompts/read-back';
-import { type CaptureOutcome, MediaSession, type Peer, type PlayOutcome, type SessionCounters } from './media-session';
+import type { CaptureOutcome } from './capture';
+import { MediaSession } from './media-session';
+import type { PlayOutcome } from './playout';
+import type { CardTokenizer, MediaPorts, MediaSocket, Peer, PlayoutClock, PromptAudio } from './ports';
+import { addCounters, type SessionCounters, zeroCounters } from './session-counters';
 
 /** Longest plain-digits field: shorter than any card number, so a PAN cannot leave as plain digits. */
 export const MAX_PLAIN_DIGITS = 12;
@@ -29,11 +28,11 @@ export interface VaultLimits {
 }
 
 export interface VaultDeps {
-  ports: PortPool;
+  ports: MediaPorts;
   /** Address put into the SDP answer (may differ from the bind address behind NAT). */
   advertisedAddress: string;
-  ticker: Ticker;
-  prompts: PromptStore;
+  ticker: PlayoutClock;
+  prompts: PromptAudio;
   tokenizer: CardTokenizer;
   limits: VaultLimits;
   now: () => number;
@@ -89,8 +88,7 @@ export type CloseReason = 'hangup' | 'completed' | 'expired' | 'rtp_silence' | '
 
 interface Entry {
   session: MediaSession;
-  socket: dgram.Socket;
-  port: number;
+  socket: MediaSocket;
   openedAt: number;
   onTick: () => void;
 }
@@ -98,18 +96,7 @@ interface Entry {
 export class Vault {
   private readonly sessions = new Map<string, Entry>();
   /** Counters of closed sessions, so that metrics totals never go down. */
-  private readonly closedTotals: SessionCounters = {
-    packetsReceived: 0,
-    packetsAccepted: 0,
-    garbage: 0,
-    foreignSsrc: 0,
-    wrongSource: 0,
-    unexpectedPayloadType: 0,
-    badTelephoneEvents: 0,
-    keys: 0,
-    keysWithoutCapture: 0,
-    packetsSent: 0,
-  };
+  private readonly closedTotals: SessionCounters = zeroCounters();
   /** Why recent sessions ended, so a late call gets a precise error. */
   readonly closedReasons = new Map<string, CloseReason>();
 
@@ -126,7 +113,7 @@ export class Vault {
     const eventPt = request.telephoneEventPayloadType ?? 101;
     if (!Number.isInteger(eventPt) || eventPt < 96 || eventPt > 127)
       throw new BadRequestError('telephone-event payload type must be dynamic (96-127)');
-    const { socket, port } = await this.deps.ports.allocate();
+    const socket = await this.deps.ports.open();
     const sessionId = randomUUID();
     const session = new MediaSession({
       id: sessionId,
@@ -136,25 +123,27 @@ export class Vault {
       pinToSdpAddress: request.pinToSdpAddress ?? false,
       now: this.deps.now,
       today: this.deps.today,
-      send: (packet, peer) => socket.send(packet, peer.port, peer.address),
+      send: (packet, peer) => socket.send(packet, peer),
     });
-    socket.on('message', (message, from) => {
-      session.receive(message, from);
-      message.fill(0); // the datagram may have carried a card digit
-    });
-    socket.on('error', () => {
-      // Send errors (ICMP unreachable) are not fatal for a media session; silence closes it later.
+    socket.onDatagram((datagram, from) => {
+      session.receive(datagram, from);
+      datagram.fill(0); // the datagram may have carried a card digit
     });
     const entry: Entry = {
       session,
       socket,
-      port,
       openedAt: this.deps.now(),
       onTick: () => this.tickSession(sessionId),
     };
     this.sessions.set(sessionId, entry);
     this.deps.ticker.add(entry.onTick);
-    return { sessionId, address: this.deps.advertisedAddress, port, codec, telephoneEventPayloadType: eventPt };
+    return {
+      sessionId,
+      address: this.deps.advertisedAddress,
+      port: socket.port,
+      codec,
+      telephoneEventPayloadType: eventPt,
+    };
   }
 
   async play(sessionId: string, request: PlayRequest): Promise<PlayOutcome> {
@@ -207,11 +196,9 @@ export class Vault {
     if (this.closedReasons.size > 10_000) this.closedReasons.delete(this.closedReasons.keys().next().value as string);
     this.deps.ticker.remove(entry.onTick);
     entry.session.close();
-    entry.socket.removeAllListeners('message');
-    entry.socket.close();
-    this.deps.ports.release(entry.port);
+    entry.socket.close(); // stops receiving, closes the socket, gives its port back
     const counters = { ...entry.session.counters };
-    for (const key of Object.keys(counters) as (keyof SessionCounters)[]) this.closedTotals[key] += counters[key];
+    addCounters(this.closedTotals, counters);
     return counters;
   }
 
@@ -222,8 +209,7 @@ export class Vault {
   /** Counters summed over every session since start (metrics). */
   totals(): SessionCounters {
     const sum = { ...this.closedTotals };
-    for (const { session } of this.sessions.values())
-      for (const key of Object.keys(sum) as (keyof SessionCounters)[]) sum[key] += session.counters[key];
+    for (const { session } of this.sessions.values()) addCounters(sum, session.counters);
     return sum;
   }
 

@@ -1,4 +1,4 @@
-import { decodeG711, encodeG711, silenceByte, ulawToAlaw } from '../src/media/g711';
+import { decodeG711, encodeG711, silenceByte, ulawToAlaw } from '../src';
 
 const decodeOne = (codec: 'PCMU' | 'PCMA', code: number) => {
   const out = new Int16Array(1);

@@ -1,9 +1,4 @@
-import {
-  parseTelephoneEvent,
-  serializeTelephoneEvent,
-  type TelephoneEvent,
-  TelephoneEventTracker,
-} from '../src/media/telephone-event';
+import { parseTelephoneEvent, serializeTelephoneEvent, type TelephoneEvent, TelephoneEventTracker } from '../src';
 
 /** The packets a well-behaved sender emits for one key press (RFC 4733 §2.5.1): start, continuations, 3 ends. */
 function keyPress(event: number, timestamp: number, continuations = 3) {

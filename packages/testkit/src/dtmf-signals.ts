@@ -1,7 +1,6 @@
 // Test signal generators: DTMF tone pairs, noise and speech-like sounds at 8 kHz, passed through
 // G.711 like audio from a real phone line.
-import type { Codec } from '../../src/media/g711';
-import { decodeG711, encodeG711 } from '../../src/media/g711';
+import { type Codec, decodeG711, encodeG711 } from '@ivr/media';
 
 export const SAMPLE_RATE = 8000;
 const AMPLITUDE_0_DBM0 = 22230;

@@ -1,4 +1,3 @@
-import { InbandDtmfDetector } from '../src/media/inband-dtmf';
 import {
   concat,
   keySequence,
@@ -8,7 +7,8 @@ import {
   throughG711,
   tone,
   withNoise,
-} from './support/signals';
+} from '@ivr/testkit/dtmf-signals';
+import { InbandDtmfDetector } from '../src';
 
 const ALL_KEYS = '123A456B789C*0#D';
 

@@ -1,0 +1,115 @@
+// One IVR leg's media: intake (RTP in, key presses out), playout (prompts out, paced by the shared
+// ticker) and capture (the field being captured, fed by intake's keys), put together; it wipes every
+// buffer that may have held card digits when it closes. No socket here: the vault gives it a `send`.
+import type { Codec } from '@ivr/media';
+import type { CaptureUpdate, FieldSpec } from '../capture/field-capture';
+import { Capture, type CaptureOutcome } from './capture';
+import { CardHolder } from './card-holder';
+import { Intake } from './intake';
+import { type PlayOutcome, Playout } from './playout';
+import type { Peer } from './ports';
+import { type SessionCounters, zeroCounters } from './session-counters';
+
+export interface MediaSessionOptions {
+  id: string;
+  codec: Codec;
+  telephoneEventPayloadType: number;
+  /** The address from the SDP offer: where to send before the peer's first packet. */
+  sdpPeer?: Peer;
+  /** Accept packets only from the SDP address's host (otherwise any source; the first valid one wins). */
+  pinToSdpAddress: boolean;
+  now: () => number;
+  today: () => Date;
+  send: (packet: Buffer, peer: Peer) => void;
+}
+
+export class SessionClosedError extends Error {}
+
+export class MediaSession {
+  readonly counters: SessionCounters = zeroCounters();
+  readonly card = new CardHolder();
+  closed = false;
+  private readonly intake: Intake;
+  private readonly playout: Playout;
+  private readonly capturing: Capture;
+
+  constructor(private readonly options: MediaSessionOptions) {
+    const { counters } = this;
+    this.playout = new Playout(options.codec, counters, options.send);
+    this.capturing = new Capture({
+      playout: this.playout,
+      card: this.card,
+      counters,
+      now: options.now,
+      today: options.today,
+    });
+    this.intake = new Intake(
+      {
+        codec: options.codec,
+        telephoneEventPayloadType: options.telephoneEventPayloadType,
+        sdpPeer: options.sdpPeer,
+        pinToSdpAddress: options.pinToSdpAddress,
+        now: options.now,
+        onKey: (key, now) => this.capturing.key(key, now),
+      },
+      counters,
+    );
+  }
+
+  get codec(): Codec {
+    return this.options.codec;
+  }
+
+  get learnedPeer(): Peer | undefined {
+    return this.intake.peer;
+  }
+
+  get lastPacketAt(): number | undefined {
+    return this.intake.lastPacketAt;
+  }
+
+  /** Handles one datagram; never throws. The caller may zero the buffer afterwards. */
+  receive(datagram: Uint8Array, from: Peer): void {
+    if (this.closed) return;
+    this.intake.receive(datagram, from);
+  }
+
+  /** Called by the shared ticker every 20 ms: one packet of playout, then the capture's timers. */
+  tick(now: number): void {
+    if (this.closed) return;
+    this.playout.sendFrame(this.intake.peer);
+    this.capturing.tick(now);
+  }
+
+  /** Queues µ-law audio; resolves when it has been sent, cut by a key (barge-in) or stopped. */
+  play(ulawParts: Uint8Array[], bargeIn: boolean): Promise<PlayOutcome> {
+    if (this.closed) return Promise.reject(new SessionClosedError('media session is closed'));
+    return this.playout.play(ulawParts, bargeIn);
+  }
+
+  stopPlayback(outcome: PlayOutcome = 'stopped'): void {
+    this.playout.stop(outcome);
+  }
+
+  /** Captures one field (see Capture.start). */
+  capture(
+    spec: FieldSpec,
+    prompt: Uint8Array[],
+    retryPrompt: Uint8Array[],
+    onUpdate: (update: CaptureUpdate) => void,
+    cancelled?: AbortSignal,
+  ): Promise<CaptureOutcome> {
+    if (this.closed) return Promise.reject(new SessionClosedError('media session is closed'));
+    return this.capturing.start(spec, prompt, retryPrompt, onUpdate, cancelled);
+  }
+
+  /** Ends the session: stops playout and capture, and overwrites every buffer that held digits or tones. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.playout.stop('stopped');
+    this.capturing.close();
+    this.card.wipe();
+    this.intake.wipe();
+  }
+}

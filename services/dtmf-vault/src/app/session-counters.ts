@@ -1,0 +1,33 @@
+// What a media session counts (metrics, tests): never a digit, only how many of each thing happened.
+export interface SessionCounters {
+  packetsReceived: number;
+  packetsAccepted: number;
+  garbage: number;
+  foreignSsrc: number;
+  wrongSource: number;
+  unexpectedPayloadType: number;
+  badTelephoneEvents: number;
+  keys: number;
+  keysWithoutCapture: number;
+  packetsSent: number;
+}
+
+export function zeroCounters(): SessionCounters {
+  return {
+    packetsReceived: 0,
+    packetsAccepted: 0,
+    garbage: 0,
+    foreignSsrc: 0,
+    wrongSource: 0,
+    unexpectedPayloadType: 0,
+    badTelephoneEvents: 0,
+    keys: 0,
+    keysWithoutCapture: 0,
+    packetsSent: 0,
+  };
+}
+
+/** Adds `counters` into `sum`. */
+export function addCounters(sum: SessionCounters, counters: SessionCounters): void {
+  for (const key of Object.keys(sum) as (keyof SessionCounters)[]) sum[key] += counters[key];
+}

@@ -1,0 +1,45 @@
+// The vault's use cases on their adapters, without the gRPC server: main.ts, the vault's integration
+// tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/wiring`) build it this way.
+import { PortPool, type PortRange, Ticker } from '@ivr/media';
+import { Vault, type VaultLimits } from './app/vault';
+import type { CardTokenizer } from './card/card-tokenizer';
+import { PromptStore } from './prompts/prompt-store';
+
+export type { CardTokenizer, Vault, VaultLimits };
+
+export interface VaultOptions {
+  /** UDP range of the media sessions' sockets (even ports). */
+  rtp: PortRange;
+  /** Address put into the SDP answer (default: the bind address). */
+  advertisedAddress?: string;
+  tokenizer: CardTokenizer;
+  limits: VaultLimits;
+  /** Loaded prompts to share (default: loaded from `promptsDir`, or the generated ones). */
+  prompts?: PromptStore;
+  promptsDir?: string;
+}
+
+export interface BuiltVault {
+  vault: Vault;
+  /** The shared 20 ms clock: stop it after `vault.closeAll`. */
+  ticker: Ticker;
+  ports: PortPool;
+  prompts: PromptStore;
+}
+
+export function buildVault(o: VaultOptions): BuiltVault {
+  const prompts = o.prompts ?? PromptStore.load(o.promptsDir);
+  const ticker = new Ticker();
+  const ports = new PortPool(o.rtp);
+  const vault = new Vault({
+    ports,
+    advertisedAddress: o.advertisedAddress ?? o.rtp.address,
+    ticker,
+    prompts,
+    tokenizer: o.tokenizer,
+    limits: o.limits,
+    now: Date.now,
+    today: () => new Date(),
+  });
+  return { vault, ticker, ports, prompts };
+}
