@@ -2,7 +2,6 @@
 // ticker) and capture (the field being captured, fed by intake's keys), put together; it wipes every
 // buffer that may have held card digits when it closes. No socket here: the vault gives it a `send`.
 import type { Codec } from '@ivr/media';
-import type { CaptureUpdate, FieldSpec } from '../capture/field-capture';
 import { Capture, type CaptureOutcome } from './capture';
 import { CardHolder } from './card-holder';
 import { Intake } from './intake';
@@ -92,15 +91,9 @@ export class MediaSession {
   }
 
   /** Captures one field (see Capture.start). */
-  capture(
-    spec: FieldSpec,
-    prompt: Uint8Array[],
-    retryPrompt: Uint8Array[],
-    onUpdate: (update: CaptureUpdate) => void,
-    cancelled?: AbortSignal,
-  ): Promise<CaptureOutcome> {
+  capture(...field: Parameters<Capture['start']>): Promise<CaptureOutcome> {
     if (this.closed) return Promise.reject(new SessionClosedError('media session is closed'));
-    return this.capturing.start(spec, prompt, retryPrompt, onUpdate, cancelled);
+    return this.capturing.start(...field);
   }
 
   /** Ends the session: stops playout and capture, and overwrites every buffer that held digits or tones. */
