@@ -51,6 +51,8 @@ export interface CallHost {
   referTimeoutMs: number;
   negotiate(offer: string): NegotiationResult;
   allow: string;
+  /** An INFO was refused: counted and logged (never its body), so a misconfigured SBC shows. */
+  refusedInfo(callId: string): void;
 }
 
 export class IncomingCall extends EventEmitter<IncomingCallEvents> {
@@ -229,9 +231,14 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
         for (const t of this.transfers) t.notify(request.body.toString('utf8'), header(request, 'Subscription-State'));
         return;
       case 'OPTIONS':
-      case 'INFO':
-        // INFO is acknowledged and ignored: card digits never ride in signalling (RFC 4733 only).
         tx.respond(createResponse(request, 200, { headers: [{ name: 'Allow', value: this.host.allow }] }));
+        return;
+      case 'INFO':
+        // Refused, not acknowledged: an SBC sending keypad tones as INFO must be set to RFC 4733 or
+        // in-band audio, or card digits would pass through call-control. 405 with the Allow list
+        // (RFC 3261 §8.2.1); the dialog goes on (RFC 5057). The body is never read or logged.
+        this.host.refusedInfo(this.callId);
+        tx.respond(createResponse(request, 405, { headers: [{ name: 'Allow', value: this.host.allow }] }));
         return;
       default:
         tx.respond(createResponse(request, 501, { headers: [{ name: 'Allow', value: this.host.allow }] }));

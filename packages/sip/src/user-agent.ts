@@ -52,10 +52,14 @@ export interface SipStats extends TransportStats {
   callsOffered: number;
   rejectedNoCodec: number;
   rejectedDraining: number;
+  /** SIP INFO requests refused (405): an SBC sending keypad tones as INFO instead of RFC 4733. */
+  infoRefused: number;
   activeCalls: number;
 }
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, INFO, UPDATE';
+// No INFO: keypad tones must reach the vault as RFC 4733 events or in-band audio, never as SIP INFO
+// (which would carry card digits through call-control). An INFO is answered 405 (RFC 3261 §8.2.1).
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, UPDATE';
 const SUPPORTED_EXTENSIONS = new Set(['timer', 'replaces', 'norefersub']);
 
 export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
@@ -65,7 +69,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   private readonly callsByInvite = new Map<ServerInviteTransaction, IncomingCall>();
   private readonly log: SipLogger;
   private readonly timers: TimerService;
-  private readonly counters = { callsOffered: 0, rejectedNoCodec: 0, rejectedDraining: 0 };
+  private readonly counters = { callsOffered: 0, rejectedNoCodec: 0, rejectedDraining: 0, infoRefused: 0 };
   private isDraining = false;
   private idleWaiters: Array<() => void> = [];
   private readonly callHost: CallHost;
@@ -101,6 +105,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       referTimeoutMs: opts.referTimeoutMs ?? 32_000,
       allow: ALLOW,
       negotiate: (offer) => negotiate(offer, opts.sdp),
+      refusedInfo: (callId) => this.refusedInfo(callId),
     };
   }
 
@@ -137,6 +142,14 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   get activeCalls(): number {
     return this.calls.size;
+  }
+
+  private refusedInfo(callId: string): void {
+    this.counters.infoRefused++;
+    this.log.warn(
+      { callId, infoRefused: this.counters.infoRefused },
+      'SIP INFO refused (405): the SBC must send keypad tones as RFC 4733 events or in-band audio',
+    );
   }
 
   stats(): SipStats {
@@ -189,6 +202,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       ];
       this.respondOnce(msg, flow, createResponse(msg, this.isDraining ? 503 : 200, { toTag: newTag(), headers }));
     } else {
+      if (msg.method === 'INFO') this.refusedInfo(header(msg, 'Call-ID') ?? '');
       const status = msg.method === 'BYE' || msg.method === 'NOTIFY' ? 481 : 405;
       const headers = [{ name: 'Allow', value: ALLOW }];
       this.respondOnce(msg, flow, createResponse(msg, status, { toTag: newTag(), headers }));

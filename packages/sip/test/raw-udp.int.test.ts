@@ -72,7 +72,7 @@ const SDP = (codecs = '0 101') =>
 function request(
   method: string,
   callId: string,
-  opts: { body?: string; toTag?: string; cseq?: number; branch?: string } = {},
+  opts: { body?: string; toTag?: string; cseq?: number; branch?: string; contentType?: string } = {},
 ) {
   const body = (opts.body ?? '').replace(/\n/g, '\r\n');
   const lines = [
@@ -84,7 +84,7 @@ function request(
     `Call-ID: ${callId}`,
     `CSeq: ${opts.cseq ?? 1} ${method}`,
     `Contact: <sip:pbx@127.0.0.1:${client.port}>`,
-    ...(body ? ['Content-Type: application/sdp'] : []),
+    ...(body ? [`Content-Type: ${opts.contentType ?? 'application/sdp'}`] : []),
     `Content-Length: ${Buffer.byteLength(body)}`,
     '',
     '',
@@ -170,6 +170,41 @@ test('an answered call: 100 then 200 with To-tag, Contact and SDP; a re-INVITE g
   client.send(request('BYE', 'c1', { toTag, cseq: 5 }));
   await client.response(200, 'c1');
   expect(await ended).toBe('remote-bye');
+});
+
+test('INFO is not allowed (405, not in Allow), in a call or outside one: keyed digits never ride in SIP; the call goes on', async () => {
+  await startUa();
+  const calls: IncomingCall[] = [];
+  ua.on('incomingCall', (call) => {
+    calls.push(call);
+    call.answer({ address: '10.1.2.3', port: 40100 }).catch(() => {});
+  });
+  client.send(request('INVITE', 'i1', { body: SDP() }));
+  const ok = await client.response(200, 'i1');
+  expect(header(ok, 'Allow')).not.toMatch(/\bINFO\b/);
+  const toTag = /tag=([^;]+)/.exec(header(ok, 'To') ?? '')?.[1];
+  client.send(request('ACK', 'i1', { toTag, branch: 'z9hG4bKacki1' }));
+  await client.until(() => calls[0]?.state === 'confirmed', 'confirmed');
+
+  // An SBC that turns keypad tones into SIP INFO (RFC 2976 style, application/dtmf-relay).
+  for (const [cseq, contentType, body] of [
+    [2, 'application/dtmf-relay', 'Signal=4\nDuration=160\n'],
+    [3, 'application/dtmf', '4'],
+  ] as const) {
+    client.send(request('INFO', 'i1', { toTag, cseq, body, contentType }));
+    const refused = await client.response(405, 'i1');
+    expect(header(refused, 'Allow')).not.toMatch(/\bINFO\b/);
+    client.received.length = 0;
+  }
+  client.send(request('INFO', 'i2', { body: 'Signal=4\n', contentType: 'application/dtmf-relay' }));
+  await client.response(405, 'i2');
+  client.send(request('OPTIONS', 'i3'));
+  expect(header(await client.response(200, 'i3'), 'Allow')).not.toMatch(/\bINFO\b/);
+
+  expect(calls[0]!.state).toBe('confirmed');
+  expect(ua.stats().infoRefused).toBe(3);
+  client.send(request('BYE', 'i1', { toTag, cseq: 4 }));
+  await client.response(200, 'i1');
 });
 
 test('a BYE for an unknown dialog gets 481', async () => {

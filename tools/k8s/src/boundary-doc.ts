@@ -43,7 +43,8 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p();
   p('1. The caller keys card number, expiry and security code on the phone keypad. The tones travel as RTP');
   p('   (RFC 4733 events or in-band audio) from the SBC/PBX **directly to the dtmf-vault pod**. SIP signalling');
-  p('   (to call-control) never carries card digits: SIP INFO DTMF is not used during capture.');
+  p('   (to call-control) never carries card digits: call-control refuses SIP INFO (405, not in Allow;');
+  p('   `packages/sip/test/raw-udp.int.test.ts`), so the SBC must pass RFC 4733 events or in-band audio.');
   p('2. The vault decodes the digits into memory buffers, validates them, and registers the card at the PSP');
   p('   over HTTPS. It then overwrites PAN and CVV; the PSP token, brand, BIN6, last 4 and expiry leave it.');
   p('3. call-control receives only masked progress and that token description over mutually authenticated');
