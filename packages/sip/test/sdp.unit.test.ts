@@ -95,3 +95,21 @@ test('telephone-event can be made optional', () => {
   const r = negotiate(offer(['m=audio 30000 RTP/AVP 0']), { requireTelephoneEvent: false });
   expect(r.ok && r.choice.telephoneEvent).toBeUndefined();
 });
+
+test('without telephone-event the answer lists the codec alone; an SRTP endpoint answers RTP/SAVP with its crypto line', () => {
+  const r = negotiate(offer(['m=audio 30000 RTP/AVP 0']), { requireTelephoneEvent: false });
+  if (!r.ok) throw new Error(r.detail);
+  const origin = { sessionId: '1', sessionVersion: 1 };
+  const plain = buildAnswer(r.offer, r.choice, { address: '127.0.0.1', port: 40000 }, origin);
+  expect(plain).toContain('m=audio 40000 RTP/AVP 0\r\n');
+  expect(plain).not.toContain('telephone-event');
+  const crypto = 'crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+  const secure = buildAnswer(
+    r.offer,
+    r.choice,
+    { address: '127.0.0.1', port: 40000, proto: 'RTP/SAVP', attributes: [crypto] },
+    origin,
+  );
+  expect(secure).toContain('m=audio 40000 RTP/SAVP 0\r\n');
+  expect(secure).toContain(`a=${crypto}\r\n`);
+});

@@ -36,6 +36,9 @@ function baseSpec() {
     sipRatePerSecond: int('SIP_RATE_PER_SECOND', { default: 1000, min: 1 }),
     sipRateBurst: int('SIP_RATE_BURST', { default: 2000, min: 1 }),
     sipReferTimeoutMs: int('SIP_REFER_TIMEOUT_MS', { default: 32_000, min: 1000 }),
+    // Offers without telephone-event are accepted by default: the vault detects the keys in the audio
+    // (in-band). true refuses them with 488, for a deployment that wants RFC 4733 only.
+    sipRequireTelephoneEvent: bool('SIP_REQUIRE_TELEPHONE_EVENT', { default: false }),
     drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
     // How long SIGTERM waits for calls in progress before hanging them up.
     drainTimeoutMs: int('SIP_DRAIN_TIMEOUT_MS', { default: 600_000, min: 0 }),
@@ -145,5 +148,6 @@ export function sipOptions(config: Config): SipUserAgentOptions {
     rateLimit: { perSecond: config.sipRatePerSecond, burst: config.sipRateBurst },
     referTimeoutMs: config.sipReferTimeoutMs,
     drainRetryAfterSeconds: config.drainRetryAfterSeconds,
+    sdp: { requireTelephoneEvent: config.sipRequireTelephoneEvent },
   };
 }

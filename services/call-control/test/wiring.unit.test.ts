@@ -1,7 +1,8 @@
 // The wiring's pure parts: where a transfer code is found, and the configuration of the dialogue.
 import { ConfigError } from '@ivr/config';
+import { negotiate } from '@ivr/sip';
 import { transferCodeOf } from '../src/app/answer-call';
-import { loadConfig } from '../src/config';
+import { loadConfig, sipOptions } from '../src/config';
 
 const rules = { pattern: /^[0-9]{4,12}$/, header: 'X-Transfer-Code' };
 const call = (user: string | undefined, headers: Record<string, string> = {}) => ({
@@ -65,4 +66,20 @@ test('crash recovery: owner lease and sweep interval, with a heartbeat well insi
   expect(() => loadConfig({ ...base, CALL_OWNER_STALE_MS: '3000', CALL_OWNER_HEARTBEAT_MS: '2000' })).toThrow(
     'CALL_OWNER_HEARTBEAT_MS (2000) must be at most a third of CALL_OWNER_STALE_MS (3000)',
   );
+});
+
+test('an offer without telephone-event is accepted (keys captured in band by the vault) unless RFC 4733 is required', () => {
+  const offer = [
+    'v=0',
+    'o=- 1 1 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    'm=audio 30000 RTP/AVP 8 0',
+    '',
+  ].join('\r\n');
+  const accepted = negotiate(offer, sipOptions(loadConfig(base)).sdp);
+  expect(accepted.ok && accepted.choice).toMatchObject({ codec: { name: 'PCMA' }, telephoneEvent: undefined });
+  const strict = negotiate(offer, sipOptions(loadConfig({ ...base, SIP_REQUIRE_TELEPHONE_EVENT: 'true' })).sdp);
+  expect(strict).toMatchObject({ ok: false, reason: 'no-telephone-event' });
 });

@@ -27,6 +27,13 @@ export interface NegotiationOptions {
 export interface MediaEndpoint {
   address: string;
   port: number;
+  /**
+   * The answer's transport protocol (default `RTP/AVP`). The hook for SRTP (SDES, RFC 4568): a media
+   * endpoint that terminates SRTP answers `RTP/SAVP` with its `a=crypto` line in `attributes`.
+   */
+  proto?: 'RTP/AVP' | 'RTP/SAVP';
+  /** Extra media-level attributes, without `a=` (e.g. `crypto:1 AES_CM_128_HMAC_SHA1_80 inline:…`). */
+  attributes?: string[];
 }
 
 export function negotiate(
@@ -102,9 +109,10 @@ export function buildAnswer(
 function audioLines(choice: CodecChoice, endpoint: MediaEndpoint): string[] {
   const { codec, telephoneEvent: te } = choice;
   const formats = te ? `${codec.payloadType} ${te.payloadType}` : `${codec.payloadType}`;
-  const lines = [`m=audio ${endpoint.port} RTP/AVP ${formats}`, `a=rtpmap:${codec.payloadType} ${codec.name}/8000`];
+  const proto = endpoint.proto ?? 'RTP/AVP';
+  const lines = [`m=audio ${endpoint.port} ${proto} ${formats}`, `a=rtpmap:${codec.payloadType} ${codec.name}/8000`];
   if (te) lines.push(`a=rtpmap:${te.payloadType} telephone-event/8000`, `a=fmtp:${te.payloadType} ${te.fmtp}`);
-  lines.push(`a=ptime:${choice.ptime}`, `a=${choice.direction}`);
+  lines.push(`a=ptime:${choice.ptime}`, `a=${choice.direction}`, ...(endpoint.attributes ?? []).map((a) => `a=${a}`));
   return lines;
 }
 
