@@ -15,11 +15,8 @@ import { cpus, loadavg } from 'node:os';
 import { Topics } from '@ivr/contracts';
 import { createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
-import { deliveryHandler } from '../services/notification/src/adapters/kafka/handlers';
-import { buildCore as buildNotification } from '../services/notification/src/wiring';
-import { createHttpApp } from '../services/order-link/src/adapters/http/server';
-import { startProcessManager } from '../services/order-link/src/adapters/kafka/process-manager-consumer';
-import { buildCore as buildOrderLink } from '../services/order-link/src/wiring';
+import { buildCore as buildNotification, deliveryHandler } from '@ivr/notification/in-process';
+import { buildCore as buildOrderLink, createHttpApp, startProcessManager } from '@ivr/order-link/in-process';
 import { fmt, printTable, runFor, summarize } from './stats';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);

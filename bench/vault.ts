@@ -6,7 +6,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/wiring';
+import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
 import { encodeG711, serializeRtp, serializeTelephoneEvent, Ticker } from '@ivr/media';
 import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { fmt, printTable, summarize } from './stats';

@@ -1,5 +1,5 @@
 // The vault's use cases on their adapters, without the gRPC server: main.ts, the vault's integration
-// tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/wiring`) build it this way.
+// tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/in-process`) build it this way.
 import { PortPool, type PortRange, Ticker } from '@ivr/media';
 import { Vault, type VaultLimits } from './app/vault';
 import type { CardTokenizer } from './card/card-tokenizer';

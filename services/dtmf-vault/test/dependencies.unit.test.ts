@@ -2,9 +2,10 @@
 // reached through the @ivr/* workspace packages it depends on, none anywhere in the installed
 // dependency tree of those packages. Nor any instrumentation that could record what passes through
 // it (HTTP, gRPC, sockets): its telemetry has the Node runtime metrics and the spans written by hand.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startTelemetry } from '@ivr/telemetry';
+import { dependencyClosure, readManifest } from '@ivr/testkit/dependencies';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FORBIDDEN = [
@@ -49,46 +50,11 @@ const PAYLOAD_INSTRUMENTATION = [
   /^@sentry\/node$/,
 ];
 
-interface Manifest {
-  name: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-}
-
-function manifestOf(name: string, from: string): { manifest: Manifest; dir: string } | undefined {
-  // Node's resolution: node_modules folders from the requiring package up to the root.
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(candidate))
-      return { manifest: JSON.parse(readFileSync(candidate, 'utf8')), dir: path.dirname(candidate) };
-    if (dir === path.dirname(dir)) return undefined;
-  }
-}
-
-/** Every package reachable from the vault through dependencies, with the path that reaches it. */
-function dependencyClosure(): Map<string, string[]> {
-  const start = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as Manifest;
-  const seen = new Map<string, string[]>();
-  const queue: { manifest: Manifest; dir: string; trail: string[] }[] = [
-    { manifest: start, dir: path.join(__dirname, '..'), trail: [start.name] },
-  ];
-  while (queue.length) {
-    const { manifest, dir, trail } = queue.shift()!;
-    const deps = { ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies };
-    for (const name of Object.keys(deps)) {
-      if (seen.has(name)) continue;
-      seen.set(name, [...trail, name]);
-      const found = manifestOf(name, dir);
-      if (found) queue.push({ ...found, trail: [...trail, name] });
-    }
-  }
-  return seen;
-}
+const closureOfVault = () => dependencyClosure(path.join(__dirname, '..'));
 
 describe('dtmf-vault dependencies', () => {
   it('include no database or Kafka client, directly or transitively', () => {
-    const closure = dependencyClosure();
+    const closure = closureOfVault();
     expect(closure.has('@ivr/contracts')).toBe(true); // the walk does follow workspace packages
     expect(closure.has('@grpc/grpc-js')).toBe(true);
     const offending = [...closure.entries()]
@@ -98,7 +64,7 @@ describe('dtmf-vault dependencies', () => {
   });
 
   it('include no instrumentation that could record payloads, directly or transitively', () => {
-    const closure = dependencyClosure();
+    const closure = closureOfVault();
     expect(closure.has('@opentelemetry/sdk-node')).toBe(true); // the walk reaches the telemetry SDK
     const offending = [...closure.entries()]
       .filter(([name]) => PAYLOAD_INSTRUMENTATION.some((pattern) => pattern.test(name)))
@@ -124,7 +90,7 @@ describe('dtmf-vault dependencies', () => {
   });
 
   it('pin every external dependency to an exact version', () => {
-    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as Manifest;
+    const manifest = readManifest(path.join(__dirname, '..'));
     for (const [name, version] of Object.entries(manifest.dependencies ?? {}))
       if (!name.startsWith('@ivr/')) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(existsSync(path.join(ROOT, 'package-lock.json'))).toBe(true);

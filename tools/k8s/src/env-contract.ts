@@ -1,14 +1,15 @@
 // The environment contract between the chart and the services: every variable a service requires
 // (no default) is set by its Deployment, and every variable the Deployment sets is one the service
-// reads. The services' side comes from their own config specs (the objects given to readConfig),
-// never from a list kept here; the same for the migration Jobs and `main.js migrate`.
+// reads. The services' side comes from their own config specs (the objects given to readConfig, which
+// each service exports as @ivr/<service>/config), never from a list kept here; the same for the migration Jobs and `main.js migrate`.
+
+import * as authorization from '@ivr/authorization/config';
+import * as callControl from '@ivr/call-control/config';
 import { type ConfigSpec, configVariables } from '@ivr/config';
-import * as authorization from '../../../services/authorization/src/config';
-import * as callControl from '../../../services/call-control/src/config';
-import * as dtmfVault from '../../../services/dtmf-vault/src/config';
-import * as notification from '../../../services/notification/src/config';
-import { consoleConfigSpec } from '../../../services/order-link/src/adapters/http/console/config';
-import * as orderLink from '../../../services/order-link/src/config';
+import * as dtmfVault from '@ivr/dtmf-vault/config';
+import * as notification from '@ivr/notification/config';
+import * as orderLink from '@ivr/order-link/config';
+import { consoleConfigSpec } from '@ivr/order-link/console-config';
 import { asArray, asRecord, get, type K8sObject } from './manifests';
 
 /**
