@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
 import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
+import { NotificationWebhooks } from './adapters/http/notification-webhooks';
 import type { RouteDeps } from './adapters/http/routes';
 import { ApiKeyRepository } from './adapters/pg/api-keys';
 import { IdempotencyRepository, recordOutsideTransaction } from './adapters/pg/idempotency';
-import { PaymentQueries } from './adapters/pg/payment-queries';
+import { PaymentAudit } from './adapters/pg/payment-audit';
+import { PaymentQueries, transferCodes } from './adapters/pg/payment-queries';
 import { PaymentStore } from './adapters/pg/payment-store';
 import { ApiKeysApp } from './app/api-keys-app';
 import { PaymentsApp } from './app/payments-app';
@@ -44,11 +46,13 @@ export async function buildCore(o: CoreOptions) {
   const queries = new PaymentQueries(o.pool, o.schema);
   const idempotency = new IdempotencyRepository(o.pool, o.schema);
   const keyRepository = new ApiKeyRepository(o.pool, o.schema);
+  const audit = new PaymentAudit(store);
   const paymentsApp = new PaymentsApp({
-    store,
     payments,
     queries,
+    transferCodes,
     idempotency,
+    audit,
     clock,
     random,
     transferCodeTtlMs: o.transferCodeTtlMs ?? 15 * 60 * 1000,
@@ -58,12 +62,14 @@ export async function buildCore(o: CoreOptions) {
   const routeDeps: RouteDeps = {
     payments: paymentsApp,
     apiKeys,
-    webhooks: new WebhooksApp(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
+    webhooks: new WebhooksApp(
+      new NotificationWebhooks(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
+    ),
     idempotency,
     rememberAnswer: (orderSystem, key, methodPath, requestSha256, status, response) =>
       recordOutsideTransaction(o.pool, o.schema, orderSystem, key, { methodPath, requestSha256, status, response }),
   };
-  return { clock, store, payments, queries, idempotency, keyRepository, paymentsApp, apiKeys, routeDeps };
+  return { clock, store, payments, queries, idempotency, audit, keyRepository, paymentsApp, apiKeys, routeDeps };
 }
 
 export type Core = Awaited<ReturnType<typeof buildCore>>;

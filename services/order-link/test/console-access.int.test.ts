@@ -4,9 +4,9 @@
  */
 import { buildOperators } from '../src/adapters/http/console/wire';
 import { ConsoleQueries, type Viewer } from '../src/adapters/pg/console-queries';
+import type { Acting } from '../src/app/operators-app';
 import type { CreatePaymentInput } from '../src/app/payments-app';
 import type { Principal } from '../src/app/ports';
-import type { Acting } from '../src/operators/operators-app';
 import { type Harness, startHarness, validPayment } from './harness';
 
 const cli: Acting = { actor: 'cli:test', role: 'cli' };

@@ -1,6 +1,5 @@
-import type { ApiKeyRecord, ApiKeyRepository } from '../adapters/pg/api-keys';
 import { AppError } from './errors';
-import { type Clock, type Principal, type Random, Scopes } from './ports';
+import { type ApiKeyRecord, type ApiKeyStore, type Clock, type Principal, type Random, Scopes } from './ports';
 
 export interface NewApiKey extends ApiKeyRecord {
   /** The full key: returned once, never stored. */
@@ -10,7 +9,7 @@ export interface NewApiKey extends ApiKeyRecord {
 /** API keys of order systems: created (shown once), listed without secrets, revoked. */
 export class ApiKeysApp {
   constructor(
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: ApiKeyStore,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}
@@ -51,6 +50,18 @@ export class ApiKeysApp {
     this.check(who);
     const revoked = await this.keys.revoke(who.orderSystem, keyId, this.clock.now());
     if (!revoked) throw new AppError('not_found', `API key ${keyId} not found`);
+    return revoked;
+  }
+
+  /** Every order system's keys: for the console's admins (the console checks the role). */
+  listAll(): Promise<ApiKeyRecord[]> {
+    return this.keys.listAll();
+  }
+
+  /** Revokes a key of any order system: for the console's admins. */
+  async revokeOf(orderSystem: string, keyId: string): Promise<ApiKeyRecord> {
+    const revoked = await this.keys.revoke(orderSystem, keyId, this.clock.now());
+    if (!revoked) throw new AppError('not_found', 'no such API key');
     return revoked;
   }
 

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Language, PaymentMode } from '@ivr/contracts';
-import type { EventStore } from '@ivr/eventstore';
-import type { IdempotencyRepository } from '../adapters/pg/idempotency';
-import { type PaymentQueries, reserveTransferCode } from '../adapters/pg/payment-queries';
-import type { PaymentStore } from '../adapters/pg/payment-store';
 import {
   generateTransferCode,
   type Payment,
@@ -13,7 +9,18 @@ import {
 } from '../payment';
 import { AppError } from './errors';
 import { type PaymentView, toPaymentView } from './payment-view';
-import { type Clock, type Principal, type Random, type Scope, Scopes } from './ports';
+import {
+  type AuditTrail,
+  type Clock,
+  type IdempotencyKeys,
+  type PaymentCommands,
+  type PaymentReads,
+  type Principal,
+  type Random,
+  type Scope,
+  Scopes,
+  type TransferCodes,
+} from './ports';
 
 export interface CreatePaymentInput {
   orderId: string;
@@ -44,10 +51,11 @@ export interface Answer<T> {
 }
 
 export interface PaymentsAppDeps {
-  store: EventStore;
-  payments: PaymentStore;
-  queries: PaymentQueries;
-  idempotency: IdempotencyRepository;
+  payments: PaymentCommands;
+  queries: PaymentReads;
+  transferCodes: TransferCodes;
+  idempotency: IdempotencyKeys;
+  audit: AuditTrail;
   clock: Clock;
   random: Random;
   transferCodeTtlMs: number;
@@ -111,7 +119,7 @@ export class PaymentsApp {
             if (current !== null) return undefined; // decide() refuses; the idempotency row answers on retry
             for (let i = 0; i < 20; i++) {
               const code = generateTransferCode((max) => this.d.random.int(max), this.d.transferCodeLength);
-              if (await reserveTransferCode(tx, code, paymentId, now, expiresAt))
+              if (await this.d.transferCodes.reserve(tx, code, paymentId, now, expiresAt))
                 return { ...command, transferCode: code };
             }
             throw new AppError('unavailable', 'no free transfer code; try again');
@@ -213,18 +221,10 @@ export class PaymentsApp {
     return toPaymentView(p);
   }
 
-  /** Reads are audited as events in a per-payment audit stream (not published: internal trail). */
+  /** Reads are audited (a per-payment trail, not published). */
   private async audit(who: Principal, paymentIds: string[], via: string): Promise<void> {
-    const at = this.d.clock.now().toISOString();
-    for (const paymentId of paymentIds) {
-      // 'any': concurrent reads of one payment each get the next version (the event store retries).
-      await this.d.store.append(
-        `payment-audit-${paymentId}`,
-        'any',
-        [{ type: 'PaymentViewed', data: { paymentId, by: who.actor, via, at } }],
-        { streamType: 'PaymentAudit', metadata: { actor: actorLabel(who.actor) } },
-      );
-    }
+    const at = this.d.clock.now();
+    for (const paymentId of paymentIds) await this.d.audit.paymentViewed(paymentId, who.actor, via, at);
   }
 }
 

@@ -1,74 +1,38 @@
 import { AppError } from './errors';
-import { type Principal, Scopes } from './ports';
-
-export interface NotificationApiOptions {
-  /** notification's HTTP base URL, e.g. http://127.0.0.1:8085 */
-  baseUrl: string;
-  /** Shared service token of notification's internal API. */
-  token: string;
-  timeoutMs?: number;
-}
+import { type ForwardedAnswer, type Principal, Scopes, type WebhookEndpoints } from './ports';
 
 /**
  * Webhook endpoints are owned by notification (it signs and delivers); order systems manage them
- * through this API so that they use one base URL and one API key. Calls are forwarded to
- * notification's internal API with the caller's order system resolved here.
+ * through this API so that they use one base URL and one API key. The caller's order system is
+ * resolved here and its scope checked; notification answers (adapters/http/notification-webhooks).
  */
 export class WebhooksApp {
-  constructor(private readonly o: NotificationApiOptions) {}
+  constructor(private readonly endpoints: WebhookEndpoints) {}
 
-  create(who: Principal, body: { url: string; description?: string }) {
-    return this.forward(who, 'POST', '/webhook-endpoints', body);
+  async create(who: Principal, body: { url: string; description?: string }): Promise<ForwardedAnswer> {
+    return this.endpoints.create(this.check(who), body);
   }
 
-  list(who: Principal) {
-    return this.forward(who, 'GET', '/webhook-endpoints');
+  async list(who: Principal): Promise<ForwardedAnswer> {
+    return this.endpoints.list(this.check(who));
   }
 
-  disable(who: Principal, endpointId: string) {
-    return this.forward(who, 'DELETE', `/webhook-endpoints/${encodeURIComponent(endpointId)}`);
+  async disable(who: Principal, endpointId: string): Promise<ForwardedAnswer> {
+    return this.endpoints.disable(this.check(who), endpointId);
   }
 
-  deliveries(who: Principal, endpointId: string, limit: number) {
-    return this.forward(who, 'GET', `/webhook-endpoints/${encodeURIComponent(endpointId)}/deliveries?limit=${limit}`);
+  async deliveries(who: Principal, endpointId: string, limit: number): Promise<ForwardedAnswer> {
+    return this.endpoints.deliveries(this.check(who), endpointId, limit);
   }
 
-  redeliver(who: Principal, deliveryId: string) {
-    return this.forward(who, 'POST', `/webhook-deliveries/${encodeURIComponent(deliveryId)}/redeliver`);
+  async redeliver(who: Principal, deliveryId: string): Promise<ForwardedAnswer> {
+    return this.endpoints.redeliver(this.check(who), deliveryId);
   }
 
-  private async forward(
-    who: Principal,
-    method: string,
-    path: string,
-    body?: object,
-  ): Promise<{ status: number; body: unknown }> {
+  /** The caller's order system, once its key may manage webhooks. */
+  private check(who: Principal): string {
     if (!who.scopes.has(Scopes.webhooksManage))
       throw new AppError('forbidden', `this API key lacks the scope ${Scopes.webhooksManage}`);
-    const url = `${this.o.baseUrl}/internal/v1/order-systems/${encodeURIComponent(who.orderSystem)}${path}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { authorization: `Bearer ${this.o.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
-      });
-    } catch {
-      throw new AppError('unavailable', 'the webhook service is not reachable; try again');
-    }
-    const text = await res.text();
-    const parsed: unknown = text ? JSON.parse(text) : null;
-    if (res.status === 404) throw new AppError('not_found', 'no such webhook endpoint or delivery');
-    if (res.status === 400) {
-      const p = parsed as { detail?: string; errors?: { field: string; message: string }[] };
-      throw new AppError(
-        'invalid',
-        p.detail ?? 'invalid request',
-        (p.errors ?? []).map((e) => ({ in: 'body' as const, field: e.field, message: e.message })),
-      );
-    }
-    if (res.status >= 300) throw new AppError('unavailable', `the webhook service answered ${res.status}`);
-    return { status: res.status, body: parsed };
+    return who.orderSystem;
   }
 }

@@ -46,6 +46,11 @@ export interface Operator extends OperatorProfile {
 
 export type OperatorState = Operator | null;
 
+/** An operator as lists and answers show it: no password hash. */
+export type OperatorSummary = Omit<Operator, 'passwordHash'>;
+
+export const withoutSecret = ({ passwordHash: _h, ...o }: Operator): OperatorSummary => o;
+
 export interface LockoutPolicy {
   /** Consecutive failures that lock the account. */
   maxFailures: number;

@@ -1,6 +1,4 @@
-import type { Clock } from '../../app/ports';
-import type { PaymentQueries } from '../pg/payment-queries';
-import type { PaymentStore } from '../pg/payment-store';
+import type { Clock, PaymentCommands, PaymentReads } from '../../app/ports';
 
 export interface SweeperLogger {
   warn(obj: object, msg: string): void;
@@ -16,8 +14,8 @@ export class ExpirySweeper {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly queries: PaymentQueries,
-    private readonly payments: PaymentStore,
+    private readonly queries: PaymentReads,
+    private readonly payments: PaymentCommands,
     private readonly clock: Clock,
     private readonly logger: SweeperLogger,
     private readonly intervalMs: number,

@@ -1,8 +1,8 @@
 import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { type KafkaLogger, type RunningConsumer, runConsumer } from '@ivr/kafka';
 import type { Kafka as KafkaClient } from 'kafkajs';
+import type { PaymentCommands } from '../../app/ports';
 import { PaymentRejected, routeForeignEvent } from '../../payment';
-import type { PaymentStore } from '../pg/payment-store';
 import { payloadProblem } from './payload-guards';
 
 export const PROCESS_MANAGER_GROUP = 'order-link-process-manager';
@@ -16,7 +16,7 @@ export interface ConsumerLogger {
  * written in the same transaction as the payment's new events, so a redelivered event has no effect.
  * An event for an unknown payment or with an unusable payload is logged and skipped: retrying cannot fix it.
  */
-export function handleForeignEvent(payments: PaymentStore, logger: ConsumerLogger) {
+export function handleForeignEvent(payments: PaymentCommands, logger: ConsumerLogger) {
   return async (envelope: EventEnvelope): Promise<void> => {
     const problem = payloadProblem(envelope.type, envelope.payload);
     if (problem) {
@@ -62,7 +62,7 @@ export interface ProcessManagerOptions {
 
 export function startProcessManager(
   kafka: KafkaClient,
-  payments: PaymentStore,
+  payments: PaymentCommands,
   logger: KafkaLogger,
   options: ProcessManagerOptions = {},
 ): Promise<RunningConsumer> {

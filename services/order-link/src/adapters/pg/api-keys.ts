@@ -1,15 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { ApiKeyRecord, ApiKeyStore } from '../../app/ports';
 
-export interface ApiKeyRecord {
-  keyId: string;
-  orderSystem: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-}
+export type { ApiKeyRecord };
 
 interface Row {
   key_id: string;
@@ -40,7 +33,7 @@ export function parseApiKey(presented: string): { keyId: string; secret: string 
   return m ? { keyId: m[1]!, secret: m[2]! } : null;
 }
 
-export class ApiKeyRepository {
+export class ApiKeyRepository implements ApiKeyStore {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
@@ -82,6 +75,15 @@ export class ApiKeyRepository {
     const { rows } = await this.pool.query<Row>(
       `select * from "${this.schema}".api_keys where order_system = $1 order by created_at desc, key_id`,
       [orderSystem],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Every order system's keys, newest first (the console's admins). */
+  async listAll(limit = 500): Promise<ApiKeyRecord[]> {
+    const { rows } = await this.pool.query<Row>(
+      `select * from "${this.schema}".api_keys order by created_at desc, key_id limit $1`,
+      [limit],
     );
     return rows.map(toRecord);
   }

@@ -86,38 +86,3 @@ export class ConsoleQueries {
     return `(${mine}${unassigned})`;
   }
 }
-
-export interface ApiKeyRow {
-  keyId: string;
-  orderSystem: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-}
-
-/** Every order system's API keys, newest first (admins only; never the secret's hash). */
-export async function listAllApiKeys(pool: Pool, schema: string): Promise<ApiKeyRow[]> {
-  const { rows } = await pool.query<{
-    key_id: string;
-    order_system: string;
-    name: string;
-    scopes: string[];
-    created_at: Date;
-    created_by: string;
-    revoked_at: Date | null;
-  }>(
-    `select key_id, order_system, name, scopes, created_at, created_by, revoked_at from "${schema}".api_keys
-      order by created_at desc, key_id limit 500`,
-  );
-  return rows.map((r) => ({
-    keyId: r.key_id,
-    orderSystem: r.order_system,
-    name: r.name,
-    scopes: r.scopes,
-    createdAt: r.created_at.toISOString(),
-    createdBy: r.created_by,
-    revokedAt: r.revoked_at?.toISOString() ?? null,
-  }));
-}

@@ -1,15 +1,8 @@
-import type { EventStoreTransaction } from '@ivr/eventstore';
 import type { Pool } from 'pg';
-
-export interface StoredResponse {
-  methodPath: string;
-  requestSha256: string;
-  status: number;
-  response: unknown;
-}
+import type { IdempotencyKeys, StoredResponse, Transaction } from '../../app/ports';
 
 /** The first answer to each (order system, Idempotency-Key), replayed for the same request. */
-export class IdempotencyRepository {
+export class IdempotencyRepository implements IdempotencyKeys {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
@@ -33,7 +26,7 @@ export class IdempotencyRepository {
   }
 
   /** In the transaction that made the answer, so that an answer is never recorded without its effect. */
-  async record(tx: EventStoreTransaction, orderSystem: string, key: string, stored: StoredResponse): Promise<void> {
+  async record(tx: Transaction, orderSystem: string, key: string, stored: StoredResponse): Promise<void> {
     await tx.client.query(
       `insert into "${this.schema}".idempotency_keys (order_system, idempotency_key, method_path, request_sha256, status, response)
        values ($1, $2, $3, $4, $5, $6)`,

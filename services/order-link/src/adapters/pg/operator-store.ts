@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { type Decider, type EventStore, type EventStoreTransaction, handleCommand } from '@ivr/eventstore';
 import type { Pool } from 'pg';
-import { evolve, type Operator, type OperatorEvent, type OperatorState } from '../../operators/operator';
+import type { Operators, SessionRecord, Sessions } from '../../app/ports';
+import {
+  evolve,
+  type Operator,
+  type OperatorEvent,
+  type OperatorState,
+  type OperatorSummary,
+  withoutSecret,
+} from '../../operators/operator';
 
 export const operatorStreamId = (operatorId: string): string => `operator-${operatorId}`;
 
@@ -11,9 +19,6 @@ const operatorDecider: Decider<(state: OperatorState) => OperatorEvent[], Operat
   decide: (decide, state) => decide(state),
   evolve,
 };
-
-/** An operator as lists show it: no password hash. */
-export type OperatorSummary = Omit<Operator, 'passwordHash'>;
 
 interface Row {
   operator_id: string;
@@ -45,13 +50,11 @@ const toOperator = (r: Row): Operator => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-export const withoutSecret = ({ passwordHash: _h, ...o }: Operator): OperatorSummary => o;
-
 /**
  * Operator events in the event table (not published: the console is their only reader) and the
  * `operators` projection, written in one transaction; a concurrent writer makes the command run again.
  */
-export class OperatorStore {
+export class OperatorStore implements Operators {
   constructor(
     private readonly store: EventStore,
     private readonly pool: Pool,
@@ -139,14 +142,8 @@ export class OperatorStore {
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
-export interface SessionRecord {
-  operatorId: string;
-  csrfToken: string;
-  expiresAt: Date;
-}
-
 /** Browser sessions: the cookie holds a random secret, the table only its hash. */
-export class SessionStore {
+export class SessionStore implements Sessions {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,

@@ -1,20 +1,9 @@
-import type { EventStoreTransaction } from '@ivr/eventstore';
 import type { Pool } from 'pg';
-import type { Payment, PaymentStatus } from '../../payment';
-
-export interface ListFilter {
-  orderSystem: string;
-  status?: PaymentStatus;
-  orderId?: string;
-  createdFrom?: Date;
-  createdTo?: Date;
-  /** Exclusive position of the previous page's last row (newest first). */
-  after?: { createdAt: string; paymentId: string };
-  limit: number;
-}
+import type { ListFilter, PaymentReads, Transaction, TransferCodes } from '../../app/ports';
+import type { Payment } from '../../payment';
 
 /** Reads of the `payments` read model. */
-export class PaymentQueries {
+export class PaymentQueries implements PaymentReads {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
@@ -87,8 +76,8 @@ export class PaymentQueries {
  * Reserves a transfer code for a payment inside its creation transaction. A code still held by a
  * live payment is refused (false); one whose holder expired is taken over.
  */
-export async function reserveTransferCode(
-  tx: EventStoreTransaction,
+async function reserveTransferCode(
+  tx: Transaction,
   code: string,
   paymentId: string,
   now: Date,
@@ -102,3 +91,5 @@ export async function reserveTransferCode(
   );
   return rowCount === 1;
 }
+
+export const transferCodes: TransferCodes = { reserve: reserveTransferCode };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PAYMENT_COMPLETED_TYPE, Topics } from '@ivr/contracts';
 import { type Change, type EventStore, type EventStoreTransaction, handleCommand } from '@ivr/eventstore';
 import type { Counter, Meter } from '@opentelemetry/api';
+import type { ExecuteOptions, ExecuteResult, PaymentCommands } from '../../app/ports';
 import {
   completedBy,
   isTerminal,
@@ -12,32 +13,6 @@ import {
   paymentDecider,
 } from '../../payment';
 
-export interface ExecuteOptions {
-  /** Who caused it, recorded in the events' metadata (the audit trail). */
-  actor: string;
-  correlationId?: string;
-  causationId?: string;
-  /** Idempotent consumers: skip when this consumer already handled this event id. */
-  dedupe?: { consumer: string; eventId: string };
-  /**
-   * Runs in the same transaction before deciding, e.g. to reserve a transfer code; may answer the
-   * command to decide instead (completed with what it reserved).
-   */
-  before?: (tx: EventStoreTransaction, state: PaymentState) => Promise<PaymentCommand | undefined>;
-  /**
-   * Runs in the same transaction when the command produced events, before they are appended, e.g. to
-   * record the idempotent response.
-   */
-  after?: (tx: EventStoreTransaction, state: PaymentState) => Promise<void>;
-}
-
-export interface ExecuteResult {
-  state: PaymentState;
-  events: PaymentEvent[];
-  /** false when the event was a duplicate for `dedupe`. */
-  applied: boolean;
-}
-
 /** The stream id is the payment id, so that envelopes carry aggregateId = payment id. */
 export const paymentStreamId = (paymentId: string): string => paymentId;
 
@@ -47,7 +22,7 @@ export const paymentStreamId = (paymentId: string): string => paymentId;
  * model, the transfer code's release once the payment leaves REQUESTED, and the public
  * PaymentCompleted the Payment decider's module says the change publishes (`completedBy`).
  */
-export class PaymentStore {
+export class PaymentStore implements PaymentCommands {
   private readonly outcomes: Counter | undefined;
 
   constructor(

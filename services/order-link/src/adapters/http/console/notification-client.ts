@@ -1,6 +1,6 @@
 /**
  * notification's live stream of an operator's payments, as the console server opens it: the browser
- * only ever talks to order-link. (Webhook administration goes through order-link's WebhooksApp.)
+ * only ever talks to order-link. (Webhook administration goes through WebhooksApp and adapters/http/notification-webhooks.)
  */
 export class NotificationClient {
   constructor(private readonly baseUrl: string) {}

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../../app/errors';
+import type { OperatorsApp } from '../../../app/operators-app';
 import type { Operator } from '../../../operators/operator';
-import type { OperatorsApp } from '../../../operators/operators-app';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { OperatorsApp } from '../../../operators/operators-app';
+import { OperatorsApp } from '../../../app/operators-app';
 import type { Core } from '../../../wiring';
 import { cryptoRandom } from '../../../wiring';
 import { ConsoleQueries } from '../../pg/console-queries';
@@ -47,14 +47,11 @@ export function buildConsoleDeps(
       operators,
       payments: core.paymentsApp,
       apiKeys: core.apiKeys,
-      keyRepository: core.keyRepository,
       queries: new ConsoleQueries(pool, schema),
-      store: core.store,
+      audit: core.audit,
       webhooks: core.routeDeps.webhooks,
       notification: new NotificationClient(config.notificationUrl),
       clock: core.clock,
-      pool,
-      schema,
       logger,
     },
     stop: () => clearInterval(sweep),

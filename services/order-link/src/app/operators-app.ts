@@ -1,7 +1,3 @@
-import type { OperatorStore, OperatorSummary, SessionStore } from '../adapters/pg/operator-store';
-import { withoutSecret } from '../adapters/pg/operator-store';
-import { AppError } from '../app/errors';
-import type { Clock, Random } from '../app/ports';
 import {
   decideSignIn,
   isLocked,
@@ -9,10 +5,14 @@ import {
   type Operator,
   type OperatorEvent,
   type OperatorProfile,
+  type OperatorSummary,
   profileProblems,
   type Role,
-} from './operator';
-import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './password';
+  withoutSecret,
+} from '../operators/operator';
+import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../operators/password';
+import { AppError } from './errors';
+import type { Clock, Operators, Random, Sessions } from './ports';
 
 export interface SessionPolicy extends LockoutPolicy {
   sessionTtlMs: number;
@@ -51,8 +51,8 @@ const invalid = (problems: Record<string, string>) =>
 /** Operators and their sessions: sign-in with lock-out, sign-out, and the admin's operations. */
 export class OperatorsApp {
   constructor(
-    private readonly operators: OperatorStore,
-    private readonly sessions: SessionStore,
+    private readonly operators: Operators,
+    private readonly sessions: Sessions,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly policy: SessionPolicy,

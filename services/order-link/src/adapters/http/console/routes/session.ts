@@ -1,0 +1,51 @@
+// The sign-in screen: open a session (POST), read it (GET, on every page load), close it (DELETE).
+import express, { type Router } from 'express';
+import { type Operator, type OperatorSummary, withoutSecret } from '../../../../operators/operator';
+import { body, required, wrap } from '../request';
+import type { ConsoleApiDeps } from '../router';
+import { SESSION_COOKIE, sessionCookie, signedIn } from '../session';
+
+const answer = (d: ConsoleApiDeps, o: Operator | OperatorSummary, csrfToken: string) => ({
+  operator: 'passwordHash' in o ? withoutSecret(o) : o,
+  csrfToken,
+  ivrSipAddress: d.config.ivrSipAddress,
+});
+
+/** Signing in and reading the session: before the console's session gate. */
+export function sessionRoutes(d: ConsoleApiDeps): Router {
+  const api = express.Router();
+  api.post(
+    '/session',
+    wrap(async (req, res) => {
+      const b = body(req);
+      const signed = await d.operators.signIn(required(b, 'username', 40), required(b, 'password', 200));
+      res
+        .set('set-cookie', sessionCookie(req, signed.sessionSecret, d.config.sessionTtlMinutes * 60))
+        .status(201)
+        .json(answer(d, signed.operator, signed.csrfToken));
+    }),
+  );
+  api.get(
+    '/session',
+    wrap(async (req, res) => {
+      res.json(answer(d, signedIn(req), req.csrfToken!));
+    }),
+  );
+  return api;
+}
+
+/** Signing out: behind the gate (a session and its CSRF token). */
+export function signOutRoutes(d: ConsoleApiDeps): Router {
+  const api = express.Router();
+  api.delete(
+    '/session',
+    wrap(async (req, res) => {
+      await d.operators.signOut(req.sessionSecret!, signedIn(req).operatorId);
+      res
+        .set('set-cookie', `${SESSION_COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`)
+        .status(204)
+        .end();
+    }),
+  );
+  return api;
+}
