@@ -3,7 +3,8 @@
 //   its package name and what its package.json `exports` (bench, tools, scripts and tests included);
 // - services never depend on each other, and their code (src/) never imports another service;
 // - @ivr/media (RTP, the key presses of a card field) is in no service's dependencies but dtmf-vault's;
-// - @ivr/testkit is tests' and tools' only: no service depends on it in production or imports it in src/.
+// - @ivr/testkit is tests' and tools' only: no service depends on it in production or imports it in src/;
+// - layers point one way: a service's use cases (src/app/) depend on ports, never on its adapters.
 import path from 'node:path';
 import { dependencyClosure, type SourceImport, sourceImports, workspaces } from '@ivr/testkit/dependencies';
 import { ROOT } from '@ivr/testkit/root';
@@ -43,6 +44,13 @@ const mediaOutsideVault = (i: SourceImport) => {
 const testkitInServiceSrc = (i: SourceImport) =>
   isPackage(i.specifier, '@ivr/testkit') && serviceSrcOf(i.file) !== undefined;
 
+/** A use-case module (a service's src/app/) importing one of the service's adapters (src/adapters/). */
+const appImportsAdapter = (i: SourceImport) => {
+  const from = serviceSrcOf(i.file);
+  if (!from || !inside(path.join(from.dir, 'src', 'app'), path.resolve(ROOT, i.file))) return false;
+  return i.target !== undefined && inside(path.join(from.dir, 'src', 'adapters'), i.target);
+};
+
 describe('dependency rules', () => {
   const imports = sourceImports();
 
@@ -70,6 +78,11 @@ describe('dependency rules', () => {
     expect(mediaOutsideVault(at('services/dtmf-vault/src/wiring.ts', '@ivr/media'))).toBe(false);
     expect(testkitInServiceSrc(at('services/order-link/src/main.ts', '@ivr/testkit/ports'))).toBe(true);
     expect(testkitInServiceSrc(at('services/order-link/test/a.int.test.ts', '@ivr/testkit/ports'))).toBe(false);
+    expect(appImportsAdapter(at('services/order-link/src/app/payments-app.ts', '../adapters/pg/payment-store'))).toBe(
+      true,
+    );
+    expect(appImportsAdapter(at('services/order-link/src/app/payments-app.ts', './ports'))).toBe(false);
+    expect(appImportsAdapter(at('services/order-link/src/wiring.ts', './adapters/pg/payment-store'))).toBe(false);
   });
 
   it('no file outside a workspace reaches into its src/ by a relative path', () => {
@@ -104,5 +117,9 @@ describe('dependency rules', () => {
     const depending = services.filter((s) => dependencyClosure(s.dir).has('@ivr/testkit')).map((s) => s.name);
     expect(depending).toEqual([]);
     expect(imports.filter(testkitInServiceSrc).map(show)).toEqual([]);
+  });
+
+  it("a service's use cases (src/app/) import its adapters through ports only: main.ts and wiring.ts wire them", () => {
+    expect(imports.filter(appImportsAdapter).map(show)).toEqual([]);
   });
 });

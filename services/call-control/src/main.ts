@@ -16,6 +16,7 @@ import { type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
+import { PgCallStreams } from './adapters/pg/call-streams';
 import { answerCall } from './app/answer-call';
 import { startRecoveryLoop } from './app/recovery-loop';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
@@ -81,7 +82,7 @@ void runService({
     // old one's calls are found lost once its heartbeat is stale (by any instance, this one included).
     const instanceId = randomUUID();
     const recovery = await startRecoveryLoop({
-      store,
+      calls: new PgCallStreams(store),
       ownership: new CallOwnership(pool, DB_SCHEMA),
       fence: authorization,
       instanceId,

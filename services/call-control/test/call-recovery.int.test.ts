@@ -6,6 +6,7 @@ import { CallEventTypes as T } from '@ivr/contracts';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { CallOwnership } from '../src/adapters/pg/call-ownership';
 import { CallRecorder } from '../src/adapters/pg/call-recorder';
+import { PgCallStreams } from '../src/adapters/pg/call-streams';
 import { rebuildOpenCalls } from '../src/adapters/pg/open-calls';
 import { endLostCall, type PaymentFence, type RecoveryDeps, recoverLostCalls } from '../src/app/recover-lost-calls';
 import { startRecoveryLoop } from '../src/app/recovery-loop';
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 const deps = (instanceId: string, fence: PaymentFence = new RecordingFence()): RecoveryDeps => ({
-  store,
+  calls: new PgCallStreams(store),
   ownership,
   fence,
   instanceId,

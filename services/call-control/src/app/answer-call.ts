@@ -3,7 +3,6 @@
 // with the vault's RTP address, run the dialogue, and make sure the call's events are stored.
 import type { DialogueStep } from '@ivr/contracts';
 import { type IncomingCall, parseNameAddr } from '@ivr/sip';
-import type { MediaOffer, OpenedMedia } from '../adapters/grpc';
 import type { CallCommand } from '../call';
 import {
   type Conclusion,
@@ -12,12 +11,8 @@ import {
   type PaymentToCollect,
   runDialogue,
   ServiceUnavailable,
-  type VaultPort,
 } from '../dialogue';
-
-export interface MediaPort extends VaultPort {
-  open(offer: MediaOffer): Promise<OpenedMedia>;
-}
+import type { MediaPort, OpenedMedia } from './ports';
 
 export interface CallLogger {
   info(obj: object, msg: string): void;

@@ -1,20 +1,10 @@
 // Ends the calls whose call-control instance died with them (see src/recovery). Runs in every
 // instance, without a leader: each lost call is ended by one append at the version its stream was
 // read at, so when two sweepers (or a not-quite-dead owner) race, one wins and the others back off.
-import { Topics } from '@ivr/contracts';
-import {
-  ConcurrencyError,
-  type EventStore,
-  foldEvents,
-  handleCommand,
-  inSequence,
-  type RecordedEvent,
-} from '@ivr/eventstore';
-import type { CallOwnership } from '../adapters/pg/call-ownership';
-import { writeOpenCall } from '../adapters/pg/open-calls';
-import { CALL_STREAM_TYPE, type CallCommand, type CallEvent, callDecider } from '../call';
+import type { CallCommand } from '../call';
 import { type AuthorizationOutcome, authorizationRecord } from '../dialogue';
 import { CALL_LOST, chooseLostCalls, recoveryPlan } from '../recovery';
+import type { CallOwnership, CallStreams } from './ports';
 
 /** The authorization service's fence (GrpcAuthorization.abandon). */
 export interface PaymentFence {
@@ -27,7 +17,7 @@ export interface RecoveryLogger {
 }
 
 export interface RecoveryDeps {
-  store: EventStore;
+  calls: CallStreams;
   ownership: CallOwnership;
   fence: PaymentFence;
   instanceId: string;
@@ -54,8 +44,8 @@ export async function recoverLostCalls(deps: RecoveryDeps): Promise<Map<string, 
 
 /** Ends one lost call: fences its payment first when a card was captured without a recorded outcome. */
 export async function endLostCall(deps: RecoveryDeps, callId: string): Promise<LostCallResult> {
-  const history = (await deps.store.readStream(callId)) as RecordedEvent<CallEvent>[];
-  const state = foldEvents(callDecider, history);
+  const read = await deps.calls.load(callId);
+  const { state } = read;
   const plan = recoveryPlan(state);
   if (plan.kind === 'already-ended') {
     await deps.ownership.forgetCall(callId);
@@ -76,21 +66,9 @@ export async function endLostCall(deps: RecoveryDeps, callId: string): Promise<L
   }
   commands.push({ type: 'EndCall', reason: CALL_LOST });
 
-  try {
-    // At the version the plan was made on: a writer that came in between (the owner after all,
-    // another sweeper) wins, and this sweep backs off rather than deciding again.
-    await handleCommand(deps.store, inSequence(callDecider), callId, commands, {
-      streamType: CALL_STREAM_TYPE,
-      outbox: { topic: Topics.calls },
-      metadata: { correlationId: callId, actor: `call-control/${deps.instanceId}` },
-      known: { state, version: history.length },
-      retries: 0,
-      inTransaction: (tx, change) => writeOpenCall(tx, change.state, change.next),
-    });
-  } catch (err) {
-    if (err instanceof ConcurrencyError) return 'lost-race';
-    throw err;
-  }
+  // At the version the plan was made on: a writer that came in between (the owner after all, another
+  // sweeper) wins, and this sweep backs off.
+  if (!(await deps.calls.appendAt(callId, read, commands, `call-control/${deps.instanceId}`))) return 'lost-race';
   deps.log.info(
     { call_id: callId, payment_id: state.paymentId, owner: state.ownerInstanceId, fenced: plan.kind !== 'end' },
     'lost call ended',

@@ -1,6 +1,6 @@
 // The two timers of crash recovery: this instance's heartbeat (its lease on the calls it answers)
 // and the sweep that ends other instances' lost calls. Started before the first call is answered.
-import type { CallOwnership } from '../adapters/pg/call-ownership';
+import type { CallOwnership } from './ports';
 import { type RecoveryDeps, type RecoveryLogger, recoverLostCalls } from './recover-lost-calls';
 
 export interface RecoveryLoopOptions extends RecoveryDeps {

@@ -19,15 +19,9 @@ import {
   TimeoutPhase,
   type VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
+import type { MediaOffer, MediaPort, OpenedMedia } from '../../app/ports';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialogue/errors';
-import type {
-  CaptureResult,
-  CaptureUpdate,
-  FieldRequest,
-  PlayRequest,
-  Registration,
-  VaultPort,
-} from '../../dialogue/ports';
+import type { CaptureResult, CaptureUpdate, FieldRequest, PlayRequest, Registration } from '../../dialogue/ports';
 import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
 
 export interface VaultTimeouts {
@@ -37,20 +31,6 @@ export interface VaultTimeouts {
   playMs: number;
   /** A registration waits for the PSP. */
   registerMs: number;
-}
-
-/** What the SDP offer says, for the vault to pick the codec and find the caller's RTP. */
-export interface MediaOffer {
-  callId: string;
-  codec: 'PCMU' | 'PCMA';
-  telephoneEventPayloadType: number | undefined;
-  remote: { address: string; port: number };
-}
-
-export interface OpenedMedia {
-  sessionId: string;
-  address: string;
-  port: number;
 }
 
 const LANGUAGE: Record<Language, LanguageMsg> = { ja: LanguageMsg.LANGUAGE_JA, en: LanguageMsg.LANGUAGE_EN };
@@ -66,7 +46,7 @@ const KIND: Record<FieldRequest['kind'], FieldKind> = {
   digits: FieldKind.FIELD_KIND_DIGITS,
 };
 
-export class GrpcVault implements VaultPort {
+export class GrpcVault implements MediaPort {
   constructor(
     private readonly client: VaultServiceClient,
     private readonly timeouts: VaultTimeouts,

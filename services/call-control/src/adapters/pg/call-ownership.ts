@@ -1,9 +1,10 @@
 // Instances' heartbeats and the open calls with their owner's silence, measured with the database's
 // clock so that clock skew between hosts cannot make a live instance look dead.
 import type { Pool } from 'pg';
+import type { CallOwnership as Ownership } from '../../app/ports';
 import type { OwnedCall } from '../../recovery';
 
-export class CallOwnership {
+export class CallOwnership implements Ownership {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
