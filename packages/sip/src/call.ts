@@ -128,9 +128,9 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   }
 
   /** Final error response before answering (e.g. 404 unknown code, 486, 503). */
-  reject(status: number, reason?: string): void {
+  reject(status: number, reason?: string, headers: SipHeader[] = []): void {
     if (this.state !== 'offered') return;
-    this.inviteTx.respond(createResponse(this.invite, status, { toTag: this.dialog.localTag, reason }));
+    this.inviteTx.respond(createResponse(this.invite, status, { toTag: this.dialog.localTag, reason, headers }));
     this.end('rejected');
   }
 

@@ -2,6 +2,15 @@
 // and the message, SDP and framing code it is built of, for call-control, benchmarks and fuzzers.
 
 // The user agent: what a service uses.
+export {
+  type DigestAlgorithm,
+  type DigestOptions,
+  digestResponse,
+  parseCidr,
+  parseDigestCredentials,
+  REFUSAL_REASONS,
+  type RefusalReason,
+} from './admission';
 export { type CallState, type EndReason, IncomingCall, type IncomingCallEvents } from './call';
 export type { NameAddr, SipUri } from './header-values';
 export { parseNameAddr, parseSipUri } from './header-values';

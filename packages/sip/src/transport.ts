@@ -50,6 +50,8 @@ export interface TransportStats {
   oversized: number;
   rateLimited: number;
   sendErrors: number;
+  /** TLS connections whose handshake failed (bad or missing client certificate, old protocol, garbage). */
+  tlsHandshakeFailures: number;
 }
 
 export class SipTransport {
@@ -60,6 +62,7 @@ export class SipTransport {
     oversized: 0,
     rateLimited: 0,
     sendErrors: 0,
+    tlsHandshakeFailures: 0,
   };
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;

@@ -2,11 +2,18 @@
 // transaction, a dialog, or a new call, and answers what the dialogue layer never needs to see
 // (OPTIONS, stray requests, drain 503s, 488 for offers without a usable codec).
 import { EventEmitter } from 'node:events';
+import {
+  DigestAuthenticator,
+  type DigestOptions,
+  REFUSAL_REASONS,
+  type RefusalReason,
+  TrustedSources,
+} from './admission';
 import { type CallHost, IncomingCall } from './call';
 import { Dialog, dialogKey, type LocalAddress, newTag } from './dialog';
 import { parseNameAddr } from './header-values';
 import { type SipLogger, silentLogger } from './logger';
-import { header, type SipMessage, type SipRequest } from './message';
+import { header, headerValues, type SipMessage, type SipRequest } from './message';
 import type { RateLimit } from './rate-limiter';
 import { createResponse } from './responses';
 import { type NegotiationOptions, negotiate } from './sdp';
@@ -39,6 +46,17 @@ export interface SipUserAgentOptions {
   /** How long a REFER may take to report a final NOTIFY before it counts as failed. */
   referTimeoutMs?: number;
   sdp?: NegotiationOptions;
+  /**
+   * Who may send requests: the SBC/PBX addresses or CIDRs. Anything else is answered 403 before a call
+   * exists. Empty or absent: every source (a development default; deployments list their SBCs).
+   */
+  trustedSources?: string[];
+  /** Digest authentication of INVITE and REFER (RFC 8760 SHA-256, RFC 7616 MD5); none when absent. */
+  digest?: DigestOptions;
+  /** Calls in progress from one source address, at most; more INVITEs get 503 with Retry-After. */
+  maxCallsPerSource?: number;
+  /** Retry-After (seconds) of that 503 (default 5). */
+  busyRetryAfterSeconds?: number;
   timers?: TimerService;
   timerValues?: TimerValues;
   logger?: SipLogger;
@@ -54,7 +72,11 @@ export interface SipStats extends TransportStats {
   rejectedDraining: number;
   /** SIP INFO requests refused (405): an SBC sending keypad tones as INFO instead of RFC 4733. */
   infoRefused: number;
+  /** 401 challenges sent (digest authentication asked for, not a refusal). */
+  authChallenges: number;
   activeCalls: number;
+  /** Requests refused by who may call (trusted sources, digest, per-source cap, TLS): reason → count. */
+  refused: Record<RefusalReason, number>;
 }
 
 // No INFO: keypad tones must reach the vault as RFC 4733 events or in-band audio, never as SIP INFO
@@ -69,7 +91,16 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   private readonly callsByInvite = new Map<ServerInviteTransaction, IncomingCall>();
   private readonly log: SipLogger;
   private readonly timers: TimerService;
-  private readonly counters = { callsOffered: 0, rejectedNoCodec: 0, rejectedDraining: 0, infoRefused: 0 };
+  private readonly counters = {
+    callsOffered: 0,
+    rejectedNoCodec: 0,
+    rejectedDraining: 0,
+    infoRefused: 0,
+    authChallenges: 0,
+  };
+  private readonly refused = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
+  private readonly trusted: TrustedSources;
+  private readonly digest: DigestAuthenticator | undefined;
   private isDraining = false;
   private idleWaiters: Array<() => void> = [];
   private readonly callHost: CallHost;
@@ -78,6 +109,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     super();
     this.log = opts.logger ?? silentLogger;
     this.timers = opts.timers ?? realTimers;
+    this.trusted = new TrustedSources(opts.trustedSources ?? []);
+    this.digest = opts.digest ? new DigestAuthenticator(opts.digest) : undefined;
     this.transactions = new TransactionLayer(this.timers, opts.timerValues ?? DEFAULT_TIMER_VALUES);
     this.transport = new SipTransport(
       {
@@ -153,7 +186,12 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   }
 
   stats(): SipStats {
-    return { ...this.transport.stats, ...this.counters, activeCalls: this.calls.size };
+    return {
+      ...this.transport.stats,
+      ...this.counters,
+      activeCalls: this.calls.size,
+      refused: { ...this.refused, 'tls-handshake': this.transport.stats.tlsHandshakeFailures },
+    };
   }
 
   private get local(): LocalAddress {
@@ -182,11 +220,17 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   /** A request that starts a new server transaction (not a retransmission, not an ACK). */
   private onNewRequest(msg: SipRequest, flow: Flow): void {
+    if (!this.trusted.allows(flow.remoteAddress)) {
+      this.refuse(msg, flow, 'untrusted-source', 403, 'Forbidden (untrusted source)');
+      return;
+    }
+    const toTag = parseNameAddr(header(msg, 'To') ?? '')?.params.get('tag');
+    const needsAuth = (msg.method === 'INVITE' && !toTag) || msg.method === 'REFER';
+    if (needsAuth && this.digest && !this.authenticated(msg, flow, this.digest)) return;
     const unsupported = (header(msg, 'Require') ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s && !SUPPORTED_EXTENSIONS.has(s.toLowerCase()));
-    const toTag = parseNameAddr(header(msg, 'To') ?? '')?.params.get('tag');
     if (msg.method === 'CANCEL') this.onCancel(msg, flow);
     else if (header(msg, 'Max-Forwards')?.trim() === '0') {
       this.respondOnce(msg, flow, createResponse(msg, 483, { reason: 'Too Many Hops' }));
@@ -217,6 +261,21 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       const retryAfter = String(this.opts.drainRetryAfterSeconds ?? 30);
       tx.respond(
         createResponse(invite, 503, { toTag: localTag, headers: [{ name: 'Retry-After', value: retryAfter }] }),
+      );
+      return;
+    }
+    const source = flow.remoteAddress;
+    const max = this.opts.maxCallsPerSource;
+    if (max !== undefined && [...this.calls.values()].filter((c) => c.remote.address === source).length >= max) {
+      this.refused['source-busy']++;
+      this.log.info({ source, max }, 'sip call refused: too many calls from this source');
+      const retryAfter = String(this.opts.busyRetryAfterSeconds ?? 5);
+      tx.respond(
+        createResponse(invite, 503, {
+          toTag: localTag,
+          reason: 'Service Unavailable (too many calls from this source)',
+          headers: [{ name: 'Retry-After', value: retryAfter }],
+        }),
       );
       return;
     }
@@ -276,6 +335,35 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     const localTag = parseNameAddr(header(request, 'To') ?? '')?.params.get('tag') ?? '';
     const remoteTag = parseNameAddr(header(request, 'From') ?? '')?.params.get('tag') ?? '';
     return this.calls.get(dialogKey(header(request, 'Call-ID') ?? '', localTag, remoteTag));
+  }
+
+  /** Digest check of an INVITE or REFER: true when it may go on; otherwise 401 or 403 was answered. */
+  private authenticated(msg: SipRequest, flow: Flow, digest: DigestAuthenticator): boolean {
+    const verdict = digest.verify(msg.method, headerValues(msg, 'Authorization'));
+    if (verdict.ok) return true;
+    if ('refused' in verdict) {
+      this.refuse(msg, flow, 'bad-credentials', 403, 'Forbidden (bad credentials)');
+      return false;
+    }
+    this.counters.authChallenges++;
+    const headers = digest
+      .challenges(verdict.challenge === 'stale')
+      .map((value) => ({ name: 'WWW-Authenticate', value }));
+    this.finalAnswer(msg, flow, createResponse(msg, 401, { toTag: newTag(), headers }));
+    return false;
+  }
+
+  /** A refusal of who may call: counted by reason, logged without the request's content, answered. */
+  private refuse(msg: SipRequest, flow: Flow, reason: RefusalReason, status: number, phrase: string): void {
+    this.refused[reason]++;
+    this.log.info({ source: flow.remoteAddress, method: msg.method, reason }, 'sip request refused');
+    this.finalAnswer(msg, flow, createResponse(msg, status, { toTag: newTag(), reason: phrase }));
+  }
+
+  /** A final answer in a transaction of the request's kind (an INVITE's absorbs its ACK). */
+  private finalAnswer(msg: SipRequest, flow: Flow, response: ReturnType<typeof createResponse>): void {
+    if (msg.method === 'INVITE') this.transactions.createServerInvite(msg, flow, () => {}).respond(response);
+    else this.respondOnce(msg, flow, response);
   }
 
   private respondOnce(request: SipRequest, flow: Flow, response: ReturnType<typeof createResponse>): void {

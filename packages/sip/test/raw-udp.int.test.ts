@@ -1,56 +1,13 @@
 // The user agent against hand-written datagrams over a real UDP socket: garbage, oversized and
 // flooding input, offers without a usable codec, OPTIONS, re-INVITE, stray BYE, drain and a
 // missing ACK. The process must stay up and keep answering throughout.
-import dgram from 'node:dgram';
 import { type IncomingCall, SipUserAgent, type SipUserAgentOptions } from '../src';
-import type { SipResponse } from '../src/message';
 import { header } from '../src/message';
-import { parseMessage } from '../src/parser';
 import type { CodecChoice } from '../src/sdp';
+import { RawClient } from './raw-client';
 
 let ua: SipUserAgent;
 let client: RawClient;
-
-class RawClient {
-  readonly received: SipResponse[] = [];
-  readonly requests: string[] = [];
-  private constructor(readonly socket: dgram.Socket) {
-    socket.on('message', (buf) => {
-      const r = parseMessage(buf);
-      if (r.ok && r.message.kind === 'response') this.received.push(r.message);
-      else if (r.ok) this.requests.push(buf.toString('latin1'));
-    });
-  }
-  static async open(): Promise<RawClient> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-    return new RawClient(socket);
-  }
-  get port(): number {
-    return this.socket.address().port;
-  }
-  send(text: string | Buffer): void {
-    this.socket.send(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, ua.port, '127.0.0.1');
-  }
-  /** Polls as well as checking on every datagram: some conditions change without a reply. */
-  until(predicate: () => boolean, what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const started = Date.now();
-      const check = () => {
-        if (predicate()) resolve();
-        else if (Date.now() - started > 3000) {
-          reject(new Error(`timed out waiting for ${what}; got ${this.received.map((r) => r.status).join(',')}`));
-        } else setTimeout(check, 10);
-      };
-      check();
-    });
-  }
-  async response(status: number, callId: string): Promise<SipResponse> {
-    const find = () => this.received.find((r) => r.status === status && header(r, 'Call-ID') === callId);
-    await this.until(() => find() !== undefined, `${status} for ${callId}`);
-    return find()!;
-  }
-}
 
 async function startUa(extra: Partial<SipUserAgentOptions> = {}): Promise<void> {
   ua = new SipUserAgent({ host: '127.0.0.1', port: 0, tcp: false, ...extra });
@@ -63,7 +20,7 @@ afterEach(async () => {
 });
 
 beforeEach(async () => {
-  client = await RawClient.open();
+  client = await RawClient.open(() => ua.port);
 });
 
 const SDP = (codecs = '0 101') =>

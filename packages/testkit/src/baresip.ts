@@ -30,6 +30,8 @@ export interface BaresipOptions {
    * phone neither registers nor uses a proxy, and is called at `uri`.
    */
   proxy?: string;
+  /** Digest credentials the phone answers a 401/407 with (RFC 2617 MD5: baresip 1.0 knows no other). */
+  auth?: { user: string; password: string };
 }
 
 /** An event as ctrl_tcp reports it, e.g. `{ type: 'CALL_ESTABLISHED', peeruri, id, ... }`. */
@@ -119,7 +121,8 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
     const account = opts.proxy
       ? `<sip:${opts.name}@${opts.proxy}>;regint=60;outbound="sip:${opts.proxy};lr"`
       : `<sip:${opts.name}@127.0.0.1:${sipPort}>;regint=0`;
-    fs.writeFileSync(path.join(dir, 'accounts'), `${account}${answermode}\n`);
+    const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
+    fs.writeFileSync(path.join(dir, 'accounts'), `${account}${auth}${answermode}\n`);
     const logFd = fs.openSync(path.join(dir, 'baresip.log'), 'w');
     const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', logFd, logFd] });
     fs.closeSync(logFd);

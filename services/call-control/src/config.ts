@@ -1,9 +1,9 @@
 // call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
 // gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
-import { bool, type ConfigOf, type ConfigSpec, int, oneOf, optional, readConfig, str, url } from '@ivr/config';
+import { bool, type ConfigOf, type ConfigSpec, int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
 import { LANGUAGES } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
-import type { SipUserAgentOptions } from '@ivr/sip';
+import { type DigestAlgorithm, parseCidr, type SipUserAgentOptions } from '@ivr/sip';
 import type { DialogueConfig, FieldTiming } from './dialogue';
 
 /** `<PREFIX>_MAX_ATTEMPTS`, `<PREFIX>_FIRST_DIGIT_TIMEOUT_MS`, `<PREFIX>_INTER_DIGIT_TIMEOUT_MS`. */
@@ -40,6 +40,20 @@ function baseSpec() {
     // (in-band). true refuses them with 488, for a deployment that wants RFC 4733 only.
     sipRequireTelephoneEvent: bool('SIP_REQUIRE_TELEPHONE_EVENT', { default: false }),
     drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
+    // Who may call (docs/telephony.md): the SBC/PBX addresses or CIDRs; unset = any source (development).
+    sipTrustedSources: optional(list('SIP_TRUSTED_SOURCES')),
+    // Digest authentication of INVITE and REFER, on when SIP_DIGEST_USERNAME is set.
+    sipDigestRealm: str('SIP_DIGEST_REALM', { default: 'ivr' }),
+    sipDigestUsername: optional(str('SIP_DIGEST_USERNAME')),
+    sipDigestPassword: optional(str('SIP_DIGEST_PASSWORD', { secret: true })),
+    sipDigestAlgorithms: list('SIP_DIGEST_ALGORITHMS', { default: ['SHA-256', 'MD5'] }),
+    sipDigestNonceSecret: optional(str('SIP_DIGEST_NONCE_SECRET', { secret: true })),
+    // Calls in progress from one source address; more get 503 + Retry-After (an INVITE flood stays bounded).
+    sipMaxCallsPerSource: int('SIP_MAX_CALLS_PER_SOURCE', { default: 500, min: 1 }),
+    sipBusyRetryAfterSeconds: int('SIP_BUSY_RETRY_AFTER_SECONDS', { default: 5, min: 1 }),
+    // Calls holding a vault session without a payment yet (keying the code in, or told their code is
+    // unknown), at most: more get 503, so calls without a valid code cannot take the vault's sessions.
+    maxUnresolvedCalls: int('CALL_MAX_UNRESOLVED', { default: 50, min: 1 }),
     // How long SIGTERM waits for calls in progress before hanging them up.
     drainTimeoutMs: int('SIP_DRAIN_TIMEOUT_MS', { default: 600_000, min: 0 }),
 
@@ -108,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       `CALL_OWNER_HEARTBEAT_MS (${base.callOwnerHeartbeatMs}) must be at most a third of CALL_OWNER_STALE_MS (${base.callOwnerStaleMs})`,
     );
   }
+  const badCidr = base.sipTrustedSources?.find((c) => !parseCidr(c));
+  if (badCidr) throw new Error(`SIP_TRUSTED_SOURCES: not an address or CIDR: ${badCidr}`);
+  const badAlgorithm = base.sipDigestAlgorithms.find((a) => a !== 'SHA-256' && a !== 'MD5');
+  if (badAlgorithm) throw new Error(`SIP_DIGEST_ALGORITHMS: SHA-256 and/or MD5, not ${badAlgorithm}`);
+  if (base.sipDigestUsername && !base.sipDigestPassword) {
+    throw new Error('SIP_DIGEST_USERNAME is set without SIP_DIGEST_PASSWORD');
+  }
   let pattern: RegExp;
   try {
     pattern = new RegExp(base.transferCodePattern);
@@ -149,5 +170,19 @@ export function sipOptions(config: Config): SipUserAgentOptions {
     referTimeoutMs: config.sipReferTimeoutMs,
     drainRetryAfterSeconds: config.drainRetryAfterSeconds,
     sdp: { requireTelephoneEvent: config.sipRequireTelephoneEvent },
+    ...(config.sipTrustedSources ? { trustedSources: config.sipTrustedSources } : {}),
+    ...(config.sipDigestUsername && config.sipDigestPassword
+      ? {
+          digest: {
+            realm: config.sipDigestRealm,
+            username: config.sipDigestUsername,
+            password: config.sipDigestPassword,
+            algorithms: config.sipDigestAlgorithms as DigestAlgorithm[],
+            ...(config.sipDigestNonceSecret ? { nonceSecret: config.sipDigestNonceSecret } : {}),
+          },
+        }
+      : {}),
+    maxCallsPerSource: config.sipMaxCallsPerSource,
+    busyRetryAfterSeconds: config.sipBusyRetryAfterSeconds,
   };
 }

@@ -17,7 +17,7 @@ import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { PgCallStreams } from './adapters/pg/call-streams';
-import { answerCall } from './app/answer-call';
+import { answerCall, UnresolvedCalls } from './app/answer-call';
 import { startRecoveryLoop } from './app/recovery-loop';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
 import { CallerHungUp } from './dialogue';
@@ -100,6 +100,8 @@ void runService({
       playMs: config.vaultPlayDeadlineMs,
       registerMs: config.vaultRegisterDeadlineMs,
     });
+    // Calls refused by the dialogue's side (the user agent counts its own): reason → count.
+    const refusedHere = new Map<string, number>();
     const deps = {
       vault,
       authorization,
@@ -124,6 +126,8 @@ void runService({
       instanceId,
       recorder: (callId: string) => new CallRecorder(store, callId, log),
       log,
+      unresolved: new UnresolvedCalls(config.maxUnresolvedCalls, config.sipBusyRetryAfterSeconds),
+      refused: (reason: string) => refusedHere.set(reason, (refusedHere.get(reason) ?? 0) + 1),
     };
 
     // Dialogues in progress, so that a drain waits for their last events to be stored.
@@ -139,7 +143,7 @@ void runService({
     await ua.start();
     log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
     ctx.addReadinessCheck('sip', () => !ua.draining);
-    exposeSipStats(ctx, () => ua.stats());
+    exposeSipStats(ctx, () => ua.stats(), refusedHere);
     ctx.onStop('sip', async () => {
       ua.drain();
       log.info({ active_calls: ua.activeCalls }, 'draining SIP: new calls get 503');
@@ -155,10 +159,14 @@ void runService({
   },
 });
 
-/** SIP counters on /metrics: sip_<name>_total, plus the sip_active_calls gauge. */
-function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
+/**
+ * SIP counters on /metrics: sip_<name>_total, the sip_active_calls gauge, and sip_refused_total by
+ * reason (who may call: untrusted source, bad credentials, per-source cap, TLS handshake; and the calls
+ * without a payment over their bound, counted by the dialogue's side in `refusedHere`).
+ */
+function exposeSipStats(ctx: ServiceContext, stats: () => SipStats, refusedHere: Map<string, number>): void {
   const meter = ctx.telemetry.meter;
-  const { activeCalls: _, ...counters } = stats();
+  const { activeCalls: _, refused: __, ...counters } = stats();
   for (const name of Object.keys(counters) as Array<keyof typeof counters>) {
     const snake = name.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
     meter
@@ -168,4 +176,10 @@ function exposeSipStats(ctx: ServiceContext, stats: () => SipStats): void {
   meter
     .createObservableGauge('sip_active_calls', { description: 'calls from INVITE until they end' })
     .addCallback((result) => result.observe(stats().activeCalls));
+  meter
+    .createObservableCounter('sip_refused_total', { description: 'SIP requests and calls refused, by reason' })
+    .addCallback((result) => {
+      for (const [reason, count] of Object.entries(stats().refused)) result.observe(count, { reason });
+      for (const reason of ['unresolved-calls']) result.observe(refusedHere.get(reason) ?? 0, { reason });
+    });
 }

@@ -37,6 +37,38 @@ export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 're
   /** One recorder per call: queues commands for the Call aggregate and flushes at the end. */
   recorder: (callId: string) => { record: (c: CallCommand) => void; flush: () => Promise<boolean> };
   log: CallLogger;
+  /**
+   * Calls that hold a vault session without a payment (keying the code in, or told that their code is
+   * unknown): a bounded number, so that INVITEs without a valid code cannot take the vault's sessions.
+   */
+  unresolved: UnresolvedCalls;
+  /** Counts a call refused here (503), by reason. */
+  refused: (reason: 'unresolved-calls') => void;
+}
+
+/** How many calls may hold a vault session before their transfer code resolved to a payment. */
+export class UnresolvedCalls {
+  private count = 0;
+
+  constructor(
+    readonly max: number,
+    /** Retry-After of the 503 a call over the limit gets. */
+    readonly retryAfterSeconds: number,
+  ) {}
+
+  get current(): number {
+    return this.count;
+  }
+
+  tryAcquire(): (() => void) | undefined {
+    if (this.count >= this.max) return undefined;
+    this.count++;
+    let released = false;
+    return () => {
+      if (!released) this.count--;
+      released = true;
+    };
+  }
 }
 
 export function transferCodeOf(
@@ -74,6 +106,39 @@ export async function answerCall(call: IncomingCall, deps: AnswerCallDeps): Prom
     }
   }
 
+  // No vault session for a call without a payment beyond the bound (its code unknown, or to be keyed).
+  let release = () => {};
+  if (!start.payment) {
+    const acquired = deps.unresolved.tryAcquire();
+    if (!acquired) {
+      deps.refused('unresolved-calls');
+      log.warn({ call_id: callId, max: deps.unresolved.max }, 'too many calls without a payment: call declined');
+      const retryAfter = { name: 'Retry-After', value: String(deps.unresolved.retryAfterSeconds) };
+      call.reject(503, 'Service Unavailable (too many calls without a payment)', [retryAfter]);
+      return;
+    }
+    release = acquired;
+  }
+  try {
+    await collect(call, deps, { callId, code, source, start, hangup, sipEndReason: () => sipEndReason });
+  } finally {
+    release();
+  }
+}
+
+interface Answering {
+  callId: string;
+  code: string | undefined;
+  source: ReturnType<typeof transferCodeOf>['source'];
+  start: { payment?: PaymentToCollect; transferCode?: string; conclusion?: Conclusion };
+  hangup: AbortController;
+  sipEndReason: () => string | undefined;
+}
+
+/** Opens the vault's media session, answers with it, runs the dialogue and stores the call's events. */
+async function collect(call: IncomingCall, deps: AnswerCallDeps, a: Answering): Promise<void> {
+  const { callId, code, source, start, hangup } = a;
+  const log = deps.log;
   let media: OpenedMedia;
   try {
     media = await deps.vault.open({
@@ -114,7 +179,7 @@ export async function answerCall(call: IncomingCall, deps: AnswerCallDeps): Prom
       flush: () => recorder.flush(),
       leg: { refer: (target) => call.refer(target), hangup: () => call.hangup() },
     },
-    { callId, sessionId: media.sessionId, ...(referredBy ? { referredBy } : {}), sipEndReason: () => sipEndReason },
+    { callId, sessionId: media.sessionId, ...(referredBy ? { referredBy } : {}), sipEndReason: a.sipEndReason },
     hangup.signal,
     start,
     (err, step) => log.warn({ call_id: callId, step, err: (err as Error).message }, 'dialogue step failed'),

@@ -1,0 +1,111 @@
+// answerCall with fake ports and fake SIP calls: the vault's media session is opened only once the
+// INVITE's code resolved to a payment, or for a bounded number of calls without one (the caller keys
+// the code, or hears that it is unknown); past that bound a call gets 503 with Retry-After, is counted,
+// and no vault session is opened: an INVITE flood without valid codes cannot take the vault's sessions.
+import { EventEmitter } from 'node:events';
+import type { IncomingCall } from '@ivr/sip';
+import { type AnswerCallDeps, answerCall, UnresolvedCalls } from '../src/app/answer-call';
+import { fakes, keyed } from './support/dialogue-fakes';
+
+/** The part of an IncomingCall answerCall uses; `answer` resolves when the test lets the ACK in. */
+class FakeCall extends EventEmitter {
+  rejected: { status: number; reason?: string; headers: Array<{ name: string; value: string }> } | undefined;
+  private acked: (() => void) | undefined;
+  readonly codec = { codec: { name: 'PCMU' }, telephoneEvent: undefined, remote: { address: '127.0.0.1', port: 4000 } };
+  readonly callId = `sip-${Math.random()}`;
+  readonly transport = 'UDP';
+  constructor(readonly user: string | undefined) {
+    super();
+  }
+  header(): undefined {
+    return undefined;
+  }
+  ringing(): void {}
+  /** Resolves on ack(); rejects when the call ends first (as IncomingCall does). */
+  answer(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.acked = resolve;
+      this.once('ended', () => reject(new Error('ended before ACK')));
+    });
+  }
+  ack(): void {
+    this.acked?.();
+  }
+  reject(status: number, reason?: string, headers: Array<{ name: string; value: string }> = []): void {
+    this.rejected = { status, ...(reason ? { reason } : {}), headers };
+    this.emit('ended', 'rejected');
+  }
+  refer = async () => ({ outcome: 'succeeded' as const, status: 200 });
+  hangup = async () => {
+    this.emit('ended', 'local-hangup');
+  };
+}
+
+function setup(maxUnresolved: number) {
+  const f = fakes();
+  const opened: string[] = [];
+  const refused: string[] = [];
+  let n = 0;
+  const vault = Object.assign(f.vault, {
+    open: async ({ callId }: { callId: string }) => {
+      opened.push(callId);
+      return { sessionId: `s-${callId}`, address: '127.0.0.1', port: 40_000 };
+    },
+  });
+  const deps: AnswerCallDeps = {
+    ...f.deps,
+    vault,
+    transferCode: { pattern: /^[0-9]{6}$/ },
+    newCallId: () => `call-${++n}`,
+    instanceId: 'i-1',
+    recorder: () => ({ record: () => {}, flush: async () => true }),
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+    unresolved: new UnresolvedCalls(maxUnresolved, 9),
+    refused: (reason) => refused.push(reason),
+  };
+  return { ...f, deps, opened, refused };
+}
+
+const place = (deps: AnswerCallDeps, call: FakeCall) => answerCall(call as unknown as IncomingCall, deps);
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('calls without a payment beyond the bound get 503 + Retry-After and no vault session; paying calls still get one', async () => {
+  const { deps, opened, refused, payments } = setup(2);
+  payments.resolution = { kind: 'not-found' };
+  // A flood: INVITEs with unknown codes and without any code, none of them ever acknowledged.
+  const flood = [new FakeCall('999999'), new FakeCall('ivr'), new FakeCall('123123'), new FakeCall(undefined)];
+  const running = flood.map((c) => place(deps, c));
+  await settle();
+  expect(opened).toHaveLength(2);
+  const busy = flood.filter((c) => c.rejected);
+  expect(busy.map((c) => c.rejected?.status)).toEqual([503, 503]);
+  expect(busy[0]?.rejected?.headers).toEqual([{ name: 'Retry-After', value: '9' }]);
+  expect(refused).toEqual(['unresolved-calls', 'unresolved-calls']);
+
+  // A call whose code resolves does not count against that bound.
+  const { PAYMENT } = await import('./support/dialogue-fakes');
+  payments.resolution = { kind: 'found', payment: PAYMENT };
+  const paying = new FakeCall('424242');
+  void place(deps, paying);
+  await settle();
+  expect(paying.rejected).toBeUndefined();
+  expect(opened).toHaveLength(3);
+
+  // The unresolved calls end (CANCEL before the ACK): their places are free again.
+  for (const c of flood.filter((c) => !c.rejected)) c.emit('ended', 'cancelled');
+  await Promise.all(running);
+  expect(deps.unresolved.current).toBe(0);
+});
+
+test('a keyed-code call holds its place until it ends', async () => {
+  const { deps, vault, opened } = setup(1);
+  vault.script('digits', keyed('123456'));
+  const call = new FakeCall('ivr');
+  const done = place(deps, call);
+  await settle();
+  expect(opened).toHaveLength(1);
+  expect(deps.unresolved.current).toBe(1);
+  call.ack();
+  await done;
+  expect(deps.unresolved.current).toBe(0);
+});
