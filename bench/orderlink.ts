@@ -103,8 +103,8 @@ async function main(): Promise<void> {
       partitionsConsumedConcurrently: 3,
       logger: silent,
       handle: deliveryHandler({
-        store: nt.store,
-        webhooks: nt.webhooks,
+        deliveries: nt.events,
+        events: nt.events,
         watchers: nt.watchers,
         retryWindowMs: 3_600_000,
         now: () => new Date(),

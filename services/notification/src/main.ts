@@ -5,7 +5,7 @@ import { serviceMigrations } from '@ivr/eventstore';
 import { createKafka, kafkaClientOptions, runConsumer } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
 import { createNotificationHttp } from './adapters/http/server';
-import { deliveryHandler, liveHandler } from './adapters/kafka/handlers';
+import { deliveryHandler, liveHandler } from './app/handlers';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec } from './config';
 import { buildCore, MIGRATIONS_DIR } from './wiring';
 
@@ -55,8 +55,8 @@ void runService({
       logger: log,
       onFailed: ctx.fail,
       handle: deliveryHandler({
-        store: core.store,
-        webhooks: core.webhooks,
+        deliveries: core.events,
+        events: core.events,
         watchers: core.watchers,
         retryWindowMs: policy.retryWindowMs,
         now: core.now,

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
 import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
+import { PgPaymentEvents } from './adapters/pg/payment-events';
 import { PaymentWatchers } from './adapters/pg/payment-watchers';
 import { WebhookRepository } from './adapters/pg/webhook-repository';
-import { WebhookDispatcher } from './adapters/webhooks/dispatcher';
-import type { Resolve } from './adapters/webhooks/sender';
+import { type Resolve, webhookTransport } from './adapters/webhooks/sender';
+import { WebhookDispatcher } from './app/dispatcher';
 import { LiveHub } from './live/hub';
 import { type DestinationPolicy, PUBLIC_HTTPS_ONLY } from './webhooks/destination';
 import type { RetryPolicy } from './webhooks/schedule';
@@ -55,8 +56,9 @@ export async function buildCore(o: CoreOptions) {
     now,
     logger: o.logger,
     ...(o.meter ? { meter: o.meter } : {}),
-    destinations: o.destinations ?? PUBLIC_HTTPS_ONLY,
-    ...(o.resolve ? { resolve: o.resolve } : {}),
+    transport: webhookTransport(o.destinations ?? PUBLIC_HTTPS_ONLY, o.resolve),
   });
-  return { store, webhooks, watchers, hub, dispatcher, now };
+  // What the delivery consumer writes: payment events once, and each PaymentCompleted's deliveries.
+  const events = new PgPaymentEvents(store, webhooks);
+  return { store, webhooks, watchers, hub, dispatcher, events, now };
 }

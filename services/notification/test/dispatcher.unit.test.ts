@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DueDelivery, WebhookRepository } from '../src/adapters/pg/webhook-repository';
-import { WebhookDispatcher } from '../src/adapters/webhooks/dispatcher';
+import { webhookTransport } from '../src/adapters/webhooks/sender';
+import { WebhookDispatcher } from '../src/app/dispatcher';
+import type { DeliveryQueue, DueDelivery } from '../src/app/ports';
 
 // Found by `make chaos`: notification exited on an unhandled rejection when PostgreSQL shut down
 // between sending a webhook and recording the attempt.
@@ -24,7 +25,7 @@ test('an attempt that cannot be recorded (database restarting) is logged, not an
     recordAttempt: async () => {
       throw new Error('the database system is shutting down');
     },
-  } as unknown as WebhookRepository;
+  } as DeliveryQueue;
   const warnings: string[] = [];
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -36,7 +37,7 @@ test('an attempt that cannot be recorded (database restarting) is logged, not an
     concurrency: 2,
     pollIntervalMs: 50,
     logger: { warn: (_o, msg) => warnings.push(msg), info: () => {} },
-    destinations: { allowLoopback: true },
+    transport: webhookTransport({ allowLoopback: true }),
   });
   try {
     dispatcher.start();

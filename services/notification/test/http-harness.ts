@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createPgPool } from '@ivr/eventstore';
 import type { Pool } from 'pg';
 import { createNotificationHttp } from '../src/adapters/http/server';
-import { deliveryHandler } from '../src/adapters/kafka/handlers';
+import { deliveryHandler } from '../src/app/handlers';
 import type { DestinationPolicy } from '../src/webhooks/destination';
 import { buildCore, type CoreOptions } from '../src/wiring';
 
@@ -81,8 +81,8 @@ export function deliveryHandlerFor(
 ) {
   const silent = { warn: () => undefined, info: () => undefined };
   return deliveryHandler({
-    store: core.store,
-    webhooks: core.webhooks,
+    deliveries: core.events,
+    events: core.events,
     watchers: core.watchers,
     retryWindowMs,
     now: () => new Date(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { issueOperatorToken } from '@ivr/contracts';
 import { until } from '@ivr/testkit/webhook-receiver';
-import { liveHandler } from '../src/adapters/kafka/handlers';
+import { liveHandler } from '../src/app/handlers';
 import { type NotificationHttp, startNotificationHttp } from './http-harness';
 
 const SECRET = 'test-operator-secret';

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
+import type { Watchers } from '../../app/ports';
 
 /** payment id → operator, so that call events (which carry only the payment id) reach the right screen. */
-export class PaymentWatchers {
+export class PaymentWatchers implements Watchers {
   private readonly cache = new Map<string, string | null>();
 
   constructor(

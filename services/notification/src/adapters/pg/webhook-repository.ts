@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStoreTransaction } from '@ivr/eventstore';
 import type { Pool } from 'pg';
+import type { DeliveryQueue, DueDelivery, NewDelivery } from '../../app/ports';
 import type { Keyring } from '../../webhooks/secret-box';
+
+export type { DueDelivery };
 
 export interface WebhookEndpoint {
   endpointId: string;
@@ -10,17 +13,6 @@ export interface WebhookEndpoint {
   description: string;
   createdAt: string;
   disabledAt: string | null;
-}
-
-export interface DueDelivery {
-  deliveryId: string;
-  endpointId: string;
-  url: string;
-  /** The signing secret, opened for this attempt; undefined when its key is not in the keyring. */
-  secret: string | undefined;
-  body: string;
-  attempts: number;
-  giveUpAt: Date;
 }
 
 export interface DeliveryRecord {
@@ -43,7 +35,7 @@ const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString(
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** Endpoints, deliveries (the persisted retry schedule) and the attempt log. */
-export class WebhookRepository {
+export class WebhookRepository implements DeliveryQueue {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
@@ -136,18 +128,7 @@ export class WebhookRepository {
   }
 
   /** One delivery per active endpoint of the order system; in the consumer's transaction. Returns how many. */
-  async enqueue(
-    tx: EventStoreTransaction,
-    e: {
-      orderSystem: string;
-      paymentId: string;
-      eventId: string;
-      eventType: string;
-      body: string;
-      now: Date;
-      retryWindowMs: number;
-    },
-  ): Promise<number> {
+  async enqueue(tx: EventStoreTransaction, e: NewDelivery): Promise<number> {
     const { rowCount } = await tx.client.query(
       `insert into ${this.s}.webhook_deliveries
          (delivery_id, endpoint_id, payment_id, event_id, event_type, body, status, next_attempt_at, give_up_at, created_at)

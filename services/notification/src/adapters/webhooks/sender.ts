@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { SendResult, WebhookTransport } from '../../app/ports';
 import { addressAllowed, type DestinationPolicy, webhookUrlProblem } from '../../webhooks/destination';
 
 /** Resolves a host name to its addresses (dns.lookup with all: true); tests give their own. */
@@ -11,9 +12,6 @@ export const systemResolve: Resolve = (host) =>
   new Promise((resolve, reject) =>
     dnsLookup(host, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
   );
-
-/** What became of one POST: the endpoint's HTTP status, or why there is none (never an address or port). */
-export type SendResult = { status: number } | { failure: 'refused' | 'unreachable' | 'timeout' | 'unsigned' };
 
 export interface SendOptions {
   policy: DestinationPolicy;
@@ -91,4 +89,12 @@ export function postWebhook(
     });
     req.end(body);
   });
+}
+
+/** The dispatcher's transport: HTTP(S) POSTs only where `policy` allows, resolved by `resolve`. */
+export function webhookTransport(policy: DestinationPolicy, resolve?: Resolve): WebhookTransport {
+  return {
+    post: (url, headers, body, timeoutMs) =>
+      postWebhook(url, headers, body, { policy, timeoutMs, ...(resolve ? { resolve } : {}) }),
+  };
 }

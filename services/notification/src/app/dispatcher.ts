@@ -1,11 +1,9 @@
 import { type BackoffPolicy, backoffDelayMs } from '@ivr/backoff';
 import { SECONDS_BUCKETS } from '@ivr/telemetry';
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { DestinationPolicy } from '../../webhooks/destination';
-import type { RetryPolicy } from '../../webhooks/schedule';
-import { SIGNATURE_HEADER, signatureHeader } from '../../webhooks/signature';
-import type { DueDelivery, WebhookRepository } from '../pg/webhook-repository';
-import { postWebhook, type Resolve, type SendResult } from './sender';
+import type { RetryPolicy } from '../webhooks/schedule';
+import { SIGNATURE_HEADER, signatureHeader } from '../webhooks/signature';
+import type { DeliveryQueue, DueDelivery, SendResult, WebhookTransport } from './ports';
 
 /**
  * What an attempt that got no answer records and shows the order system: never an address, a port or a
@@ -19,7 +17,9 @@ const FAILURES: Record<Extract<SendResult, { failure: unknown }>['failure'], (ti
 };
 
 export interface DispatcherOptions {
-  repository: WebhookRepository;
+  repository: DeliveryQueue;
+  /** Sends where the destination policy allows (production: public addresses over https on 443). */
+  transport: WebhookTransport;
   policy: RetryPolicy;
   /** Per-attempt timeout: a slow endpoint counts as failed after this. */
   timeoutMs: number;
@@ -31,18 +31,14 @@ export interface DispatcherOptions {
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Counts attempts by result and times them (served at admin /metrics). */
   meter?: Meter;
-  /** Where webhooks may go (production: public addresses over https on 443). */
-  destinations: DestinationPolicy;
-  /** DNS for the connection-time check; the system resolver unless a test gives its own. */
-  resolve?: Resolve;
 }
 
 /**
  * Sends due webhook deliveries and records each attempt. Every delivery runs on its own, so an
  * endpoint that is down, slow or answers 500 delays only its own deliveries. 2xx = delivered; anything
  * else (or a timeout) is retried with backoff until the retry window closes, then dead-lettered.
- * Requests go only where `destinations` allows, checked on the address at each connection
- * (sender.ts); redirects are answers, not followed.
+ * Requests go only where the transport's destination policy allows, checked on the address at each
+ * connection (adapters/webhooks/sender.ts); redirects are answers, not followed.
  */
 export class WebhookDispatcher {
   private readonly inFlight = new Set<string>();
@@ -127,7 +123,7 @@ export class WebhookDispatcher {
     const result: SendResult =
       secret === undefined
         ? { failure: 'unsigned' }
-        : await postWebhook(
+        : await this.o.transport.post(
             d.url,
             {
               'content-type': 'application/json',
@@ -135,11 +131,7 @@ export class WebhookDispatcher {
               [SIGNATURE_HEADER]: signatureHeader(secret, d.body, Math.floor(started.getTime() / 1000)),
             },
             d.body,
-            {
-              policy: this.o.destinations,
-              timeoutMs: this.o.timeoutMs,
-              ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
-            },
+            this.o.timeoutMs,
           );
     const statusCode = 'status' in result ? result.status : null;
     const error =

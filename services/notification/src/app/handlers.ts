@@ -5,20 +5,17 @@ import {
   PaymentEventTypes,
   type PaymentRequestedPayload,
 } from '@ivr/contracts';
-import type { EventStore } from '@ivr/eventstore';
-import type { LiveHub } from '../../live/hub';
-import { operatorOf, toLiveUpdate } from '../../live/live-update';
-import { paymentCompletedWebhook } from '../../webhooks/body';
-import { recordPaymentEvent } from '../pg/payment-events';
-import type { PaymentWatchers } from '../pg/payment-watchers';
-import type { WebhookRepository } from '../pg/webhook-repository';
+import type { LiveHub } from '../live/hub';
+import { operatorOf, toLiveUpdate } from '../live/live-update';
+import { paymentCompletedWebhook } from '../webhooks/body';
+import type { DeliveryInbox, PaymentEventLog, Watchers } from './ports';
 
 export const DELIVERY_CONSUMER = 'notification';
 
 export interface DeliveryHandlerDeps {
-  store: EventStore;
-  webhooks: WebhookRepository;
-  watchers: PaymentWatchers;
+  deliveries: DeliveryInbox;
+  events: PaymentEventLog;
+  watchers: Watchers;
   retryWindowMs: number;
   now: () => Date;
   /** Called after new deliveries were committed, so that they go out without waiting for a poll. */
@@ -39,25 +36,20 @@ export function deliveryHandler(d: DeliveryHandlerDeps) {
         d.logger.warn({ eventId: e.eventId }, 'PaymentCompleted without orderSystem/paymentId skipped');
         return;
       }
-      let enqueued = 0;
-      await d.store.transaction((tx) =>
-        tx.processOnce(DELIVERY_CONSUMER, e.eventId, async () => {
-          enqueued = await d.webhooks.enqueue(tx, {
-            orderSystem: payload.orderSystem,
-            paymentId: payload.paymentId,
-            eventId: e.eventId,
-            eventType: 'payment.completed',
-            body: JSON.stringify(paymentCompletedWebhook(e.eventId, e.occurredAt, payload)),
-            now: d.now(),
-            retryWindowMs: d.retryWindowMs,
-          });
-        }),
-      );
+      const enqueued = await d.deliveries.enqueueOnce(DELIVERY_CONSUMER, e.eventId, {
+        orderSystem: payload.orderSystem,
+        paymentId: payload.paymentId,
+        eventId: e.eventId,
+        eventType: 'payment.completed',
+        body: JSON.stringify(paymentCompletedWebhook(e.eventId, e.occurredAt, payload)),
+        now: d.now(),
+        retryWindowMs: d.retryWindowMs,
+      });
       if (enqueued > 0) d.onEnqueued();
       return;
     }
     if (e.aggregateType !== 'Payment') return;
-    await recordPaymentEvent(d.store, e);
+    await d.events.record(e);
     if (e.type === PaymentEventTypes.requested) {
       const p = e.payload as PaymentRequestedPayload;
       if (p.requestedBy && p.metadata) await d.watchers.remember(p.paymentId, p.orderSystem, operatorOf(p));
@@ -70,7 +62,7 @@ export function deliveryHandler(d: DeliveryHandlerDeps) {
  * progress to the streams of the operator who follows the payment. Nothing is stored; a screen that
  * reconnects reads the payment's current state from order-link.
  */
-export function liveHandler(hub: LiveHub, watchers: PaymentWatchers) {
+export function liveHandler(hub: LiveHub, watchers: Watchers) {
   return async (e: EventEnvelope): Promise<void> => {
     if (e.type === PaymentEventTypes.requested) {
       const p = e.payload as PaymentRequestedPayload;
