@@ -182,7 +182,7 @@ test('PSP unavailable at authorization: told the payment did not go through, han
   happyCaller(f);
   f.authorization.answers = [{ status: 'FAILED', failureCode: 'psp_unavailable', retryable: true }];
   await run(f);
-  expect(f.vault.promptsHeard.slice(-2)).toEqual(['cancelled', 'transferring-back']);
+  expect(f.vault.promptsHeard.slice(-2)).toEqual(['payment-failed', 'transferring-back']);
   expect(f.call.last(T.authorizationCompleted)).toMatchObject({ outcome: 'FAILED', failureCode: 'psp_unavailable' });
 });
 
@@ -282,9 +282,7 @@ test('an unknown code in the INVITE: told in the default language, REFER to the 
   const f = fakes({ fallbackReturnUri: 'sip:desk@127.0.0.1', defaultLanguage: 'ja' });
   const end = await run(f, { conclusion: { kind: 'unknown-code' } });
   expect(end.reason).toBe('UNKNOWN_TRANSFER_CODE');
-  expect(f.vault.plays).toEqual([
-    { promptIds: ['invalid', 'cancelled', 'transferring-back'], language: 'ja', bargeIn: false },
-  ]);
+  expect(f.vault.plays).toEqual([{ promptIds: ['unknown-code', 'transferring-back'], language: 'ja', bargeIn: false }]);
   expect(f.leg.refers).toEqual(['sip:desk@127.0.0.1']);
   expect(f.call.types()).toEqual([T.answered, T.returnedToOperator, T.ended]);
   expect(f.call.last(T.ended)).toEqual({ callId: 'call-1', reason: 'UNKNOWN_TRANSFER_CODE' });
@@ -296,7 +294,13 @@ test('no code in the INVITE: the caller keys it, then pays', async () => {
   f.vault.scripts.set('digits', [keyed('654321'), keyed('1')]);
   expect((await run(f, {})).reason).toBe('RETURNED_TO_OPERATOR');
   expect(f.payments.codes).toEqual(['654321']);
-  expect(f.vault.captures[0]).toMatchObject({ kind: 'digits', minLength: 6, maxLength: 6, terminator: '#' });
+  expect(f.vault.captures[0]).toMatchObject({
+    kind: 'digits',
+    promptIds: ['enter-transfer-code'],
+    minLength: 6,
+    maxLength: 6,
+    terminator: '#',
+  });
   expect(f.call.last(T.started)).toMatchObject({ paymentId: 'pay-1', transferCode: '654321', threeWay: false });
 });
 
@@ -311,6 +315,10 @@ test('a keyed code that is unknown or expired, or order-link down: told and hand
     f.payments.resolution = resolution;
     expect((await run(f, {})).reason).toBe(reason);
     expect(f.leg.refers).toEqual(['sip:desk@127.0.0.1']);
+    expect(f.vault.promptsHeard.slice(-2)).toEqual([
+      reason === 'UNKNOWN_TRANSFER_CODE' ? 'unknown-code' : 'payment-failed',
+      'transferring-back',
+    ]);
   }
 });
 
@@ -324,11 +332,12 @@ test('three-way: the operator stayed on, so the IVR leaves with BYE', async () =
   expect(f.call.last(T.returnedToOperator)).toMatchObject({ method: 'BYE', outcome: 'SUCCEEDED' });
 });
 
-test('a REFER that fails is recorded; the IVR hangs up', async () => {
+test('a REFER that fails is recorded; the caller hears the operator will call back, then the IVR hangs up', async () => {
   const f = fakes();
   happyCaller(f);
   f.leg.referResult = { outcome: 'failed', reason: 'transfer target answered 486', status: 486 };
   expect((await run(f)).reason).toBe('RETURN_FAILED');
+  expect(f.vault.promptsHeard.slice(-3)).toEqual(['approved', 'transferring-back', 'call-will-be-returned']);
   expect(f.leg.hangups).toBe(1);
   expect(f.call.last(T.returnedToOperator)).toMatchObject({ outcome: 'FAILED', sipStatus: 486 });
 });

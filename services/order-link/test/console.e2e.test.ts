@@ -296,7 +296,9 @@ describe('operator console in Chromium', () => {
     const code = operatorPage.getByTestId('transfer-code');
     await code.waitFor();
     expect(await code.textContent()).toMatch(/^\d{6}$/);
-    await operatorPage.getByText('Transfer the call to sip:ivr@127.0.0.1:5070').waitFor();
+    const target = `sip:${await code.textContent()}@127.0.0.1:5070`;
+    await operatorPage.getByText(`Transfer the call to ${target} (blind transfer)`).waitFor();
+    expect(await operatorPage.getByTestId('transfer-target').textContent()).toBe(target);
     paymentId = decodeURIComponent(operatorPage.url().split('#/payments/')[1] ?? '');
     expect(paymentId).toMatch(/^pay_/);
     await operatorPage.getByText('Live updates connected').waitFor();

@@ -1,4 +1,5 @@
 import { dots, foldProgress } from '../console/src/progress';
+import { transferTarget } from '../console/src/transfer-target';
 import { rewriteFrame } from '../src/adapters/http/console/live';
 import { eventDataForScreen } from '../src/adapters/http/console/redact';
 import { decideSignIn, evolve, type Operator, type OperatorEvent, profileProblems } from '../src/operators/operator';
@@ -156,4 +157,12 @@ describe('live progress (console/src/progress.ts)', () => {
     expect(dots(4)).toBe('••••');
     expect(dots(-1)).toBe('');
   });
+});
+
+test('the transfer target carries the code as the user of the IVR address, as a PBX dials it', () => {
+  expect(transferTarget('sip:ivr@ivr.pay.example', '123456')).toBe('sip:123456@ivr.pay.example');
+  expect(transferTarget('sip:127.0.0.1:5070', '123456')).toBe('sip:123456@127.0.0.1:5070');
+  expect(transferTarget('sips:ivr@ivr.pay.example:5061;transport=tls', '042042')).toBe(
+    'sips:042042@ivr.pay.example:5061;transport=tls',
+  );
 });

@@ -25,6 +25,10 @@ export const PROMPT_IDS = [
   'cancelled',
   'transferring-back',
   'goodbye',
+  'enter-transfer-code',
+  'unknown-code',
+  'payment-failed',
+  'call-will-be-returned',
 ] as const;
 export type PromptId = (typeof PROMPT_IDS)[number];
 export const isPromptId = oneOf(PROMPT_IDS);

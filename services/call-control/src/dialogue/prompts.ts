@@ -5,8 +5,7 @@ import type { Conclusion } from './conclusion';
 
 export const Prompts = {
   welcome: ['welcome'],
-  /** No dedicated recording yet: the caller hears "please try again" before keying the code. */
-  enterTransferCode: ['try-again'],
+  enterTransferCode: ['enter-transfer-code'],
   confirmAmount: ['press-1-to-confirm'],
   confirmRetry: ['invalid', 'press-1-to-confirm'],
   cardNumber: ['enter-card-number'],
@@ -14,6 +13,8 @@ export const Prompts = {
   securityCode: ['enter-security-code'],
   retry: ['invalid', 'try-again'],
   pleaseWait: ['please-wait'],
+  /** The transfer back failed (refused by the PBX, or its target did not answer): then the IVR hangs up. */
+  callWillBeReturned: ['call-will-be-returned'],
 } as const satisfies Record<string, readonly PromptId[]>;
 
 /** What the caller hears at the end, before being handed back. */
@@ -27,13 +28,15 @@ export function resultPrompts(conclusion: Conclusion): PromptId[] {
     case 'declined':
       return ['declined', back];
     case 'cancelled':
+      return ['cancelled', back];
     case 'payment-failed':
     case 'card-rejected':
     case 'unavailable':
-      return ['cancelled', back];
+      return ['payment-failed', back];
     case 'capture-failed':
-    case 'unknown-code':
       return ['invalid', 'cancelled', back];
+    case 'unknown-code':
+      return ['unknown-code', back];
     case 'payment-pending':
       return ['please-wait', back];
   }

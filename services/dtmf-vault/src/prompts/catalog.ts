@@ -30,6 +30,19 @@ export const SENTENCES = {
   cancelled: { en: 'The payment has been cancelled.', ja: 'お支払いを取り消しました。' },
   'transferring-back': { en: 'Returning you to the operator.', ja: 'オペレーターにおつなぎします。' },
   goodbye: { en: 'Thank you. Goodbye.', ja: 'ありがとうございました。' },
+  'enter-transfer-code': {
+    en: 'Enter the transfer code the operator gave you, then press hash.',
+    ja: 'オペレーターがお伝えした受付番号とシャープを押してください。',
+  },
+  'unknown-code': {
+    en: 'That transfer code is not valid, or it has expired.',
+    ja: 'この受付番号は無効か、有効期限が切れています。',
+  },
+  'payment-failed': { en: 'The payment could not be completed.', ja: 'お支払いを完了できませんでした。' },
+  'call-will-be-returned': {
+    en: 'We could not put you through. The operator will call you back.',
+    ja: 'おつなぎできませんでした。オペレーターから折り返しお電話いたします。',
+  },
 } as const satisfies Record<PromptId, Record<Language, string>>;
 
 const EN_ONES = [

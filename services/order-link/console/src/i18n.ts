@@ -47,8 +47,13 @@ const en = {
   transferTitle: 'Transfer the caller',
   transferCode: 'Transfer code',
   ivrAddress: 'IVR address',
-  transferInstruction: (code: string, sip: string) =>
-    `Transfer the call to ${sip} and key in transfer code ${code} when asked.`,
+  transferInstruction: (target: string) =>
+    `Transfer the call to ${target} (blind transfer): the code is in the address, the caller keys nothing in.`,
+  transferTarget: 'Transfer to',
+  keyedInstruction: (sip: string, code: string) =>
+    `If your phone cannot dial that address: transfer to ${sip}; the caller is asked for the code ${code}.`,
+  copy: 'Copy',
+  copied: 'Copied',
   expiresAt: 'Code valid until',
   progressTitle: 'Live progress',
   liveConnected: 'Live updates connected',
@@ -95,6 +100,9 @@ const en = {
     CALLER_HUNG_UP: 'The caller hung up.',
     CALL_LOST: 'The IVR stopped during the call; nothing was charged unless the payment shows approved.',
     CAPTURE_FAILED: 'The card details could not be captured.',
+    RETURN_FAILED:
+      'The IVR could not transfer the caller back to you (your phone system refused or did not answer the transfer); the caller was told you will call back. Call the customer back: the result is shown here.',
+    UNKNOWN_TRANSFER_CODE: 'The caller reached the IVR with a code it does not know (mistyped or expired).',
     ERROR: 'The IVR ran into a problem.',
   } as Record<string, string>,
   statuses: {
@@ -209,8 +217,13 @@ const ja: Texts = {
   transferTitle: '発信者を転送',
   transferCode: '転送番号',
   ivrAddress: 'IVRのアドレス',
-  transferInstruction: (code: string, sip: string) =>
-    `${sip} へ転送し、案内があれば転送番号 ${code} を入力してください。`,
+  transferInstruction: (target: string) =>
+    `${target} へ転送(ブラインド転送)してください。番号は宛先に含まれ、発信者の入力は不要です。`,
+  transferTarget: '転送先',
+  keyedInstruction: (sip: string, code: string) =>
+    `この宛先に発信できない電話機では ${sip} へ転送してください。発信者は転送番号 ${code} の入力を求められます。`,
+  copy: 'コピー',
+  copied: 'コピーしました',
   expiresAt: '番号の有効期限',
   progressTitle: '進行状況(リアルタイム)',
   liveConnected: 'リアルタイム更新に接続済み',
@@ -259,6 +272,9 @@ const ja: Texts = {
     CALLER_HUNG_UP: '発信者が電話を切りました。',
     CALL_LOST: '通話中に IVR が停止しました。承認済みと表示されない限り請求はありません。',
     CAPTURE_FAILED: 'カード情報を受け付けられませんでした。',
+    RETURN_FAILED:
+      'IVRから発信者をあなたへ戻せませんでした(電話システムが転送を拒否したか応答しませんでした)。発信者には折り返すと伝えてあります。お客様へ折り返してください。結果はこの画面にあります。',
+    UNKNOWN_TRANSFER_CODE: '発信者がIVRに知らない番号(入力間違いか期限切れ)で着信しました。',
     ERROR: 'IVRで問題が発生しました。',
   },
   statuses: {

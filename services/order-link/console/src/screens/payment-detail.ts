@@ -4,6 +4,7 @@ import { brandName, dateTime, money } from '../format';
 import { h, mount } from '../h';
 import { t } from '../i18n';
 import { dots, foldProgress, type Progress, type ProgressEvent, STEP_OF_DIALOGUE, STEPS } from '../progress';
+import { transferTarget } from '../transfer-target';
 import { type Ctx, messageArea, reportError } from './ctx';
 
 interface Detail {
@@ -158,20 +159,28 @@ function renderTransfer(el: HTMLElement, p: Payment, ivrSip: string): void {
   const tx = t();
   el.hidden = p.status !== 'REQUESTED';
   if (el.hidden) return;
+  const target = transferTarget(ivrSip, p.transferCode);
+  const copy = h('button', { type: 'button', class: 'copy', 'data-testid': 'copy-transfer-target' }, tx.copy);
+  copy.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(target).then(() => {
+      copy.textContent = tx.copied;
+    });
+  });
   mount(
     el,
     h('h2', { id: 'transfer-h' }, tx.transferTitle),
-    h('p', { class: 'instruction' }, tx.transferInstruction(p.transferCode, ivrSip)),
+    h('p', { class: 'instruction' }, tx.transferInstruction(target)),
     h(
       'dl',
       { class: 'facts big' },
+      h('dt', null, tx.transferTarget),
+      h('dd', { class: 'mono' }, h('span', { 'data-testid': 'transfer-target' }, target), ' ', copy),
       h('dt', null, tx.transferCode),
       h('dd', { class: 'code', 'data-testid': 'transfer-code' }, p.transferCode),
-      h('dt', null, tx.ivrAddress),
-      h('dd', { class: 'mono' }, ivrSip),
       h('dt', null, tx.expiresAt),
       h('dd', null, dateTime(p.transferCodeExpiresAt)),
     ),
+    h('p', { class: 'muted' }, tx.keyedInstruction(ivrSip, p.transferCode)),
   );
 }
 
