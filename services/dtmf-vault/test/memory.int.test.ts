@@ -1,8 +1,9 @@
 // The memory discipline, proved on the real service process: after a call with a known test card
-// (captured from RTP, registered at stripe-mock, session closed) neither a heap snapshot nor the
-// process's whole readable memory holds the card number or the security code, as ASCII or UTF-16.
+// (captured from RTP, registered at stripe-mock over HTTP and over HTTPS, session closed) neither a heap
+// snapshot nor the process's whole readable memory holds the card number or the security code, as
+// ASCII or UTF-16. Over HTTPS this also covers what Node's TLS layer does with the request it encrypts.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Language } from '@ivr/contracts/common/v1';
@@ -24,6 +25,7 @@ const SERVICE_DIR = path.join(__dirname, '..');
 async function startVaultProcess(
   pspUrl: string,
   diagnosticDir: string,
+  extraCaFile?: string,
 ): Promise<{ child: ChildProcess; grpcPort: number; adminPort: number; output: () => string }> {
   const rtp = randomPortRange(20);
   const child = spawn(
@@ -46,6 +48,8 @@ async function startVaultProcess(
         RTP_PORT_MAX: String(rtp.maxPort),
         PSP_URL: pspUrl,
         PSP_API_KEY: 'sk_test_123',
+        // stripe-mock's self-signed certificate, trusted the way an operator adds a private CA.
+        ...(extraCaFile ? { NODE_EXTRA_CA_CERTS: extraCaFile } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -83,14 +87,21 @@ async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
   throw new Error('no heap snapshot written');
 }
 
-describe('no card data left in the vault process', () => {
+describe.each(['http', 'https'] as const)('no card data left in the vault process (PSP over %s)', (scheme) => {
   let mock: Awaited<ReturnType<typeof startStripeMock>>;
   let vault: Awaited<ReturnType<typeof startVaultProcess>>;
   const dir = mkdtempSync(path.join(tmpdir(), 'vault-heap-'));
 
   beforeAll(async () => {
-    mock = await startStripeMock();
-    vault = await startVaultProcess(mock.url, dir);
+    mock = await startStripeMock({ https: scheme === 'https' });
+    if (scheme === 'http') {
+      vault = await startVaultProcess(mock.url, dir);
+      return;
+    }
+    if (!mock.https) throw new Error('stripe-mock has no HTTPS address');
+    const caFile = path.join(dir, 'stripe-mock-ca.pem');
+    writeFileSync(caFile, mock.https.ca);
+    vault = await startVaultProcess(mock.https.url, dir, caFile);
   });
 
   afterAll(async () => {
@@ -134,14 +145,16 @@ describe('no card data left in the vault process', () => {
     expect(metrics).not.toContain(PAN);
     expect(vault.output()).not.toContain(PAN); // the service's log lines
 
-    const snapshot = await heapSnapshot(vault.child, dir);
-    expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there
-    expect(fileContains(snapshot, PAN)).toBe(false);
-    expect(fileContains(snapshot, `cvc%5D=${CVC}`)).toBe(false);
-
+    // Memory first: writing a heap snapshot allocates a lot and would reuse freed native buffers.
     const pid = vault.child.pid as number;
     expect(existsSync(`/proc/${pid}/mem`)).toBe(true);
     expect(processMemoryHits(pid, 'VaultService')).toBeGreaterThan(0);
     expect(processMemoryHits(pid, PAN)).toBe(0);
+    expect(processMemoryHits(pid, `cvc%5D=${CVC}`)).toBe(0);
+
+    const snapshot = await heapSnapshot(vault.child, dir);
+    expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there
+    expect(fileContains(snapshot, PAN)).toBe(false);
+    expect(fileContains(snapshot, `cvc%5D=${CVC}`)).toBe(false);
   });
 });

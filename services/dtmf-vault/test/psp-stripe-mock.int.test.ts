@@ -1,7 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { startStripeMock } from '@ivr/psp-simulator';
-import { cardFormBody, StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
+import { requestBytes } from '../src/adapters/psp/card-request';
+import { cardFormParts, StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
 import { TokenizeError } from '../src/card/card-tokenizer';
 import { secretDigitsFromString as secret } from '../src/card/secret-digits';
 
@@ -15,7 +16,7 @@ const card = () => ({
 describe('Stripe tokenizer against stripe-mock', () => {
   let mock: Awaited<ReturnType<typeof startStripeMock>>;
   beforeAll(async () => {
-    mock = await startStripeMock();
+    mock = await startStripeMock({ https: true });
   });
   afterAll(() => mock.close());
 
@@ -23,6 +24,24 @@ describe('Stripe tokenizer against stripe-mock', () => {
     const tokenizer = new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 });
     const { token } = await tokenizer.tokenize(card(), { idempotencyKey: `vault-test-${Date.now()}` });
     expect(token).toMatch(/^pm_/);
+  });
+
+  it('registers over HTTPS with the request handed to the TLS socket in one write of one buffer, never a writev', async () => {
+    const https = mock.https;
+    if (!https) throw new Error('stripe-mock has no HTTPS address');
+    const tokenizer = new StripeTokenizer({ baseUrl: https.url, apiKey: 'sk_test_123', timeoutMs: 5000, ca: https.ca });
+    const write = jest.spyOn(net.Socket.prototype, 'write');
+    const writev = jest.spyOn(net.Socket.prototype as unknown as { _writev: () => void }, '_writev');
+    try {
+      const { token } = await tokenizer.tokenize(card(), { idempotencyKey: `vault-tls-${Date.now()}` });
+      expect(token).toMatch(/^pm_/);
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(Buffer.isBuffer(write.mock.calls[0]?.[0])).toBe(true);
+      expect(writev).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+      writev.mockRestore();
+    }
   });
 
   it('classifies an authentication failure as PSP unavailable, without card data in the message', async () => {
@@ -35,14 +54,29 @@ describe('Stripe tokenizer against stripe-mock', () => {
 });
 
 describe('Stripe tokenizer failure paths', () => {
-  it('encodes the form body from SecretDigits', () => {
-    const body = cardFormBody(card());
-    expect(body.toString('latin1')).toBe(
-      'type=card&card%5Bnumber%5D=4242424242424242&card%5Bexp_month%5D=12&card%5Bexp_year%5D=2030&card%5Bcvc%5D=123',
+  it('encodes the whole request, form body from SecretDigits included, in one buffer', () => {
+    const bytes = requestBytes({
+      url: new URL('https://psp.example/v1/payment_methods'),
+      headers: { 'Idempotency-Key': 'k1' },
+      body: cardFormParts(card()),
+    });
+    const body =
+      'type=card&card%5Bnumber%5D=4242424242424242&card%5Bexp_month%5D=12&card%5Bexp_year%5D=2030&card%5Bcvc%5D=123';
+    expect(bytes.toString('latin1')).toBe(
+      [
+        'POST /v1/payment_methods HTTP/1.1',
+        'Host: psp.example',
+        'Content-Type: application/x-www-form-urlencoded',
+        `Content-Length: ${body.length}`,
+        'Connection: close',
+        'Idempotency-Key: k1',
+        '',
+        body,
+      ].join('\r\n'),
     );
   });
 
-  it('zeroes the request body once the PSP has answered, and maps 402 to declined', async () => {
+  it('zeroes the request once the PSP has answered, and maps 402 to declined', async () => {
     const seen: Buffer[] = [];
     const server = http.createServer((req, res) => {
       req.on('data', (chunk: Buffer) => seen.push(chunk));
@@ -54,15 +88,17 @@ describe('Stripe tokenizer failure paths', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const tokenizer = new StripeTokenizer({ baseUrl: url, apiKey: 'sk_test_x', timeoutMs: 5000 });
-    const sent = cardFormBody(card());
-    const spy = jest.spyOn(Buffer, 'alloc');
+    const write = jest.spyOn(net.Socket.prototype, 'write');
     const failure = await tokenizer.tokenize(card(), { idempotencyKey: 'k2' }).catch((e: unknown) => e);
-    const body = spy.mock.results.map((r) => r.value as Buffer).find((b) => b.length === sent.length);
-    spy.mockRestore();
+    const written = write.mock.calls.map((call) => call[0]);
+    write.mockRestore();
     server.close();
     expect((failure as TokenizeError).failure).toBe('declined');
-    expect(Buffer.concat(seen).equals(sent)).toBe(true);
-    expect(body?.every((b) => b === 0)).toBe(true);
+    const body = Buffer.concat(seen).toString('latin1');
+    expect(body).toContain('card%5Bnumber%5D=4242424242424242&');
+    // The one buffer that carried it (the client's first write; the server's answer follows) is all zeroes now.
+    expect(Buffer.isBuffer(written[0])).toBe(true);
+    expect((written[0] as Buffer).every((b) => b === 0)).toBe(true);
   });
 
   it('reports an unreachable PSP as unavailable and a silent one as timeout', async () => {

@@ -12,6 +12,12 @@ export type StripeMockFixtures = Record<string, Record<string, unknown>>;
 
 export interface StripeMock {
   url: string;
+  /**
+   * The same mock over HTTPS (`https://localhost:<port>`) and the PEM of its self-signed certificate
+   * (CN=localhost, bundled in stripe-mock) to trust it with; only for a private instance or when
+   * STRIPE_MOCK_HTTPS_URL names the shared one's.
+   */
+  https?: { url: string; ca: string };
   close(): Promise<void>;
 }
 
@@ -24,11 +30,17 @@ export interface StripeMock {
  * to make its canned PaymentIntent `requires_capture` so that a whole flow can run against it.
  */
 export async function startStripeMock(
-  options: { patchFixtures?: (fixtures: StripeMockFixtures) => void } = {},
+  options: { patchFixtures?: (fixtures: StripeMockFixtures) => void; https?: boolean } = {},
 ): Promise<StripeMock> {
-  const shared = process.env.STRIPE_MOCK_URL;
-  if (shared && !options.patchFixtures) return { url: shared, close: async () => {} };
   const gopath = process.env.GOPATH ?? join(homedir(), 'go');
+  const shared = process.env.STRIPE_MOCK_URL;
+  const sharedHttps = process.env.STRIPE_MOCK_HTTPS_URL;
+  if (shared && !options.patchFixtures && (!options.https || sharedHttps))
+    return {
+      url: shared,
+      ...(sharedHttps ? { https: { url: sharedHttps, ca: stripeMockCertificate(gopath) } } : {}),
+      close: async () => {},
+    };
   const bin = join(gopath, 'bin', 'stripe-mock');
   if (!existsSync(bin)) throw new Error(`stripe-mock is not installed at ${bin}: run scripts/stripe-mock.sh install`);
   const port = await freePort();
@@ -44,8 +56,10 @@ export async function startStripeMock(
     stderr = (stderr + chunk.toString('utf8')).slice(-2000);
   });
   await waitForPort(port, child, () => stderr);
+  await waitForPort(httpsPort, child, () => stderr);
   return {
     url: `http://127.0.0.1:${port}`,
+    https: { url: `https://localhost:${httpsPort}`, ca: stripeMockCertificate(gopath) },
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -85,20 +99,19 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   throw new Error(`stripe-mock did not open port ${port} within 10 s`);
 }
 
+/** stripe-mock's bundled self-signed certificate (CN=localhost), from the module cache. */
+function stripeMockCertificate(gopath: string): string {
+  return readFileSync(moduleFile(gopath, 'embedded', 'cert', 'cert.pem'), 'utf8');
+}
+
+function moduleFile(gopath: string, ...parts: string[]): string {
+  const file = join(gopath, 'pkg', 'mod', 'github.com', 'stripe', `stripe-mock@${STRIPE_MOCK_VERSION}`, ...parts);
+  if (!existsSync(file)) throw new Error(`${file} not found: run scripts/stripe-mock.sh install`);
+  return file;
+}
+
 function patchedFixtures(gopath: string, patch: (fixtures: StripeMockFixtures) => void): string {
-  const source = join(
-    gopath,
-    'pkg',
-    'mod',
-    'github.com',
-    'stripe',
-    `stripe-mock@${STRIPE_MOCK_VERSION}`,
-    'embedded',
-    'openapi',
-    'fixtures3.json',
-  );
-  if (!existsSync(source))
-    throw new Error(`stripe-mock fixtures not found at ${source}: run scripts/stripe-mock.sh install`);
+  const source = moduleFile(gopath, 'embedded', 'openapi', 'fixtures3.json');
   const document = JSON.parse(readFileSync(source, 'utf8')) as { resources: StripeMockFixtures };
   patch(document.resources);
   const file = join(mkdtempSync(join(tmpdir(), 'stripe-mock-')), 'fixtures.json');
