@@ -10,6 +10,8 @@ export interface LocalAddress {
   /** Host and port written into Via and Contact. */
   host: string;
   port: number;
+  /** The TLS port, for the Via and Contact of TLS dialogs. */
+  tlsPort?: number | undefined;
 }
 
 export function newTag(): string {
@@ -31,6 +33,8 @@ export class Dialog {
   readonly routeSet: string[];
   remoteTarget: string;
   remoteSeq: number;
+  /** The INVITE's Request-URI was `sips:`: every hop must be TLS, and our Contact is `sips:` too. */
+  readonly secure: boolean;
   private localSeq = Math.floor(Math.random() * 10_000) + 1;
 
   constructor(
@@ -49,15 +53,22 @@ export class Dialog {
     this.routeSet = headerValues(invite, 'Record-Route');
     this.remoteTarget = contactUri(invite) ?? invite.uri;
     this.remoteSeq = parseCSeq(header(invite, 'CSeq') ?? '')?.seq ?? 0;
+    this.secure = /^sips:/i.test(invite.uri);
   }
 
   get key(): string {
     return dialogKey(this.callId, this.localTag, this.remoteTag);
   }
 
+  /** Our Contact: `sips:` when the caller used a SIPS Request-URI (RFC 5630), else the transport named. */
   get contact(): string {
-    const transport = this.flow.transport === 'TCP' ? ';transport=tcp' : '';
-    return `<sip:ivr@${hostPort(this.local.host, this.local.port)}${transport}>`;
+    const hp = hostPort(
+      this.local.host,
+      this.flow.transport === 'TLS' ? (this.local.tlsPort ?? this.local.port) : this.local.port,
+    );
+    if (this.secure) return `<sips:ivr@${hp}>`;
+    const transport = this.flow.transport === 'UDP' ? '' : `;transport=${this.flow.transport.toLowerCase()}`;
+    return `<sip:ivr@${hp}${transport}>`;
   }
 
   /** A re-INVITE may update the remote target (§12.2.2). */
@@ -80,7 +91,7 @@ export class Dialog {
       headers: [
         {
           name: 'Via',
-          value: `SIP/2.0/${transport} ${hostPort(this.local.host, this.local.port)};branch=${newBranch()};rport`,
+          value: `SIP/2.0/${transport} ${hostPort(this.local.host, transport === 'TLS' ? (this.local.tlsPort ?? this.local.port) : this.local.port)};branch=${newBranch()};rport`,
         },
         ...routes.map((value) => ({ name: 'Route', value })),
         { name: 'Max-Forwards', value: '70' },

@@ -33,4 +33,5 @@ export * from './sdp';
 export { serialize } from './serializer';
 export { type FrameResult, StreamFramer } from './stream-framer';
 export { DEFAULT_TIMER_VALUES, type TimerService, type TimerValues } from './transactions/timers';
+export type { SipTlsOptions } from './transport';
 export { type SipStats, SipUserAgent, type SipUserAgentEvents, type SipUserAgentOptions } from './user-agent';

@@ -4,6 +4,7 @@
 // and counted either way.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { SipLogger } from './logger';
 import type { SipMessage } from './message';
 import { parseMessage } from './parser';
@@ -12,7 +13,18 @@ import { createResponse } from './responses';
 import { serialize } from './serializer';
 import { StreamFramer } from './stream-framer';
 
-export type TransportName = 'UDP' | 'TCP';
+export type TransportName = 'UDP' | 'TCP' | 'TLS';
+
+/** SIP over TLS (RFC 3261 §26.2, RFC 5630): its own port, TLS 1.2 or later, PEM material. */
+export interface SipTlsOptions {
+  port: number;
+  key: Buffer | string;
+  cert: Buffer | string;
+  /** CA certificates a client's certificate must chain to (when `requireClientCertificate`). */
+  ca?: Buffer | string;
+  /** Mutual TLS: the SBC must present a certificate of `ca`; otherwise the handshake is refused. */
+  requireClientCertificate: boolean;
+}
 
 /** Where a message came from and how to answer on the same path. */
 export interface Flow {
@@ -33,6 +45,8 @@ export interface TransportOptions {
   /** Idle TCP connections are closed after this long. */
   tcpIdleTimeoutMs: number;
   maxTcpConnections: number;
+  /** Listen for SIP over TLS too (another port; idle timeout and connection cap as TCP). */
+  tls?: SipTlsOptions;
 }
 
 export interface TransportHooks {
@@ -66,6 +80,7 @@ export class SipTransport {
   };
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
+  private tlsServer: tls.Server | undefined;
   private readonly connections = new Map<string, net.Socket>();
   private readonly limiter: RateLimiter;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -76,6 +91,12 @@ export class SipTransport {
     private readonly log: SipLogger,
   ) {
     this.limiter = new RateLimiter(opts.rateLimit);
+  }
+
+  /** The TLS port actually bound, when TLS is on. */
+  get tlsPort(): number | undefined {
+    const address = this.tlsServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
   }
 
   /** The UDP port actually bound (useful with port 0 in tests). */
@@ -99,6 +120,7 @@ export class SipTransport {
         if (this.opts.port !== 0 || !inUse || attempt >= 10) throw err;
       }
     }
+    if (this.opts.tls) this.tlsServer = await this.listenTls(this.opts.tls);
     this.sweepTimer = setInterval(() => this.limiter.sweep(), 30_000);
     this.sweepTimer.unref();
   }
@@ -138,6 +160,37 @@ export class SipTransport {
     return server;
   }
 
+  private async listenTls(opts: SipTlsOptions): Promise<tls.Server> {
+    const server = tls.createServer(
+      {
+        key: opts.key,
+        cert: opts.cert,
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        minVersion: 'TLSv1.2',
+        requestCert: opts.requireClientCertificate,
+        rejectUnauthorized: opts.requireClientCertificate,
+        // A handshake that does not finish in time is a failed one (slow-loris on the TLS port).
+        handshakeTimeout: 10_000,
+      },
+      (socket) => this.onConnection(socket, 'TLS'),
+    );
+    server.maxConnections = this.opts.maxTcpConnections;
+    // A bad or missing client certificate, an old protocol, garbage: refused, counted, never thrown.
+    server.on('tlsClientError', (err, socket) => {
+      this.stats.tlsHandshakeFailures++;
+      this.log.info({ remoteAddress: socket.remoteAddress, err: err.message }, 'sip tls handshake refused');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.log.warn({ err: err.message }, 'sip tls server error'));
+    return server;
+  }
+
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const socket of this.connections.values()) socket.destroy();
@@ -145,9 +198,11 @@ export class SipTransport {
     await Promise.all([
       new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
       new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (this.tlsServer ? this.tlsServer.close(() => resolve()) : resolve())),
     ]);
     this.udp = undefined;
     this.tcp = undefined;
+    this.tlsServer = undefined;
   }
 
   /** A UDP flow to any address (requests inside a dialog go to the remote target). */
@@ -169,10 +224,10 @@ export class SipTransport {
     };
   }
 
-  /** The open TCP connection to this peer, if it still exists. */
-  tcpFlow(remoteAddress: string, remotePort: number): Flow | undefined {
-    const socket = this.connections.get(`${remoteAddress}:${remotePort}`);
-    return socket ? this.socketFlow(socket, remoteAddress, remotePort) : undefined;
+  /** The open TCP or TLS connection to this peer, if it still exists. */
+  streamFlow(transport: 'TCP' | 'TLS', remoteAddress: string, remotePort: number): Flow | undefined {
+    const socket = this.connections.get(`${transport}|${remoteAddress}:${remotePort}`);
+    return socket ? this.socketFlow(socket, transport, remoteAddress, remotePort) : undefined;
   }
 
   private onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -185,12 +240,12 @@ export class SipTransport {
     this.handle(buf, flow);
   }
 
-  private onConnection(socket: net.Socket): void {
+  private onConnection(socket: net.Socket, transport: 'TCP' | 'TLS' = 'TCP'): void {
     const remoteAddress = socket.remoteAddress ?? '';
     const remotePort = socket.remotePort ?? 0;
-    const key = `${remoteAddress}:${remotePort}`;
+    const key = `${transport}|${remoteAddress}:${remotePort}`;
     this.connections.set(key, socket);
-    const flow = this.socketFlow(socket, remoteAddress, remotePort);
+    const flow = this.socketFlow(socket, transport, remoteAddress, remotePort);
     const framer = new StreamFramer(this.opts.maxMessageSize);
     socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => {
       if (!this.hooks.flowInUse(flow)) socket.destroy();
@@ -214,9 +269,9 @@ export class SipTransport {
     });
   }
 
-  private socketFlow(socket: net.Socket, remoteAddress: string, remotePort: number): Flow {
+  private socketFlow(socket: net.Socket, transport: 'TCP' | 'TLS', remoteAddress: string, remotePort: number): Flow {
     return {
-      transport: 'TCP',
+      transport,
       remoteAddress,
       remotePort,
       reliable: true,

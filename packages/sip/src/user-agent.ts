@@ -26,13 +26,15 @@ import {
   type TimerService,
   type TimerValues,
 } from './transactions/timers';
-import { type Flow, SipTransport, type TransportStats } from './transport';
+import { type Flow, type SipTlsOptions, SipTransport, type TransportStats } from './transport';
 
 export interface SipUserAgentOptions {
   /** Address and port to listen on (UDP, and TCP when `tcp`). Port 0 picks a free one. */
   host: string;
   port: number;
   tcp?: boolean;
+  /** SIP over TLS on its own port (TLS 1.2+; `sips:` and `;transport=tls`); off when absent. */
+  tls?: SipTlsOptions;
   /** Host written into Via/Contact when it differs from the bind address (NAT, 0.0.0.0). */
   advertisedHost?: string;
   maxMessageSize?: number;
@@ -121,6 +123,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
         rateLimit: opts.rateLimit ?? { perSecond: 1000, burst: 2000 },
         tcpIdleTimeoutMs: opts.tcpIdleTimeoutMs ?? 300_000,
         maxTcpConnections: opts.maxTcpConnections ?? 2000,
+        ...(opts.tls ? { tls: opts.tls } : {}),
       },
       {
         onMessage: (msg, flow) => this.onMessage(msg, flow),
@@ -151,6 +154,11 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     for (const call of [...this.calls.values()]) call.terminate('shutdown');
     this.transactions.terminateAll();
     await this.transport.stop();
+  }
+
+  /** The bound TLS port, when TLS is on. */
+  get tlsPort(): number | undefined {
+    return this.transport.tlsPort;
   }
 
   /** The bound port (UDP and TCP share it). */
@@ -195,7 +203,11 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   }
 
   private get local(): LocalAddress {
-    return { host: this.opts.advertisedHost ?? this.opts.host, port: this.transport.port };
+    return {
+      host: this.opts.advertisedHost ?? this.opts.host,
+      port: this.transport.port,
+      tlsPort: this.transport.tlsPort,
+    };
   }
 
   private onMessage(msg: SipMessage, flow: Flow): void {
@@ -387,9 +399,10 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   private sendInDialog(dialog: Dialog, request: SipRequest, onEvent: (e: ClientTransactionEvent) => void): void {
     let flow: Flow | undefined;
-    if (dialog.flow.transport === 'TCP') {
-      // Reuse the caller's connection; opening a new one towards its Contact is not supported.
-      flow = this.transport.tcpFlow(dialog.flow.remoteAddress, dialog.flow.remotePort);
+    const { transport } = dialog.flow;
+    if (transport === 'TCP' || transport === 'TLS') {
+      // Reuse the caller's connection (RFC 5923 for TLS); opening a new one towards its Contact is not supported.
+      flow = this.transport.streamFlow(transport, dialog.flow.remoteAddress, dialog.flow.remotePort);
     } else {
       const hop = dialog.nextHop();
       flow = hop ? this.transport.udpFlow(hop.host, hop.port) : dialog.flow;

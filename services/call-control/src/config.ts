@@ -40,6 +40,12 @@ function baseSpec() {
     // (in-band). true refuses them with 488, for a deployment that wants RFC 4733 only.
     sipRequireTelephoneEvent: bool('SIP_REQUIRE_TELEPHONE_EVENT', { default: false }),
     drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
+    // SIP over TLS (TLS 1.2+) on this port, with the certificate call-control.crt/.key of IVR_CERTS_DIR
+    // (cert-manager in the chart, scripts/certs.sh locally); unset = no TLS listener.
+    sipTlsPort: optional(int('SIP_TLS_PORT', { min: 0, max: 65535 })),
+    // Mutual TLS: the SBC must present a certificate of the CA (ca.crt, or SIP_TLS_CA_FILE).
+    sipTlsRequireClientCert: bool('SIP_TLS_REQUIRE_CLIENT_CERT', { default: true }),
+    sipTlsCaFile: optional(str('SIP_TLS_CA_FILE')),
     // Who may call (docs/telephony.md): the SBC/PBX addresses or CIDRs; unset = any source (development).
     sipTrustedSources: optional(list('SIP_TRUSTED_SOURCES')),
     // Digest authentication of INVITE and REFER, on when SIP_DIGEST_USERNAME is set.
@@ -159,8 +165,18 @@ export type Config = ReturnType<typeof loadConfig>;
 /** This service's schema in its database. */
 export const DB_SCHEMA = 'callcontrol';
 
-export function sipOptions(config: Config): SipUserAgentOptions {
+/** The TLS material of SIP over TLS, read by main.ts (files) and handed to sipOptions. */
+export interface SipTlsMaterial {
+  key: Buffer;
+  cert: Buffer;
+  ca: Buffer;
+}
+
+export function sipOptions(config: Config, tlsMaterial?: SipTlsMaterial): SipUserAgentOptions {
   return {
+    ...(config.sipTlsPort !== undefined && tlsMaterial
+      ? { tls: { port: config.sipTlsPort, ...tlsMaterial, requireClientCertificate: config.sipTlsRequireClientCert } }
+      : {}),
     host: config.sipHost,
     port: config.sipPort,
     tcp: config.sipTcp,

@@ -3,6 +3,7 @@
 // SIGTERM: /readyz answers 503, new INVITEs get 503 + Retry-After, calls in progress finish (up to
 // SIP_DRAIN_TIMEOUT_MS) and their events are stored, then the rest stops.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { AuthorizationServiceClient } from '@ivr/contracts/authorization/v1';
@@ -132,7 +133,12 @@ void runService({
 
     // Dialogues in progress, so that a drain waits for their last events to be stored.
     const dialogues = new Set<Promise<void>>();
-    const ua = new SipUserAgent({ ...sipOptions(config), logger: log });
+    // SIP over TLS: the same certificate as the gRPC clients' (CN call-control), its CA for the SBC's.
+    const sipTls =
+      config.sipTlsPort === undefined
+        ? undefined
+        : { key: tls.key, cert: tls.cert, ca: config.sipTlsCaFile ? readFileSync(config.sipTlsCaFile) : tls.ca };
+    const ua = new SipUserAgent({ ...sipOptions(config, sipTls), logger: log });
     ua.on('incomingCall', (call) => {
       const dialogue = answerCall(call, deps).catch((err: Error) =>
         log.error({ sip_call_id: call.callId, err: err.message }, 'call failed'),
@@ -141,7 +147,10 @@ void runService({
       void dialogue.finally(() => dialogues.delete(dialogue));
     });
     await ua.start();
-    log.info({ sip_port: ua.port, tcp: config.sipTcp }, `SIP listening on ${config.sipHost}:${ua.port}`);
+    log.info(
+      { sip_port: ua.port, tcp: config.sipTcp, tls_port: ua.tlsPort },
+      `SIP listening on ${config.sipHost}:${ua.port}${ua.tlsPort ? ` (TLS on ${ua.tlsPort})` : ''}`,
+    );
     ctx.addReadinessCheck('sip', () => !ua.draining);
     exposeSipStats(ctx, () => ua.stats(), refusedHere);
     ctx.onStop('sip', async () => {

@@ -83,3 +83,28 @@ test('an offer without telephone-event is accepted (keys captured in band by the
   const strict = negotiate(offer, sipOptions(loadConfig({ ...base, SIP_REQUIRE_TELEPHONE_EVENT: 'true' })).sdp);
   expect(strict).toMatchObject({ ok: false, reason: 'no-telephone-event' });
 });
+
+test('who may call and SIP over TLS come from the environment; bad values are refused', () => {
+  const material = { key: Buffer.from('k'), cert: Buffer.from('c'), ca: Buffer.from('a') };
+  const config = loadConfig({
+    ...base,
+    SIP_TRUSTED_SOURCES: '192.0.2.0/24, 2001:db8::/32',
+    SIP_DIGEST_USERNAME: 'sbc',
+    SIP_DIGEST_PASSWORD: 'trunk-secret',
+    SIP_DIGEST_ALGORITHMS: 'MD5',
+    SIP_TLS_PORT: '5061',
+  });
+  expect(sipOptions(config, material)).toMatchObject({
+    trustedSources: ['192.0.2.0/24', '2001:db8::/32'],
+    digest: { realm: 'ivr', username: 'sbc', password: 'trunk-secret', algorithms: ['MD5'] },
+    maxCallsPerSource: 500,
+    tls: { port: 5061, requireClientCertificate: true },
+  });
+  const plain = sipOptions(loadConfig(base));
+  expect(plain.tls).toBeUndefined();
+  expect(plain.digest).toBeUndefined();
+  expect(plain.trustedSources).toBeUndefined();
+  expect(() => loadConfig({ ...base, SIP_TRUSTED_SOURCES: 'sbc.example' })).toThrow(/SIP_TRUSTED_SOURCES/);
+  expect(() => loadConfig({ ...base, SIP_DIGEST_ALGORITHMS: 'SHA-512' })).toThrow(/SIP_DIGEST_ALGORITHMS/);
+  expect(() => loadConfig({ ...base, SIP_DIGEST_USERNAME: 'sbc' })).toThrow(/SIP_DIGEST_PASSWORD/);
+});

@@ -27,7 +27,7 @@ export interface CallAnsweredPayload {
   callId: string;
   /** SIP Call-ID of the IVR leg, to find the call in PBX and SBC logs. */
   sipCallId: string;
-  transport: 'UDP' | 'TCP';
+  transport: 'UDP' | 'TCP' | 'TLS';
   /** As received (Request-URI user part or header); absent when the caller is asked for it. */
   transferCode?: string;
   transferCodeSource: 'request-uri' | 'header' | 'keypad';
