@@ -5,5 +5,6 @@ export * from './g711';
 export * from './inband-dtmf';
 export * from './port-pool';
 export * from './rtp-packet';
+export * from './srtp';
 export * from './telephone-event';
 export * from './ticker';

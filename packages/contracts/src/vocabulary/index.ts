@@ -7,3 +7,4 @@ export * from './language';
 export * from './luhn';
 export * from './payment';
 export * from './prompts';
+export * from './srtp';

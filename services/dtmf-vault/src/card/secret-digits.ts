@@ -1,18 +1,18 @@
 // The only container card digits ever live in: a fixed-size byte buffer (one digit 0-9 per byte)
 // that is overwritten by wipe(). It never turns its digits into a string: printing, logging or
-// serialising it yields "[REDACTED]". Strings in V8 are immutable and linger until collected, so
-// code that needs the digits in another form (the PSP request body) gets them as bytes through
-// withAsciiDigits(), which wipes its temporary copy afterwards.
-import { inspect } from 'node:util';
+// serialising it yields "[REDACTED]" (@ivr/logging's Redacted). Strings in V8 are immutable and linger
+// until collected, so code that needs the digits in another form (the PSP request body) gets them as
+// bytes through withAsciiDigits(), which wipes its temporary copy afterwards.
+import { Redacted } from '@ivr/logging';
 
-const REDACTED = '[REDACTED]';
 const ASCII_ZERO = 0x30;
 
-export class SecretDigits {
+export class SecretDigits extends Redacted {
   private readonly bytes: Uint8Array;
   private count = 0;
 
   constructor(readonly capacity: number) {
+    super();
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 32) throw new RangeError('capacity must be 1-32');
     this.bytes = new Uint8Array(capacity);
   }
@@ -81,22 +81,6 @@ export class SecretDigits {
   wipe(): void {
     this.bytes.fill(0);
     this.count = 0;
-  }
-
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
-  }
-
-  [Symbol.toPrimitive](): string {
-    return REDACTED;
   }
 }
 
