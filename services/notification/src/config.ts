@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { bool, int, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
-import { parseKeyring } from './webhooks/secret-box';
+import { parseKeyring } from '@ivr/secret-box';
 
 /** The variables notification reads (tools/k8s checks the Helm chart against it). */
 export function configSpec() {
@@ -35,7 +35,7 @@ export function configSpec() {
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(configSpec(), env);
-  parseKeyring(config.webhookSecretKeys); // a malformed keyring stops the start, naming no key
+  parseKeyring(config.webhookSecretKeys, 'WEBHOOK_SECRET_KEYS'); // a malformed keyring stops the start, naming no key
   if (config.webhookAllowLoopback && env.NODE_ENV === 'production')
     throw new Error(
       'WEBHOOK_ALLOW_LOOPBACK_HTTP is for development and tests only; it cannot be on with NODE_ENV=production',

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
+import { parseKeyring } from '@ivr/secret-box';
 import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import { PgPaymentEvents } from './adapters/pg/payment-events';
@@ -10,7 +11,6 @@ import { WebhookDispatcher } from './app/dispatcher';
 import { LiveHub } from './live/hub';
 import { type DestinationPolicy, PUBLIC_HTTPS_ONLY } from './webhooks/destination';
 import type { RetryPolicy } from './webhooks/schedule';
-import { parseKeyring } from './webhooks/secret-box';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
 
@@ -39,7 +39,7 @@ export async function buildCore(o: CoreOptions) {
   if (!o.migrated) await migrate(o.pool, { schema: o.schema, dir: MIGRATIONS_DIR });
   const now = o.now ?? (() => new Date());
   const store = new EventStore(o.pool, { schema: o.schema });
-  const webhooks = new WebhookRepository(o.pool, o.schema, parseKeyring(o.secretKeys));
+  const webhooks = new WebhookRepository(o.pool, o.schema, parseKeyring(o.secretKeys, 'WEBHOOK_SECRET_KEYS'));
   // Secrets still in clear (before release 003) or under an older key are sealed with the current one.
   const atRest = await webhooks.sealAtRest();
   if (atRest.sealed + atRest.resealed > 0) o.logger.info(atRest, 'webhook secrets sealed with the current key');

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createPgPool } from '@ivr/eventstore';
+import { parseKeyring } from '@ivr/secret-box';
 import { completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
 import type { Pool } from 'pg';
 import { verifyIvrSignature } from '../../../examples/verify-webhook-signature';
-import { parseKeyring } from '../src/webhooks/secret-box';
 import type { buildCore } from '../src/wiring';
 import { type deliveryHandlerFor, startDeliveryCore } from './http-harness';
 
@@ -104,7 +104,7 @@ describe('webhook secrets at rest', () => {
     for (const keys of problems) {
       let error = '';
       try {
-        parseKeyring(keys);
+        parseKeyring(keys, 'WEBHOOK_SECRET_KEYS');
       } catch (err) {
         error = (err as Error).message;
       }

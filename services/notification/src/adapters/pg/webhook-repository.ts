@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStoreTransaction } from '@ivr/eventstore';
+import type { Keyring } from '@ivr/secret-box';
 import type { Pool } from 'pg';
 import type { DeliveryQueue, DueDelivery, NewDelivery } from '../../app/ports';
-import type { Keyring } from '../../webhooks/secret-box';
 
 export type { DueDelivery };
 
@@ -39,7 +39,7 @@ export class WebhookRepository implements DeliveryQueue {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
-    /** Seals the signing secrets: the table holds ciphertext and key id only (secret-box.ts). */
+    /** Seals the signing secrets: the table holds ciphertext and key id only (@ivr/secret-box). */
     private readonly keyring: Keyring,
   ) {}
 
