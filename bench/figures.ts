@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { HoldFigures, Latency, RateFigures } from './calls/phases';
+import type { GeneratorFigures, HoldFigures, Latency, RateFigures } from './calls/phases';
 
 const ROOT = join(__dirname, '..');
 export const FIGURES_DIR = join(ROOT, '.var', 'bench');
@@ -18,6 +18,13 @@ export interface RunHeader {
   command: string;
 }
 
+/** One rate of the system run, and what each load generator saw of it (runs before SIPp have neither). */
+export interface SystemRate extends RateFigures {
+  sipp?: GeneratorFigures;
+  /** The own UAC's share (the calls whose prompts are heard: last keypress → result). */
+  probe?: GeneratorFigures;
+}
+
 export interface SystemRun extends RunHeader {
   kind: 'system';
   ceilings: {
@@ -25,11 +32,16 @@ export interface SystemRun extends RunHeader {
     insertLanes: number;
     kafkaRecordsPerS: number;
     kafkaRecords: number;
+    /** SIPp's uac against its uas (runs before SIPp have none). */
+    sipCallsPerS?: number;
     loadBefore: string;
     loadAfter: string;
   };
-  rates: RateFigures[];
-  hold?: HoldFigures;
+  /** Who placed the calls: SIPp with an own-UAC share (probeShare), or (older runs) the own UAC alone. */
+  generator?: 'SIPp' | 'own UAC';
+  probeShare?: number;
+  rates: SystemRate[];
+  hold?: HoldFigures & { sipp?: GeneratorFigures };
   toResultMs: Latency;
   toFirstAudioMs: Latency;
   loadAtEnd: string;

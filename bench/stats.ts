@@ -22,6 +22,19 @@ export function printTable(title: string, rows: Array<[string, string]>): void {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 }
 
+/** Prints a table of a measure and one column per subject, e.g. SIPp beside the own UAC. */
+export function printColumns(title: string, heads: string[], rows: string[][]): void {
+  const widths = ['', ...heads].map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()}`;
+  console.log(`\n${title}`);
+  console.log(line(['', ...heads]));
+  for (const r of rows) console.log(line(r));
+}
+
 /** Runs `worker` on `concurrency` lanes until `durationMs` passes; returns how many calls completed. */
 export async function runFor(
   durationMs: number,

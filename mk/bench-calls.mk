@@ -1,6 +1,7 @@
-# Complete payment calls through the whole system: a SIP + RTP (RFC 4733) load generator of our own.
+# Complete payment calls through the whole system, by two load generators side by side: SIPp
+# (Debian's sip-tester; scenario bench/sipp/payment-call.xml) and the project's own UAC (bench/calls/).
 .PHONY: bench-calls
 BENCH_TARGETS += bench-calls
 
-bench-calls: up-infra build ## payment calls: setups/s ramp, calls held at once, last keypress → result prompt p50/p99
+bench-calls: up-infra build ## payment calls by SIPp beside the own UAC: calls/s completed, failed, setup, last key → REFER / result, generator CPU
 	tsx bench/calls.ts

@@ -27,6 +27,10 @@ export interface CallResult {
   toResultMs?: number;
   /** Last keypress → first audible packet (the "please wait" prompt), ms. */
   toFirstAudioMs?: number;
+  /** INVITE sent → 200 OK received, ms. */
+  setupMs?: number;
+  /** Last keypress → the IVR's REFER received (the result prompt and "transferring back" play between), ms. */
+  toReferMs?: number;
 }
 
 export interface CallContext {
@@ -80,6 +84,7 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
   let dialog: Dialog | undefined;
   let hungUpByIvr = false;
   let referred = false;
+  let referredAt = 0;
   let resolveBye: () => void = () => {};
   const bye = new Promise<void>((r) => {
     resolveBye = () => {
@@ -89,12 +94,15 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
   });
   const fail = (failure: string): CallResult => ({ ok: false, failure });
   try {
+    const inviteAt = performance.now();
     dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
       onRefer: () => {
         referred = true;
+        referredAt = performance.now();
       },
       onBye: () => resolveBye(),
     });
+    const setupMs = performance.now() - inviteAt;
     ctx.onEstablished();
     leg = media.connect(dialog.answerSdp);
     const id = payment.paymentId;
@@ -120,6 +128,8 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
     const result: CallResult = {
       ok: outcome === 'APPROVED' && referred && leg.resultPrompt?.id === 'approved',
       ...(outcome ? { outcome } : {}),
+      setupMs,
+      ...(referred ? { toReferMs: referredAt - lastKey } : {}),
       ...(leg.resultPrompt ? { toResultMs: leg.resultPrompt.at - lastKey } : {}),
       ...(leg.audioAfterMark ? { toFirstAudioMs: leg.audioAfterMark - lastKey } : {}),
     };
