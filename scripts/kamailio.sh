@@ -10,6 +10,7 @@
 #   KAMAILIO_IVR_USERS='^([0-9]{6}|ivr)$' Request-URI users routed to the IVR (transfer codes, "ivr")
 #   KAMAILIO_IVR_DOMAIN=                 every Request-URI at this domain goes to the IVR
 #   KAMAILIO_REFUSE_REFER=               403 or 405: the proxy refuses REFER instead of relaying it
+#   KAMAILIO_STRIP_TELEPHONE_EVENT=      1: telephone-event is removed from offers to the IVR (in-band DTMF only)
 #   KAMAILIO_DIR=.var/kamailio           pid file, ctl socket and log (a test gives each instance its own)
 #   KAMAILIO_LOG_LEVEL=2                 3 logs every request
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +23,7 @@ DEFAULT_IVR_USERS='^([0-9]{6}|ivr)$'
 IVR_USERS="${KAMAILIO_IVR_USERS:-$DEFAULT_IVR_USERS}"
 IVR_DOMAIN="${KAMAILIO_IVR_DOMAIN:-}"
 REFUSE_REFER="${KAMAILIO_REFUSE_REFER:-}"
+STRIP_TELEPHONE_EVENT="${KAMAILIO_STRIP_TELEPHONE_EVENT:-}"
 LOG_LEVEL="${KAMAILIO_LOG_LEVEL:-2}"
 CFG="$ROOT/infra/kamailio/kamailio.cfg"
 PID_FILE="$DIR/kamailio.pid"
@@ -35,6 +37,7 @@ args() {
     -l "udp:127.0.0.1:$PORT" -l "tcp:127.0.0.1:$PORT"
     -A "IVR_URI=\"$IVR_URI\"" -A "IVR_USERS=\"$IVR_USERS\"" -A "CTL_SOCKET=\"$CTL\"" -A "LOG_LEVEL=$LOG_LEVEL")
   [[ -n "$IVR_DOMAIN" ]] && a+=(-A "IVR_DOMAIN=\"$IVR_DOMAIN\"")
+  [[ -n "$STRIP_TELEPHONE_EVENT" ]] && a+=(-A STRIP_TELEPHONE_EVENT)
   if [[ -n "$REFUSE_REFER" ]]; then
     [[ "$REFUSE_REFER" == 403 || "$REFUSE_REFER" == 405 ]] || die "KAMAILIO_REFUSE_REFER must be 403 or 405, not $REFUSE_REFER"
     a+=(-A "REFER_REFUSE=$REFUSE_REFER")

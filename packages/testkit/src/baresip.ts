@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { concat, keySequence, silence } from './dtmf-signals';
 import { freePort } from './ports';
 
 export interface BaresipOptions {
@@ -191,6 +192,19 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   }
 
   /**
+   * Keys digits as in-band DTMF in the audio, as a phone or trunk without RFC 4733 does: the phone's
+   * audio source becomes a WAV of the tone pairs (100 ms each, 100 ms apart, then two minutes of
+   * silence so the call goes on), through baresip's `ausrc` command. baresip 1.0 cannot send in-band
+   * DTMF itself, nor leave telephone-event out of its offer (a proxy strips it: Kamailio's
+   * `stripTelephoneEvent`).
+   */
+  async sendTones(digits: string): Promise<void> {
+    const file = path.join(this.dir, `tones-${this.nextToken}.wav`);
+    fs.writeFileSync(file, wav(concat([keySequence(digits, 100, 100), silence(120_000)])));
+    await this.expectOk('ausrc', `aufile,${file}`);
+  }
+
+  /**
    * Resolves with the first event (already seen or future) that matches `type` and `filter`.
    * `since` skips events before that index of `events` (e.g. a previous call's CALL_CLOSED).
    */
@@ -297,24 +311,32 @@ function config(sipPort: number, ctrlPort: number, source: string): string {
 export function silentWav(seconds: number): string {
   const file = `${SILENCE_CACHE}-${seconds}s.wav`;
   if (fs.existsSync(file)) return file;
-  const dataBytes = seconds * 8000 * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.concat([header, Buffer.alloc(dataBytes)]));
+  fs.writeFileSync(tmp, wav(new Float64Array(seconds * 8000)));
   fs.renameSync(tmp, file);
   return file;
+}
+
+/** Mono 16-bit 8 kHz WAV of samples in the 16-bit range (clipped). */
+function wav(samples: Float64Array): Buffer {
+  const dataBytes = samples.length * 2;
+  const out = Buffer.alloc(44 + dataBytes);
+  out.write('RIFF', 0);
+  out.writeUInt32LE(36 + dataBytes, 4);
+  out.write('WAVEfmt ', 8);
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20); // PCM
+  out.writeUInt16LE(1, 22); // mono
+  out.writeUInt32LE(8000, 24);
+  out.writeUInt32LE(16000, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36);
+  out.writeUInt32LE(dataBytes, 40);
+  samples.forEach((v, i) => {
+    out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v))), 44 + i * 2);
+  });
+  return out;
 }
 
 /** Linux errno for 'address already in use': baresip's exit code when it cannot bind. */

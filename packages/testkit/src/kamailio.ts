@@ -26,6 +26,11 @@ export interface KamailioOptions {
   ivrDomain?: string;
   /** The proxy refuses REFER with this status instead of relaying it. */
   refuseRefer?: 403 | 405;
+  /**
+   * Removes telephone-event from the SDP offers it relays to the IVR, as an SBC or trunk that carries
+   * DTMF only in the audio: the IVR then gets offers without RFC 4733 (issue 17, item 4).
+   */
+  stripTelephoneEvent?: boolean;
   /** Listen for SIP over TLS too (certificate `kamailio.crt` of scripts/certs.sh). */
   tls?: boolean;
   /** 3 logs every request (default 2: one line per routed call). */
@@ -62,6 +67,7 @@ export class Kamailio {
       ...(opts.ivrUsers ? { KAMAILIO_IVR_USERS: opts.ivrUsers } : {}),
       ...(opts.ivrDomain ? { KAMAILIO_IVR_DOMAIN: opts.ivrDomain } : {}),
       ...(opts.refuseRefer ? { KAMAILIO_REFUSE_REFER: String(opts.refuseRefer) } : {}),
+      ...(opts.stripTelephoneEvent ? { KAMAILIO_STRIP_TELEPHONE_EVENT: '1' } : {}),
     };
     const proxy = new Kamailio(port, tlsPort, dir, env, opts.keepDir ?? false);
     try {
@@ -96,6 +102,16 @@ export class Kamailio {
     } catch {
       return '';
     }
+  }
+
+  /** Stops the proxy and keeps its ports and folder, for `up()` (a PBX restart: registrations are lost). */
+  async down(): Promise<void> {
+    await this.script('stop');
+  }
+
+  /** Starts it again after `down()`, on the same ports with the same settings. */
+  async up(): Promise<void> {
+    await this.script('start');
   }
 
   async stop(): Promise<void> {

@@ -36,8 +36,16 @@ export async function dialIn(system: PaymentSystem, phone: BaresipPhone, user: s
   await phone.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 20_000 });
 }
 
+/** How a caller presses keys: RFC 4733 events by default, `phone.sendTones` for in-band DTMF. */
+export type KeyPad = (digits: string) => Promise<void>;
+
 /** The amount is read back first (keys then are dropped): press 1 until the card number is asked for. */
-export async function confirmAmount(system: PaymentSystem, phone: BaresipPhone, p: CreatedPayment): Promise<void> {
+export async function confirmAmount(
+  system: PaymentSystem,
+  phone: BaresipPhone,
+  p: CreatedPayment,
+  press: KeyPad = (d) => phone.sendDigits(d),
+): Promise<void> {
   const step = (s: string) =>
     system.watcher.find(
       (e) => e.type === 'CallStepEntered' && payloadOf(e).paymentId === p.paymentId && payloadOf(e).step === s,
@@ -47,7 +55,7 @@ export async function confirmAmount(system: PaymentSystem, phone: BaresipPhone, 
     'the card number step',
     async () => {
       if (step('CARD_NUMBER')) return true;
-      await phone.sendDigits('1');
+      await press('1');
       await sleep(1500);
       return step('CARD_NUMBER') !== undefined;
     },
@@ -63,12 +71,13 @@ export async function keyCard(
   phone: BaresipPhone,
   p: CreatedPayment,
   card: { pan: string; expiry: string; securityCode: string },
+  press: KeyPad = (d) => phone.sendDigits(d),
 ): Promise<void> {
-  await phone.sendDigits(`*${card.pan}#`);
+  await press(`*${card.pan}#`);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
-  await phone.sendDigits(card.expiry);
+  await press(card.expiry);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'SECURITY_CODE' });
-  await phone.sendDigits(card.securityCode);
+  await press(card.securityCode);
 }
 
 /** Stripe's published approve card, for `make demo` (card numbers live only in test code). */
