@@ -2,8 +2,9 @@
 .PHONY: bench-vault vault-prompts
 BENCH_TARGETS += bench-vault
 
-bench-vault: setup ## concurrent media sessions on one core: lost digits, playout jitter p50/p99, CPU and memory per session
+bench-vault: setup ## concurrent media sessions on one core: lost digits, playout jitter p50/p99, CPU and memory per session; DTMF masking quality
 	taskset -c 1 tsx bench/vault.ts
+	taskset -c 0 tsx bench/vault-masking.ts
 
 vault-prompts: ## re-record the vault's prompts (needs espeak-ng, open-jtalk, sox: see services/dtmf-vault/README.md)
 	tsx services/dtmf-vault/scripts/make-prompts.ts
