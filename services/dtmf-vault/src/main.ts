@@ -7,12 +7,12 @@ import { StripeTokenizer } from './adapters/psp/stripe-tokenizer';
 import { loadConfig } from './config';
 import { buildVault } from './wiring';
 
-const config = loadConfig();
-
 void runService({
   service: 'dtmf-vault',
-  adminPort: config.adminPort,
+  config: loadConfig,
+  adminPort: (config) => config.adminPort,
   async start(ctx) {
+    const { config } = ctx;
     const { vault, ticker, prompts } = buildVault({
       rtp: { address: config.rtpBindAddress, minPort: config.rtpPortMin, maxPort: config.rtpPortMax },
       advertisedAddress: config.rtpAdvertisedAddress,
