@@ -23,7 +23,7 @@ import {
 } from '@ivr/contracts/authorization/v1';
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
-import { StripeConnector } from '@ivr/psp';
+import { createTestCardToken } from '@ivr/psp-simulator';
 import { clientCredentials } from '@ivr/testkit/certificates';
 import { freePort } from '@ivr/testkit/ports';
 import { build } from 'esbuild';
@@ -115,7 +115,6 @@ async function main(): Promise<void> {
   const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, clientCredentials('call-control'), {
     'grpc.max_concurrent_streams': 1000,
   });
-  const connector = new StripeConnector({ baseUrl: simUrl, apiKey: 'sk_test_bench', timeoutMs: 10_000 });
 
   const rows: Array<[string, string]> = [];
   let published = 0;
@@ -133,9 +132,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < COUNT + warmup; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, COUNT + warmup - i) }, async () => {
-          const t = await connector.tokenize({ number: APPROVED_TEST_PAN, expMonth: 12, expYear: 2034, cvc: '123' });
-          if (t.kind !== 'ok') throw new Error(`tokenize: ${t.kind}`);
-          return t.value.token;
+          const t = await createTestCardToken(simUrl, APPROVED_TEST_PAN, { apiKey: 'sk_test_bench', expiryYear: 2034 });
+          return t.pspToken;
         }),
       );
       tokens.push(...batch);
@@ -155,6 +153,7 @@ async function main(): Promise<void> {
       orderReference: `order-${i}`,
       customerReference: '',
       correlationId: '',
+      pspAccountId: '',
     });
     const run = async (from: number, to: number, lanes: number, samples: number[]) => {
       let next = from;

@@ -30,7 +30,7 @@ async function worker(sessions: number, seconds: number): Promise<void> {
   const noPsp: CardTokenizer = { tokenize: () => Promise.reject(new Error('no PSP in the benchmark')) };
   const { vault, ticker } = buildVault({
     rtp: { address: '127.0.0.1', minPort: PORT_BASE, maxPort: PORT_BASE + 2 * sessions + 200 },
-    tokenizer: noPsp,
+    tokenizers: { forAccount: async () => noPsp },
     limits: { maxSessionMs: 3_600_000, rtpSilenceMs: 600_000, maxSessions: sessions },
   });
   global.gc?.();

@@ -1,6 +1,13 @@
+export * from './account';
 export * from './circuit-breaker';
+export * from './config';
+export * from './create';
 export * from './gateway';
+export { gmoDeclineReason, outcomeOfGmoErrors } from './gmo/errors';
+export { GmoPgGateway } from './gmo/gateway';
+export { gmoCardReference, gmoMemberId, gmoOrderId, parseGmoCardReference } from './gmo/references';
+export { type GmoAnswer, type GmoError, gmoCharsetOf, parseGmoAnswer } from './gmo/wire';
 export * from './outcome';
-export { StripeConnector } from './stripe/connector';
+export { STRIPE_IDEMPOTENCY_RETENTION_MS, StripeConnector, type StripeConnectorOptions } from './stripe/connector';
+export { declineFromStripe } from './stripe/declines';
 export type { StripeHttpOptions } from './stripe/http';
-export * from './tokenizer';

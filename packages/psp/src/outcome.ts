@@ -12,6 +12,9 @@ export type GatewayOutcome<T> =
   | { kind: 'unknown'; cause: UnknownCause; message: string }
   | { kind: 'unavailable'; cause: UnavailableCause; message: string };
 
+/** Every outcome but `ok`. */
+export type GatewayFailure = Exclude<GatewayOutcome<never>, { kind: 'ok' }>;
+
 /** The request may or may not have been carried out by the gateway. */
 export type UnknownCause = 'timeout' | 'connection_reset' | 'malformed_response' | 'server_error' | 'in_progress';
 

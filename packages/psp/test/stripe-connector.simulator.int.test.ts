@@ -1,4 +1,4 @@
-import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import { createTestCardToken, type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { StripeConnector } from '../src';
 import type { AuthorizeRequest } from '../src/gateway';
 import { chargeCounts, resetSimulator, setFault } from './sim-helpers';
@@ -14,9 +14,7 @@ beforeEach(() => resetSimulator(sim.url));
 
 const nextYear = new Date().getUTCFullYear() + 1;
 async function token(number: string): Promise<string> {
-  const outcome = await stripe.tokenize({ number, expMonth: 12, expYear: nextYear, cvc: '123' });
-  if (outcome.kind !== 'ok') throw new Error(`tokenize: ${outcome.kind}`);
-  return outcome.value.token;
+  return (await createTestCardToken(sim.url, number, { expiryYear: nextYear })).pspToken;
 }
 let counter = 0;
 async function request(number: string, extra: Partial<AuthorizeRequest> = {}): Promise<AuthorizeRequest> {
@@ -33,26 +31,6 @@ async function request(number: string, extra: Partial<AuthorizeRequest> = {}): P
 }
 
 describe('StripeConnector against the PSP simulator', () => {
-  it('tokenizes a card into a token with the masked card only', async () => {
-    const outcome = await stripe.tokenize({ number: '5555555555554444', expMonth: 3, expYear: nextYear, cvc: '123' });
-    expect(outcome).toEqual({
-      kind: 'ok',
-      value: {
-        token: expect.stringMatching(/^pm_/),
-        brand: 'mastercard',
-        bin: '555555',
-        last4: '4444',
-        expMonth: 3,
-        expYear: nextYear,
-      },
-    });
-  });
-
-  it('reports a card the PSP refuses at tokenization as a decline', async () => {
-    const outcome = await stripe.tokenize({ number: '4242424242424241', expMonth: 3, expYear: nextYear });
-    expect(outcome).toMatchObject({ kind: 'declined', decline: { reason: 'incorrect_number' } });
-  });
-
   it('authorizes with an authorization code and the MOTO flag, then captures', async () => {
     const req = await request('4242424242424242');
     const auth = await stripe.authorize(req);
@@ -157,7 +135,7 @@ describe('StripeConnector against the PSP simulator', () => {
     const req = await request('4242424242424242');
     const auth = await stripe.authorize(req);
     if (auth.kind !== 'ok') throw new Error('not authorized');
-    expect(await stripe.findAuthorization(req.idempotencyKey)).toEqual({
+    expect(await stripe.findAuthorization(req)).toEqual({
       kind: 'ok',
       value: {
         status: 'authorized',
@@ -166,7 +144,10 @@ describe('StripeConnector against the PSP simulator', () => {
         authorizationCode: auth.value.authorizationCode,
       },
     });
-    expect(await stripe.findAuthorization('never-used')).toEqual({ kind: 'ok', value: null });
+    expect(await stripe.findAuthorization({ idempotencyKey: 'never-used', paymentId: 'pay_never' })).toEqual({
+      kind: 'ok',
+      value: null,
+    });
   });
 
   it('rejects the same idempotency key with other parameters', async () => {
@@ -216,6 +197,8 @@ describe('StripeConnector faults', () => {
 
   it('a wrong API key is rejected, not retried', async () => {
     const wrong = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_live_nope', timeoutMs: 2000 });
-    expect(await wrong.findAuthorization('k')).toMatchObject({ kind: 'rejected' });
+    expect(await wrong.findAuthorization({ idempotencyKey: 'k', paymentId: 'pay_k' })).toMatchObject({
+      kind: 'rejected',
+    });
   });
 });

@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 describe('StripeConnector against stripe-mock', () => {
-  it('tokenizes a card', async () => {
-    const outcome = await stripe.tokenize({ number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' });
-    expect(outcome).toMatchObject({ kind: 'ok', value: { token: expect.stringMatching(/^pm_/), last4: '4242' } });
-  });
-
   it('sends an authorization Stripe accepts (canned intents never leave requires_payment_method)', async () => {
     const outcome = await stripe.authorize({
       idempotencyKey: 'pay_1:authorize',
@@ -59,7 +54,7 @@ describe('StripeConnector against stripe-mock', () => {
   });
 
   it('searches by idempotency key', async () => {
-    const outcome = await stripe.findAuthorization('pay_1:authorize');
+    const outcome = await stripe.findAuthorization({ idempotencyKey: 'pay_1:authorize', paymentId: 'pay_1' });
     expect(outcome).toMatchObject({ kind: 'ok', value: { pspReference: expect.stringMatching(/^pi_/) } });
   });
 

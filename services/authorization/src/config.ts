@@ -1,6 +1,7 @@
 import { bool, int, list, readConfig, str, url } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
+import { defaultPspAccount, pspConfigSpec } from '@ivr/psp';
 
 /** The variables authorization reads (tools/k8s checks the Helm chart against it). */
 export function configSpec() {
@@ -18,10 +19,9 @@ export function configSpec() {
     outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
     // ivr.authorizations.v1; another topic only for benchmarks and tests on the shared broker.
     topic: str('AUTHORIZATION_TOPIC', { default: Topics.authorizations }),
-    // The PSP: the simulator in development, stripe-mock in connector tests, Stripe in production.
-    pspBaseUrl: url('PSP_URL', { protocols: ['http', 'https'] }),
-    pspApiKey: str('PSP_API_KEY'),
-    pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 8000, min: 100, max: 60_000 }),
+    // The PSP seam (docs/decisions/0009-psp-seam-and-gmo-pg.md): the default account's gateway and
+    // credentials, and each gateway's API address (@ivr/psp's pspConfigSpec).
+    ...pspConfigSpec('authorization'),
     pspRetries: int('PSP_RETRIES', { default: 2, min: 0, max: 10 }),
     pspRetryDelayMs: int('PSP_RETRY_DELAY_MS', { default: 200, min: 0, max: 10_000 }),
     breakerFailures: int('PSP_BREAKER_FAILURES', { default: 5, min: 1, max: 1000 }),
@@ -29,14 +29,17 @@ export function configSpec() {
     // Pending authorizations older than this are settled in the background.
     reconcileAfterMs: int('RECONCILE_AFTER_MS', { default: 30_000, min: 0, max: 86_400_000 }),
     reconcileIntervalMs: int('RECONCILE_INTERVAL_MS', { default: 5000, min: 100, max: 3_600_000 }),
-    // Stripe keeps idempotency keys for 24 h; past this, reconciliation only looks, never repeats.
+    // Stripe keeps idempotency keys for 24 h; past this, reconciliation only looks, never repeats (GMO-PG's
+    // OrderID never expires: its payments are always settled by repeating).
     idempotencyWindowMs: int('PSP_IDEMPOTENCY_WINDOW_MS', { default: 23 * 3_600_000, min: 0 }),
   };
 }
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(configSpec(), env);
+  const config = readConfig(configSpec(), env);
+  defaultPspAccount(config, 'authorization'); // the default account must be complete: stop here naming what is missing
+  return config;
 }
 
 /** What `main.js migrate` reads: the database and schema only (the migration Job sets nothing else). */

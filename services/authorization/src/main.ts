@@ -4,12 +4,11 @@ import { readConfig } from '@ivr/config';
 import { EventStore, OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
-import { CircuitBreaker, StripeConnector } from '@ivr/psp';
 import { runService } from '@ivr/runtime';
 import { authorizationService } from './adapters/grpc/authorization-service';
 import { startGrpcServer } from './adapters/grpc/server';
 import { AuthorizationRepository } from './adapters/pg/authorization-repository';
-import { ResilientGateway } from './adapters/psp/resilient-gateway';
+import { gatewaysFromConfig } from './adapters/psp/from-config';
 import { Authorizations } from './app/authorizations';
 import { startReconciler } from './app/reconciler';
 import { loadConfig, migrateConfigSpec } from './config';
@@ -44,17 +43,12 @@ void runService({
     const pspCalls = ctx.telemetry.meter.createCounter('authorization_psp_calls_total', {
       description: 'Calls to the PSP by operation and outcome',
     });
-    const gateway = new ResilientGateway(
-      new StripeConnector({ baseUrl: config.pspBaseUrl, apiKey: config.pspApiKey, timeoutMs: config.pspTimeoutMs }),
-      new CircuitBreaker({ failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs }),
-      { retries: config.pspRetries, retryDelayMs: config.pspRetryDelayMs },
-      { onCall: (operation, outcome) => pspCalls.add(1, { operation, outcome }) },
-    );
     const authorizations = new Authorizations({
       repository: new AuthorizationRepository(store, config.topic),
-      gateway,
+      gateways: gatewaysFromConfig(config, {
+        onCall: (operation, outcome, provider) => pspCalls.add(1, { operation, outcome, provider }),
+      }),
       now: () => new Date(),
-      idempotencyWindowMs: config.idempotencyWindowMs,
     });
 
     const reconciler = startReconciler({
@@ -71,6 +65,6 @@ void runService({
       allowedClients: config.allowedClients,
     });
     ctx.onStop('grpc server', () => grpc.stop());
-    ctx.logger.info({ grpc_port: grpc.port, psp: config.pspBaseUrl }, 'authorization listening');
+    ctx.logger.info({ grpc_port: grpc.port, psp: config.pspProvider }, 'authorization listening');
   },
 });

@@ -29,6 +29,7 @@ export const request = (
   orderReference: 'order-1',
   card,
   customerReference: null,
+  pspAccountId: 'default',
   at,
   ...over,
 });

@@ -19,14 +19,14 @@ import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
 import { createLogger } from '@ivr/logging';
-import { CircuitBreaker, StripeConnector } from '@ivr/psp';
-import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
+import type { PspAccount } from '@ivr/psp';
+import { createTestCardToken, startPspSimulator } from '@ivr/psp-simulator';
 import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
 import { authorizationService } from '../src/adapters/grpc/authorization-service';
 import { type RunningGrpcServer, startGrpcServer } from '../src/adapters/grpc/server';
 import { AuthorizationRepository } from '../src/adapters/pg/authorization-repository';
-import { ResilientGateway } from '../src/adapters/psp/resilient-gateway';
+import { DefaultAccountOnly, Gateways, type PspAccountSource } from '../src/adapters/psp/gateways';
 import { Authorizations } from '../src/app/authorizations';
 
 export const MIGRATIONS = join(__dirname, '..', 'migrations');
@@ -37,16 +37,26 @@ export interface HarnessOptions {
   breakerFailures?: number;
   breakerOpenMs?: number;
   topic?: string;
-  /** Use this simulator instead of starting one. */
-  simulator?: PspSimulator;
+  /** Use this simulator (or any PSP with the simulators' /_sim controls) instead of starting one. */
+  simulator?: SimulatorLike;
   /** Send PSP calls here instead of the simulator (stripe-mock). */
   pspBaseUrl?: string;
+  /** The default account (another gateway than the simulator's Stripe API, e.g. the GMO-PG simulator's). */
+  account?: PspAccount;
+  /** Where the accounts come from (merchant accounts); the default account only when absent. */
+  accounts?: PspAccountSource;
+}
+
+/** A PSP a test started: its base URL (the /_sim controls are under it). */
+export interface SimulatorLike {
+  url: string;
+  close(): Promise<void>;
 }
 
 export interface Harness {
   pool: Pool;
   schema: string;
-  sim: PspSimulator;
+  sim: SimulatorLike;
   authorizations: Authorizations;
   client: AuthorizationServiceClient;
   /** Builds the service objects again on the same database and simulator: a restart, in-process. */
@@ -61,24 +71,34 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const pool = createPgPool(databaseUrl, { applicationName: 'authorization-test', max: 20 });
   await migrate(pool, { schema, dir: MIGRATIONS });
   const store = new EventStore(pool, { schema });
-  const sim = options.simulator ?? (await startPspSimulator({ port: 0 }));
+  const sim: SimulatorLike = options.simulator ?? (await startPspSimulator({ port: 0 }));
   const logger = createLogger({ service: 'authorization-test' });
 
   const build = () => {
-    const gateway = new ResilientGateway(
-      new StripeConnector({
-        baseUrl: options.pspBaseUrl ?? sim.url,
-        apiKey: 'sk_test_authorization',
+    const url = options.pspBaseUrl ?? sim.url;
+    const account: PspAccount = options.account ?? {
+      id: 'default',
+      provider: 'stripe',
+      apiKey: 'sk_test_authorization',
+    };
+    const gateways = new Gateways({
+      accounts: options.accounts ?? new DefaultAccountOnly(account),
+      gateway: {
+        endpoints: {
+          simulator: url,
+          stripe: url,
+          ...(options.account?.provider === 'gmo-pg' ? { 'gmo-pg': url } : {}),
+        },
         timeoutMs: options.pspTimeoutMs ?? 2000,
-      }),
-      new CircuitBreaker({ failureThreshold: options.breakerFailures ?? 50, openMs: options.breakerOpenMs ?? 1000 }),
-      { retries: options.retries ?? 2, retryDelayMs: 10 },
-    );
+        stripeIdempotencyRetentionMs: 3_600_000,
+      },
+      breaker: { failureThreshold: options.breakerFailures ?? 50, openMs: options.breakerOpenMs ?? 1000 },
+      retry: { retries: options.retries ?? 2, retryDelayMs: 10 },
+    });
     return new Authorizations({
       repository: new AuthorizationRepository(store, options.topic ?? 'test.authorizations.unused'),
-      gateway,
+      gateways,
       now: () => new Date(),
-      idempotencyWindowMs: 3_600_000,
     });
   };
 
@@ -143,24 +163,8 @@ export const grpcApi = (client: AuthorizationServiceClient) => ({
 });
 
 /** A fresh card token at the simulator (an unattached payment method can be charged once). */
-export async function cardToken(sim: PspSimulator, number: string) {
-  const connector = new StripeConnector({ baseUrl: sim.url, apiKey: 'sk_test_authorization', timeoutMs: 5000 });
-  const outcome = await connector.tokenize({
-    number,
-    expMonth: 12,
-    expYear: new Date().getUTCFullYear() + 2,
-    cvc: '123',
-  });
-  if (outcome.kind !== 'ok') throw new Error(`tokenize failed: ${outcome.kind}`);
-  const t = outcome.value;
-  return {
-    pspToken: t.token,
-    brand: t.brand,
-    bin: t.bin,
-    last4: t.last4,
-    expiryMonth: t.expMonth,
-    expiryYear: t.expYear,
-  };
+export function cardToken(sim: { url: string }, number: string) {
+  return createTestCardToken(sim.url, number, { apiKey: 'sk_test_authorization' });
 }
 
 export function authorizeRequest(
@@ -176,13 +180,14 @@ export function authorizeRequest(
     orderReference: `order-${paymentId}`,
     customerReference: '',
     correlationId: '',
+    pspAccountId: '',
     ...over,
   };
 }
 
 export const newPaymentId = () => `pay_${randomUUID().slice(0, 13)}`;
 
-export async function setFault(sim: PspSimulator, fault: Record<string, unknown>): Promise<void> {
+export async function setFault(sim: { url: string }, fault: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${sim.url}/_sim/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -191,7 +196,7 @@ export async function setFault(sim: PspSimulator, fault: Record<string, unknown>
   if (res.status !== 201) throw new Error(`fault not set: ${await res.text()}`);
 }
 
-export async function clearFaults(sim: PspSimulator): Promise<void> {
+export async function clearFaults(sim: { url: string }): Promise<void> {
   await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
 }
 
@@ -202,6 +207,6 @@ export interface Charges {
   charges: { moto: boolean; paymentId: string | null }[];
 }
 
-export async function charges(sim: PspSimulator): Promise<Charges> {
+export async function charges(sim: { url: string }): Promise<Charges> {
   return (await (await fetch(`${sim.url}/_sim/charges`)).json()) as Charges;
 }

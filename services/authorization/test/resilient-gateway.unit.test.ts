@@ -11,13 +11,16 @@ function scripted(outcomes: GatewayOutcome<never>[]): PaymentGateway & { calls: 
     return outcome;
   };
   return {
-    name: 'scripted',
+    provider: 'simulator',
+    capabilities: { partialCapture: true, multipleCaptures: false, partialRefund: true, idempotencyRetentionMs: 1 },
     calls,
     authorize: (r) => next(r.idempotencyKey),
+    chargeStoredCard: (r) => next(r.idempotencyKey),
     capture: (r) => next(r.idempotencyKey),
     void: (r) => next(r.idempotencyKey),
+    refund: (r) => next(r.idempotencyKey),
     registerCard: (r) => next(r.idempotencyKey),
-    findAuthorization: (k) => next(k),
+    findAuthorization: (q) => next(q.idempotencyKey),
   };
 }
 

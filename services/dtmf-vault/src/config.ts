@@ -1,4 +1,5 @@
-import { int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
+import { int, list, optional, readConfig, str } from '@ivr/config';
+import { defaultPspAccount, pspConfigSpec } from '@ivr/psp';
 
 /** The variables the vault reads (tools/k8s checks the Helm chart against it). */
 export function configSpec() {
@@ -24,10 +25,9 @@ export function configSpec() {
     rtpSilenceSeconds: int('VAULT_RTP_SILENCE_SECONDS', { default: 30, min: 1 }),
     // A folder of professional recordings replacing the generated prompts (<lang>/<id>.ul or .wav).
     promptsDir: optional(str('PROMPTS_DIR')),
-    psp: oneOf('VAULT_PSP', ['simulator', 'stripe'] as const, { default: 'simulator' }),
-    pspUrl: url('PSP_URL', { default: 'http://127.0.0.1:12111', protocols: ['http', 'https'] }),
-    pspApiKey: str('PSP_API_KEY', { default: 'sk_test_simulator', secret: true }),
-    pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: 10_000, min: 100 }),
+    // The PSP seam (docs/decisions/0009-psp-seam-and-gmo-pg.md): the default account's gateway and
+    // credentials (GMO-PG: the site only), and each gateway's API address (@ivr/psp's pspConfigSpec).
+    ...pspConfigSpec('vault'),
   };
 }
 
@@ -38,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const pems = [config.tlsCaPem, config.tlsCertPem, config.tlsKeyPem].filter((p) => p !== undefined).length;
   if (!config.certsDir && pems !== 3)
     throw new Error('mutual TLS needs IVR_CERTS_DIR or all of TLS_CA_PEM, TLS_CERT_PEM and TLS_KEY_PEM');
+  defaultPspAccount(config, 'vault'); // the default account must be complete: stop here naming what is missing
   return config;
 }
 

@@ -3,7 +3,7 @@
 import { runService } from '@ivr/runtime';
 import { startVaultGrpcServer } from './adapters/grpc/server';
 import { registerVaultMetrics } from './adapters/metrics';
-import { StripeTokenizer } from './adapters/psp/stripe-tokenizer';
+import { tokenizersFromConfig } from './adapters/psp/from-config';
 import { loadConfig } from './config';
 import { buildVault } from './wiring';
 
@@ -17,11 +17,7 @@ void runService({
       rtp: { address: config.rtpBindAddress, minPort: config.rtpPortMin, maxPort: config.rtpPortMax },
       advertisedAddress: config.rtpAdvertisedAddress,
       promptsDir: config.promptsDir,
-      tokenizer: new StripeTokenizer({
-        baseUrl: config.pspUrl,
-        apiKey: config.pspApiKey,
-        timeoutMs: config.pspTimeoutMs,
-      }),
+      tokenizers: tokenizersFromConfig(config),
       limits: {
         maxSessionMs: config.maxSessionSeconds * 1000,
         rtpSilenceMs: config.rtpSilenceSeconds * 1000,
@@ -43,7 +39,7 @@ void runService({
       {
         grpcPort: grpc.port,
         rtpPorts: `${config.rtpPortMin}-${config.rtpPortMax}`,
-        psp: config.psp,
+        psp: config.pspProvider,
         promptBytes: prompts.totalBytes,
       },
       'dtmf-vault ready',

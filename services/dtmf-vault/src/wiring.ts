@@ -2,17 +2,18 @@
 // tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/in-process`) build it this way.
 import { PortPool, type PortRange, Ticker } from '@ivr/media';
 import { Vault, type VaultLimits } from './app/vault';
-import type { CardTokenizer } from './card/card-tokenizer';
+import type { CardTokenizer, CardTokenizers } from './card/card-tokenizer';
 import { PromptStore } from './prompts/prompt-store';
 
-export type { CardTokenizer, Vault, VaultLimits };
+export type { CardTokenizer, CardTokenizers, Vault, VaultLimits };
 
 export interface VaultOptions {
   /** UDP range of the media sessions' sockets (even ports). */
   rtp: PortRange;
   /** Address put into the SDP answer (default: the bind address). */
   advertisedAddress?: string;
-  tokenizer: CardTokenizer;
+  /** The tokenizer of each PSP account (adapters/psp/from-config.ts in main.ts). */
+  tokenizers: CardTokenizers;
   limits: VaultLimits;
   /** Loaded prompts to share (default: loaded from `promptsDir`, or the generated ones). */
   prompts?: PromptStore;
@@ -36,7 +37,7 @@ export function buildVault(o: VaultOptions): BuiltVault {
     advertisedAddress: o.advertisedAddress ?? o.rtp.address,
     ticker,
     prompts,
-    tokenizer: o.tokenizer,
+    tokenizers: o.tokenizers,
     limits: o.limits,
     now: Date.now,
     today: () => new Date(),

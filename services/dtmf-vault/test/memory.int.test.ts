@@ -1,13 +1,16 @@
 // The memory discipline, proved on the real service process: after a call with a known test card
-// (captured from RTP, registered at stripe-mock over HTTP and over HTTPS, session closed) neither a heap
-// snapshot nor the process's whole readable memory holds the card number or the security code, as
-// ASCII or UTF-16. Over HTTPS this also covers what Node's TLS layer does with the request it encrypts.
+// (captured from RTP, registered at the PSP, session closed) neither a heap snapshot nor the process's
+// whole readable memory holds the card number or the security code, as ASCII or UTF-16: Stripe's API at
+// stripe-mock over HTTP and over HTTPS, and GMO-PG's (SaveMember/SaveCard) at its simulator over HTTPS
+// with the project's certificates. Over HTTPS this also covers what Node's TLS layer does with the
+// request it encrypts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Language } from '@ivr/contracts/common/v1';
 import { CloseReason, Codec, FieldKind } from '@ivr/contracts/vault/v1';
+import { DEFAULT_SITE, startGmoPgSimulator } from '@ivr/gmo-pg-simulator';
 import { startStripeMock } from '@ivr/psp-simulator';
 import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
@@ -23,7 +26,7 @@ const CVC = ['7', '3', '9'].join('');
 const SERVICE_DIR = path.join(__dirname, '..');
 
 async function startVaultProcess(
-  pspUrl: string,
+  psp: Record<string, string>,
   diagnosticDir: string,
   extraCaFile?: string,
 ): Promise<{ child: ChildProcess; grpcPort: number; adminPort: number; output: () => string }> {
@@ -46,9 +49,9 @@ async function startVaultProcess(
         RTP_BIND_ADDRESS: '127.0.0.1',
         RTP_PORT_MIN: String(rtp.minPort),
         RTP_PORT_MAX: String(rtp.maxPort),
-        PSP_URL: pspUrl,
-        PSP_API_KEY: 'sk_test_123',
-        // stripe-mock's self-signed certificate, trusted the way an operator adds a private CA.
+        ...psp,
+        // The PSP's certificate authority (stripe-mock's self-signed one, the project's CA for the GMO-PG
+        // simulator), trusted the way an operator adds a private CA.
         ...(extraCaFile ? { NODE_EXTRA_CA_CERTS: extraCaFile } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,26 +90,78 @@ async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
   throw new Error('no heap snapshot written');
 }
 
-describe.each(['http', 'https'] as const)('no card data left in the vault process (PSP over %s)', (scheme) => {
-  let mock: Awaited<ReturnType<typeof startStripeMock>>;
+interface PspUnderTest {
+  /** The vault's PSP variables. */
+  env: Record<string, string>;
+  extraCaFile?: string;
+  /** What the request holds right before the security code. */
+  securityCodeField: string;
+  close(): Promise<void>;
+}
+
+const PSPS: [string, (dir: string) => Promise<PspUnderTest>][] = [
+  [
+    'Stripe API at stripe-mock over HTTP',
+    async () => {
+      const mock = await startStripeMock();
+      return {
+        env: { PSP_PROVIDER: 'stripe', PSP_URL: mock.url, PSP_API_KEY: 'sk_test_123' },
+        securityCodeField: 'cvc%5D=',
+        close: () => mock.close(),
+      };
+    },
+  ],
+  [
+    'Stripe API at stripe-mock over HTTPS',
+    async (dir) => {
+      const mock = await startStripeMock({ https: true });
+      if (!mock.https) throw new Error('stripe-mock has no HTTPS address');
+      const extraCaFile = path.join(dir, 'stripe-mock-ca.pem');
+      writeFileSync(extraCaFile, mock.https.ca);
+      return {
+        env: { PSP_PROVIDER: 'stripe', PSP_URL: mock.https.url, PSP_API_KEY: 'sk_test_123' },
+        extraCaFile,
+        securityCodeField: 'cvc%5D=',
+        close: () => mock.close(),
+      };
+    },
+  ],
+  [
+    'GMO-PG at its simulator over HTTPS',
+    async () => {
+      const read = (file: string) => readFileSync(path.join(certsDir(), file));
+      const sim = await startGmoPgSimulator({
+        port: 0,
+        tls: { cert: read('authorization.crt'), key: read('authorization.key') },
+      });
+      return {
+        env: {
+          PSP_PROVIDER: 'gmo-pg',
+          PSP_URL: sim.url,
+          GMO_PG_SITE_ID: DEFAULT_SITE.siteId,
+          GMO_PG_SITE_PASS: DEFAULT_SITE.sitePass,
+        },
+        extraCaFile: path.join(certsDir(), 'ca.crt'),
+        securityCodeField: 'SecurityCode=',
+        close: () => sim.close(),
+      };
+    },
+  ],
+];
+
+describe.each(PSPS)('no card data left in the vault process: %s', (_name, startPsp) => {
+  let psp: PspUnderTest;
   let vault: Awaited<ReturnType<typeof startVaultProcess>>;
   const dir = mkdtempSync(path.join(tmpdir(), 'vault-heap-'));
 
   beforeAll(async () => {
-    mock = await startStripeMock({ https: scheme === 'https' });
-    if (scheme === 'http') {
-      vault = await startVaultProcess(mock.url, dir);
-      return;
-    }
-    if (!mock.https) throw new Error('stripe-mock has no HTTPS address');
-    const caFile = path.join(dir, 'stripe-mock-ca.pem');
-    writeFileSync(caFile, mock.https.ca);
-    vault = await startVaultProcess(mock.https.url, dir, caFile);
+    psp = await startPsp(dir);
+    vault = await startVaultProcess(psp.env, dir, psp.extraCaFile);
   });
 
   afterAll(async () => {
     vault?.child.kill('SIGKILL');
-    await mock?.close();
+    await psp?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -150,11 +205,11 @@ describe.each(['http', 'https'] as const)('no card data left in the vault proces
     expect(existsSync(`/proc/${pid}/mem`)).toBe(true);
     expect(processMemoryHits(pid, 'VaultService')).toBeGreaterThan(0);
     expect(processMemoryHits(pid, PAN)).toBe(0);
-    expect(processMemoryHits(pid, `cvc%5D=${CVC}`)).toBe(0);
+    expect(processMemoryHits(pid, `${psp.securityCodeField}${CVC}`)).toBe(0);
 
     const snapshot = await heapSnapshot(vault.child, dir);
     expect(fileContains(snapshot, 'VaultService')).toBe(true); // the search does find what is there
     expect(fileContains(snapshot, PAN)).toBe(false);
-    expect(fileContains(snapshot, `cvc%5D=${CVC}`)).toBe(false);
+    expect(fileContains(snapshot, `${psp.securityCodeField}${CVC}`)).toBe(false);
   });
 });

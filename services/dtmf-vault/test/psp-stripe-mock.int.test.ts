@@ -82,7 +82,9 @@ describe('Stripe tokenizer failure paths', () => {
       req.on('data', (chunk: Buffer) => seen.push(chunk));
       req.on('end', () => {
         res.writeHead(402, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { type: 'card_error', code: 'card_declined' } }));
+        res.end(
+          JSON.stringify({ error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,7 +95,10 @@ describe('Stripe tokenizer failure paths', () => {
     const written = write.mock.calls.map((call) => call[0]);
     write.mockRestore();
     server.close();
-    expect((failure as TokenizeError).failure).toBe('declined');
+    expect(failure).toMatchObject({
+      failure: 'declined',
+      decline: { reason: 'insufficient_funds', pspCode: 'card_declined', pspDeclineCode: 'insufficient_funds' },
+    });
     const body = Buffer.concat(seen).toString('latin1');
     expect(body).toContain('card%5Bnumber%5D=4242424242424242&');
     // The one buffer that carried it (the client's first write; the server's answer follows) is all zeroes now.

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { type ServedSimulator, serveSimulator } from '@ivr/psp-simulator';
+import { type ServedSimulator, type SimulatorTls, serveSimulator } from '@ivr/psp-simulator';
 import { createSimulatorApp } from './adapters/http/app';
 import { createFaults } from './adapters/http/faults';
 import type { Charset } from './adapters/http/form-codec';
@@ -19,6 +19,7 @@ export type {
   Status,
 } from './domain';
 export { E as GMO_ERRORS, errCodeOf, G as GMO_CARD_RESULTS } from './domain';
+export { type SavedTestCard, saveTestCard } from './test-client';
 
 /** The shop and site the simulator knows unless told otherwise (test-environment-like ids). */
 export const DEFAULT_SHOP: ShopAccount = { shopId: 'tshop00000001', shopPass: 'shoppass01', siteId: 'tsite00000001' };
@@ -36,6 +37,8 @@ export interface GmoPgSimulatorOptions {
   maxCardsPerMember?: number;
   /** Where request log lines go; silent when absent. */
   log?: (line: Record<string, unknown>) => void;
+  /** Answer over HTTPS with this certificate, as GMO-PG does (tests of what a TLS client keeps in memory). */
+  tls?: SimulatorTls;
 }
 
 /** `url` (the API is under /payment, the test controls under /_sim), `port`, `close()`. */
@@ -65,5 +68,5 @@ export async function startGmoPgSimulator(options: GmoPgSimulatorOptions = {}): 
     clock,
     log: options.log ?? (() => {}),
   };
-  return serveSimulator(createSimulatorApp(runtime), options.port ?? 0, options.host ?? '127.0.0.1');
+  return serveSimulator(createSimulatorApp(runtime), options.port ?? 0, options.host ?? '127.0.0.1', options.tls);
 }

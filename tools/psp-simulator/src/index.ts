@@ -7,14 +7,15 @@ import { SimulatorStore } from './store';
 
 // The fault injection and card brands are shared with the GMO-PG simulator (tools/gmo-pg-simulator).
 export { FaultInjector, type FaultMode, type FaultRule, faultParser, type ParsedFault } from './faults';
-export { type ServedSimulator, serveSimulator } from './serve';
-export type { ChargeRecord } from './store';
+export { type ServedSimulator, type SimulatorTls, serveSimulator } from './serve';
+export type { ChargeRecord, LedgerSummary as StripeLedgerSummary } from './store';
 export {
   brandOf,
   type CardBrand,
   type CardOutcome as StripeCardOutcome,
   outcomeOf as stripeOutcomeOf,
 } from './test-cards';
+export { createTestCardToken, type TestCardToken } from './test-client';
 
 export interface PspSimulatorOptions {
   /** 0 picks a free port (tests). */

@@ -57,6 +57,36 @@ export interface StoredPaymentIntent {
   cancellationReason: string | null;
   /** The Idempotency-Key of the request that confirmed it, for the charge counts. */
   idempotencyKey: string | null;
+  /** Given back so far by refunds (at most amountReceived). */
+  amountRefunded: number;
+}
+
+export interface StoredRefund {
+  id: string;
+  created: number;
+  paymentIntent: string;
+  paymentId: string | null;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  metadata: Record<string, string>;
+  idempotencyKey: string | null;
+}
+
+/** Where a payment's money stands at the simulator (`GET /_sim/ledger`), summed over its intents. */
+export interface LedgerSummary {
+  /** Successful confirmations (money reserved or taken): above 1 is a double charge. */
+  charges: number;
+  /** Reserved now, not captured (requires_capture). */
+  held: number;
+  /** Captured and not refunded. */
+  settled: number;
+  /** Given back by refunds. */
+  refunded: number;
+  /** Refunds made (each refund call that moved money). */
+  refunds: number;
+  /** An authorization released (canceled). */
+  cancelled: boolean;
 }
 
 export interface StoredCustomer {
@@ -97,8 +127,10 @@ export class SimulatorStore {
   readonly customers = new Map<string, StoredCustomer>();
   readonly setupIntents = new Map<string, StoredSetupIntent>();
   readonly charges: ChargeRecord[] = [];
+  readonly refunds: StoredRefund[] = [];
 
   reset(): void {
+    this.refunds.length = 0;
     this.paymentMethods.clear();
     this.paymentIntents.clear();
     this.customers.clear();
@@ -117,5 +149,29 @@ export class SimulatorStore {
       if (c.paymentId) byPaymentId[c.paymentId] = (byPaymentId[c.paymentId] ?? 0) + 1;
     }
     return { total: this.charges.length, byIdempotencyKey, byPaymentIntent, byPaymentId, charges: this.charges };
+  }
+
+  /**
+   * Per payment id (metadata[payment_id]): what the PSP holds, took and gave back, for property tests
+   * that compare it with the product's own ledger.
+   */
+  ledger(): Record<string, LedgerSummary> {
+    const ledger: Record<string, LedgerSummary> = {};
+    const of = (paymentId: string) => {
+      ledger[paymentId] ??= { charges: 0, held: 0, settled: 0, refunded: 0, refunds: 0, cancelled: false };
+      return ledger[paymentId];
+    };
+    for (const c of this.charges) if (c.paymentId) of(c.paymentId).charges += 1;
+    for (const r of this.refunds) if (r.paymentId) of(r.paymentId).refunds += 1;
+    for (const pi of this.paymentIntents.values()) {
+      const paymentId = pi.metadata.payment_id;
+      if (!paymentId) continue;
+      const entry = of(paymentId);
+      if (pi.status === 'requires_capture') entry.held += pi.amountCapturable;
+      if (pi.status === 'succeeded') entry.settled += pi.amountReceived - pi.amountRefunded;
+      entry.refunded += pi.amountRefunded;
+      if (pi.status === 'canceled' && pi.latestCharge && pi.lastPaymentError === null) entry.cancelled = true;
+    }
+    return ledger;
   }
 }

@@ -7,4 +7,5 @@ export * from './language';
 export * from './luhn';
 export * from './payment';
 export * from './prompts';
+export * from './psp';
 export * from './srtp';

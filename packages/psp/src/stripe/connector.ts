@@ -3,45 +3,84 @@ import type {
   AuthorizeResult,
   CaptureRequest,
   CaptureResult,
+  ChargeStoredCardRequest,
+  FindAuthorizationQuery,
   FoundAuthorization,
   FoundAuthorizationStatus,
+  GatewayCapabilities,
   PaymentGateway,
+  RefundRequest,
+  RefundResult,
   RegisterCardRequest,
   RegisterCardResult,
   VoidRequest,
   VoidResult,
 } from '../gateway';
 import { type GatewayOutcome, notOk, ok } from '../outcome';
-import type { CardDetails, CardToken, CardTokenizer } from '../tokenizer';
 import { declineFromStripe } from './declines';
+import type { FormValue } from './form';
 import { StripeHttp, type StripeHttpOptions, type StripeObject } from './http';
+
+export interface StripeConnectorOptions extends StripeHttpOptions {
+  /** `simulator` when it talks to tools/psp-simulator (the same API); `stripe` by default. */
+  provider?: 'simulator' | 'stripe';
+  /** Stripe keeps idempotency keys for 24 h; a little less by default, so a late retry never acts twice. */
+  idempotencyRetentionMs?: number;
+}
+
+/** Stripe keeps keys for 24 hours (https://docs.stripe.com/api/idempotent_requests); we stop trusting them an hour earlier. */
+export const STRIPE_IDEMPOTENCY_RETENTION_MS = 23 * 3_600_000;
 
 /**
  * Stripe through its HTTP API (payment intents, setup intents), the same code against Stripe,
  * stripe-mock and the PSP simulator. Every intent is flagged MOTO (`payment_method_options[card][moto]`):
  * card details taken over the phone are exempt from 3-D Secure, which a caller could not complete.
  */
-export class StripeConnector implements PaymentGateway, CardTokenizer {
-  readonly name = 'stripe';
+export class StripeConnector implements PaymentGateway {
+  readonly provider: 'simulator' | 'stripe';
+  readonly capabilities: GatewayCapabilities;
   private readonly http: StripeHttp;
 
-  constructor(options: StripeHttpOptions) {
+  constructor(options: StripeConnectorOptions) {
     this.http = new StripeHttp(options);
+    this.provider = options.provider ?? 'stripe';
+    this.capabilities = {
+      partialCapture: true,
+      multipleCaptures: false,
+      partialRefund: true,
+      idempotencyRetentionMs: options.idempotencyRetentionMs ?? STRIPE_IDEMPOTENCY_RETENTION_MS,
+    };
   }
 
-  async authorize(request: AuthorizeRequest): Promise<GatewayOutcome<AuthorizeResult>> {
+  authorize(request: AuthorizeRequest): Promise<GatewayOutcome<AuthorizeResult>> {
+    return this.paymentIntent(request, request.cardToken, request.customerReference, {
+      payment_method_options: { card: { moto: true } },
+    });
+  }
+
+  /** Off-session: the cardholder is not there (a merchant-initiated charge of a card kept by REGISTER_CARD). */
+  chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome<AuthorizeResult>> {
+    return this.paymentIntent(request, request.storedCardReference, request.customerReference, { off_session: true });
+  }
+
+  private async paymentIntent(
+    request: Omit<AuthorizeRequest, 'cardToken' | 'customerReference'>,
+    paymentMethod: string,
+    customer: string | undefined,
+    extra: Record<string, FormValue>,
+  ): Promise<GatewayOutcome<AuthorizeResult>> {
     const answer = await this.http.request(
       'POST',
       '/v1/payment_intents',
       {
         amount: request.amount.minorUnits,
         currency: request.amount.currency.toLowerCase(),
-        payment_method: request.cardToken,
-        customer: request.customerReference,
+        payment_method: paymentMethod,
+        customer,
         confirm: true,
         capture_method: request.capture ? 'automatic' : 'manual',
         payment_method_types: ['card'],
-        payment_method_options: { card: { moto: true } },
+        ...extra,
         metadata: {
           payment_id: request.paymentId,
           order_reference: request.orderReference,
@@ -88,6 +127,33 @@ export class StripeConnector implements PaymentGateway, CardTokenizer {
     return ok({ pspReference: String(answer.value.id) });
   }
 
+  async refund(request: RefundRequest): Promise<GatewayOutcome<RefundResult>> {
+    const answer = await this.http.request(
+      'POST',
+      '/v1/refunds',
+      {
+        payment_intent: request.pspReference,
+        amount: request.amount.minorUnits,
+        metadata: { idempotency_key: request.idempotencyKey },
+      },
+      request.idempotencyKey,
+    );
+    if (answer.kind !== 'ok') return notOk(answer);
+    const refund = answer.value;
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      return {
+        kind: 'rejected',
+        code: `refund_${String(refund.status)}`,
+        message: `refund ${String(refund.id)} ${String(refund.status)}`,
+      };
+    }
+    return ok({
+      pspReference: request.pspReference,
+      refundReference: String(refund.id),
+      refundedAmount: { minorUnits: Number(refund.amount), currency: String(refund.currency).toUpperCase() },
+    });
+  }
+
   /** A customer plus a confirmed off-session setup intent: the card stays usable for later charges. */
   async registerCard(request: RegisterCardRequest): Promise<GatewayOutcome<RegisterCardResult>> {
     const metadata = { payment_id: request.paymentId, order_reference: request.orderReference };
@@ -122,7 +188,9 @@ export class StripeConnector implements PaymentGateway, CardTokenizer {
     });
   }
 
-  async findAuthorization(idempotencyKey: string): Promise<GatewayOutcome<FoundAuthorization | null>> {
+  async findAuthorization({
+    idempotencyKey,
+  }: FindAuthorizationQuery): Promise<GatewayOutcome<FoundAuthorization | null>> {
     const query = `metadata['idempotency_key']:'${idempotencyKey.replace(/'/g, "\\'")}'`;
     const answer = await this.http.request('GET', '/v1/payment_intents/search', {
       query,
@@ -138,28 +206,6 @@ export class StripeConnector implements PaymentGateway, CardTokenizer {
       pspReference: String(intent.id),
       amount: amountOf(intent, 'amount'),
       authorizationCode: authorizationCodeOf(intent),
-    });
-  }
-
-  async tokenize(card: CardDetails, options: { idempotencyKey?: string } = {}): Promise<GatewayOutcome<CardToken>> {
-    const answer = await this.http.request(
-      'POST',
-      '/v1/payment_methods',
-      {
-        type: 'card',
-        card: { number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvc: card.cvc },
-      },
-      options.idempotencyKey,
-    );
-    if (answer.kind !== 'ok') return notOk(answer);
-    const details = (answer.value.card ?? {}) as StripeObject;
-    return ok({
-      token: String(answer.value.id),
-      brand: String(details.brand ?? 'unknown'),
-      bin: typeof details.iin === 'string' ? details.iin : '',
-      last4: String(details.last4 ?? ''),
-      expMonth: Number(details.exp_month),
-      expYear: Number(details.exp_year),
     });
   }
 }

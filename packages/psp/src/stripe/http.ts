@@ -1,3 +1,4 @@
+import { networkFailure } from '../http-failure';
 import type { GatewayOutcome } from '../outcome';
 import { declineFromStripe } from './declines';
 import { encodeForm, type FormValue } from './form';
@@ -14,8 +15,6 @@ export interface StripeHttpOptions {
 }
 
 export type StripeObject = Record<string, unknown>;
-
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * One Stripe HTTP call, classified. Every way it can go wrong maps to a defined outcome:
@@ -57,26 +56,6 @@ export class StripeHttp {
     }
     return classify(status, text);
   }
-}
-
-// Duck-typed, not instanceof: fetch's errors may come from another realm (e.g. under jest's vm).
-function networkFailure(error: unknown, timeoutMs: number): GatewayOutcome<never> {
-  const failure = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
-  const name = typeof failure.name === 'string' ? failure.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return { kind: 'unknown', cause: 'timeout', message: `no answer from the PSP within ${timeoutMs} ms` };
-  }
-  const cause = (typeof failure.cause === 'object' && failure.cause !== null ? failure.cause : {}) as {
-    code?: unknown;
-  };
-  const code = typeof cause.code === 'string' ? cause.code : '';
-  if (NOT_SENT.has(code))
-    return { kind: 'unavailable', cause: 'connection_refused', message: `PSP unreachable (${code})` };
-  return {
-    kind: 'unknown',
-    cause: 'connection_reset',
-    message: `connection to the PSP failed (${code || name || 'unknown'})`,
-  };
 }
 
 function classify(status: number, text: string): GatewayOutcome<StripeObject> {

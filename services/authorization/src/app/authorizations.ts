@@ -1,4 +1,6 @@
+import { DEFAULT_PSP_ACCOUNT_ID } from '@ivr/contracts';
 import type { EventMetadata } from '@ivr/eventstore';
+import { GatewayNotConfigured } from '@ivr/psp';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
@@ -12,7 +14,13 @@ import {
   pspKey,
   validateMoney,
 } from '../authorization';
-import type { AuthorizationStore, Gateway } from './ports';
+import {
+  type AuthorizationStore,
+  type Gateway,
+  type Gateways,
+  PspAccountUnavailable,
+  UnknownPspAccount,
+} from './ports';
 
 export interface AuthorizeInput {
   paymentId: string;
@@ -21,6 +29,8 @@ export interface AuthorizeInput {
   orderReference: string;
   card: MaskedCard;
   customerReference: string | null;
+  /** The merchant's PSP account; absent: the deployment's default. */
+  pspAccountId?: string;
   correlationId?: string;
 }
 
@@ -31,13 +41,13 @@ export class GatewayUnavailable extends Error {
 
 export interface AuthorizationsOptions {
   repository: AuthorizationStore;
-  gateway: Gateway;
-  now: () => Date;
   /**
-   * Pending authorizations younger than this are reconciled by repeating the call with the same
-   * idempotency key; older ones only by looking them up, since gateways forget keys (Stripe: 24 h).
+   * The gateway of each PSP account. Pending authorizations younger than its idempotency retention are
+   * reconciled by repeating the call with the same key; older ones only by looking them up, since
+   * gateways forget keys (Stripe: 24 h; GMO-PG's OrderID never).
    */
-  idempotencyWindowMs: number;
+  gateways: Gateways;
+  now: () => Date;
 }
 
 /**
@@ -60,6 +70,7 @@ export class Authorizations {
         orderReference: input.orderReference,
         card: input.card,
         customerReference: input.customerReference,
+        pspAccountId: input.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
         at: this.at(),
       },
       metadata,
@@ -73,7 +84,8 @@ export class Authorizations {
     const wanted = amount ? validateMoney(amount, 'amount') : state.amount;
     if (!wanted) throw new InvalidState(`payment ${paymentId} has no amount to capture`);
     assertCapturable(state, wanted);
-    const outcome = await this.options.gateway.capture({
+    const gateway = await this.gatewayFor(state);
+    const outcome = await gateway.capture({
       idempotencyKey: pspKey(paymentId, 'capture'),
       pspReference: state.pspReference,
       ...(amount ? { amount: wanted } : {}),
@@ -88,7 +100,8 @@ export class Authorizations {
     const state = await this.get(paymentId);
     if (state.status === 'VOIDED') return state;
     assertVoidable(state);
-    const outcome = await this.options.gateway.void({
+    const gateway = await this.gatewayFor(state);
+    const outcome = await gateway.void({
       idempotencyKey: pspKey(paymentId, 'void'),
       pspReference: state.pspReference,
     });
@@ -123,10 +136,16 @@ export class Authorizations {
     for (const { paymentId, since } of pending) {
       const state = await this.options.repository.load(paymentId);
       if (state.status !== 'PENDING') continue;
-      const withinWindow = now.getTime() - since.getTime() < this.options.idempotencyWindowMs;
+      let gateway: Gateway;
+      try {
+        gateway = await this.gatewayFor(state);
+      } catch {
+        continue; // its account cannot be read now: the next round tries again
+      }
+      const withinWindow = now.getTime() - since.getTime() < gateway.capabilities.idempotencyRetentionMs;
       // A registration charges nothing, so repeating it is harmless even past the window.
       if (withinWindow || state.mode === 'REGISTER_CARD') await this.settle(state, { actor: 'reconciler' });
-      else await this.settleByLookup(state);
+      else await this.settleByLookup(state, gateway);
     }
     return pending.length;
   }
@@ -138,16 +157,21 @@ export class Authorizations {
     return (await this.options.repository.execute(state.paymentId, command, metadata)).state;
   }
 
-  private callGateway(state: AuthorizationState): Promise<GatewayOutcome> {
+  private async callGateway(state: AuthorizationState): Promise<GatewayOutcome> {
+    let gateway: Gateway;
+    try {
+      gateway = await this.options.gateways.for(state.pspAccountId);
+    } catch (error) {
+      return accountFailure(state, error);
+    }
     const card = state.card as MaskedCard;
     const common = {
       idempotencyKey: state.pspIdempotencyKey,
       paymentId: state.paymentId,
       orderReference: state.orderReference,
     };
-    if (state.mode === 'REGISTER_CARD')
-      return this.options.gateway.registerCard({ ...common, cardToken: card.pspToken });
-    return this.options.gateway.authorize({
+    if (state.mode === 'REGISTER_CARD') return gateway.registerCard({ ...common, cardToken: card.pspToken });
+    return gateway.authorize({
       ...common,
       cardToken: card.pspToken,
       ...(state.customerReference ? { customerReference: state.customerReference } : {}),
@@ -157,8 +181,11 @@ export class Authorizations {
   }
 
   /** Past the gateway's idempotency window: look, never act. Nothing found means nothing was charged. */
-  private async settleByLookup(state: AuthorizationState): Promise<void> {
-    const found = await this.options.gateway.findAuthorization(state.pspIdempotencyKey);
+  private async settleByLookup(state: AuthorizationState, gateway: Gateway): Promise<void> {
+    const found = await gateway.findAuthorization({
+      idempotencyKey: state.pspIdempotencyKey,
+      paymentId: state.paymentId,
+    });
     if (found.kind !== 'ok') return;
     let outcome: GatewayOutcome;
     const f = found.value;
@@ -197,6 +224,18 @@ export class Authorizations {
     );
   }
 
+  /** The gateway of the payment's PSP account; an account that cannot be used now is the caller's error to see. */
+  private async gatewayFor(state: AuthorizationState): Promise<Gateway> {
+    try {
+      return await this.options.gateways.for(state.pspAccountId);
+    } catch (error) {
+      if (error instanceof PspAccountUnavailable) throw new GatewayUnavailable(error.message);
+      if (error instanceof UnknownPspAccount || error instanceof GatewayNotConfigured)
+        throw new InvalidState(error.message);
+      throw error;
+    }
+  }
+
   private failure(operation: string, paymentId: string, outcome: { kind: string; message?: string }): Error {
     const message = `${operation} of payment ${paymentId}: ${outcome.message ?? outcome.kind}`;
     if (outcome.kind === 'rejected' || outcome.kind === 'declined')
@@ -211,4 +250,20 @@ export class Authorizations {
   private at(): string {
     return this.options.now().toISOString();
   }
+}
+
+/**
+ * An authorization whose PSP account cannot be used: nothing was sent. While an earlier call may have
+ * reached the gateway the payment stays pending (an account read later settles it).
+ */
+function accountFailure(state: AuthorizationState, error: unknown): GatewayOutcome {
+  if (error instanceof PspAccountUnavailable) {
+    return { kind: 'failed', code: 'psp_unavailable:account', message: error.message, retryable: true };
+  }
+  if (error instanceof UnknownPspAccount || error instanceof GatewayNotConfigured) {
+    if (state.outcomeUncertain)
+      return { kind: 'failed', code: 'psp_unavailable:account', message: error.message, retryable: true };
+    return { kind: 'failed', code: 'psp_account_unusable', message: error.message, retryable: false };
+  }
+  throw error;
 }

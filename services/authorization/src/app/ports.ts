@@ -5,8 +5,13 @@ import type {
   AuthorizeRequest,
   CaptureRequest,
   CaptureResult,
+  ChargeStoredCardRequest,
+  FindAuthorizationQuery,
   FoundAuthorization,
+  GatewayCapabilities,
   GatewayOutcome as PspOutcome,
+  RefundRequest,
+  RefundResult,
   RegisterCardRequest,
   VoidRequest,
   VoidResult,
@@ -27,13 +32,35 @@ export interface AuthorizationStore {
 }
 
 /**
- * The PSP as the use cases call it (adapters/psp/resilient-gateway): every call with the
- * authorization's one idempotency key; authorize and register answer in the domain's terms.
+ * The PSP of one account as the use cases call it (adapters/psp/resilient-gateway): every call with the
+ * authorization's one idempotency key; authorize, charge and register answer in the domain's terms.
  */
 export interface Gateway {
+  readonly capabilities: GatewayCapabilities;
   authorize(request: AuthorizeRequest): Promise<GatewayOutcome>;
+  chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome>;
   registerCard(request: RegisterCardRequest): Promise<GatewayOutcome>;
   capture(request: CaptureRequest): Promise<PspOutcome<CaptureResult>>;
   void(request: VoidRequest): Promise<PspOutcome<VoidResult>>;
-  findAuthorization(idempotencyKey: string): Promise<PspOutcome<FoundAuthorization | null>>;
+  refund(request: RefundRequest): Promise<PspOutcome<RefundResult>>;
+  findAuthorization(query: FindAuthorizationQuery): Promise<PspOutcome<FoundAuthorization | null>>;
+}
+
+/**
+ * The gateway of each PSP account (adapters/psp/gateways: the seam of decision 0009). Throws
+ * UnknownPspAccount or PspAccountUnavailable; the gateway's own configuration errors are @ivr/psp's
+ * GatewayNotConfigured.
+ */
+export interface Gateways {
+  for(pspAccountId: string): Promise<Gateway>;
+}
+
+/** The account id names no account: nothing can be sent for this payment. */
+export class UnknownPspAccount extends Error {
+  override readonly name = 'UnknownPspAccount';
+}
+
+/** The account could not be read now (its owner unreachable): nothing was sent, try again later. */
+export class PspAccountUnavailable extends Error {
+  override readonly name = 'PspAccountUnavailable';
 }

@@ -12,6 +12,8 @@ export type AuthorizationCommand =
       orderReference: string;
       card: MaskedCard;
       customerReference: string | null;
+      /** The merchant's PSP account (`default`: the deployment's own); every gateway call of the payment uses it. */
+      pspAccountId: string;
       at: string;
     }
   | { type: 'RecordGatewayOutcome'; outcome: GatewayOutcome; at: string }

@@ -1,3 +1,4 @@
+import { isPspAccountId } from '@ivr/contracts';
 import type { AuthorizationCommand, GatewayOutcome } from './commands';
 import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
 import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type MaskedCard, type Mode } from './events';
@@ -104,6 +105,7 @@ function requestAuthorization(
         card: cardSummary(request.card),
         cardToken: request.card.pspToken,
         customerReference: request.customerReference,
+        pspAccountId: request.pspAccountId,
         pspIdempotencyKey: pspKey(request.paymentId, 'authorize'),
         attempt: state.attempt + 1,
         requestedAt: command.at,
@@ -119,6 +121,7 @@ type ValidRequest = {
   orderReference: string;
   card: MaskedCard;
   customerReference: string | null;
+  pspAccountId: string;
 };
 
 function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>): ValidRequest {
@@ -133,6 +136,8 @@ function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthor
     throw new InvalidArgument('customer_reference', 'is not a gateway customer reference');
   }
   if (c.orderReference.length > 200) throw new InvalidArgument('order_reference', 'must be at most 200 characters');
+  if (!isPspAccountId(c.pspAccountId))
+    throw new InvalidArgument('psp_account_id', 'must be default or a pa_ account id');
   const amountOptional = c.mode === 'REGISTER_CARD' && (c.amount === null || c.amount.minorUnits === 0);
   return {
     paymentId: c.paymentId,
@@ -141,6 +146,7 @@ function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthor
     orderReference: c.orderReference,
     card: c.card,
     customerReference: c.customerReference,
+    pspAccountId: c.pspAccountId,
   };
 }
 
@@ -152,6 +158,7 @@ function differenceFrom(state: AuthorizationState, r: ValidRequest): string | nu
   if (state.card?.pspToken !== r.card.pspToken) return 'card token';
   if (state.orderReference !== r.orderReference) return 'order reference';
   if (state.customerReference !== r.customerReference) return 'customer reference';
+  if (state.pspAccountId !== r.pspAccountId) return 'PSP account';
   return null;
 }
 

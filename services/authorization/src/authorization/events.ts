@@ -36,6 +36,8 @@ export type AuthorizationEvent =
         card: CardSummary;
         cardToken: string;
         customerReference: string | null;
+        /** The PSP account every gateway call of this payment uses; absent in events from before accounts (= default). */
+        pspAccountId?: string;
         /** The key every gateway call for this authorization uses: retries can never charge twice. */
         pspIdempotencyKey: string;
         /** 1 for the first request; more after a failure that left nothing at the gateway. */

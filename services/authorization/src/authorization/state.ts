@@ -1,4 +1,4 @@
-import type { GatewayDeclineReason } from '@ivr/contracts';
+import { DEFAULT_PSP_ACCOUNT_ID, type GatewayDeclineReason } from '@ivr/contracts';
 import type { AuthorizationEvent, MaskedCard, Mode } from './events';
 import type { Money } from './money';
 
@@ -20,6 +20,8 @@ export interface AuthorizationState {
   orderReference: string;
   card: MaskedCard | null;
   customerReference: string | null;
+  /** The merchant's PSP account; `default` until a request names another. */
+  pspAccountId: string;
   pspIdempotencyKey: string;
   attempt: number;
   /** A gateway call of this authorization ended without an answer: it may have been carried out. */
@@ -42,6 +44,7 @@ export const initialState = (): AuthorizationState => ({
   orderReference: '',
   card: null,
   customerReference: null,
+  pspAccountId: DEFAULT_PSP_ACCOUNT_ID,
   pspIdempotencyKey: '',
   attempt: 0,
   outcomeUncertain: false,
@@ -75,6 +78,7 @@ export function evolve(state: AuthorizationState, event: AuthorizationEvent): Au
           expiryYear: d.card.expiryYear,
         },
         customerReference: d.customerReference,
+        pspAccountId: d.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
         pspIdempotencyKey: d.pspIdempotencyKey,
         attempt: d.attempt,
         failure: null,

@@ -1,8 +1,8 @@
 // What the vault's use cases need from the outside, as interfaces: main.ts wires the adapters
-// (@ivr/media's PortPool and Ticker, the PromptStore, the Stripe tokenizer) and tests wire their own.
+// (@ivr/media's PortPool and Ticker, the PromptStore, the PSP account's tokenizer) and tests wire their own.
 import type { Language } from '@ivr/contracts';
 
-export type { CardTokenizer } from '../card/card-tokenizer';
+export type { CardTokenizer, CardTokenizers } from '../card/card-tokenizer';
 
 export interface Peer {
   address: string;

@@ -1,7 +1,7 @@
 // The vault's use cases over its media sessions: open, play, capture, register the card, close.
 // Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
 import { randomUUID } from 'node:crypto';
-import type { Language, PromptId } from '@ivr/contracts';
+import { DEFAULT_PSP_ACCOUNT_ID, type Language, type PromptId } from '@ivr/contracts';
 import type { Codec } from '@ivr/media';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardBrand } from '../card/card-rules';
@@ -9,7 +9,7 @@ import { amountPrompts } from '../prompts/read-back';
 import type { CaptureOutcome } from './capture';
 import { MediaSession } from './media-session';
 import type { PlayOutcome } from './playout';
-import type { CardTokenizer, MediaPorts, MediaSocket, Peer, PlayoutClock, PromptAudio } from './ports';
+import type { CardTokenizers, MediaPorts, MediaSocket, Peer, PlayoutClock, PromptAudio } from './ports';
 import { addCounters, type SessionCounters, zeroCounters } from './session-counters';
 
 /** Longest plain-digits field: shorter than any card number, so a PAN cannot leave as plain digits. */
@@ -33,7 +33,8 @@ export interface VaultDeps {
   advertisedAddress: string;
   ticker: PlayoutClock;
   prompts: PromptAudio;
-  tokenizer: CardTokenizer;
+  /** The PSP account's tokenizer: the merchant's, or the deployment's default. */
+  tokenizers: CardTokenizers;
   limits: VaultLimits;
   now: () => number;
   today: () => Date;
@@ -166,10 +167,14 @@ export class Vault {
   }
 
   /**
-   * Registers the captured card at the PSP. PAN and security code are wiped as soon as the PSP
-   * answers, whatever the answer (a retry means capturing them again).
+   * Registers the captured card at the PSP of the payment's account. PAN and security code are wiped as
+   * soon as the PSP answers, whatever the answer (a retry means capturing them again).
    */
-  async registerCard(sessionId: string, idempotencyKey: string): Promise<RegisteredCard> {
+  async registerCard(
+    sessionId: string,
+    idempotencyKey: string,
+    pspAccountId: string = DEFAULT_PSP_ACCOUNT_ID,
+  ): Promise<RegisteredCard> {
     const { session } = this.entry(sessionId);
     const { card } = session;
     const { pan, expiry, securityCode, brand } = card;
@@ -178,7 +183,8 @@ export class Vault {
     const masked = { brand, bin: pan.revealNonSecret(0, 6), last4: pan.revealNonSecret(pan.length - 4, pan.length) };
     const { month, year } = expiry;
     try {
-      const { token } = await this.deps.tokenizer.tokenize(
+      const tokenizer = await this.deps.tokenizers.forAccount(pspAccountId);
+      const { token } = await tokenizer.tokenize(
         { pan, expiryMonth: month, expiryYear: year, securityCode },
         { idempotencyKey },
       );

@@ -20,7 +20,7 @@ export function createTestVault(
   const { vault, ticker, ports } = buildVault({
     rtp: { address: '127.0.0.1', ...randomPortRange() },
     prompts,
-    tokenizer,
+    tokenizers: { forAccount: async () => tokenizer },
     limits: { maxSessionMs: 60_000, rtpSilenceMs: 30_000, maxSessions: 100, ...limits },
   });
   return { vault, ticker, ports };

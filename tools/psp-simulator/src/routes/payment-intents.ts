@@ -61,6 +61,7 @@ export const createPaymentIntent: StripeHandler = (ctx, { params, idempotencyKey
     canceledAt: null,
     cancellationReason: null,
     idempotencyKey,
+    amountRefunded: 0,
   };
   ctx.store.paymentIntents.set(pi.id, pi);
   if (params.boolean('confirm')) confirm(ctx, pi, idempotencyKey, expandsCharge(params));
@@ -239,6 +240,8 @@ function chargeJson(pi: StoredPaymentIntent) {
     object: 'charge',
     amount: pi.amount,
     amount_captured: pi.amountReceived,
+    amount_refunded: pi.amountRefunded,
+    refunded: pi.amountReceived > 0 && pi.amountRefunded === pi.amountReceived,
     authorization_code: failed ? null : pi.authorizationCode,
     captured: pi.amountReceived > 0,
     currency: pi.currency,

@@ -4,7 +4,7 @@ import { parseFault } from '../faults';
 
 /**
  * Test controls under /_sim (JSON, no API key, never subject to faults):
- * POST /_sim/faults, GET /_sim/faults, DELETE /_sim/faults, GET /_sim/charges, POST /_sim/reset.
+ * POST /_sim/faults, GET /_sim/faults, DELETE /_sim/faults, GET /_sim/charges, GET /_sim/ledger, POST /_sim/reset.
  */
 export function simRoutes(ctx: SimulatorContext): Router {
   const router = createRouter();
@@ -27,6 +27,9 @@ export function simRoutes(ctx: SimulatorContext): Router {
   });
   router.get('/charges', (_req, res) => {
     res.json(ctx.store.chargeCounts());
+  });
+  router.get('/ledger', (_req, res) => {
+    res.json({ byPaymentId: ctx.store.ledger() });
   });
   router.post('/reset', (_req, res) => {
     ctx.store.reset();

@@ -42,6 +42,7 @@ export function authorizationService(authorizations: Authorizations, logger: Log
         orderReference: request.orderReference,
         card: cardFromProto(request.card),
         customerReference: request.customerReference || null,
+        ...(request.pspAccountId ? { pspAccountId: request.pspAccountId } : {}),
         correlationId: request.correlationId || undefined,
       });
       if (state.status === 'FAILED' && state.failure?.retryable) {

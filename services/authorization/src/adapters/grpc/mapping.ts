@@ -91,5 +91,6 @@ export function authorizationToProto(s: AuthorizationState): Authorization {
     storedCardReference: s.storedCardReference,
     ...(s.card ? { card: s.card } : {}),
     version: s.version,
+    pspAccountId: s.pspAccountId,
   };
 }

@@ -3,10 +3,15 @@ import type {
   AuthorizeRequest,
   CaptureRequest,
   CaptureResult,
+  ChargeStoredCardRequest,
   CircuitBreaker,
+  FindAuthorizationQuery,
   FoundAuthorization,
+  GatewayCapabilities,
   PaymentGateway,
   GatewayOutcome as PspOutcome,
+  RefundRequest,
+  RefundResult,
   RegisterCardRequest,
   VoidRequest,
   VoidResult,
@@ -22,7 +27,7 @@ export interface RetryPolicy {
 }
 
 export interface GatewayCallMetrics {
-  onCall?(operation: string, outcome: string): void;
+  onCall?(operation: string, outcome: string, provider: string): void;
 }
 
 /**
@@ -44,8 +49,19 @@ export class ResilientGateway implements Gateway {
     return this.breaker.current;
   }
 
+  get capabilities(): GatewayCapabilities {
+    return this.gateway.capabilities;
+  }
+
   async authorize(request: AuthorizeRequest): Promise<GatewayOutcome> {
     const outcome = await this.call('authorize', () => this.gateway.authorize(request));
+    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value };
+    return toDomain(outcome);
+  }
+
+  /** A card kept by REGISTER_CARD, charged without the cardholder (for the order systems' lifecycle). */
+  async chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome> {
+    const outcome = await this.call('charge_stored_card', () => this.gateway.chargeStoredCard(request));
     if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value };
     return toDomain(outcome);
   }
@@ -64,8 +80,12 @@ export class ResilientGateway implements Gateway {
     return this.call('void', () => this.gateway.void(request));
   }
 
-  findAuthorization(idempotencyKey: string): Promise<PspOutcome<FoundAuthorization | null>> {
-    return this.call('find_authorization', () => this.gateway.findAuthorization(idempotencyKey));
+  refund(request: RefundRequest): Promise<PspOutcome<RefundResult>> {
+    return this.call('refund', () => this.gateway.refund(request));
+  }
+
+  findAuthorization(query: FindAuthorizationQuery): Promise<PspOutcome<FoundAuthorization | null>> {
+    return this.call('find_authorization', () => this.gateway.findAuthorization(query));
   }
 
   private async call<T>(operation: string, attempt: () => Promise<PspOutcome<T>>): Promise<PspOutcome<T>> {
@@ -90,6 +110,7 @@ export class ResilientGateway implements Gateway {
       this.metrics.onCall?.(
         operation,
         outcome.kind === 'unknown' || outcome.kind === 'unavailable' ? outcome.cause : outcome.kind,
+        this.gateway.provider,
       );
       if (outcome.kind === 'unknown') uncertain = outcome;
       const retry = (outcome.kind === 'unknown' || outcome.kind === 'unavailable') && outcome.cause !== 'circuit_open';

@@ -1,7 +1,8 @@
 // Card registration through Stripe's API (POST /v1/payment_methods), which the PSP simulator and
-// stripe-mock also speak. The request is written as one buffer assembled from SecretDigits
-// (card-request.ts) and zeroed once the socket took it; no string ever holds the number or the
-// security code. Error messages carry the failure class only, never the request.
+// stripe-mock also speak (PSP providers `simulator` and `stripe`). The request is written as one buffer
+// assembled from SecretDigits (card-request.ts) and zeroed once the socket took it; no string ever holds
+// the number or the security code. Error messages carry the failure class and Stripe's codes only.
+import { declineFromStripe } from '@ivr/psp';
 import type { CardTokenizer, CardToTokenize } from '../../card/card-tokenizer';
 import { TokenizeError } from '../../card/card-tokenizer';
 import { CardRequestFailed, type CardResponse, type FormPart, sendCardRequest } from './card-request';
@@ -25,11 +26,6 @@ export function cardFormParts(card: CardToTokenize): FormPart[] {
   ];
 }
 
-interface StripeAnswer {
-  status: number;
-  json: unknown;
-}
-
 export class StripeTokenizer implements CardTokenizer {
   private readonly url: URL;
 
@@ -38,41 +34,49 @@ export class StripeTokenizer implements CardTokenizer {
   }
 
   async tokenize(card: CardToTokenize, { idempotencyKey }: { idempotencyKey: string }): Promise<{ token: string }> {
-    let response: CardResponse;
+    let answer: CardResponse;
     try {
-      response = await sendCardRequest({
+      answer = await sendCardRequest({
         url: this.url,
         headers: { Authorization: `Bearer ${this.options.apiKey}`, 'Idempotency-Key': idempotencyKey },
         body: cardFormParts(card),
         timeoutMs: this.options.timeoutMs,
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       });
-    } catch (err) {
-      if (err instanceof CardRequestFailed)
-        throw new TokenizeError(err.reason === 'timeout' ? 'timeout' : 'unavailable', err.message);
-      throw err;
+    } catch (error) {
+      if (error instanceof CardRequestFailed) {
+        throw new TokenizeError(error.reason === 'timeout' ? 'timeout' : 'unavailable', error.message);
+      }
+      throw error;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(response.body.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    return classify({ status: response.status, json });
+    return classify(answer);
   }
 }
 
-function classify({ status, json }: StripeAnswer): { token: string } {
+function classify({ status, body }: CardResponse): { token: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
   const object = (typeof json === 'object' && json !== null ? json : {}) as {
     id?: unknown;
-    error?: { type?: unknown; code?: unknown };
+    error?: Record<string, unknown>;
   };
   if (status >= 200 && status < 300) {
     if (typeof object.id === 'string' && object.id.length > 0) return { token: object.id };
     throw new TokenizeError('unavailable', 'PSP answered without a payment method id');
   }
   const code = typeof object.error?.code === 'string' ? object.error.code : 'unknown';
-  if (status === 402) throw new TokenizeError('declined', `PSP declined the card (${code})`);
+  if (status === 402 && object.error) {
+    const d = declineFromStripe(object.error);
+    throw new TokenizeError('declined', `PSP declined the card (${code})`, {
+      reason: d.reason,
+      pspCode: d.pspCode,
+      pspDeclineCode: d.pspDeclineCode,
+    });
+  }
   if (status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429)
     throw new TokenizeError('invalid_card', `PSP rejected the card (${code})`);
   throw new TokenizeError('unavailable', `PSP failed with HTTP ${status}`);
