@@ -81,7 +81,7 @@ function condition(c: Condition, withMultimon: boolean): string[] {
 function falseMasking(): Array<[string, string]> {
   const { prompts } = buildVault({
     rtp: { address: '127.0.0.1', minPort: 40_000, maxPort: 40_010 },
-    tokenizer: { tokenize: () => Promise.reject(new Error('unused')) },
+    tokenizers: { forAccount: () => Promise.reject(new Error('unused')) },
     limits: { maxSessionMs: 1, rtpSilenceMs: 1, maxSessions: 1 },
   });
   const share = (pcm: Int16Array) => masked(pcm).masker.stats.maskedSamples / pcm.length;
