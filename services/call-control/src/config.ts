@@ -84,8 +84,10 @@ function baseSpec() {
 
     transferCodePattern: str('TRANSFER_CODE_PATTERN', { default: '^[0-9]{4,12}$' }),
     transferCodeHeader: optional(str('TRANSFER_CODE_HEADER', { default: 'X-Transfer-Code' })),
-    transferCodeMinLength: int('TRANSFER_CODE_MIN_LENGTH', { default: 6, min: 1, max: 19 }),
-    transferCodeMaxLength: int('TRANSFER_CODE_MAX_LENGTH', { default: 6, min: 1, max: 19 }),
+    // A keyed code is plain digits, returned by the vault in clear: at most 12, and at most the vault's
+    // VAULT_TRANSFER_CODE_MAX_DIGITS (the vault refuses longer ones, docs/security-audit.md item 1).
+    transferCodeMinLength: int('TRANSFER_CODE_MIN_LENGTH', { default: 6, min: 1, max: 12 }),
+    transferCodeMaxLength: int('TRANSFER_CODE_MAX_LENGTH', { default: 6, min: 1, max: 12 }),
     defaultLanguage: oneOf('DIALOGUE_DEFAULT_LANGUAGE', LANGUAGES, { default: 'ja' }),
     authorizeAttempts: int('AUTHORIZE_ATTEMPTS', { default: 3, min: 1, max: 10 }),
     pendingPollMs: int('AUTHORIZATION_PENDING_POLL_MS', { default: 1000, min: 50 }),

@@ -23,6 +23,10 @@ export function configSpec() {
     maxSessions: int('VAULT_MAX_SESSIONS', { default: 400, min: 1 }),
     maxSessionSeconds: int('VAULT_MAX_SESSION_SECONDS', { default: 900, min: 10 }),
     rtpSilenceSeconds: int('VAULT_RTP_SILENCE_SECONDS', { default: 30, min: 1 }),
+    // Plain digits (returned in clear): the longest transfer code (call-control's TRANSFER_CODE_MAX_LENGTH)
+    // and how many one session may return in all (the code and the amount confirmations).
+    transferCodeMaxDigits: int('VAULT_TRANSFER_CODE_MAX_DIGITS', { default: 6, min: 1, max: 12 }),
+    plainDigitsPerSession: int('VAULT_PLAIN_DIGITS_PER_SESSION', { default: 9, min: 1, max: 12 }),
     // A folder of professional recordings replacing the generated prompts (<lang>/<id>.ul or .wav).
     promptsDir: optional(str('PROMPTS_DIR')),
     // The PSP seam (docs/decisions/0009-psp-seam-and-gmo-pg.md): the default account's gateway and
@@ -35,6 +39,8 @@ export function configSpec() {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(configSpec(), env);
   if (config.rtpPortMax <= config.rtpPortMin) throw new Error('RTP_PORT_MAX must be above RTP_PORT_MIN');
+  if (config.plainDigitsPerSession < config.transferCodeMaxDigits)
+    throw new Error('VAULT_PLAIN_DIGITS_PER_SESSION must leave room for VAULT_TRANSFER_CODE_MAX_DIGITS');
   const pems = [config.tlsCaPem, config.tlsCertPem, config.tlsKeyPem].filter((p) => p !== undefined).length;
   if (!config.certsDir && pems !== 3)
     throw new Error('mutual TLS needs IVR_CERTS_DIR or all of TLS_CA_PEM, TLS_CERT_PEM and TLS_KEY_PEM');

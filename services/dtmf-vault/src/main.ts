@@ -22,6 +22,7 @@ void runService({
         maxSessionMs: config.maxSessionSeconds * 1000,
         rtpSilenceMs: config.rtpSilenceSeconds * 1000,
         maxSessions: config.maxSessions,
+        plainDigits: { transferCodeMaxDigits: config.transferCodeMaxDigits, perSession: config.plainDigitsPerSession },
       },
     });
     registerVaultMetrics(ctx.telemetry.meter, vault, ticker);

@@ -133,6 +133,7 @@ describe('VaultService over mutual TLS', () => {
       sessionId,
       kind: FieldKind.FIELD_KIND_DIGITS,
       promptLanguage: Language.LANGUAGE_JA,
+      promptIds: ['press-1-to-confirm'],
       minLength: 1,
       maxLength: 1,
     });

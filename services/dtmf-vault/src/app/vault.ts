@@ -8,12 +8,15 @@ import type { CardBrand } from '../card/card-rules';
 import { amountPrompts } from '../prompts/read-back';
 import type { CaptureOutcome } from './capture';
 import { MediaSession } from './media-session';
+import {
+  DEFAULT_PLAIN_DIGITS_LIMITS,
+  MAX_PLAIN_DIGITS,
+  PlainDigitsGuard,
+  type PlainDigitsLimits,
+} from './plain-digits';
 import type { PlayOutcome } from './playout';
 import type { CardTokenizers, MediaPorts, MediaSocket, Peer, PlayoutClock, PromptAudio } from './ports';
 import { addCounters, type SessionCounters, zeroCounters } from './session-counters';
-
-/** Longest plain-digits field: shorter than any card number, so a PAN cannot leave as plain digits. */
-export const MAX_PLAIN_DIGITS = 12;
 
 export class SessionNotFoundError extends Error {}
 export class BadRequestError extends Error {}
@@ -25,6 +28,8 @@ export interface VaultLimits {
   /** A session whose peer sent nothing for this long is closed (the caller hung up or the path broke). */
   rtpSilenceMs: number;
   maxSessions: number;
+  /** What plain digits a session may return in clear (default: a 6-digit transfer code, 9 in all). */
+  plainDigits?: PlainDigitsLimits;
 }
 
 export interface VaultDeps {
@@ -92,6 +97,7 @@ interface Entry {
   socket: MediaSocket;
   openedAt: number;
   onTick: () => void;
+  plainDigits: PlainDigitsGuard;
 }
 
 export class Vault {
@@ -135,6 +141,7 @@ export class Vault {
       socket,
       openedAt: this.deps.now(),
       onTick: () => this.tickSession(sessionId),
+      plainDigits: new PlainDigitsGuard(this.deps.limits.plainDigits ?? DEFAULT_PLAIN_DIGITS_LIMITS),
     };
     this.sessions.set(sessionId, entry);
     this.deps.ticker.add(entry.onTick);
@@ -148,8 +155,10 @@ export class Vault {
   }
 
   async play(sessionId: string, request: PlayRequest): Promise<PlayOutcome> {
-    const { session } = this.entry(sessionId);
-    return session.play(this.audio(request.language, this.promptList(request)), request.bargeIn);
+    const { session, plainDigits } = this.entry(sessionId);
+    const audio = this.audio(request.language, this.promptList(request));
+    plainDigits.played(request.promptIds);
+    return session.play(audio, request.bargeIn);
   }
 
   /** `cancelled`: the caller of this capture went away (see MediaSession.capture). */
@@ -159,11 +168,19 @@ export class Vault {
     onUpdate: (u: CaptureUpdate) => void,
     cancelled?: AbortSignal,
   ): Promise<CaptureOutcome> {
-    const { session } = this.entry(sessionId);
+    const { session, plainDigits } = this.entry(sessionId);
     const spec = this.fieldSpec(request, session.card.brand);
     const prompt = this.audio(request.language, request.promptIds);
     const retry = this.audio(request.language, request.retryPromptIds);
-    return session.capture(spec, prompt, retry, onUpdate, cancelled);
+    if (spec.kind !== 'digits') {
+      plainDigits.cardFieldStarted();
+      return session.capture(spec, prompt, retry, onUpdate, cancelled);
+    }
+    // Plain digits leave in clear: the vault decides itself whether this question may be asked now.
+    plainDigits.admit(request.promptIds, request.retryPromptIds, spec.maxLength);
+    const outcome = await session.capture(spec, prompt, retry, onUpdate, cancelled);
+    if (outcome.status === 'completed') plainDigits.spent(outcome.update.digitsEntered);
+    return outcome;
   }
 
   /**

@@ -18,6 +18,7 @@ import { RegistrationFailure } from '@ivr/contracts/vault/v1';
 import { type Codec, PortRangeExhaustedError } from '@ivr/media';
 import { SessionBusyError } from '../../app/capture';
 import { SessionClosedError } from '../../app/media-session';
+import { PlainDigitsRefusedError } from '../../app/plain-digits';
 import { BadRequestError, CardIncompleteError, SessionNotFoundError, type Vault } from '../../app/vault';
 import { TokenizeError } from '../../card/card-tokenizer';
 import { PromptError } from '../../prompts/prompt-store';
@@ -43,7 +44,8 @@ export interface GrpcError {
 
 /** Maps a failure to a gRPC status. Unknown errors get a generic message: theirs might quote input. */
 export function toGrpcError(err: unknown): GrpcError {
-  if (err instanceof PermissionError) return { code: status.PERMISSION_DENIED, details: err.message };
+  if (err instanceof PermissionError || err instanceof PlainDigitsRefusedError)
+    return { code: status.PERMISSION_DENIED, details: err.message };
   if (err instanceof SessionNotFoundError || err instanceof SessionClosedError)
     return { code: status.NOT_FOUND, details: err.message };
   if (err instanceof BadRequestError || err instanceof PromptError)
