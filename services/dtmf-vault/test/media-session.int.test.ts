@@ -110,7 +110,11 @@ describe('media session over real UDP', () => {
   it('returns the digits of a plain field and reports invalid card entries with attempts left', async () => {
     const { opened, peer } = await openWithPeer();
     await peer.sendAudio(g711Frames(silence(40)));
-    const confirm = vault.capture(opened.sessionId, capture('digits', { promptIds: ['press-1-to-confirm'], minLength: 1, maxLength: 1 }), () => {});
+    const confirm = vault.capture(
+      opened.sessionId,
+      capture('digits', { promptIds: ['press-1-to-confirm'], minLength: 1, maxLength: 1 }),
+      () => {},
+    );
     await peer.sendKeys('1');
     expect(await confirm).toMatchObject({ status: 'completed', update: { plainDigits: '1' } });
 
@@ -195,7 +199,11 @@ describe('media session over real UDP', () => {
     const stranger = await RtpPeer.open({ address: opened.address, port: opened.port }, 0x77, '127.0.0.2');
     const phone = await RtpPeer.open({ address: opened.address, port: opened.port });
     peers.push(stranger, phone);
-    const outcome = vault.capture(opened.sessionId, capture('digits', { promptIds: ['enter-transfer-code'], minLength: 2, maxLength: 2 }), () => {});
+    const outcome = vault.capture(
+      opened.sessionId,
+      capture('digits', { promptIds: ['enter-transfer-code'], minLength: 2, maxLength: 2 }),
+      () => {},
+    );
     await stranger.sendKeys('99');
     await phone.sendKeys('12');
     expect(await outcome).toMatchObject({ status: 'completed', update: { plainDigits: '12' } });

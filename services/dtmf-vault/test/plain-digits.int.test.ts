@@ -3,19 +3,11 @@
 // and still serves the dialogue's own uses: the keyed transfer code and the one-key confirmation.
 import { status } from '@grpc/grpc-js';
 import { Language } from '@ivr/contracts/common/v1';
-import {
-  type CaptureFieldRequest,
-  Codec,
-  FieldKind,
-  Terminator,
-  type VaultServiceClient,
-} from '@ivr/contracts/vault/v1';
-import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
-import { startVaultGrpcServer } from '../src/adapters/grpc/server';
-import type { Vault } from '../src/app/vault';
-import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
-import { pause, RtpPeer } from './support/rtp-peer';
-import { createTestVault, refusingTokenizer } from './support/vault-harness';
+import { type CaptureFieldRequest, FieldKind, Terminator, type VaultServiceClient } from '@ivr/contracts/vault/v1';
+import { captureField } from './support/grpc-client';
+import { startGrpcVault } from './support/grpc-vault';
+import { pause } from './support/rtp-peer';
+import { refusingTokenizer } from './support/vault-harness';
 
 jest.setTimeout(30_000);
 
@@ -39,43 +31,19 @@ const confirm: Field = {
 };
 
 describe('plain digits cannot carry a card number out of the vault', () => {
-  let vault: Vault;
-  let server: Awaited<ReturnType<typeof startVaultGrpcServer>>;
+  let grpcVault: Awaited<ReturnType<typeof startGrpcVault>>;
   let client: VaultServiceClient;
-  let api: ReturnType<typeof vaultApi>;
-  const peers: RtpPeer[] = [];
+  let api: Awaited<ReturnType<typeof startGrpcVault>>['api'];
 
   beforeAll(async () => {
-    vault = createTestVault(refusingTokenizer).vault;
-    server = await startVaultGrpcServer(vault, {
-      host: '127.0.0.1',
-      port: 0,
-      tls: { certsDir: certsDir() },
-      allowedClients: ['call-control'],
-    });
-    client = vaultClient(server.port, 'call-control');
-    api = vaultApi(client);
+    grpcVault = await startGrpcVault(refusingTokenizer);
+    ({ client, api } = grpcVault);
   });
 
-  afterAll(async () => {
-    client.close();
-    for (const p of peers) p.close();
-    vault.closeAll('shutdown');
-    await server.stop();
-  });
+  afterAll(() => grpcVault.stop());
 
   async function openSession() {
-    const opened = await api.open({
-      offeredCodecs: [Codec.CODEC_PCMU],
-      telephoneEventPayloadType: 101,
-      remoteAddress: '',
-      remotePort: 0,
-      pinRemoteAddress: false,
-      callId: 'plain-digits',
-    });
-    const peer = await RtpPeer.open({ address: opened.rtpAddress, port: opened.rtpPort });
-    peers.push(peer);
-    await peer.sendAudio(g711Frames(silence(40)));
+    const { opened, peer } = await grpcVault.openSession('plain-digits');
     const sessionId = opened.sessionId;
     /** Captures a field while the caller keys `keys`; resolves with the last update. */
     const key = async (field: Field, keys: string) => {

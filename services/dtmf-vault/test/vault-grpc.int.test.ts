@@ -15,59 +15,36 @@ import {
   VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
 import { startStripeMock } from '@ivr/psp-simulator';
-import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
-import { startVaultGrpcServer } from '../src/adapters/grpc/server';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
 import type { Vault } from '../src/app/vault';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
-import { pause, RtpPeer } from './support/rtp-peer';
-import { createTestVault } from './support/vault-harness';
+import { startGrpcVault } from './support/grpc-vault';
+import { pause } from './support/rtp-peer';
 
 jest.setTimeout(30_000);
 
 describe('VaultService over mutual TLS', () => {
+  let grpcVault: Awaited<ReturnType<typeof startGrpcVault>>;
   let vault: Vault;
-  let server: Awaited<ReturnType<typeof startVaultGrpcServer>>;
+  let server: Awaited<ReturnType<typeof startGrpcVault>>['server'];
   let mock: Awaited<ReturnType<typeof startStripeMock>>;
   let client: VaultServiceClient;
   let api: ReturnType<typeof vaultApi>;
-  const peers: RtpPeer[] = [];
 
   beforeAll(async () => {
     mock = await startStripeMock();
-    vault = createTestVault(new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 })).vault;
-    server = await startVaultGrpcServer(vault, {
-      host: '127.0.0.1',
-      port: 0,
-      tls: { certsDir: certsDir() },
-      allowedClients: ['call-control'],
-    });
-    client = vaultClient(server.port, 'call-control');
-    api = vaultApi(client);
+    grpcVault = await startGrpcVault(
+      new StripeTokenizer({ baseUrl: mock.url, apiKey: 'sk_test_123', timeoutMs: 5000 }),
+    );
+    ({ vault, server, client, api } = grpcVault);
   });
 
   afterAll(async () => {
-    client.close();
-    for (const p of peers) p.close();
-    vault.closeAll('shutdown');
-    await server.stop();
+    await grpcVault.stop();
     await mock.close();
   });
 
-  async function openSession() {
-    const opened = await api.open({
-      offeredCodecs: [Codec.CODEC_PCMU],
-      telephoneEventPayloadType: 101,
-      remoteAddress: '',
-      remotePort: 0,
-      pinRemoteAddress: false,
-      callId: 'call-1',
-    });
-    const peer = await RtpPeer.open({ address: opened.rtpAddress, port: opened.rtpPort });
-    peers.push(peer);
-    await peer.sendAudio(g711Frames(silence(40)));
-    return { opened, peer };
-  }
+  const openSession = () => grpcVault.openSession();
 
   it('captures a whole card with masked progress, registers it at stripe-mock and returns only the masked card', async () => {
     const { opened, peer } = await openSession();
