@@ -176,7 +176,7 @@ describe('order system journey: REST → call/authorization events → payment-c
       topic: Topics.calls,
       acks: -1,
       messages: [
-        call('CallStarted', 1, { transferCode: created.body.transferCode, threeWay: false }),
+        call('CallStarted', 1, { transferCode: created.body.transferCode, callMode: 'IVR_ONLY' }),
         call('CaptureProgressed', 2, {
           field: 'CARD_NUMBER',
           digitsEntered: 6,

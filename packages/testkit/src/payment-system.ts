@@ -9,7 +9,7 @@
  *   await phone.dial(system.ivrUri(payment.transferCode));
  */
 import { randomUUID } from 'node:crypto';
-import { type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
+import { type CallMode, type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
 import { issueApiKey } from '@ivr/order-link/api-keys';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
@@ -32,7 +32,7 @@ export interface PaymentRequest {
   mode?: PaymentMode;
   language?: Language;
   returnSipAddress: string;
-  threeWay?: boolean;
+  callMode?: CallMode;
 }
 
 /** Records every envelope of some topics, from the beginning, for tests to wait on. */
@@ -234,7 +234,7 @@ export class PaymentSystem {
         mode: r.mode ?? 'CAPTURE',
         language: r.language ?? 'en',
         returnSipAddress: r.returnSipAddress,
-        threeWay: r.threeWay ?? false,
+        ...(r.callMode ? { callMode: r.callMode } : {}),
       },
       idempotencyKey,
     );

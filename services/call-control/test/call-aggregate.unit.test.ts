@@ -34,7 +34,7 @@ const start: CallCommand = {
   type: 'StartPayment',
   paymentId: 'p1',
   transferCode: '123456',
-  threeWay: false,
+  callMode: 'IVR_ONLY',
   orderId: 'o1',
   language: 'ja',
   mode: 'CAPTURE',

@@ -35,7 +35,7 @@ test('a call is stored as one stream, in order, each event in the outbox to ivr.
     type: 'StartPayment',
     paymentId: 'pay-a',
     transferCode: '123456',
-    threeWay: false,
+    callMode: 'IVR_ONLY',
     orderId: 'o',
     language: 'en',
     mode: 'CAPTURE',

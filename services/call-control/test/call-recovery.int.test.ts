@@ -78,7 +78,7 @@ const answerAndStart = (callId: string, owner: string): CallCommand[] => [
     type: 'StartPayment',
     paymentId: `pay-${callId}`,
     transferCode: '123456',
-    threeWay: false,
+    callMode: 'IVR_ONLY',
     orderId: 'o',
     language: 'en',
     mode: 'AUTHORIZE',

@@ -301,7 +301,7 @@ test('no code in the INVITE: the caller keys it, then pays', async () => {
     maxLength: 6,
     terminator: '#',
   });
-  expect(f.call.last(T.started)).toMatchObject({ paymentId: 'pay-1', transferCode: '654321', threeWay: false });
+  expect(f.call.last(T.started)).toMatchObject({ paymentId: 'pay-1', transferCode: '654321', callMode: 'IVR_ONLY' });
 });
 
 test('a keyed code that is unknown or expired, or order-link down: told and handed back', async () => {
@@ -320,16 +320,6 @@ test('a keyed code that is unknown or expired, or order-link down: told and hand
       'transferring-back',
     ]);
   }
-});
-
-test('three-way: the operator stayed on, so the IVR leaves with BYE', async () => {
-  const f = fakes();
-  happyCaller(f);
-  const end = await run(f, { payment: { ...PAYMENT, threeWay: true }, transferCode: '123456' });
-  expect(end.reason).toBe('OPERATOR_STAYED_ON');
-  expect(f.leg.refers).toEqual([]);
-  expect(f.leg.hangups).toBe(1);
-  expect(f.call.last(T.returnedToOperator)).toMatchObject({ method: 'BYE', outcome: 'SUCCEEDED' });
 });
 
 test('a REFER that fails is recorded; the caller hears the operator will call back, then the IVR hangs up', async () => {

@@ -93,7 +93,7 @@ describe('notification live stream (SSE) per operator', () => {
         metadata: { operatorId: 'op-7' },
       }),
     );
-    await handle(env('CallStarted', 'Call', { callId: 'c1', paymentId, transferCode: '123456', threeWay: false }));
+    await handle(env('CallStarted', 'Call', { callId: 'c1', paymentId, transferCode: '123456', callMode: 'IVR_ONLY' }));
     for (let digits = 1; digits <= 3; digits++) {
       await handle(
         env('CaptureProgressed', 'Call', {

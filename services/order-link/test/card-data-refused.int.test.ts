@@ -7,7 +7,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Metadata, status } from '@grpc/grpc-js';
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
-import type { CreatePaymentRequest, Payment, PaymentServiceClient } from '@ivr/contracts/orderlink/v1';
+import {
+  CallMode,
+  type CreatePaymentRequest,
+  type Payment,
+  type PaymentServiceClient,
+} from '@ivr/contracts/orderlink/v1';
 import express from 'express';
 import { APPROVED_TEST_PAN, PUBLISHED_TEST_PANS } from '../../../test/fixtures/test-cards';
 import { type NotificationHttp, startNotificationHttp } from '../../notification/test/http-harness';
@@ -108,7 +113,7 @@ describe('card numbers in free text are refused', () => {
             mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
             language: Language.LANGUAGE_EN,
             returnSipAddress: 'sip:op-3@pbx.example.com',
-            threeWay: false,
+            callMode: CallMode.CALL_MODE_IVR_ONLY,
             metadata: {},
             ...req,
           },

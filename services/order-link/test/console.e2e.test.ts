@@ -316,7 +316,7 @@ describe('operator console in Chromium', () => {
         .and(operatorPage.locator(`[data-status="${status}"]`))
         .waitFor({ timeout: 30_000 });
 
-    await call('CallStarted', { transferCode: '000000', threeWay: false });
+    await call('CallStarted', { transferCode: '000000', callMode: 'IVR_ONLY' });
     await see('transferred', 'done');
     await call('CallStepEntered', { step: 'GREETING' });
     await see('greeting', 'active');
@@ -479,7 +479,7 @@ describe('operator console in Chromium', () => {
     const callId = `call-${run}-declined`;
     const call = (type: string, payload: object) =>
       publish(Topics.calls, 'Call', callId, type, { callId, paymentId: declinedId, ...payload });
-    await call('CallStarted', { transferCode: '000000', threeWay: false });
+    await call('CallStarted', { transferCode: '000000', callMode: 'IVR_ONLY' });
     await call('CardCaptured', {
       card: {
         pspToken: `pm_${run}_2`,

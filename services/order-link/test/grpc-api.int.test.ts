@@ -1,7 +1,9 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import {
-  type CreatePaymentRequest,
+  CallMode,
+  CreatePaymentRequest,
+  CreatePaymentResponse,
   type Payment,
   type PaymentServiceClient,
   PaymentStatus,
@@ -31,7 +33,7 @@ describe('order-link gRPC API', () => {
           mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
           language: Language.LANGUAGE_EN,
           returnSipAddress: 'sip:op-3@pbx.example.com',
-          threeWay: true,
+          callMode: CallMode.CALL_MODE_AGENT_ASSISTED,
           metadata: {},
           ...req,
         },
@@ -72,7 +74,7 @@ describe('order-link gRPC API', () => {
       mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
       language: Language.LANGUAGE_EN,
       returnSipAddress: 'sip:op-3@pbx.example.com',
-      threeWay: true,
+      callMode: CallMode.CALL_MODE_AGENT_ASSISTED,
     });
   });
 
@@ -114,5 +116,39 @@ describe('order-link gRPC API', () => {
       ),
     );
     expect(list.map((p) => p.orderId)).toEqual(['G-1']);
+  });
+
+  it('refuses a client from an older contract that still asks for the three-way call, saying why and what to use', async () => {
+    // CreatePaymentRequest as such a client encodes it: the removed field 8 (a bool) set to true.
+    const request: CreatePaymentRequest = {
+      idempotencyKey: 'grpc-key-removed',
+      orderId: 'G-removed',
+      amount: { minorUnits: 5000, currency: 'JPY' },
+      description: '',
+      mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+      language: Language.LANGUAGE_EN,
+      returnSipAddress: 'sip:op-3@pbx.example.com',
+      metadata: {},
+      callMode: CallMode.CALL_MODE_UNSPECIFIED,
+    };
+    const older = (r: CreatePaymentRequest) =>
+      Buffer.concat([Buffer.from(CreatePaymentRequest.encode(r).finish()), Buffer.from([8 << 3, 1])]);
+    const err = await new Promise<ServiceError>((resolve, reject) =>
+      payments.makeUnaryRequest(
+        '/ivr.orderlink.v1.PaymentService/CreatePayment',
+        older,
+        (b: Buffer) => CreatePaymentResponse.decode(b),
+        request,
+        auth(h.key),
+        (e) => (e ? resolve(e) : reject(new Error('created a payment with the removed field set'))),
+      ),
+    );
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain('three_way was removed');
+    expect(err.details).toContain('call_mode = CALL_MODE_AGENT_ASSISTED');
+    // Nothing was created under that key: the same request without the field goes through.
+    expect((await create({ idempotencyKey: 'grpc-key-removed', orderId: 'G-removed' }, auth(h.key))).orderId).toBe(
+      'G-removed',
+    );
   });
 });

@@ -28,7 +28,7 @@ const requestCommand = (over: Partial<Extract<PaymentCommand, { type: 'RequestPa
   mode: 'AUTHORIZE',
   language: 'ja',
   returnSipAddress: 'sip:op1@pbx.example.com',
-  threeWay: false,
+  callMode: 'IVR_ONLY',
   metadata: {},
   transferCode: '123456',
   transferCodeTtlMs: 15 * 60 * 1000,
@@ -77,7 +77,7 @@ describe('Payment decider', () => {
   it('goes requested → in IVR → card captured → approved and describes the outcome without card secrets', () => {
     const { state } = run([
       requestCommand(),
-      { type: 'LinkCall', callId: 'call_1', threeWay: true, at: later(1000) },
+      { type: 'LinkCall', callId: 'call_1', callMode: 'AGENT_ASSISTED', at: later(1000) },
       { type: 'RecordCardCaptured', callId: 'call_1', card, at: later(2000) },
       {
         type: 'RecordAuthorizationApproved',
@@ -110,13 +110,13 @@ describe('Payment decider', () => {
     const { state } = run([requestCommand(), approved]);
     expect(decide(approved, state)).toEqual([]);
     expect(decide({ type: 'RecordAuthorizationDeclined', reason: 'GENERIC_DECLINE', at: later(2) }, state)).toEqual([]);
-    expect(decide({ type: 'LinkCall', callId: 'c', threeWay: false, at: later(2) }, state)).toEqual([]);
+    expect(decide({ type: 'LinkCall', callId: 'c', callMode: 'IVR_ONLY', at: later(2) }, state)).toEqual([]);
   });
 
   it('describes a declined outcome with the card the authorization carries, before CardCaptured arrives', () => {
     const { state } = run([
       requestCommand(),
-      { type: 'LinkCall', callId: 'call_1', threeWay: false, at: later(1) },
+      { type: 'LinkCall', callId: 'call_1', callMode: 'IVR_ONLY', at: later(1) },
       { type: 'RecordAuthorizationDeclined', reason: 'GENERIC_DECLINE', card, at: later(2) },
     ]);
     expect(state?.status).toBe('DECLINED');
@@ -126,7 +126,7 @@ describe('Payment decider', () => {
   it('accepts an authorization outcome that overtakes the card-captured event', () => {
     const { state } = run([
       requestCommand(),
-      { type: 'LinkCall', callId: 'call_1', threeWay: false, at: later(1) },
+      { type: 'LinkCall', callId: 'call_1', callMode: 'IVR_ONLY', at: later(1) },
       {
         type: 'RecordAuthorizationDeclined',
         reason: 'INSUFFICIENT_FUNDS',
@@ -140,7 +140,10 @@ describe('Payment decider', () => {
   });
 
   it('abandons a payment whose call ends before a card was captured, not after', () => {
-    const inIvr = run([requestCommand(), { type: 'LinkCall', callId: 'call_1', threeWay: false, at: later(1) }]).state;
+    const inIvr = run([
+      requestCommand(),
+      { type: 'LinkCall', callId: 'call_1', callMode: 'IVR_ONLY', at: later(1) },
+    ]).state;
     const ended: PaymentCommand = { type: 'RecordCallEnded', callId: 'call_1', reason: 'CALLER_HUNG_UP', at: later(5) };
     expect(run([ended], inIvr).state?.status).toBe('ABANDONED');
     const captured = run([{ type: 'RecordCardCaptured', callId: 'call_1', card, at: later(2) }], inIvr).state;
@@ -175,7 +178,7 @@ describe('Payment decider', () => {
     const cancelled = run([{ type: 'CancelPayment', by, reason: 'customer changed mind', at: later(1) }], s).state;
     expect(cancelled?.status).toBe('CANCELLED');
     expect(decide({ type: 'CancelPayment', by, at: later(2) }, cancelled)).toEqual([]);
-    const inIvr = run([{ type: 'LinkCall', callId: 'c1', threeWay: false, at: later(1) }], s).state;
+    const inIvr = run([{ type: 'LinkCall', callId: 'c1', callMode: 'IVR_ONLY', at: later(1) }], s).state;
     expect(() => decide({ type: 'CancelPayment', by, at: later(2) }, inIvr)).toThrow(/in progress/);
     expect(() => decide({ type: 'CancelPayment', by, at: later(2) }, null)).toThrow(/not found/);
   });
@@ -185,7 +188,7 @@ describe('Payment decider', () => {
     expect(decide({ type: 'ExpireTransferCode', at: later(60_000) }, s)).toEqual([]);
     const expired = run([{ type: 'ExpireTransferCode', at: later(15 * 60 * 1000) }], s).state;
     expect(expired?.status).toBe('EXPIRED');
-    const inIvr = run([{ type: 'LinkCall', callId: 'c1', threeWay: false, at: later(1) }], s).state;
+    const inIvr = run([{ type: 'LinkCall', callId: 'c1', callMode: 'IVR_ONLY', at: later(1) }], s).state;
     expect(decide({ type: 'ExpireTransferCode', at: later(16 * 60 * 1000) }, inIvr)).toEqual([]);
   });
 
@@ -228,7 +231,7 @@ describe('process manager routing', () => {
 
 describe('PaymentCompleted (completedBy)', () => {
   const requested = run([requestCommand()]).state;
-  const inIvr = run([{ type: 'LinkCall', callId: 'call-1', threeWay: false, at: later(1) }], requested).state;
+  const inIvr = run([{ type: 'LinkCall', callId: 'call-1', callMode: 'IVR_ONLY', at: later(1) }], requested).state;
   const approved = run(
     [
       {

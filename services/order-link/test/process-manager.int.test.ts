@@ -49,7 +49,7 @@ describe('order-link process manager (call + authorization events → payment ou
       callId: 'call-1',
       paymentId,
       transferCode: created.body.transferCode,
-      threeWay: false,
+      callMode: 'IVR_ONLY',
     });
     await handle(started);
     await handle(started); // redelivered: no effect

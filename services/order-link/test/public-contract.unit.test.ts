@@ -20,7 +20,7 @@ const requested: PaymentEvent = {
     mode: 'CAPTURE',
     language: 'ja',
     returnSipAddress: 'sip:op@pbx',
-    threeWay: false,
+    callMode: 'IVR_ONLY',
     metadata: { customer: 'c-9' },
     transferCode: '123456',
     transferCodeExpiresAt: t,

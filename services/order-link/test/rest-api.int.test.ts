@@ -22,6 +22,39 @@ describe('order-link REST API v1', () => {
     expect(r.headers.get('location')).toBe(`/v1/payments/${r.body.paymentId}`);
   });
 
+  it('takes callMode (IVR_ONLY by default) and refuses the removed three-way option with a problem saying why', async () => {
+    const assisted = await call(h, 'POST', '/v1/payments', {
+      body: { ...validPayment('A-modes'), callMode: 'AGENT_ASSISTED' },
+      idempotencyKey: 'create-A-modes',
+    });
+    expect(assisted.status).toBe(201);
+    expect(assisted.body.callMode).toBe('AGENT_ASSISTED');
+    const plain = await call(h, 'POST', '/v1/payments', {
+      body: validPayment('A-plain'),
+      idempotencyKey: 'create-A-p',
+    });
+    expect(plain.body.callMode).toBe('IVR_ONLY');
+    expect((await call(h, 'GET', `/v1/payments/${assisted.body.paymentId}`)).body.callMode).toBe('AGENT_ASSISTED');
+
+    for (const stayOn of [true, false]) {
+      const removed = await call(h, 'POST', '/v1/payments', {
+        body: { ...validPayment('A-removed'), threeWay: stayOn },
+        idempotencyKey: `create-A-removed-${stayOn}`,
+      });
+      expect(removed.status).toBe(400);
+      expect(removed.headers.get('content-type')).toContain('application/problem+json');
+      expect(String(removed.body.detail)).toMatch(/three-?way.*removed.*every call recorder hear the keypad tones/i);
+      expect(String(removed.body.detail)).toContain('callMode: "AGENT_ASSISTED"');
+      expect(removed.body.errors).toEqual([{ in: 'body', field: 'threeWay', message: removed.body.detail }]);
+    }
+    const bad = await call(h, 'POST', '/v1/payments', {
+      body: { ...validPayment('A-bad-mode'), callMode: 'CONFERENCE' },
+      idempotencyKey: 'create-A-bad-mode',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'callMode' })]);
+  });
+
   it('replays the first answer for the same Idempotency-Key and body, and refuses a different body with 409', async () => {
     const first = await call(h, 'POST', '/v1/payments', { body: validPayment('A-2'), idempotencyKey: 'create-A-2' });
     const again = await call(h, 'POST', '/v1/payments', { body: validPayment('A-2'), idempotencyKey: 'create-A-2' });

@@ -1,4 +1,4 @@
-import type { DialogueStep, Language, PaymentMode } from '../vocabulary';
+import type { CallMode, DialogueStep, Language, PaymentMode } from '../vocabulary';
 import type { MaskedCard } from './card';
 
 /**
@@ -15,6 +15,9 @@ export const CallEventTypes = {
   authorizationCompleted: 'CallAuthorizationCompleted',
   returnedToOperator: 'CallReturnedToOperator',
   ended: 'CallEnded',
+  operatorLegAnswered: 'OperatorLegAnswered',
+  operatorLegFailed: 'OperatorLegFailed',
+  operatorLegEnded: 'OperatorLegEnded',
 } as const;
 
 export type CallEventType = (typeof CallEventTypes)[keyof typeof CallEventTypes];
@@ -43,8 +46,8 @@ export interface CallStartedPayload {
   callId: string;
   paymentId: string;
   transferCode: string;
-  /** true when the operator stayed on the line (three-way); false for a blind transfer. */
-  threeWay: boolean;
+  /** The payment's call mode (read it with `callModeOf`: calls stored before it existed). */
+  callMode: CallMode;
   orderId?: string;
   language?: Language;
   mode?: PaymentMode;
@@ -86,6 +89,7 @@ export interface CardCapturedPayload {
 
 export type CallEndReason =
   | 'RETURNED_TO_OPERATOR'
+  /** Agent-assisted (or called back): caller and operator talked on through the vault until one hung up. */
   | 'OPERATOR_STAYED_ON'
   /** The dialogue finished but the REFER to the operator failed; the IVR hung up. */
   | 'RETURN_FAILED'
@@ -134,17 +138,84 @@ export interface CallAuthorizationCompletedPayload {
   pspReference?: string;
 }
 
-/** The caller was handed back: REFER to the return address (blind) or BYE (operator stayed on). */
+/**
+ * The caller was handed back: REFER to the return address (IVR_ONLY), BRIDGE (the operator is on the
+ * call through the vault: caller and operator talk on, no transfer), or BYE (nowhere to hand back to).
+ */
 export interface CallReturnedToOperatorPayload {
   callId: string;
   paymentId?: string;
-  method: 'REFER' | 'BYE';
+  method: 'REFER' | 'BRIDGE' | 'BYE';
   /** REFER only: the Refer-To URI. */
   target?: string;
   outcome: 'SUCCEEDED' | 'FAILED';
   /** Final status the transferee reported in NOTIFY, or the REFER's error status. */
   sipStatus?: number;
   detail?: string;
+}
+
+/**
+ * Why the IVR called the operator: the payment is AGENT_ASSISTED (at once, when the caller's call is
+ * answered), or the hand-back by REFER was refused by the PBX and the IVR calls the operator back instead.
+ */
+export type OperatorLegPurpose = 'AGENT_ASSISTED' | 'CALL_BACK';
+
+/**
+ * The operator answered the IVR's call (a second SIP leg, its RTP at the vault): the vault bridges it
+ * with the caller, masking keypad tones toward the operator while a card field is keyed.
+ */
+export interface OperatorLegAnsweredPayload {
+  callId: string;
+  paymentId: string;
+  purpose: OperatorLegPurpose;
+  /** The operator's address called (the payment's returnSipAddress). */
+  target: string;
+  /** SIP Call-ID of the operator's leg, to find it in PBX logs. */
+  sipCallId: string;
+}
+
+export type OperatorLegFailure =
+  /** Rang without an answer until the IVR gave up (or 408/480). */
+  | 'NO_ANSWER'
+  /** 486 / 600. */
+  | 'BUSY'
+  /** Any other final error: 403, 404, 603, ... (sipStatus says which). */
+  | 'REJECTED'
+  /** No SIP answer at all (transport error, Timer B). */
+  | 'UNREACHABLE'
+  /** The vault could not open the operator's media leg. */
+  | 'MEDIA_UNAVAILABLE'
+  /** The caller hung up while the operator's phone was ringing. */
+  | 'CALLER_HUNG_UP';
+
+/** The operator's leg could not be set up: the caller goes on with the IVR alone (and is told so). */
+export interface OperatorLegFailedPayload {
+  callId: string;
+  paymentId: string;
+  purpose: OperatorLegPurpose;
+  target: string;
+  reason: OperatorLegFailure;
+  /** The final SIP status, when there was one. */
+  sipStatus?: number;
+}
+
+export type OperatorLegEndReason =
+  /** The operator hung up: the caller's call goes on (a capture in progress completes). */
+  | 'OPERATOR_HUNG_UP'
+  /** The caller's leg ended, so the IVR ended the operator's. */
+  | 'CALLER_LEG_ENDED'
+  /** The vault's media session was lost (vault restarted): both legs are ended. */
+  | 'MEDIA_LOST'
+  /** call-control stopped or lost the leg's transport. */
+  | 'SHUTDOWN';
+
+/** The operator's leg is over. */
+export interface OperatorLegEndedPayload {
+  callId: string;
+  paymentId: string;
+  reason: OperatorLegEndReason;
+  /** How its SIP dialog ended (e.g. `remote-bye`, `local-hangup`), for support. */
+  sipEndReason?: string;
 }
 
 /** Payload type by event type (envelope `type` → `payload`). */
@@ -157,4 +228,7 @@ export interface CallEventPayloads {
   [CallEventTypes.authorizationCompleted]: CallAuthorizationCompletedPayload;
   [CallEventTypes.returnedToOperator]: CallReturnedToOperatorPayload;
   [CallEventTypes.ended]: CallEndedPayload;
+  [CallEventTypes.operatorLegAnswered]: OperatorLegAnsweredPayload;
+  [CallEventTypes.operatorLegFailed]: OperatorLegFailedPayload;
+  [CallEventTypes.operatorLegEnded]: OperatorLegEndedPayload;
 }

@@ -1,4 +1,4 @@
-import type { DeclineReason, Language, PaymentMode } from '../vocabulary';
+import type { CallMode, DeclineReason, Language, PaymentMode } from '../vocabulary';
 import type { CallEndReason } from './calls';
 import type { CardSummary } from './card';
 
@@ -37,10 +37,13 @@ export interface PaymentRequestedPayload {
   description: string;
   mode: PaymentMode;
   language: Language;
-  /** SIP URI the IVR hands the caller back to, e.g. `sip:operator-12@pbx.example.com`. */
+  /**
+   * The operator's SIP URI, e.g. `sip:operator-12@pbx.example.com`: the IVR hands the caller back to it
+   * (IVR_ONLY) or calls it to bridge the operator in (AGENT_ASSISTED).
+   */
   returnSipAddress: string;
-  /** The operator stays on the line (three-way transfer) rather than a blind transfer. */
-  threeWay: boolean;
+  /** How the operator takes part in the call. Read it with `callModeOf` (events stored before it existed). */
+  callMode: CallMode;
   metadata: Record<string, string>;
   transferCode: string;
   transferCodeExpiresAt: string;
@@ -51,9 +54,23 @@ export interface PaymentRequestedPayload {
 export interface PaymentTransferredToIvrPayload {
   paymentId: string;
   callId: string;
-  threeWay: boolean;
+  /** As the call started (CallStarted.callMode). Read it with `callModeOf`. */
+  callMode: CallMode;
   at: string;
 }
+
+/**
+ * Events written before call modes existed (issue 15) carry instead a boolean that meant "the operator
+ * stays on the line"; the only safe way for an operator to stay on the line is AGENT_ASSISTED, so that is
+ * what it reads as. Every reader of `callMode` (payments, payments' views, CallStarted) goes through this.
+ */
+export function callModeOf(data: { callMode?: CallMode | undefined }): CallMode {
+  if (data.callMode) return data.callMode;
+  return (data as Record<string, unknown>)[LEGACY_OPERATOR_STAYED_ON] === true ? 'AGENT_ASSISTED' : 'IVR_ONLY';
+}
+
+/** The removed flag's name in stored events (never written any more). */
+const LEGACY_OPERATOR_STAYED_ON = 'threeWay';
 
 export interface PaymentCardCapturedPayload {
   paymentId: string;

@@ -6,6 +6,16 @@ export type PaymentMode = (typeof PAYMENT_MODES)[number];
 export const isPaymentMode = oneOf(PAYMENT_MODES);
 
 /**
+ * How the operator takes part in a payment's call (REST `callMode`, gRPC `ivr.orderlink.v1.CallMode`).
+ * `IVR_ONLY`: the operator transfers the caller to the IVR and gets the caller back by transfer at the end.
+ * `AGENT_ASSISTED`: the operator stays on the line; the IVR calls the operator and the card vault bridges
+ * the two legs, masking the keypad tones toward the operator while a card field is keyed.
+ */
+export const CALL_MODES = ['IVR_ONLY', 'AGENT_ASSISTED'] as const;
+export type CallMode = (typeof CALL_MODES)[number];
+export const isCallMode = oneOf(CALL_MODES);
+
+/**
  * How a payment ended: its terminal statuses, and the `outcome` of the public PaymentCompleted event.
  * A payment in one of these never changes again.
  */

@@ -4,6 +4,7 @@ import type {
   CallAnsweredPayload,
   CallAuthorizationCompletedPayload,
   CallEndReason,
+  CallMode,
   CallReturnedToOperatorPayload,
   CaptureProgressedPayload,
   DialogueStep,
@@ -20,7 +21,7 @@ export type CallCommand =
       type: 'StartPayment';
       paymentId: string;
       transferCode: string;
-      threeWay: boolean;
+      callMode: CallMode;
       orderId: string;
       language: Language;
       mode: PaymentMode;

@@ -1,7 +1,7 @@
 // What the dialogue needs from the outside world, in its own terms. The gRPC adapters
 // (src/adapters/grpc) implement these against the vault, authorization and order-link; unit tests
 // use fakes. Every call takes the call's AbortSignal: a caller who hangs up cancels what is running.
-import type { Language, MaskedCard, PaymentMode, PromptId } from '@ivr/contracts';
+import type { CallMode, Language, MaskedCard, PaymentMode, PromptId } from '@ivr/contracts';
 
 /** The payment a transfer code stands for. Amount in minor units of currency. */
 export interface PaymentToCollect {
@@ -11,8 +11,9 @@ export interface PaymentToCollect {
   currency: string;
   mode: PaymentMode;
   language: Language;
+  /** Where the caller goes back (IVR_ONLY), or whom the IVR calls to bridge in (AGENT_ASSISTED). */
   returnSipAddress: string;
-  threeWay: boolean;
+  callMode: CallMode;
 }
 
 export type Resolution = { kind: 'found'; payment: PaymentToCollect } | { kind: 'not-found' } | { kind: 'expired' };

@@ -38,7 +38,7 @@ export async function runDialogue(
       type: 'StartPayment',
       paymentId: p.paymentId,
       transferCode: start.transferCode,
-      threeWay: p.threeWay,
+      callMode: p.callMode,
       orderId: p.orderId,
       language: p.language,
       mode: p.mode,

@@ -43,7 +43,7 @@ export const PAYMENT: PaymentToCollect = {
   mode: 'AUTHORIZE',
   language: 'en',
   returnSipAddress: 'sip:operator@127.0.0.1:5099',
-  threeWay: false,
+  callMode: 'IVR_ONLY',
 };
 
 /** One capture as the vault would run it: updates, then a result (or a thrown error). */

@@ -1,4 +1,4 @@
-import type { Language } from '@ivr/contracts/vocabulary';
+import type { CallMode, Language } from '@ivr/contracts/vocabulary';
 
 /** The console API (same origin, session cookie); every change carries the session's CSRF token. */
 export interface Operator {
@@ -36,6 +36,7 @@ export interface Payment {
   mode: string;
   language: Language;
   returnSipAddress: string;
+  callMode: CallMode;
   transferCode: string;
   transferCodeExpiresAt: string;
   createdAt: string;

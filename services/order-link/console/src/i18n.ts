@@ -1,4 +1,4 @@
-import type { DeclineReason, Language, PaymentStatus } from '@ivr/contracts/vocabulary';
+import type { CallMode, DeclineReason, Language, PaymentStatus } from '@ivr/contracts/vocabulary';
 
 /** English and Japanese texts of the console. Keys are English-ish so a missing one still reads. */
 export type Lang = 'en' | 'ja';
@@ -38,6 +38,11 @@ const en = {
     CAPTURE: 'Authorize and capture',
     REGISTER_CARD: 'Register card only',
   },
+  callMode: 'During the payment',
+  callModes: {
+    IVR_ONLY: 'Transfer the caller; the IVR transfers them back',
+    AGENT_ASSISTED: 'Stay on the line (the IVR calls you; you hear a flat tone, never the card digits)',
+  } satisfies Record<CallMode, string>,
   callerLanguage: "Caller's language",
   languages: { ja: 'Japanese', en: 'English' } satisfies Record<Language, string>,
   returnSip: 'Return to (your SIP address)',
@@ -208,6 +213,11 @@ const ja: Texts = {
   description: '内容',
   mode: '処理',
   modes: { AUTHORIZE: '与信のみ(売上は後で)', CAPTURE: '与信と売上', REGISTER_CARD: 'カード登録のみ' },
+  callMode: '決済中の通話',
+  callModes: {
+    IVR_ONLY: '発信者を転送し、決済後にIVRが戻す',
+    AGENT_ASSISTED: '通話を続ける(IVRからあなたに発信します。カード番号の音は単一の音に置き換えられ、聞こえません)',
+  },
   callerLanguage: '発信者の言語',
   languages: { ja: '日本語', en: '英語' },
   returnSip: '戻し先(あなたのSIPアドレス)',

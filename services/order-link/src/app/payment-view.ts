@@ -1,4 +1,4 @@
-import type { CardSummary, Language, PaymentMode } from '@ivr/contracts';
+import { type CallMode, type CardSummary, callModeOf, type Language, type PaymentMode } from '@ivr/contracts';
 import type { Payment, PaymentStatus } from '../payment';
 
 /** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
@@ -12,7 +12,7 @@ export interface PaymentView {
   mode: PaymentMode;
   language: Language;
   returnSipAddress: string;
-  threeWay: boolean;
+  callMode: CallMode;
   metadata: Record<string, string>;
   transferCode: string;
   transferCodeExpiresAt: string;
@@ -42,7 +42,7 @@ export function toPaymentView(p: Payment): PaymentView {
     mode: q.mode,
     language: q.language,
     returnSipAddress: q.returnSipAddress,
-    threeWay: q.threeWay,
+    callMode: callModeOf(q),
     metadata: q.metadata,
     transferCode: q.transferCode,
     transferCodeExpiresAt: q.transferCodeExpiresAt,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Actor, Language, PaymentMode } from '@ivr/contracts';
+import type { Actor, CallMode, Language, PaymentMode } from '@ivr/contracts';
 import {
   generateTransferCode,
   type Payment,
@@ -30,7 +30,8 @@ export interface CreatePaymentInput {
   mode: PaymentMode;
   language: Language;
   returnSipAddress: string;
-  threeWay?: boolean;
+  /** IVR_ONLY when absent. */
+  callMode?: CallMode;
   metadata?: Record<string, string>;
 }
 
@@ -104,7 +105,7 @@ export class PaymentsApp {
         mode: input.mode,
         language: input.language,
         returnSipAddress: input.returnSipAddress,
-        threeWay: input.threeWay ?? false,
+        callMode: input.callMode ?? 'IVR_ONLY',
         metadata: input.metadata ?? {},
         transferCode: '',
         transferCodeTtlMs: this.d.transferCodeTtlMs,

@@ -1,4 +1,4 @@
-import type { Actor, CallEndReason, CardSummary, DeclineReason, Language, PaymentMode } from '@ivr/contracts';
+import type { Actor, CallEndReason, CallMode, CardSummary, DeclineReason, Language, PaymentMode } from '@ivr/contracts';
 
 /**
  * What can be asked of a Payment. Times (`at`) and ids come from the caller's injected clock and
@@ -28,7 +28,7 @@ export interface RequestPayment {
   mode: PaymentMode;
   language: Language;
   returnSipAddress: string;
-  threeWay: boolean;
+  callMode: CallMode;
   metadata: Record<string, string>;
   transferCode: string;
   transferCodeTtlMs: number;
@@ -39,7 +39,7 @@ export interface RequestPayment {
 export interface LinkCall {
   type: 'LinkCall';
   callId: string;
-  threeWay: boolean;
+  callMode: CallMode;
   at: string;
 }
 

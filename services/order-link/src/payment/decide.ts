@@ -27,7 +27,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.transferredToIvr,
-          data: { paymentId: id, callId: command.callId, threeWay: command.threeWay, at: command.at },
+          data: { paymentId: id, callId: command.callId, callMode: command.callMode, at: command.at },
         },
       ];
 
@@ -161,7 +161,7 @@ function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
         mode: c.mode,
         language: c.language,
         returnSipAddress: c.returnSipAddress,
-        threeWay: c.threeWay,
+        callMode: c.callMode,
         metadata: c.metadata,
         transferCode: c.transferCode,
         transferCodeExpiresAt: new Date(Date.parse(c.at) + c.transferCodeTtlMs).toISOString(),

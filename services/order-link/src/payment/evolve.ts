@@ -1,4 +1,4 @@
-import { PaymentEventTypes as T } from '@ivr/contracts';
+import { callModeOf, PaymentEventTypes as T } from '@ivr/contracts';
 import type { PaymentEvent } from './events';
 import type { Payment, PaymentState } from './state';
 
@@ -15,7 +15,7 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         ...p,
         status: 'IN_IVR',
         callId: event.data.callId,
-        threeWay: event.data.threeWay,
+        callMode: callModeOf(event.data),
         updatedAt: event.data.at,
       };
     case T.cardCaptured:

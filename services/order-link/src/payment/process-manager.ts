@@ -8,6 +8,7 @@ import {
   type CallStartedPayload,
   type CardCapturedPayload,
   type CardRegisteredPayload,
+  callModeOf,
 } from '@ivr/contracts';
 import type { PaymentCommand } from './commands';
 
@@ -33,7 +34,8 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
   switch (e.type) {
     case C.started: {
       const p = e.payload as CallStartedPayload;
-      return { paymentId: p.paymentId, command: { type: 'LinkCall', callId: p.callId, threeWay: p.threeWay, at } };
+      const command = { type: 'LinkCall', callId: p.callId, callMode: callModeOf(p), at } as const;
+      return { paymentId: p.paymentId, command };
     }
     case C.cardCaptured: {
       const p = e.payload as CardCapturedPayload;

@@ -1,4 +1,5 @@
 import {
+  type CallMode,
   type CardSummary,
   isPaymentOutcome,
   type PaymentOutcome,
@@ -24,7 +25,8 @@ export interface Payment {
   status: PaymentStatus;
   request: PaymentRequestedPayload;
   callId?: string;
-  threeWay?: boolean;
+  /** How the call went, once the caller is in the IVR (the request's mode; read with callModeOf). */
+  callMode?: CallMode;
   card?: CardSummary;
   result?: PaymentOutcomeDetails;
   updatedAt: string;

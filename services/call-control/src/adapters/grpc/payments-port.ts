@@ -3,7 +3,11 @@
 import { status } from '@grpc/grpc-js';
 import type { Language } from '@ivr/contracts';
 import { Language as LanguageMsg, PaymentMode } from '@ivr/contracts/common/v1';
-import type { ResolveTransferCodeResponse, TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
+import {
+  CallMode,
+  type ResolveTransferCodeResponse,
+  type TransferCodeServiceClient,
+} from '@ivr/contracts/orderlink/v1';
 import { CallerHungUp, ServiceUnavailable } from '../../dialogue/errors';
 import type { PaymentsPort, PaymentToCollect, Resolution } from '../../dialogue/ports';
 import { deadline, grpcCode, readyMetadata, unary } from './call-options';
@@ -54,7 +58,8 @@ export class GrpcPayments implements PaymentsPort {
             ? 'ja'
             : this.defaultLanguage,
       returnSipAddress: res.returnSipAddress,
-      threeWay: res.threeWay,
+      // Unspecified (an order-link from before call modes) is IVR_ONLY.
+      callMode: res.callMode === CallMode.CALL_MODE_AGENT_ASSISTED ? 'AGENT_ASSISTED' : 'IVR_ONLY',
     };
   }
 }

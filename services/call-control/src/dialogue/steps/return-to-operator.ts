@@ -1,5 +1,4 @@
-// Hands the caller back: BYE when the operator stayed on the call (three-way), otherwise REFER to
-// the payment's return address (or, without a payment, the PBX's Referred-By or the configured
+// Hands the caller back: REFER to the payment's return address (or, without a payment, the PBX's Referred-By or the configured
 // fallback). The IVR then ends its own leg: a transferee may keep it up after a transfer.
 // A REFER that fails (the PBX refuses it, or the target does not answer) leaves the caller with the
 // IVR: they hear that the operator will call back before the BYE, never a silent hang-up.
@@ -9,12 +8,6 @@ import { Prompts } from '../prompts';
 
 export const returnToOperator: Step = async (ctx) => {
   const p = ctx.state.payment;
-  if (p?.threeWay) {
-    await ctx.leg.hangup();
-    ctx.record({ type: 'RecordReturn', method: 'BYE', outcome: 'SUCCEEDED' });
-    ctx.state.returned = 'bye';
-    return 'DONE';
-  }
   const target = p?.returnSipAddress ?? ctx.call.referredBy ?? ctx.config.fallbackReturnUri;
   if (!target) {
     await ctx.leg.hangup();

@@ -39,7 +39,7 @@ export const transferCode: Step = async (ctx) => {
     type: 'StartPayment',
     paymentId: p.paymentId,
     transferCode: code,
-    threeWay: p.threeWay,
+    callMode: p.callMode,
     orderId: p.orderId,
     language: p.language,
     mode: p.mode,

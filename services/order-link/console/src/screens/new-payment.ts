@@ -1,4 +1,4 @@
-import { LANGUAGES } from '@ivr/contracts/vocabulary';
+import { CALL_MODES, LANGUAGES } from '@ivr/contracts/vocabulary';
 import { call, type Payment } from '../api';
 import { minorDigits, toMinorUnits } from '../format';
 import { formValues, h, mount } from '../h';
@@ -44,6 +44,7 @@ export function newPayment(main: HTMLElement, ctx: Ctx): void {
             mode: v.mode,
             language: v.language,
             returnSipAddress: v.returnSipAddress?.trim(),
+            callMode: v.callMode,
             idempotencyKey,
           });
           ctx.navigate(`#/payments/${encodeURIComponent(p.paymentId)}`);
@@ -83,6 +84,14 @@ export function newPayment(main: HTMLElement, ctx: Ctx): void {
           'select',
           { name: 'language' },
           LANGUAGES.map((l) => h('option', { value: l, selected: l === lang() }, tx.languages[l])),
+        ),
+      ),
+      field(
+        tx.callMode,
+        h(
+          'select',
+          { name: 'callMode' },
+          CALL_MODES.map((m) => h('option', { value: m }, tx.callModes[m])),
         ),
       ),
       field(

@@ -1,6 +1,6 @@
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import type { Timestamp } from '@ivr/contracts/google/protobuf';
-import { type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
+import { CallMode, type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
 import type { PaymentView } from '../../app/payment-view';
 
 export const toTimestamp = (iso: string): Timestamp => {
@@ -15,6 +15,10 @@ export const fromTimestamp = (t: Timestamp | undefined): string | undefined =>
 export const modeToProto = (m: PaymentView['mode']): PaymentMode => PaymentMode[`PAYMENT_MODE_${m}`];
 export const modeFromProto = (m: PaymentMode): PaymentView['mode'] | undefined =>
   m === PaymentMode.PAYMENT_MODE_UNSPECIFIED ? undefined : (m.replace('PAYMENT_MODE_', '') as PaymentView['mode']);
+export const callModeToProto = (m: PaymentView['callMode']): CallMode => CallMode[`CALL_MODE_${m}`];
+/** Unspecified is IVR_ONLY (a client from before call modes). */
+export const callModeFromProto = (m: CallMode): PaymentView['callMode'] =>
+  m === CallMode.CALL_MODE_UNSPECIFIED ? 'IVR_ONLY' : (m.replace('CALL_MODE_', '') as PaymentView['callMode']);
 export const languageToProto = (l: PaymentView['language']): Language =>
   l === 'ja' ? Language.LANGUAGE_JA : Language.LANGUAGE_EN;
 export const languageFromProto = (l: Language): PaymentView['language'] | undefined =>
@@ -35,7 +39,6 @@ export function paymentToProto(v: PaymentView): Payment {
     mode: modeToProto(v.mode),
     language: languageToProto(v.language),
     returnSipAddress: v.returnSipAddress,
-    threeWay: v.threeWay,
     metadata: v.metadata,
     transferCode: v.transferCode,
     transferCodeExpiresAt: toTimestamp(v.transferCodeExpiresAt),
@@ -47,5 +50,6 @@ export function paymentToProto(v: PaymentView): Payment {
     reason: v.outcome?.reason ?? '',
     ...(v.card ? { card: v.card } : {}),
     storedCardReference: v.outcome?.storedCardReference ?? '',
+    callMode: callModeToProto(v.callMode),
   };
 }

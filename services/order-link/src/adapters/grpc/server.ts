@@ -1,8 +1,9 @@
-import { PaymentServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
+import { TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
 import { createGrpcServer, type TlsMaterial } from '@ivr/grpc';
 import type { Logger } from '@ivr/logging';
 import type { PaymentsApp } from '../../app/payments-app';
 import type { ApiKeyRepository } from '../pg/api-keys';
+import { paymentServiceDefinition } from './removed-fields';
 import { paymentService, transferCodeService } from './services';
 
 export interface OrderLinkGrpcOptions {
@@ -30,7 +31,7 @@ export async function startGrpcServer(
   o: OrderLinkGrpcOptions,
 ): Promise<RunningGrpcServer> {
   const server = createGrpcServer({ tls: o.tls, ...(o.logger ? { logger: o.logger } : {}) });
-  server.addService(PaymentServiceService, paymentService(apps.payments, apps.keys), {
+  server.addService(paymentServiceDefinition, paymentService(apps.payments, apps.keys), {
     allowedClients: o.orderSystemClients,
   });
   server.addService(TransferCodeServiceService, transferCodeService(apps.payments), {

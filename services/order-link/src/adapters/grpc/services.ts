@@ -4,10 +4,13 @@ import { statusError } from '@ivr/grpc';
 import { AppError, type AppErrorKind } from '../../app/errors';
 import type { PaymentsApp } from '../../app/payments-app';
 import type { Principal } from '../../app/ports';
+import { removedOptionProblem } from '../../app/removed-options';
 import { openApiDocument } from '../http/openapi';
 import { compileValidators } from '../http/validation';
 import type { ApiKeyRepository } from '../pg/api-keys';
 import {
+  callModeFromProto,
+  callModeToProto,
   fromTimestamp,
   languageFromProto,
   languageToProto,
@@ -17,6 +20,7 @@ import {
   statusFromProto,
   toTimestamp,
 } from './mapping';
+import { removedFieldsOf } from './removed-fields';
 
 const CODES: Record<AppErrorKind, Code> = {
   invalid: Code.INVALID_ARGUMENT,
@@ -74,9 +78,11 @@ export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): P
         mode: modeFromProto(req.mode),
         language: languageFromProto(req.language),
         returnSipAddress: req.returnSipAddress,
-        threeWay: req.threeWay,
+        callMode: callModeFromProto(req.callMode),
         metadata: req.metadata,
       };
+      const removed = removedFieldsOf(req).map((name) => removedOptionProblem(name, 'grpc')!);
+      if (removed.length > 0) throw new AppError('invalid', removed[0]!.message, removed);
       const problems = validate.check({
         body,
         query: {},
@@ -151,7 +157,7 @@ export function transferCodeService(payments: PaymentsApp): TransferCodeServiceS
         mode: modeToProto(p.mode),
         language: languageToProto(p.language),
         returnSipAddress: p.returnSipAddress,
-        threeWay: p.threeWay,
+        callMode: callModeToProto(p.callMode),
         transferCodeExpiresAt: toTimestamp(p.transferCodeExpiresAt),
       };
     }),

@@ -4,7 +4,7 @@
  * route the server has is described here and the other way round, so the document cannot drift.
  * Served at /v1/openapi.json and rendered at /docs.
  */
-import { LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
+import { CALL_MODES, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -330,10 +330,18 @@ export const openApiDocument: JsonObject = {
             pattern: '^sips?:[^\\s<>"]+$',
             description: 'SIP URI the caller is handed back to after paying.',
           },
-          threeWay: {
-            type: 'boolean',
-            default: false,
-            description: 'The operator stays on the line (three-way transfer).',
+          callMode: {
+            type: 'string',
+            enum: [...CALL_MODES],
+            default: 'IVR_ONLY',
+            description:
+              'IVR_ONLY: the operator transfers the caller to the IVR and gets the caller back by transfer to ' +
+              'returnSipAddress after paying. AGENT_ASSISTED: the operator stays on the line: the IVR calls ' +
+              'returnSipAddress at once and the card vault bridges caller and operator, so they can talk ' +
+              'throughout and after the payment, while the keypad tones of the card are masked toward the ' +
+              'operator (they hear a flat tone, never the digits). If the operator does not answer, the caller ' +
+              'pays with the IVR alone. The former three-way option is refused with 400 saying why: on a ' +
+              'three-way call the operator and every call recorder hear the tones.',
           },
           metadata: {
             type: 'object',
@@ -384,7 +392,7 @@ export const openApiDocument: JsonObject = {
           mode: { type: 'string', enum: [...PAYMENT_MODES] },
           language: { type: 'string', enum: [...LANGUAGES] },
           returnSipAddress: { type: 'string' },
-          threeWay: { type: 'boolean' },
+          callMode: { type: 'string', enum: [...CALL_MODES] },
           metadata: { type: 'object', additionalProperties: { type: 'string' } },
           transferCode: {
             type: 'string',

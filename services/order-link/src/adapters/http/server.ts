@@ -1,6 +1,7 @@
 import { httpServerSpans } from '@ivr/telemetry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, type FieldProblem } from '../../app/errors';
+import { removedOptionProblem } from '../../app/removed-options';
 import type { ApiKeyRepository } from '../pg/api-keys';
 import { apiKeyAuth, operationScopes, requireScope } from './auth';
 import { NO_NUL, textProblems } from './free-text';
@@ -61,7 +62,10 @@ export function createHttpApp(
     app[route.method](expressPath(route.path), auth, scope, async (req: Request, res: Response) => {
       const input = { body: req.body, query: req.query as Record<string, unknown>, params: req.params };
       const found = [...nulCharacters(input), ...validator.check({ ...input, headers: req.headers })];
-      if (found.length > 0) throw new AppError('invalid', `${found.length} field(s) are invalid`, found);
+      if (found.length > 0) {
+        const removed = found.find((p) => p.in === 'body' && removedOptionProblem(p.field, 'rest'));
+        throw new AppError('invalid', removed?.message ?? `${found.length} field(s) are invalid`, found);
+      }
       await route.handle(req, res, deps);
     });
   }

@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldProblem } from '../../app/errors';
+import { removedOptionProblem } from '../../app/removed-options';
 import { NO_CARD_NUMBER, textProblems } from './free-text';
 import type { JsonObject } from './openapi';
 
@@ -47,7 +48,12 @@ function fieldName(e: ErrorObject, location: FieldProblem['in'], paramName?: str
 }
 
 function message(e: ErrorObject): string {
-  if (e.keyword === 'additionalProperties') return 'unknown field';
+  if (e.keyword === 'additionalProperties') {
+    // A removed option is not merely unknown: say why it went and what replaces it.
+    const removed =
+      e.instancePath === '' ? removedOptionProblem(String(e.params.additionalProperty), 'rest') : undefined;
+    return removed?.message ?? 'unknown field';
+  }
   if (e.keyword === 'required') return 'is required';
   return e.message ?? 'is invalid';
 }

@@ -7,7 +7,8 @@ const REQUIRED: Record<string, Check[]> = {
   [C.started]: [
     ['callId', 'string'],
     ['paymentId', 'string'],
-    ['threeWay', 'boolean'],
+    // Absent on calls of a call-control from before call modes (read with callModeOf).
+    ['callMode', 'string?'],
   ],
   [C.cardCaptured]: [
     ['callId', 'string'],

@@ -1,3 +1,4 @@
+import { callModeOf } from '@ivr/contracts';
 import type { ConsolePayment } from '../../pg/console-queries';
 
 /**
@@ -26,7 +27,7 @@ const FIELDS: Record<string, string[]> = {
     'transferCode',
     'transferCodeExpiresAt',
   ],
-  PaymentTransferredToIvr: ['callId', 'threeWay'],
+  PaymentTransferredToIvr: ['callId'],
   PaymentCardCaptured: ['callId'],
   PaymentApproved: ['authorizationCode', 'pspReference', 'captured', 'storedCardReference'],
   PaymentDeclined: ['reason', 'pspCode'],
@@ -35,18 +36,26 @@ const FIELDS: Record<string, string[]> = {
   PaymentExpired: [],
   PaymentAbandoned: ['callEndReason'],
   PaymentViewed: ['via'],
-  CallStarted: ['callId', 'threeWay'],
+  CallStarted: ['callId'],
   CallStepEntered: ['step'],
   CaptureProgressed: ['field', 'digitsEntered', 'brand', 'valid', 'invalidReason', 'attemptsLeft'],
   CardCaptured: [],
   CallEnded: ['reason'],
+  CallReturnedToOperator: ['method', 'outcome', 'sipStatus'],
+  OperatorLegAnswered: ['purpose'],
+  OperatorLegFailed: ['purpose', 'reason', 'sipStatus'],
+  OperatorLegEnded: ['reason'],
 };
+
+/** Types whose call mode the screen shows, read the one way that also understands older events. */
+const WITH_CALL_MODE = new Set(['PaymentRequested', 'PaymentTransferredToIvr', 'CallStarted']);
 
 /** An event's data as the screen may see it; unknown types carry nothing. */
 export function eventDataForScreen(type: string, data: unknown): Json {
   if (!data || typeof data !== 'object') return {};
   const d = data as Json;
   const out = pick(d, FIELDS[type] ?? []);
+  if (WITH_CALL_MODE.has(type)) out.callMode = callModeOf(d);
   const card = cardForScreen(d.card);
   if (card) out.card = card;
   return out;
@@ -66,6 +75,7 @@ export function paymentForScreen(p: ConsolePayment) {
     mode: q.mode,
     language: q.language,
     returnSipAddress: q.returnSipAddress,
+    callMode: callModeOf(q),
     transferCode: q.transferCode,
     transferCodeExpiresAt: q.transferCodeExpiresAt,
     createdAt: q.requestedAt,

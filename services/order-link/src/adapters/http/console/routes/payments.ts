@@ -1,10 +1,19 @@
 // The payments screens: take a payment, search, one payment with its timeline, cancel, and the
 // live stream of progress (relayed from notification).
 import { randomUUID } from 'node:crypto';
-import { isLanguage, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES, type PaymentMode } from '@ivr/contracts';
+import {
+  CALL_MODES,
+  isCallMode,
+  isLanguage,
+  LANGUAGES,
+  PAYMENT_MODES,
+  PAYMENT_STATUSES,
+  type PaymentMode,
+} from '@ivr/contracts';
 import express, { type Request, type Router } from 'express';
 import { AppError } from '../../../../app/errors';
 import { type Principal, Scopes } from '../../../../app/ports';
+import { REMOVED_PAYMENT_OPTIONS, removedOptionProblem } from '../../../../app/removed-options';
 import type { PaymentStatus } from '../../../../payment';
 import { operatorToken, relayLive } from '../live';
 import { eventDataForScreen, paymentForScreen } from '../redact';
@@ -50,6 +59,12 @@ export function paymentRoutes(d: ConsoleApiDeps): Router {
       const returnSipAddress = text(b, 'returnSipAddress', 256) ?? o.sipAddress;
       if (!/^sips?:[^\s<>"]+$/.test(returnSipAddress))
         throw fieldError('returnSipAddress', 'a SIP URI such as sip:operator-12@pbx.example.com');
+      const callMode = b.callMode ?? 'IVR_ONLY';
+      if (!isCallMode(callMode)) throw fieldError('callMode', CALL_MODES.join(' or '));
+      for (const { rest } of REMOVED_PAYMENT_OPTIONS) {
+        const removed = b[rest] !== undefined ? removedOptionProblem(rest, 'rest') : undefined;
+        if (removed) throw new AppError('invalid', removed.message, [removed]);
+      }
       const key = text(b, 'idempotencyKey', 100) ?? randomUUID();
       const answer = await d.payments.create(principalFor(o, d.config.orderSystem), `console:${o.operatorId}:${key}`, {
         orderId,
@@ -59,7 +74,7 @@ export function paymentRoutes(d: ConsoleApiDeps): Router {
         mode,
         language,
         returnSipAddress,
-        threeWay: b.threeWay === true,
+        callMode,
         metadata: { operatorId: o.operatorId },
       });
       const found = await d.queries.get(viewerOf(o), answer.body.paymentId);
