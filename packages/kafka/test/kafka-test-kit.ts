@@ -40,12 +40,29 @@ export class TestTopics {
   async create(prefix: string, partitions = 1, config: Record<string, string> = {}): Promise<string> {
     const topic = unique(prefix);
     const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-    await this.admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, configEntries }],
-      waitForLeaders: true,
-    });
+    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }] });
     this.topics.push(topic);
+    await this.waitForLeaders(topic, partitions);
     return topic;
+  }
+
+  /**
+   * kafkajs's own `waitForLeaders` retries only LEADER_NOT_AVAILABLE; a loaded KRaft broker can answer
+   * UNKNOWN_TOPIC_OR_PARTITION for a moment after the topic was created, which ended tests early.
+   */
+  private async waitForLeaders(topic: string, partitions: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const led = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+        if (led === partitions) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for every partition after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   group(prefix: string): string {
