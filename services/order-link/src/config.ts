@@ -1,5 +1,6 @@
 import { bool, int, list, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
+import { trustedProxiesField } from './adapters/http/trusted-proxies';
 
 /** The variables order-link reads (tools/k8s checks the Helm chart against it, with the console's). */
 export function configSpec() {
@@ -25,6 +26,11 @@ export function configSpec() {
     // each also needs an API key, and the chart's NetworkPolicy must let it in).
     orderSystemClients: list('GRPC_ORDER_SYSTEM_CLIENTS', { default: [] }),
     consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
+    // The TLS-terminating proxies (the ingress) whose X-Forwarded-Proto/-Host/-For are believed:
+    // addresses or CIDRs, never everyone (trusted-proxies.ts). None by default.
+    trustedProxies: trustedProxiesField('TRUSTED_PROXIES'),
+    // Strict-Transport-Security on every answer to a request that came over TLS; 0 sends none.
+    hstsMaxAgeSeconds: int('HSTS_MAX_AGE_SECONDS', { default: 31_536_000, min: 0, max: 63_072_000 }),
   };
 }
 

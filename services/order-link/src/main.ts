@@ -6,10 +6,10 @@ import { OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
-import express from 'express';
 import { startGrpcServer } from './adapters/grpc/server';
-import { loadConsoleConfig, mountConsole } from './adapters/http/console';
+import { loadConsoleConfig } from './adapters/http/console';
 import { buildConsoleDeps } from './adapters/http/console/wire';
+import { createEntryApp } from './adapters/http/entry';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
 import { startInBackground } from './adapters/kafka/background';
@@ -65,12 +65,14 @@ void runService({
 
     const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
     // The operator console (/console) sits in front of the REST API, which answers everything else.
-    const app = express();
-    app.disable('x-powered-by');
     const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, config.console, log);
     ctx.onStop('console', operatorConsole.stop);
-    mountConsole(app, operatorConsole.deps, join(__dirname, '..', 'console', 'dist'));
-    app.use(api);
+    const app = createEntryApp({
+      api,
+      console: { deps: operatorConsole.deps, assetsDir: join(__dirname, '..', 'console', 'dist') },
+      trustedProxies: config.trustedProxies,
+      hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.httpPort, () => resolve(s));
       s.once('error', reject);

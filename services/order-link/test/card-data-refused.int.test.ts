@@ -18,7 +18,7 @@ import { APPROVED_TEST_PAN, PUBLISHED_TEST_PANS } from '../../../test/fixtures/t
 import { type NotificationHttp, startNotificationHttp } from '../../notification/test/http-harness';
 import { mountConsole } from '../src/adapters/http/console';
 import { buildConsoleDeps } from '../src/adapters/http/console/wire';
-import { call, type Harness, startGrpc, startHarness, validPayment } from './harness';
+import { call, consoleSettings, type Harness, startGrpc, startHarness, validPayment } from './harness';
 
 const spaced = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1 ');
 const dashed = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1-');
@@ -157,16 +157,7 @@ describe('card numbers in free text are refused', () => {
     let stop: () => void;
 
     beforeAll(async () => {
-      const settings = {
-        ivrSipAddress: 'sip:ivr@127.0.0.1:5070',
-        orderSystem: 'console',
-        notificationUrl: n.base,
-        operatorTokenSecret: 'x',
-        sessionTtlMinutes: 60,
-        sessionIdleMinutes: 30,
-        lockoutFailures: 5,
-        lockoutMinutes: 15,
-      };
+      const settings = consoleSettings({ NOTIFICATION_URL: n.base });
       const silent = { warn: () => undefined, error: () => undefined };
       const built = buildConsoleDeps(h.core, h.pool, h.schema, settings, silent);
       stop = built.stop;

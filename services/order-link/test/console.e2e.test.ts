@@ -9,9 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
+import { Nginx } from '@ivr/testkit/nginx';
 import { freePort } from '@ivr/testkit/ports';
 import { ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import type { Kafka } from 'kafkajs';
@@ -32,6 +34,8 @@ let liveGroup: string;
 let kafka: Kafka;
 let publisher: KafkaEventPublisher;
 let browser: Browser;
+// nginx terminating TLS in front of order-link, as the chart's ingress does.
+let proxy: Nginx;
 const cspViolations: string[] = [];
 // Payments entered in the console belong to this order system; its webhooks go to `receiver`.
 const consoleOrderSystem = `console-e2e-${run}`;
@@ -79,6 +83,30 @@ async function signIn(page: Page, who: { username: string; password: string }): 
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** A POST through the proxy over TLS (the local CA), as another site's page would send it. */
+function postThrough(
+  p: Nginx,
+  path: string,
+  origin: string,
+  body: object,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${p.origin}${path}`,
+      { method: 'POST', ca: p.ca, headers: { 'content-type': 'application/json', origin } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += String(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }
 
 let sequence = 0;
@@ -144,9 +172,12 @@ beforeAll(async () => {
       NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
       CONSOLE_LOCKOUT_FAILURES: '3',
       CONSOLE_ORDER_SYSTEM: consoleOrderSystem,
+      // nginx below connects from here; only it may say which scheme, host and client a request had.
+      TRUSTED_PROXIES: '127.0.0.1',
     },
   });
   base = `http://127.0.0.1:${httpPort}`;
+  proxy = await Nginx.start({ upstream: `127.0.0.1:${httpPort}` });
 
   // The first admin comes from the CLI, as on a fresh installation (password on standard input).
   const cli = spawnSync(
@@ -174,6 +205,7 @@ beforeAll(async () => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...proxy.chromiumArgs(),
     ],
   });
 });
@@ -181,6 +213,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await publisher?.disconnect();
+  await proxy?.stop();
   await orderLink?.stop();
   await notification?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
@@ -500,6 +533,44 @@ describe('operator console in Chromium', () => {
     expect(await operatorPage.content()).not.toContain('5555555555554444');
     expect(await operatorPage.content()).not.toContain('555555');
     await shot(operatorPage, '13-result-declined');
+  });
+
+  it('works behind a TLS-terminating reverse proxy (nginx): sign-in, a Secure cookie, HSTS, live updates', async () => {
+    const { context, page } = await newPage();
+    const served = page.waitForResponse((r) => r.url() === `${proxy.origin}/console/`);
+    const signedIn = page.waitForResponse(
+      (r) => r.url() === `${proxy.origin}/console/api/session` && r.request().method() === 'POST',
+    );
+    await page.goto(`${proxy.origin}/console/`);
+    await page.getByLabel('Username').fill(operator.username);
+    await page.getByLabel('Password').fill(operator.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const answer = await signedIn;
+    expect({ status: answer.status(), body: answer.status() === 201 ? 'signed in' : await answer.json() }).toEqual({
+      status: 201,
+      body: 'signed in',
+    });
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect((await served).headers()['strict-transport-security']).toMatch(/^max-age=\d+/);
+    const cookie = (await context.cookies(`${proxy.origin}/console/`)).find((c) => c.name === 'olk_session');
+    expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/console' });
+    // A change (CSRF token, same-origin check) and the live stream, through the proxy.
+    await page.getByLabel('Order id').first().fill(`${orderId}-proxied`);
+    await page.getByLabel('Amount').fill('700');
+    await page.getByRole('button', { name: 'Create payment' }).click();
+    await page.getByTestId('transfer-code').waitFor();
+    await page.getByText('Live updates connected').waitFor();
+    await shot(page, '14-behind-tls-proxy');
+    // Another site's request through the proxy is still refused, under a title that says why.
+    const forged = await postThrough(proxy, '/console/api/session', 'https://evil.example', {
+      username: operator.username,
+      password: operator.password,
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toMatchObject({ title: 'Not allowed', detail: 'cross-origin request refused' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
+    await context.close();
   });
 
   it('cancels a pending payment and signs out', async () => {

@@ -7,6 +7,7 @@ import { loadTls } from '@ivr/grpc';
 import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
 import { startGrpcServer } from '../src/adapters/grpc/server';
+import { loadConsoleConfig } from '../src/adapters/http/console/config';
 import { createHttpApp } from '../src/adapters/http/server';
 import type { Clock } from '../src/app/ports';
 import { buildCore, type Core } from '../src/wiring';
@@ -134,3 +135,7 @@ export async function startGrpc(h: Harness) {
     },
   };
 }
+
+/** The console's settings as a test runs it: its defaults, plain http allowed, and `env` on top. */
+export const consoleSettings = (env: Record<string, string> = {}) =>
+  loadConsoleConfig({ OPERATOR_TOKEN_SECRET: 'test-operator-token-secret', CONSOLE_ALLOW_PLAIN_HTTP: 'true', ...env });

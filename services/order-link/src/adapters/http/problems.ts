@@ -44,6 +44,20 @@ export function problem(kind: ProblemKind, detail: string, instance?: string, er
   };
 }
 
+/**
+ * The console's titles where the REST API's speak of API keys: its users are operators with a
+ * session, and a refusal there (a cross-origin request, a role) has nothing to do with a key.
+ */
+const CONSOLE_TITLES: Partial<Record<ProblemKind, string>> = {
+  unauthenticated: 'Not signed in',
+  forbidden: 'Not allowed',
+};
+
+export function consoleProblem(kind: ProblemKind, detail: string, instance?: string, errors?: FieldProblem[]): Problem {
+  const p = problem(kind, detail, instance, errors);
+  return { ...p, title: CONSOLE_TITLES[kind] ?? p.title };
+}
+
 export function sendProblem(res: Response, p: Problem): void {
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }

@@ -1,4 +1,4 @@
-import { int, readConfig, str, url } from '@ivr/config';
+import { bool, int, readConfig, str, url } from '@ivr/config';
 
 /** The console's variables (tools/k8s checks the Helm chart against them). */
 export function consoleConfigSpec() {
@@ -14,12 +14,18 @@ export function consoleConfigSpec() {
     sessionIdleMinutes: int('CONSOLE_SESSION_IDLE_MINUTES', { default: 60, min: 1, max: 24 * 60 }),
     lockoutFailures: int('CONSOLE_LOCKOUT_FAILURES', { default: 5, min: 1, max: 100 }),
     lockoutMinutes: int('CONSOLE_LOCKOUT_MINUTES', { default: 15, min: 1, max: 24 * 60 }),
+    // Development only: the session cookie lacks Secure on requests that came over plain http (the
+    // console at http://127.0.0.1:8080). Off: it is always Secure. Refused with NODE_ENV=production.
+    allowPlainHttp: bool('CONSOLE_ALLOW_PLAIN_HTTP', { default: false }),
   };
 }
 
 /** The console's settings, read once with the rest of order-link's configuration. */
 export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(consoleConfigSpec(), env);
+  const config = readConfig(consoleConfigSpec(), env);
+  if (config.allowPlainHttp && env.NODE_ENV === 'production')
+    throw new Error('CONSOLE_ALLOW_PLAIN_HTTP is for development only; it cannot be on with NODE_ENV=production');
+  return config;
 }
 
 export type ConsoleConfig = ReturnType<typeof loadConsoleConfig>;

@@ -11,7 +11,7 @@ import type { WebhooksApp } from '../../../app/webhooks-app';
 import type { ConsoleQueries } from '../../pg/console-queries';
 import type { PaymentAudit } from '../../pg/payment-audit';
 import { refuseCardNumbers } from '../free-text';
-import { problem, sendProblem } from '../problems';
+import { consoleProblem as problem, sendProblem } from '../problems';
 import type { ConsoleConfig } from './config';
 import type { NotificationClient } from './notification-client';
 import { apiKeyRoutes } from './routes/api-keys';

@@ -22,8 +22,12 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** HttpOnly (scripts never see it), SameSite=Strict, Secure when the request came over TLS; path-scoped to the console. */
-export function sessionCookie(req: Request, value: string, maxAgeSeconds: number): string {
+/**
+ * HttpOnly (scripts never see it), SameSite=Strict, path-scoped to the console, and Secure: always,
+ * unless development allows plain http (CONSOLE_ALLOW_PLAIN_HTTP) and this request came over it.
+ * Behind the ingress, `req.secure` is the scheme the trusted proxy reports (TRUSTED_PROXIES).
+ */
+export function sessionCookie(req: Request, value: string, maxAgeSeconds: number, allowPlainHttp: boolean): string {
   const attrs = [
     `${SESSION_COOKIE}=${value}`,
     'Path=/console',
@@ -31,9 +35,13 @@ export function sessionCookie(req: Request, value: string, maxAgeSeconds: number
     'SameSite=Strict',
     `Max-Age=${maxAgeSeconds}`,
   ];
-  if (req.secure) attrs.push('Secure');
+  if (req.secure || !allowPlainHttp) attrs.push('Secure');
   return attrs.join('; ');
 }
+
+/** The cookie that ends the session in the browser (Secure as it was set, or the browser keeps the old one). */
+export const clearedSessionCookie = (req: Request, allowPlainHttp: boolean): string =>
+  sessionCookie(req, '', 0, allowPlainHttp);
 
 /** Attaches the signed-in operator, if any. */
 export function loadSession(operators: OperatorsApp) {
@@ -63,10 +71,22 @@ export function sameOrigin(req: Request, _res: Response, next: NextFunction): vo
   const site = req.get('sec-fetch-site');
   if (site && site !== 'same-origin') throw new AppError('forbidden', 'cross-site request refused');
   const origin = req.get('origin');
-  if (origin && origin !== `${req.protocol}://${req.get('host')}`)
-    throw new AppError('forbidden', 'cross-origin request refused');
+  if (origin && !sameOriginAs(origin, req)) throw new AppError('forbidden', 'cross-origin request refused');
   if (!origin && !site) throw new AppError('forbidden', 'state-changing requests must come from the console page');
   next();
+}
+
+/**
+ * Whether the browser's Origin is this request's own: the scheme and host the client used, which
+ * behind the ingress are those its trusted proxy reports (X-Forwarded-Proto / -Host), compared as
+ * URL origins (case and default ports normalized).
+ */
+function sameOriginAs(origin: string, req: Request): boolean {
+  try {
+    return new URL(origin).origin === new URL(`${req.protocol}://${req.host}`).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** The synchronizer token: state-changing requests of a session carry its CSRF token in a header. */

@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { type Operator, type OperatorSummary, withoutSecret } from '../../../../operators/operator';
 import { body, required, wrap } from '../request';
 import type { ConsoleApiDeps } from '../router';
-import { SESSION_COOKIE, sessionCookie, signedIn } from '../session';
+import { clearedSessionCookie, sessionCookie, signedIn } from '../session';
 
 const answer = (d: ConsoleApiDeps, o: Operator | OperatorSummary, csrfToken: string) => ({
   operator: 'passwordHash' in o ? withoutSecret(o) : o,
@@ -20,7 +20,10 @@ export function sessionRoutes(d: ConsoleApiDeps): Router {
       const b = body(req);
       const signed = await d.operators.signIn(required(b, 'username', 40), required(b, 'password', 200));
       res
-        .set('set-cookie', sessionCookie(req, signed.sessionSecret, d.config.sessionTtlMinutes * 60))
+        .set(
+          'set-cookie',
+          sessionCookie(req, signed.sessionSecret, d.config.sessionTtlMinutes * 60, d.config.allowPlainHttp),
+        )
         .status(201)
         .json(answer(d, signed.operator, signed.csrfToken));
     }),
@@ -41,10 +44,7 @@ export function signOutRoutes(d: ConsoleApiDeps): Router {
     '/session',
     wrap(async (req, res) => {
       await d.operators.signOut(req.sessionSecret!, signedIn(req).operatorId);
-      res
-        .set('set-cookie', `${SESSION_COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`)
-        .status(204)
-        .end();
+      res.set('set-cookie', clearedSessionCookie(req, d.config.allowPlainHttp)).status(204).end();
     }),
   );
   return api;
