@@ -89,21 +89,7 @@ start() {
   [[ "$DIR" != "$VAR/kamailio" ]] || ln -sfn "$LOG_FILE" "$LOGS/kamailio.log"
 }
 
-stop() {
-  local pid
-  for f in "$PID_FILE" "$PID_FILE.start"; do
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      local deadline=$((SECONDS + 10))
-      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then log "Kamailio did not stop in 10s; killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; fi
-    fi
-    rm -f "$f"
-  done
-  log "Kamailio stopped"
-}
+stop() { stop_pid_files Kamailio TERM "$PID_FILE" "$PID_FILE.start"; }
 
 status() {
   if running && ctl core.uptime >/dev/null 2>&1; then echo "kamailio: up (127.0.0.1:$PORT)"; else echo "kamailio: down"; return 1; fi

@@ -56,3 +56,21 @@ stop_pid() {
   fi
   rm -f "$f"
 }
+
+# stop_pid_files WHAT SIGNAL FILE...: for a daemon that keeps its own pid files (Kamailio, nginx):
+# SIGNAL to each live one, wait 10s, then KILL its process group; the files are removed.
+stop_pid_files() {
+  local what="$1" signal="$2" pid; shift 2
+  for f in "$@"; do
+    [[ -f "$f" ]] || continue
+    pid="$(cat "$f")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "-$signal" "$pid" 2>/dev/null || true
+      local deadline=$((SECONDS + 10))
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+      if kill -0 "$pid" 2>/dev/null; then log "$what did not stop in 10s; killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; fi
+    fi
+    rm -f "$f"
+  done
+  log "$what stopped"
+}

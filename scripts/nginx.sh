@@ -57,21 +57,7 @@ start() {
   rm -f "$PID_FILE.start"
 }
 
-stop() {
-  local pid
-  for f in "$PID_FILE" "$PID_FILE.start"; do
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -QUIT "$pid" 2>/dev/null || true
-      local deadline=$((SECONDS + 10))
-      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then log "nginx did not stop in 10s; killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; fi
-    fi
-    rm -f "$f"
-  done
-  log "nginx stopped"
-}
+stop() { stop_pid_files nginx QUIT "$PID_FILE" "$PID_FILE.start"; }
 
 status() {
   if running && port_open "$PORT"; then echo "nginx: up (https://127.0.0.1:$PORT → $UPSTREAM)"; else echo "nginx: down"; return 1; fi
