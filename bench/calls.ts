@@ -12,6 +12,7 @@
 //   BENCH_CALLS_HOLD=500          calls held at once in the hold phase of each generator (0 skips it)
 //   BENCH_CALLS_HOLD_RATE=50      setups/s while the hold fills
 //   BENCH_SIPP_MARGIN_MS=1000     SIPp keys a field this long after its prompt should have ended
+//   BENCH_SIPP_VIA_PROXY=1        SIPp's calls go through the SIP proxy (Kamailio) in front of call-control
 import '../scripts/load-env';
 import os from 'node:os';
 import type { CallResult } from './calls/payment-call';
@@ -37,16 +38,17 @@ const HOLD = Number(process.env.BENCH_CALLS_HOLD ?? 500);
 const HOLD_RATE = Number(process.env.BENCH_CALLS_HOLD_RATE ?? 50);
 /** The hold parks each call before the card number until all are up, at most this long (first-digit timeout 15 s). */
 const HOLD_PARK_MS = 10_000;
-const HEADS = ['SIPp 3.6.1', 'own UAC (bench/calls)'];
+const VIA_PROXY = process.env.BENCH_SIPP_VIA_PROXY === '1';
+const HEADS = [VIA_PROXY ? 'SIPp 3.6.1 via Kamailio' : 'SIPp 3.6.1', 'own UAC (bench/calls)'];
 
 async function main(): Promise<void> {
-  const command = `BENCH_CALLS_RATES=${RATES.join(',')} BENCH_CALLS_PHASE_S=${PHASE_S} BENCH_CALLS_HOLD=${HOLD} BENCH_CALLS_HOLD_RATE=${HOLD_RATE} make bench-calls`;
+  const command = `${VIA_PROXY ? 'BENCH_SIPP_VIA_PROXY=1 ' : ''}BENCH_CALLS_RATES=${RATES.join(',')} BENCH_CALLS_PHASE_S=${PHASE_S} BENCH_CALLS_HOLD=${HOLD} BENCH_CALLS_HOLD_RATE=${HOLD_RATE} make bench-calls`;
   const header = beginRun(command);
   console.log("raw ceiling: SIPp's uac against its uas...");
   const ceilingLoad = loadAverage();
   const ceiling = await sipCeiling();
   console.log('starting the whole system (five services, PSP simulator at zero latency)...');
-  const rig = await startCallRig({ tag: 'bench-calls' });
+  const rig = await startCallRig({ tag: 'bench-calls', proxy: VIA_PROXY });
   const own: CallResult[] = [];
   const tables: Array<{ title: string; rows: string[][] }> = [];
   const notes: string[] = [];

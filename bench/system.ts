@@ -15,6 +15,7 @@
 //   BENCH_SYSTEM_HOLD_RATE=30      calls/s while the hold fills
 //   BENCH_SYSTEM_CEILING_S=5       seconds of plain INSERTs; Kafka gets 20,000 records
 //   BENCH_SIPP_MARGIN_MS=1000      SIPp keys a field this long after its prompt should have ended
+//   BENCH_SIPP_VIA_PROXY=1         SIPp's calls go through the SIP proxy (Kamailio) in front of call-control
 import '../scripts/load-env';
 import { randomBytes } from 'node:crypto';
 import { createPgPool } from '@ivr/eventstore';
@@ -43,6 +44,7 @@ const PHASE_S = Number(process.env.BENCH_SYSTEM_PHASE_S ?? 30);
 const HOLD = Number(process.env.BENCH_SYSTEM_HOLD ?? 300);
 const HOLD_RATE = Number(process.env.BENCH_SYSTEM_HOLD_RATE ?? 30);
 const PROBE_SHARE = Number(process.env.BENCH_SYSTEM_PROBE_SHARE ?? 0.1);
+const VIA_PROXY = process.env.BENCH_SIPP_VIA_PROXY === '1';
 /** The hold parks each call before the card number until all are up, at most this long (first-digit timeout 15 s). */
 const HOLD_PARK_MS = 10_000;
 const CEILING_S = Number(process.env.BENCH_SYSTEM_CEILING_S ?? 5);
@@ -124,14 +126,14 @@ async function ratePhase(rig: CallRig, rate: number): Promise<{ figures: SystemR
 }
 
 async function main(): Promise<void> {
-  const command = `BENCH_SYSTEM_RATES=${RATES.join(',')} BENCH_SYSTEM_PHASE_S=${PHASE_S} BENCH_SYSTEM_PROBE_SHARE=${PROBE_SHARE} BENCH_SYSTEM_HOLD=${HOLD} BENCH_SYSTEM_HOLD_RATE=${HOLD_RATE} BENCH_SYSTEM_CEILING_S=${CEILING_S} make bench-system`;
+  const command = `${VIA_PROXY ? 'BENCH_SIPP_VIA_PROXY=1 ' : ''}BENCH_SYSTEM_RATES=${RATES.join(',')} BENCH_SYSTEM_PHASE_S=${PHASE_S} BENCH_SYSTEM_PROBE_SHARE=${PROBE_SHARE} BENCH_SYSTEM_HOLD=${HOLD} BENCH_SYSTEM_HOLD_RATE=${HOLD_RATE} BENCH_SYSTEM_CEILING_S=${CEILING_S} make bench-system`;
   const header = beginRun(command);
   console.log(
     `raw ceilings: plain INSERTs for ${CEILING_S} s, Kafka ProducerPerformance ${KAFKA_RECORDS} records, SIPp against SIPp...`,
   );
   const ceilings = await measureCeilings();
   console.log('starting the whole system (five services, PSP simulator at zero latency)...');
-  const rig = await startCallRig({ tag: 'bench-system' });
+  const rig = await startCallRig({ tag: 'bench-system', proxy: VIA_PROXY });
   const all: CallResult[] = [];
   const rates: SystemRate[] = [];
   let hold: (HoldFigures & { sipp: GeneratorFigures }) | undefined;

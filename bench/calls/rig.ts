@@ -1,6 +1,7 @@
 // The whole system and a load generator ready to place payment calls: the five services as real
 // processes with the PSP simulator at zero latency (@ivr/testkit/payment-system), one SIP socket,
 // a Kafka watch of each call's steps, and a count of calls up at once.
+import { Kamailio } from '@ivr/testkit/kamailio';
 import { PaymentSystem } from '@ivr/testkit/payment-system';
 import type { CallContext } from './payment-call';
 import { Concurrency } from './rate';
@@ -10,6 +11,8 @@ import { StepWatch } from './step-watch';
 
 export interface CallRig {
   system: PaymentSystem;
+  /** Where SIPp sends its INVITEs: call-control, or the SIP proxy in front of it (`proxy` option). */
+  sipTarget: string;
   uac: SipUac;
   ctx: CallContext;
   concurrency: Concurrency;
@@ -21,6 +24,11 @@ export interface RigOptions {
   tag: string;
   /** Node options for the services' processes (the soak opens an inspector on each). */
   serviceNodeOptions?: string;
+  /**
+   * Put the call centre's SIP proxy (Kamailio, docs/telephony.md) in front of call-control for SIPp's
+   * calls. The own UAC keeps calling call-control directly: it does not follow a route set.
+   */
+  proxy?: boolean;
 }
 
 /** PaymentSystem.start, tried twice: on a busy machine a service can miss its 30 s readiness wait. */
@@ -49,6 +57,7 @@ export async function startCallRig(options: RigOptions): Promise<CallRig> {
     if (ownNodeOptions === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = ownNodeOptions;
   }
+  const proxy = options.proxy ? await Kamailio.start({ ivrUri: `sip:127.0.0.1:${system.sipPort}` }) : undefined;
   const uac = await SipUac.open(system.sipPort);
   const watch = await StepWatch.start(system.kafka, `${options.tag}-${system.run}`);
   const concurrency = new Concurrency();
@@ -62,12 +71,14 @@ export async function startCallRig(options: RigOptions): Promise<CallRig> {
   };
   return {
     system,
+    sipTarget: proxy?.address ?? `127.0.0.1:${system.sipPort}`,
     uac,
     ctx,
     concurrency,
     async stop() {
       uac.close();
       await watch.stop().catch(() => {});
+      await proxy?.stop();
       await system.stop();
     },
   };

@@ -89,7 +89,7 @@ export async function sippPhase(
   for (const p of payments) rig.ctx.watch.follow(p.paymentId);
   const loadBefore = loadAverage();
   const run = await runSipp({
-    target: `127.0.0.1:${rig.system.sipPort}`,
+    target: rig.sipTarget,
     calls: payments.map((p) => ({ code: p.transferCode, ...(o.parkMs ? { parkMs: o.parkMs } : {}) })),
     ratePerS: o.ratePerS,
     schedule,

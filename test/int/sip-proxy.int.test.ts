@@ -55,6 +55,21 @@ test('two phones register with the proxy and call each other through it; the BYE
   expect(await received(pbx, 'BYE')).toBe(1);
 });
 
+test('a call survives a restart of the proxy: the BYE after it follows the route set through the new process', async () => {
+  const pbx = await proxy();
+  const caller = await registeredPhone('early', pbx);
+  const operator = await registeredPhone('late', pbx, 'auto');
+  await caller.dial(operator.aor);
+  await caller.waitForEvent('CALL_ESTABLISHED');
+
+  await pbx.restart();
+  expect(await received(pbx, 'INVITE')).toBe(0); // a new process: its counters start again
+  await caller.hangup();
+  await operator.waitForEvent('CALL_CLOSED');
+  expect(await received(pbx, 'BYE')).toBe(1);
+  expect(await pbx.registrations()).not.toContain('late');
+});
+
 test('a call to a user nobody registered is answered 404 by the proxy', async () => {
   const pbx = await proxy();
   const caller = await registeredPhone('lonely', pbx);

@@ -95,6 +95,16 @@ export class Kamailio {
     return Number(value);
   }
 
+  /**
+   * Stops Kamailio and starts it again on the same ports (a proxy restarting mid-call): dialogs keep
+   * working through it (their route sets are in the messages), registrations are gone (in memory
+   * only) until the phones register again.
+   */
+  async restart(): Promise<void> {
+    await this.script('stop');
+    await this.script('start');
+  }
+
   /** Kamailio's log so far, for assertion messages. */
   log(): string {
     try {
