@@ -29,6 +29,10 @@ export function configSpec() {
     // The TLS-terminating proxies (the ingress) whose X-Forwarded-Proto/-Host/-For are believed:
     // addresses or CIDRs, never everyone (trusted-proxies.ts). None by default.
     trustedProxies: trustedProxiesField('TRUSTED_PROXIES'),
+    // REST API rate limits, requests a minute in each replica (0 = none; the chart turns them on):
+    // per API key, and per source address (counted before the key is checked). 429 + Retry-After.
+    apiRateLimitPerKey: int('API_RATE_LIMIT_PER_KEY', { default: 0, min: 0, max: 1_000_000 }),
+    apiRateLimitPerSource: int('API_RATE_LIMIT_PER_SOURCE', { default: 0, min: 0, max: 1_000_000 }),
     // Strict-Transport-Security on every answer to a request that came over TLS; 0 sends none.
     hstsMaxAgeSeconds: int('HSTS_MAX_AGE_SECONDS', { default: 31_536_000, min: 0, max: 63_072_000 }),
   };

@@ -63,7 +63,12 @@ void runService({
     sweeper.start();
     ctx.onStop('expiry sweeper', () => sweeper.stop());
 
-    const api = createHttpApp({ ...core.routeDeps, keyRepository: core.keyRepository, logger: log });
+    const api = createHttpApp({
+      ...core.routeDeps,
+      keyRepository: core.keyRepository,
+      logger: log,
+      rateLimits: { perKeyPerMinute: config.apiRateLimitPerKey, perSourcePerMinute: config.apiRateLimitPerSource },
+    });
     // The operator console (/console) sits in front of the REST API, which answers everything else.
     const operatorConsole = buildConsoleDeps(core, pool, DB_SCHEMA, config.console, log);
     ctx.onStop('console', operatorConsole.stop);

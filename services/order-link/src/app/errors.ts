@@ -10,7 +10,9 @@ export type AppErrorKind =
   | 'conflict'
   | 'idempotency_mismatch'
   | 'invalid_state'
-  | 'unavailable';
+  | 'unavailable'
+  /** Too many requests of one client (an API key, a source address): try again later. */
+  | 'rate_limited';
 
 export interface FieldProblem {
   /** Where the value was: body, query, path or header. */

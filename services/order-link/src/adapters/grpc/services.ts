@@ -31,6 +31,7 @@ const CODES: Record<AppErrorKind, Code> = {
   idempotency_mismatch: Code.ALREADY_EXISTS,
   invalid_state: Code.FAILED_PRECONDITION,
   unavailable: Code.UNAVAILABLE,
+  rate_limited: Code.RESOURCE_EXHAUSTED,
 };
 
 /** AppErrors become their gRPC status, naming the offending fields; anything else stays INTERNAL. */

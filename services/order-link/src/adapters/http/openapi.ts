@@ -25,6 +25,19 @@ const ERRORS = {
   '403': problem('The API key lacks the scope this operation needs.'),
   '413': problem('The body is larger than 64 KiB.'),
   '415': problem('The body is not `application/json`.'),
+  '429': {
+    ...problem(
+      'Too many requests from this API key or this address (the limits are per order-link replica; ' +
+        'see docs/api/README.md). Wait the seconds of `Retry-After`, then try again with the same ' +
+        'Idempotency-Key: nothing was done.',
+    ),
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before the next request (an integer of at least 1).',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
 };
 
 const idempotencyKey: JsonObject = {

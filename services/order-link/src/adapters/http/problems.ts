@@ -26,6 +26,7 @@ const KINDS: Record<
   invalid_state: [409, '/problems/invalid-state', 'The payment is not in a state that allows this'],
   too_large: [413, '/problems/payload-too-large', 'The body is too large'],
   media_type: [415, '/problems/unsupported-media-type', 'The body must be application/json'],
+  rate_limited: [429, '/problems/rate-limited', 'Too many requests'],
   unavailable: [503, '/problems/unavailable', 'Temporarily unavailable'],
   internal: [500, '/problems/internal', 'Internal error'],
 };

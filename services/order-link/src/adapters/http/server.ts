@@ -7,6 +7,7 @@ import { apiKeyAuth, operationScopes, requireScope } from './auth';
 import { NO_NUL, textProblems } from './free-text';
 import { openApiDocument } from './openapi';
 import { problem, sendProblem } from './problems';
+import { limitBy, limiterOf, sourceOf } from './rate-limit';
 import { renderReferencePage } from './reference-page';
 import { expressPath, type RouteDeps, routes } from './routes';
 import { compileValidators } from './validation';
@@ -17,9 +18,17 @@ export interface HttpLogger {
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Requests a minute per API key and per source address (0 = no limit; each replica counts its own). */
+export interface RestRateLimits {
+  perKeyPerMinute: number;
+  perSourcePerMinute: number;
+  /** The limiters' clock (tests). */
+  now?: () => number;
+}
+
 /** The REST API v1: JSON in, JSON or problem details out; never a 5xx for bad input. */
 export function createHttpApp(
-  deps: RouteDeps & { keyRepository: ApiKeyRepository; logger: HttpLogger },
+  deps: RouteDeps & { keyRepository: ApiKeyRepository; logger: HttpLogger; rateLimits?: RestRateLimits },
 ): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -42,6 +51,22 @@ export function createHttpApp(
       .send(referencePage);
   });
 
+  // Per source first, before the key is even looked up (guessing keys costs requests); per key
+  // right after authentication (server-side work of one order system). 429 + Retry-After.
+  const limits = deps.rateLimits;
+  app.use(
+    limitBy(
+      limiterOf(limits?.perSourcePerMinute ?? 0, limits?.now),
+      (req) => `source:${sourceOf(req.ip)}`,
+      'from this address',
+    ),
+  );
+  const perKey = limitBy(
+    limiterOf(limits?.perKeyPerMinute ?? 0, limits?.now),
+    (req) => (req.principal ? `key:${req.principal.actor.id}` : null),
+    'with this API key',
+  );
+
   // Content type is checked before parsing so that a wrong one gets 415, not a confusing 400.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
@@ -59,7 +84,7 @@ export function createHttpApp(
     const validator = validators.get(route.operationId);
     if (!validator) throw new Error(`route ${route.operationId} is not in the OpenAPI document`);
     const scope = requireScope(scopes.get(route.operationId) ?? '');
-    app[route.method](expressPath(route.path), auth, scope, async (req: Request, res: Response) => {
+    app[route.method](expressPath(route.path), auth, perKey, scope, async (req: Request, res: Response) => {
       const input = { body: req.body, query: req.query as Record<string, unknown>, params: req.params };
       const found = [...nulCharacters(input), ...validator.check({ ...input, headers: req.headers })];
       if (found.length > 0) {

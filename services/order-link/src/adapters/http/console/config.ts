@@ -14,6 +14,9 @@ export function consoleConfigSpec() {
     sessionIdleMinutes: int('CONSOLE_SESSION_IDLE_MINUTES', { default: 60, min: 1, max: 24 * 60 }),
     lockoutFailures: int('CONSOLE_LOCKOUT_FAILURES', { default: 5, min: 1, max: 100 }),
     lockoutMinutes: int('CONSOLE_LOCKOUT_MINUTES', { default: 15, min: 1, max: 24 * 60 }),
+    // Sign-in attempts a minute from one source address, counted before any password is hashed
+    // (scrypt costs 32 MiB and tens of ms); each replica counts its own. 0 = no limit.
+    signInRateLimitPerSource: int('CONSOLE_SIGNIN_RATE_LIMIT_PER_SOURCE', { default: 30, min: 0, max: 10_000 }),
     // Development only: the session cookie lacks Secure on requests that came over plain http (the
     // console at http://127.0.0.1:8080). Off: it is always Secure. Refused with NODE_ENV=production.
     allowPlainHttp: bool('CONSOLE_ALLOW_PLAIN_HTTP', { default: false }),
