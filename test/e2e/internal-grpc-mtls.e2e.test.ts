@@ -46,7 +46,8 @@ describe('internal gRPC servers: mutual TLS and client allow-lists', () => {
       logLevel: logLevel.NOTHING,
     });
     await startGroupsAtEnd(kafka, [group]);
-    [authorization, orderLink] = await Promise.all([
+    // Settled one by one, so that a service that did start is stopped by afterAll when the other did not.
+    const started = await Promise.allSettled([
       ServiceProcess.start('authorization', {
         env: { GRPC_PORT: String(authorizationPort), OUTBOX_RELAY_ENABLED: 'false' },
       }),
@@ -59,6 +60,9 @@ describe('internal gRPC servers: mutual TLS and client allow-lists', () => {
         },
       }),
     ]);
+    if (started[0].status === 'fulfilled') authorization = started[0].value;
+    if (started[1].status === 'fulfilled') orderLink = started[1].value;
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     authorizationAddress = `127.0.0.1:${authorizationPort}`;
     orderLinkAddress = `127.0.0.1:${orderLinkPort}`;
   });
