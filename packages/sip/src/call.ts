@@ -67,6 +67,9 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   readonly remote: { address: string; port: number };
   readonly dialog: Dialog;
   private answerSdp: string | undefined;
+  /** Where the answer pointed (the vault), and the o= version of the last SDP we sent. */
+  private endpoint: MediaEndpoint | undefined;
+  private sdpVersion = 0;
   private acked: { resolve: () => void; reject: (err: Error) => void } | undefined;
   private readonly transfers = new Set<PendingTransfer>();
   /** INVITE transactions whose 2xx awaits its ACK (the initial one, then any re-INVITE). */
@@ -118,6 +121,8 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   answer(media: MediaEndpoint): Promise<void> {
     if (this.state !== 'offered') return Promise.reject(new Error(`cannot answer a call in state ${this.state}`));
     this.state = 'answering';
+    this.endpoint = media;
+    this.sdpVersion = this.sdpOrigin.sessionVersion;
     this.answerSdp = buildAnswer(this.offer, this.codec, media, this.sdpOrigin);
     const done = new Promise<void>((resolve, reject) => {
       this.acked = { resolve, reject };
@@ -272,7 +277,13 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
       return;
     }
     this.dialog.refreshTarget(request);
-    // Same SDP, same o= version: the media endpoint (the vault) does not change mid-call.
+    // The media endpoint (the vault) does not change mid-call: the same SDP and o= version, unless the
+    // direction does (hold: their sendonly is our recvonly, their inactive ours, RFC 3264 §8.4).
+    if (media.direction !== this.codec.direction && this.endpoint) {
+      this.sdpVersion++;
+      const origin = { sessionId: this.sdpOrigin.sessionId, sessionVersion: this.sdpVersion };
+      this.answerSdp = buildAnswer(this.offer, media, this.endpoint, origin);
+    }
     tx.respond(
       request.method === 'UPDATE' && request.body.length === 0
         ? createResponse(request, 200)

@@ -1,8 +1,8 @@
-// The UAS side of a dialog (RFC 3261 §12.1.1, §12.2): identifiers, route set, remote target and
+// A dialog, either side (RFC 3261 §12.1, §12.2): identifiers, route set, remote target and
 // CSeq spaces, and how to build and address a request inside it.
 import { randomBytes } from 'node:crypto';
 import { parseCSeq, parseNameAddr, parseSipUri } from './header-values';
-import { header, headerValues, type SipHeader, type SipRequest } from './message';
+import { header, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
 import { newBranch } from './transaction-layer';
 import type { Flow } from './transport';
 
@@ -20,6 +20,24 @@ export function newTag(): string {
 
 export function dialogKey(callId: string, localTag: string, remoteTag: string): string {
   return `${callId}|${localTag}|${remoteTag}`;
+}
+
+/** What identifies a dialog and how to reach the peer inside it (RFC 3261 §12.1). */
+export interface DialogState {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  /** Our identity and the peer's, as header values with their tags (From/To of our requests). */
+  localParty: string;
+  remoteParty: string;
+  /** Route set, next hop first. */
+  routeSet: string[];
+  remoteTarget: string;
+  remoteSeq: number;
+  /** The last CSeq number we used (the INVITE's, for the dialogs we created). */
+  localSeq: number;
+  /** `sips:`: every hop must be TLS, and our Contact is `sips:` too. */
+  secure: boolean;
 }
 
 export class Dialog {
@@ -42,7 +60,21 @@ export class Dialog {
     localTag: string,
     readonly flow: Flow,
     private readonly local: LocalAddress,
+    state?: DialogState,
   ) {
+    if (state) {
+      this.callId = state.callId;
+      this.localTag = state.localTag;
+      this.remoteTag = state.remoteTag;
+      this.localParty = state.localParty;
+      this.remoteParty = state.remoteParty;
+      this.routeSet = state.routeSet;
+      this.remoteTarget = state.remoteTarget;
+      this.remoteSeq = state.remoteSeq;
+      this.localSeq = state.localSeq;
+      this.secure = state.secure;
+      return;
+    }
     this.callId = header(invite, 'Call-ID') ?? '';
     this.localTag = localTag;
     const from = header(invite, 'From') ?? '';
@@ -54,6 +86,27 @@ export class Dialog {
     this.remoteTarget = contactUri(invite) ?? invite.uri;
     this.remoteSeq = parseCSeq(header(invite, 'CSeq') ?? '')?.seq ?? 0;
     this.secure = /^sips:/i.test(invite.uri);
+  }
+
+  /**
+   * The dialog an INVITE of ours created with its 2xx (the UAC side, §12.1.2): the route set is the
+   * answer's Record-Route in reverse, the remote target its Contact, our CSeq goes on from the INVITE's.
+   */
+  static created(invite: SipRequest, answer: SipResponse, flow: Flow, local: LocalAddress): Dialog {
+    const from = header(invite, 'From') ?? '';
+    const to = header(answer, 'To') ?? '';
+    return new Dialog(invite, '', flow, local, {
+      callId: header(invite, 'Call-ID') ?? '',
+      localTag: parseNameAddr(from)?.params.get('tag') ?? '',
+      remoteTag: parseNameAddr(to)?.params.get('tag') ?? '',
+      localParty: from,
+      remoteParty: to,
+      routeSet: headerValues(answer, 'Record-Route').reverse(),
+      remoteTarget: contactUri(answer) ?? invite.uri,
+      remoteSeq: 0,
+      localSeq: parseCSeq(header(invite, 'CSeq') ?? '')?.seq ?? 1,
+      secure: /^sips:/i.test(invite.uri),
+    });
   }
 
   get key(): string {
@@ -77,8 +130,11 @@ export class Dialog {
     if (uri) this.remoteTarget = uri;
   }
 
-  /** A request inside the dialog (§12.2.1.1), with a fresh branch and the next local CSeq. */
-  createRequest(method: string, extra: SipHeader[] = [], body: Buffer = Buffer.alloc(0)): SipRequest {
+  /**
+   * A request inside the dialog (§12.2.1.1), with a fresh branch and the next local CSeq (or `cseq`: the
+   * ACK of a 2xx carries its INVITE's number, §13.2.2.4).
+   */
+  createRequest(method: string, extra: SipHeader[] = [], body: Buffer = Buffer.alloc(0), cseq?: number): SipRequest {
     const firstRoute = this.routeSet[0];
     const looseRouting = firstRoute === undefined || /;lr\b/i.test(firstRoute);
     const uri = looseRouting ? this.remoteTarget : (parseNameAddr(firstRoute)?.uri ?? this.remoteTarget);
@@ -98,7 +154,7 @@ export class Dialog {
         { name: 'From', value: this.localParty },
         { name: 'To', value: this.remoteParty },
         { name: 'Call-ID', value: this.callId },
-        { name: 'CSeq', value: `${++this.localSeq} ${method}` },
+        { name: 'CSeq', value: `${cseq ?? ++this.localSeq} ${method}` },
         { name: 'Contact', value: this.contact },
         ...extra,
       ],
@@ -114,8 +170,8 @@ export class Dialog {
   }
 }
 
-function contactUri(request: SipRequest): string | undefined {
-  const contact = headerValues(request, 'Contact')[0];
+function contactUri(message: SipRequest | SipResponse): string | undefined {
+  const contact = headerValues(message, 'Contact')[0];
   return contact ? parseNameAddr(contact)?.uri : undefined;
 }
 

@@ -24,6 +24,14 @@ export {
   type SipRequest,
   type SipResponse,
 } from './message';
+export {
+  type DialFailure,
+  type DialOptions,
+  type DialOutcome,
+  OutgoingCall,
+  type OutgoingCallEvents,
+  type OutgoingEndReason,
+} from './outgoing-call';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits, type ParseResult, parseMessage } from './parser';
 export type { RateLimit } from './rate-limiter';
 export type { TransferOutcome } from './refer';

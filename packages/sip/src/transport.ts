@@ -230,6 +230,30 @@ export class SipTransport {
     return socket ? this.socketFlow(socket, transport, remoteAddress, remotePort) : undefined;
   }
 
+  /**
+   * A TCP connection of our own to a peer (a request we send outside any dialog, e.g. an INVITE to
+   * the PBX): the open one if there is one, else a new one, read like an accepted connection.
+   * Undefined when it cannot be opened within 5 s.
+   */
+  async connectTcp(remoteAddress: string, remotePort: number): Promise<Flow | undefined> {
+    const open = this.streamFlow('TCP', remoteAddress, remotePort);
+    if (open) return open;
+    const socket = net.connect({ host: remoteAddress, port: remotePort, timeout: 5000 });
+    const connected = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.once('timeout', () => resolve(false));
+    });
+    if (!connected) {
+      socket.destroy();
+      this.stats.sendErrors++;
+      return undefined;
+    }
+    socket.setTimeout(0);
+    this.onConnection(socket, 'TCP');
+    return this.streamFlow('TCP', socket.remoteAddress ?? remoteAddress, socket.remotePort ?? remotePort);
+  }
+
   private onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     const flow = this.udpFlow(rinfo.address, rinfo.port);
     if (!this.admit(rinfo.address)) return;

@@ -11,9 +11,10 @@ import {
 } from './admission';
 import { type CallHost, IncomingCall } from './call';
 import { Dialog, dialogKey, type LocalAddress, newTag } from './dialog';
-import { parseNameAddr } from './header-values';
+import { parseNameAddr, parseSipUri } from './header-values';
 import { type SipLogger, silentLogger } from './logger';
 import { header, headerValues, type SipMessage, type SipRequest } from './message';
+import { type DialOptions, OutgoingCall, type OutgoingHost } from './outgoing-call';
 import type { RateLimit } from './rate-limiter';
 import { createResponse } from './responses';
 import { type NegotiationOptions, negotiate } from './sdp';
@@ -77,6 +78,9 @@ export interface SipStats extends TransportStats {
   /** 401 challenges sent (digest authentication asked for, not a refusal). */
   authChallenges: number;
   activeCalls: number;
+  /** Calls the IVR placed (dial), and how many of them were answered. */
+  callsPlaced: number;
+  callsPlacedAnswered: number;
   /** Requests refused by who may call (trusted sources, digest, per-source cap, TLS): reason → count. */
   refused: Record<RefusalReason, number>;
 }
@@ -91,6 +95,10 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   private readonly transactions: TransactionLayer;
   private readonly calls = new Map<string, IncomingCall>();
   private readonly callsByInvite = new Map<ServerInviteTransaction, IncomingCall>();
+  /** Calls we placed: by Call-ID from the INVITE on, and by dialog key once answered. */
+  private readonly placing = new Map<string, OutgoingCall>();
+  private readonly outgoing = new Map<string, OutgoingCall>();
+  private readonly outgoingHost: OutgoingHost;
   private readonly log: SipLogger;
   private readonly timers: TimerService;
   private readonly counters = {
@@ -99,6 +107,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     rejectedDraining: 0,
     infoRefused: 0,
     authChallenges: 0,
+    callsPlaced: 0,
+    callsPlacedAnswered: 0,
   };
   private readonly refused = Object.fromEntries(REFUSAL_REASONS.map((r) => [r, 0])) as Record<RefusalReason, number>;
   private readonly trusted: TrustedSources;
@@ -143,6 +153,35 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
       negotiate: (offer) => negotiate(offer, opts.sdp),
       refusedInfo: (callId) => this.refusedInfo(callId),
     };
+    this.outgoingHost = {
+      local: () => this.local,
+      flowTo: (uri) => this.flowTo(uri),
+      sendRequest: (request, flow, onEvent) => void this.transactions.sendRequest(request, flow, onEvent),
+      sendInDialog: (dialog, request, onEvent) => this.sendInDialog(dialog, request, onEvent),
+      sendAck: (dialog, ack) => this.dialogFlow(dialog)?.send(ack),
+      established: (call) => {
+        if (!call.dialog) return;
+        this.outgoing.set(call.dialog.key, call);
+        this.counters.callsPlacedAnswered++;
+      },
+      forget: (call) => this.forgetOutgoing(call),
+      negotiate: (offer) => negotiate(offer, { ...opts.sdp, requireTelephoneEvent: false }),
+      refusedInfo: (callId) => this.refusedInfo(callId),
+      timers: this.timers,
+      allow: ALLOW,
+    };
+  }
+
+  /**
+   * Places a call (INVITE as a UAC): to `target`, through `route` (the outbound proxy first) if given,
+   * offering `media`. Watch `outcome`; once answered, `ended` and `reinvite` as for incoming calls.
+   */
+  dial(options: DialOptions): OutgoingCall {
+    const call = new OutgoingCall(options, this.outgoingHost);
+    this.placing.set(call.callId, call);
+    this.counters.callsPlaced++;
+    void call.start();
+    return call;
   }
 
   async start(): Promise<void> {
@@ -152,6 +191,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   /** Ends every call (BYE or 503) and closes the sockets. */
   async stop(): Promise<void> {
     for (const call of [...this.calls.values()]) call.terminate('shutdown');
+    for (const call of [...this.placing.values()]) call.terminate('shutdown');
     this.transactions.terminateAll();
     await this.transport.stop();
   }
@@ -177,12 +217,13 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   /** Resolves when no call is in progress (use after drain() on SIGTERM). */
   whenIdle(): Promise<void> {
-    if (this.calls.size === 0) return Promise.resolve();
+    if (this.calls.size === 0 && this.placing.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Calls in progress: answered or offered to us, and placed by us. */
   get activeCalls(): number {
-    return this.calls.size;
+    return this.calls.size + this.placing.size;
   }
 
   private refusedInfo(callId: string): void {
@@ -197,7 +238,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     return {
       ...this.transport.stats,
       ...this.counters,
-      activeCalls: this.calls.size,
+      activeCalls: this.activeCalls,
       refused: { ...this.refused, 'tls-handshake': this.transport.stats.tlsHandshakeFailures },
     };
   }
@@ -212,7 +253,10 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
 
   private onMessage(msg: SipMessage, flow: Flow): void {
     if (msg.kind === 'response') {
-      if (!this.transactions.receiveResponse(msg)) this.log.debug({ status: msg.status }, 'stray sip response');
+      if (this.transactions.receiveResponse(msg)) return;
+      const placed = this.placing.get(header(msg, 'Call-ID') ?? '');
+      if (placed) placed.strayResponse(msg);
+      else this.log.debug({ status: msg.status }, 'stray sip response');
       return;
     }
     const existing = this.transactions.findServer(msg);
@@ -343,10 +387,11 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   }
 
   /** The call whose dialog a request belongs to: Call-ID, our tag in To, theirs in From. */
-  private findCall(request: SipRequest): IncomingCall | undefined {
+  private findCall(request: SipRequest): IncomingCall | OutgoingCall | undefined {
     const localTag = parseNameAddr(header(request, 'To') ?? '')?.params.get('tag') ?? '';
     const remoteTag = parseNameAddr(header(request, 'From') ?? '')?.params.get('tag') ?? '';
-    return this.calls.get(dialogKey(header(request, 'Call-ID') ?? '', localTag, remoteTag));
+    const key = dialogKey(header(request, 'Call-ID') ?? '', localTag, remoteTag);
+    return this.calls.get(key) ?? this.outgoing.get(key);
   }
 
   /** Digest check of an INVITE or REFER: true when it may go on; otherwise 401 or 403 was answered. */
@@ -382,9 +427,11 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     this.transactions.createServerNonInvite(request, flow).respond(response);
   }
 
-  private callsOnFlow(flow: Flow): IncomingCall[] {
-    return [...this.calls.values()].filter((call) => {
-      const f = call.dialog.flow;
+  private callsOnFlow(flow: Flow): Array<IncomingCall | OutgoingCall> {
+    const dialogs = [...this.calls.values(), ...this.outgoing.values()];
+    return dialogs.filter((call) => {
+      const f = call.dialog?.flow;
+      if (!f) return false;
       return (
         f.transport === flow.transport && f.remoteAddress === flow.remoteAddress && f.remotePort === flow.remotePort
       );
@@ -394,24 +441,46 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
   private forget(call: IncomingCall): void {
     this.calls.delete(call.dialog.key);
     for (const [tx, c] of this.callsByInvite) if (c === call) this.callsByInvite.delete(tx);
-    if (this.calls.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.calls.size === 0 && this.placing.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private sendInDialog(dialog: Dialog, request: SipRequest, onEvent: (e: ClientTransactionEvent) => void): void {
-    let flow: Flow | undefined;
-    const { transport } = dialog.flow;
-    if (transport === 'TCP' || transport === 'TLS') {
-      // Reuse the caller's connection (RFC 5923 for TLS); opening a new one towards its Contact is not supported.
-      flow = this.transport.streamFlow(transport, dialog.flow.remoteAddress, dialog.flow.remotePort);
-    } else {
-      const hop = dialog.nextHop();
-      flow = hop ? this.transport.udpFlow(hop.host, hop.port) : dialog.flow;
-    }
+    const flow = this.dialogFlow(dialog);
     if (!flow) {
       onEvent({ type: 'timeout' });
       this.calls.get(dialog.key)?.terminate('transport-error');
+      this.outgoing.get(dialog.key)?.terminate('transport-error');
       return;
     }
     this.transactions.sendRequest(request, flow, onEvent);
+  }
+
+  /** Where a request inside a dialog goes: the dialog's own connection, or its next hop over UDP. */
+  private dialogFlow(dialog: Dialog): Flow | undefined {
+    const { transport } = dialog.flow;
+    if (transport === 'TCP' || transport === 'TLS') {
+      // Reuse the dialog's connection (RFC 5923 for TLS); opening a new one towards its Contact is not supported.
+      return this.transport.streamFlow(transport, dialog.flow.remoteAddress, dialog.flow.remotePort);
+    }
+    const hop = dialog.nextHop();
+    return hop ? this.transport.udpFlow(hop.host, hop.port) : dialog.flow;
+  }
+
+  /** The flow to the next hop of a request we start (`sip:host[:port][;transport=tcp|tls]`, default 5060). */
+  private async flowTo(text: string): Promise<Flow | undefined> {
+    const uri = parseSipUri(text.includes('<') ? (parseNameAddr(text)?.uri ?? '') : text);
+    if (!uri) return undefined;
+    const transport = (uri.params.get('transport') ?? (uri.scheme === 'sips' ? 'tls' : 'udp')).toUpperCase();
+    const port = uri.port ?? (transport === 'TLS' ? 5061 : 5060);
+    if (transport === 'TCP') return this.transport.connectTcp(uri.host, port);
+    // Over TLS only a connection the peer opened can be reused (no TLS client here).
+    if (transport === 'TLS') return this.transport.streamFlow('TLS', uri.host, port);
+    return this.transport.udpFlow(uri.host, port);
+  }
+
+  private forgetOutgoing(call: OutgoingCall): void {
+    this.placing.delete(call.callId);
+    if (call.dialog) this.outgoing.delete(call.dialog.key);
+    if (this.calls.size === 0 && this.placing.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

@@ -82,7 +82,7 @@ test('an offer without PCMU/PCMA gets 488 and never reaches the dialogue', async
   expect(ua.stats().rejectedNoCodec).toBe(1);
 });
 
-test('an answered call: 100 then 200 with To-tag, Contact and SDP; a re-INVITE gets the same SDP; BYE ends it', async () => {
+test('an answered call: 100 then 200 with To-tag, Contact and SDP; a hold re-INVITE is answered recvonly; BYE ends it', async () => {
   await startUa();
   const calls: IncomingCall[] = [];
   ua.on('incomingCall', (call) => {
@@ -102,11 +102,13 @@ test('an answered call: 100 then 200 with To-tag, Contact and SDP; a re-INVITE g
   const reinvites: CodecChoice[] = [];
   calls[0]!.on('reinvite', (media) => reinvites.push(media));
   client.received.length = 0;
-  // The caller goes on hold from another port: same answer, new view of the caller's media.
+  // The caller goes on hold from another port: the same endpoint, now recvonly (RFC 3264 §8.4) in a new
+  // version of the SDP; a new view of the caller's media.
   const hold = SDP().replace('m=audio 30000', 'm=audio 30002').concat('a=sendonly\n');
   client.send(request('INVITE', 'c1', { body: hold, toTag, cseq: 2 }));
   const again = await client.response(200, 'c1');
-  expect(again.body.toString()).toBe(ok.body.toString());
+  const nextVersion = (sdp: string) => sdp.replace(/^(o=ivr \d+) (\d+)/m, (_, o, v) => `${o} ${Number(v) + 1}`);
+  expect(again.body.toString()).toBe(nextVersion(ok.body.toString()).replace('a=sendrecv', 'a=recvonly'));
   client.send(request('ACK', 'c1', { toTag, cseq: 2, branch: 'z9hG4bKack2' }));
   expect(reinvites).toHaveLength(1);
   expect(reinvites[0]!.remote.port).toBe(30002);

@@ -1,4 +1,4 @@
-import { buildAnswer, negotiate, parseSdp } from '../src/sdp';
+import { buildAnswer, buildOffer, negotiate, parseSdp, readAnswer } from '../src/sdp';
 
 const offer = (m: string[], c = 'c=IN IP4 192.0.2.10') =>
   ['v=0', 'o=- 1 1 IN IP4 192.0.2.10', 's=-', c, 't=0 0', ...m, ''].join('\r\n');
@@ -112,4 +112,26 @@ test('without telephone-event the answer lists the codec alone; an SRTP endpoint
   );
   expect(secure).toContain('m=audio 40000 RTP/SAVP 0\r\n');
   expect(secure).toContain(`a=${crypto}\r\n`);
+});
+
+test('an offer of ours names the endpoint, the codecs in order and telephone-event; the answer says what was chosen', () => {
+  const sdp = buildOffer(
+    { address: '10.0.0.7', port: 40002 },
+    { codecs: ['PCMA', 'PCMU'], telephoneEventPayloadType: 96, sessionId: '7', sessionVersion: 1 },
+  );
+  expect(sdp).toContain('c=IN IP4 10.0.0.7');
+  expect(sdp).toContain('m=audio 40002 RTP/AVP 8 0 96\r\n');
+  expect(sdp).toContain('a=rtpmap:96 telephone-event/8000');
+  expect(sdp).toContain('a=sendrecv');
+  const answer = offer(['m=audio 5004 RTP/AVP 0 101', 'a=rtpmap:101 telephone-event/8000', 'a=sendonly']);
+  const r = readAnswer(answer, ['PCMA', 'PCMU']);
+  if (!r.ok) throw new Error(r.detail);
+  expect(r.media).toMatchObject({
+    codec: { name: 'PCMU', payloadType: 0 },
+    telephoneEvent: { payloadType: 101 },
+    remote: { port: 5004 },
+    direction: 'recvonly',
+  });
+  expect(readAnswer(offer(['m=audio 0 RTP/AVP 0']), ['PCMU'])).toMatchObject({ ok: false });
+  expect(readAnswer(offer(['m=audio 5004 RTP/AVP 9']), ['PCMU'])).toMatchObject({ ok: false });
 });

@@ -7,4 +7,13 @@ export {
   type NegotiationResult,
   negotiate,
 } from './negotiate';
+export {
+  type AnsweredMedia,
+  type AnswerReading,
+  buildOffer,
+  type G711,
+  mirror,
+  type OfferOptions,
+  readAnswer,
+} from './offer';
 export { type Direction, parseSdp, type SdpFormat, type SdpMedia, type SessionDescription } from './parse';
