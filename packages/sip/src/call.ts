@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { Dialog } from './dialog';
 import { type NameAddr, parseCSeq, parseNameAddr, parseSipUri } from './header-values';
+import { answerOtherRequest } from './in-dialog';
 import { header, headerValues, type SipHeader, type SipRequest } from './message';
 import { PendingTransfer, type TransferOutcome } from './refer';
 import { createResponse } from './responses';
@@ -235,18 +236,8 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
         tx.respond(createResponse(request, 200));
         for (const t of this.transfers) t.notify(request.body.toString('utf8'), header(request, 'Subscription-State'));
         return;
-      case 'OPTIONS':
-        tx.respond(createResponse(request, 200, { headers: [{ name: 'Allow', value: this.host.allow }] }));
-        return;
-      case 'INFO':
-        // Refused, not acknowledged: an SBC sending keypad tones as INFO must be set to RFC 4733 or
-        // in-band audio, or card digits would pass through call-control. 405 with the Allow list
-        // (RFC 3261 §8.2.1); the dialog goes on (RFC 5057). The body is never read or logged.
-        this.host.refusedInfo(this.callId);
-        tx.respond(createResponse(request, 405, { headers: [{ name: 'Allow', value: this.host.allow }] }));
-        return;
       default:
-        tx.respond(createResponse(request, 501, { headers: [{ name: 'Allow', value: this.host.allow }] }));
+        answerOtherRequest(request, tx, this.host, this.callId);
     }
   }
 

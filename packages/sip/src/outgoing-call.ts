@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { Dialog, type LocalAddress, newTag } from './dialog';
 import { parseCSeq, parseNameAddr } from './header-values';
+import { answerOtherRequest } from './in-dialog';
 import { header, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
 import { createResponse } from './responses';
 import {
@@ -211,16 +212,9 @@ export class OutgoingCall extends EventEmitter<OutgoingCallEvents> {
       case 'UPDATE':
         this.reoffer(request, tx);
         return;
-      case 'OPTIONS':
-        tx.respond(createResponse(request, 200, { headers: [{ name: 'Allow', value: this.host.allow }] }));
-        return;
-      case 'INFO':
-        // As on the caller's leg: keys never travel in signalling (docs/telephony.md).
-        this.host.refusedInfo(this.callId);
-        tx.respond(createResponse(request, 405, { headers: [{ name: 'Allow', value: this.host.allow }] }));
-        return;
       default:
-        tx.respond(createResponse(request, 501, { headers: [{ name: 'Allow', value: this.host.allow }] }));
+        // OPTIONS, and INFO refused as on the caller's leg: keys never travel in signalling.
+        answerOtherRequest(request, tx, this.host, this.callId);
     }
   }
 
