@@ -269,6 +269,15 @@ test('the PSP refuses the card at registration: told and handed back, no authori
   expect(f.vault.registrations).toEqual(['card-call-1']);
 });
 
+test('the vault wiped the card before the registration came: told the entry failed, no authorization', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.vault.registration = { kind: 'failed', failure: 'card-wiped' };
+  expect((await run(f)).reason).toBe('CAPTURE_FAILED');
+  expect(f.authorization.requests).toEqual([]);
+  expect(f.leg.refers).toEqual([PAYMENT.returnSipAddress]);
+});
+
 test('the captured card could not be stored: no authorization (recovery could not fence it), told and handed back', async () => {
   const f = fakes();
   happyCaller(f);

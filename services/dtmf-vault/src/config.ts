@@ -23,6 +23,9 @@ export function configSpec() {
     maxSessions: int('VAULT_MAX_SESSIONS', { default: 400, min: 1 }),
     maxSessionSeconds: int('VAULT_MAX_SESSION_SECONDS', { default: 900, min: 10 }),
     rtpSilenceSeconds: int('VAULT_RTP_SILENCE_SECONDS', { default: 30, min: 1 }),
+    // A captured card not registered within this long of its last field is wiped (RegisterCard then
+    // answers REGISTRATION_FAILURE_CARD_WIPED).
+    cardTtlSeconds: int('VAULT_CARD_TTL_SECONDS', { default: 60, min: 5, max: 600 }),
     // Plain digits (returned in clear): the longest transfer code (call-control's TRANSFER_CODE_MAX_LENGTH)
     // and how many one session may return in all (the code and the amount confirmations).
     transferCodeMaxDigits: int('VAULT_TRANSFER_CODE_MAX_DIGITS', { default: 6, min: 1, max: 12 }),
@@ -32,6 +35,10 @@ export function configSpec() {
     // The PSP seam (docs/decisions/0009-psp-seam-and-gmo-pg.md): the default account's gateway and
     // credentials (GMO-PG: the site only), and each gateway's API address (@ivr/psp's pspConfigSpec).
     ...pspConfigSpec('vault'),
+    // Each PSP request's total deadline (connect to last byte of the answer), beside PSP_TIMEOUT_MS, which
+    // only bounds a silence: a PSP trickling its answer is given up at this deadline. Kept below
+    // call-control's VAULT_REGISTER_DEADLINE_MS (20 s) divided by the requests a registration makes (GMO-PG: 2).
+    pspDeadlineMs: int('PSP_DEADLINE_MS', { default: 9000, min: 100, max: 120_000 }),
   };
 }
 

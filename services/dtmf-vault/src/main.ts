@@ -22,6 +22,7 @@ void runService({
         maxSessionMs: config.maxSessionSeconds * 1000,
         rtpSilenceMs: config.rtpSilenceSeconds * 1000,
         maxSessions: config.maxSessions,
+        cardTtlMs: config.cardTtlSeconds * 1000,
         plainDigits: { transferCodeMaxDigits: config.transferCodeMaxDigits, perSession: config.plainDigitsPerSession },
       },
     });

@@ -190,24 +190,23 @@ describe('media session over real UDP', () => {
     expect(vault.counters(opened.sessionId).keys).toBe(3);
   });
 
-  it('drops packets from other hosts when pinned to the SDP address', async () => {
-    const opened = await vault.open({
-      offeredCodecs: ['PCMU'],
-      sdpPeer: { address: '127.0.0.1', port: 9 },
-      pinToSdpAddress: true,
-    });
+  it('hears only the SDP host, from the first port it sends from: other hosts and ports are dropped', async () => {
+    const opened = await vault.open({ offeredCodecs: ['PCMU'], sdpPeer: { address: '127.0.0.1', port: 9 } });
     const stranger = await RtpPeer.open({ address: opened.address, port: opened.port }, 0x77, '127.0.0.2');
     const phone = await RtpPeer.open({ address: opened.address, port: opened.port });
-    peers.push(stranger, phone);
+    const impostor = await RtpPeer.open({ address: opened.address, port: opened.port }, 0x1234_5678);
+    peers.push(stranger, phone, impostor);
     const outcome = vault.capture(
       opened.sessionId,
       capture('digits', { promptIds: ['enter-transfer-code'], minLength: 2, maxLength: 2 }),
       () => {},
     );
-    await stranger.sendKeys('99');
-    await phone.sendKeys('12');
+    await stranger.sendKeys('99'); // another host, before anyone: dropped
+    await phone.sendKeys('1'); // the SDP host, from a port of its own: learnt and locked
+    await impostor.sendKeys('9'); // the SDP host, another port, the phone's SSRC: dropped
+    await phone.sendKeys('2');
     expect(await outcome).toMatchObject({ status: 'completed', update: { plainDigits: '12' } });
-    expect(vault.counters(opened.sessionId).wrongSource).toBe(16);
+    expect(vault.counters(opened.sessionId).wrongSource).toBe(16 + 8);
     // Symmetric RTP: the vault now answers the phone, not the SDP port.
     await phone.waitFor(() => phone.received.length > 0, 'RTP at the phone');
     expect(stranger.received).toHaveLength(0);

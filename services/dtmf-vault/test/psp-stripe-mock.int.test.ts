@@ -106,6 +106,40 @@ describe('Stripe tokenizer failure paths', () => {
     expect((written[0] as Buffer).every((b) => b === 0)).toBe(true);
   });
 
+  it('gives up on a PSP that keeps answering too slowly: a total deadline, not only an idle timeout', async () => {
+    // Never idle for long (a byte every 50 ms), done only after about 2 s: the idle timeout never fires.
+    const answer = Buffer.from(
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"id":"pm_slow"}',
+      'latin1',
+    );
+    const dripping = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        let at = 0;
+        const timer = setInterval(() => {
+          if (socket.destroyed || at >= answer.length) {
+            clearInterval(timer);
+            socket.end();
+            return;
+          }
+          socket.write(answer.subarray(at, at + 1));
+          at++;
+        }, 20);
+      });
+    });
+    await new Promise<void>((resolve) => dripping.listen(0, '127.0.0.1', resolve));
+    const slow = new StripeTokenizer({
+      baseUrl: `http://127.0.0.1:${(dripping.address() as AddressInfo).port}`,
+      apiKey: 'k',
+      timeoutMs: 1000,
+      deadlineMs: 500,
+    });
+    const failure = await slow.tokenize(card(), { idempotencyKey: 'k' }).catch((e: unknown) => e);
+    dripping.close();
+    expect(failure).toBeInstanceOf(TokenizeError);
+    expect(failure).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/within 500 ms/) });
+  });
+
   it('reports an unreachable PSP as unavailable and a silent one as timeout', async () => {
     const unreachable = new StripeTokenizer({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', timeoutMs: 1000 });
     await expect(unreachable.tokenize(card(), { idempotencyKey: 'k' })).rejects.toMatchObject({

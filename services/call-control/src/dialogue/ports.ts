@@ -52,7 +52,7 @@ export type CaptureResult =
 
 export type Registration =
   | { kind: 'registered'; card: MaskedCard }
-  | { kind: 'failed'; failure: 'declined' | 'invalid-card' | 'psp-unavailable' | 'psp-timeout' };
+  | { kind: 'failed'; failure: 'declined' | 'invalid-card' | 'psp-unavailable' | 'psp-timeout' | 'card-wiped' };
 
 export interface PlayRequest {
   promptIds: PromptId[];

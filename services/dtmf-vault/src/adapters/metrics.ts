@@ -27,6 +27,11 @@ export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker)
     .createObservableCounter('vault_rtp_packets_sent', { description: 'RTP packets sent (prompts and silence)' })
     .addCallback((result) => result.observe(vault.totals().packetsSent));
   meter
+    .createObservableCounter('vault_cards_wiped_unregistered', {
+      description: 'Captured cards wiped because no registration came within VAULT_CARD_TTL_SECONDS',
+    })
+    .addCallback((result) => result.observe(vault.totals().cardsWipedUnregistered));
+  meter
     .createObservableCounter('vault_dtmf_keys', { description: 'Key presses detected (RFC 4733 or in-band)' })
     .addCallback((result) => result.observe(vault.totals().keys));
   meter

@@ -1,6 +1,9 @@
-// A session's intake: the RTP that arrives (symmetric, SSRC-locked) turned into key presses, from
-// RFC 4733 telephone-events or, when the peer sends none, from in-band tones. It learns where the
-// peer's stream comes from, for playout to answer there.
+// A session's intake: the RTP that arrives turned into key presses, from RFC 4733 telephone-events or,
+// when the peer sends none, from in-band tones. Whoever's keys the vault hears holds the card field,
+// so only one stream is ever heard: from the host the SDP names (any host when it names none), the
+// first valid packet locks its address, port and SSRC for the session's life (symmetric RTP within
+// that host: the port is learnt, for playout to answer there), and nothing re-locks after a silence.
+// Every other packet is counted by reason (wrong_source, foreign_ssrc) and dropped.
 import {
   type Codec,
   type DtmfKey,
@@ -15,16 +18,12 @@ import type { Peer } from './ports';
 import type { SessionCounters } from './session-counters';
 
 const FRAME_SAMPLES = 160;
-/** A locked SSRC silent this long may be replaced (the peer restarted its stream, e.g. after a transfer). */
-const SSRC_RELOCK_MS = 2000;
 
 export interface IntakeOptions {
   codec: Codec;
   telephoneEventPayloadType: number;
-  /** The address from the SDP offer: where to send before the peer's first packet. */
+  /** The address from the SDP offer: the only host heard, and where to send before its first packet. */
   sdpPeer?: Peer;
-  /** Accept packets only from the SDP address's host (otherwise any source; the first valid one wins). */
-  pinToSdpAddress: boolean;
   now: () => number;
   onKey: (key: DtmfKey, now: number) => void;
 }
@@ -33,6 +32,8 @@ export class Intake {
   /** Where the valid stream comes from (the SDP address until the first packet). */
   peer: Peer | undefined;
   lastPacketAt: number | undefined;
+  /** The locked stream: the first valid packet's source and SSRC. */
+  private source: Peer | undefined;
   private ssrc: number | undefined;
   private readonly events = new TelephoneEventTracker();
   private readonly inband = new InbandDtmfDetector();
@@ -49,8 +50,8 @@ export class Intake {
   /** Handles one datagram; never throws. The caller may zero the buffer afterwards. */
   receive(datagram: Uint8Array, from: Peer): void {
     this.counters.packetsReceived++;
-    const { sdpPeer, pinToSdpAddress } = this.options;
-    if (pinToSdpAddress && sdpPeer && from.address !== sdpPeer.address) {
+    const { sdpPeer } = this.options;
+    if (sdpPeer && from.address !== sdpPeer.address) {
       this.counters.wrongSource++;
       return;
     }
@@ -61,13 +62,14 @@ export class Intake {
     }
     const { packet } = parsed;
     const now = this.options.now();
+    const { source } = this;
+    if (source && (from.port !== source.port || from.address !== source.address)) {
+      this.counters.wrongSource++;
+      return;
+    }
     if (this.ssrc !== undefined && packet.ssrc !== this.ssrc) {
-      const lockedStreamSilent = this.lastPacketAt !== undefined && now - this.lastPacketAt > SSRC_RELOCK_MS;
-      if (!lockedStreamSilent) {
-        this.counters.foreignSsrc++;
-        return;
-      }
-      this.inband.reset();
+      this.counters.foreignSsrc++;
+      return;
     }
     const isAudio = packet.payloadType === payloadTypeOf[this.options.codec];
     const isEvent = packet.payloadType === this.options.telephoneEventPayloadType;
@@ -75,11 +77,12 @@ export class Intake {
       this.counters.unexpectedPayloadType++;
       return;
     }
-    // Symmetric RTP: answer where the valid stream comes from.
-    this.ssrc = packet.ssrc;
-    const peer = this.peer;
-    if (!peer || peer.port !== from.port || peer.address !== from.address)
-      this.peer = { address: from.address, port: from.port };
+    if (!source) {
+      // The session's stream, for good. Symmetric RTP: playout answers where it comes from.
+      this.source = { address: from.address, port: from.port };
+      this.peer = this.source;
+      this.ssrc = packet.ssrc;
+    }
     this.lastPacketAt = now;
     this.counters.packetsAccepted++;
     if (isEvent) {

@@ -13,10 +13,8 @@ export interface MediaSessionOptions {
   id: string;
   codec: Codec;
   telephoneEventPayloadType: number;
-  /** The address from the SDP offer: where to send before the peer's first packet. */
+  /** The address from the SDP offer: the only host heard (intake.ts), where to send before its first packet. */
   sdpPeer?: Peer;
-  /** Accept packets only from the SDP address's host (otherwise any source; the first valid one wins). */
-  pinToSdpAddress: boolean;
   now: () => number;
   today: () => Date;
   send: (packet: Buffer, peer: Peer) => void;
@@ -47,7 +45,6 @@ export class MediaSession {
         codec: options.codec,
         telephoneEventPayloadType: options.telephoneEventPayloadType,
         sdpPeer: options.sdpPeer,
-        pinToSdpAddress: options.pinToSdpAddress,
         now: options.now,
         onKey: (key, now) => this.capturing.key(key, now),
       },

@@ -10,6 +10,8 @@ export interface SessionCounters {
   keys: number;
   keysWithoutCapture: number;
   packetsSent: number;
+  /** Captured cards wiped because no registration came within the bound (VAULT_CARD_TTL_SECONDS). */
+  cardsWipedUnregistered: number;
 }
 
 export function zeroCounters(): SessionCounters {
@@ -24,6 +26,7 @@ export function zeroCounters(): SessionCounters {
     keys: 0,
     keysWithoutCapture: 0,
     packetsSent: 0,
+    cardsWipedUnregistered: 0,
   };
 }
 

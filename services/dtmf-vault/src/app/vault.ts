@@ -21,6 +21,11 @@ import { addCounters, type SessionCounters, zeroCounters } from './session-count
 export class SessionNotFoundError extends Error {}
 export class BadRequestError extends Error {}
 export class CardIncompleteError extends Error {}
+/** The captured card was wiped before anyone asked to register it (VaultLimits.cardTtlMs). */
+export class CardWipedError extends Error {}
+
+/** How long a captured card waits for its registration by default, from its last field. */
+export const DEFAULT_CARD_TTL_MS = 60_000;
 
 export interface VaultLimits {
   /** A session older than this is closed, whatever it is doing. */
@@ -28,6 +33,11 @@ export interface VaultLimits {
   /** A session whose peer sent nothing for this long is closed (the caller hung up or the path broke). */
   rtpSilenceMs: number;
   maxSessions: number;
+  /**
+   * A captured card (any of its fields) not registered within this long of its last field's capture is
+   * wiped (default DEFAULT_CARD_TTL_MS); not while a registration runs.
+   */
+  cardTtlMs?: number;
   /** What plain digits a session may return in clear (default: a 6-digit transfer code, 9 in all). */
   plainDigits?: PlainDigitsLimits;
 }
@@ -48,8 +58,8 @@ export interface VaultDeps {
 export interface OpenSessionRequest {
   offeredCodecs: Codec[];
   telephoneEventPayloadType?: number;
+  /** The SDP's media address: RTP from any other host is dropped (intake.ts). */
   sdpPeer?: Peer;
-  pinToSdpAddress?: boolean;
 }
 
 export interface OpenedSession {
@@ -98,6 +108,12 @@ interface Entry {
   openedAt: number;
   onTick: () => void;
   plainDigits: PlainDigitsGuard;
+  /** When the card's latest field was captured, while the card waits for its registration. */
+  cardCapturedAt?: number;
+  /** A registration is running: the card is in use, it is wiped when the PSP answers. */
+  registering?: boolean;
+  /** The card was wiped unregistered (and not captured again since). */
+  cardWiped?: boolean;
 }
 
 export class Vault {
@@ -127,7 +143,6 @@ export class Vault {
       codec,
       telephoneEventPayloadType: eventPt,
       sdpPeer: request.sdpPeer,
-      pinToSdpAddress: request.pinToSdpAddress ?? false,
       now: this.deps.now,
       today: this.deps.today,
       send: (packet, peer) => socket.send(packet, peer),
@@ -168,13 +183,19 @@ export class Vault {
     onUpdate: (u: CaptureUpdate) => void,
     cancelled?: AbortSignal,
   ): Promise<CaptureOutcome> {
-    const { session, plainDigits } = this.entry(sessionId);
+    const entry = this.entry(sessionId);
+    const { session, plainDigits } = entry;
     const spec = this.fieldSpec(request, session.card.brand);
     const prompt = this.audio(request.language, request.promptIds);
     const retry = this.audio(request.language, request.retryPromptIds);
     if (spec.kind !== 'digits') {
       plainDigits.cardFieldStarted();
-      return session.capture(spec, prompt, retry, onUpdate, cancelled);
+      const outcome = await session.capture(spec, prompt, retry, onUpdate, cancelled);
+      if (outcome.status === 'completed') {
+        entry.cardCapturedAt = this.deps.now();
+        if (session.card.complete) entry.cardWiped = false;
+      }
+      return outcome;
     }
     // Plain digits leave in clear: the vault decides itself whether this question may be asked now.
     plainDigits.admit(request.promptIds, request.retryPromptIds, spec.maxLength);
@@ -192,11 +213,17 @@ export class Vault {
     idempotencyKey: string,
     pspAccountId: string = DEFAULT_PSP_ACCOUNT_ID,
   ): Promise<RegisteredCard> {
-    const { session } = this.entry(sessionId);
-    const { card } = session;
+    const entry = this.entry(sessionId);
+    const { card } = entry.session;
     const { pan, expiry, securityCode, brand } = card;
-    if (!pan || !expiry || !securityCode || !brand)
+    if (!pan || !expiry || !securityCode || !brand) {
+      if (entry.cardWiped)
+        throw new CardWipedError(
+          `the captured card was wiped: not registered within ${this.cardTtlMs / 1000} s of its last field; capture it again`,
+        );
       throw new CardIncompleteError('card number, expiry and security code must be captured first');
+    }
+    entry.registering = true;
     const masked = { brand, bin: pan.revealNonSecret(0, 6), last4: pan.revealNonSecret(pan.length - 4, pan.length) };
     const { month, year } = expiry;
     try {
@@ -208,6 +235,8 @@ export class Vault {
       return { token, ...masked, expiryMonth: month, expiryYear: year };
     } finally {
       card.wipe();
+      entry.registering = false;
+      entry.cardCapturedAt = undefined;
     }
   }
 
@@ -255,7 +284,21 @@ export class Vault {
       this.close(sessionId, 'rtp_silence');
       return;
     }
+    this.wipeStaleCard(entry, now);
     entry.session.tick(now);
+  }
+
+  private get cardTtlMs(): number {
+    return this.deps.limits.cardTtlMs ?? DEFAULT_CARD_TTL_MS;
+  }
+
+  /** A card that waited too long for its registration is wiped; a late RegisterCard is told why. */
+  private wipeStaleCard(entry: Entry, now: number): void {
+    if (entry.cardCapturedAt === undefined || entry.registering || now - entry.cardCapturedAt <= this.cardTtlMs) return;
+    entry.cardCapturedAt = undefined;
+    entry.session.card.wipe();
+    entry.cardWiped = true;
+    entry.session.counters.cardsWipedUnregistered++;
   }
 
   private entry(sessionId: string): Entry {

@@ -3,6 +3,7 @@
 import { Codec, type OpenMediaSessionRequest } from '@ivr/contracts/vault/v1';
 import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { startVaultGrpcServer } from '../../src/adapters/grpc/server';
+import type { VaultLimits } from '../../src/app/vault';
 import type { CardTokenizer } from '../../src/card/card-tokenizer';
 import { certsDir, vaultApi, vaultClient } from './grpc-client';
 import { RtpPeer } from './rtp-peer';
@@ -20,8 +21,8 @@ export function loopbackOffer(callId: string): OpenMediaSessionRequest {
   };
 }
 
-export async function startGrpcVault(tokenizer: CardTokenizer) {
-  const { vault } = createTestVault(tokenizer);
+export async function startGrpcVault(tokenizer: CardTokenizer, limits: Partial<VaultLimits> = {}) {
+  const { vault } = createTestVault(tokenizer, limits);
   const server = await startVaultGrpcServer(vault, {
     host: '127.0.0.1',
     port: 0,

@@ -205,6 +205,8 @@ export class GrpcVault implements MediaPort {
         return { kind: 'failed', failure: 'invalid-card' };
       case RegistrationFailure.REGISTRATION_FAILURE_PSP_TIMEOUT:
         return { kind: 'failed', failure: 'psp-timeout' };
+      case RegistrationFailure.REGISTRATION_FAILURE_CARD_WIPED:
+        return { kind: 'failed', failure: 'card-wiped' };
       default:
         return { kind: 'failed', failure: 'psp-unavailable' };
     }

@@ -17,6 +17,9 @@ export const registration: Step = async (ctx) => {
   if (registration.kind === 'failed') {
     const { failure } = registration;
     if (failure === 'declined' || failure === 'invalid-card') return conclude(ctx, { kind: 'card-rejected' });
+    // The vault wiped the card before this registration came (too long after its capture): nothing
+    // reached the PSP; the caller is told the entry failed.
+    if (failure === 'card-wiped') return conclude(ctx, { kind: 'capture-failed' });
     return conclude(ctx, { kind: 'unavailable', service: 'psp' });
   }
   ctx.state.card = registration.card;

@@ -19,7 +19,13 @@ import { type Codec, PortRangeExhaustedError } from '@ivr/media';
 import { SessionBusyError } from '../../app/capture';
 import { SessionClosedError } from '../../app/media-session';
 import { PlainDigitsRefusedError } from '../../app/plain-digits';
-import { BadRequestError, CardIncompleteError, SessionNotFoundError, type Vault } from '../../app/vault';
+import {
+  BadRequestError,
+  CardIncompleteError,
+  CardWipedError,
+  SessionNotFoundError,
+  type Vault,
+} from '../../app/vault';
 import { TokenizeError } from '../../card/card-tokenizer';
 import { PromptError } from '../../prompts/prompt-store';
 
@@ -95,7 +101,6 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
         offeredCodecs: offered.length ? offered : ['PCMU'],
         telephoneEventPayloadType: req.telephoneEventPayloadType || undefined,
         sdpPeer: req.remoteAddress && req.remotePort ? { address: req.remoteAddress, port: req.remotePort } : undefined,
-        pinToSdpAddress: req.pinRemoteAddress,
       });
       return {
         sessionId: opened.sessionId,
@@ -161,6 +166,7 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
         };
       } catch (err) {
         if (err instanceof TokenizeError) return { failure: registrationFailureToMsg[err.failure] };
+        if (err instanceof CardWipedError) return { failure: RegistrationFailure.REGISTRATION_FAILURE_CARD_WIPED };
         throw err;
       }
     }),

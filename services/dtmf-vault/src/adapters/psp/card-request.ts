@@ -27,6 +27,11 @@ export interface CardRequest {
   body: readonly FormPart[];
   /** Fails with `timeout` when the PSP sends nothing for this long (connecting, or while answering). */
   timeoutMs: number;
+  /**
+   * Fails with `timeout` when the whole exchange (connect, handshake, request, answer) takes longer,
+   * however steadily the PSP trickles its answer (default DEFAULT_DEADLINE_MS).
+   */
+  deadlineMs?: number;
   /** Trusted CAs for https (tests: stripe-mock's certificate); the system's by default. */
   ca?: string | Buffer;
 }
@@ -47,6 +52,9 @@ export class CardRequestFailed extends Error {
     super(message);
   }
 }
+
+/** The whole exchange's deadline when the caller sets none (PSP_DEADLINE_MS). */
+export const DEFAULT_DEADLINE_MS = 9000;
 
 /** A PSP's answer to a card registration is a few KiB; more is not an answer. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -112,9 +120,18 @@ export function sendCardRequest(request: CardRequest): Promise<CardResponse> {
           ...(request.ca ? { ca: request.ca } : {}),
         })
       : net.connect({ host, port });
+    const deadlineMs = request.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = setTimeout(
+      () =>
+        settle({
+          error: new CardRequestFailed(sent ? 'timeout' : 'unsent', `the PSP did not answer within ${deadlineMs} ms`),
+        }),
+      deadlineMs,
+    );
     const settle = (outcome: { answer: CardResponse } | { error: CardRequestFailed }) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       wipe();
       socket.destroy();
       if ('answer' in outcome) resolve(outcome.answer);

@@ -11,6 +11,6 @@ export function tokenizersFromConfig(config: Config): CardTokenizers {
       if (id === fallback.id) return fallback;
       throw new Error('no such PSP account here');
     },
-    { endpoints: pspEndpoints(config), timeoutMs: config.pspTimeoutMs },
+    { endpoints: pspEndpoints(config), timeoutMs: config.pspTimeoutMs, deadlineMs: config.pspDeadlineMs },
   );
 }

@@ -21,6 +21,8 @@ export interface GmoPgTokenizerOptions {
   /** The site only: the vault registers cards and never pays. */
   site: Pick<GmoPgCredentials, 'siteId' | 'sitePass'>;
   timeoutMs: number;
+  /** The whole request's deadline, however steadily the PSP answers (card-request.ts's default if unset). */
+  deadlineMs?: number;
   /** Trusted CAs for https (tests); the system's by default. */
   ca?: string | Buffer;
 }
@@ -66,6 +68,7 @@ export class GmoPgTokenizer implements CardTokenizer {
         headers: {},
         body,
         timeoutMs: this.options.timeoutMs,
+        ...(this.options.deadlineMs ? { deadlineMs: this.options.deadlineMs } : {}),
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       });
     } catch (error) {

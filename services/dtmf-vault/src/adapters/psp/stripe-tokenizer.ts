@@ -12,6 +12,8 @@ export interface StripeTokenizerOptions {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
+  /** The whole request's deadline, however steadily the PSP answers (card-request.ts's default if unset). */
+  deadlineMs?: number;
   /** Trusted CAs for https (tests); the system's by default. */
   ca?: string | Buffer;
 }
@@ -41,6 +43,7 @@ export class StripeTokenizer implements CardTokenizer {
         headers: { Authorization: `Bearer ${this.options.apiKey}`, 'Idempotency-Key': idempotencyKey },
         body: cardFormParts(card),
         timeoutMs: this.options.timeoutMs,
+        ...(this.options.deadlineMs ? { deadlineMs: this.options.deadlineMs } : {}),
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       });
     } catch (error) {

@@ -9,6 +9,8 @@ import { StripeTokenizer } from './stripe-tokenizer';
 export interface TokenizerOptions {
   endpoints: PspEndpoints;
   timeoutMs: number;
+  /** Each request's total deadline (PSP_DEADLINE_MS). */
+  deadlineMs?: number;
 }
 
 export function tokenizerFor(account: PspAccount, options: TokenizerOptions): CardTokenizer {
@@ -19,9 +21,19 @@ export function tokenizerFor(account: PspAccount, options: TokenizerOptions): Ca
   switch (account.provider) {
     case 'simulator':
     case 'stripe':
-      return new StripeTokenizer({ baseUrl, apiKey: account.apiKey, timeoutMs: options.timeoutMs });
+      return new StripeTokenizer({
+        baseUrl,
+        apiKey: account.apiKey,
+        timeoutMs: options.timeoutMs,
+        deadlineMs: options.deadlineMs,
+      });
     case 'gmo-pg':
-      return new GmoPgTokenizer({ baseUrl, site: account, timeoutMs: options.timeoutMs });
+      return new GmoPgTokenizer({
+        baseUrl,
+        site: account,
+        timeoutMs: options.timeoutMs,
+        deadlineMs: options.deadlineMs,
+      });
   }
 }
 
