@@ -15,7 +15,8 @@ export interface BoundaryInputs {
 }
 
 const SEES: Record<string, string> = {
-  'dtmf-vault': 'PAN, expiry and CVV, in process memory only, wiped after the PSP answers (CVV never kept)',
+  'dtmf-vault':
+    'PAN, expiry and CVV, in process memory only, wiped after the PSP answers or 60 s after capture unregistered (CVV never kept)',
   'call-control':
     'masked progress only: digits entered, brand, valid/invalid; then PSP token, brand, BIN6, last 4, expiry',
   authorization: 'PSP token, brand, BIN6, last 4, expiry',
@@ -42,13 +43,23 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('## 1. Where card data goes');
   p();
   p('1. The caller keys card number, expiry and security code on the phone keypad. The tones travel as RTP');
-  p('   (RFC 4733 events or in-band audio) from the SBC/PBX **directly to the dtmf-vault pod**. SIP signalling');
+  p('   (RFC 4733 events or in-band audio) from the SBC/PBX **directly to the dtmf-vault pod**, which hears only');
+  p('   the host the SDP names and the first stream from there, for the whole call; any other stream is counted');
+  p('   and dropped (`services/dtmf-vault/test/intake.unit.test.ts`). SIP signalling');
   p('   (to call-control) never carries card digits: call-control refuses SIP INFO (405, not in Allow;');
   p('   `packages/sip/test/raw-udp.int.test.ts`), so the SBC must pass RFC 4733 events or in-band audio.');
   p('2. The vault decodes the digits into memory buffers, validates them, and registers the card at the PSP');
-  p('   over HTTPS. It then overwrites PAN and CVV; the PSP token, brand, BIN6, last 4 and expiry leave it.');
+  p('   over HTTPS, the request written as one buffer that is zeroed once sent, so that not even TLS keeps a');
+  p('   copy, under a total deadline (`services/dtmf-vault/test/memory.int.test.ts` scans its memory after a');
+  p('   call over HTTPS). It then overwrites PAN and CVV; the PSP token, brand, BIN6, last 4 and expiry leave');
+  p('   it. A card not registered within 60 s of its last field is wiped unsent');
+  p('   (`services/dtmf-vault/test/unregistered-card.int.test.ts`).');
   p('3. call-control receives only masked progress and that token description over mutually authenticated');
   p("   gRPC (the vault checks the client certificate is call-control's), and asks authorization to charge.");
+  p('   The only digits the vault returns in clear answer its own allow-list of questions (the transfer code,');
+  p('   a one-key confirmation), at most 9 per call and none once the card has started: a compromised');
+  p('   call-control cannot collect a card number as plain digits');
+  p('   (`services/dtmf-vault/test/plain-digits.int.test.ts`).');
   p('4. Events on Kafka, rows in PostgreSQL, logs, traces and metrics hold no PAN or CVV; the end-to-end');
   p('   tests push published test card numbers through full calls and scan every topic, table, log, trace and');
   p('   the heap of every process but the vault (section 6).');
