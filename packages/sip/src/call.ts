@@ -165,9 +165,10 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
       ...extra,
     ]);
     this.host.sendInDialog(this.dialog, request, (e) => {
-      if (e.type === 'timeout') pending.settle({ outcome: 'failed', reason: 'REFER timed out' });
+      if (e.type === 'timeout') pending.settle({ outcome: 'failed', reason: 'REFER timed out', refused: true });
       else if (e.response.status >= 300) {
-        pending.settle({ outcome: 'failed', reason: `REFER answered ${e.response.status}`, status: e.response.status });
+        const status = e.response.status;
+        pending.settle({ outcome: 'failed', reason: `REFER answered ${status}`, status, refused: true });
       }
     });
     return pending.promise;

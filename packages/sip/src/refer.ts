@@ -3,7 +3,9 @@
 
 export type TransferOutcome =
   | { outcome: 'succeeded'; status: number }
-  | { outcome: 'failed'; reason: string; status?: number };
+  /** `refused`: the REFER itself was refused or never answered (the PBX does not transfer), as opposed to a
+   *  transfer whose target then did not answer. */
+  | { outcome: 'failed'; reason: string; status?: number; refused?: true };
 
 /** The status code of a sipfrag body such as `SIP/2.0 200 OK`, or undefined. */
 export function sipfragStatus(body: string): number | undefined {

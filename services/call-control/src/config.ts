@@ -94,6 +94,15 @@ function baseSpec() {
     pendingWaitMs: int('AUTHORIZATION_PENDING_WAIT_MS', { default: 10_000, min: 0 }),
     // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
     fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
+    // A PBX that refuses the hand-back REFER: the IVR calls the operator and bridges the two through the
+    // vault (as agent-assisted calls do) instead of hanging up with "the operator will call you back".
+    returnCallBack: bool('RETURN_CALL_BACK', { default: true }),
+    // The operator's leg (agent-assisted mode and call-backs): given up after this long ringing.
+    operatorRingTimeoutMs: int('OPERATOR_RING_TIMEOUT_MS', { default: 30_000, min: 1000, max: 300_000 }),
+    // Where the calls the IVR places go first (the call centre's PBX), e.g. sip:pbx.example.com:5060;lr or
+    // sip:10.0.0.5;lr;transport=tcp. Unset: through the PBX that record-routed the caller's INVITE, else
+    // straight to the operator address's host.
+    sipOutboundProxy: optional(str('SIP_OUTBOUND_PROXY')),
 
     // Crash recovery: this instance's lease. Its heartbeat silent for CALL_OWNER_STALE_MS, the other
     // instances end its open calls (payment fenced at authorization first when a card was captured).
@@ -158,7 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     pendingPollMs: base.pendingPollMs,
     pendingWaitMs: base.pendingWaitMs,
     ...(base.fallbackReturnUri ? { fallbackReturnUri: base.fallbackReturnUri } : {}),
+    callBackWhenReferRefused: base.returnCallBack,
   };
+  if (base.sipOutboundProxy && !/^sips?:[^\s<>]+$/i.test(base.sipOutboundProxy)) {
+    throw new Error(
+      `SIP_OUTBOUND_PROXY must be a sip: URI such as sip:pbx.example.com;lr, not ${base.sipOutboundProxy}`,
+    );
+  }
   return { ...base, transferCodeRegExp: pattern, dialogue };
 }
 

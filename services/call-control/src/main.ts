@@ -13,8 +13,9 @@ import { EventStore, OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { runService, type ServiceContext } from '@ivr/runtime';
-import { type SipStats, SipUserAgent } from '@ivr/sip';
+import { type DialOptions, type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
+import { noBridge } from './adapters/no-bridge';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { PgCallStreams } from './adapters/pg/call-streams';
@@ -101,6 +102,7 @@ void runService({
       playMs: config.vaultPlayDeadlineMs,
       registerMs: config.vaultRegisterDeadlineMs,
     });
+    const bridge = noBridge;
     // Calls refused by the dialogue's side (the user agent counts its own): reason → count.
     const refusedHere = new Map<string, number>();
     const deps = {
@@ -129,6 +131,13 @@ void runService({
       log,
       unresolved: new UnresolvedCalls(config.maxUnresolvedCalls, config.sipBusyRetryAfterSeconds),
       refused: (reason: string) => refusedHere.set(reason, (refusedHere.get(reason) ?? 0) + 1),
+      bridge,
+      // The operator's leg is placed by the same user agent (below), through the PBX.
+      dialer: { dial: (options: DialOptions) => ua.dial(options) },
+      operatorCalls: {
+        ringTimeoutMs: config.operatorRingTimeoutMs,
+        ...(config.sipOutboundProxy ? { outboundProxy: config.sipOutboundProxy } : {}),
+      },
     };
 
     // Dialogues in progress, so that a drain waits for their last events to be stored.

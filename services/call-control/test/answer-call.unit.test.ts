@@ -14,6 +14,7 @@ class FakeCall extends EventEmitter {
   readonly codec = { codec: { name: 'PCMU' }, telephoneEvent: undefined, remote: { address: '127.0.0.1', port: 4000 } };
   readonly callId = `sip-${Math.random()}`;
   readonly transport = 'UDP';
+  readonly dialog = { routeSet: [] };
   constructor(readonly user: string | undefined) {
     super();
   }
@@ -62,6 +63,24 @@ function setup(maxUnresolved: number) {
     log: { info: () => {}, warn: () => {}, error: () => {} },
     unresolved: new UnresolvedCalls(maxUnresolved, 9),
     refused: (reason) => refused.push(reason),
+    bridge: {
+      openOperatorLeg: async () => ({
+        address: '127.0.0.1',
+        port: 40_002,
+        codecs: ['PCMU'],
+        telephoneEventPayloadType: 101,
+      }),
+      setLegRemote: async () => {},
+      setLegDirection: async () => {},
+      closeOperatorLeg: async () => {},
+      watch: () => {},
+    },
+    dialer: {
+      dial: () => {
+        throw new Error('no operator calls in these tests');
+      },
+    },
+    operatorCalls: { ringTimeoutMs: 20_000 },
   };
   return { ...f, deps, opened, refused };
 }
@@ -108,4 +127,19 @@ test('a keyed-code call holds its place until it ends', async () => {
   call.ack();
   await done;
   expect(deps.unresolved.current).toBe(0);
+});
+
+test('the operator leg goes through the configured outbound proxy, else the PBX that record-routed the caller', async () => {
+  const { outboundRoute } = await import('../src/app/answer-call');
+  const via = (routeSet: string[]) => ({ dialog: { routeSet } }) as unknown as IncomingCall;
+  expect(outboundRoute(via(['<sip:10.0.0.5;lr>']), 'sip:pbx.example.com:5060;lr')).toEqual([
+    'sip:pbx.example.com:5060;lr',
+  ]);
+  expect(outboundRoute(via(['<sip:127.0.0.1:55060;lr;ftag=abc>', '<sip:10.9.9.9;lr>']), undefined)).toEqual([
+    'sip:127.0.0.1:55060;lr',
+  ]);
+  expect(outboundRoute(via(['<sip:10.0.0.5:5060;transport=tcp;r2=on;lr>']), undefined)).toEqual([
+    'sip:10.0.0.5:5060;lr;transport=tcp',
+  ]);
+  expect(outboundRoute(via([]), undefined)).toEqual([]);
 });

@@ -340,3 +340,115 @@ test('a REFER that fails is recorded; the caller hears the operator will call ba
   expect(f.leg.hangups).toBe(1);
   expect(f.call.last(T.returnedToOperator)).toMatchObject({ outcome: 'FAILED', sipStatus: 486 });
 });
+
+const ASSISTED = { payment: { ...PAYMENT, callMode: 'AGENT_ASSISTED' as const }, transferCode: '123456' };
+
+test('agent-assisted: the operator is called at once; after the result nobody is transferred, they talk on until the caller hangs up', async () => {
+  const f = fakes();
+  happyCaller(f);
+  const end = await run(f, ASSISTED);
+  expect(f.operator.assisted).toEqual([PAYMENT.returnSipAddress]);
+  expect(f.call.last(T.started)).toMatchObject({ callMode: 'AGENT_ASSISTED' });
+  expect(f.vault.promptsHeard).toEqual(['welcome', 'please-wait', 'approved', 'transferring-back']);
+  expect(f.leg.refers).toEqual([]);
+  expect(f.operator.talks).toBe(1);
+  // The caller hung up: nothing more to end on the caller's side.
+  expect(f.leg.hangups).toBe(0);
+  expect(end.reason).toBe('OPERATOR_STAYED_ON');
+  expect(f.call.last(T.returnedToOperator)).toMatchObject({ method: 'BRIDGE', outcome: 'SUCCEEDED' });
+  expect(f.vault.closed).toEqual(['completed']);
+});
+
+test('agent-assisted: the operator hangs up after the result, so the IVR hangs up on the caller (a BYE on one leg ends the other)', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.operator.talk = 'operator-hung-up';
+  expect((await run(f, ASSISTED)).reason).toBe('OPERATOR_STAYED_ON');
+  expect(f.leg.hangups).toBe(1);
+});
+
+test('agent-assisted, the operator cannot join: the caller hears so before the next step, pays alone and is transferred back', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.operator.joins = false;
+  const end = await run(f, ASSISTED);
+  expect(f.vault.promptsHeard).toEqual([
+    'welcome',
+    'operator-unavailable',
+    'please-wait',
+    'approved',
+    'transferring-back',
+  ]);
+  expect(f.leg.refers).toEqual([PAYMENT.returnSipAddress]);
+  expect(end.reason).toBe('RETURNED_TO_OPERATOR');
+});
+
+test('agent-assisted, the operator hung up during the capture: the payment completes, then the caller is transferred back', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.authorization.answers = [{ status: 'APPROVED', pspReference: 'pi_1' }];
+  const authorize = f.authorization.authorize.bind(f.authorization);
+  f.authorization.authorize = async (r) => {
+    f.operator.leaves();
+    return authorize(r);
+  };
+  const end = await run(f, ASSISTED);
+  expect(f.call.last(T.authorizationCompleted)).toMatchObject({ outcome: 'APPROVED' });
+  expect(f.leg.refers).toEqual([PAYMENT.returnSipAddress]);
+  expect(end.reason).toBe('RETURNED_TO_OPERATOR');
+});
+
+test('agent-assisted, the caller hangs up during the capture: the operator leg is ended, the call is abandoned', async () => {
+  const f = fakes();
+  f.vault.script('digits', keyed('1')).script('card_number', { updates: [], hangUp: true });
+  const end = await run(f, ASSISTED);
+  expect(end.reason).toBe('CALLER_HUNG_UP');
+  expect(f.operator.ended).toEqual(['CALLER_LEG_ENDED']);
+  expect(f.vault.closed).toEqual(['hangup']);
+});
+
+test('agent-assisted, the vault restarts mid-call: both legs end (no transfer)', async () => {
+  const f = fakes();
+  f.vault.script('digits', keyed('1')).script('card_number', { error: new MediaSessionLost('session gone') });
+  const end = await run(f, ASSISTED);
+  expect(end.reason).toBe('VAULT_UNAVAILABLE');
+  expect(f.operator.ended).toEqual(['MEDIA_LOST']);
+  expect(f.leg.refers).toEqual([]);
+  expect(f.leg.hangups).toBe(1);
+  expect(f.call.last(T.returnedToOperator)).toMatchObject({ method: 'BYE', outcome: 'FAILED' });
+});
+
+test('a PBX that refuses the REFER: the IVR calls the operator back and bridges them (RETURN_CALL_BACK)', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.leg.referResult = { outcome: 'failed', reason: 'REFER answered 403', status: 403, refused: true };
+  const end = await run(f);
+  expect(f.operator.calledBack).toEqual([PAYMENT.returnSipAddress]);
+  expect(f.call.events.filter((e) => e.type === T.returnedToOperator).map((e) => e.data)).toMatchObject([
+    { method: 'REFER', outcome: 'FAILED', sipStatus: 403 },
+    { method: 'BRIDGE', outcome: 'SUCCEEDED' },
+  ]);
+  expect(end.reason).toBe('OPERATOR_STAYED_ON');
+  expect(f.vault.promptsHeard).not.toContain('call-will-be-returned');
+});
+
+test('the call-back is not answered, or is switched off: the caller hears the operator will call back, then BYE', async () => {
+  for (const config of [{}, { callBackWhenReferRefused: false }]) {
+    const f = fakes(config);
+    happyCaller(f);
+    f.operator.joins = false;
+    f.leg.referResult = { outcome: 'failed', reason: 'REFER answered 405', status: 405, refused: true };
+    expect((await run(f)).reason).toBe('RETURN_FAILED');
+    expect(f.operator.calledBack).toEqual('callBackWhenReferRefused' in config ? [] : [PAYMENT.returnSipAddress]);
+    expect(f.vault.promptsHeard.slice(-1)).toEqual(['call-will-be-returned']);
+    expect(f.leg.hangups).toBe(1);
+  }
+});
+
+test('a transfer whose target does not answer is not called back (the operator did not answer the transfer either)', async () => {
+  const f = fakes();
+  happyCaller(f);
+  f.leg.referResult = { outcome: 'failed', reason: 'transfer target answered 480', status: 480 };
+  expect((await run(f)).reason).toBe('RETURN_FAILED');
+  expect(f.operator.calledBack).toEqual([]);
+});

@@ -206,6 +206,8 @@ export type OperatorLegEndReason =
   | 'CALLER_LEG_ENDED'
   /** The vault's media session was lost (vault restarted): both legs are ended. */
   | 'MEDIA_LOST'
+  /** The vault heard no RTP from the operator's phone for a while (the path broke): the IVR ended the leg. */
+  | 'NO_MEDIA'
   /** call-control stopped or lost the leg's transport. */
   | 'SHUTDOWN';
 

@@ -29,6 +29,7 @@ export const PROMPT_IDS = [
   'unknown-code',
   'payment-failed',
   'call-will-be-returned',
+  'operator-unavailable',
 ] as const;
 export type PromptId = (typeof PROMPT_IDS)[number];
 export const isPromptId = oneOf(PROMPT_IDS);

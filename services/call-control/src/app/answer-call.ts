@@ -1,8 +1,10 @@
 // From an INVITE to a finished dialogue: find the transfer code (Request-URI user part, then the
 // configured header, else the caller keys it), resolve it, open the vault's media session, answer
-// with the vault's RTP address, run the dialogue, and make sure the call's events are stored.
+// with the vault's RTP address, run the dialogue, and make sure the call's events are stored. The
+// operator's leg (agent-assisted mode, or the call-back of a refused REFER) is placed by the dialogue
+// through an OperatorLeg on the same session; either leg's hold is followed by the vault.
 import type { DialogueStep } from '@ivr/contracts';
-import { type IncomingCall, parseNameAddr } from '@ivr/sip';
+import { type IncomingCall, parseNameAddr, parseSipUri } from '@ivr/sip';
 import type { CallCommand } from '../call';
 import {
   type Conclusion,
@@ -12,7 +14,8 @@ import {
   runDialogue,
   ServiceUnavailable,
 } from '../dialogue';
-import type { MediaPort, OpenedMedia } from './ports';
+import { type Dialer, OperatorLeg } from './operator-leg';
+import type { BridgePort, MediaPort, OpenedMedia } from './ports';
 
 export interface CallLogger {
   info(obj: object, msg: string): void;
@@ -27,8 +30,14 @@ export interface TransferCodeRules {
   header?: string;
 }
 
-export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 'record' | 'flush'> {
+export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 'operator' | 'record' | 'flush'> {
   vault: MediaPort;
+  /** The vault's bridge of the caller's and the operator's legs. */
+  bridge: BridgePort;
+  /** Places the operator's leg (the SIP user agent). */
+  dialer: Dialer;
+  /** The operator's leg: where its INVITE goes first (SIP_OUTBOUND_PROXY), and how long it may ring. */
+  operatorCalls: { outboundProxy?: string; ringTimeoutMs: number };
   config: DialogueConfig;
   transferCode: TransferCodeRules;
   newCallId: () => string;
@@ -135,6 +144,21 @@ interface Answering {
   sipEndReason: () => string | undefined;
 }
 
+/**
+ * The route of the calls the IVR places for this call (the operator's leg): the configured outbound
+ * proxy; else the PBX that record-routed the caller's INVITE (its nearest entry, reduced to host, port and
+ * transport); else none (straight to the operator address's host).
+ */
+export function outboundRoute(call: Pick<IncomingCall, 'dialog'>, outboundProxy: string | undefined): string[] {
+  if (outboundProxy) return [outboundProxy];
+  const nearest = call.dialog.routeSet[0];
+  const uri = nearest ? parseSipUri(parseNameAddr(nearest)?.uri ?? '') : undefined;
+  if (!uri) return [];
+  const host = uri.host.includes(':') ? `[${uri.host}]` : uri.host;
+  const transport = uri.params.get('transport');
+  return [`${uri.scheme}:${host}${uri.port ? `:${uri.port}` : ''};lr${transport ? `;transport=${transport}` : ''}`];
+}
+
 /** Opens the vault's media session, answers with it, runs the dialogue and stores the call's events. */
 async function collect(call: IncomingCall, deps: AnswerCallDeps, a: Answering): Promise<void> {
   const { callId, code, source, start, hangup } = a;
@@ -172,12 +196,26 @@ async function collect(call: IncomingCall, deps: AnswerCallDeps, a: Answering): 
   });
   log.info({ call_id: callId, sip_call_id: call.callId, payment_id: start.payment?.paymentId }, 'call answered');
   const referredBy = parseNameAddr(call.header('Referred-By') ?? '')?.uri;
+  const operator = new OperatorLeg(
+    {
+      bridge: deps.bridge,
+      dialer: deps.dialer,
+      record: recorder.record,
+      log,
+      route: outboundRoute(call, deps.operatorCalls.outboundProxy),
+      ringTimeoutMs: deps.operatorCalls.ringTimeoutMs,
+    },
+    { callId, sessionId: media.sessionId },
+  );
+  // The caller's hold (re-INVITE a=sendonly/inactive) and resume: the vault stops and starts sending.
+  call.on('reinvite', (m) => void operator.followReinvite('caller', m.remote, m.direction));
   const end = await runDialogue(
     {
       ...deps,
       record: recorder.record,
       flush: () => recorder.flush(),
       leg: { refer: (target) => call.refer(target), hangup: () => call.hangup() },
+      operator,
     },
     { callId, sessionId: media.sessionId, ...(referredBy ? { referredBy } : {}), sipEndReason: a.sipEndReason },
     hangup.signal,

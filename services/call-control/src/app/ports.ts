@@ -1,6 +1,7 @@
 // What the use cases of call-control need from the outside, as interfaces: adapters/grpc and
 // adapters/pg implement them and main.ts wires them in. (The dialogue's own ports are in
 // dialogue/ports.ts.)
+import type { Direction, G711 } from '@ivr/sip';
 import type { CallCommand, CallState } from '../call';
 import type { VaultPort } from '../dialogue';
 import type { OwnedCall } from '../recovery';
@@ -22,6 +23,47 @@ export interface OpenedMedia {
 /** The vault as a call uses it: a media session opened before the answer, then the dialogue's vault. */
 export interface MediaPort extends VaultPort {
   open(offer: MediaOffer): Promise<OpenedMedia>;
+}
+
+/** The two legs of a bridged session: the caller's (whose keys are captured) and the operator's. */
+export type Leg = 'caller' | 'operator';
+
+/** The vault's side of the operator's leg: where its RTP is, and what to offer there. */
+export interface OperatorLegMedia {
+  address: string;
+  port: number;
+  /** Preferred first (the bridge transcodes between the legs: any may be chosen). */
+  codecs: G711[];
+  telephoneEventPayloadType: number | undefined;
+}
+
+/** What the vault tells about a session without being asked (WatchMediaSession). */
+export type SessionEvent =
+  /** The vault ended the operator's leg: no RTP from it for a while (the path broke, or it hung up unseen). */
+  | { type: 'operator-leg-silent' }
+  /** The session is over (closed, expired, silent caller, vault stopping): both legs are gone. */
+  | { type: 'session-ended'; reason: string }
+  /** The vault stopped answering for the session (restarted, or the session is unknown to it). */
+  | { type: 'lost' };
+
+/**
+ * The vault's bridge of a session's two legs (agent-assisted mode, issue 15): the operator's leg is opened
+ * on the caller's session, pointed at the operator's phone, held and resumed with either leg, closed.
+ * Failures throw (MediaSessionLost when the session is gone).
+ */
+export interface BridgePort {
+  openOperatorLeg(sessionId: string): Promise<OperatorLegMedia>;
+  setLegRemote(
+    sessionId: string,
+    leg: Leg,
+    remote: { address: string; port: number },
+    codec?: { name: G711; telephoneEventPayloadType: number | undefined },
+  ): Promise<void>;
+  /** Our direction toward that leg after its re-INVITE (its sendonly hold is our recvonly). */
+  setLegDirection(sessionId: string, leg: Leg, direction: Direction): Promise<void>;
+  closeOperatorLeg(sessionId: string): Promise<void>;
+  /** Reports what happens to the session until it ends or `signal` aborts. Never throws. */
+  watch(sessionId: string, onEvent: (e: SessionEvent) => void, signal: AbortSignal): void;
 }
 
 /** Instances' heartbeats and the open calls with their owner's silence (adapters/pg/call-ownership). */

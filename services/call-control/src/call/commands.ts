@@ -10,6 +10,9 @@ import type {
   DialogueStep,
   Language,
   MaskedCard,
+  OperatorLegAnsweredPayload,
+  OperatorLegEndedPayload,
+  OperatorLegFailedPayload,
   PaymentMode,
 } from '@ivr/contracts';
 
@@ -31,4 +34,7 @@ export type CallCommand =
   | { type: 'RecordCardCaptured'; card: MaskedCard }
   | ({ type: 'RecordAuthorization' } & WithoutIds<CallAuthorizationCompletedPayload>)
   | ({ type: 'RecordReturn' } & WithoutIds<CallReturnedToOperatorPayload>)
+  | ({ type: 'RecordOperatorLegAnswered' } & WithoutIds<OperatorLegAnsweredPayload>)
+  | ({ type: 'RecordOperatorLegFailed' } & WithoutIds<OperatorLegFailedPayload>)
+  | ({ type: 'RecordOperatorLegEnded' } & WithoutIds<OperatorLegEndedPayload>)
   | { type: 'EndCall'; reason: CallEndReason; sipEndReason?: string };

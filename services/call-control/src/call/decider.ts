@@ -59,6 +59,21 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
       const { type: _type, ...rest } = command;
       return [{ type: T.returnedToOperator, data: { callId, ...(paymentId ? { paymentId } : {}), ...rest } }];
     }
+    case 'RecordOperatorLegAnswered': {
+      if (!paymentId) return [];
+      const { type: _type, ...rest } = command;
+      return [{ type: T.operatorLegAnswered, data: { callId, paymentId, ...rest } }];
+    }
+    case 'RecordOperatorLegFailed': {
+      if (!paymentId) return [];
+      const { type: _type, ...rest } = command;
+      return [{ type: T.operatorLegFailed, data: { callId, paymentId, ...rest } }];
+    }
+    case 'RecordOperatorLegEnded': {
+      if (!paymentId) return [];
+      const { type: _type, ...rest } = command;
+      return [{ type: T.operatorLegEnded, data: { callId, paymentId, ...rest } }];
+    }
     case 'EndCall':
       return [
         {

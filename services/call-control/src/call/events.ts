@@ -10,6 +10,9 @@ import type {
   CallStepEnteredPayload,
   CaptureProgressedPayload,
   CardCapturedPayload,
+  OperatorLegAnsweredPayload,
+  OperatorLegEndedPayload,
+  OperatorLegFailedPayload,
   CallEventTypes as T,
 } from '@ivr/contracts';
 
@@ -21,7 +24,10 @@ export type CallEvent =
   | { type: typeof T.cardCaptured; data: CardCapturedPayload }
   | { type: typeof T.authorizationCompleted; data: CallAuthorizationCompletedPayload }
   | { type: typeof T.returnedToOperator; data: CallReturnedToOperatorPayload }
-  | { type: typeof T.ended; data: CallEndedPayload };
+  | { type: typeof T.ended; data: CallEndedPayload }
+  | { type: typeof T.operatorLegAnswered; data: OperatorLegAnsweredPayload }
+  | { type: typeof T.operatorLegFailed; data: OperatorLegFailedPayload }
+  | { type: typeof T.operatorLegEnded; data: OperatorLegEndedPayload };
 
 /** Aggregate type in the event store and the envelope. */
 export const CALL_STREAM_TYPE = 'Call';

@@ -16,7 +16,7 @@ export type Conclusion =
   | { kind: 'unavailable'; service: 'order-link' | 'authorization' | 'dtmf-vault' | 'psp' | 'call-control' };
 
 /** The reason recorded in CallEnded, given whether the caller was handed back. */
-export function endReason(conclusion: Conclusion, returned: 'referred' | 'bye' | 'failed'): CallEndReason {
+export function endReason(conclusion: Conclusion, returned: 'referred' | 'bridged' | 'failed'): CallEndReason {
   switch (conclusion.kind) {
     case 'approved':
     case 'registered':
@@ -24,7 +24,7 @@ export function endReason(conclusion: Conclusion, returned: 'referred' | 'bye' |
     case 'payment-failed':
     case 'payment-pending':
       if (returned === 'failed') return 'RETURN_FAILED';
-      return returned === 'bye' ? 'OPERATOR_STAYED_ON' : 'RETURNED_TO_OPERATOR';
+      return returned === 'bridged' ? 'OPERATOR_STAYED_ON' : 'RETURNED_TO_OPERATOR';
     case 'capture-failed':
       return 'CAPTURE_FAILED';
     case 'card-rejected':

@@ -23,6 +23,8 @@ export interface DialogueConfig {
   pendingWaitMs: number;
   /** Where a caller goes back when no payment tells (unknown code); BYE when absent. */
   fallbackReturnUri?: string;
+  /** A PBX that refuses the hand-back REFER: call the operator and bridge the two instead. */
+  callBackWhenReferRefused: boolean;
 }
 
 export const DEFAULT_DIALOGUE_CONFIG: DialogueConfig = {
@@ -35,4 +37,5 @@ export const DEFAULT_DIALOGUE_CONFIG: DialogueConfig = {
   authorizeAttempts: 3,
   pendingPollMs: 1000,
   pendingWaitMs: 10_000,
+  callBackWhenReferRefused: true,
 };

@@ -3,7 +3,15 @@ import type { DialogueStep, Language, MaskedCard } from '@ivr/contracts';
 import type { CallCommand } from '../call';
 import type { Conclusion } from './conclusion';
 import type { DialogueConfig } from './config';
-import type { AuthorizationPort, CallerLeg, Clock, PaymentsPort, PaymentToCollect, VaultPort } from './ports';
+import type {
+  AuthorizationPort,
+  CallerLeg,
+  Clock,
+  OperatorLine,
+  PaymentsPort,
+  PaymentToCollect,
+  VaultPort,
+} from './ports';
 
 /** Steps in order of a full payment; TRANSFER_CODE only when the INVITE carried no code. */
 export type StepName = DialogueStep | 'TRANSFER_CODE' | 'DONE';
@@ -23,6 +31,8 @@ export interface DialogueDeps {
   authorization: AuthorizationPort;
   payments: PaymentsPort;
   leg: CallerLeg;
+  /** The operator's leg (agent-assisted, or a call-back): idle for an IVR-only call until needed. */
+  operator: OperatorLine;
   clock: Clock;
   config: DialogueConfig;
   /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
@@ -38,7 +48,8 @@ export interface DialogueState {
   payment?: PaymentToCollect;
   card?: MaskedCard;
   conclusion?: Conclusion;
-  returned?: 'referred' | 'bye' | 'failed';
+  /** How the caller went back: transferred (REFER), or bridged with the operator (they talked on). */
+  returned?: 'referred' | 'bridged' | 'failed';
   /** The vault session is gone: nothing can be played any more. */
   mediaLost: boolean;
 }

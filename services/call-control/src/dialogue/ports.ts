@@ -104,12 +104,35 @@ export interface AuthorizationPort {
 
 export type TransferResult =
   | { outcome: 'succeeded'; status: number }
-  | { outcome: 'failed'; reason: string; status?: number };
+  /** `refused`: the PBX refused the REFER itself (or never answered it): it does not transfer. */
+  | { outcome: 'failed'; reason: string; status?: number; refused?: true };
 
 /** The caller's SIP leg. */
 export interface CallerLeg {
   refer(target: string): Promise<TransferResult>;
   hangup(): Promise<void>;
+}
+
+/**
+ * The operator's leg of the call, bridged with the caller's by the vault: placed at once in agent-assisted
+ * mode, or as the call-back when the PBX refuses the hand-back by REFER. Never throws.
+ */
+export interface OperatorLine {
+  /** The operator is on the call now. */
+  readonly bridged: boolean;
+  /** Agent-assisted: calls the operator at `target` at once; the dialogue goes on meanwhile. */
+  assist(target: string): void;
+  /** True once when the operator could not join an agent-assisted call: the caller should hear so. */
+  takeUnavailableNotice(): boolean;
+  /** Calls the operator at `target` and bridges the answer with the caller: true once bridged. */
+  callBack(target: string, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Caller and operator talk on until one of them hangs up (`callerGone` aborts, or the operator's BYE)
+   * or the vault loses the media; the operator's leg is ended by then, the caller's is the dialogue's.
+   */
+  talkOn(callerGone: AbortSignal): Promise<'caller-hung-up' | 'operator-hung-up' | 'media-lost'>;
+  /** Ends the operator's leg if it is up or still ringing (the caller's call is ending). */
+  end(reason: 'CALLER_LEG_ENDED' | 'MEDIA_LOST'): Promise<void>;
 }
 
 export interface Clock {

@@ -15,6 +15,8 @@ export const Prompts = {
   pleaseWait: ['please-wait'],
   /** The transfer back failed (refused by the PBX, or its target did not answer): then the IVR hangs up. */
   callWillBeReturned: ['call-will-be-returned'],
+  /** An agent-assisted call whose operator could not join: the caller goes on alone. */
+  operatorUnavailable: ['operator-unavailable'],
 } as const satisfies Record<string, readonly PromptId[]>;
 
 /** What the caller hears at the end, before being handed back. */

@@ -1,12 +1,22 @@
 // The per-call state machine: runs steps from the table until DONE. Whatever goes wrong inside a
 // step ends up as a conclusion the caller hears (if the media still works) before being handed
 // back; a caller who hangs up ends it at once as abandoned. Either way the vault session is closed
-// (the vault wipes anything it still held) and CallEnded is recorded exactly once.
+// (the vault wipes anything it still held) and CallEnded is recorded exactly once. An agent-assisted
+// call whose operator could not join is told so between steps; the operator's leg ends before the
+// caller's call is recorded as ended.
 import { type CallEndReason, type DialogueStep, isDialogueStep } from '@ivr/contracts';
 import { type Conclusion, endReason } from './conclusion';
-import type { DialogueCall, DialogueDeps, DialogueState, StepContext, StepName } from './context';
+import {
+  type DialogueCall,
+  type DialogueDeps,
+  type DialogueState,
+  language,
+  type StepContext,
+  type StepName,
+} from './context';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
 import type { PaymentToCollect } from './ports';
+import { Prompts } from './prompts';
 import { STEPS } from './steps';
 
 export interface DialogueStart {
@@ -43,6 +53,7 @@ export async function runDialogue(
       language: p.language,
       mode: p.mode,
     });
+    if (p.callMode === 'AGENT_ASSISTED') deps.operator.assist(p.returnSipAddress);
   }
   let step: StepName = start.conclusion ? 'RESULT' : 'GREETING';
   let hungUp = false;
@@ -50,6 +61,7 @@ export async function runDialogue(
     const current: StepName = step;
     if (isRecorded(current)) deps.record({ type: 'EnterStep', step: current });
     try {
+      if (current !== 'RETURNING_TO_OPERATOR') await tellOperatorUnavailable(ctx);
       step = await STEPS[current](ctx);
     } catch (err) {
       if (err instanceof CallerHungUp || (signal.aborted && current !== 'RETURNING_TO_OPERATOR')) {
@@ -60,6 +72,7 @@ export async function runDialogue(
       step = afterFailure(state, current, err);
     }
   }
+  await deps.operator.end(state.mediaLost ? 'MEDIA_LOST' : 'CALLER_LEG_ENDED');
   await deps.vault.closeSession(call.sessionId, hungUp ? 'hangup' : 'completed');
   const sipEndReason = call.sipEndReason?.();
   const reason: CallEndReason = hungUp
@@ -70,6 +83,13 @@ export async function runDialogue(
   if (!hungUp && !state.returned) await deps.leg.hangup();
   deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
   return { reason, lastStep: step };
+}
+
+/** The operator of an agent-assisted call could not join: the caller hears so once, then goes on alone. */
+async function tellOperatorUnavailable(ctx: StepContext): Promise<void> {
+  if (!ctx.operator.takeUnavailableNotice() || ctx.state.mediaLost) return;
+  const prompt = { promptIds: [...Prompts.operatorUnavailable], language: language(ctx), bargeIn: false };
+  await ctx.vault.play(ctx.call.sessionId, prompt, ctx.signal);
 }
 
 /** Steps the operator's screen shows (TRANSFER_CODE happens before there is a payment to show). */

@@ -19,6 +19,7 @@ import type {
   CaptureUpdate,
   FieldKind,
   FieldRequest,
+  OperatorLine,
   PaymentToCollect,
   PlayRequest,
   Registration,
@@ -157,6 +158,58 @@ export class FakeLeg {
   }
 }
 
+/**
+ * The operator's leg as the dialogue sees it. `joins` says what happens when the dialogue asks for the
+ * operator (assist or call back): bridged, or the operator could not join. `talk` is how the talk-on ends.
+ */
+export class FakeOperator implements OperatorLine {
+  bridged = false;
+  joins = true;
+  talk: 'caller-hung-up' | 'operator-hung-up' | 'media-lost' = 'caller-hung-up';
+  readonly assisted: string[] = [];
+  readonly calledBack: string[] = [];
+  readonly ended: string[] = [];
+  talks = 0;
+  private notice = false;
+  private failing = false;
+
+  assist(target: string): void {
+    this.assisted.push(target);
+    this.bridged = this.joins;
+    this.failing = !this.joins;
+  }
+
+  /** A failure is known a moment after the call is placed: from the second look on. */
+  takeUnavailableNotice(): boolean {
+    const n = this.notice;
+    this.notice = this.failing;
+    this.failing = false;
+    return n;
+  }
+
+  async callBack(target: string): Promise<boolean> {
+    this.calledBack.push(target);
+    this.bridged = this.joins;
+    return this.joins;
+  }
+
+  /** The operator hangs up now (mid-call). */
+  leaves(): void {
+    this.bridged = false;
+  }
+
+  async talkOn(): Promise<'caller-hung-up' | 'operator-hung-up' | 'media-lost'> {
+    this.talks++;
+    this.bridged = false;
+    return this.talk;
+  }
+
+  async end(reason: 'CALLER_LEG_ENDED' | 'MEDIA_LOST'): Promise<void> {
+    if (this.bridged) this.ended.push(reason);
+    this.bridged = false;
+  }
+}
+
 export class ManualClock {
   constructor(public time = Date.parse('2026-11-26T10:00:00Z')) {}
   readonly sleeps: number[] = [];
@@ -209,6 +262,7 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
   const authorization = new FakeAuthorization();
   const payments = new FakePayments();
   const leg = new FakeLeg();
+  const operator = new FakeOperator();
   const clock = new ManualClock();
   const call = new RecordingCall();
   const deps: DialogueDeps = {
@@ -216,10 +270,11 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
     authorization,
     payments,
     leg,
+    operator,
     clock,
     config: { ...DEFAULT_DIALOGUE_CONFIG, ...config },
     record: call.record,
     flush: async () => call.stored,
   };
-  return { vault, authorization, payments, leg, clock, call, deps };
+  return { vault, authorization, payments, leg, operator, clock, call, deps };
 }

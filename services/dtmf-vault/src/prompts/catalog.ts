@@ -43,6 +43,10 @@ export const SENTENCES = {
     en: 'We could not put you through. The operator will call you back.',
     ja: 'おつなぎできませんでした。オペレーターから折り返しお電話いたします。',
   },
+  'operator-unavailable': {
+    en: 'Your operator could not join this call. Please go on; you will be put back through when you are done.',
+    ja: 'オペレーターがこの通話に参加できませんでした。このままお手続きを続けてください。終了後におつなぎします。',
+  },
 } as const satisfies Record<PromptId, Record<Language, string>>;
 
 const EN_ONES = [

@@ -44,5 +44,6 @@ export const transferCode: Step = async (ctx) => {
     language: p.language,
     mode: p.mode,
   });
+  if (p.callMode === 'AGENT_ASSISTED') ctx.operator.assist(p.returnSipAddress);
   return firstPaymentStep(p);
 };
