@@ -19,6 +19,12 @@ const SECRET_KEYS = new Set([
   'proxyauthorization',
   'cookie',
   'setcookie',
+  // SRTP keys (SDES): an a=crypto value, the vault's request fields, an SDP body that carries them.
+  'crypto',
+  'offeredcrypto',
+  'answercrypto',
+  'masterkey',
+  'sdp',
 ]);
 /** `number` is only a card number under a `card` key. */
 const SECRET_UNDER_CARD = new Set(['number']);

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import { censor } from './censor';
+import { maskSdesKeys } from './key-mask';
 import { maskPans } from './pan-mask';
 
 export type { Logger } from 'pino';
@@ -22,7 +23,8 @@ function levelFromEnv(): Level | 'silent' {
 
 /**
  * A pino logger writing one JSON object per line with `service`, `trace_id` and `span_id` of the active
- * span. Card and secret keys are censored at any depth, and every serialized line passes through maskPans.
+ * span. Card and secret keys are censored at any depth, and every serialized line passes through maskPans
+ * and maskSdesKeys.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const config: LoggerOptions = {
@@ -39,7 +41,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       const { traceId, spanId } = span.spanContext();
       return { trace_id: traceId, span_id: spanId };
     },
-    hooks: { streamWrite: maskPans },
+    hooks: { streamWrite: (line) => maskSdesKeys(maskPans(line)) },
   };
   const logger = options.destination ? pino(config, options.destination) : pino(config);
   // pino gives children no bindings formatter, so censor child bindings here; a child's own children

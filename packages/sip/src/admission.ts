@@ -4,8 +4,18 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 
-/** Why the user agent refused a request; each is counted (`stats().refused`). */
-export const REFUSAL_REASONS = ['untrusted-source', 'bad-credentials', 'source-busy', 'tls-handshake'] as const;
+/**
+ * Why the user agent refused a request; each is counted (`stats().refused`). Besides who may call: an
+ * offer of plain RTP when SRTP is required, and an SRTP offer naming no accepted crypto suite (488).
+ */
+export const REFUSAL_REASONS = [
+  'untrusted-source',
+  'bad-credentials',
+  'source-busy',
+  'tls-handshake',
+  'srtp-required',
+  'srtp-no-crypto-suite',
+] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export type DigestAlgorithm = 'SHA-256' | 'MD5';

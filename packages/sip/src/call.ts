@@ -1,6 +1,7 @@
 // One incoming call as the dialogue layer sees it: who called whom, the negotiated offer, and
 // the few things the IVR does with a call (answer, reject, transfer, hang up). SIP mechanics
 // (transactions, retransmissions, tags, CSeq) stay inside.
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Dialog } from './dialog';
 import { type NameAddr, parseCSeq, parseNameAddr, parseSipUri } from './header-values';
@@ -14,6 +15,7 @@ import {
   type CodecChoice,
   type MediaEndpoint,
   type NegotiationResult,
+  type SdpCrypto,
   type SessionDescription,
 } from './sdp';
 import type { ServerInviteTransaction } from './transactions/server-invite';
@@ -75,6 +77,15 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   private readonly transfers = new Set<PendingTransfer>();
   /** INVITE transactions whose 2xx awaits its ACK (the initial one, then any re-INVITE). */
   private readonly awaitingAck = new Set<ServerInviteTransaction>();
+  /** SRTP: the offer's accepted a=crypto lines (the caller's keys) until takeOfferedCrypto() hands them over. */
+  private offeredCrypto: SdpCrypto[] | undefined;
+  /**
+   * SRTP: a keyed digest of each offered a=crypto line by tag, then of the one the answer took: a
+   * re-INVITE must offer that same line (a new key would need the vault's new context; it gets 488 and
+   * the call keeps its keys, RFC 3264 §8). The key of the digest is random per call.
+   */
+  private cryptoDigests = new Map<number, Buffer>();
+  private readonly cryptoDigestKey = randomBytes(32);
 
   constructor(
     readonly invite: SipRequest,
@@ -86,8 +97,12 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
     dialog: Dialog,
     private readonly host: CallHost,
     private readonly sdpOrigin: AnswerOptions,
+    /** SRTP: the chosen stream's a=crypto lines whose suite is accepted (NegotiationResult.crypto). */
+    offeredCrypto: SdpCrypto[] = [],
   ) {
     super();
+    if (offeredCrypto.length > 0) this.offeredCrypto = offeredCrypto;
+    for (const c of offeredCrypto) this.cryptoDigests.set(c.tag, this.cryptoDigest(c.value));
     this.dialog = dialog;
     this.callId = dialog.callId;
     this.requestUri = invite.uri;
@@ -116,11 +131,28 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
   }
 
   /**
+   * SRTP: the offer's a=crypto values (the caller's master keys, in the offer's order) for the media
+   * endpoint, once. The call forgets them, and zeroes the INVITE's body bytes, as soon as it has given
+   * them: what it keeps of the offer no longer holds a key. (The strings parsed from the body can only
+   * be dropped, not overwritten: they go with the next garbage collection.)
+   */
+  takeOfferedCrypto(): string[] {
+    const values = (this.offeredCrypto ?? []).map((c) => c.value);
+    this.offeredCrypto = undefined;
+    for (const m of this.offer.media) m.crypto.length = 0;
+    this.invite.body.fill(0);
+    return values;
+  }
+
+  /**
    * 200 OK with an SDP answer pointing at `media` (the vault's RTP endpoint). Resolves when the
-   * caller's ACK arrives; rejects if the call ends first (CANCEL raced the answer, no ACK).
+   * caller's ACK arrives; rejects if the call ends first (CANCEL raced the answer, no ACK). An SRTP
+   * stream is answered RTP/SAVP with the endpoint's single a=crypto line, whose tag is one of the offer's.
    */
   answer(media: MediaEndpoint): Promise<void> {
     if (this.state !== 'offered') return Promise.reject(new Error(`cannot answer a call in state ${this.state}`));
+    const mismatch = this.srtpAnswerMismatch(media);
+    if (mismatch) return Promise.reject(new Error(mismatch));
     this.state = 'answering';
     this.endpoint = media;
     this.sdpVersion = this.sdpOrigin.sessionVersion;
@@ -293,7 +325,32 @@ export class IncomingCall extends EventEmitter<IncomingCallEvents> {
     if (!r.ok || r.offer.media.length !== this.offer.media.length) return undefined;
     const stream = r.offer.media[this.codec.mediaIndex];
     if (!stream?.formats.includes(String(this.codec.codec.payloadType))) return undefined;
+    if (r.choice.mediaIndex !== this.codec.mediaIndex || r.choice.srtp !== this.codec.srtp) return undefined;
+    if (this.codec.srtp) {
+      // The same keys, or 488: the vault's SRTP context cannot change mid-call.
+      const [tag, digest] = [...this.cryptoDigests][0] ?? [];
+      const same = r.crypto.find((c) => c.tag === tag);
+      request.body.fill(0);
+      if (!same || !digest || !this.cryptoDigest(same.value).equals(digest)) return undefined;
+    }
     return { ...this.codec, remote: r.choice.remote, direction: r.choice.direction };
+  }
+
+  /** Why `media` cannot answer this offer's stream (RTP/SAVP with one a=crypto of an offered tag, or RTP/AVP). */
+  private srtpAnswerMismatch(media: MediaEndpoint): string | undefined {
+    const secure = media.proto === 'RTP/SAVP';
+    const crypto = (media.attributes ?? []).filter((a) => a.startsWith('crypto:'));
+    if (!this.codec.srtp) return secure || crypto.length > 0 ? 'the offer is plain RTP: answer RTP/AVP' : undefined;
+    const tag = /^crypto:(\d{1,9}) /.exec(crypto[0] ?? '')?.[1];
+    const digest = tag === undefined ? undefined : this.cryptoDigests.get(Number(tag));
+    if (!secure || crypto.length !== 1 || !digest)
+      return 'the offer is SRTP: answer RTP/SAVP with one a=crypto line of an offered tag';
+    this.cryptoDigests = new Map([[Number(tag), digest]]);
+    return undefined;
+  }
+
+  private cryptoDigest(value: string): Buffer {
+    return createHmac('sha256', this.cryptoDigestKey).update(value).digest();
   }
 
   private okWithAnswer(request: SipRequest): ReturnType<typeof createResponse> {

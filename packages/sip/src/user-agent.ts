@@ -81,7 +81,7 @@ export interface SipStats extends TransportStats {
   /** Calls the IVR placed (dial), and how many of them were answered. */
   callsPlaced: number;
   callsPlacedAnswered: number;
-  /** Requests refused by who may call (trusted sources, digest, per-source cap, TLS): reason → count. */
+  /** Requests refused by who may call (trusted sources, digest, per-source cap, TLS) or for media security (SRTP): reason → count. */
   refused: Record<RefusalReason, number>;
 }
 
@@ -344,14 +344,26 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> {
     }
     const negotiation = negotiate(invite.body.toString('utf8'), this.opts.sdp);
     if (!negotiation.ok) {
-      this.counters.rejectedNoCodec++;
+      if (negotiation.reason === 'srtp-required' || negotiation.reason === 'srtp-no-crypto-suite') {
+        this.refused[negotiation.reason]++;
+        this.log.info({ source: flow.remoteAddress, reason: negotiation.reason }, 'sip call refused: media security');
+      } else this.counters.rejectedNoCodec++;
       const status = negotiation.reason === 'malformed-sdp' ? 400 : 488;
       tx.respond(createResponse(invite, status, { toTag: localTag, reason: `Not Acceptable (${negotiation.detail})` }));
       return;
     }
     const dialog = new Dialog(invite, localTag, flow, this.local);
     const sdpOrigin = { sessionId: String(Date.now()), sessionVersion: 1 };
-    const call = new IncomingCall(invite, tx, negotiation.offer, negotiation.choice, dialog, this.callHost, sdpOrigin);
+    const call = new IncomingCall(
+      invite,
+      tx,
+      negotiation.offer,
+      negotiation.choice,
+      dialog,
+      this.callHost,
+      sdpOrigin,
+      negotiation.crypto,
+    );
     this.calls.set(dialog.key, call);
     this.callsByInvite.set(tx, call);
     this.counters.callsOffered++;

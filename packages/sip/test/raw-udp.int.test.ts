@@ -193,3 +193,92 @@ test('a 200 that is never acknowledged is retransmitted, then the call is ended 
   expect(client.received.filter((r) => r.status === 200).length).toBeGreaterThan(1);
   await client.until(() => client.requests.some((r) => r.startsWith('BYE ')), 'BYE');
 });
+
+describe('SRTP offers (SDES)', () => {
+  const KEY = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+  const OTHER = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk';
+  const srtp = { suites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'], required: false };
+  const SAVP = (crypto: string[]) =>
+    SDP().replace('RTP/AVP', 'RTP/SAVP') + crypto.map((c) => `a=crypto:${c}\n`).join('');
+  const answered = (extra: Partial<SipUserAgentOptions> = {}) =>
+    startUa({ sdp: { requireTelephoneEvent: true, srtp }, ...extra });
+
+  test('the keys are handed over once and forgotten; the answer is RTP/SAVP with the endpoint’s line; a re-INVITE must keep the key', async () => {
+    await answered();
+    const calls: IncomingCall[] = [];
+    const taken: string[][] = [];
+    ua.on('incomingCall', (call) => {
+      calls.push(call);
+      taken.push(call.takeOfferedCrypto(), call.takeOfferedCrypto());
+      expect(call.invite.body.every((b) => b === 0)).toBe(true);
+      expect(JSON.stringify(call.offer)).not.toContain(KEY.slice(0, 8));
+      void call.answer({
+        address: '10.1.2.3',
+        port: 40100,
+        proto: 'RTP/SAVP',
+        attributes: [`crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${OTHER}`],
+      });
+    });
+    const lines = [`1 AEAD_AES_128_GCM inline:${KEY}`, `2 AES_CM_128_HMAC_SHA1_32 inline:${KEY}`];
+    client.send(request('INVITE', 's1', { body: SAVP(lines) }));
+    const ok = await client.response(200, 's1');
+    expect(taken).toEqual([[lines[1]], []]);
+    expect(ok.body.toString()).toContain('m=audio 40100 RTP/SAVP 0 101\r\n');
+    expect(ok.body.toString()).toContain(`a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${OTHER}\r\n`);
+    const toTag = /tag=([^;]+)/.exec(header(ok, 'To') ?? '')?.[1];
+    client.send(request('ACK', 's1', { toTag, branch: 'z9hG4bKsack1' }));
+    await client.until(() => calls[0]?.state === 'confirmed', 'confirmed');
+
+    // Same line again (a session refresh, a hold): the same answer.
+    client.received.length = 0;
+    client.send(request('INVITE', 's1', { body: SAVP(lines).concat('a=sendonly\n'), toTag, cseq: 2 }));
+    expect((await client.response(200, 's1')).body.toString()).toBe(ok.body.toString());
+    client.send(request('ACK', 's1', { toTag, cseq: 2, branch: 'z9hG4bKsack2' }));
+    // A new key, or plain RTP, would need a new context in the vault: 488, the call keeps its keys.
+    for (const [cseq, body] of [
+      [3, SAVP([`2 AES_CM_128_HMAC_SHA1_32 inline:${OTHER}`])],
+      [4, SDP()],
+    ] as const) {
+      client.received.length = 0;
+      client.send(request('INVITE', 's1', { body, toTag, cseq }));
+      await client.response(488, 's1');
+      client.send(request('ACK', 's1', { toTag, cseq }));
+    }
+    expect(calls[0]!.state).toBe('confirmed');
+  });
+
+  test('an answer that does not fit the offer is refused by the call (plain answer to SRTP, or a tag not offered)', async () => {
+    await answered();
+    const errors: string[] = [];
+    ua.on('incomingCall', (call) => {
+      call.answer({ address: '10.1.2.3', port: 40100 }).catch((e: Error) => errors.push(e.message));
+      call
+        .answer({
+          address: '10.1.2.3',
+          port: 40100,
+          proto: 'RTP/SAVP',
+          attributes: [`crypto:9 AES_CM_128_HMAC_SHA1_80 inline:${OTHER}`],
+        })
+        .catch((e: Error) => errors.push(e.message));
+      call.reject(500);
+    });
+    client.send(request('INVITE', 's2', { body: SAVP([`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY}`]) }));
+    await client.response(500, 's2');
+    expect(errors).toHaveLength(2);
+    expect(errors.join()).toMatch(/RTP\/SAVP/);
+  });
+
+  test('offers the configuration refuses get 488 and are counted by reason', async () => {
+    await answered({ sdp: { requireTelephoneEvent: true, srtp: { ...srtp, required: true } } });
+    let offered = 0;
+    ua.on('incomingCall', () => offered++);
+    client.send(request('INVITE', 's3', { body: SAVP([`1 AEAD_AES_256_GCM inline:${KEY}`]) }));
+    const unknown = await client.response(488, 's3');
+    expect(unknown.reason).toContain('AEAD_AES_256_GCM');
+    expect(unknown.reason).not.toContain(KEY.slice(0, 8));
+    client.send(request('INVITE', 's4', { body: SDP() }));
+    await client.response(488, 's4');
+    expect(offered).toBe(0);
+    expect(ua.stats().refused).toMatchObject({ 'srtp-no-crypto-suite': 1, 'srtp-required': 1 });
+  });
+});

@@ -135,3 +135,84 @@ test('an offer of ours names the endpoint, the codecs in order and telephone-eve
   expect(readAnswer(offer(['m=audio 0 RTP/AVP 0']), ['PCMU'])).toMatchObject({ ok: false });
   expect(readAnswer(offer(['m=audio 5004 RTP/AVP 9']), ['PCMU'])).toMatchObject({ ok: false });
 });
+
+describe('SRTP offers (SDES, RFC 4568)', () => {
+  const KEY = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+  const srtp = { suites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'], required: false };
+  const savp = (cryptoLines: string[], port = 30000) => [
+    `m=audio ${port} RTP/SAVP 0 101`,
+    'a=rtpmap:101 telephone-event/8000',
+    ...cryptoLines.map((c) => `a=crypto:${c}`),
+  ];
+  const avp = ['m=audio 30002 RTP/AVP 0 101', 'a=rtpmap:101 telephone-event/8000'];
+
+  test('an RTP/SAVP stream is accepted with its accepted a=crypto lines, in the offer’s order', () => {
+    const r = negotiate(
+      offer(
+        savp([
+          `1 AEAD_AES_256_GCM inline:${KEY}`,
+          `2 AES_CM_128_HMAC_SHA1_32 inline:${KEY}|2^20`,
+          `3 AES_CM_128_HMAC_SHA1_80 inline:${KEY}`,
+        ]),
+      ),
+      { requireTelephoneEvent: true, srtp },
+    );
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.choice.srtp).toBe(true);
+    expect(r.crypto.map((c) => [c.tag, c.suite])).toEqual([
+      [2, 'AES_CM_128_HMAC_SHA1_32'],
+      [3, 'AES_CM_128_HMAC_SHA1_80'],
+    ]);
+    expect(r.crypto[0]?.value).toBe(`2 AES_CM_128_HMAC_SHA1_32 inline:${KEY}|2^20`);
+    expect(r.choice.codec.payloadType).toBe(0);
+  });
+
+  test('the suites accepted are configuration: another suite is not taken', () => {
+    const r = negotiate(offer(savp([`1 AES_CM_128_HMAC_SHA1_32 inline:${KEY}`])), {
+      requireTelephoneEvent: true,
+      srtp: { suites: ['AES_CM_128_HMAC_SHA1_80'], required: false },
+    });
+    expect(r).toMatchObject({ ok: false, reason: 'srtp-no-crypto-suite' });
+  });
+
+  test('an SRTP stream is preferred to a plain one in the same offer; the other is refused in the answer', () => {
+    const r = negotiate(offer([...avp, ...savp([`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY}`])]), {
+      requireTelephoneEvent: true,
+      srtp,
+    });
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.choice.mediaIndex).toBe(1);
+    const answer = buildAnswer(
+      r.offer,
+      r.choice,
+      { ...vault, proto: 'RTP/SAVP', attributes: [`crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${KEY}`] },
+      { sessionId: '1', sessionVersion: 1 },
+    );
+    expect(answer).toContain('m=audio 0 RTP/AVP 0 101\r\n');
+    expect(answer).toContain('m=audio 40002 RTP/SAVP 0 101\r\n');
+  });
+
+  test.each([
+    [
+      'only unknown suites',
+      offer(savp([`1 AEAD_AES_128_GCM inline:${KEY}`, `2 F8_128_HMAC_SHA1_80 inline:${KEY}`])),
+      srtp,
+      'srtp-no-crypto-suite',
+    ],
+    ['RTP/SAVP without a=crypto', offer(savp([])), srtp, 'srtp-no-crypto-suite'],
+    ['plain RTP when SRTP is required', offer(avp), { ...srtp, required: true }, 'srtp-required'],
+    ['RTP/SAVP while SRTP is off', offer(savp([`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY}`])), undefined, 'no-audio'],
+  ])('%s is refused (%s)', (_name, text, srtpOptions, reason) => {
+    const r = negotiate(text, { requireTelephoneEvent: true, ...(srtpOptions ? { srtp: srtpOptions } : {}) });
+    expect(r).toMatchObject({ ok: false, reason });
+    // The reason phrase names suites, never a key.
+    expect(r.ok ? '' : r.detail).not.toContain(KEY.slice(0, 8));
+  });
+
+  test('an unknown-suites offer says which suites it named; a plain offer is still fine when SRTP is optional', () => {
+    const r = negotiate(offer(savp([`1 AEAD_AES_128_GCM inline:${KEY}`])), { requireTelephoneEvent: true, srtp });
+    expect(r.ok ? '' : r.detail).toContain('AEAD_AES_128_GCM');
+    const plain = negotiate(offer(avp), { requireTelephoneEvent: true, srtp });
+    expect(plain.ok && plain.choice.srtp).toBe(false);
+  });
+});

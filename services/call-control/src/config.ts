@@ -1,7 +1,7 @@
 // call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
 // gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
 import { bool, type ConfigOf, type ConfigSpec, int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
-import { LANGUAGES } from '@ivr/contracts';
+import { isSrtpSuite, LANGUAGES, SRTP_SUITES } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
 import { type DigestAlgorithm, parseCidr, type SipUserAgentOptions } from '@ivr/sip';
 import type { DialogueConfig, FieldTiming } from './dialogue';
@@ -39,6 +39,12 @@ function baseSpec() {
     // Offers without telephone-event are accepted by default: the vault detects the keys in the audio
     // (in-band). true refuses them with 488, for a deployment that wants RFC 4733 only.
     sipRequireTelephoneEvent: bool('SIP_REQUIRE_TELEPHONE_EVENT', { default: false }),
+    // SRTP (SDES, RFC 4568), terminated in the vault: `accept` takes RTP/SAVP offers with an a=crypto
+    // line of one of SIP_SRTP_SUITES (and plain RTP/AVP ones), `require` refuses plain RTP with 488,
+    // `off` refuses RTP/SAVP with 488. The keys ride in the SDP, so SRTP protects the media only when
+    // the signalling is SIP over TLS (SIP_TLS_PORT, docs/telephony.md).
+    sipSrtp: oneOf('SIP_SRTP', ['off', 'accept', 'require'], { default: 'accept' }),
+    sipSrtpSuites: list('SIP_SRTP_SUITES', { default: [...SRTP_SUITES] }),
     drainRetryAfterSeconds: int('SIP_DRAIN_RETRY_AFTER_SECONDS', { default: 30, min: 1 }),
     // SIP over TLS (TLS 1.2+) on this port, with the certificate call-control.crt/.key of IVR_CERTS_DIR
     // (cert-manager in the chart, scripts/certs.sh locally); unset = no TLS listener.
@@ -143,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (badCidr) throw new Error(`SIP_TRUSTED_SOURCES: not an address or CIDR: ${badCidr}`);
   const badAlgorithm = base.sipDigestAlgorithms.find((a) => a !== 'SHA-256' && a !== 'MD5');
   if (badAlgorithm) throw new Error(`SIP_DIGEST_ALGORITHMS: SHA-256 and/or MD5, not ${badAlgorithm}`);
+  const badSuite = base.sipSrtpSuites.find((s) => !isSrtpSuite(s));
+  if (badSuite) throw new Error(`SIP_SRTP_SUITES: ${SRTP_SUITES.join(' and/or ')}, not ${badSuite}`);
   if (base.sipDigestUsername && !base.sipDigestPassword) {
     throw new Error('SIP_DIGEST_USERNAME is set without SIP_DIGEST_PASSWORD');
   }
@@ -202,7 +210,12 @@ export function sipOptions(config: Config, tlsMaterial?: SipTlsMaterial): SipUse
     rateLimit: { perSecond: config.sipRatePerSecond, burst: config.sipRateBurst },
     referTimeoutMs: config.sipReferTimeoutMs,
     drainRetryAfterSeconds: config.drainRetryAfterSeconds,
-    sdp: { requireTelephoneEvent: config.sipRequireTelephoneEvent },
+    sdp: {
+      requireTelephoneEvent: config.sipRequireTelephoneEvent,
+      ...(config.sipSrtp !== 'off'
+        ? { srtp: { suites: config.sipSrtpSuites, required: config.sipSrtp === 'require' } }
+        : {}),
+    },
     ...(config.sipTrustedSources ? { trustedSources: config.sipTrustedSources } : {}),
     ...(config.sipDigestUsername && config.sipDigestPassword
       ? {

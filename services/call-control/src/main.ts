@@ -198,6 +198,7 @@ function exposeSipStats(ctx: ServiceContext, stats: () => SipStats, refusedHere:
     .createObservableCounter('sip_refused_total', { description: 'SIP requests and calls refused, by reason' })
     .addCallback((result) => {
       for (const [reason, count] of Object.entries(stats().refused)) result.observe(count, { reason });
-      for (const reason of ['unresolved-calls']) result.observe(refusedHere.get(reason) ?? 0, { reason });
+      for (const reason of ['unresolved-calls', 'srtp-crypto-refused'])
+        result.observe(refusedHere.get(reason) ?? 0, { reason });
     });
 }

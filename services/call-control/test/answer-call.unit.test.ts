@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingCall } from '@ivr/sip';
 import { type AnswerCallDeps, answerCall, UnresolvedCalls } from '../src/app/answer-call';
+import { type MediaOffer, MediaRefused } from '../src/app/ports';
 import { fakes, keyed } from './support/dialogue-fakes';
 
 /** The part of an IncomingCall answerCall uses; `answer` resolves when the test lets the ACK in. */
@@ -15,15 +16,26 @@ class FakeCall extends EventEmitter {
   readonly callId = `sip-${Math.random()}`;
   readonly transport = 'UDP';
   readonly dialog = { routeSet: [] };
-  constructor(readonly user: string | undefined) {
+  /** What answer() was given (the vault's endpoint, RTP/SAVP and its a=crypto line for SRTP). */
+  answeredWith: unknown;
+  constructor(
+    readonly user: string | undefined,
+    private crypto: string[] = [],
+  ) {
     super();
   }
   header(): undefined {
     return undefined;
   }
   ringing(): void {}
+  takeOfferedCrypto(): string[] {
+    const taken = this.crypto;
+    this.crypto = [];
+    return taken;
+  }
   /** Resolves on ack(); rejects when the call ends first (as IncomingCall does). */
-  answer(): Promise<void> {
+  answer(media: unknown): Promise<void> {
+    this.answeredWith = media;
     return new Promise((resolve, reject) => {
       this.acked = resolve;
       this.once('ended', () => reject(new Error('ended before ACK')));
@@ -42,15 +54,23 @@ class FakeCall extends EventEmitter {
   };
 }
 
-function setup(maxUnresolved: number) {
+function setup(maxUnresolved: number, answerCrypto?: (offer: MediaOffer) => string) {
   const f = fakes();
   const opened: string[] = [];
+  const offers: MediaOffer[] = [];
   const refused: string[] = [];
   let n = 0;
   const vault = Object.assign(f.vault, {
-    open: async ({ callId }: { callId: string }) => {
-      opened.push(callId);
-      return { sessionId: `s-${callId}`, address: '127.0.0.1', port: 40_000 };
+    open: async (offer: MediaOffer) => {
+      offers.push(offer);
+      const crypto = offer.crypto.length && answerCrypto ? answerCrypto(offer) : undefined;
+      opened.push(offer.callId);
+      return {
+        sessionId: `s-${offer.callId}`,
+        address: '127.0.0.1',
+        port: 40_000,
+        ...(crypto ? { answerCrypto: crypto } : {}),
+      };
     },
   });
   const deps: AnswerCallDeps = {
@@ -82,7 +102,7 @@ function setup(maxUnresolved: number) {
     },
     operatorCalls: { ringTimeoutMs: 20_000 },
   };
-  return { ...f, deps, opened, refused };
+  return { ...f, deps, opened, offers, refused };
 }
 
 const place = (deps: AnswerCallDeps, call: FakeCall) => answerCall(call as unknown as IncomingCall, deps);
@@ -142,4 +162,40 @@ test('the operator leg goes through the configured outbound proxy, else the PBX 
     'sip:10.0.0.5:5060;lr;transport=tcp',
   ]);
   expect(outboundRoute(via([]), undefined)).toEqual([]);
+});
+
+describe('SRTP', () => {
+  const offered = ['1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz'];
+
+  test('the offer’s a=crypto lines go to the vault once; the answer is RTP/SAVP with the vault’s line', async () => {
+    const { deps, offers, payments } = setup(1, () => '1 AES_CM_128_HMAC_SHA1_80 inline:vault-key');
+    const { PAYMENT } = await import('./support/dialogue-fakes');
+    payments.resolution = { kind: 'found', payment: PAYMENT };
+    const call = new FakeCall('424242', offered);
+    void place(deps, call);
+    await settle();
+    expect(offers[0]?.crypto).toEqual(offered);
+    expect(call.takeOfferedCrypto()).toEqual([]); // taken: the call keeps no key
+    expect(call.answeredWith).toEqual({
+      address: '127.0.0.1',
+      port: 40_000,
+      proto: 'RTP/SAVP',
+      attributes: ['crypto:1 AES_CM_128_HMAC_SHA1_80 inline:vault-key'],
+    });
+    call.emit('ended', 'cancelled');
+  });
+
+  test('a vault that can honour none of the lines: 488, counted, no answer', async () => {
+    const { deps, refused, payments } = setup(1);
+    const { PAYMENT } = await import('./support/dialogue-fakes');
+    payments.resolution = { kind: 'found', payment: PAYMENT };
+    deps.vault.open = async () => {
+      throw new MediaRefused('no usable a=crypto attribute (1 AES_CM_128_HMAC_SHA1_80: mki_unsupported)');
+    };
+    const call = new FakeCall('424242', offered);
+    await place(deps, call);
+    expect(call.rejected?.status).toBe(488);
+    expect(call.answeredWith).toBeUndefined();
+    expect(refused).toEqual(['srtp-crypto-refused']);
+  });
 });

@@ -108,3 +108,15 @@ test('who may call and SIP over TLS come from the environment; bad values are re
   expect(() => loadConfig({ ...base, SIP_DIGEST_ALGORITHMS: 'SHA-512' })).toThrow(/SIP_DIGEST_ALGORITHMS/);
   expect(() => loadConfig({ ...base, SIP_DIGEST_USERNAME: 'sbc' })).toThrow(/SIP_DIGEST_PASSWORD/);
 });
+
+test('SRTP: accepted by default with both suites, required or off by SIP_SRTP, suites checked against the vocabulary', () => {
+  expect(sipOptions(loadConfig(base)).sdp).toEqual({
+    requireTelephoneEvent: false,
+    srtp: { suites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'], required: false },
+  });
+  const required = loadConfig({ ...base, SIP_SRTP: 'require', SIP_SRTP_SUITES: 'AES_CM_128_HMAC_SHA1_80' });
+  expect(sipOptions(required).sdp?.srtp).toEqual({ suites: ['AES_CM_128_HMAC_SHA1_80'], required: true });
+  expect(sipOptions(loadConfig({ ...base, SIP_SRTP: 'off' })).sdp?.srtp).toBeUndefined();
+  expect(() => loadConfig({ ...base, SIP_SRTP: 'maybe' })).toThrow(ConfigError);
+  expect(() => loadConfig({ ...base, SIP_SRTP_SUITES: 'AEAD_AES_128_GCM' })).toThrow(/SIP_SRTP_SUITES/);
+});

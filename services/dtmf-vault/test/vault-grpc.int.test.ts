@@ -14,12 +14,14 @@ import {
   Terminator,
   VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
+import { SdesOffer } from '@ivr/media';
 import { startStripeMock } from '@ivr/psp-simulator';
+import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { StripeTokenizer } from '../src/adapters/psp/stripe-tokenizer';
 import type { Vault } from '../src/app/vault';
 import { captureField, certsDir, vaultApi, vaultClient } from './support/grpc-client';
-import { startGrpcVault } from './support/grpc-vault';
-import { pause } from './support/rtp-peer';
+import { loopbackOffer, startGrpcVault } from './support/grpc-vault';
+import { pause, RtpPeer } from './support/rtp-peer';
 
 jest.setTimeout(30_000);
 
@@ -205,6 +207,36 @@ describe('VaultService over mutual TLS', () => {
     await pause(100);
     await peer.sendKeys('1230');
     expect((await updates).at(-1)?.update).toMatchObject({ $case: 'completed', value: { digitsEntered: 4 } });
+  });
+
+  it('opens an SRTP session from the offer’s a=crypto lines and answers with its own key; refuses lines it cannot honour', async () => {
+    const offer = new SdesOffer();
+    const opened = await api.open({
+      ...loopbackOffer('srtp-1'),
+      offeredCrypto: offer.attributes.map((a) => Buffer.from(a)),
+    });
+    expect(opened.answerCrypto).toMatch(/^1 AES_CM_128_HMAC_SHA1_80 inline:/);
+    const accepted = offer.accept(opened.answerCrypto);
+    if (!accepted.ok) throw new Error('refused');
+    const peer = await RtpPeer.open(
+      { address: opened.rtpAddress, port: opened.rtpPort },
+      0x51,
+      '127.0.0.1',
+      accepted.leg,
+    );
+    try {
+      await peer.sendAudio(g711Frames(silence(40)));
+      await peer.waitFor(() => peer.received.length > 0, 'SRTP from the vault');
+    } finally {
+      peer.close();
+    }
+    const closed = await api.close({ sessionId: opened.sessionId, reason: CloseReason.CLOSE_REASON_HANGUP });
+    expect(closed.stats).toMatchObject({ packetsAccepted: 2, srtpAuthFailed: 0, srtpReplayed: 0 });
+
+    const mki = `1 AES_CM_128_HMAC_SHA1_80 inline:${Buffer.alloc(30, 1).toString('base64')}|1:4`;
+    const refused = await api.open({ ...loopbackOffer('srtp-2'), offeredCrypto: [Buffer.from(mki)] }).catch((e) => e);
+    expect(refused).toMatchObject({ code: status.FAILED_PRECONDITION });
+    expect(refused.details).toBe('no usable a=crypto attribute (1 AES_CM_128_HMAC_SHA1_80: mki_unsupported)');
   });
 
   it('refuses a client of our CA that is not call-control', async () => {

@@ -3,9 +3,11 @@ export {
   buildAnswer,
   type CodecChoice,
   type MediaEndpoint,
+  type NegotiationFailure,
   type NegotiationOptions,
   type NegotiationResult,
   negotiate,
+  type SrtpOptions,
 } from './negotiate';
 export {
   type AnsweredMedia,
@@ -16,4 +18,11 @@ export {
   type OfferOptions,
   readAnswer,
 } from './offer';
-export { type Direction, parseSdp, type SdpFormat, type SdpMedia, type SessionDescription } from './parse';
+export {
+  type Direction,
+  parseSdp,
+  type SdpCrypto,
+  type SdpFormat,
+  type SdpMedia,
+  type SessionDescription,
+} from './parse';

@@ -1,8 +1,17 @@
 // Offer/answer (RFC 3264): accept the first audio stream with PCMU or PCMA (the offerer's
 // preferred one) plus telephone-event (RFC 4733), keeping the offer's payload type numbers, and
 // build an answer that points at the media endpoint given by the caller (the vault's RTP port;
-// call-control itself never receives RTP).
-import { type Direction, parseSdp, type SdpFormat, type SdpMedia, type SessionDescription } from './parse';
+// call-control itself never receives RTP). With SRTP enabled, an RTP/SAVP stream whose a=crypto
+// lines (SDES, RFC 4568) name an accepted suite is preferred, and its lines are handed over for the
+// media endpoint to choose from and answer (the keys are the endpoint's business, not ours).
+import {
+  type Direction,
+  parseSdp,
+  type SdpCrypto,
+  type SdpFormat,
+  type SdpMedia,
+  type SessionDescription,
+} from './parse';
 
 export interface CodecChoice {
   /** Index of the accepted m= line in the offer. */
@@ -13,15 +22,40 @@ export interface CodecChoice {
   /** Where the offerer wants to receive RTP. */
   remote: { address: string; port: number };
   direction: Direction;
+  /** The accepted stream is RTP/SAVP: the answer must be too, with one a=crypto line of the media endpoint. */
+  srtp: boolean;
 }
 
+export type NegotiationFailure =
+  | 'malformed-sdp'
+  | 'no-audio'
+  | 'no-usable-codec'
+  | 'no-telephone-event'
+  | 'srtp-required'
+  | 'srtp-no-crypto-suite';
+
 export type NegotiationResult =
-  | { ok: true; offer: SessionDescription; choice: CodecChoice }
-  | { ok: false; reason: 'malformed-sdp' | 'no-audio' | 'no-usable-codec' | 'no-telephone-event'; detail: string };
+  | {
+      ok: true;
+      offer: SessionDescription;
+      choice: CodecChoice;
+      /** SRTP: the chosen stream's a=crypto lines whose suite is accepted, in the offer's order (they hold keys). */
+      crypto: SdpCrypto[];
+    }
+  | { ok: false; reason: NegotiationFailure; detail: string };
+
+export interface SrtpOptions {
+  /** Suites (RFC 4568 names) an RTP/SAVP offer may use; an offer naming none of them is refused. */
+  suites: readonly string[];
+  /** Refuse plain RTP/AVP offers (488). */
+  required: boolean;
+}
 
 export interface NegotiationOptions {
   /** Without RFC 4733 events, digits cannot be captured: refuse such offers (default true). */
   requireTelephoneEvent: boolean;
+  /** Accept RTP/SAVP offers with SDES keys (without it, only RTP/AVP streams are considered). */
+  srtp?: SrtpOptions;
 }
 
 export interface MediaEndpoint {
@@ -43,8 +77,9 @@ export function negotiate(
   const parsed = parseSdp(offerText);
   if (!parsed.ok) return { ok: false, reason: 'malformed-sdp', detail: parsed.error };
   const offer = parsed.sdp;
-  const mediaIndex = offer.media.findIndex((m) => m.type === 'audio' && m.port > 0 && /^RTP\/AVP$/i.test(m.proto));
-  if (mediaIndex < 0) return { ok: false, reason: 'no-audio', detail: 'no active RTP/AVP audio stream' };
+  const stream = chooseStream(offer, opts.srtp);
+  if (!stream.ok) return stream;
+  const { mediaIndex, crypto } = stream;
   const media = offer.media[mediaIndex]!;
   const codec = media.rtpFormats.find((f) => isG711(f));
   if (!codec) return { ok: false, reason: 'no-usable-codec', detail: 'neither PCMU nor PCMA offered' };
@@ -57,6 +92,7 @@ export function negotiate(
   return {
     ok: true,
     offer,
+    crypto,
     choice: {
       mediaIndex,
       codec: { name: codec.encoding === 'pcmu' ? 'PCMU' : 'PCMA', payloadType: codec.payloadType },
@@ -64,8 +100,42 @@ export function negotiate(
       ptime: media.ptime ?? 20,
       remote: { address, port: media.port },
       direction: answerDirection(media.direction ?? offer.direction ?? 'sendrecv'),
+      srtp: crypto.length > 0,
     },
   };
+}
+
+/**
+ * The audio stream to accept: the first RTP/SAVP one with an accepted crypto suite when SRTP is on,
+ * else (unless SRTP is required) the first RTP/AVP one.
+ */
+function chooseStream(
+  offer: SessionDescription,
+  srtp: SrtpOptions | undefined,
+): { ok: true; mediaIndex: number; crypto: SdpCrypto[] } | { ok: false; reason: NegotiationFailure; detail: string } {
+  const audio = (proto: RegExp) =>
+    offer.media.flatMap((m, i) => (m.type === 'audio' && m.port > 0 && proto.test(m.proto) ? [i] : []));
+  const plain = audio(/^RTP\/AVP$/i);
+  if (!srtp) {
+    if (plain.length === 0) return { ok: false, reason: 'no-audio', detail: 'no active RTP/AVP audio stream' };
+    return { ok: true, mediaIndex: plain[0]!, crypto: [] };
+  }
+  const secure = audio(/^RTP\/SAVP$/i);
+  for (const i of secure) {
+    const crypto = offer.media[i]!.crypto.filter((c) => srtp.suites.includes(c.suite));
+    if (crypto.length > 0) return { ok: true, mediaIndex: i, crypto };
+  }
+  if (plain.length > 0 && !srtp.required) return { ok: true, mediaIndex: plain[0]!, crypto: [] };
+  if (secure.length > 0) {
+    const offered = [...new Set(secure.flatMap((i) => offer.media[i]!.crypto.map((c) => c.suite)))];
+    return {
+      ok: false,
+      reason: 'srtp-no-crypto-suite',
+      detail: `no accepted SRTP crypto suite offered (${offered.join(', ') || 'no a=crypto'})`,
+    };
+  }
+  if (plain.length > 0) return { ok: false, reason: 'srtp-required', detail: 'SRTP (RTP/SAVP) required' };
+  return { ok: false, reason: 'no-audio', detail: 'no active RTP/AVP or RTP/SAVP audio stream' };
 }
 
 function isG711(f: SdpFormat): boolean {

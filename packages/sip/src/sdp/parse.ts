@@ -1,5 +1,6 @@
 // SDP parser (RFC 4566) for what offer/answer needs: connection, media lines, rtpmap, fmtp,
-// ptime and direction. Unknown lines are kept out; malformed required lines give an error.
+// ptime, direction and SDES crypto attributes (RFC 4568). Unknown lines are kept out; malformed
+// required lines give an error.
 
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -21,6 +22,18 @@ export interface SdpMedia {
   connection: string | undefined;
   direction: Direction | undefined;
   ptime: number | undefined;
+  /** `a=crypto` attributes (SDES, RFC 4568) of an RTP/SAVP stream, in the offer's order. */
+  crypto: SdpCrypto[];
+}
+
+/**
+ * One `a=crypto:<tag> <suite> <key-params> [<session-params>]`. Only tag and suite are read here;
+ * `value` (everything after `a=crypto:`) carries the master key and goes to the media endpoint as is.
+ */
+export interface SdpCrypto {
+  tag: number;
+  suite: string;
+  value: string;
 }
 
 export interface SessionDescription {
@@ -71,6 +84,7 @@ export function parseSdp(text: string): SdpParseResult {
         connection: undefined,
         direction: undefined,
         ptime: undefined,
+        crypto: [],
       };
       session.media.push(media);
       rtpmap.set(media, new Map());
@@ -87,10 +101,14 @@ export function parseSdp(text: string): SdpParseResult {
         const m = /^(\d{1,3}) (.*)$/.exec(rest);
         if (m) fmtp.get(media)!.set(Number(m[1]), m[2]!.trim());
       } else if (media && name === 'ptime' && /^\d+$/.test(rest)) media.ptime = Number(rest);
+      else if (media && name === 'crypto') {
+        const m = /^(\d{1,9})[ \t]+([A-Za-z0-9_]{1,64})[ \t]+\S/.exec(rest);
+        if (m) media.crypto.push({ tag: Number(m[1]), suite: m[2]!, value: rest });
+      }
     }
   }
   for (const m of session.media) {
-    if (!/^RTP\/AVP$/i.test(m.proto)) continue;
+    if (!/^RTP\/S?AVP$/i.test(m.proto)) continue;
     for (const f of m.formats) {
       if (!/^\d{1,3}$/.test(f)) continue;
       const pt = Number(f);

@@ -15,7 +15,7 @@ import {
   ServiceUnavailable,
 } from '../dialogue';
 import { type Dialer, OperatorLeg } from './operator-leg';
-import type { BridgePort, MediaPort, OpenedMedia } from './ports';
+import { type BridgePort, type MediaPort, MediaRefused, type OpenedMedia } from './ports';
 
 export interface CallLogger {
   info(obj: object, msg: string): void;
@@ -51,8 +51,8 @@ export interface AnswerCallDeps extends Omit<DialogueDeps, 'vault' | 'leg' | 'op
    * unknown): a bounded number, so that INVITEs without a valid code cannot take the vault's sessions.
    */
   unresolved: UnresolvedCalls;
-  /** Counts a call refused here (503), by reason. */
-  refused: (reason: 'unresolved-calls') => void;
+  /** Counts a call refused here (503; 488 when the vault could honour no a=crypto line), by reason. */
+  refused: (reason: 'unresolved-calls' | 'srtp-crypto-refused') => void;
 }
 
 /** How many calls may hold a vault session before their transfer code resolved to a payment. */
@@ -170,16 +170,33 @@ async function collect(call: IncomingCall, deps: AnswerCallDeps, a: Answering): 
       codec: call.codec.codec.name,
       telephoneEventPayloadType: call.codec.telephoneEvent?.payloadType,
       remote: call.codec.remote,
+      crypto: call.takeOfferedCrypto(), // the call forgets the SRTP keys: the vault has the only copy
     });
   } catch (err) {
+    if (err instanceof MediaRefused) {
+      deps.refused('srtp-crypto-refused');
+      log.warn({ call_id: callId, err: err.message }, 'no usable SRTP key in the offer: call declined');
+      call.reject(488, 'Not Acceptable Here (no usable a=crypto)');
+      return;
+    }
     log.error({ call_id: callId, err: (err as Error).message }, 'no media session: call declined');
     call.reject(503, 'Media Unavailable');
     return;
   }
+  const { answerCrypto } = media;
   try {
-    await call.answer({ address: media.address, port: media.port });
-  } catch {
-    // CANCEL raced the answer, or the ACK never came: nothing was said or recorded.
+    await call.answer({
+      address: media.address,
+      port: media.port,
+      ...(answerCrypto ? { proto: 'RTP/SAVP', attributes: [`crypto:${answerCrypto}`] } : {}),
+    });
+  } catch (err) {
+    // CANCEL raced the answer, or the ACK never came: nothing was said or recorded. Still unanswered:
+    // the vault's answer did not fit the offer (RTP/SAVP against RTP/AVP), a defect.
+    if (call.state === 'offered') {
+      log.error({ call_id: callId, err: (err as Error).message }, 'the media session does not fit the offer');
+      call.reject(500, 'Media Mismatch');
+    }
     await deps.vault.closeSession(media.sessionId, 'hangup');
     return;
   }

@@ -12,13 +12,23 @@ export interface MediaOffer {
   codec: 'PCMU' | 'PCMA';
   telephoneEventPayloadType: number | undefined;
   remote: { address: string; port: number };
+  /**
+   * SRTP (SDES): the offer's a=crypto values with an accepted suite, in its order; empty for plain RTP.
+   * They are the caller's master keys: handed to the vault only, never logged, not kept.
+   */
+  crypto: string[];
 }
 
 export interface OpenedMedia {
   sessionId: string;
   address: string;
   port: number;
+  /** SRTP: the vault's a=crypto value for the answer (its tag, suite and key for what it sends). */
+  answerCrypto?: string;
 }
+
+/** The vault can honour none of the offer's a=crypto lines (MKI, malformed key, ...): the call gets 488. */
+export class MediaRefused extends Error {}
 
 /** The vault as a call uses it: a media session opened before the answer, then the dialogue's vault. */
 export interface MediaPort extends VaultPort {

@@ -22,7 +22,12 @@ export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker)
       result.observe(t.foreignSsrc, { result: 'foreign_ssrc' });
       result.observe(t.wrongSource, { result: 'wrong_source' });
       result.observe(t.unexpectedPayloadType, { result: 'unexpected_payload_type' });
+      result.observe(t.srtpAuthFailed, { result: 'srtp_auth_failed' });
+      result.observe(t.srtpReplayed, { result: 'srtp_replayed' });
     });
+  meter
+    .createObservableGauge('vault_srtp_sessions', { description: 'Open media sessions whose RTP is SRTP' })
+    .addCallback((result) => result.observe(vault.secureSessionCount));
   meter
     .createObservableCounter('vault_rtp_packets_sent', { description: 'RTP packets sent (prompts and silence)' })
     .addCallback((result) => result.observe(vault.totals().packetsSent));

@@ -3,15 +3,19 @@
 // so only one stream is ever heard: from the host the SDP names (any host when it names none), the
 // first valid packet locks its address, port and SSRC for the session's life (symmetric RTP within
 // that host: the port is learnt, for playout to answer there), and nothing re-locks after a silence.
-// Every other packet is counted by reason (wrong_source, foreign_ssrc) and dropped.
+// Every other packet is counted by reason (wrong_source, foreign_ssrc) and dropped. On an SRTP leg each
+// datagram is authenticated and decrypted in place first: nothing unauthenticated locks the stream,
+// teaches a port or yields a key (srtp_auth_failed, srtp_replayed).
 import {
   type Codec,
   type DtmfKey,
   decodeG711,
   InbandDtmfDetector,
+  PLAIN_RTP,
   parseRtp,
   parseTelephoneEvent,
   payloadTypeOf,
+  type RtpProtection,
   TelephoneEventTracker,
 } from '@ivr/media';
 import type { Peer } from './ports';
@@ -24,6 +28,8 @@ export interface IntakeOptions {
   telephoneEventPayloadType: number;
   /** The address from the SDP offer: the only host heard, and where to send before its first packet. */
   sdpPeer?: Peer;
+  /** The leg's SRTP, which checks and decrypts each datagram before it is read (default PLAIN_RTP). */
+  protection?: RtpProtection;
   now: () => number;
   onKey: (key: DtmfKey, now: number) => void;
 }
@@ -55,7 +61,14 @@ export class Intake {
       this.counters.wrongSource++;
       return;
     }
-    const parsed = parseRtp(datagram);
+    const unprotected = (this.options.protection ?? PLAIN_RTP).unprotect(datagram);
+    if (!unprotected.ok) {
+      if (unprotected.reason === 'auth_failed') this.counters.srtpAuthFailed++;
+      else if (unprotected.reason === 'replayed') this.counters.srtpReplayed++;
+      else this.counters.garbage++; // malformed, or RTCP (ignored, as in plain RTP)
+      return;
+    }
+    const parsed = parseRtp(datagram.subarray(0, unprotected.length));
     if (!parsed.ok) {
       this.counters.garbage++;
       return;

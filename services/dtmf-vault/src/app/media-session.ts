@@ -1,7 +1,9 @@
 // One IVR leg's media: intake (RTP in, key presses out), playout (prompts out, paced by the shared
-// ticker) and capture (the field being captured, fed by intake's keys), put together; it wipes every
-// buffer that may have held card digits when it closes. No socket here: the vault gives it a `send`.
-import type { Codec } from '@ivr/media';
+// ticker) and capture (the field being captured, fed by intake's keys), put together, over the leg's
+// RtpProtection (plain RTP or SRTP: decrypted on intake, encrypted on playout); it wipes every buffer
+// that may have held card digits, and the SRTP keys, when it closes. No socket here: the vault gives
+// it a `send`.
+import { type Codec, PLAIN_RTP, type RtpProtection } from '@ivr/media';
 import { Capture, type CaptureOutcome } from './capture';
 import { CardHolder } from './card-holder';
 import { Intake } from './intake';
@@ -15,9 +17,12 @@ export interface MediaSessionOptions {
   telephoneEventPayloadType: number;
   /** The address from the SDP offer: the only host heard (intake.ts), where to send before its first packet. */
   sdpPeer?: Peer;
+  /** PLAIN_RTP, or the SrtpLeg of the SDES answer; wiped when the session closes. */
+  protection?: RtpProtection;
   now: () => number;
   today: () => Date;
-  send: (packet: Buffer, peer: Peer) => void;
+  /** Sends a datagram as it goes on the wire (already protected). */
+  send: (datagram: Buffer, peer: Peer) => void;
 }
 
 export class SessionClosedError extends Error {}
@@ -32,7 +37,10 @@ export class MediaSession {
 
   constructor(private readonly options: MediaSessionOptions) {
     const { counters } = this;
-    this.playout = new Playout(options.codec, counters, options.send);
+    const protection = options.protection ?? PLAIN_RTP;
+    this.playout = new Playout(options.codec, counters, (packet, peer) =>
+      options.send(protection.protect(packet), peer),
+    );
     this.capturing = new Capture({
       playout: this.playout,
       card: this.card,
@@ -45,6 +53,7 @@ export class MediaSession {
         codec: options.codec,
         telephoneEventPayloadType: options.telephoneEventPayloadType,
         sdpPeer: options.sdpPeer,
+        protection,
         now: options.now,
         onKey: (key, now) => this.capturing.key(key, now),
       },
@@ -54,6 +63,11 @@ export class MediaSession {
 
   get codec(): Codec {
     return this.options.codec;
+  }
+
+  /** Whether the leg's media is SRTP. */
+  get secure(): boolean {
+    return this.options.protection?.kind === 'srtp';
   }
 
   get learnedPeer(): Peer | undefined {
@@ -101,5 +115,6 @@ export class MediaSession {
     this.capturing.close();
     this.card.wipe();
     this.intake.wipe();
+    this.options.protection?.wipe();
   }
 }

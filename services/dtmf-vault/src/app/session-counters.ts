@@ -7,6 +7,10 @@ export interface SessionCounters {
   wrongSource: number;
   unexpectedPayloadType: number;
   badTelephoneEvents: number;
+  /** SRTP only: packets whose authentication tag did not match (wrong key, tampered, forged). */
+  srtpAuthFailed: number;
+  /** SRTP only: packets already received, or older than the replay window. */
+  srtpReplayed: number;
   keys: number;
   keysWithoutCapture: number;
   packetsSent: number;
@@ -23,6 +27,8 @@ export function zeroCounters(): SessionCounters {
     wrongSource: 0,
     unexpectedPayloadType: 0,
     badTelephoneEvents: 0,
+    srtpAuthFailed: 0,
+    srtpReplayed: 0,
     keys: 0,
     keysWithoutCapture: 0,
     packetsSent: 0,

@@ -1,8 +1,8 @@
 // The vault's use cases over its media sessions: open, play, capture, register the card, close.
-// Sessions live in memory only; expiry and RTP silence close them and wipe their buffers.
+// Sessions live in memory only; expiry and RTP silence close them and wipe their buffers and keys.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PSP_ACCOUNT_ID, type Language, type PromptId } from '@ivr/contracts';
-import type { Codec } from '@ivr/media';
+import { answerSdes, type Codec, PLAIN_RTP, type RtpProtection, type SdesRefusal } from '@ivr/media';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardBrand } from '../card/card-rules';
 import { amountPrompts } from '../prompts/read-back';
@@ -26,6 +26,14 @@ export class CardWipedError extends Error {}
 
 /** How long a captured card waits for its registration by default, from its last field. */
 export const DEFAULT_CARD_TTL_MS = 60_000;
+
+/** The offer asked for SRTP and none of its a=crypto lines can be honoured: nothing was opened. */
+export class SrtpRefusedError extends Error {
+  constructor(readonly refused: SdesRefusal[]) {
+    const why = refused.map((r) => `${r.tag ?? '?'} ${r.suite ?? '?'}: ${r.error}`).join('; ');
+    super(`no usable a=crypto attribute (${why || 'none offered'})`);
+  }
+}
 
 export interface VaultLimits {
   /** A session older than this is closed, whatever it is doing. */
@@ -60,6 +68,11 @@ export interface OpenSessionRequest {
   telephoneEventPayloadType?: number;
   /** The SDP's media address: RTP from any other host is dropped (intake.ts). */
   sdpPeer?: Peer;
+  /**
+   * SRTP (SDES): the offer's a=crypto values, in its order. They hold the caller's master keys: the
+   * vault reads them into its own buffers and the caller wipes these afterwards.
+   */
+  offeredCrypto?: readonly Uint8Array[];
 }
 
 export interface OpenedSession {
@@ -68,6 +81,8 @@ export interface OpenedSession {
   port: number;
   codec: Codec;
   telephoneEventPayloadType: number;
+  /** The answer's a=crypto value (our tag, suite and key for what the vault sends), when SRTP. */
+  answerCrypto?: string;
 }
 
 export interface PlayRequest {
@@ -129,6 +144,13 @@ export class Vault {
     return this.sessions.size;
   }
 
+  /** Open sessions whose media is SRTP. */
+  get secureSessionCount(): number {
+    let count = 0;
+    for (const { session } of this.sessions.values()) if (session.secure) count++;
+    return count;
+  }
+
   async open(request: OpenSessionRequest): Promise<OpenedSession> {
     if (this.sessions.size >= this.deps.limits.maxSessions) throw new BadRequestError('too many media sessions');
     const codec = request.offeredCodecs.find((c) => c === 'PCMU' || c === 'PCMA');
@@ -136,13 +158,21 @@ export class Vault {
     const eventPt = request.telephoneEventPayloadType ?? 101;
     if (!Number.isInteger(eventPt) || eventPt < 96 || eventPt > 127)
       throw new BadRequestError('telephone-event payload type must be dynamic (96-127)');
-    const socket = await this.deps.ports.open();
+    const { protection, answerCrypto } = this.protection(request.offeredCrypto);
+    let socket: MediaSocket;
+    try {
+      socket = await this.deps.ports.open();
+    } catch (err) {
+      protection.wipe();
+      throw err;
+    }
     const sessionId = randomUUID();
     const session = new MediaSession({
       id: sessionId,
       codec,
       telephoneEventPayloadType: eventPt,
       sdpPeer: request.sdpPeer,
+      protection,
       now: this.deps.now,
       today: this.deps.today,
       send: (packet, peer) => socket.send(packet, peer),
@@ -166,7 +196,19 @@ export class Vault {
       port: socket.port,
       codec,
       telephoneEventPayloadType: eventPt,
+      ...(answerCrypto ? { answerCrypto } : {}),
     };
+  }
+
+  /** Plain RTP without a=crypto; otherwise the SDES answer's leg, or SrtpRefusedError. */
+  private protection(offered: readonly Uint8Array[] | undefined): {
+    protection: RtpProtection;
+    answerCrypto?: string;
+  } {
+    if (!offered || offered.length === 0) return { protection: PLAIN_RTP };
+    const answer = answerSdes(offered);
+    if (!answer.ok) throw new SrtpRefusedError(answer.refused);
+    return { protection: answer.leg, answerCrypto: answer.attribute };
   }
 
   async play(sessionId: string, request: PlayRequest): Promise<PlayOutcome> {

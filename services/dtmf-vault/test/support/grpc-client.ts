@@ -48,8 +48,12 @@ type WithLegacyLanguage<T extends { language: LegacyLanguage }> = Omit<T, 'langu
 /** The vault's unary methods as promises. */
 export function vaultApi(client: VaultServiceClient) {
   const play = promisify<PlayPromptsRequest, PlayPromptsResponse>(client, client.playPrompts);
+  const open = promisify<OpenMediaSessionRequest, OpenMediaSessionResponse>(client, client.openMediaSession);
   return {
-    open: promisify<OpenMediaSessionRequest, OpenMediaSessionResponse>(client, client.openMediaSession),
+    /** Plain RTP unless `offeredCrypto` is given. */
+    open: (
+      request: Omit<OpenMediaSessionRequest, 'offeredCrypto'> & Partial<Pick<OpenMediaSessionRequest, 'offeredCrypto'>>,
+    ) => open({ offeredCrypto: [], ...request }),
     play: (request: WithLegacyLanguage<PlayPromptsRequest>) =>
       play({ language: LegacyLanguage.LANGUAGE_UNSPECIFIED, ...request }),
     register: promisify<RegisterCardRequest, RegisterCardResponse>(client, client.registerCard),

@@ -18,6 +18,7 @@ export function loopbackOffer(callId: string): OpenMediaSessionRequest {
     remotePort: 0,
     pinRemoteAddress: false,
     callId,
+    offeredCrypto: [],
   };
 }
 

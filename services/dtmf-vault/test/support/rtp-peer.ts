@@ -1,12 +1,23 @@
 // A minimal RTP phone for tests: sends audio and RFC 4733 events from a real UDP socket and
-// records what the vault sends back.
+// records what the vault sends back; with an SrtpLeg (`protection`) it speaks SRTP both ways.
 import dgram from 'node:dgram';
-import { parseRtp, type RtpPacket, serializeRtp, serializeTelephoneEvent } from '@ivr/media';
+import {
+  PLAIN_RTP,
+  parseRtp,
+  type RtpPacket,
+  type RtpProtection,
+  serializeRtp,
+  serializeTelephoneEvent,
+} from '@ivr/media';
 
 const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15 };
 
 export class RtpPeer {
   readonly received: RtpPacket[] = [];
+  /** Datagrams from the vault that did not unprotect (SRTP with another key), by reason. */
+  readonly refused: string[] = [];
+  /** Every datagram sent, as on the wire (a test may send one again: a replay). */
+  readonly sent: Buffer[] = [];
   private sequenceNumber = 1000;
   private timestamp = 50_000;
 
@@ -14,9 +25,15 @@ export class RtpPeer {
     readonly socket: dgram.Socket,
     readonly target: { address: string; port: number },
     readonly ssrc: number,
+    readonly protection: RtpProtection,
   ) {
     socket.on('message', (msg) => {
-      const parsed = parseRtp(msg);
+      const unprotected = protection.unprotect(msg);
+      if (!unprotected.ok) {
+        this.refused.push(unprotected.reason);
+        return;
+      }
+      const parsed = parseRtp(msg.subarray(0, unprotected.length));
       if (parsed.ok) this.received.push({ ...parsed.packet, payload: Uint8Array.from(parsed.packet.payload) });
     });
   }
@@ -25,10 +42,11 @@ export class RtpPeer {
     target: { address: string; port: number },
     ssrc = 0x1234_5678,
     bindAddress = '127.0.0.1',
+    protection: RtpProtection = PLAIN_RTP,
   ): Promise<RtpPeer> {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, bindAddress, resolve));
-    return new RtpPeer(socket, target, ssrc);
+    return new RtpPeer(socket, target, ssrc, protection);
   }
 
   get port(): number {
@@ -41,9 +59,16 @@ export class RtpPeer {
     );
   }
 
+  /** Sends one RTP packet, protected by the peer's leg (as is for plain RTP). */
+  sendPacket(packet: Buffer): Promise<void> {
+    const datagram = this.protection.protect(packet);
+    this.sent.push(datagram);
+    return this.sendRaw(datagram);
+  }
+
   async sendAudio(frames: Uint8Array[], payloadType = 0, ssrc = this.ssrc): Promise<void> {
     for (const frame of frames) {
-      await this.sendRaw(
+      await this.sendPacket(
         serializeRtp({ payloadType, sequenceNumber: this.sequenceNumber++, timestamp: this.timestamp, ssrc }, frame),
       );
       this.timestamp += 160;
@@ -77,8 +102,8 @@ export class RtpPeer {
           ),
         );
       for (const packet of packets) {
-        await this.sendRaw(packet);
-        if (options.duplicate) await this.sendRaw(packet);
+        await this.sendPacket(packet);
+        if (options.duplicate) await this.sendRaw(this.sent.at(-1) as Buffer);
       }
       this.timestamp += 160 * 10;
       await pause(1);

@@ -1,7 +1,7 @@
 // VaultPort over the vault's gRPC API (mTLS). A session that the vault no longer knows (it was
 // restarted, or expired) and a vault that cannot be reached both mean the caller's media is gone:
 // MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
-import { status } from '@grpc/grpc-js';
+import { type ServiceError, status } from '@grpc/grpc-js';
 import type { Language } from '@ivr/contracts';
 import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/common/v1';
 import { Language as LanguageMsg } from '@ivr/contracts/common/v1';
@@ -19,7 +19,7 @@ import {
   TimeoutPhase,
   type VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
-import type { MediaOffer, MediaPort, OpenedMedia } from '../../app/ports';
+import { type MediaOffer, type MediaPort, MediaRefused, type OpenedMedia } from '../../app/ports';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialogue/errors';
 import type { CaptureResult, CaptureUpdate, FieldRequest, PlayRequest, Registration } from '../../dialogue/ports';
 import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
@@ -52,8 +52,13 @@ export class GrpcVault implements MediaPort {
     private readonly timeouts: VaultTimeouts,
   ) {}
 
-  /** Before the answer: throws ServiceUnavailable when the vault cannot give a media endpoint. */
+  /**
+   * Before the answer: throws MediaRefused when the vault can honour none of the offer's a=crypto
+   * lines, ServiceUnavailable when it cannot give a media endpoint. The SRTP keys go as bytes and are
+   * zeroed once the vault has answered (gRPC may serialise them only when the channel is ready).
+   */
   async open(offer: MediaOffer): Promise<OpenedMedia> {
+    const offeredCrypto = offer.crypto.map((value) => Buffer.from(value, 'latin1'));
     try {
       const res = await unary<OpenMediaSessionResponse>(undefined, (cb) =>
         this.client.openMediaSession(
@@ -64,15 +69,25 @@ export class GrpcVault implements MediaPort {
             remotePort: offer.remote.port,
             pinRemoteAddress: false,
             callId: offer.callId,
+            offeredCrypto,
           },
           readyMetadata(),
           { deadline: deadline(this.timeouts.unaryMs) },
           cb,
         ),
       );
-      return { sessionId: res.sessionId, address: res.rtpAddress, port: res.rtpPort };
+      return {
+        sessionId: res.sessionId,
+        address: res.rtpAddress,
+        port: res.rtpPort,
+        ...(res.answerCrypto ? { answerCrypto: res.answerCrypto } : {}),
+      };
     } catch (err) {
+      // The vault's message names tags, suites and reasons, never a key.
+      if (grpcCode(err) === status.FAILED_PRECONDITION) throw new MediaRefused((err as ServiceError).details);
       throw new ServiceUnavailable('dtmf-vault', `OpenMediaSession failed (${grpcCode(err) ?? 'error'})`);
+    } finally {
+      for (const bytes of offeredCrypto) bytes.fill(0);
     }
   }
 

@@ -158,6 +158,8 @@ export function statsToMsg(c: SessionCounters): SessionStats {
     wrongSource: c.wrongSource,
     unexpectedPayloadType: c.unexpectedPayloadType,
     keys: c.keys,
+    srtpAuthFailed: c.srtpAuthFailed,
+    srtpReplayed: c.srtpReplayed,
   };
 }
 

@@ -24,6 +24,7 @@ import {
   CardIncompleteError,
   CardWipedError,
   SessionNotFoundError,
+  SrtpRefusedError,
   type Vault,
 } from '../../app/vault';
 import { TokenizeError } from '../../card/card-tokenizer';
@@ -56,7 +57,7 @@ export function toGrpcError(err: unknown): GrpcError {
     return { code: status.NOT_FOUND, details: err.message };
   if (err instanceof BadRequestError || err instanceof PromptError)
     return { code: status.INVALID_ARGUMENT, details: err.message };
-  if (err instanceof SessionBusyError || err instanceof CardIncompleteError)
+  if (err instanceof SessionBusyError || err instanceof CardIncompleteError || err instanceof SrtpRefusedError)
     return { code: status.FAILED_PRECONDITION, details: err.message };
   if (err instanceof PortRangeExhaustedError) return { code: status.RESOURCE_EXHAUSTED, details: err.message };
   if (err instanceof RangeError) return { code: status.INVALID_ARGUMENT, details: err.message };
@@ -97,18 +98,25 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
   return {
     openMediaSession: unary<OpenMediaSessionRequest, OpenMediaSessionResponse>(async (req) => {
       const offered = req.offeredCodecs.map(codecFromMsg).filter((c): c is Codec => c !== undefined);
-      const opened = await vault.open({
-        offeredCodecs: offered.length ? offered : ['PCMU'],
-        telephoneEventPayloadType: req.telephoneEventPayloadType || undefined,
-        sdpPeer: req.remoteAddress && req.remotePort ? { address: req.remoteAddress, port: req.remotePort } : undefined,
-      });
-      return {
-        sessionId: opened.sessionId,
-        rtpAddress: opened.address,
-        rtpPort: opened.port,
-        codec: codecToMsg(opened.codec),
-        telephoneEventPayloadType: opened.telephoneEventPayloadType,
-      };
+      try {
+        const opened = await vault.open({
+          offeredCodecs: offered.length ? offered : ['PCMU'],
+          telephoneEventPayloadType: req.telephoneEventPayloadType || undefined,
+          sdpPeer:
+            req.remoteAddress && req.remotePort ? { address: req.remoteAddress, port: req.remotePort } : undefined,
+          offeredCrypto: req.offeredCrypto,
+        });
+        return {
+          sessionId: opened.sessionId,
+          rtpAddress: opened.address,
+          rtpPort: opened.port,
+          codec: codecToMsg(opened.codec),
+          telephoneEventPayloadType: opened.telephoneEventPayloadType,
+          answerCrypto: opened.answerCrypto ?? '',
+        };
+      } finally {
+        for (const crypto of req.offeredCrypto) crypto.fill(0); // the caller's SRTP keys: read, now gone
+      }
     }),
 
     playPrompts: unary<PlayPromptsRequest, PlayPromptsResponse>(async (req) => {
