@@ -9,7 +9,7 @@ import { SrtpRefusedError, type Vault } from '../src/app/vault';
 import { pause, RtpPeer } from './support/rtp-peer';
 import { createTestVault, refusingTokenizer } from './support/vault-harness';
 
-const capture = (kind: 'card_number' | 'digits', extra = {}) => ({
+const capture = (kind: 'card_number' | 'expiry', extra = {}) => ({
   kind,
   language: 'en' as const,
   promptIds: [],
@@ -69,9 +69,9 @@ describe('SRTP media session over real UDP', () => {
     const { opened, leg } = await openSecure(new SdesOffer(['AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_80']));
     expect(opened.answerCrypto).toMatch(/^1 AES_CM_128_HMAC_SHA1_32 /);
     const phone = await peer(opened, leg);
-    const outcome = vault.capture(opened.sessionId, capture('digits', { minLength: 2, maxLength: 2 }), () => {});
-    await phone.sendKeys('12');
-    expect(await outcome).toMatchObject({ status: 'completed', update: { plainDigits: '12' } });
+    const outcome = vault.capture(opened.sessionId, capture('expiry'), () => {});
+    await phone.sendKeys('1230');
+    expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 4 } });
   });
 
   it('a phone with the wrong key gets no digit in: every packet is dropped and counted', async () => {
@@ -84,10 +84,10 @@ describe('SRTP media session over real UDP', () => {
     const updates: unknown[] = [];
     const outcome = vault.capture(
       opened.sessionId,
-      capture('digits', { minLength: 2, maxLength: 2, firstDigitTimeoutMs: 600, maxAttempts: 1 }),
+      capture('expiry', { firstDigitTimeoutMs: 600, maxAttempts: 1 }),
       (u) => updates.push(u),
     );
-    await phone.sendKeys('99');
+    await phone.sendKeys('12');
     expect(await outcome).toEqual({ status: 'failed' });
     expect(updates.some((u) => (u as { type: string }).type === 'progress')).toBe(false);
     const counters = vault.counters(opened.sessionId);
@@ -102,14 +102,14 @@ describe('SRTP media session over real UDP', () => {
   it('replayed packets are dropped and counted; a key counts once', async () => {
     const { opened, leg } = await openSecure();
     const phone = await peer(opened, leg);
-    const outcome = vault.capture(opened.sessionId, capture('digits', { minLength: 2, maxLength: 2 }), () => {});
-    await phone.sendKeys('7');
+    const outcome = vault.capture(opened.sessionId, capture('expiry'), () => {});
+    await phone.sendKeys('1');
     for (const datagram of [...phone.sent]) await phone.sendRaw(datagram); // an attacker replays the key
-    await phone.sendKeys('8');
-    expect(await outcome).toMatchObject({ status: 'completed', update: { plainDigits: '78' } });
+    await phone.sendKeys('230');
+    expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 4 } });
     const counters = vault.counters(opened.sessionId);
     expect(counters.srtpReplayed).toBe(8);
-    expect(counters.keys).toBe(2);
+    expect(counters.keys).toBe(4);
   });
 
   it('ignores RTCP and SRTCP on the RTP port and garbage, without crashing', async () => {
