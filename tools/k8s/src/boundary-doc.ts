@@ -66,6 +66,14 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('5. Card data has no other way in: free text that order systems (REST, gRPC) and operators (console)');
   p('   send is refused with 400 / INVALID_ARGUMENT naming the field when it holds a Luhn-valid run of');
   p('   13-19 digits, plain or grouped (`services/order-link/test/card-data-refused.int.test.ts`).');
+  p("6. The keypad's RTP may be SRTP (SDES, RFC 4568; call-control `SIP_SRTP`): the caller's master key comes in");
+  p('   the SDP offer, so it crosses call-control and every SIP hop, and SIP over TLS is what keeps it private.');
+  p("   call-control hands the offer's a=crypto lines to the vault only (`OpenMediaSession.offered_crypto`, mTLS");
+  p('   gRPC), zeroes its bytes once the vault has answered and keeps no reference (the strings it parsed go with');
+  p('   the next garbage collection). The vault answers with a key of its own, holds both as bytes only, derives');
+  p('   the session keys and overwrites them when the session closes. Neither logs a key: `crypto` and `sdp`');
+  p('   fields are censored and `inline:` keys masked in every log line (`packages/media/test/srtp.unit.test.ts`,');
+  p('   `services/dtmf-vault/test/srtp.int.test.ts`, `packages/logging/test/secrets.unit.test.ts`).');
   p();
   p('## 2. What each component sees and holds');
   p();
