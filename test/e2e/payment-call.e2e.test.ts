@@ -100,6 +100,30 @@ test('approve: the card is charged, payment-completed carries the masked card, t
   expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({ data: { outcome: 'APPROVED' } });
 });
 
+test('SRTP: a phone that insists on SRTP (baresip srtp-mand) pays; its keys reach the vault only and no log holds one', async () => {
+  const phone = await callers.start({ mediaenc: 'srtp-mand' });
+  // The caller's phone is transferred back to an operator: one whose phone does SRTP too.
+  const secureOperator = await BaresipPhone.start({ name: 'secure-operator', answerMode: 'auto', mediaenc: 'srtp' });
+  try {
+    const p = await system.createPayment({ returnSipAddress: secureOperator.uri, mode: 'CAPTURE', language: 'en' });
+    await dialIn(system, phone, p.transferCode);
+    await confirmAmount(system, phone, p);
+    await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+    const completed = await system.paymentCompleted(p.paymentId, 60_000);
+    expect(completed.payload).toMatchObject({ outcome: 'APPROVED', card: { brand: 'visa', last4: '4242' } });
+    await secureOperator.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 60_000 });
+  } finally {
+    await secureOperator.stop();
+  }
+  expect(phone.log()).toMatch(/SRTP is Enabled/);
+  expect(phone.log()).not.toMatch(/failed to decrypt/);
+  const metrics = await (await fetch(`${system.service('dtmf-vault').adminUrl}/metrics`)).text();
+  expect(metrics).toMatch(/vault_rtp_packets_received_total\{[^}]*result="srtp_auth_failed"[^}]*\} 0\b/);
+  // An SDES key in a log line would be `inline:` and base64: only the masked form may appear.
+  for (const name of ['call-control', 'dtmf-vault'] as const)
+    expect(system.service(name).output()).not.toMatch(/inline:(?!\[KEY REDACTED\])[A-Za-z0-9+/]{16}/);
+});
+
 test('decline: the caller hears the decline and is handed back; payment-completed says DECLINED', async () => {
   const phone = await caller();
   const p = await newPayment();

@@ -33,6 +33,12 @@ export interface BaresipOptions {
   proxy?: string;
   /** Digest credentials the phone answers a 401/407 with (RFC 2617 MD5: baresip 1.0 knows no other). */
   auth?: { user: string; password: string };
+  /**
+   * SRTP with SDES keys (baresip's `srtp` module, libre's SRTP): `srtp-mand` offers RTP/SAVP with
+   * a=crypto lines (AES_CM_128_HMAC_SHA1_32/_80, AEAD_AES_128/256_GCM) and refuses a call without
+   * SRTP; `srtp` offers it best-effort. Unset: plain RTP.
+   */
+  mediaenc?: 'srtp' | 'srtp-mand';
 }
 
 /** An event as ctrl_tcp reports it, e.g. `{ type: 'CALL_ESTABLISHED', peeruri, id, ... }`. */
@@ -117,13 +123,14 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
     const sipPort = await freePort(2);
     const ctrlPort = await freePort();
     const source = silentWav(opts.sourceSeconds ?? 600);
-    fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source));
+    fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source, opts.mediaenc ? ['srtp.so'] : []));
     const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
     const account = opts.proxy
       ? `<sip:${opts.name}@${opts.proxy}>;regint=60;outbound="sip:${opts.proxy};lr"`
       : `<sip:${opts.name}@127.0.0.1:${sipPort}>;regint=0`;
     const auth = opts.auth ? `;auth_user=${opts.auth.user};auth_pass=${opts.auth.password}` : '';
-    fs.writeFileSync(path.join(dir, 'accounts'), `${account}${auth}${answermode}\n`);
+    const mediaenc = opts.mediaenc ? `;mediaenc=${opts.mediaenc}` : '';
+    fs.writeFileSync(path.join(dir, 'accounts'), `${account}${auth}${mediaenc}${answermode}\n`);
     const logFd = fs.openSync(path.join(dir, 'baresip.log'), 'w');
     const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', logFd, logFd] });
     fs.closeSync(logFd);
@@ -284,7 +291,7 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   }
 }
 
-function config(sipPort: number, ctrlPort: number, source: string): string {
+function config(sipPort: number, ctrlPort: number, source: string, modules: string[] = []): string {
   return [
     'poll_method epoll',
     `sip_listen 127.0.0.1:${sipPort}`,
@@ -299,6 +306,7 @@ function config(sipPort: number, ctrlPort: number, source: string): string {
     'module g711.so',
     'module aufile.so',
     'module aubridge.so',
+    ...modules.map((m) => `module ${m}`),
     'module_app account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',

@@ -4,7 +4,7 @@
  * Shared by the e2e tests and `make demo`.
  */
 import type { EventEnvelope } from '@ivr/contracts';
-import { BaresipPhone } from './baresip';
+import { type BaresipOptions, BaresipPhone } from './baresip';
 import type { CreatedPayment, PaymentSystem } from './payment-system';
 import { waitUntil } from './service-process';
 
@@ -19,8 +19,9 @@ export class CallerPhones {
 
   constructor(private readonly namePrefix: string) {}
 
-  async start(): Promise<BaresipPhone> {
-    const phone = await BaresipPhone.start({ name: `${this.namePrefix}${this.phones.length}` });
+  /** A caller's phone; `options` as BaresipPhone.start's (e.g. `mediaenc: 'srtp-mand'`). */
+  async start(options: Omit<BaresipOptions, 'name'> = {}): Promise<BaresipPhone> {
+    const phone = await BaresipPhone.start({ ...options, name: `${this.namePrefix}${this.phones.length}` });
     this.phones.push(phone);
     return phone;
   }

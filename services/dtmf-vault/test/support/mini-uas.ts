@@ -10,6 +10,8 @@ export interface SdpOffer {
   /** Payload types of the m=audio line, in order. */
   payloadTypes: number[];
   telephoneEventPayloadType: number | undefined;
+  /** RTP/SAVP: the a=crypto values (SDES keys) of the audio stream, in order. */
+  crypto: string[];
 }
 
 export interface SdpAnswer {
@@ -17,17 +19,20 @@ export interface SdpAnswer {
   port: number;
   codecPayloadType: number;
   telephoneEventPayloadType: number;
+  /** The answer's a=crypto value: the answer is then RTP/SAVP. */
+  crypto?: string;
 }
 
 export function parseSdp(body: string): SdpOffer {
   const address = /^c=IN IP4 (\S+)/m.exec(body)?.[1] ?? '127.0.0.1';
-  const media = /^m=audio (\d+) RTP\/AVP ([\d ]+)/m.exec(body);
+  const media = /^m=audio (\d+) RTP\/S?AVP ([\d ]+)/m.exec(body);
   const event = /^a=rtpmap:(\d+) telephone-event\/8000/m.exec(body);
   return {
     address,
     port: Number(media?.[1] ?? 0),
     payloadTypes: (media?.[2] ?? '').trim().split(/\s+/).map(Number),
     telephoneEventPayloadType: event ? Number(event[1]) : undefined,
+    crypto: [...body.matchAll(/^a=crypto:(.+?)\r?$/gm)].map((m) => m[1] as string),
   };
 }
 
@@ -39,12 +44,13 @@ function answerSdp(a: SdpAnswer): string {
     's=-',
     `c=IN IP4 ${a.address}`,
     't=0 0',
-    `m=audio ${a.port} RTP/AVP ${a.codecPayloadType} ${a.telephoneEventPayloadType}`,
+    `m=audio ${a.port} ${a.crypto ? 'RTP/SAVP' : 'RTP/AVP'} ${a.codecPayloadType} ${a.telephoneEventPayloadType}`,
     `a=rtpmap:${a.codecPayloadType} ${codec}/8000`,
     `a=rtpmap:${a.telephoneEventPayloadType} telephone-event/8000`,
     `a=fmtp:${a.telephoneEventPayloadType} 0-15`,
     'a=ptime:20',
     'a=sendrecv',
+    ...(a.crypto ? [`a=crypto:${a.crypto}`] : []),
     '',
   ].join('\r\n');
 }
