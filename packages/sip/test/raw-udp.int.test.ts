@@ -229,10 +229,12 @@ describe('SRTP offers (SDES)', () => {
     client.send(request('ACK', 's1', { toTag, branch: 'z9hG4bKsack1' }));
     await client.until(() => calls[0]?.state === 'confirmed', 'confirmed');
 
-    // Same line again (a session refresh, a hold): the same answer.
+    // Same line again (a session refresh, a hold): answered, with the same key.
     client.received.length = 0;
     client.send(request('INVITE', 's1', { body: SAVP(lines).concat('a=sendonly\n'), toTag, cseq: 2 }));
-    expect((await client.response(200, 's1')).body.toString()).toBe(ok.body.toString());
+    const held = (await client.response(200, 's1')).body.toString();
+    expect(held).toContain('m=audio 40100 RTP/SAVP 0 101\r\n');
+    expect(held).toContain(`a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${OTHER}\r\n`);
     client.send(request('ACK', 's1', { toTag, cseq: 2, branch: 'z9hG4bKsack2' }));
     // A new key, or plain RTP, would need a new context in the vault: 488, the call keeps its keys.
     for (const [cseq, body] of [
