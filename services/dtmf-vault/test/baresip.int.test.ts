@@ -8,20 +8,12 @@ import { BaresipPhone } from '@ivr/testkit/baresip';
 import type { CaptureRequest, OpenedSession, Vault } from '../src/app/vault';
 import type { CaptureUpdate } from '../src/capture/field-capture';
 import { MiniUas, type SdpAnswer, type SdpOffer } from './support/mini-uas';
-import { createTestVault, refusingTokenizer } from './support/vault-harness';
+import { captureRequest, createTestVault, refusingTokenizer } from './support/vault-harness';
 
 jest.setTimeout(60_000);
 
-const cardNumber = (extra: Partial<CaptureRequest> = {}): CaptureRequest => ({
-  kind: 'card_number',
-  language: 'en',
-  promptIds: [],
-  retryPromptIds: [],
-  firstDigitTimeoutMs: 30_000,
-  interDigitTimeoutMs: 10_000,
-  maxAttempts: 3,
-  ...extra,
-});
+const cardNumber = (extra: Partial<CaptureRequest> = {}) =>
+  captureRequest('card_number', { firstDigitTimeoutMs: 30_000, ...extra });
 
 /** A vault session for a phone's offer, as call-control would open it; `crypto` rewrites the SRTP lines given. */
 async function openFor(

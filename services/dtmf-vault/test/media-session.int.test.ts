@@ -3,18 +3,7 @@ import { SessionNotFoundError, type Vault } from '../src/app/vault';
 import type { CaptureUpdate } from '../src/capture/field-capture';
 import { PromptStore } from '../src/prompts/prompt-store';
 import { pause, RtpPeer } from './support/rtp-peer';
-import { createTestVault, refusingTokenizer } from './support/vault-harness';
-
-const capture = (kind: 'card_number' | 'expiry' | 'security_code' | 'digits', extra = {}) => ({
-  kind,
-  language: 'en' as const,
-  promptIds: [],
-  retryPromptIds: [],
-  firstDigitTimeoutMs: 20_000,
-  interDigitTimeoutMs: 10_000,
-  maxAttempts: 3,
-  ...extra,
-});
+import { captureRequest as capture, createTestVault, refusingTokenizer } from './support/vault-harness';
 
 describe('media session over real UDP', () => {
   let vault: Vault;

@@ -7,18 +7,8 @@ import { g711Frames, silence } from '@ivr/testkit/dtmf-signals';
 import { MediaSession } from '../src/app/media-session';
 import { SrtpRefusedError, type Vault } from '../src/app/vault';
 import { pause, RtpPeer } from './support/rtp-peer';
-import { createTestVault, refusingTokenizer } from './support/vault-harness';
+import { captureRequest as capture, createTestVault, refusingTokenizer } from './support/vault-harness';
 
-const capture = (kind: 'card_number' | 'expiry', extra = {}) => ({
-  kind,
-  language: 'en' as const,
-  promptIds: [],
-  retryPromptIds: [],
-  firstDigitTimeoutMs: 20_000,
-  interDigitTimeoutMs: 10_000,
-  maxAttempts: 3,
-  ...extra,
-});
 const bytes = (lines: string[]) => lines.map((line) => Buffer.from(line));
 
 describe('SRTP media session over real UDP', () => {

@@ -1,6 +1,6 @@
 // Builds a Vault on real UDP sockets with a random port range, for integration tests.
 import type { PortPool, Ticker } from '@ivr/media';
-import type { Vault, VaultLimits } from '../../src/app/vault';
+import type { CaptureRequest, Vault, VaultLimits } from '../../src/app/vault';
 import type { CardTokenizer } from '../../src/card/card-tokenizer';
 import { PromptStore } from '../../src/prompts/prompt-store';
 import { buildVault } from '../../src/wiring';
@@ -30,3 +30,17 @@ export function createTestVault(
 export const refusingTokenizer: CardTokenizer = {
   tokenize: () => Promise.reject(new Error('no PSP in this test')),
 };
+
+/** A capture request with no prompts, English, generous timeouts and 3 attempts; `extra` overrides. */
+export function captureRequest(kind: CaptureRequest['kind'], extra: Partial<CaptureRequest> = {}): CaptureRequest {
+  return {
+    kind,
+    language: 'en',
+    promptIds: [],
+    retryPromptIds: [],
+    firstDigitTimeoutMs: 20_000,
+    interDigitTimeoutMs: 10_000,
+    maxAttempts: 3,
+    ...extra,
+  };
+}
