@@ -33,7 +33,8 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.payments,
     partitions: 6,
     producers: ['order-link'],
-    consumers: ['notification'],
+    // call-control: the operator's console requests of agent-assisted calls (restart the field, cancel).
+    consumers: ['notification', 'call-control'],
     retentionHours: 24 * 30,
     description: 'Payment aggregate events (requested, cancelled, completed, ...), keyed by payment id.',
   },
@@ -65,7 +66,7 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.deadLetter,
     partitions: 1,
     // Written only by runConsumer (@ivr/kafka), so only by the services that consume.
-    producers: ['order-link', 'notification'],
+    producers: ['order-link', 'notification', 'call-control'],
     consumers: [],
     retentionHours: 24 * 30,
     description: 'Messages a consumer could not handle, with the reason in headers. Never card data.',

@@ -1,5 +1,7 @@
 // call-control's environment, read once at start-up: SIP endpoint, database and Kafka, the three
 // gRPC services it calls, and the dialogue's per-field retry limits and timeouts.
+
+import { hostname } from 'node:os';
 import { bool, type ConfigOf, type ConfigSpec, int, list, oneOf, optional, readConfig, str, url } from '@ivr/config';
 import { isSrtpSuite, LANGUAGES, SRTP_SUITES } from '@ivr/contracts';
 import { kafkaConfigSpec } from '@ivr/kafka';
@@ -72,6 +74,11 @@ function baseSpec() {
     databaseUrl: url('CALLCONTROL_DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
     ...kafkaConfigSpec(),
     outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
+    // The operator's console requests (ivr.payments.v1): each process reads every one, so one group per
+    // process, from the newest message (idle groups expire on the broker). Kafka ACLs: prefix call-control.
+    operatorRequestsGroup: str('OPERATOR_REQUESTS_GROUP', {
+      default: `call-control-requests-${hostname()}-${process.pid}`,
+    }),
     certsDir: str('IVR_CERTS_DIR'),
 
     // dtmf-vault, authorization and order-link: always mutual TLS; our certificate's CN (call-control)

@@ -15,11 +15,13 @@ import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka
 import { runService, type ServiceContext } from '@ivr/runtime';
 import { type DialOptions, type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
+import { consumeOperatorRequests } from './adapters/kafka/operator-requests';
 import { noBridge } from './adapters/no-bridge';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { PgCallStreams } from './adapters/pg/call-streams';
 import { answerCall, UnresolvedCalls } from './app/answer-call';
+import { OperatorRequestInbox } from './app/operator-requests';
 import { startRecoveryLoop } from './app/recovery-loop';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec, sipOptions } from './config';
 import { CallerHungUp } from './dialogue';
@@ -39,8 +41,18 @@ void runService({
     const { pool } = ctx.database;
     const store = new EventStore(pool, { schema: DB_SCHEMA });
 
+    const kafka = createKafka({ ...kafkaClientOptions(config, 'call-control'), logger: log });
+    // The operator's console requests (agent-assisted calls), for the dialogues this instance runs.
+    const requests = new OperatorRequestInbox();
+    const requestsConsumer = await consumeOperatorRequests({
+      kafka,
+      groupId: config.operatorRequestsGroup,
+      inbox: requests,
+      logger: log,
+      onFailed: ctx.fail,
+    });
+    ctx.onStop('operator requests consumer', () => requestsConsumer.stop());
     if (config.outboxRelayEnabled) {
-      const kafka = createKafka({ ...kafkaClientOptions(config, 'call-control'), logger: log });
       const publisher = new KafkaEventPublisher(kafka);
       await publisher.connect();
       ctx.onStop('kafka publisher', () => publisher.disconnect());
@@ -132,6 +144,7 @@ void runService({
       unresolved: new UnresolvedCalls(config.maxUnresolvedCalls, config.sipBusyRetryAfterSeconds),
       refused: (reason: string) => refusedHere.set(reason, (refusedHere.get(reason) ?? 0) + 1),
       bridge,
+      requests,
       // The operator's leg is placed by the same user agent (below), through the PBX.
       dialer: { dial: (options: DialOptions) => ua.dial(options) },
       operatorCalls: {

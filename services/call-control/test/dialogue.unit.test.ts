@@ -349,7 +349,8 @@ test('agent-assisted: the operator is called at once; after the result nobody is
   const end = await run(f, ASSISTED);
   expect(f.operator.assisted).toEqual([PAYMENT.returnSipAddress]);
   expect(f.call.last(T.started)).toMatchObject({ callMode: 'AGENT_ASSISTED' });
-  expect(f.vault.promptsHeard).toEqual(['welcome', 'please-wait', 'approved', 'transferring-back']);
+  // No "transferring you back" to a caller who is on the line with the operator.
+  expect(f.vault.promptsHeard).toEqual(['welcome', 'please-wait', 'approved']);
   expect(f.leg.refers).toEqual([]);
   expect(f.operator.talks).toBe(1);
   // The caller hung up: nothing more to end on the caller's side.
@@ -451,4 +452,95 @@ test('a transfer whose target does not answer is not called back (the operator d
   f.leg.referResult = { outcome: 'failed', reason: 'transfer target answered 480', status: 480 };
   expect((await run(f)).reason).toBe('RETURN_FAILED');
   expect(f.operator.calledBack).toEqual([]);
+});
+
+describe("the operator's requests from the console (agent-assisted)", () => {
+  const ask =
+    (f: ReturnType<typeof fakes>, kind: 'restart-field' | 'cancel', eventId = `ev-${kind}`) =>
+    () =>
+      void f.requests.deliver('pay-1', { kind, eventId });
+
+  test('restart: the card field being keyed starts again with the attempts left, the rest goes on', async () => {
+    const f = fakes();
+    happyCaller(f);
+    f.vault.scripts.set('card_number', [
+      {
+        updates: [{ type: 'progress', digitsEntered: 5 }],
+        untilCancelled: true,
+        during: ask(f, 'restart-field'),
+      },
+      completed(16, { brand: 'visa' }),
+    ]);
+    const end = await run(f, ASSISTED);
+    expect(f.vault.captures.map((c) => c.kind)).toEqual([
+      'digits',
+      'card_number',
+      'card_number',
+      'expiry',
+      'security_code',
+    ]);
+    expect(f.vault.captures[2]?.maxAttempts).toBe(3);
+    expect(f.call.last(T.operatorRequestHandled)).toEqual({
+      callId: 'call-1',
+      paymentId: 'pay-1',
+      request: 'RESTART_FIELD',
+      requestEventId: 'ev-restart-field',
+      outcome: 'DONE',
+      field: 'CARD_NUMBER',
+    });
+    const progress = f.call.events.filter((e) => e.type === T.captureProgressed).map((e) => e.data);
+    expect(progress.slice(0, 2)).toMatchObject([{ digitsEntered: 5 }, { digitsEntered: 0, valid: null }]);
+    expect(end.reason).toBe('OPERATOR_STAYED_ON');
+    expect(f.authorization.requests).toHaveLength(1);
+  });
+
+  test('cancel during the expiry: nothing is registered, the caller hears it is cancelled, they talk on', async () => {
+    const f = fakes();
+    happyCaller(f);
+    f.vault.scripts.set('expiry', [{ untilCancelled: true, during: ask(f, 'cancel') }]);
+    const end = await run(f, ASSISTED);
+    expect(f.vault.registrations).toEqual([]);
+    expect(f.authorization.requests).toEqual([]);
+    expect(f.vault.promptsHeard).toEqual(['welcome', 'cancelled']);
+    expect(f.call.last(T.operatorRequestHandled)).toMatchObject({ request: 'CANCEL', outcome: 'DONE' });
+    expect(end.reason).toBe('OPERATOR_CANCELLED');
+    expect(f.operator.talks).toBe(1);
+  });
+
+  test('cancel during the amount read-back, once; a second one and a repeated delivery change nothing', async () => {
+    const f = fakes();
+    f.vault.script('digits', {
+      untilCancelled: true,
+      during: () => {
+        ask(f, 'cancel', 'ev-1')();
+        ask(f, 'cancel', 'ev-1')();
+        ask(f, 'cancel', 'ev-2')();
+      },
+    });
+    expect((await run(f, ASSISTED)).reason).toBe('OPERATOR_CANCELLED');
+    const handled = f.call.events.filter((e) => e.type === T.operatorRequestHandled).map((e) => e.data);
+    expect(handled).toMatchObject([
+      { requestEventId: 'ev-1', outcome: 'DONE' },
+      { requestEventId: 'ev-2', outcome: 'TOO_LATE' },
+    ]);
+  });
+
+  test('too late once the card is registered; nothing to restart outside a card field', async () => {
+    const f = fakes();
+    happyCaller(f);
+    f.vault.scripts.set('digits', [{ ...keyed('1'), during: ask(f, 'restart-field', 'ev-early') }]);
+    const authorize = f.authorization.authorize.bind(f.authorization);
+    f.authorization.authorize = async (r) => {
+      ask(f, 'cancel', 'ev-late')();
+      return authorize(r);
+    };
+    const end = await run(f, ASSISTED);
+    const handled = f.call.events.filter((e) => e.type === T.operatorRequestHandled).map((e) => e.data);
+    expect(handled).toMatchObject([
+      { requestEventId: 'ev-early', request: 'RESTART_FIELD', outcome: 'NOTHING_TO_RESTART' },
+      { requestEventId: 'ev-late', request: 'CANCEL', outcome: 'TOO_LATE' },
+    ]);
+    expect(f.call.last(T.authorizationCompleted)).toMatchObject({ outcome: 'APPROVED' });
+    expect(end.reason).toBe('OPERATOR_STAYED_ON');
+  });
 });

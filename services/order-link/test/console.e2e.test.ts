@@ -13,7 +13,9 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
+import { startGroupsAtEnd } from '@ivr/testkit/kafka-groups';
 import { Nginx } from '@ivr/testkit/nginx';
+import { TopicWatcher } from '@ivr/testkit/payment-system';
 import { freePort } from '@ivr/testkit/ports';
 import { ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import type { Kafka } from 'kafkajs';
@@ -533,6 +535,77 @@ describe('operator console in Chromium', () => {
     expect(await operatorPage.content()).not.toContain('5555555555554444');
     expect(await operatorPage.content()).not.toContain('555555');
     await shot(operatorPage, '13-result-declined');
+  });
+
+  it('agent-assisted: shows the operator on the call, and their restart and cancel reach the IVR through the payments topic', async () => {
+    // What call-control reads: the operator's requests on ivr.payments.v1 (from now on).
+    const requestsGroup = `console-e2e-requests-${run}`;
+    await startGroupsAtEnd(kafka, [requestsGroup]);
+    const requests = await TopicWatcher.start(kafka, [Topics.payments], requestsGroup);
+    try {
+      await operatorPage.getByRole('link', { name: 'New payment' }).click();
+      await operatorPage.getByLabel('Order id').first().fill(`${orderId}-assisted`);
+      await operatorPage.getByLabel('Amount').fill('3300');
+      await operatorPage.getByLabel('During the payment').selectOption('AGENT_ASSISTED');
+      await operatorPage.getByRole('button', { name: 'Create payment' }).click();
+      await operatorPage.getByTestId('transfer-code').waitFor();
+      await operatorPage.getByText('Live updates connected').waitFor();
+      const assistedId = decodeURIComponent(operatorPage.url().split('#/payments/')[1] ?? '');
+      const callId = `call-${run}-assisted`;
+      const call = (type: string, payload: object) =>
+        publish(Topics.calls, 'Call', callId, type, { callId, paymentId: assistedId, ...payload });
+      const asked = (type: string) =>
+        requests.waitFor(
+          type,
+          (e) => e.type === type && (e.payload as { paymentId?: string }).paymentId === assistedId,
+        );
+
+      await call('CallStarted', { transferCode: '000000', callMode: 'AGENT_ASSISTED' });
+      await operatorPage.getByText('The IVR is calling you').waitFor({ timeout: 30_000 });
+      await call('OperatorLegAnswered', {
+        purpose: 'AGENT_ASSISTED',
+        target: 'sip:operator-e2e@127.0.0.1',
+        sipCallId: 'op-1',
+      });
+      await operatorPage.getByTestId('operator-state').getByText('You are on the call').waitFor({ timeout: 30_000 });
+      await call('CallStepEntered', { step: 'CARD_NUMBER' });
+      await call('CaptureProgressed', {
+        field: 'CARD_NUMBER',
+        digitsEntered: 7,
+        brand: 'visa',
+        valid: null,
+        attemptsLeft: 3,
+      });
+      await step(operatorPage, 'cardNumber').getByText('7 digits entered').first().waitFor({ timeout: 30_000 });
+      expect(await seriousA11yViolations(operatorPage)).toEqual([]);
+      await shot(operatorPage, '15-agent-assisted-on-the-call');
+
+      // "Let's enter it again": a payment event for call-control, which answers on the call's topic.
+      await operatorPage.getByRole('button', { name: 'Enter the field again' }).click();
+      const restart = await asked('PaymentFieldRestartRequested');
+      expect(restart.payload).toMatchObject({ callId, requestedBy: { kind: 'operator' } });
+      await call('OperatorRequestHandled', {
+        request: 'RESTART_FIELD',
+        requestEventId: restart.eventId,
+        outcome: 'DONE',
+        field: 'CARD_NUMBER',
+      });
+      await call('CaptureProgressed', { field: 'CARD_NUMBER', digitsEntered: 0, valid: null, attemptsLeft: 3 });
+      await operatorPage.getByText('The caller is asked for the card number again.').waitFor({ timeout: 30_000 });
+
+      // Cancel: asked of the IVR, cancelled once the IVR says it stopped and told the caller.
+      operatorPage.once('dialog', (d) => void d.accept());
+      await operatorPage.getByRole('button', { name: 'Cancel payment' }).click();
+      const cancel = await asked('PaymentCancellationRequested');
+      await operatorPage.getByText('Cancellation asked: waiting for the IVR.').waitFor({ timeout: 30_000 });
+      await call('OperatorRequestHandled', { request: 'CANCEL', requestEventId: cancel.eventId, outcome: 'DONE' });
+      await operatorPage.locator('.badge', { hasText: 'Cancelled' }).first().waitFor({ timeout: 30_000 });
+      await operatorPage.getByText('Cancelled: the IVR told the caller.').waitFor();
+      await assertNoCardDigits(operatorPage);
+      await shot(operatorPage, '16-agent-assisted-cancelled');
+    } finally {
+      await requests.stop();
+    }
   });
 
   it('works behind a TLS-terminating reverse proxy (nginx): sign-in, a Secure cookie, HSTS, live updates', async () => {

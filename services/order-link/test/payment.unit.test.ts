@@ -183,6 +183,35 @@ describe('Payment decider', () => {
     expect(() => decide({ type: 'CancelPayment', by, at: later(2) }, null)).toThrow(/not found/);
   });
 
+  it('agent-assisted, in the IVR: the operator restarts the field and cancels through the IVR; cancelled once it says so', () => {
+    const by = { kind: 'operator', id: 'op-7' } as const;
+    const s = run([requestCommand({ callMode: 'AGENT_ASSISTED' })]).state;
+    expect(() => decide({ type: 'RestartField', by, at: later(1) }, s)).toThrow(/not keying the card/);
+    const inIvr = run([{ type: 'LinkCall', callId: 'c1', callMode: 'AGENT_ASSISTED', at: later(1) }], s).state;
+    expect(decide({ type: 'RestartField', by, at: later(2) }, inIvr)).toEqual([
+      { type: T.fieldRestartRequested, data: { paymentId: 'pay_1', callId: 'c1', requestedBy: by, at: later(2) } },
+    ]);
+    const asked = run([{ type: 'CancelPayment', by, reason: 'wrong card', at: later(3) }], inIvr);
+    expect(asked.events.map((e) => e.type)).toEqual([T.cancellationRequested]);
+    expect(asked.state?.status).toBe('IN_IVR');
+    expect(decide({ type: 'CancelPayment', by, at: later(4) }, asked.state)).toEqual([]);
+    // A cancellation the IVR reports done (OperatorRequestHandled), for this call only.
+    expect(decide({ type: 'RecordCancelledInIvr', callId: 'other', at: later(5) }, asked.state)).toEqual([]);
+    const done = run([{ type: 'RecordCancelledInIvr', callId: 'c1', at: later(5) }], asked.state).state;
+    expect(done?.status).toBe('CANCELLED');
+    expect(done?.result).toMatchObject({ outcome: 'CANCELLED', reason: 'wrong card' });
+    expect(toPaymentCompleted(done!)).toMatchObject({ outcome: 'CANCELLED' });
+    // Not in IVR-only mode (the operator is not on the call) nor once the card is captured.
+    const ivrOnly = run(
+      [{ type: 'LinkCall', callId: 'c2', callMode: 'IVR_ONLY', at: later(1) }],
+      run([requestCommand()]).state,
+    ).state;
+    expect(() => decide({ type: 'RestartField', by, at: later(2) }, ivrOnly)).toThrow(/not on this call/);
+    const captured = run([{ type: 'RecordCardCaptured', callId: 'c1', card, at: later(2) }], inIvr).state;
+    expect(() => decide({ type: 'CancelPayment', by, at: later(3) }, captured)).toThrow(/in progress/);
+    expect(() => decide({ type: 'RestartField', by, at: later(3) }, captured)).toThrow(/card_captured/);
+  });
+
   it('expires an unused transfer code only once its lifetime is over', () => {
     const s = run([requestCommand()]).state;
     expect(decide({ type: 'ExpireTransferCode', at: later(60_000) }, s)).toEqual([]);

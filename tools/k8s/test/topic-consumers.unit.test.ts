@@ -11,7 +11,7 @@ describe('Kafka read grants (topics.ts, deployed as KafkaUser ACLs) against what
     // If this changes, the grants below must follow: that is the point of the check.
     expect(Object.fromEntries(derived.reads)).toEqual({
       authorization: [],
-      'call-control': [],
+      'call-control': ['ivr.payments.v1'],
       'dtmf-vault': [],
       notification: ['ivr.calls.v1', 'ivr.payment-completed.v1', 'ivr.payments.v1'],
       'order-link': ['ivr.authorizations.v1', 'ivr.calls.v1'],

@@ -18,6 +18,7 @@ export const CallEventTypes = {
   operatorLegAnswered: 'OperatorLegAnswered',
   operatorLegFailed: 'OperatorLegFailed',
   operatorLegEnded: 'OperatorLegEnded',
+  operatorRequestHandled: 'OperatorRequestHandled',
 } as const;
 
 export type CallEventType = (typeof CallEventTypes)[keyof typeof CallEventTypes];
@@ -96,6 +97,8 @@ export type CallEndReason =
   | 'CALLER_HUNG_UP'
   /** The caller refused the amount read back (pressed 2, or never confirmed). */
   | 'CALLER_CANCELLED'
+  /** The operator of an agent-assisted call cancelled the payment from the console. */
+  | 'OPERATOR_CANCELLED'
   | 'CAPTURE_FAILED'
   /** The PSP refused the card when the vault registered it. */
   | 'CARD_REJECTED'
@@ -220,6 +223,23 @@ export interface OperatorLegEndedPayload {
   sipEndReason?: string;
 }
 
+/**
+ * What the IVR did with an operator's request from the console (PaymentFieldRestartRequested,
+ * PaymentCancellationRequested on ivr.payments.v1): DONE (the field starts again / the payment is
+ * cancelled and the caller told), TOO_LATE (the card is captured already), NOTHING_TO_RESTART (no card
+ * field is being keyed now).
+ */
+export interface OperatorRequestHandledPayload {
+  callId: string;
+  paymentId: string;
+  request: 'RESTART_FIELD' | 'CANCEL';
+  /** The payment event that asked. */
+  requestEventId: string;
+  outcome: 'DONE' | 'TOO_LATE' | 'NOTHING_TO_RESTART';
+  /** RESTART_FIELD done: the field that starts again. */
+  field?: CardField;
+}
+
 /** Payload type by event type (envelope `type` → `payload`). */
 export interface CallEventPayloads {
   [CallEventTypes.answered]: CallAnsweredPayload;
@@ -233,4 +253,5 @@ export interface CallEventPayloads {
   [CallEventTypes.operatorLegAnswered]: OperatorLegAnsweredPayload;
   [CallEventTypes.operatorLegFailed]: OperatorLegFailedPayload;
   [CallEventTypes.operatorLegEnded]: OperatorLegEndedPayload;
+  [CallEventTypes.operatorRequestHandled]: OperatorRequestHandledPayload;
 }

@@ -17,6 +17,8 @@ export const PaymentEventTypes = {
   cancelled: 'PaymentCancelled',
   expired: 'PaymentExpired',
   abandoned: 'PaymentAbandoned',
+  fieldRestartRequested: 'PaymentFieldRestartRequested',
+  cancellationRequested: 'PaymentCancellationRequested',
 } as const;
 
 export type PaymentEventType = (typeof PaymentEventTypes)[keyof typeof PaymentEventTypes];
@@ -126,6 +128,31 @@ export interface PaymentAbandonedPayload {
   at: string;
 }
 
+/**
+ * Agent-assisted mode: the operator, on the call, asks the IVR to start the card field being keyed again
+ * ("let's enter it again"). call-control (consuming this topic) restarts the capture and answers with the
+ * call event OperatorRequestHandled; the payment's status does not change.
+ */
+export interface PaymentFieldRestartRequestedPayload {
+  paymentId: string;
+  callId: string;
+  requestedBy: Actor;
+  at: string;
+}
+
+/**
+ * A payment in the IVR of an agent-assisted call is to be cancelled (the operator is on the call): the IVR
+ * stops the capture and tells the caller. It is cancelled (PaymentCancelled) once call-control reports it
+ * done (OperatorRequestHandled); too late once the card is captured.
+ */
+export interface PaymentCancellationRequestedPayload {
+  paymentId: string;
+  callId: string;
+  requestedBy: Actor;
+  reason?: string;
+  at: string;
+}
+
 /** Payload type by event type (envelope `type` → `payload`). */
 export interface PaymentEventPayloads {
   [PaymentEventTypes.requested]: PaymentRequestedPayload;
@@ -137,4 +164,6 @@ export interface PaymentEventPayloads {
   [PaymentEventTypes.cancelled]: PaymentCancelledPayload;
   [PaymentEventTypes.expired]: PaymentExpiredPayload;
   [PaymentEventTypes.abandoned]: PaymentAbandonedPayload;
+  [PaymentEventTypes.fieldRestartRequested]: PaymentFieldRestartRequestedPayload;
+  [PaymentEventTypes.cancellationRequested]: PaymentCancellationRequestedPayload;
 }

@@ -13,6 +13,7 @@ import type {
   OperatorLegAnsweredPayload,
   OperatorLegEndedPayload,
   OperatorLegFailedPayload,
+  OperatorRequestHandledPayload,
   PaymentMode,
 } from '@ivr/contracts';
 
@@ -37,4 +38,5 @@ export type CallCommand =
   | ({ type: 'RecordOperatorLegAnswered' } & WithoutIds<OperatorLegAnsweredPayload>)
   | ({ type: 'RecordOperatorLegFailed' } & WithoutIds<OperatorLegFailedPayload>)
   | ({ type: 'RecordOperatorLegEnded' } & WithoutIds<OperatorLegEndedPayload>)
+  | ({ type: 'RecordOperatorRequest' } & WithoutIds<OperatorRequestHandledPayload>)
   | { type: 'EndCall'; reason: CallEndReason; sipEndReason?: string };

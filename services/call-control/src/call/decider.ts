@@ -74,6 +74,11 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
       const { type: _type, ...rest } = command;
       return [{ type: T.operatorLegEnded, data: { callId, paymentId, ...rest } }];
     }
+    case 'RecordOperatorRequest': {
+      if (!paymentId) return [];
+      const { type: _type, ...rest } = command;
+      return [{ type: T.operatorRequestHandled, data: { callId, paymentId, ...rest } }];
+    }
     case 'EndCall':
       return [
         {

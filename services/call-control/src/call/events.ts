@@ -13,6 +13,7 @@ import type {
   OperatorLegAnsweredPayload,
   OperatorLegEndedPayload,
   OperatorLegFailedPayload,
+  OperatorRequestHandledPayload,
   CallEventTypes as T,
 } from '@ivr/contracts';
 
@@ -27,7 +28,8 @@ export type CallEvent =
   | { type: typeof T.ended; data: CallEndedPayload }
   | { type: typeof T.operatorLegAnswered; data: OperatorLegAnsweredPayload }
   | { type: typeof T.operatorLegFailed; data: OperatorLegFailedPayload }
-  | { type: typeof T.operatorLegEnded; data: OperatorLegEndedPayload };
+  | { type: typeof T.operatorLegEnded; data: OperatorLegEndedPayload }
+  | { type: typeof T.operatorRequestHandled; data: OperatorRequestHandledPayload };
 
 /** Aggregate type in the event store and the envelope. */
 export const CALL_STREAM_TYPE = 'Call';

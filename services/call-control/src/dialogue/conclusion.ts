@@ -11,6 +11,8 @@ export type Conclusion =
   | { kind: 'capture-failed' }
   | { kind: 'card-rejected' }
   | { kind: 'cancelled' }
+  /** The operator of an agent-assisted call cancelled it from the console. */
+  | { kind: 'operator-cancelled' }
   | { kind: 'unknown-code' }
   /** `call-control`: its own database could not store the call's facts. */
   | { kind: 'unavailable'; service: 'order-link' | 'authorization' | 'dtmf-vault' | 'psp' | 'call-control' };
@@ -31,6 +33,8 @@ export function endReason(conclusion: Conclusion, returned: 'referred' | 'bridge
       return 'CARD_REJECTED';
     case 'cancelled':
       return 'CALLER_CANCELLED';
+    case 'operator-cancelled':
+      return 'OPERATOR_CANCELLED';
     case 'unknown-code':
       return 'UNKNOWN_TRANSFER_CODE';
     case 'unavailable':

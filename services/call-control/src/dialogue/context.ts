@@ -1,5 +1,5 @@
 // What every step receives: the call, the ports, the configuration and the dialogue's state so far.
-import type { DialogueStep, Language, MaskedCard } from '@ivr/contracts';
+import type { CardField, DialogueStep, Language, MaskedCard } from '@ivr/contracts';
 import type { CallCommand } from '../call';
 import type { Conclusion } from './conclusion';
 import type { DialogueConfig } from './config';
@@ -8,6 +8,7 @@ import type {
   CallerLeg,
   Clock,
   OperatorLine,
+  OperatorRequests,
   PaymentsPort,
   PaymentToCollect,
   VaultPort,
@@ -33,6 +34,8 @@ export interface DialogueDeps {
   leg: CallerLeg;
   /** The operator's leg (agent-assisted, or a call-back): idle for an IVR-only call until needed. */
   operator: OperatorLine;
+  /** The operator's requests from the console (restart the field, cancel), for this call's payment. */
+  requests: OperatorRequests;
   clock: Clock;
   config: DialogueConfig;
   /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
@@ -52,6 +55,14 @@ export interface DialogueState {
   returned?: 'referred' | 'bridged' | 'failed';
   /** The vault session is gone: nothing can be played any more. */
   mediaLost: boolean;
+  /** The step running now. */
+  step?: StepName;
+  /** The capture the operator may interrupt now: a card field (restart or cancel), or the amount confirmation (cancel). */
+  interruptible?: { field?: CardField; interrupt(why: 'restart' | 'cancel'): void };
+  /** The operator cancelled the payment (agent-assisted): it ends before the card is registered. */
+  operatorCancelled?: boolean;
+  /** The operator's requests for the payment reach this dialogue. */
+  subscribed?: boolean;
 }
 
 export interface StepContext extends DialogueDeps {

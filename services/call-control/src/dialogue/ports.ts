@@ -135,6 +135,19 @@ export interface OperatorLine {
   end(reason: 'CALLER_LEG_ENDED' | 'MEDIA_LOST'): Promise<void>;
 }
 
+/** What the operator of an agent-assisted call asked from the console (a payment event on ivr.payments.v1). */
+export interface OperatorRequest {
+  kind: 'restart-field' | 'cancel';
+  /** The payment event that asked: recorded with the answer, and each is handled once. */
+  eventId: string;
+}
+
+/** Delivers the operator's requests for one payment to the dialogue running its call. */
+export interface OperatorRequests {
+  /** Until the returned function is called. */
+  subscribe(paymentId: string, onRequest: (request: OperatorRequest) => void): () => void;
+}
+
 export interface Clock {
   now(): number;
   /** Resolves after ms; rejects with CallerHungUp when the signal aborts first. */

@@ -30,6 +30,7 @@ export function resultPrompts(conclusion: Conclusion): PromptId[] {
     case 'declined':
       return ['declined', back];
     case 'cancelled':
+    case 'operator-cancelled':
       return ['cancelled', back];
     case 'payment-failed':
     case 'card-rejected':

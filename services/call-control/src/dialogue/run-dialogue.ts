@@ -7,6 +7,7 @@
 import { type CallEndReason, type DialogueStep, isDialogueStep } from '@ivr/contracts';
 import { type Conclusion, endReason } from './conclusion';
 import {
+  conclude,
   type DialogueCall,
   type DialogueDeps,
   type DialogueState,
@@ -15,6 +16,7 @@ import {
   type StepName,
 } from './context';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
+import { handleOperatorRequest } from './operator-requests';
 import type { PaymentToCollect } from './ports';
 import { Prompts } from './prompts';
 import { STEPS } from './steps';
@@ -57,8 +59,20 @@ export async function runDialogue(
   }
   let step: StepName = start.conclusion ? 'RESULT' : 'GREETING';
   let hungUp = false;
+  let unsubscribe = () => {};
   while (step !== 'DONE') {
+    // The operator's console requests reach the dialogue once its payment is known.
+    if (state.payment && !state.subscribed) {
+      state.subscribed = true;
+      unsubscribe = deps.requests.subscribe(state.payment.paymentId, (r) => handleOperatorRequest(ctx, r));
+    }
+    // Cancelled by the operator: no further card step, no registration; the caller is told.
+    if (state.operatorCancelled && CANCELLABLE.has(step)) {
+      conclude(ctx, { kind: 'operator-cancelled' });
+      step = 'RESULT';
+    }
     const current: StepName = step;
+    state.step = current;
     if (isRecorded(current)) deps.record({ type: 'EnterStep', step: current });
     try {
       if (current !== 'RETURNING_TO_OPERATOR') await tellOperatorUnavailable(ctx);
@@ -72,6 +86,8 @@ export async function runDialogue(
       step = afterFailure(state, current, err);
     }
   }
+  state.step = 'DONE';
+  unsubscribe();
   await deps.operator.end(state.mediaLost ? 'MEDIA_LOST' : 'CALLER_LEG_ENDED');
   await deps.vault.closeSession(call.sessionId, hungUp ? 'hangup' : 'completed');
   const sipEndReason = call.sipEndReason?.();
@@ -84,6 +100,16 @@ export async function runDialogue(
   deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
   return { reason, lastStep: step };
 }
+
+/** The steps an operator's cancellation still stops (the card is not registered yet). */
+const CANCELLABLE: ReadonlySet<StepName> = new Set([
+  'GREETING',
+  'AMOUNT_CONFIRMATION',
+  'CARD_NUMBER',
+  'EXPIRY',
+  'SECURITY_CODE',
+  'REGISTERING',
+]);
 
 /** The operator of an agent-assisted call could not join: the caller hears so once, then goes on alone. */
 async function tellOperatorUnavailable(ctx: StepContext): Promise<void> {

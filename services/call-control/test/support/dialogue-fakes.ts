@@ -2,6 +2,7 @@
 // a caller leg, a manual clock, and a recorder that runs the real Call decider over what the
 // dialogue records (so tests read the events the call would publish).
 import type { CallEventPayloads, MaskedCard } from '@ivr/contracts';
+import { OperatorRequestInbox } from '../../src/app/operator-requests';
 import {
   type CallCommand,
   type CallEvent,
@@ -48,7 +49,16 @@ export const PAYMENT: PaymentToCollect = {
 };
 
 /** One capture as the vault would run it: updates, then a result (or a thrown error). */
-export type CaptureScript = { updates?: CaptureUpdate[]; result?: CaptureResult; error?: Error; hangUp?: boolean };
+export type CaptureScript = {
+  updates?: CaptureUpdate[];
+  result?: CaptureResult;
+  error?: Error;
+  hangUp?: boolean;
+  /** Runs once the capture started (e.g. the operator's request arrives). */
+  during?: () => void;
+  /** The capture runs until it is cancelled (its signal aborts), as a caller who keys nothing. */
+  untilCancelled?: boolean;
+};
 
 export const completed = (digitsEntered: number, extra: Partial<Extract<CaptureResult, { kind: 'completed' }>> = {}) =>
   ({ result: { kind: 'completed', digitsEntered, ...extra } }) as CaptureScript;
@@ -90,6 +100,14 @@ export class FakeVault {
     const script = this.scripts.get(request.kind)?.shift();
     if (!script) throw new Error(`no script for a ${request.kind} capture`);
     for (const u of script.updates ?? []) onUpdate(u);
+    if (script.untilCancelled) {
+      const cancelled = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new CallerHungUp()), { once: true }),
+      );
+      script.during?.();
+      return cancelled;
+    }
+    script.during?.();
     if (script.hangUp) {
       this.hangUp();
       throw new CallerHungUp();
@@ -265,16 +283,18 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
   const operator = new FakeOperator();
   const clock = new ManualClock();
   const call = new RecordingCall();
+  const requests = new OperatorRequestInbox();
   const deps: DialogueDeps = {
     vault,
     authorization,
     payments,
     leg,
     operator,
+    requests,
     clock,
     config: { ...DEFAULT_DIALOGUE_CONFIG, ...config },
     record: call.record,
     flush: async () => call.stored,
   };
-  return { vault, authorization, payments, leg, operator, clock, call, deps };
+  return { vault, authorization, payments, leg, operator, requests, clock, call, deps };
 }

@@ -15,7 +15,19 @@ export interface LiveUpdate {
   data: Record<string, unknown>;
 }
 
-const CALL_TYPES = new Set<string>([C.started, C.stepEntered, C.captureProgressed, C.cardCaptured, C.ended]);
+const CALL_TYPES = new Set<string>([
+  C.started,
+  C.stepEntered,
+  C.captureProgressed,
+  C.cardCaptured,
+  C.ended,
+  // Agent-assisted calls: the operator's own leg, and what became of their requests.
+  C.returnedToOperator,
+  C.operatorLegAnswered,
+  C.operatorLegFailed,
+  C.operatorLegEnded,
+  C.operatorRequestHandled,
+]);
 const PAYMENT_TYPES = new Set<string>(Object.values(P));
 
 /** The operator a payment belongs to: who requested it, or `metadata.operatorId` when an order system did. */

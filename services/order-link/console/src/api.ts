@@ -37,6 +37,8 @@ export interface Payment {
   language: Language;
   returnSipAddress: string;
   callMode: CallMode;
+  /** Agent-assisted, in the IVR: a cancellation was asked of the IVR and is not done yet. */
+  cancellationRequested: boolean;
   transferCode: string;
   transferCodeExpiresAt: string;
   createdAt: string;

@@ -45,6 +45,10 @@ export interface Progress {
     reason?: string;
   };
   endReason?: string;
+  /** Agent-assisted: the operator's own leg (the IVR calls them; the vault bridges them with the caller). */
+  operator?: { state: 'joined' | 'unavailable' | 'left'; reason?: string };
+  /** What became of the operator's last request (restart the field, cancel). */
+  request?: { request: string; outcome: string; field?: string };
 }
 
 export interface ProgressEvent {
@@ -141,9 +145,27 @@ export function applyEvent(p: Progress, e: ProgressEvent): Progress {
       return { ...p, outcome: { kind: 'EXPIRED' } };
     case 'PaymentAbandoned':
       return { ...p, outcome: { kind: 'ABANDONED', reason: str(d.callEndReason) ?? '' } };
+    case 'OperatorLegAnswered':
+      return { ...p, operator: { state: 'joined' } };
+    case 'OperatorLegFailed':
+      return { ...p, operator: { state: 'unavailable', ...(str(d.reason) ? { reason: str(d.reason) } : {}) } };
+    case 'OperatorLegEnded':
+      return p.operator?.state === 'joined'
+        ? { ...p, operator: { state: 'left', ...(str(d.reason) ? { reason: str(d.reason) } : {}) } }
+        : p;
+    case 'OperatorRequestHandled':
+      return {
+        ...p,
+        request: {
+          request: str(d.request) ?? '',
+          outcome: str(d.outcome) ?? '',
+          ...(str(d.field) ? { field: str(d.field) } : {}),
+        },
+      };
     case 'CallEnded': {
       const reason = str(d.reason) ?? '';
-      const back = reason === 'RETURNED_TO_OPERATOR' || reason === 'OPERATOR_STAYED_ON';
+      const back =
+        reason === 'RETURNED_TO_OPERATOR' || reason === 'OPERATOR_STAYED_ON' || reason === 'OPERATOR_CANCELLED';
       const next = back ? reach(p, 'returned', 'done') : p;
       // Steps still running when the call ends without the caller coming back did not finish.
       const steps = { ...next.steps };

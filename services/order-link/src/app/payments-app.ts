@@ -3,6 +3,7 @@ import type { Actor, CallMode, Language, PaymentMode } from '@ivr/contracts';
 import {
   generateTransferCode,
   type Payment,
+  type PaymentCommand,
   PaymentRejected,
   type PaymentStatus,
   type RequestPayment,
@@ -191,17 +192,31 @@ export class PaymentsApp {
     };
   }
 
-  async cancel(who: Principal, paymentId: string, reason: string | undefined): Promise<PaymentView> {
+  /**
+   * Cancels a payment still waiting for its caller. One in the IVR of an agent-assisted call (the operator
+   * is on it) is asked of the IVR instead: it stays IN_IVR until the IVR has stopped and told the caller,
+   * then becomes CANCELLED; once the card is captured it is too late.
+   */
+  cancel(who: Principal, paymentId: string, reason: string | undefined): Promise<PaymentView> {
+    const at = this.d.clock.now().toISOString();
+    return this.act(who, paymentId, { type: 'CancelPayment', by: who.actor, ...(reason ? { reason } : {}), at });
+  }
+
+  /** Agent-assisted, in the IVR: the caller keys the current card field again (the operator asked). */
+  restartField(who: Principal, paymentId: string): Promise<PaymentView> {
+    return this.act(who, paymentId, { type: 'RestartField', by: who.actor, at: this.d.clock.now().toISOString() });
+  }
+
+  private async act(who: Principal, paymentId: string, command: PaymentCommand): Promise<PaymentView> {
     requireScope(who, Scopes.paymentsWrite);
     const p = await this.d.queries.get(paymentId);
     if (!p || p.request.orderSystem !== who.orderSystem)
       throw new AppError('not_found', `payment ${paymentId} not found`);
     try {
-      const { state } = await this.d.payments.execute(
-        paymentId,
-        { type: 'CancelPayment', by: who.actor, ...(reason ? { reason } : {}), at: this.d.clock.now().toISOString() },
-        { actor: actorLabel(who.actor), correlationId: paymentId },
-      );
+      const { state } = await this.d.payments.execute(paymentId, command, {
+        actor: actorLabel(who.actor),
+        correlationId: paymentId,
+      });
       return toPaymentView(state as Payment);
     } catch (err) {
       throw toAppError(err);

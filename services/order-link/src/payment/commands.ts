@@ -15,7 +15,9 @@ export type PaymentCommand =
   | RecordCardRegistered
   | RecordCallEnded
   | CancelPayment
-  | ExpireTransferCode;
+  | ExpireTransferCode
+  | RestartField
+  | RecordCancelledInIvr;
 
 export interface RequestPayment {
   type: 'RequestPayment';
@@ -93,6 +95,20 @@ export interface CancelPayment {
   type: 'CancelPayment';
   by: Actor;
   reason?: string;
+  at: string;
+}
+
+/** Agent-assisted: the operator on the call asks the IVR to take the card field being keyed again. */
+export interface RestartField {
+  type: 'RestartField';
+  by: Actor;
+  at: string;
+}
+
+/** call-control stopped the capture of an agent-assisted call for a cancellation asked for (OperatorRequestHandled). */
+export interface RecordCancelledInIvr {
+  type: 'RecordCancelledInIvr';
+  callId: string;
   at: string;
 }
 

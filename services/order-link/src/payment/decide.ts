@@ -106,6 +106,22 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
     case 'CancelPayment':
       if (p.status === 'CANCELLED') return [];
+      if (p.status === 'IN_IVR' && p.callMode === 'AGENT_ASSISTED' && p.callId) {
+        // The operator is on the call: the IVR stops the capture and tells the caller, then it is cancelled.
+        if (p.cancellation) return [];
+        return [
+          {
+            type: T.cancellationRequested,
+            data: {
+              paymentId: id,
+              callId: p.callId,
+              requestedBy: command.by,
+              ...(command.reason ? { reason: command.reason } : {}),
+              at: command.at,
+            },
+          },
+        ];
+      }
       if (p.status !== 'REQUESTED') {
         throw new PaymentRejected(
           'INVALID_STATE',
@@ -121,6 +137,36 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
             paymentId: id,
             cancelledBy: command.by,
             ...(command.reason ? { reason: command.reason } : {}),
+            at: command.at,
+          },
+        },
+      ];
+
+    case 'RestartField':
+      if (p.status !== 'IN_IVR' || p.callMode !== 'AGENT_ASSISTED' || !p.callId) {
+        throw new PaymentRejected(
+          'INVALID_STATE',
+          p.status === 'IN_IVR'
+            ? 'only an agent-assisted call can be restarted from here: the operator is not on this call'
+            : `the caller is not keying the card now (the payment is ${p.status.toLowerCase()})`,
+        );
+      }
+      return [
+        {
+          type: T.fieldRestartRequested,
+          data: { paymentId: id, callId: p.callId, requestedBy: command.by, at: command.at },
+        },
+      ];
+
+    case 'RecordCancelledInIvr':
+      if (!open || !p.cancellation || p.callId !== command.callId) return [];
+      return [
+        {
+          type: T.cancelled,
+          data: {
+            paymentId: id,
+            cancelledBy: p.cancellation.by,
+            ...(p.cancellation.reason ? { reason: p.cancellation.reason } : {}),
             at: command.at,
           },
         },

@@ -77,6 +77,17 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
         result: { outcome: 'EXPIRED', reason: 'TRANSFER_CODE_EXPIRED', completedAt: event.data.at },
         updatedAt: event.data.at,
       };
+    case T.fieldRestartRequested:
+      return { ...p, updatedAt: event.data.at };
+    case T.cancellationRequested:
+      return {
+        ...p,
+        cancellation: {
+          by: event.data.requestedBy,
+          ...(event.data.reason ? { reason: event.data.reason } : {}),
+        },
+        updatedAt: event.data.at,
+      };
     case T.abandoned:
       return {
         ...p,

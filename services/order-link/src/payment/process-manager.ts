@@ -9,6 +9,7 @@ import {
   type CardCapturedPayload,
   type CardRegisteredPayload,
   callModeOf,
+  type OperatorRequestHandledPayload,
 } from '@ivr/contracts';
 import type { PaymentCommand } from './commands';
 
@@ -41,6 +42,11 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
       const p = e.payload as CardCapturedPayload;
       const { pspToken: _token, ...card } = p.card;
       return { paymentId: p.paymentId, command: { type: 'RecordCardCaptured', callId: p.callId, card, at } };
+    }
+    case C.operatorRequestHandled: {
+      const p = e.payload as OperatorRequestHandledPayload;
+      if (p.request !== 'CANCEL' || p.outcome !== 'DONE') return null;
+      return { paymentId: p.paymentId, command: { type: 'RecordCancelledInIvr', callId: p.callId, at } };
     }
     case C.ended: {
       const p = e.payload as CallEndedPayload;

@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type CallMode,
   type CardSummary,
   isPaymentOutcome,
@@ -27,6 +28,8 @@ export interface Payment {
   callId?: string;
   /** How the call went, once the caller is in the IVR (the request's mode; read with callModeOf). */
   callMode?: CallMode;
+  /** A cancellation asked of the IVR (agent-assisted, in the IVR), until the IVR reports it done. */
+  cancellation?: { by: Actor; reason?: string };
   card?: CardSummary;
   result?: PaymentOutcomeDetails;
   updatedAt: string;

@@ -1,6 +1,7 @@
 // Shared by the three card steps: asks the vault to capture one field and relays its masked
 // progress to the Call aggregate (the operator's screen). The vault handles `*` (start the field
-// again), timeouts and re-prompts within the attempts it is given; this only counts.
+// again), timeouts and re-prompts within the attempts it is given; this only counts. The operator of
+// an agent-assisted call can have the field keyed again, or cancel, from the console.
 import type { CardField, PromptId } from '@ivr/contracts';
 import type { FieldTiming } from '../config';
 import { conclude, language, type StepContext, type StepName } from '../context';
@@ -42,21 +43,33 @@ export async function captureCardField(
         return;
     }
   };
-  const result = await ctx.vault.capture(
-    ctx.call.sessionId,
-    {
-      kind: KIND[field],
-      language: language(ctx),
-      promptIds: [...promptIds],
-      retryPromptIds: [...Prompts.retry],
-      firstDigitTimeoutMs: timing.firstDigitTimeoutMs,
-      interDigitTimeoutMs: timing.interDigitTimeoutMs,
-      maxAttempts: timing.maxAttempts,
-    },
-    onUpdate,
-    ctx.signal,
-  );
-  if (result.kind === 'failed') return conclude(ctx, { kind: 'capture-failed' });
-  progress({ digitsEntered: result.digitsEntered, ...(result.brand ? { brand: result.brand } : {}), valid: true });
-  return next;
+  const request = {
+    kind: KIND[field],
+    language: language(ctx),
+    promptIds: [...promptIds],
+    retryPromptIds: [...Prompts.retry],
+    firstDigitTimeoutMs: timing.firstDigitTimeoutMs,
+    interDigitTimeoutMs: timing.interDigitTimeoutMs,
+  };
+  for (;;) {
+    // The operator of an agent-assisted call may have the field keyed again, or cancel: the vault's
+    // capture is cancelled (it wipes what was keyed of this field) and started again with the attempts left.
+    const interrupted = new AbortController();
+    ctx.state.interruptible = { field, interrupt: (why) => interrupted.abort(why) };
+    let result: Awaited<ReturnType<typeof ctx.vault.capture>>;
+    try {
+      const signal = AbortSignal.any([ctx.signal, interrupted.signal]);
+      result = await ctx.vault.capture(ctx.call.sessionId, { ...request, maxAttempts: attemptsLeft }, onUpdate, signal);
+    } catch (err) {
+      if (!interrupted.signal.aborted || ctx.signal.aborted) throw err;
+      if (interrupted.signal.reason === 'cancel') return conclude(ctx, { kind: 'operator-cancelled' });
+      progress({ digitsEntered: 0, valid: null });
+      continue;
+    } finally {
+      ctx.state.interruptible = undefined;
+    }
+    if (result.kind === 'failed') return conclude(ctx, { kind: 'capture-failed' });
+    progress({ digitsEntered: result.digitsEntered, ...(result.brand ? { brand: result.brand } : {}), valid: true });
+    return next;
+  }
 }

@@ -1,4 +1,5 @@
-// Tells the caller how it ended (approved, declined, cancelled, ...), unless the media is gone.
+// Tells the caller how it ended (approved, declined, cancelled, ...), unless the media is gone; "transferring
+// you back" only when they will be transferred (not to a caller who is on the line with the operator).
 import { language, type Step } from '../context';
 import { resultPrompts } from '../prompts';
 
@@ -7,7 +8,11 @@ export const result: Step = async (ctx) => {
   if (conclusion && !mediaLost) {
     await ctx.vault.play(
       ctx.call.sessionId,
-      { promptIds: resultPrompts(conclusion), language: language(ctx), bargeIn: false },
+      {
+        promptIds: resultPrompts(conclusion).filter((id) => !ctx.operator.bridged || id !== 'transferring-back'),
+        language: language(ctx),
+        bargeIn: false,
+      },
       ctx.signal,
     );
   }

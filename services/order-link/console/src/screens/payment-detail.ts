@@ -26,6 +26,7 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
   const summary = h('section', { class: 'card', 'aria-labelledby': 'summary-h' });
   const transfer = h('section', { class: 'card transfer', 'aria-labelledby': 'transfer-h', hidden: true });
   const progress = h('section', { class: 'card', 'aria-labelledby': 'progress-h' });
+  const assisted = h('section', { class: 'card assisted', 'aria-labelledby': 'assisted-h', hidden: true });
   const timeline = h('section', { class: 'card', 'aria-labelledby': 'timeline-h' });
   const liveState = h('p', { class: 'live-state', role: 'status' }, tx.liveConnecting);
   const announce = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
@@ -34,7 +35,7 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
     main,
     heading,
     message.el,
-    h('div', { class: 'columns' }, h('div', null, transfer, progress), h('div', null, summary)),
+    h('div', { class: 'columns' }, h('div', null, transfer, assisted, progress), h('div', null, summary)),
     timeline,
   );
 
@@ -49,6 +50,7 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
     renderSummary(summary, p, ctx, message, load);
     renderTransfer(transfer, p, ctx.session.ivrSipAddress);
     const state = foldProgress([...detail.timeline.map((e) => ({ type: e.type, data: e.data })), ...live]);
+    renderAssisted(assisted, p, state, ctx, message, load);
     renderProgress(progress, p, state, liveState);
     renderTimeline(timeline, detail.timeline);
   };
@@ -98,6 +100,8 @@ function describe(u: LiveUpdate): string {
     if (!isDialogueStep(u.data.step) || u.data.step === 'AMOUNT_CONFIRMATION') return '';
     return tx.steps[STEP_OF_DIALOGUE[u.data.step]];
   }
+  if (u.type === 'OperatorLegAnswered') return tx.operatorStates.joined;
+  if (u.type === 'OperatorLegFailed') return tx.operatorStates.unavailable;
   if (u.type === 'PaymentApproved') return tx.approved;
   if (u.type === 'PaymentDeclined') return tx.declined;
   return '';
@@ -123,6 +127,7 @@ function renderSummary(
       row(tx.orderId, p.orderId),
       row(tx.mode, tx.modes[p.mode as keyof typeof tx.modes] ?? p.mode),
       row(tx.callerLanguage, tx.languages[p.language]),
+      row(tx.callMode, tx.callModes[p.callMode]),
       p.description ? row(tx.description, p.description) : null,
       row(tx.operator, p.operatorName ?? '—'),
       row(tx.created, dateTime(p.createdAt)),
@@ -152,6 +157,65 @@ function renderSummary(
           tx.cancel,
         )
       : null,
+  );
+}
+
+/**
+ * Agent-assisted, while the caller is in the IVR: whether the operator is on the call, and the two things
+ * they may ask of the IVR from here ("let's enter it again", cancel), with what became of the last one.
+ */
+function renderAssisted(
+  el: HTMLElement,
+  p: Payment,
+  s: Progress,
+  ctx: Ctx,
+  message: { show(text: string): void },
+  reload: () => Promise<void>,
+): void {
+  const tx = t();
+  el.hidden = p.callMode !== 'AGENT_ASSISTED' || (p.status !== 'IN_IVR' && !s.operator);
+  if (el.hidden) return;
+  const ask = (path: string, confirm?: string) => async () => {
+    if (confirm && !window.confirm(confirm)) return;
+    try {
+      await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/${path}`, {});
+      await reload();
+    } catch (err) {
+      reportError(ctx, message, err);
+    }
+  };
+  const inIvr = p.status === 'IN_IVR';
+  const r = s.request;
+  const answer = !r
+    ? null
+    : r.request === 'CANCEL'
+      ? r.outcome === 'DONE'
+        ? tx.requestOutcomes.cancelDone
+        : tx.requestOutcomes.cancelLate
+      : r.outcome === 'DONE'
+        ? tx.requestOutcomes.restartDone(tx.fieldNames[r.field ?? ''] ?? r.field ?? '')
+        : r.outcome === 'TOO_LATE'
+          ? tx.requestOutcomes.restartLate
+          : tx.requestOutcomes.restartNothing;
+  mount(
+    el,
+    h('h2', { id: 'assisted-h' }, tx.assistedTitle),
+    h('p', { 'data-testid': 'operator-state' }, tx.operatorStates[s.operator?.state ?? 'calling']),
+    inIvr && p.cancellationRequested ? h('p', { class: 'muted' }, tx.cancellationAsked) : null,
+    answer ? h('p', { role: 'status', 'data-testid': 'request-outcome' }, answer) : null,
+    inIvr && !p.cancellationRequested
+      ? h(
+          'div',
+          { class: 'inline' },
+          h('button', { type: 'button', onclick: ask('restart-field') }, tx.restartField),
+          h(
+            'button',
+            { type: 'button', class: 'danger', onclick: ask('cancel', tx.cancelAssistedConfirm) },
+            tx.cancelAssisted,
+          ),
+        )
+      : null,
+    inIvr ? h('p', { class: 'muted' }, tx.restartHint) : null,
   );
 }
 

@@ -149,9 +149,12 @@ export const openApiDocument: JsonObject = {
     '/v1/payments/{paymentId}/cancel': {
       post: {
         operationId: 'cancelPayment',
-        summary: 'Cancel a payment before the caller is transferred',
+        summary: 'Cancel a payment before the caller is transferred (or, agent-assisted, while the card is keyed)',
         description:
-          'Cancelling a cancelled payment answers it again; once the caller is in the IVR it is too late (409).',
+          'Cancelling a cancelled payment answers it again; once the caller is in the IVR it is too late (409), ' +
+          'except for an AGENT_ASSISTED payment whose card is not captured yet: the operator is on the call, so ' +
+          'the IVR is asked to stop and tell the caller. The answer then still says IN_IVR; the payment becomes ' +
+          'CANCELLED (PaymentCompleted, webhook) once the IVR has stopped, or goes on if the card got captured first.',
         tags: ['payments'],
         'x-scope': 'payments:write',
         parameters: [paymentIdParam, idempotencyKey],

@@ -15,6 +15,12 @@ const REQUIRED: Record<string, Check[]> = {
     ['paymentId', 'string'],
     ['card', 'object'],
   ],
+  [C.operatorRequestHandled]: [
+    ['callId', 'string'],
+    ['paymentId', 'string'],
+    ['request', 'string'],
+    ['outcome', 'string'],
+  ],
   [C.ended]: [
     ['callId', 'string'],
     ['paymentId', 'string?'],

@@ -35,6 +35,8 @@ const FIELDS: Record<string, string[]> = {
   PaymentCancelled: ['reason', 'cancelledBy'],
   PaymentExpired: [],
   PaymentAbandoned: ['callEndReason'],
+  PaymentFieldRestartRequested: [],
+  PaymentCancellationRequested: ['reason'],
   PaymentViewed: ['via'],
   CallStarted: ['callId'],
   CallStepEntered: ['step'],
@@ -45,6 +47,7 @@ const FIELDS: Record<string, string[]> = {
   OperatorLegAnswered: ['purpose'],
   OperatorLegFailed: ['purpose', 'reason', 'sipStatus'],
   OperatorLegEnded: ['reason'],
+  OperatorRequestHandled: ['request', 'outcome', 'field'],
 };
 
 /** Types whose call mode the screen shows, read the one way that also understands older events. */
@@ -76,6 +79,8 @@ export function paymentForScreen(p: ConsolePayment) {
     language: q.language,
     returnSipAddress: q.returnSipAddress,
     callMode: callModeOf(q),
+    /** Agent-assisted, in the IVR: a cancellation was asked of the IVR and is not done yet. */
+    cancellationRequested: p.payment.cancellation !== undefined && p.payment.status === 'IN_IVR',
     transferCode: q.transferCode,
     transferCodeExpiresAt: q.transferCodeExpiresAt,
     createdAt: q.requestedAt,

@@ -1,5 +1,5 @@
-// The payments screens: take a payment, search, one payment with its timeline, cancel, and the
-// live stream of progress (relayed from notification).
+// The payments screens: take a payment, search, one payment with its timeline, cancel, restart the
+// field being keyed (agent-assisted), and the live stream of progress (relayed from notification).
 import { randomUUID } from 'node:crypto';
 import {
   CALL_MODES,
@@ -153,6 +153,18 @@ export function paymentRoutes(d: ConsoleApiDeps): Router {
       );
       const after = await d.queries.get(viewerOf(o), paymentId);
       res.json(paymentForScreen(after ?? found));
+    }),
+  );
+
+  // Agent-assisted, while the caller keys the card: "let's enter it again" (the IVR restarts the field).
+  api.post(
+    '/payments/:paymentId/restart-field',
+    wrap(async (req, res) => {
+      const o = signedIn(req);
+      const { paymentId, found } = await visiblePayment(d, req);
+      await d.payments.restartField(principalFor(o, found.payment.request.orderSystem), paymentId);
+      const after = await d.queries.get(viewerOf(o), paymentId);
+      res.status(202).json(paymentForScreen(after ?? found));
     }),
   );
 
