@@ -66,8 +66,9 @@ export async function runDialogue(
       state.subscribed = true;
       unsubscribe = deps.requests.subscribe(state.payment.paymentId, (r) => handleOperatorRequest(ctx, r));
     }
-    // Cancelled by the operator: no further card step, no registration; the caller is told.
-    if (state.operatorCancelled && CANCELLABLE.has(step)) {
+    // Cancelled by the operator (accepted only before the registration): no further card step, no
+    // registration; the caller is told. A step the request interrupted has concluded so already.
+    if (state.operatorCancelled && !state.conclusion) {
       conclude(ctx, { kind: 'operator-cancelled' });
       step = 'RESULT';
     }
@@ -100,16 +101,6 @@ export async function runDialogue(
   deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
   return { reason, lastStep: step };
 }
-
-/** The steps an operator's cancellation still stops (the card is not registered yet). */
-const CANCELLABLE: ReadonlySet<StepName> = new Set([
-  'GREETING',
-  'AMOUNT_CONFIRMATION',
-  'CARD_NUMBER',
-  'EXPIRY',
-  'SECURITY_CODE',
-  'REGISTERING',
-]);
 
 /** The operator of an agent-assisted call could not join: the caller hears so once, then goes on alone. */
 async function tellOperatorUnavailable(ctx: StepContext): Promise<void> {
