@@ -52,8 +52,8 @@ status: ## what is running
 	-scripts/kamailio.sh status
 	-scripts/services.sh status
 
-demo: up ## run the product and one complete payment through it
-	tsx scripts/demo.ts
+demo: up ## run the product and one complete payment through it (PSP=gmo-pg: the merchant pays with GMO-PG)
+	DEMO_PSP=$(PSP) tsx scripts/demo.ts
 
 typecheck: ## tsc over every package and service
 	tsc -p tsconfig.json --noEmit

@@ -5,6 +5,11 @@
  * the transfer code and keys a published test card as RFC 4733 DTMF; the operator's phone is called
  * back through REFER. What the order system received is printed: the payment-completed event from
  * Kafka and the signed webhook.
+ *
+ * `make demo PSP=gmo-pg` (DEMO_PSP=gmo-pg): the order system first sets its own PSP account, GMO-PG (the
+ * GMO-PG simulator's test shop and site), through order-link's API; the vault registers the card there
+ * (SaveMember/SaveCard), authorization pays by member and card sequence (EntryTran/ExecTran), and the
+ * GMO-PG simulator's own record of the order is printed too.
  */
 import './load-env';
 import { createServer } from 'node:http';
@@ -35,6 +40,15 @@ async function main(): Promise<void> {
   const system = await PaymentSystem.start({ 'call-control': { RETURN_FALLBACK_URI: operator.uri } });
   const caller = await BaresipPhone.start({ name: 'caller' });
   try {
+    const gmoPg = process.env.DEMO_PSP === 'gmo-pg';
+    if (gmoPg) {
+      const { accountId } = await system.useGmoPg();
+      console.log(
+        `order system → order-link: its own PSP account ${accountId}: GMO-PG (the GMO-PG simulator's test shop)`,
+      );
+    } else if (process.env.DEMO_PSP && process.env.DEMO_PSP !== 'simulator') {
+      throw new Error(`DEMO_PSP must be simulator or gmo-pg, not ${process.env.DEMO_PSP}`);
+    }
     const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: hookUrl, description: 'demo' });
     const secret = String(endpoint.body.secret);
     const payment = await system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
@@ -57,6 +71,12 @@ async function main(): Promise<void> {
     }
     console.log('\norder system ← Kafka ivr.payment-completed.v1:');
     console.log(JSON.stringify(completed.payload, null, 2));
+    if (gmoPg) {
+      const orderId = String((completed.payload as { pspReference?: string }).pspReference ?? '');
+      const order = await (await fetch(`${system.gmoPg.url}/_sim/orders/${orderId}`)).json();
+      console.log(`\nGMO-PG (simulator) ← its order ${orderId} (status, amount, masked card, ledger):`);
+      console.log(JSON.stringify(order, null, 2));
+    }
     await waitUntil('the webhook', () => hooks.some((h) => h.body.includes(payment.paymentId)), 30_000);
     const hook = hooks.find((h) => h.body.includes(payment.paymentId));
     console.log(

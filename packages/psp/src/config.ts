@@ -15,6 +15,8 @@ import { credentialsProblem, type PspAccount, type PspEndpoints } from './accoun
  * | `PSP_API_KEY` | `simulator`/`stripe`: the secret key |
  * | `GMO_PG_SHOP_ID`, `GMO_PG_SHOP_PASS` | `gmo-pg`, authorization only: the shop |
  * | `GMO_PG_SITE_ID`, `GMO_PG_SITE_PASS` | `gmo-pg`: the site (members and cards) |
+ * | `PSP_ACCOUNTS_GRPC_ADDRESS` | order-link's gRPC address: merchants' accounts are read there (mTLS, decision 0010); unset: the default account only |
+ * | `PSP_ACCOUNTS_CACHE_MS` | how long a merchant's account is used before it is read again (60000) |
  */
 export function pspConfigSpec(side: 'vault'): ReturnType<typeof commonSpec>;
 export function pspConfigSpec(side: 'authorization'): ReturnType<typeof commonSpec> & ReturnType<typeof shopSpec>;
@@ -34,6 +36,9 @@ function commonSpec(timeoutMs = 10_000) {
     gmoSiteId: optional(str('GMO_PG_SITE_ID')),
     gmoSitePass: optional(str('GMO_PG_SITE_PASS', { secret: true })),
     pspTimeoutMs: int('PSP_TIMEOUT_MS', { default: timeoutMs, min: 100, max: 60_000 }),
+    pspAccountsAddress: optional(str('PSP_ACCOUNTS_GRPC_ADDRESS')),
+    pspAccountsServerName: str('PSP_ACCOUNTS_SERVER_NAME', { default: 'order-link' }),
+    pspAccountsCacheMs: int('PSP_ACCOUNTS_CACHE_MS', { default: 60_000, min: 0, max: 3_600_000 }),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './account';
+export * from './account-source';
 export * from './circuit-breaker';
 export * from './config';
 export * from './create';

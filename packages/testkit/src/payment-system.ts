@@ -1,5 +1,6 @@
 /**
- * The whole product for e2e tests with real phones: the PSP simulator (in this process), dtmf-vault,
+ * The whole product for e2e tests with real phones: the PSP simulator and the GMO-PG simulator (in this
+ * process; the order system's payments go to the first, or to the second after `useGmoPg()`), dtmf-vault,
  * authorization, notification, order-link and call-control as real processes (their built bundles,
  * free ports, unique consumer groups), an API key for a fresh order system, and Kafka watchers of
  * the call and payment-completed topics.
@@ -10,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type CallMode, type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
+import { DEFAULT_SHOP, DEFAULT_SITE, type GmoPgSimulator, startGmoPgSimulator } from '@ivr/gmo-pg-simulator';
 import { issueApiKey } from '@ivr/order-link/api-keys';
 import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
@@ -86,6 +88,7 @@ export class PaymentSystem {
   });
   readonly services = new Map<string, ServiceProcess>();
   psp!: PspSimulator;
+  gmoPg!: GmoPgSimulator;
   sipPort = 0;
   api = '';
   apiKey = '';
@@ -120,6 +123,7 @@ export class PaymentSystem {
       `e2e-calls-watch-${this.run}`,
     );
     this.psp = await startPspSimulator({ port: 0 });
+    this.gmoPg = await startGmoPgSimulator({ port: 0 });
     const rtpBase = 20_000 + Math.floor(Math.random() * 200) * 100;
     const vaultGrpc = await freePort();
     const authorizationGrpc = await freePort();
@@ -146,10 +150,14 @@ export class PaymentSystem {
         RTP_PORT_MIN: String(rtpBase),
         RTP_PORT_MAX: String(rtpBase + 99),
         PSP_URL: this.psp.url,
+        GMO_PG_API_URL: this.gmoPg.url,
+        PSP_ACCOUNTS_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
       }),
       start('authorization', {
         GRPC_PORT: String(authorizationGrpc),
         PSP_URL: this.psp.url,
+        GMO_PG_API_URL: this.gmoPg.url,
+        PSP_ACCOUNTS_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
       }),
       start('notification', {
         HTTP_PORT: String(notificationHttp),
@@ -175,7 +183,7 @@ export class PaymentSystem {
       await issueApiKey(this.orderlinkDb, {
         orderSystem: `e2e-calls-${this.run}`,
         name: 'e2e calls',
-        scopes: ['payments:read', 'payments:write', 'webhooks:manage'],
+        scopes: ['payments:read', 'payments:write', 'webhooks:manage', 'psp_accounts:manage'],
         createdBy: 'e2e',
       })
     ).key;
@@ -210,6 +218,19 @@ export class PaymentSystem {
       );
     });
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  }
+
+  /**
+   * The order system's payments from now on go to the GMO-PG simulator's test shop and site: its own PSP
+   * account, set through order-link's API as a merchant's administrator would (decision 0010).
+   */
+  async useGmoPg(): Promise<{ accountId: string }> {
+    const { status, body } = await this.rest('POST', '/v1/psp-account', {
+      provider: 'gmo-pg',
+      credentials: { ...DEFAULT_SHOP, ...DEFAULT_SITE },
+    });
+    if (status !== 200) throw new Error(`PSP account not set: ${status} ${JSON.stringify(body)}`);
+    return { accountId: String(body.accountId) };
   }
 
   async createPayment(r: PaymentRequest): Promise<CreatedPayment> {
@@ -292,6 +313,7 @@ export class PaymentSystem {
     }
     await this.watcher?.stop();
     await this.psp?.close();
+    await this.gmoPg?.close();
     await this.orderlinkDb.end();
   }
 }

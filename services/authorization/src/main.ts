@@ -43,11 +43,14 @@ void runService({
     const pspCalls = ctx.telemetry.meter.createCounter('authorization_psp_calls_total', {
       description: 'Calls to the PSP by operation and outcome',
     });
+    const tls = loadTls(config.certsDir, 'authorization');
+    const psp = gatewaysFromConfig(config, tls, {
+      onCall: (operation, outcome, provider) => pspCalls.add(1, { operation, outcome, provider }),
+    });
+    ctx.onStop('psp accounts client', () => psp.close());
     const authorizations = new Authorizations({
       repository: new AuthorizationRepository(store, config.topic),
-      gateways: gatewaysFromConfig(config, {
-        onCall: (operation, outcome, provider) => pspCalls.add(1, { operation, outcome, provider }),
-      }),
+      gateways: psp.gateways,
       now: () => new Date(),
     });
 
@@ -61,7 +64,7 @@ void runService({
 
     const grpc = await startGrpcServer(`0.0.0.0:${config.grpcPort}`, authorizationService(authorizations, ctx.logger), {
       logger: ctx.logger,
-      tls: loadTls(config.certsDir, 'authorization'),
+      tls,
       allowedClients: config.allowedClients,
     });
     ctx.onStop('grpc server', () => grpc.stop());

@@ -19,7 +19,7 @@ import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool, EventStore, migrate } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
 import { createLogger } from '@ivr/logging';
-import type { PspAccount } from '@ivr/psp';
+import type { PspAccount, PspEndpoints } from '@ivr/psp';
 import { createTestCardToken, startPspSimulator } from '@ivr/psp-simulator';
 import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   account?: PspAccount;
   /** Where the accounts come from (merchant accounts); the default account only when absent. */
   accounts?: PspAccountSource;
+  /** Each gateway's API (merchant accounts of another provider than the default's). */
+  endpoints?: PspEndpoints;
 }
 
 /** A PSP a test started: its base URL (the /_sim controls are under it). */
@@ -88,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           simulator: url,
           stripe: url,
           ...(options.account?.provider === 'gmo-pg' ? { 'gmo-pg': url } : {}),
+          ...options.endpoints,
         },
         timeoutMs: options.pspTimeoutMs ?? 2000,
         stripeIdempotencyRetentionMs: 3_600_000,

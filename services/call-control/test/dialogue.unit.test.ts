@@ -48,8 +48,11 @@ test('approve: greeting, amount read-back, three fields, registration, authoriza
       mode: 'AUTHORIZE',
       orderReference: 'order-1',
       correlationId: 'call-1',
+      pspAccountId: 'pa_0123456789abcdef01234567',
     },
   ]);
+  // The merchant's PSP account goes to the vault and authorization (never its credentials).
+  expect(f.vault.registrationAccounts).toEqual(['pa_0123456789abcdef01234567']);
   expect(f.leg.refers).toEqual(['sip:operator@127.0.0.1:5099']);
   expect(f.leg.hangups).toBe(1);
   expect(f.vault.closed).toEqual(['completed']);

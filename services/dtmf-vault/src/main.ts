@@ -1,7 +1,7 @@
 // Wiring only: configuration, the vault on its adapters (wiring.ts: prompts, @ivr/media's RTP port
 // pool and ticker), the PSP connector and the gRPC server. No database, no Kafka, no disk writes.
 import { runService } from '@ivr/runtime';
-import { startVaultGrpcServer } from './adapters/grpc/server';
+import { startVaultGrpcServer, vaultTls } from './adapters/grpc/server';
 import { registerVaultMetrics } from './adapters/metrics';
 import { tokenizersFromConfig } from './adapters/psp/from-config';
 import { loadConfig } from './config';
@@ -13,11 +13,16 @@ void runService({
   adminPort: (config) => config.adminPort,
   async start(ctx) {
     const { config } = ctx;
+    const tlsOptions = config.certsDir
+      ? { certsDir: config.certsDir }
+      : { caPem: config.tlsCaPem ?? '', certPem: config.tlsCertPem ?? '', keyPem: config.tlsKeyPem ?? '' };
+    const psp = tokenizersFromConfig(config, vaultTls(tlsOptions));
+    ctx.onStop('psp accounts client', () => psp.close());
     const { vault, ticker, prompts } = buildVault({
       rtp: { address: config.rtpBindAddress, minPort: config.rtpPortMin, maxPort: config.rtpPortMax },
       advertisedAddress: config.rtpAdvertisedAddress,
       promptsDir: config.promptsDir,
-      tokenizers: tokenizersFromConfig(config),
+      tokenizers: psp.tokenizers,
       limits: {
         maxSessionMs: config.maxSessionSeconds * 1000,
         rtpSilenceMs: config.rtpSilenceSeconds * 1000,
@@ -31,9 +36,7 @@ void runService({
     const grpc = await startVaultGrpcServer(vault, {
       host: config.grpcHost,
       port: config.grpcPort,
-      tls: config.certsDir
-        ? { certsDir: config.certsDir }
-        : { caPem: config.tlsCaPem ?? '', certPem: config.tlsCertPem ?? '', keyPem: config.tlsKeyPem ?? '' },
+      tls: tlsOptions,
       allowedClients: config.allowedClients,
       logger: ctx.logger,
     });

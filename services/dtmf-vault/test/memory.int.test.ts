@@ -189,7 +189,7 @@ describe.each(PSPS)('no card data left in the vault process: %s', (_name, startP
       await peer.sendKeys(keys);
       expect((await updates).at(-1)?.update?.$case).toBe('completed');
     }
-    const registered = await api.register({ sessionId, idempotencyKey: `memory-${Date.now()}` });
+    const registered = await api.register({ sessionId, idempotencyKey: `memory-${Date.now()}`, pspAccountId: '' });
     expect(registered.card).toMatchObject({ bin: '424242', last4: '4242' });
     await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_COMPLETED });
     client.close();

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SITE, type GmoPgSimulator, startGmoPgSimulator } from '@ivr/gmo-pg-simulator';
-import { gmoMemberId, parseGmoCardReference } from '@ivr/psp';
+import { gmoMemberId, PspAccountSource, parseGmoCardReference } from '@ivr/psp';
 import { GmoPgTokenizer } from '../src/adapters/psp/gmo-pg-tokenizer';
+import { AccountTokenizers } from '../src/adapters/psp/tokenizers';
 import { TokenizeError } from '../src/card/card-tokenizer';
 import { secretDigitsFromString as secret } from '../src/card/secret-digits';
 import { certsDir } from './support/grpc-client';
@@ -132,5 +133,43 @@ describe('GMO-PG tokenizer over HTTPS', () => {
     await expect(tokenizer.tokenize(card('4111111111111111'), { idempotencyKey: key() })).rejects.toMatchObject({
       failure: 'unavailable',
     });
+  });
+});
+
+describe('the tokenizer of the payment’s PSP account', () => {
+  let sim: GmoPgSimulator;
+  beforeAll(async () => {
+    sim = await startGmoPgSimulator({ port: 0 });
+  });
+  afterAll(() => sim.close());
+
+  it("registers a merchant's card at its GMO-PG site with the site credentials order-link gave the vault", async () => {
+    const asked: string[] = [];
+    const accounts = new PspAccountSource({
+      defaultAccount: { id: 'default', provider: 'simulator', apiKey: 'sk_test_vault' },
+      client: {
+        getPspAccount: ({ accountId }, callback) => {
+          asked.push(accountId);
+          // The vault's answer from PspAccountService: the site only.
+          callback(null, {
+            accountId,
+            provider: 'gmo-pg',
+            credentials: { $case: 'gmoPg', value: { shopId: '', shopPass: '', ...DEFAULT_SITE } },
+          });
+        },
+      },
+      ttlMs: 60_000,
+    });
+    const tokenizers = new AccountTokenizers((id) => accounts.account(id), {
+      endpoints: { 'gmo-pg': sim.url },
+      timeoutMs: 3000,
+    });
+    const tokenizer = await tokenizers.forAccount('pa_0000000000000000000000aa');
+    const { token } = await tokenizer.tokenize(card('4111111111111111'), { idempotencyKey: key() });
+    expect(parseGmoCardReference(token)).toMatchObject({ cardSeq: 0 });
+    expect(await tokenizers.forAccount('pa_0000000000000000000000aa')).toBe(tokenizer);
+    expect(asked).toEqual(['pa_0000000000000000000000aa']);
+    // The default account needs no lookup; a gateway not configured here is unavailable, not a crash.
+    await expect(tokenizers.forAccount('default')).rejects.toMatchObject({ failure: 'unavailable' });
   });
 });

@@ -44,7 +44,7 @@ describe('a captured card that is not registered in time', () => {
 
   it('registers a card asked for in time', async () => {
     const sessionId = await captureCard();
-    const registered = await grpcVault.api.register({ sessionId, idempotencyKey: 'in-time' });
+    const registered = await grpcVault.api.register({ sessionId, idempotencyKey: 'in-time', pspAccountId: '' });
     expect(registered.card).toMatchObject({ pspToken: 'pm_test', last4: '4242' });
     expect(tokenized).toContain('in-time');
   });
@@ -52,7 +52,7 @@ describe('a captured card that is not registered in time', () => {
   it('wipes it past the bound and answers a late registration with CARD_WIPED, without calling the PSP', async () => {
     const sessionId = await captureCard();
     await pause(1500);
-    const late = await grpcVault.api.register({ sessionId, idempotencyKey: 'too-late' });
+    const late = await grpcVault.api.register({ sessionId, idempotencyKey: 'too-late', pspAccountId: '' });
     expect(late.card).toBeUndefined();
     expect(late.failure).toBe(RegistrationFailure.REGISTRATION_FAILURE_CARD_WIPED);
     expect(tokenized).not.toContain('too-late');

@@ -75,7 +75,7 @@ describe('VaultService over mutual TLS', () => {
       value: { digitsEntered: 3, plainDigits: '' },
     });
 
-    const registered = await api.register({ sessionId, idempotencyKey: `pay-${Date.now()}` });
+    const registered = await api.register({ sessionId, idempotencyKey: `pay-${Date.now()}`, pspAccountId: '' });
     expect(registered.failure).toBe(RegistrationFailure.REGISTRATION_FAILURE_UNSPECIFIED);
     expect(registered.card).toMatchObject({
       brand: 'visa',
@@ -87,7 +87,7 @@ describe('VaultService over mutual TLS', () => {
     expect(registered.card?.pspToken).toMatch(/^pm_/);
 
     // The card is gone after registration: a second registration has nothing to send.
-    await expect(api.register({ sessionId, idempotencyKey: 'again' })).rejects.toMatchObject({
+    await expect(api.register({ sessionId, idempotencyKey: 'again', pspAccountId: '' })).rejects.toMatchObject({
       code: status.FAILED_PRECONDITION,
     });
     const closed = await api.close({ sessionId, reason: CloseReason.CLOSE_REASON_HANGUP });
@@ -173,7 +173,9 @@ describe('VaultService over mutual TLS', () => {
         promptLanguage: Language.LANGUAGE_EN,
       }),
     ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
-    await expect(api.register({ sessionId: opened.sessionId, idempotencyKey: 'k' })).rejects.toMatchObject({
+    await expect(
+      api.register({ sessionId: opened.sessionId, idempotencyKey: 'k', pspAccountId: '' }),
+    ).rejects.toMatchObject({
       code: status.FAILED_PRECONDITION,
     });
   });

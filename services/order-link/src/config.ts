@@ -1,5 +1,6 @@
-import { bool, int, list, readConfig, str, url } from '@ivr/config';
+import { bool, int, list, optional, readConfig, str, url } from '@ivr/config';
 import { kafkaConfigSpec } from '@ivr/kafka';
+import { parseKeyring } from '@ivr/secret-box';
 import { trustedProxiesField } from './adapters/http/trusted-proxies';
 
 /** The variables order-link reads (tools/k8s checks the Helm chart against it, with the console's). */
@@ -25,6 +26,13 @@ export function configSpec() {
     // Order systems that use the gRPC PaymentService: their certificates' identities (none by default;
     // each also needs an API key, and the chart's NetworkPolicy must let it in).
     orderSystemClients: list('GRPC_ORDER_SYSTEM_CLIENTS', { default: [] }),
+    // Merchants' PSP accounts (docs/decisions/0010-psp-per-merchant.md): the keys that seal their credentials
+    // at rest, `id:base64(32 bytes)[,id:key...]`, the first seals, all open (a Secret in the chart). Unset:
+    // every payment uses the deployment's default account and the PSP account API answers 503.
+    pspAccountKeys: optional(str('PSP_ACCOUNT_KEYS', { secret: true })),
+    // Who may read an account's credentials (PspAccountService), and who of them gets GMO-PG's site only.
+    pspAccountClients: list('GRPC_PSP_ACCOUNT_CLIENTS', { default: ['authorization', 'dtmf-vault'] }),
+    pspSiteOnlyClients: list('GRPC_PSP_SITE_ONLY_CLIENTS', { default: ['dtmf-vault'] }),
     consumerGroup: str('PROCESS_MANAGER_GROUP', { default: 'order-link-process-manager' }),
     // The TLS-terminating proxies (the ingress) whose X-Forwarded-Proto/-Host/-For are believed:
     // addresses or CIDRs, never everyone (trusted-proxies.ts). None by default.
@@ -40,7 +48,9 @@ export function configSpec() {
 
 /** Read once at start-up; a missing or malformed variable stops the process with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(configSpec(), env);
+  const config = readConfig(configSpec(), env);
+  if (config.pspAccountKeys) parseKeyring(config.pspAccountKeys, 'PSP_ACCOUNT_KEYS'); // malformed: stop here, naming no key
+  return config;
 }
 
 /** What `main.js migrate` reads: the database only (the migration Job sets nothing else). */

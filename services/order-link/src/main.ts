@@ -38,7 +38,13 @@ void runService({
       transferCodeLength: config.transferCodeLength,
       notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
       meter: ctx.telemetry.meter,
+      ...(config.pspAccountKeys ? { pspAccountKeys: config.pspAccountKeys } : {}),
     });
+    // Credentials under an older key are sealed again with the current one (rotation, docs/runbook.md).
+    const atRest = await core.pspAccountStore.sealAtRest();
+    if (atRest.resealed > 0) log.info(atRest, 'PSP account credentials sealed with the current key');
+    if (atRest.unreadable > 0)
+      log.warn(atRest, 'PSP accounts under keys missing from PSP_ACCOUNT_KEYS: their payments fail');
 
     const kafka = createKafka({ ...kafkaClientOptions(config, 'order-link'), logger: log });
     if (config.outboxRelayEnabled) {
@@ -85,11 +91,13 @@ void runService({
     ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
     const grpc = await startGrpcServer(
       `0.0.0.0:${config.grpcPort}`,
-      { payments: core.paymentsApp, keys: core.keyRepository },
+      { payments: core.paymentsApp, keys: core.keyRepository, pspAccounts: core.pspAccounts },
       {
         tls: loadTls(config.certsDir, 'order-link'),
         transferCodeClients: config.transferCodeClients,
         orderSystemClients: config.orderSystemClients,
+        pspAccountClients: config.pspAccountClients,
+        pspSiteOnlyClients: config.pspSiteOnlyClients,
         logger: log,
       },
     );

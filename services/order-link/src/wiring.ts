@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { EventStore, migrate } from '@ivr/eventstore';
+import { parseKeyring } from '@ivr/secret-box';
 import type { Meter } from '@opentelemetry/api';
 import type { Pool } from 'pg';
 import { NotificationWebhooks } from './adapters/http/notification-webhooks';
@@ -10,9 +11,11 @@ import { IdempotencyRepository, recordOutsideTransaction } from './adapters/pg/i
 import { PaymentAudit } from './adapters/pg/payment-audit';
 import { PaymentQueries, transferCodes } from './adapters/pg/payment-queries';
 import { PaymentStore } from './adapters/pg/payment-store';
+import { PspAccountRepository } from './adapters/pg/psp-accounts';
 import { ApiKeysApp } from './app/api-keys-app';
 import { PaymentsApp } from './app/payments-app';
 import type { Clock, Random } from './app/ports';
+import { PspAccountsApp } from './app/psp-accounts-app';
 import { WebhooksApp } from './app/webhooks-app';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
@@ -32,6 +35,8 @@ export interface CoreOptions {
   transferCodeLength?: number;
   notification?: { baseUrl: string; token: string };
   meter?: Meter;
+  /** PSP_ACCOUNT_KEYS: `id:base64key,...`, the first seals merchants' PSP credentials; absent: no merchant accounts. */
+  pspAccountKeys?: string;
   /** The schema is migrated already (main.ts: runService's migrations did it); tests and the CLI migrate here. */
   migrated?: boolean;
 }
@@ -47,6 +52,12 @@ export async function buildCore(o: CoreOptions) {
   const idempotency = new IdempotencyRepository(o.pool, o.schema);
   const keyRepository = new ApiKeyRepository(o.pool, o.schema);
   const audit = new PaymentAudit(store);
+  const pspAccountStore = new PspAccountRepository(
+    o.pool,
+    o.schema,
+    o.pspAccountKeys ? parseKeyring(o.pspAccountKeys, 'PSP_ACCOUNT_KEYS') : undefined,
+  );
+  const pspAccounts = new PspAccountsApp(pspAccountStore, clock);
   const paymentsApp = new PaymentsApp({
     payments,
     queries,
@@ -57,6 +68,7 @@ export async function buildCore(o: CoreOptions) {
     random,
     transferCodeTtlMs: o.transferCodeTtlMs ?? 15 * 60 * 1000,
     transferCodeLength: o.transferCodeLength ?? 6,
+    pspAccountOf: (orderSystem) => pspAccounts.accountFor(orderSystem),
   });
   const apiKeys = new ApiKeysApp(keyRepository, clock, random);
   const routeDeps: RouteDeps = {
@@ -65,11 +77,25 @@ export async function buildCore(o: CoreOptions) {
     webhooks: new WebhooksApp(
       new NotificationWebhooks(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
     ),
+    pspAccounts,
     idempotency,
     rememberAnswer: (orderSystem, key, methodPath, requestSha256, status, response) =>
       recordOutsideTransaction(o.pool, o.schema, orderSystem, key, { methodPath, requestSha256, status, response }),
   };
-  return { clock, store, payments, queries, idempotency, audit, keyRepository, paymentsApp, apiKeys, routeDeps };
+  return {
+    clock,
+    store,
+    payments,
+    queries,
+    idempotency,
+    audit,
+    keyRepository,
+    paymentsApp,
+    apiKeys,
+    pspAccountStore,
+    pspAccounts,
+    routeDeps,
+  };
 }
 
 export type Core = Awaited<ReturnType<typeof buildCore>>;

@@ -35,16 +35,27 @@ export interface Harness {
 }
 
 /** order-link's core on a fresh schema of the test database, with the REST API on a random port. */
+/** A development keyring for merchants' PSP credentials (tests only). */
+export const TEST_PSP_ACCOUNT_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export async function startHarness(
   prefix: string,
   notification?: { baseUrl: string; token: string },
+  /** null: no keyring (merchants' PSP accounts disabled). */
+  pspAccountKeys: string | null = TEST_PSP_ACCOUNT_KEYS,
 ): Promise<Harness> {
   const url = process.env.IVR_TEST_DATABASE_URL;
   if (!url) throw new Error('IVR_TEST_DATABASE_URL is not set: run `make up-infra` first');
   const pool = createPgPool(url, { applicationName: `test-${prefix}`, max: 10 });
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
   const clock = new ManualClock();
-  const core = await buildCore({ pool, schema, clock, ...(notification ? { notification } : {}) });
+  const core = await buildCore({
+    pool,
+    schema,
+    clock,
+    ...(notification ? { notification } : {}),
+    ...(pspAccountKeys ? { pspAccountKeys } : {}),
+  });
   const app = createHttpApp({
     ...core.routeDeps,
     keyRepository: core.keyRepository,
@@ -57,7 +68,7 @@ export async function startHarness(
   const { key } = await core.apiKeys.issue(
     'shop',
     'test',
-    ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage'],
+    ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
     'test',
   );
   return {
@@ -115,17 +126,20 @@ export async function call(
 export async function startGrpc(h: Harness) {
   const server = await startGrpcServer(
     '127.0.0.1:0',
-    { payments: h.core.paymentsApp, keys: h.core.keyRepository },
+    { payments: h.core.paymentsApp, keys: h.core.keyRepository, pspAccounts: h.core.pspAccounts },
     {
       tls: loadTls(certsDir(), 'order-link'),
       transferCodeClients: ['call-control'],
       orderSystemClients: ['order-system'],
+      pspAccountClients: ['authorization', 'dtmf-vault'],
+      pspSiteOnlyClients: ['dtmf-vault'],
     },
   );
   const address = `127.0.0.1:${server.port}`;
   const payments = new PaymentServiceClient(address, clientCredentials('order-system'));
   const codes = new TransferCodeServiceClient(address, clientCredentials('call-control'));
   return {
+    port: server.port,
     payments,
     codes,
     async stop() {

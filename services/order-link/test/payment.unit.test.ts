@@ -22,6 +22,7 @@ const requestCommand = (over: Partial<Extract<PaymentCommand, { type: 'RequestPa
   paymentId: 'pay_1',
   orderId: 'order-1',
   orderSystem: 'shop',
+  pspAccountId: 'default',
   amount: 1200,
   currency: 'JPY',
   description: 'two books',
@@ -121,6 +122,34 @@ describe('Payment decider', () => {
     ]);
     expect(state?.status).toBe('DECLINED');
     expect(toPaymentCompleted(state!)).toMatchObject({ outcome: 'DECLINED', reason: 'GENERIC_DECLINE', card });
+  });
+
+  it("keeps the PSP's own codes of a decline and the payment's PSP account for the merchant", () => {
+    const { state, events } = run([
+      requestCommand({ pspAccountId: 'pa_0123456789abcdef01234567' }),
+      { type: 'LinkCall', callId: 'call_1', callMode: 'IVR_ONLY', at: later(1) },
+      {
+        type: 'RecordAuthorizationDeclined',
+        reason: 'INSUFFICIENT_FUNDS',
+        pspCode: 'G02',
+        pspDeclineCode: '42G020000',
+        at: later(2),
+      },
+    ]);
+    expect(events.at(-1)?.data).toMatchObject({ pspCode: 'G02', pspDeclineCode: '42G020000' });
+    expect(toPaymentCompleted(state!)).toMatchObject({
+      outcome: 'DECLINED',
+      reason: 'INSUFFICIENT_FUNDS',
+      pspCode: 'G02',
+      pspDeclineCode: '42G020000',
+      pspAccountId: 'pa_0123456789abcdef01234567',
+    });
+    // A payment requested before PSP accounts existed (no pspAccountId in its event) is the default account's.
+    const old = run([
+      requestCommand({ pspAccountId: undefined as never }),
+      { type: 'CancelPayment', by: { kind: 'system', id: 'test' }, at: later(1) },
+    ]);
+    expect(toPaymentCompleted(old.state!)).toMatchObject({ outcome: 'CANCELLED', pspAccountId: 'default' });
   });
 
   it('accepts an authorization outcome that overtakes the card-captured event', () => {

@@ -129,6 +129,10 @@ export function declaredMatrix(v: ChartValues): DeclaredRow[] {
     add('ingress controller', 'order-link', tcp(s.orderLink.ports.http), 'REST API and operator console');
     if (s.callControl.enabled)
       add('call-control', 'order-link', tcp(s.orderLink.ports.grpc), 'gRPC: resolve transfer code');
+    if (s.authorization.enabled)
+      add('authorization', 'order-link', tcp(s.orderLink.ports.grpc), "gRPC (mTLS): a merchant's PSP credentials");
+    if (s.dtmfVault.enabled)
+      add('dtmf-vault', 'order-link', tcp(s.orderLink.ports.grpc), "gRPC (mTLS): a merchant's PSP site credentials");
   }
   if (s.callControl.enabled) {
     add(

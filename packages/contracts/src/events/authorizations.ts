@@ -37,7 +37,10 @@ export interface AuthorizationApprovedPayload {
 export interface AuthorizationDeclinedPayload {
   paymentId: string;
   reason: DeclineReason;
+  /** The PSP's code (Stripe code; GMO-PG ErrCode, e.g. G02). */
   pspCode?: string;
+  /** The PSP's detail (Stripe decline_code; GMO-PG ErrInfo, e.g. 42G020000). */
+  pspDeclineCode?: string;
   pspReference?: string;
   /** The masked card that was declined: the call's CardCaptured travels on another topic and may come later. */
   card?: CardSummary;

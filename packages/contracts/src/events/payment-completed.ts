@@ -12,6 +12,8 @@ export interface PaymentCompletedPayload {
   paymentId: string;
   orderId: string;
   orderSystem: string;
+  /** The PSP account (merchant) the payment was paid with: `default` or the order system's `pa_...` id. */
+  pspAccountId?: string;
   outcome: PaymentOutcome;
   mode: PaymentMode;
   language: Language;
@@ -27,6 +29,9 @@ export interface PaymentCompletedPayload {
   storedCardReference?: string;
   /** DECLINED: normalized reason (see authorizations.ts); FAILED/ABANDONED/CANCELLED: why. */
   reason?: string;
+  /** DECLINED: the PSP's own code and detail (Stripe code/decline_code; GMO-PG ErrCode/ErrInfo). */
+  pspCode?: string;
+  pspDeclineCode?: string;
   card?: {
     brand: string;
     bin6: string;

@@ -34,6 +34,11 @@ export interface PaymentRequestedPayload {
   orderId: string;
   /** The order system (API key owner) the payment belongs to. */
   orderSystem: string;
+  /**
+   * The PSP account (merchant) the payment is paid with: the order system's own (`pa_...`) when it has
+   * one, else `default` (the deployment's). Absent in events from before PSP accounts: `default`.
+   */
+  pspAccountId?: string;
   amount: number;
   currency: string;
   description: string;
@@ -97,6 +102,8 @@ export interface PaymentDeclinedPayload {
   paymentId: string;
   reason: DeclineReason;
   pspCode?: string;
+  /** The PSP's detail code (Stripe decline_code; GMO-PG ErrInfo, e.g. 42G020000). */
+  pspDeclineCode?: string;
   pspReference?: string;
   card?: CardSummary;
   at: string;

@@ -14,6 +14,11 @@ export interface PaymentToCollect {
   /** Where the caller goes back (IVR_ONLY), or whom the IVR calls to bridge in (AGENT_ASSISTED). */
   returnSipAddress: string;
   callMode: CallMode;
+  /**
+   * The PSP account (merchant) the payment is paid with (`default` or order-link's pa_... id): handed to
+   * the vault and authorization, which read its credentials themselves; call-control never sees them.
+   */
+  pspAccountId: string;
 }
 
 export type Resolution = { kind: 'found'; payment: PaymentToCollect } | { kind: 'not-found' } | { kind: 'expired' };
@@ -74,7 +79,12 @@ export interface VaultPort {
     onUpdate: (update: CaptureUpdate) => void,
     signal: AbortSignal,
   ): Promise<CaptureResult>;
-  registerCard(sessionId: string, idempotencyKey: string, signal: AbortSignal): Promise<Registration>;
+  registerCard(
+    sessionId: string,
+    idempotencyKey: string,
+    pspAccountId: string,
+    signal: AbortSignal,
+  ): Promise<Registration>;
   /** Idempotent; never throws (the vault wipes the session when it expires anyway). */
   closeSession(sessionId: string, reason: 'hangup' | 'completed'): Promise<void>;
 }
@@ -94,6 +104,8 @@ export interface AuthorizeRequest {
   mode: PaymentMode;
   orderReference: string;
   correlationId: string;
+  /** The payment's PSP account (PaymentToCollect.pspAccountId). */
+  pspAccountId: string;
 }
 
 export interface AuthorizationPort {

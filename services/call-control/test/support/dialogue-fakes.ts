@@ -46,6 +46,7 @@ export const PAYMENT: PaymentToCollect = {
   language: 'en',
   returnSipAddress: 'sip:operator@127.0.0.1:5099',
   callMode: 'IVR_ONLY',
+  pspAccountId: 'pa_0123456789abcdef01234567',
 };
 
 /** One capture as the vault would run it: updates, then a result (or a thrown error). */
@@ -117,9 +118,18 @@ export class FakeVault {
     return script.result;
   }
 
-  async registerCard(_sessionId: string, key: string, signal: AbortSignal): Promise<Registration> {
+  /** The PSP account each registration was for. */
+  readonly registrationAccounts: string[] = [];
+
+  async registerCard(
+    _sessionId: string,
+    key: string,
+    pspAccountId: string,
+    signal: AbortSignal,
+  ): Promise<Registration> {
     if (signal.aborted) throw new CallerHungUp();
     this.registrations.push(key);
+    this.registrationAccounts.push(pspAccountId);
     if (this.registration instanceof Error) throw this.registration;
     return this.registration;
   }

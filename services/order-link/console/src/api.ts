@@ -29,6 +29,8 @@ export interface Payment {
   paymentId: string;
   orderId: string;
   orderSystem: string;
+  /** The PSP account (merchant) the payment is paid with: `default` or the order system's pa_... id. */
+  pspAccountId: string;
   status: string;
   amount: number;
   currency: string;
@@ -50,6 +52,8 @@ export interface Payment {
     outcome: string;
     authorizationCode?: string;
     reason?: string;
+    pspCode?: string;
+    pspDeclineCode?: string;
     completedAt?: string;
   } | null;
 }

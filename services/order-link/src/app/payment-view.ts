@@ -1,4 +1,11 @@
-import { type CallMode, type CardSummary, callModeOf, type Language, type PaymentMode } from '@ivr/contracts';
+import {
+  type CallMode,
+  type CardSummary,
+  callModeOf,
+  DEFAULT_PSP_ACCOUNT_ID,
+  type Language,
+  type PaymentMode,
+} from '@ivr/contracts';
 import type { Payment, PaymentStatus } from '../payment';
 
 /** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
@@ -19,12 +26,17 @@ export interface PaymentView {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** The order system the payment belongs to, and the PSP account (merchant) it is paid with. */
+  orderSystem: string;
+  pspAccountId: string;
   outcome: {
     authorizationCode?: string;
     pspReference?: string;
     captured?: boolean;
     storedCardReference?: string;
     reason?: string;
+    pspCode?: string;
+    pspDeclineCode?: string;
   } | null;
   card: CardSummary | null;
 }
@@ -49,6 +61,8 @@ export function toPaymentView(p: Payment): PaymentView {
     createdAt: q.requestedAt,
     updatedAt: p.updatedAt,
     completedAt: r?.completedAt ?? null,
+    orderSystem: q.orderSystem,
+    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
     outcome: r
       ? {
           ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
@@ -56,6 +70,8 @@ export function toPaymentView(p: Payment): PaymentView {
           ...(r.outcome === 'APPROVED' && r.captured !== undefined ? { captured: r.captured } : {}),
           ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
           ...(r.reason ? { reason: r.reason } : {}),
+          ...(r.pspCode ? { pspCode: r.pspCode } : {}),
+          ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
         }
       : null,
     card: p.card ?? null,

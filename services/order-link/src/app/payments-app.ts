@@ -62,6 +62,8 @@ export interface PaymentsAppDeps {
   random: Random;
   transferCodeTtlMs: number;
   transferCodeLength: number;
+  /** The PSP account an order system's new payment records (PspAccountsApp.accountFor). */
+  pspAccountOf: (orderSystem: string) => Promise<string>;
 }
 
 const actorLabel = (a: Actor): string => `${a.kind}:${a.id}`;
@@ -89,6 +91,8 @@ export class PaymentsApp {
     const methodPath = 'POST /v1/payments';
     // The id follows from the key: two concurrent requests with one key race for one stream.
     const paymentId = `pay_${sha256(`${who.orderSystem}\u0000${idempotencyKey}`).slice(0, 26)}`;
+    // The merchant account the payment is paid with, from now to its last refund (decision 0010).
+    const pspAccountId = await this.d.pspAccountOf(who.orderSystem);
     for (let attempt = 0; attempt < 3; attempt++) {
       const earlier = await this.d.idempotency.find(who.orderSystem, idempotencyKey);
       if (earlier) return replay(earlier, methodPath, requestHash);
@@ -100,6 +104,7 @@ export class PaymentsApp {
         paymentId,
         orderId: input.orderId,
         orderSystem: who.orderSystem,
+        pspAccountId,
         amount: input.amount,
         currency: input.currency,
         description: input.description ?? '',

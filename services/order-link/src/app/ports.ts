@@ -1,5 +1,6 @@
 import type { Actor } from '@ivr/contracts';
 import type { EventStoreTransaction, RecordedEvent } from '@ivr/eventstore';
+import type { PspAccount, PspCredentials } from '@ivr/psp';
 import type { Operator, OperatorEvent, OperatorState, OperatorSummary } from '../operators/operator';
 import type { Payment, PaymentCommand, PaymentEvent, PaymentState, PaymentStatus } from '../payment';
 
@@ -27,6 +28,8 @@ export const Scopes = {
   paymentsWrite: 'payments:write',
   apiKeysManage: 'api_keys:manage',
   webhooksManage: 'webhooks:manage',
+  /** The order system's PSP account (provider and credentials): an administrator's scope. */
+  pspAccountsManage: 'psp_accounts:manage',
 } as const;
 export type Scope = (typeof Scopes)[keyof typeof Scopes];
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scopes);
@@ -180,4 +183,29 @@ export interface WebhookEndpoints {
   disable(orderSystem: string, endpointId: string): Promise<ForwardedAnswer>;
   deliveries(orderSystem: string, endpointId: string, limit: number): Promise<ForwardedAnswer>;
   redeliver(orderSystem: string, deliveryId: string): Promise<ForwardedAnswer>;
+}
+
+/** A PSP account as it may be shown: never its credentials (docs/decisions/0010-psp-per-merchant.md). */
+export interface PspAccountRecord {
+  accountId: string;
+  orderSystem: string;
+  provider: PspCredentials['provider'];
+  /** GMO-PG only: the shop and the site (identifiers, not secrets). */
+  shopId?: string;
+  siteId?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The account the order system's new payments use. */
+  active: boolean;
+}
+
+/** Where PSP accounts live (adapters/pg/psp-accounts), credentials sealed at rest. */
+export interface PspAccountStore {
+  /** Whether accounts can be kept here at all (a keyring to seal them is configured). */
+  readonly configured: boolean;
+  active(orderSystem: string): Promise<PspAccountRecord | null>;
+  bind(orderSystem: string, credentials: PspCredentials, now: Date): Promise<PspAccountRecord>;
+  unbind(orderSystem: string, now: Date): Promise<PspAccountRecord | null>;
+  /** With its credentials opened: for the services that call the PSP only. */
+  withCredentials(accountId: string): Promise<PspAccount | null>;
 }

@@ -24,6 +24,8 @@ export interface RequestPayment {
   paymentId: string;
   orderId: string;
   orderSystem: string;
+  /** The order system's PSP account when the payment is requested (`default` without one). */
+  pspAccountId: string;
   amount: number;
   currency: string;
   description: string;
@@ -65,6 +67,7 @@ export interface RecordAuthorizationDeclined {
   type: 'RecordAuthorizationDeclined';
   reason: DeclineReason;
   pspCode?: string;
+  pspDeclineCode?: string;
   pspReference?: string;
   card?: CardSummary;
   at: string;

@@ -52,6 +52,8 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
           outcome: 'DECLINED',
           reason: event.data.reason,
           pspReference: event.data.pspReference,
+          pspCode: event.data.pspCode,
+          pspDeclineCode: event.data.pspDeclineCode,
           completedAt: event.data.at,
         },
         updatedAt: event.data.at,

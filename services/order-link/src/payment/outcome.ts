@@ -1,4 +1,4 @@
-import { PAYMENT_COMPLETED_TYPE, type PaymentCompletedPayload } from '@ivr/contracts';
+import { DEFAULT_PSP_ACCOUNT_ID, PAYMENT_COMPLETED_TYPE, type PaymentCompletedPayload } from '@ivr/contracts';
 import { isTerminal, type Payment, type PaymentState } from './state';
 
 export { PAYMENT_COMPLETED_TYPE };
@@ -12,6 +12,7 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
     paymentId: q.paymentId,
     orderId: q.orderId,
     orderSystem: q.orderSystem,
+    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
     outcome: r.outcome,
     mode: q.mode,
     language: q.language,
@@ -22,6 +23,8 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
     ...(r.captured !== undefined && r.outcome === 'APPROVED' ? { captured: r.captured } : {}),
     ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.pspCode ? { pspCode: r.pspCode } : {}),
+    ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
     ...(p.card
       ? {
           card: {

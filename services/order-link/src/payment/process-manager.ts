@@ -75,6 +75,7 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
           type: 'RecordAuthorizationDeclined',
           reason: p.reason,
           ...(p.pspCode ? { pspCode: p.pspCode } : {}),
+          ...(p.pspDeclineCode ? { pspDeclineCode: p.pspDeclineCode } : {}),
           ...(p.pspReference ? { pspReference: p.pspReference } : {}),
           ...(p.card ? { card: p.card } : {}),
           at,

@@ -18,6 +18,9 @@ export interface PaymentOutcomeDetails {
   captured?: boolean;
   storedCardReference?: string;
   reason?: string;
+  /** DECLINED: the PSP's own codes. */
+  pspCode?: string;
+  pspDeclineCode?: string;
   completedAt: string;
 }
 

@@ -1,12 +1,22 @@
-import { CircuitBreaker, createPaymentGateway, type GatewayOptions, type PspAccount } from '@ivr/psp';
-import { type Gateways as GatewaysPort, UnknownPspAccount } from '../../app/ports';
+import {
+  CircuitBreaker,
+  createPaymentGateway,
+  type GatewayOptions,
+  type PspAccount,
+  PspAccountLookupFailed,
+  PspAccountNotFound,
+} from '@ivr/psp';
+import { type Gateways as GatewaysPort, PspAccountUnavailable, UnknownPspAccount } from '../../app/ports';
 import { type GatewayCallMetrics, ResilientGateway, type RetryPolicy } from './resilient-gateway';
 
 export { PspAccountUnavailable, UnknownPspAccount } from '../../app/ports';
 
-/** Where PSP accounts come from: the environment's default, and (decision 0010) order-link for merchants'. */
+/**
+ * Where PSP accounts come from: the environment's default, and (decision 0010) order-link for merchants'
+ * (@ivr/psp's PspAccountSource). Throws @ivr/psp's PspAccountNotFound or PspAccountLookupFailed, or this
+ * service's UnknownPspAccount / PspAccountUnavailable.
+ */
 export interface PspAccountSource {
-  /** Throws UnknownPspAccount when there is no such account, PspAccountUnavailable when it cannot be read now. */
   account(accountId: string): Promise<PspAccount>;
 }
 
@@ -38,7 +48,14 @@ export class Gateways implements GatewaysPort {
   constructor(private readonly options: GatewaysOptions) {}
 
   async for(accountId: string): Promise<ResilientGateway> {
-    const account = await this.options.accounts.account(accountId);
+    let account: PspAccount;
+    try {
+      account = await this.options.accounts.account(accountId);
+    } catch (error) {
+      if (error instanceof PspAccountNotFound) throw new UnknownPspAccount(error.message);
+      if (error instanceof PspAccountLookupFailed) throw new PspAccountUnavailable(error.message);
+      throw error;
+    }
     // Compared in memory only, never logged.
     const credentials = JSON.stringify(account);
     const known = this.built.get(accountId);

@@ -44,7 +44,7 @@ export class GrpcAuthorization implements AuthorizationPort {
           orderReference: r.orderReference,
           customerReference: '',
           correlationId: r.correlationId,
-          pspAccountId: '',
+          pspAccountId: r.pspAccountId,
         },
         readyMetadata(),
         { deadline: deadline(this.deadlineMs) },

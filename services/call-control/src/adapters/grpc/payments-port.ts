@@ -1,7 +1,7 @@
 // PaymentsPort over order-link's TransferCodeService: NOT_FOUND is an unknown code,
 // FAILED_PRECONDITION an expired one (or a payment no longer waiting for a call).
 import { status } from '@grpc/grpc-js';
-import type { Language } from '@ivr/contracts';
+import { DEFAULT_PSP_ACCOUNT_ID, type Language } from '@ivr/contracts';
 import { Language as LanguageMsg, PaymentMode } from '@ivr/contracts/common/v1';
 import {
   CallMode,
@@ -60,6 +60,7 @@ export class GrpcPayments implements PaymentsPort {
       returnSipAddress: res.returnSipAddress,
       // Unspecified (an order-link from before call modes) is IVR_ONLY.
       callMode: res.callMode === CallMode.CALL_MODE_AGENT_ASSISTED ? 'AGENT_ASSISTED' : 'IVR_ONLY',
+      pspAccountId: res.pspAccountId || DEFAULT_PSP_ACCOUNT_ID,
     };
   }
 }

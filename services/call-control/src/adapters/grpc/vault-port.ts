@@ -201,11 +201,16 @@ export class GrpcVault implements MediaPort {
     });
   }
 
-  async registerCard(sessionId: string, idempotencyKey: string, signal: AbortSignal): Promise<Registration> {
+  async registerCard(
+    sessionId: string,
+    idempotencyKey: string,
+    pspAccountId: string,
+    signal: AbortSignal,
+  ): Promise<Registration> {
     const res = await this.guard(() =>
       unary<RegisterCardResponse>(signal, (cb) =>
         this.client.registerCard(
-          { sessionId, idempotencyKey },
+          { sessionId, idempotencyKey, pspAccountId },
           readyMetadata(),
           { deadline: deadline(this.timeouts.registerMs) },
           cb,

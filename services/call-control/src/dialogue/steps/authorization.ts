@@ -22,6 +22,7 @@ export const authorization: Step = async (ctx) => {
           mode: p.mode,
           orderReference: p.orderId,
           correlationId: ctx.call.callId,
+          pspAccountId: p.pspAccountId,
         },
         ctx.signal,
       ),

@@ -1,13 +1,13 @@
 // The vault tokenizes the card at the PSP and wipes PAN and security code, whatever the answer.
 // "Please wait" plays meanwhile. A refused card or an unreachable PSP ends the payment here.
-import { conclude, language, type Step } from '../context';
+import { conclude, language, payment, type Step } from '../context';
 import { Prompts } from '../prompts';
 
 export const registration: Step = async (ctx) => {
   const { sessionId, callId } = ctx.call;
   const [registration] = await Promise.all([
     // One registration per call: a retried RPC must not create a second payment method.
-    ctx.vault.registerCard(sessionId, `card-${callId}`, ctx.signal),
+    ctx.vault.registerCard(sessionId, `card-${callId}`, payment(ctx).pspAccountId, ctx.signal),
     ctx.vault.play(
       sessionId,
       { promptIds: [...Prompts.pleaseWait], language: language(ctx), bargeIn: false },

@@ -32,6 +32,11 @@ export async function startVaultGrpcServer(
   return { port, stop: () => server.stop(5000) };
 }
 
+/** The vault's certificate for its server and for its own client calls (order-link's PspAccountService). */
+export function vaultTls(tls: { certsDir: string } | { caPem: string; certPem: string; keyPem: string }): TlsMaterial {
+  return 'certsDir' in tls ? loadTls(tls.certsDir, 'dtmf-vault') : tlsFromPems(tls);
+}
+
 /** The same material loadTls reads from files, from PEM strings (Kubernetes: the vault mounts no volume). */
 function tlsFromPems(pems: { caPem: string; certPem: string; keyPem: string }): TlsMaterial {
   const ca = Buffer.from(pems.caPem);

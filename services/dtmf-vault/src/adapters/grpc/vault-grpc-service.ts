@@ -1,6 +1,7 @@
 // The VaultService gRPC handlers: check the client's identity, translate, call the Vault, and map
 // failures to status codes whose messages never carry card data.
 import { type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from '@grpc/grpc-js';
+import { DEFAULT_PSP_ACCOUNT_ID, isPspAccountId } from '@ivr/contracts';
 import type {
   CaptureFieldRequest,
   CaptureFieldResponse,
@@ -159,9 +160,14 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
 
     registerCard: unary<RegisterCardRequest, RegisterCardResponse>(async (req) => {
       if (!req.idempotencyKey) throw new BadRequestError('idempotency_key is required');
+      const pspAccountId = req.pspAccountId || DEFAULT_PSP_ACCOUNT_ID;
+      if (!isPspAccountId(pspAccountId))
+        throw new BadRequestError('psp_account_id must be default or a pa_ account id');
+      const none = { declineReason: '', pspCode: '', pspDeclineCode: '' };
       try {
-        const card = await vault.registerCard(req.sessionId, req.idempotencyKey);
+        const card = await vault.registerCard(req.sessionId, req.idempotencyKey, pspAccountId);
         return {
+          ...none,
           card: {
             pspToken: card.token,
             brand: card.brand,
@@ -173,8 +179,18 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
           failure: RegistrationFailure.REGISTRATION_FAILURE_UNSPECIFIED,
         };
       } catch (err) {
-        if (err instanceof TokenizeError) return { failure: registrationFailureToMsg[err.failure] };
-        if (err instanceof CardWipedError) return { failure: RegistrationFailure.REGISTRATION_FAILURE_CARD_WIPED };
+        if (err instanceof TokenizeError) {
+          const decline = err.decline
+            ? {
+                declineReason: err.decline.reason,
+                pspCode: err.decline.pspCode,
+                pspDeclineCode: err.decline.pspDeclineCode,
+              }
+            : none;
+          return { failure: registrationFailureToMsg[err.failure], ...decline };
+        }
+        if (err instanceof CardWipedError)
+          return { failure: RegistrationFailure.REGISTRATION_FAILURE_CARD_WIPED, ...none };
         throw err;
       }
     }),

@@ -125,6 +125,11 @@ function renderSummary(
       row(tx.status, h('span', { class: `badge s-${p.status.toLowerCase()}` }, tx.statuses[p.status] ?? p.status)),
       row(tx.amount, money(p.amount, p.currency)),
       row(tx.orderId, p.orderId),
+      row(tx.orderSystem, p.orderSystem),
+      row(tx.merchant, p.pspAccountId === 'default' ? tx.defaultPspAccount : p.pspAccountId),
+      p.result?.pspDeclineCode || p.result?.pspCode
+        ? row(tx.pspCodes, [p.result.pspCode, p.result.pspDeclineCode].filter(Boolean).join(' / '))
+        : null,
       row(tx.mode, tx.modes[p.mode as keyof typeof tx.modes] ?? p.mode),
       row(tx.callerLanguage, tx.languages[p.language]),
       row(tx.callMode, tx.callModes[p.callMode]),

@@ -51,5 +51,9 @@ export function paymentToProto(v: PaymentView): Payment {
     ...(v.card ? { card: v.card } : {}),
     storedCardReference: v.outcome?.storedCardReference ?? '',
     callMode: callModeToProto(v.callMode),
+    orderSystem: v.orderSystem,
+    pspAccountId: v.pspAccountId,
+    pspCode: v.outcome?.pspCode ?? '',
+    pspDeclineCode: v.outcome?.pspDeclineCode ?? '',
   };
 }

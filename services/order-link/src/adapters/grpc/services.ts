@@ -1,9 +1,15 @@
 import { status as Code, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import type { PaymentServiceServer, TransferCodeServiceServer } from '@ivr/contracts/orderlink/v1';
-import { statusError } from '@ivr/grpc';
+import type {
+  GetPspAccountResponse,
+  PaymentServiceServer,
+  PspAccountServiceServer,
+  TransferCodeServiceServer,
+} from '@ivr/contracts/orderlink/v1';
+import { peerIdentities, statusError } from '@ivr/grpc';
 import { AppError, type AppErrorKind } from '../../app/errors';
 import type { PaymentsApp } from '../../app/payments-app';
 import type { Principal } from '../../app/ports';
+import type { PspAccountsApp } from '../../app/psp-accounts-app';
 import { removedOptionProblem } from '../../app/removed-options';
 import { openApiDocument } from '../http/openapi';
 import { compileValidators } from '../http/validation';
@@ -160,7 +166,53 @@ export function transferCodeService(payments: PaymentsApp): TransferCodeServiceS
         returnSipAddress: p.returnSipAddress,
         callMode: callModeToProto(p.callMode),
         transferCodeExpiresAt: toTimestamp(p.transferCodeExpiresAt),
+        pspAccountId: p.pspAccountId,
       };
     }),
+  };
+}
+
+/**
+ * Internal, for the services that call the PSP (server.ts admits only their certificates): an account's
+ * credentials, decision 0010. The vault (its certificate's identity in `siteOnlyClients`) gets GMO-PG's
+ * site only: it registers cards and never pays.
+ */
+export function pspAccountService(
+  accounts: PspAccountsApp,
+  siteOnlyClients: readonly string[],
+): PspAccountServiceServer {
+  return {
+    getPspAccount: (call, callback) => {
+      const identities = peerIdentities(call.getAuthContext()?.sslPeerCertificate);
+      const siteOnly = identities.some((name) => siteOnlyClients.includes(name));
+      const accountId = call.request.accountId;
+      const answer = async (): Promise<GetPspAccountResponse> => {
+        if (!/^pa_[0-9a-f]{24}$/.test(accountId)) {
+          throw new AppError('invalid', 'account_id must be a pa_ account id (default is not kept here)', [
+            { in: 'body', field: 'account_id', message: 'not an account id' },
+          ]);
+        }
+        const account = await accounts.credentials(accountId, siteOnly);
+        const base = { accountId: account.id, provider: account.provider };
+        return account.provider === 'gmo-pg'
+          ? {
+              ...base,
+              credentials: {
+                $case: 'gmoPg',
+                value: {
+                  shopId: account.shopId,
+                  shopPass: account.shopPass,
+                  siteId: account.siteId,
+                  sitePass: account.sitePass,
+                },
+              },
+            }
+          : { ...base, credentials: { $case: 'stripe', value: { apiKey: account.apiKey } } };
+      };
+      answer().then(
+        (res) => callback(null, res),
+        (err) => callback(toStatus(err) as Error),
+      );
+    },
   };
 }

@@ -4,7 +4,7 @@
  * route the server has is described here and the other way round, so the document cannot drift.
  * Served at /v1/openapi.json and rendered at /docs.
  */
-import { CALL_MODES, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES } from '@ivr/contracts';
+import { CALL_MODES, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES, PSP_PROVIDERS } from '@ivr/contracts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -218,6 +218,45 @@ export const openApiDocument: JsonObject = {
         responses: { '200': json(ref('ApiKey'), 'Revoked.'), ...ERRORS, '404': problem('No such key.') },
       },
     },
+    '/v1/psp-account': {
+      get: {
+        operationId: 'getPspAccount',
+        summary: "Your order system's PSP account",
+        description:
+          'The payment gateway and merchant account your new payments are paid with: your own, or the ' +
+          "deployment's default (`default: true`). Credentials are never answered.",
+        tags: ['psp account'],
+        'x-scope': 'psp_accounts:manage',
+        responses: { '200': json(ref('PspAccount'), 'The account.'), ...ERRORS },
+      },
+      post: {
+        operationId: 'setPspAccount',
+        summary: 'Set your PSP account (provider and credentials)',
+        description:
+          'Your new payments are paid with this gateway and these credentials (Stripe: secret key; GMO-PG: ' +
+          'ShopID/ShopPass and SiteID/SitePass). The credentials are stored encrypted and never answered. The ' +
+          'same provider again replaces the credentials of the same account (rotation: payments in flight ' +
+          'follow); another provider makes a new account. Payments made before keep the account they were made ' +
+          'with (capture, refund). An administrator scope.',
+        tags: ['psp account'],
+        'x-scope': 'psp_accounts:manage',
+        parameters: [idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SetPspAccount') } } },
+        responses: {
+          '200': json(ref('PspAccount'), 'Set.'),
+          ...ERRORS,
+          '409': problem('Idempotency-Key reused.'),
+          '503': problem('PSP accounts of order systems are not enabled on this deployment.'),
+        },
+      },
+      delete: {
+        operationId: 'unsetPspAccount',
+        summary: "Go back to the deployment's default PSP account",
+        tags: ['psp account'],
+        'x-scope': 'psp_accounts:manage',
+        responses: { '200': json(ref('PspAccount'), 'The default account from now on.'), ...ERRORS },
+      },
+    },
     '/v1/webhook-endpoints': {
       post: {
         operationId: 'createWebhookEndpoint',
@@ -419,6 +458,12 @@ export const openApiDocument: JsonObject = {
           createdAt: { type: 'string', format: 'date-time' },
           updatedAt: { type: 'string', format: 'date-time' },
           completedAt: { type: ['string', 'null'], format: 'date-time' },
+          orderSystem: { type: 'string', description: 'The order system (API key owner) the payment belongs to.' },
+          pspAccountId: {
+            type: 'string',
+            pattern: '^(default|pa_[0-9a-f]{24})$',
+            description: "The PSP account (merchant) the payment is paid with: `default` (the deployment's) or yours.",
+          },
           outcome: {
             type: ['object', 'null'],
             properties: {
@@ -427,6 +472,15 @@ export const openApiDocument: JsonObject = {
               captured: { type: 'boolean' },
               storedCardReference: { type: 'string' },
               reason: { type: 'string', description: 'Decline reason (e.g. INSUFFICIENT_FUNDS) or why it failed.' },
+              pspCode: {
+                type: 'string',
+                description:
+                  "DECLINED: the PSP's own code (Stripe `code`, e.g. card_declined; GMO-PG ErrCode, e.g. G02).",
+              },
+              pspDeclineCode: {
+                type: 'string',
+                description: "DECLINED: the PSP's detail (Stripe `decline_code`; GMO-PG ErrInfo, e.g. 42G020000).",
+              },
             },
           },
           card: { oneOf: [{ type: 'null' }, ref('Card')] },
@@ -455,6 +509,40 @@ export const openApiDocument: JsonObject = {
           },
         },
       },
+      SetPspAccount: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['provider', 'credentials'],
+        properties: {
+          provider: { type: 'string', enum: [...PSP_PROVIDERS] },
+          credentials: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'simulator/stripe: `apiKey`; gmo-pg: `shopId`, `shopPass`, `siteId`, `sitePass`.',
+            properties: {
+              apiKey: { type: 'string', maxLength: 255 },
+              shopId: { type: 'string', maxLength: 13 },
+              shopPass: { type: 'string', maxLength: 10 },
+              siteId: { type: 'string', maxLength: 13 },
+              sitePass: { type: 'string', maxLength: 20 },
+            },
+          },
+        },
+      },
+      PspAccount: {
+        type: 'object',
+        required: ['accountId', 'default'],
+        description: 'A PSP account as it may be shown: never its credentials.',
+        properties: {
+          accountId: { type: 'string', pattern: '^(default|pa_[0-9a-f]{24})$' },
+          default: { type: 'boolean', description: "true: the deployment's own account (nothing of it is shown)." },
+          provider: { type: 'string', enum: [...PSP_PROVIDERS] },
+          shopId: { type: 'string', description: 'GMO-PG only.' },
+          siteId: { type: 'string', description: 'GMO-PG only.' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
       CreateApiKey: {
         type: 'object',
         additionalProperties: false,
@@ -465,7 +553,10 @@ export const openApiDocument: JsonObject = {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
-            items: { type: 'string', enum: ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage'] },
+            items: {
+              type: 'string',
+              enum: ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
+            },
           },
         },
       },

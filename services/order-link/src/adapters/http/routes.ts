@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { ApiKeysApp } from '../../app/api-keys-app';
 import { AppError } from '../../app/errors';
 import type { ListInput, PaymentsApp } from '../../app/payments-app';
+import type { PspAccountsApp } from '../../app/psp-accounts-app';
 import type { WebhooksApp } from '../../app/webhooks-app';
 import type { IdempotencyRepository } from '../pg/idempotency';
 
@@ -10,6 +11,7 @@ export interface RouteDeps {
   payments: PaymentsApp;
   apiKeys: ApiKeysApp;
   webhooks: WebhooksApp;
+  pspAccounts: PspAccountsApp;
   idempotency: IdempotencyRepository;
   /** Records an answer for an operation that is idempotent by itself. */
   rememberAnswer: (
@@ -166,6 +168,33 @@ export const routes: Route[] = [
     operationId: 'revokeApiKey',
     handle: async (req, res, d) => {
       res.json(await d.apiKeys.revoke(principal(req), param(req, 'keyId')));
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/psp-account',
+    operationId: 'getPspAccount',
+    handle: async (req, res, d) => {
+      res.json(await d.pspAccounts.get(principal(req)));
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/psp-account',
+    operationId: 'setPspAccount',
+    handle: (req, res, d) =>
+      // The answer holds no credentials; the request's only as its SHA-256 (idempotency).
+      idempotent(req, res, d, 'POST /v1/psp-account', async () => ({
+        status: 200,
+        body: await d.pspAccounts.set(principal(req), req.body),
+      })),
+  },
+  {
+    method: 'delete',
+    path: '/v1/psp-account',
+    operationId: 'unsetPspAccount',
+    handle: async (req, res, d) => {
+      res.json(await d.pspAccounts.unset(principal(req)));
     },
   },
   {

@@ -1,4 +1,4 @@
-import { callModeOf } from '@ivr/contracts';
+import { callModeOf, DEFAULT_PSP_ACCOUNT_ID } from '@ivr/contracts';
 import type { ConsolePayment } from '../../pg/console-queries';
 
 /**
@@ -71,6 +71,7 @@ export function paymentForScreen(p: ConsolePayment) {
     paymentId: q.paymentId,
     orderId: q.orderId,
     orderSystem: q.orderSystem,
+    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
     status: p.payment.status,
     amount: q.amount,
     currency: q.currency,
@@ -96,6 +97,8 @@ export function paymentForScreen(p: ConsolePayment) {
           'captured',
           'storedCardReference',
           'reason',
+          'pspCode',
+          'pspDeclineCode',
           'completedAt',
         ])
       : null,
