@@ -7,13 +7,15 @@
  * that refuses REFER, a hand-back whose target the PBX rejects, the PBX restarting mid-call, and a
  * trunk that carries DTMF only in the audio (no telephone-event in the offer, keys as tones).
  *
- * One payment system and three proxies for the whole file (the same call-control behind each): `pbx`
- * relays REFER, `strict` refuses it (403), `inband` strips telephone-event from offers to the IVR.
+ * One payment system and four proxies for the whole file (the same call-control behind each): `pbx`
+ * relays REFER, `strict` refuses it (403), `inband` strips telephone-event from offers to the IVR,
+ * `trunk` reaches call-control over SIP over TLS (mutual TLS, as an SBC's trunk) for the TLS + SRTP call.
  */
 import { BaresipPhone } from '@ivr/testkit/baresip';
 import { Kamailio } from '@ivr/testkit/kamailio';
 import { confirmAmount, type KeyPad, keyCard, payloadOf as pay } from '@ivr/testkit/payment-caller';
 import { type CreatedPayment, PaymentSystem } from '@ivr/testkit/payment-system';
+import { freePort } from '@ivr/testkit/ports';
 import { waitUntil } from '@ivr/testkit/service-process';
 
 // Published test cards only (Stripe's list, as the PSP simulator knows them).
@@ -24,17 +26,22 @@ let system: PaymentSystem;
 let pbx: Kamailio;
 let strict: Kamailio;
 let inband: Kamailio;
+let trunk: Kamailio;
 let operator: BaresipPhone;
 const phones: BaresipPhone[] = [];
 let callers = 0;
 
 beforeAll(async () => {
-  system = await PaymentSystem.start({ 'call-control': { CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000' } });
+  const sipTlsPort = await freePort();
+  system = await PaymentSystem.start({
+    'call-control': { CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000', SIP_TLS_PORT: String(sipTlsPort) },
+  });
   const ivrUri = `sip:127.0.0.1:${system.sipPort}`;
-  [pbx, strict, inband] = await Promise.all([
+  [pbx, strict, inband, trunk] = await Promise.all([
     Kamailio.start({ ivrUri }),
     Kamailio.start({ ivrUri, refuseRefer: 403 }),
     Kamailio.start({ ivrUri, stripTelephoneEvent: true }),
+    Kamailio.start({ ivrUri: `sip:127.0.0.1:${sipTlsPort};transport=tls`, tls: true }),
   ]);
   operator = await registered('operator', pbx, 'auto');
 }, 180_000);
@@ -45,13 +52,18 @@ afterEach(async () => {
 
 afterAll(async () => {
   await operator?.stop();
-  await Promise.all([pbx, strict, inband].map((p) => p?.stop()));
+  await Promise.all([pbx, strict, inband, trunk].map((p) => p?.stop()));
   await system?.stop();
 });
 
 /** A phone registered with a proxy; stopped after the test (the operator's lives for the file). */
-async function registered(name: string, at: Kamailio, answerMode: 'auto' | 'manual' = 'manual') {
-  const phone = await BaresipPhone.start({ name, proxy: at.address, answerMode });
+async function registered(
+  name: string,
+  at: Kamailio,
+  answerMode: 'auto' | 'manual' = 'manual',
+  mediaenc?: 'srtp' | 'srtp-mand',
+) {
+  const phone = await BaresipPhone.start({ name, proxy: at.address, answerMode, ...(mediaenc ? { mediaenc } : {}) });
   if (name !== 'operator') phones.push(phone);
   await phone.registered();
   return phone;
@@ -188,6 +200,27 @@ test.skip('the PBX restarts mid-call: the IVR retransmits its REFER until the pr
   await backWithOperator(phone, 0);
   const returned = await system.callEvent(p.paymentId, 'CallReturnedToOperator', {}, 60_000);
   expect(pay(returned)).toMatchObject({ method: 'REFER', outcome: 'SUCCEEDED' });
+  expect(await system.charges(p.paymentId)).toBe(1);
+});
+
+test('TLS + SRTP: the trunk to the IVR is SIP over TLS and the media SRTP end to end; the caller insisting on SRTP pays and is handed back', async () => {
+  // An SRTP operator on this PBX: the caller's phone (srtp-mand) can only be handed back to SRTP.
+  const desk = await registered('secure-desk', trunk, 'auto', 'srtp');
+  const phone = await registered(`customer${++callers}`, trunk, 'manual', 'srtp-mand');
+  const p = await system.createPayment({ returnSipAddress: desk.aor, mode: 'CAPTURE', language: 'en' });
+  await phone.dial(`sip:${p.transferCode}@${trunk.address}`);
+  await phone.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 20_000 });
+  const answered = await system.watcher.waitFor(
+    'the TLS call answered',
+    (e) => e.type === 'CallAnswered' && pay(e).transferCode === p.transferCode,
+  );
+  expect(pay(answered).transport).toBe('TLS');
+  const since = desk.events.length;
+  expect((await payByPhone(phone, p)).payload).toMatchObject({ outcome: 'APPROVED', captured: true });
+  await desk.waitForEvent('CALL_ESTABLISHED', { since, timeoutMs: 60_000 });
+  expect(pay(await system.callEvent(p.paymentId, 'CallReturnedToOperator'))).toMatchObject({ outcome: 'SUCCEEDED' });
+  expect(phone.log()).toMatch(/SRTP is Enabled/);
+  expect(phone.log()).not.toMatch(/failed to decrypt/);
   expect(await system.charges(p.paymentId)).toBe(1);
 });
 
