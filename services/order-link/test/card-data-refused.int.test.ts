@@ -18,7 +18,7 @@ import { APPROVED_TEST_PAN, PUBLISHED_TEST_PANS } from '../../../test/fixtures/t
 import { type NotificationHttp, startNotificationHttp } from '../../notification/test/http-harness';
 import { mountConsole } from '../src/adapters/http/console';
 import { buildConsoleDeps } from '../src/adapters/http/console/wire';
-import { call, consoleSettings, type Harness, startGrpc, startHarness, validPayment } from './harness';
+import { call, consoleSettings, consoleSignIn, type Harness, startGrpc, startHarness, validPayment } from './harness';
 
 const spaced = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1 ');
 const dashed = (pan: string) => pan.replace(/(\d{4})(?=\d)/g, '$1-');
@@ -179,14 +179,7 @@ describe('card numbers in free text are refused', () => {
       });
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       base = `${origin}/console/api`;
-      const signIn = await fetch(`${base}/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin },
-        body: JSON.stringify({ username: 'admin1', password: 'admin1-password-123' }),
-      });
-      if (signIn.status !== 201) throw new Error(await signIn.text());
-      cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-      csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
+      ({ cookie, csrf } = await consoleSignIn(origin, 'admin1', 'admin1-password-123', h.clock.now()));
     });
     afterAll(async () => {
       stop();

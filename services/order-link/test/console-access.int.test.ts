@@ -10,7 +10,7 @@ import type { Principal } from '../src/app/ports';
 import { type Harness, startHarness, validPayment } from './harness';
 
 const cli: Acting = { actor: 'cli:test', role: 'cli' };
-const settings = { sessionTtlMinutes: 60, sessionIdleMinutes: 30, lockoutFailures: 3, lockoutMinutes: 15 };
+const settings = { sessionTtlMinutes: 60, sessionIdleMinutes: 15, lockoutFailures: 3, lockoutMinutes: 30 };
 
 describe('console access (real PostgreSQL)', () => {
   let h: Harness;
@@ -84,13 +84,13 @@ describe('console access (real PostgreSQL)', () => {
     expect(await ops.operators.session(first.sessionSecret)).toBeNull();
 
     const second = await ops.operators.signIn('op-a1', 'op-a1-password-123');
-    await ops.operators.change(cli, ids['op-a1']!, { password: 'a-brand-new-password' });
+    await ops.operators.change(cli, ids['op-a1']!, { password: 'a-brand-new-password-2' });
     expect(await ops.operators.session(second.sessionSecret)).toBeNull();
 
-    const third = await ops.operators.signIn('op-a1', 'a-brand-new-password');
+    const third = await ops.operators.signIn('op-a1', 'a-brand-new-password-2');
     await ops.operators.change(cli, ids['op-a1']!, { disabled: true });
     expect(await ops.operators.session(third.sessionSecret)).toBeNull();
-    await expect(ops.operators.signIn('op-a1', 'a-brand-new-password')).rejects.toMatchObject({
+    await expect(ops.operators.signIn('op-a1', 'a-brand-new-password-2')).rejects.toMatchObject({
       kind: 'unauthenticated',
     });
   });

@@ -1,25 +1,13 @@
-/**
- * The console behind a TLS-terminating ingress (docs/security-audit.md, item 11), over real HTTP and
- * PostgreSQL: what a trusted proxy reports (X-Forwarded-Proto / -Host / -For) is believed, what
- * anyone else sends is not; the session cookie is Secure outside development; HSTS over TLS only.
- * The browser test through a real nginx is console.e2e.test.ts.
- */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadConsoleConfig } from '../src/adapters/http/console/config';
 import { buildConsoleDeps } from '../src/adapters/http/console/wire';
-import { createEntryApp } from '../src/adapters/http/entry';
-import { createHttpApp } from '../src/adapters/http/server';
 import { trustedProxiesField } from '../src/adapters/http/trusted-proxies';
-import { consoleSettings, type Harness, startHarness } from './harness';
+import { consoleSettings, type Harness, serveEntry, startHarness, TEST_TOTP_KEYS } from './harness';
 
 const PUBLIC = 'https://payments.example.com';
 const silent = { warn: () => undefined, error: () => undefined };
 
 describe('the console behind a TLS-terminating proxy (real HTTP and PostgreSQL)', () => {
   let h: Harness;
-  const servers: Server[] = [];
-  const stops: (() => void)[] = [];
 
   beforeAll(async () => {
     h = await startHarness('transport');
@@ -31,29 +19,11 @@ describe('the console behind a TLS-terminating proxy (real HTTP and PostgreSQL)'
       'op1-password-123',
     );
   });
-  afterAll(async () => {
-    for (const stop of stops) stop();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   /** order-link's HTTP entry with these settings, on a fresh port; answers its base URL. */
-  async function serve(trustedProxies: string[], env: Record<string, string> = {}): Promise<string> {
-    const { deps, stop } = buildConsoleDeps(h.core, h.pool, h.schema, consoleSettings(env), silent);
-    stops.push(stop);
-    const api = createHttpApp({ ...h.core.routeDeps, keyRepository: h.core.keyRepository, logger: silent });
-    const app = createEntryApp({
-      api,
-      console: { deps, assetsDir: '/nonexistent' },
-      trustedProxies,
-      hstsMaxAgeSeconds: 31_536_000,
-    });
-    const server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const serve = async (trustedProxies: string[], env: Record<string, string> = {}) =>
+    (await serveEntry(h, { trustedProxies, env, hstsMaxAgeSeconds: 31_536_000 })).base;
 
   const signIn = (base: string, headers: Record<string, string>) =>
     fetch(`${base}/console/api/session`, {
@@ -108,7 +78,7 @@ describe('trusted proxy and plain-http settings', () => {
   });
 
   it('refuses plain http for the console in production', () => {
-    const env = { OPERATOR_TOKEN_SECRET: 'x', CONSOLE_ALLOW_PLAIN_HTTP: 'true' };
+    const env = { OPERATOR_TOKEN_SECRET: 'x', OPERATOR_TOTP_KEYS: TEST_TOTP_KEYS, CONSOLE_ALLOW_PLAIN_HTTP: 'true' };
     expect(() => loadConsoleConfig({ ...env, NODE_ENV: 'production' })).toThrow(/CONSOLE_ALLOW_PLAIN_HTTP/);
     expect(loadConsoleConfig(env).allowPlainHttp).toBe(true);
   });

@@ -6,7 +6,7 @@
  * console's live relay → the page. Screenshots land in test-artifacts/console/.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -26,8 +26,11 @@ const SHOTS = join(ROOT, 'test-artifacts', 'console');
 const PAN = '4242424242424242';
 const BIN6 = '424242';
 const run = randomUUID().slice(0, 8);
-const admin = { username: `admin-${run}`, password: `admin-pass-${run}-long` };
-const operator = { username: `op-${run}`, password: `operator-pass-${run}-long` };
+const admin = { username: `admin-${run}`, password: `admin-pass-${run}-2026` };
+const operator = { username: `op-${run}`, password: `operator-pass-${run}-2026` };
+const supervisor = { username: `sup-${run}`, password: `supervisor-pass-${run}-2026` };
+// The admin's authenticator secret, read from the enrolment screen.
+let adminSecret = '';
 
 let notification: ServiceProcess;
 let orderLink: ServiceProcess;
@@ -109,6 +112,55 @@ function postThrough(
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
+}
+
+/**
+ * The operator's authenticator app: an RFC 6238 code (HMAC-SHA-1, 6 digits, 30 s) computed here from
+ * the base32 secret the console showed. `ahead` asks for a later step's code (the console accepts
+ * the next step; a step once used is never accepted again).
+ */
+function authenticatorCode(secretBase32: string, ahead = 0): string {
+  let bits = '';
+  for (const c of secretBase32.replace(/\s/g, '').toUpperCase())
+    bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + ahead));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[19]! & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Signs in with a code, or enrols first when the console asks to (the first sign-in of an admin or supervisor). */
+async function signInWithCode(
+  page: Page,
+  who: { username: string; password: string },
+  code: (secret: string) => string,
+  secret = '',
+): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.goto(`${base}/console/`);
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  if (secret) await page.getByLabel('Code from your authenticator app').fill(code(secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (secret) {
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return { secret, recoveryCodes: [] };
+  }
+  await page.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
+  const shown = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  const link = await page.getByRole('link', { name: 'Open in your authenticator app' }).getAttribute('href');
+  expect(link).toMatch(/^otpauth:\/\/totp\/IVR%20payments:/);
+  expect(new URL(link ?? '').searchParams.get('secret')).toBe(shown);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByLabel('Code from the app').fill(code(shown));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByTestId('recovery-codes').waitFor();
+  const recoveryCodes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) => c.trim());
+  expect(recoveryCodes).toHaveLength(10);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return { secret: shown, recoveryCodes };
 }
 
 let sequence = 0;
@@ -246,7 +298,9 @@ describe('operator console in Chromium', () => {
     await adminPage.goto(`${base}/console/`);
     expect(await seriousA11yViolations(adminPage)).toEqual([]);
     await shot(adminPage, '01-sign-in');
-    await signIn(adminPage, admin);
+    // Admins need a second factor: the first sign-in enrols the authenticator app, shown once.
+    adminSecret = (await signInWithCode(adminPage, admin, (secret) => authenticatorCode(secret))).secret;
+    await shot(adminPage, '01b-signed-in-after-enrolment');
     await adminPage.getByRole('link', { name: 'Operators' }).click();
     const form = adminPage.locator('form', { has: adminPage.getByRole('heading', { name: 'Add operator' }) });
     await form.getByLabel('Username').fill(operator.username);
@@ -261,17 +315,17 @@ describe('operator console in Chromium', () => {
   });
 
   it('locks an account after repeated wrong passwords, whatever the next password', async () => {
-    const attempt = (password: string) =>
+    const attempt = (username: string, password: string) =>
       fetch(`${base}/console/api/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: base },
-        body: JSON.stringify({ username: admin.username, password }),
+        body: JSON.stringify({ username, password }),
       });
     // A throwaway operator, so the admin account stays usable.
     const victim = `locked-${run}`;
     const csrf = await adminPage.evaluate('fetch("/console/api/session").then(r => r.json()).then(s => s.csrfToken)');
     const made = (await adminPage.evaluate(
-      `fetch("/console/api/operators", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": ${JSON.stringify(csrf)} }, body: JSON.stringify({ username: ${JSON.stringify(victim)}, displayName: "Locked", role: "operator", password: "victim-password-123" }) }).then(r => r.status)`,
+      `fetch("/console/api/operators", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": ${JSON.stringify(csrf)} }, body: JSON.stringify({ username: ${JSON.stringify(victim)}, displayName: "Locked", role: "operator", password: "victim-password-2026" }) }).then(r => r.status)`,
     )) as number;
     expect(made).toBe(201);
     const login = (password: string) =>
@@ -281,8 +335,57 @@ describe('operator console in Chromium', () => {
         body: JSON.stringify({ username: victim, password }),
       });
     for (let i = 0; i < 3; i++) expect((await login('wrong-password-000')).status).toBe(401);
-    expect((await login('victim-password-123')).status).toBe(401);
-    expect((await attempt(admin.password)).status).toBe(201);
+    expect((await login('victim-password-2026')).status).toBe(401);
+    // Only that account: another signs in as before.
+    expect((await attempt(operator.username, operator.password)).status).toBe(201);
+  });
+
+  it('asks the admin for the code from the app: a wrong one is refused, the right one signs in', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('Username').fill(admin.username);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Code from your authenticator app').fill(authenticatorCode(adminSecret, -5));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The username, password or code is wrong, or the account is locked.').waitFor();
+    await page.getByLabel('Code from your authenticator app').fill(authenticatorCode(adminSecret, 1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await context.close();
+  });
+
+  it('locks a supervisor after wrong codes, refuses even the right one, and lets an admin unlock', async () => {
+    const csrf = await adminPage.evaluate('fetch("/console/api/session").then(r => r.json()).then(s => s.csrfToken)');
+    const made = (await adminPage.evaluate(
+      `fetch("/console/api/operators", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": ${JSON.stringify(csrf)} }, body: JSON.stringify({ username: ${JSON.stringify(supervisor.username)}, displayName: "Sora Supervisor", role: "supervisor", team: ${JSON.stringify(`team-${run}`)}, password: ${JSON.stringify(supervisor.password)} }) }).then(r => r.status)`,
+    )) as number;
+    expect(made).toBe(201);
+    const { context, page } = await newPage();
+    const { secret } = await signInWithCode(page, supervisor, (s) => authenticatorCode(s));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // CONSOLE_LOCKOUT_FAILURES=3 here: three wrong codes lock the account.
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel('Username').fill(supervisor.username);
+      await page.getByLabel('Password').fill(supervisor.password);
+      await page.getByLabel('Code from your authenticator app').fill(authenticatorCode(secret, -(i + 3)));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('The username, password or code is wrong, or the account is locked.').waitFor();
+    }
+    await page.getByLabel('Code from your authenticator app').fill(authenticatorCode(secret, 1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The username, password or code is wrong, or the account is locked.').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await shot(page, '02b-supervisor-locked');
+
+    // The Operators screen, loaded afresh (it may be open already, listed before the supervisor existed).
+    await adminPage.goto(`${base}/console/#/admin/operators`);
+    await adminPage.reload();
+    const row = adminPage.getByRole('row', { name: new RegExp(supervisor.username) });
+    await row.getByRole('cell', { name: 'locked', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Unlock' }).click();
+    await row.getByRole('cell', { name: 'active', exact: true }).waitFor();
+    await signInWithCode(page, supervisor, (s) => authenticatorCode(s, 1), secret);
+    await context.close();
   });
 
   it('lets the admin create an API key for an order system, shown once, that works', async () => {

@@ -2,7 +2,15 @@ import { dots, foldProgress } from '../console/src/progress';
 import { transferTarget } from '../console/src/transfer-target';
 import { rewriteFrame } from '../src/adapters/http/console/live';
 import { eventDataForScreen } from '../src/adapters/http/console/redact';
-import { decideSignIn, evolve, type Operator, type OperatorEvent, profileProblems } from '../src/operators/operator';
+import {
+  decideEnrolment,
+  decideSignIn,
+  evolve,
+  type Operator,
+  type OperatorEvent,
+  profileProblems,
+  withoutSecret,
+} from '../src/operators/operator';
 import { hashPassword, passwordProblem, verifyPassword } from '../src/operators/password';
 
 const policy = { maxFailures: 3, lockMs: 15 * 60_000 };
@@ -71,6 +79,64 @@ describe('operator sign-in and lock-out (pure)', () => {
   });
 });
 
+describe('second factor (pure)', () => {
+  const enrolled = (): Operator => {
+    const o = { ...created(), role: 'admin' as const };
+    const events = decideEnrolment(
+      o,
+      { keyId: 'k1', ciphertext: 'c2VhbGVk', step: 100, recoveryCodes: ['h1', 'h2'] },
+      at(1),
+    );
+    expect(events.map((e) => e.type)).toEqual(['OperatorTotpEnrolled', 'OperatorSignedIn']);
+    return events.reduce(evolve, o) as Operator;
+  };
+
+  it('enrols once: the secret stays sealed, the summary says only that there is one', () => {
+    const o = enrolled();
+    expect(o.mfa).toEqual({ keyId: 'k1', ciphertext: 'c2VhbGVk', lastStep: 100, recoveryCodes: ['h1', 'h2'] });
+    expect(decideEnrolment(o, { keyId: 'k1', ciphertext: 'x', step: 101, recoveryCodes: [] }, at(2))).toEqual([]);
+    const summary = withoutSecret(o) as unknown as Record<string, unknown>;
+    expect(summary.mfaEnrolled).toBe(true);
+    expect(JSON.stringify(summary)).not.toContain('c2VhbGVk');
+  });
+
+  it('needs both factors: a wrong or missing code is a failure that counts towards the lock-out', () => {
+    let o = enrolled();
+    for (let i = 2; i <= 3; i++) {
+      const events = decideSignIn(o, { passwordOk: true, secondFactor: { ok: false } }, at(i), policy);
+      expect(events[0]).toMatchObject({ type: 'OperatorSignInFailed', data: { reason: 'CODE' } });
+      o = events.reduce(evolve, o) as Operator;
+    }
+    const third = decideSignIn(o, { passwordOk: true }, at(4), policy);
+    expect(third.map((e) => e.type)).toEqual(['OperatorSignInFailed', 'OperatorLockedOut']);
+    o = third.reduce(evolve, o) as Operator;
+    expect(
+      decideSignIn(o, { passwordOk: true, secondFactor: { ok: true, totpStep: 101 } }, at(5), policy)[0],
+    ).toMatchObject({ data: { reason: 'LOCKED' } });
+  });
+
+  it('remembers the last step and spends a recovery code, and re-seals under a new key', () => {
+    const o = enrolled();
+    const byCode = decideSignIn(o, { passwordOk: true, secondFactor: { ok: true, totpStep: 101 } }, at(2), policy);
+    expect(byCode.reduce(evolve, o)?.mfa?.lastStep).toBe(101);
+    const byRecovery = decideSignIn(
+      o,
+      { passwordOk: true, secondFactor: { ok: true, recoveryCode: 'h1' }, reseal: { keyId: 'k2', ciphertext: 'bmV3' } },
+      at(2),
+      policy,
+    );
+    expect(byRecovery.map((e) => e.type)).toEqual(['OperatorSignedIn', 'OperatorTotpResealed']);
+    expect(byRecovery.reduce(evolve, o)?.mfa).toEqual({
+      keyId: 'k2',
+      ciphertext: 'bmV3',
+      lastStep: 100,
+      recoveryCodes: ['h2'],
+    });
+    const reset = evolve(o, { type: 'OperatorTotpReset', data: { by: 'operator:op_admin', at: at(3).toISOString() } });
+    expect(reset?.mfa).toBeNull();
+  });
+});
+
 describe('passwords (scrypt)', () => {
   it('verifies the right password only, and a malformed hash is a plain refusal', async () => {
     const hash = await hashPassword('correct horse battery');
@@ -79,6 +145,10 @@ describe('passwords (scrypt)', () => {
     expect(await verifyPassword('correct horse batterY', hash)).toBe(false);
     expect(await verifyPassword('anything', 'not-a-hash')).toBe(false);
     expect(passwordProblem('short')).toMatch(/12/);
+    // PCI DSS v4 8.3.6: letters and digits.
+    expect(passwordProblem('only-letters-here')).toMatch(/letters and digits/);
+    expect(passwordProblem('123456789012345')).toMatch(/letters and digits/);
+    expect(passwordProblem('letters-and-2-digits')).toBeNull();
   }, 30_000); // three 32 MiB scrypt runs: deliberately slow, more so on a busy 2-core machine
 });
 

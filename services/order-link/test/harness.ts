@@ -8,8 +8,12 @@ import { certsDir, clientCredentials } from '@ivr/testkit/certificates';
 import type { Pool } from 'pg';
 import { startGrpcServer } from '../src/adapters/grpc/server';
 import { loadConsoleConfig } from '../src/adapters/http/console/config';
-import { createHttpApp } from '../src/adapters/http/server';
+import type { ConsoleApiDeps } from '../src/adapters/http/console/router';
+import { buildConsoleDeps } from '../src/adapters/http/console/wire';
+import { createEntryApp } from '../src/adapters/http/entry';
+import { createHttpApp, type RestRateLimits } from '../src/adapters/http/server';
 import type { Clock } from '../src/app/ports';
+import { base32Decode, totp } from '../src/operators/totp';
 import { buildCore, type Core } from '../src/wiring';
 
 /** A clock the test moves by hand. */
@@ -31,6 +35,8 @@ export interface Harness {
   base: string;
   /** A key with every scope for order system `shop`. */
   key: string;
+  /** Runs `f` first when the harness closes (servers a test started on it). */
+  onClose(f: () => unknown): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,7 @@ export async function startHarness(
     ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
     'test',
   );
+  const closing: (() => unknown)[] = [];
   return {
     pool,
     schema,
@@ -78,7 +85,9 @@ export async function startHarness(
     clock,
     base: `http://127.0.0.1:${port}`,
     key,
+    onClose: (f) => closing.push(f),
     async close() {
+      for (const f of closing.reverse()) await f();
       await new Promise((r) => server.close(r));
       await pool.query(`drop schema if exists "${schema}" cascade`);
       await pool.end();
@@ -150,6 +159,90 @@ export async function startGrpc(h: Harness) {
   };
 }
 
+/** A key for the operators' TOTP secrets in tests (@ivr/secret-box format). */
+export const TEST_TOTP_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
 /** The console's settings as a test runs it: its defaults, plain http allowed, and `env` on top. */
 export const consoleSettings = (env: Record<string, string> = {}) =>
-  loadConsoleConfig({ OPERATOR_TOKEN_SECRET: 'test-operator-token-secret', CONSOLE_ALLOW_PLAIN_HTTP: 'true', ...env });
+  loadConsoleConfig({
+    OPERATOR_TOKEN_SECRET: 'test-operator-token-secret',
+    OPERATOR_TOTP_KEYS: TEST_TOTP_KEYS,
+    CONSOLE_ALLOW_PLAIN_HTTP: 'true',
+    ...env,
+  });
+
+/**
+ * Signs in to the console over HTTP as the browser does; an admin or supervisor without a second
+ * factor enrols one on the way (the code computed from the secret the answer shows, at `now`: the
+ * server's clock). Answers the
+ * cookie (`name=value`) and the CSRF token of the session.
+ */
+export async function consoleSignIn(
+  origin: string,
+  username: string,
+  password: string,
+  now = new Date(),
+): Promise<{ cookie: string; csrf: string; totpSecret?: string }> {
+  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+    fetch(`${origin}/console/api${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin, ...headers },
+      body: JSON.stringify(body),
+    });
+  const first = await post('/session', { username, password });
+  const answer = (await first.json()) as { csrfToken: string; enrolment?: { secret: string } };
+  const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  if (first.status === 201) return { cookie: cookieOf(first), csrf: answer.csrfToken };
+  if (first.status !== 200 || !answer.enrolment) throw new Error(`sign-in answered ${first.status}`);
+  const secret = answer.enrolment.secret;
+  const confirmed = await post(
+    '/session/totp',
+    { code: totp(base32Decode(secret)!, now) },
+    { cookie: cookieOf(first), 'x-csrf-token': answer.csrfToken },
+  );
+  if (confirmed.status !== 201) throw new Error(`enrolment answered ${confirmed.status}: ${await confirmed.text()}`);
+  return {
+    cookie: cookieOf(confirmed),
+    csrf: ((await confirmed.json()) as { csrfToken: string }).csrfToken,
+    totpSecret: secret,
+  };
+}
+
+const silent = { warn: () => undefined, error: () => undefined };
+
+/**
+ * order-link's one HTTP port as main.ts builds it (adapters/http/entry.ts: trusted proxies, HSTS, the
+ * console, the REST API) on the harness's core, with the console's settings of `env`, on a fresh
+ * port; stopped when the harness closes. Answers its base URL and the console's dependencies.
+ */
+export async function serveEntry(
+  h: Harness,
+  o: {
+    env?: Record<string, string>;
+    trustedProxies?: string[];
+    hstsMaxAgeSeconds?: number;
+    rateLimits?: RestRateLimits;
+  } = {},
+): Promise<{ base: string; deps: ConsoleApiDeps }> {
+  const { deps, stop } = buildConsoleDeps(h.core, h.pool, h.schema, consoleSettings(o.env), silent);
+  const api = createHttpApp({
+    ...h.core.routeDeps,
+    keyRepository: h.core.keyRepository,
+    logger: silent,
+    ...(o.rateLimits ? { rateLimits: o.rateLimits } : {}),
+  });
+  const app = createEntryApp({
+    api,
+    console: { deps, assetsDir: '/nonexistent' },
+    trustedProxies: o.trustedProxies ?? [],
+    hstsMaxAgeSeconds: o.hstsMaxAgeSeconds ?? 0,
+  });
+  const server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  h.onClose(async () => {
+    stop();
+    await new Promise((r) => server.close(r));
+  });
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deps };
+}

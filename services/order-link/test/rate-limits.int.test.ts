@@ -1,66 +1,31 @@
-/**
- * Rate limits (docs/security-audit.md, item 10) over real HTTP and PostgreSQL: the REST API per API
- * key and per source address, the console's sign-in per source before any password is hashed; 429
- * problem details with Retry-After. Sources are told by X-Forwarded-For from a trusted proxy, as
- * behind the ingress; the limiters run on the test's clock.
- */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildConsoleDeps } from '../src/adapters/http/console/wire';
-import { createEntryApp } from '../src/adapters/http/entry';
-import { createHttpApp } from '../src/adapters/http/server';
-import { consoleSettings, type Harness, startHarness } from './harness';
+import { type Harness, serveEntry, startHarness } from './harness';
 
-const silent = { warn: () => undefined, error: () => undefined };
+const _silent = { warn: () => undefined, error: () => undefined };
 
 describe('rate limits (real HTTP and PostgreSQL)', () => {
   let h: Harness;
-  let server: Server;
   let base: string;
-  let stop: () => void;
   let otherKey: string;
   let operatorId: string;
 
   beforeAll(async () => {
     h = await startHarness('ratelimit');
     otherKey = (await h.core.apiKeys.issue('shop', 'second', ['payments:read'], 'test')).key;
-    const built = buildConsoleDeps(
-      h.core,
-      h.pool,
-      h.schema,
-      consoleSettings({ CONSOLE_SIGNIN_RATE_LIMIT_PER_SOURCE: '3', CONSOLE_LOCKOUT_FAILURES: '10' }),
-      silent,
-    );
-    stop = built.stop;
+    const served = await serveEntry(h, {
+      env: { CONSOLE_SIGNIN_RATE_LIMIT_PER_SOURCE: '3', CONSOLE_LOCKOUT_FAILURES: '10' },
+      trustedProxies: ['127.0.0.1'],
+      rateLimits: { perKeyPerMinute: 5, perSourcePerMinute: 8, now: () => h.clock.now().getTime() },
+    });
+    base = served.base;
     operatorId = (
-      await built.deps.operators.create(
+      await served.deps.operators.create(
         { actor: 'cli:test', role: 'cli' },
         { username: 'op1', displayName: 'Op', role: 'operator', team: null, sipAddress: '' },
         'op1-password-123',
       )
     ).operatorId;
-    const api = createHttpApp({
-      ...h.core.routeDeps,
-      keyRepository: h.core.keyRepository,
-      logger: silent,
-      rateLimits: { perKeyPerMinute: 5, perSourcePerMinute: 8, now: () => h.clock.now().getTime() },
-    });
-    const app = createEntryApp({
-      api,
-      console: { deps: built.deps, assetsDir: '/nonexistent' },
-      trustedProxies: ['127.0.0.1'],
-      hstsMaxAgeSeconds: 0,
-    });
-    server = await new Promise<Server>((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    stop();
-    await new Promise((r) => server.close(r));
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   const list = (key: string, source: string) =>
     fetch(`${base}/v1/payments?limit=1`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': source } });

@@ -11,6 +11,7 @@ export interface Operator {
   disabled: boolean;
   failedAttempts: number;
   lockedUntil: string | null;
+  mfaEnrolled: boolean;
 }
 
 export interface Session {

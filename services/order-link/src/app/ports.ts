@@ -158,11 +158,23 @@ export interface SessionRecord {
   operatorId: string;
   csrfToken: string;
   expiresAt: Date;
+  /**
+   * Set while the session only enrols an authenticator app (the password was right, the role needs a
+   * second factor, none enrolled yet): the new secret, sealed. Such a session opens nothing else.
+   */
+  pendingTotp: { keyId: string; ciphertext: string } | null;
 }
 
 /** Browser sessions of operators. */
 export interface Sessions {
-  create(secret: string, operatorId: string, csrfToken: string, now: Date, ttlMs: number): Promise<void>;
+  create(
+    secret: string,
+    operatorId: string,
+    csrfToken: string,
+    now: Date,
+    ttlMs: number,
+    pendingTotp?: { keyId: string; ciphertext: string },
+  ): Promise<void>;
   /** The live session of this cookie value, touched; null when unknown, expired or idle too long. */
   find(secret: string, now: Date, idleMs: number): Promise<SessionRecord | null>;
   delete(secret: string): Promise<void>;

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     console.error(
       'usage: ORDERLINK_DATABASE_URL=... create-admin <username> "<display name>" [operator|supervisor|admin] [team]',
     );
-    console.error('password: CONSOLE_ADMIN_PASSWORD, or one line on standard input (at least 12 characters)');
+    console.error(
+      'password: CONSOLE_ADMIN_PASSWORD, or one line on standard input (at least 12 characters, letters and digits)',
+    );
     process.exit(2);
   }
   const password = await readPassword();
@@ -39,9 +41,9 @@ async function main(): Promise<void> {
     const core = await buildCore({ pool, schema: DB_SCHEMA });
     const { operators } = buildOperators(core, pool, DB_SCHEMA, {
       sessionTtlMinutes: 60,
-      sessionIdleMinutes: 60,
+      sessionIdleMinutes: 15,
       lockoutFailures: 5,
-      lockoutMinutes: 15,
+      lockoutMinutes: 30,
     });
     const created = await operators.create(
       { actor: `cli:${process.env.USER ?? 'unknown'}`, role: 'cli' },

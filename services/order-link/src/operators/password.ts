@@ -38,9 +38,10 @@ export const decoyHash = (): Promise<string> => {
   return decoy;
 };
 
-/** Why a new password is refused, or null. */
+/** Why a new password is refused, or null (PCI DSS v4 8.3.6: at least 12 characters, letters and digits). */
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `the password must have at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > 200) return 'the password must have at most 200 characters';
+  if (!/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) return 'the password must contain both letters and digits';
   return null;
 }

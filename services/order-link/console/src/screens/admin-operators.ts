@@ -90,7 +90,7 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
             h(
               'tr',
               null,
-              [tx.username, tx.displayName, tx.role, tx.team, tx.sipAddress, tx.state, isAdmin ? '' : null]
+              [tx.username, tx.displayName, tx.role, tx.team, tx.sipAddress, tx.state, tx.mfa, isAdmin ? '' : null]
                 .filter((c) => c !== null)
                 .map((c) => h('th', { scope: 'col' }, c)),
             ),
@@ -115,6 +115,7 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
                 h('td', null, o.team ?? '—'),
                 h('td', { class: 'mono' }, o.sipAddress || '—'),
                 h('td', null, o.disabled ? tx.disabled : locked ? tx.locked : tx.active),
+                h('td', null, o.mfaEnrolled ? tx.mfaOn : tx.mfaOff),
                 isAdmin
                   ? h(
                       'td',
@@ -129,6 +130,19 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
                             'button',
                             { type: 'button', class: 'secondary', onclick: () => change(o, { unlock: true }) },
                             tx.unlock,
+                          )
+                        : null,
+                      o.mfaEnrolled
+                        ? h(
+                            'button',
+                            {
+                              type: 'button',
+                              class: 'secondary',
+                              onclick: () => {
+                                if (confirm(tx.resetMfaConfirm(o.username))) void change(o, { resetMfa: true });
+                              },
+                            },
+                            tx.resetMfa,
                           )
                         : null,
                       password,

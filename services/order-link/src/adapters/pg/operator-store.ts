@@ -31,6 +31,7 @@ interface Row {
   disabled: boolean;
   failed_attempts: number;
   locked_until: Date | null;
+  mfa: Operator['mfa'];
   created_at: Date;
   updated_at: Date;
 }
@@ -46,6 +47,7 @@ const toOperator = (r: Row): Operator => ({
   disabled: r.disabled,
   failedAttempts: r.failed_attempts,
   lockedUntil: r.locked_until?.toISOString() ?? null,
+  mfa: r.mfa ?? null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -82,12 +84,12 @@ export class OperatorStore implements Operators {
   private async project(tx: EventStoreTransaction, o: Operator, version: number): Promise<void> {
     await tx.client.query(
       `insert into "${this.schema}".operators (operator_id, username, display_name, role, team, sip_address,
-         password_hash, disabled, failed_attempts, locked_until, version, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         password_hash, disabled, failed_attempts, locked_until, version, created_at, updated_at, mfa)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        on conflict (operator_id) do update set display_name = excluded.display_name, role = excluded.role,
          team = excluded.team, sip_address = excluded.sip_address, password_hash = excluded.password_hash,
          disabled = excluded.disabled, failed_attempts = excluded.failed_attempts, locked_until = excluded.locked_until,
-         version = excluded.version, updated_at = excluded.updated_at`,
+         version = excluded.version, updated_at = excluded.updated_at, mfa = excluded.mfa`,
       [
         o.operatorId,
         o.username,
@@ -102,6 +104,7 @@ export class OperatorStore implements Operators {
         version,
         o.createdAt,
         o.updatedAt,
+        o.mfa === null ? null : JSON.stringify(o.mfa),
       ],
     );
     // Disabling an operator ends their sessions.
@@ -149,24 +152,45 @@ export class SessionStore implements Sessions {
     private readonly schema: string,
   ) {}
 
-  async create(secret: string, operatorId: string, csrfToken: string, now: Date, ttlMs: number): Promise<void> {
+  async create(
+    secret: string,
+    operatorId: string,
+    csrfToken: string,
+    now: Date,
+    ttlMs: number,
+    pendingTotp?: SessionRecord['pendingTotp'],
+  ): Promise<void> {
     await this.pool.query(
-      `insert into "${this.schema}".operator_sessions (session_sha256, operator_id, csrf_token, created_at, expires_at, last_seen_at)
-       values ($1, $2, $3, $4, $5, $4)`,
-      [sha256(secret), operatorId, csrfToken, now, new Date(now.getTime() + ttlMs)],
+      `insert into "${this.schema}".operator_sessions (session_sha256, operator_id, csrf_token, created_at, expires_at, last_seen_at, pending_totp)
+       values ($1, $2, $3, $4, $5, $4, $6)`,
+      [
+        sha256(secret),
+        operatorId,
+        csrfToken,
+        now,
+        new Date(now.getTime() + ttlMs),
+        pendingTotp ? JSON.stringify(pendingTotp) : null,
+      ],
     );
   }
 
   /** The live session of this cookie value, touched; null when unknown, expired or idle too long. */
   async find(secret: string, now: Date, idleMs: number): Promise<SessionRecord | null> {
-    const { rows } = await this.pool.query<{ operator_id: string; csrf_token: string; expires_at: Date }>(
+    const { rows } = await this.pool.query<{
+      operator_id: string;
+      csrf_token: string;
+      expires_at: Date;
+      pending_totp: SessionRecord['pendingTotp'];
+    }>(
       `update "${this.schema}".operator_sessions set last_seen_at = $2
         where session_sha256 = $1 and expires_at > $2 and last_seen_at > $3
-        returning operator_id, csrf_token, expires_at`,
+        returning operator_id, csrf_token, expires_at, pending_totp`,
       [sha256(secret), now, new Date(now.getTime() - idleMs)],
     );
     const r = rows[0];
-    return r ? { operatorId: r.operator_id, csrfToken: r.csrf_token, expiresAt: r.expires_at } : null;
+    return r
+      ? { operatorId: r.operator_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, pendingTotp: r.pending_totp }
+      : null;
   }
 
   async delete(secret: string): Promise<void> {

@@ -42,6 +42,7 @@ const CONSOLE_NOT_FREE_TEXT: ReadonlySet<string> = new Set([
   'sipAddress',
   'idempotencyKey',
   'password',
+  'code',
 ]);
 
 /** The console's JSON API: session, payments, live stream, operators, API keys, webhooks. */

@@ -1,3 +1,4 @@
+import { parseKeyring } from '@ivr/secret-box';
 import type { Pool } from 'pg';
 import { OperatorsApp } from '../../../app/operators-app';
 import type { Core } from '../../../wiring';
@@ -13,16 +14,27 @@ export function buildOperators(
   core: Core,
   pool: Pool,
   schema: string,
-  config: Pick<ConsoleConfig, 'sessionTtlMinutes' | 'sessionIdleMinutes' | 'lockoutFailures' | 'lockoutMinutes'>,
+  config: Pick<ConsoleConfig, 'sessionTtlMinutes' | 'sessionIdleMinutes' | 'lockoutFailures' | 'lockoutMinutes'> &
+    Partial<Pick<ConsoleConfig, 'mfaRoles' | 'totpIssuer' | 'totpKeys'>>,
 ) {
   const operatorStore = new OperatorStore(core.store, pool);
   const sessions = new SessionStore(pool, schema);
-  const operators = new OperatorsApp(operatorStore, sessions, core.clock, cryptoRandom, {
-    maxFailures: config.lockoutFailures,
-    lockMs: config.lockoutMinutes * 60_000,
-    sessionTtlMs: config.sessionTtlMinutes * 60_000,
-    sessionIdleMs: config.sessionIdleMinutes * 60_000,
-  });
+  const operators = new OperatorsApp(
+    operatorStore,
+    sessions,
+    core.clock,
+    cryptoRandom,
+    {
+      maxFailures: config.lockoutFailures,
+      lockMs: config.lockoutMinutes * 60_000,
+      sessionTtlMs: config.sessionTtlMinutes * 60_000,
+      sessionIdleMs: config.sessionIdleMinutes * 60_000,
+      mfaRoles: config.mfaRoles ?? ['admin', 'supervisor'],
+      totpIssuer: config.totpIssuer ?? 'IVR payments',
+    },
+    // The CLI has no keyring: it creates, unlocks and resets, and never reads a second factor.
+    config.totpKeys ? parseKeyring(config.totpKeys, 'OPERATOR_TOTP_KEYS') : undefined,
+  );
   return { operatorStore, sessions, operators };
 }
 

@@ -44,6 +44,7 @@ export function operatorRoutes(d: ConsoleApiDeps): Router {
       if ('team' in b) change.team = text(b, 'team', 40) ?? null;
       if (typeof b.disabled === 'boolean') change.disabled = b.disabled;
       if (b.unlock === true) change.unlock = true;
+      if (b.resetMfa === true) change.resetMfa = true;
       res.json(await d.operators.change(acting(o), String(req.params.operatorId), change));
     }),
   );

@@ -1,12 +1,13 @@
 // The sign-in screen: open a session (POST), read it (GET, on every page load), close it (DELETE).
 import express, { type Router } from 'express';
+import { AppError } from '../../../../app/errors';
 import { type Operator, type OperatorSummary, withoutSecret } from '../../../../operators/operator';
 import { limitBy, limiterOf, sourceOf } from '../../rate-limit';
-import { body, required, wrap } from '../request';
+import { body, required, text, wrap } from '../request';
 import type { ConsoleApiDeps } from '../router';
-import { clearedSessionCookie, sessionCookie, signedIn } from '../session';
+import { CSRF_HEADER, clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, signedIn } from '../session';
 
-const answer = (d: ConsoleApiDeps, o: Operator | OperatorSummary, csrfToken: string) => ({
+const signedInAnswer = (d: ConsoleApiDeps, o: Operator | OperatorSummary, csrfToken: string) => ({
   operator: 'passwordHash' in o ? withoutSecret(o) : o,
   csrfToken,
   ivrSipAddress: d.config.ivrSipAddress,
@@ -27,20 +28,52 @@ export function sessionRoutes(d: ConsoleApiDeps): Router {
     perSource,
     wrap(async (req, res) => {
       const b = body(req);
-      const signed = await d.operators.signIn(required(b, 'username', 40), required(b, 'password', 200));
+      const answer = await d.operators.signIn(
+        required(b, 'username', 40),
+        required(b, 'password', 200),
+        text(b, 'code', 20) ?? '',
+      );
+      if ('enrolment' in answer) {
+        // The role needs a second factor and there is none yet: a session that can only enrol.
+        res
+          .set(
+            'set-cookie',
+            sessionCookie(req, answer.sessionSecret, answer.enrolment.expiresInSeconds, d.config.allowPlainHttp),
+          )
+          .status(200)
+          .json({ enrolment: answer.enrolment, csrfToken: answer.csrfToken });
+        return;
+      }
       res
         .set(
           'set-cookie',
-          sessionCookie(req, signed.sessionSecret, d.config.sessionTtlMinutes * 60, d.config.allowPlainHttp),
+          sessionCookie(req, answer.sessionSecret, d.config.sessionTtlMinutes * 60, d.config.allowPlainHttp),
         )
         .status(201)
-        .json(answer(d, signed.operator, signed.csrfToken));
+        .json(signedInAnswer(d, answer.operator, answer.csrfToken));
+    }),
+  );
+  // The first code from the authenticator app completes the enrolment and signs in (a new cookie).
+  api.post(
+    '/session/totp',
+    perSource,
+    wrap(async (req, res) => {
+      const secret = readCookie(req, SESSION_COOKIE);
+      if (!secret) throw new AppError('unauthenticated', 'sign in first');
+      const done = await d.operators.confirmEnrolment(secret, req.get(CSRF_HEADER), required(body(req), 'code', 20));
+      res
+        .set(
+          'set-cookie',
+          sessionCookie(req, done.sessionSecret, d.config.sessionTtlMinutes * 60, d.config.allowPlainHttp),
+        )
+        .status(201)
+        .json({ ...signedInAnswer(d, done.operator, done.csrfToken), recoveryCodes: done.recoveryCodes });
     }),
   );
   api.get(
     '/session',
     wrap(async (req, res) => {
-      res.json(answer(d, signedIn(req), req.csrfToken!));
+      res.json(signedInAnswer(d, signedIn(req), req.csrfToken!));
     }),
   );
   return api;
