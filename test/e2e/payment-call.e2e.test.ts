@@ -323,7 +323,11 @@ test('GMO-PG refuses the card at registration (SaveCard): the caller is told, no
   await confirmAmount(system, phone, p);
   await keyCard(system, phone, p, { pan: GMO_EXPIRED, expiry: '1234', securityCode: CVV_GMO });
   const ended = await system.callEvent(p.paymentId, 'CallEnded', {}, 60_000);
-  expect(pay(ended).reason).toBe('CARD_REJECTED');
+  expect(pay(ended)).toMatchObject({
+    reason: 'CARD_REJECTED',
+    // GMO-PG's refusal, from the vault's RegisterCard through call-control, on its way to PaymentCompleted.
+    registrationDecline: { reason: 'expired_card', pspCode: 'G83', pspDeclineCode: '42G830000' },
+  });
   expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'ABANDONED' });
 });
 

@@ -270,6 +270,16 @@ test('the PSP refuses the card at registration: told and handed back, no authori
   expect((await run(f)).reason).toBe('CARD_REJECTED');
   expect(f.authorization.requests).toEqual([]);
   expect(f.vault.registrations).toEqual(['card-call-1']);
+  expect(f.call.last(T.ended)).not.toHaveProperty('registrationDecline');
+});
+
+test("the card company's refusal at registration (GMO-PG SaveCard) is recorded with its codes for the merchant", async () => {
+  const f = fakes();
+  happyCaller(f);
+  const decline = { reason: 'expired_card', pspCode: 'G83', pspDeclineCode: '42G830000' };
+  f.vault.registration = { kind: 'failed', failure: 'declined', decline };
+  expect((await run(f)).reason).toBe('CARD_REJECTED');
+  expect(f.call.last(T.ended)).toMatchObject({ reason: 'CARD_REJECTED', registrationDecline: decline });
 });
 
 test('the vault wiped the card before the registration came: told the entry failed, no authorization', async () => {

@@ -177,6 +177,21 @@ describe('Payment decider', () => {
     expect(run([ended], inIvr).state?.status).toBe('ABANDONED');
     const captured = run([{ type: 'RecordCardCaptured', callId: 'call_1', card, at: later(2) }], inIvr).state;
     expect(decide(ended, captured)).toEqual([]);
+    // A card the PSP refused at registration: the merchant learns the PSP's codes with the outcome.
+    const rejected: PaymentCommand = {
+      type: 'RecordCallEnded',
+      callId: 'call_1',
+      reason: 'CARD_REJECTED',
+      pspCode: 'G83',
+      pspDeclineCode: '42G830000',
+      at: later(5),
+    };
+    expect(toPaymentCompleted(run([rejected], inIvr).state!)).toMatchObject({
+      outcome: 'ABANDONED',
+      reason: 'CARD_REJECTED',
+      pspCode: 'G83',
+      pspDeclineCode: '42G830000',
+    });
   });
 
   it('registers a card in REGISTER_CARD mode and ignores an authorization approval there', () => {

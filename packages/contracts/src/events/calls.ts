@@ -127,6 +127,17 @@ export interface CallEndedPayload {
   reason: CallEndReason;
   /** How the SIP leg ended (e.g. `remote-bye`, `local-hangup`), for support. */
   sipEndReason?: string;
+  /** CARD_REJECTED by the PSP when the vault registered the card (GMO-PG's SaveCard checks it): why. */
+  registrationDecline?: RegistrationDecline;
+}
+
+/** The card company's refusal at card registration: a decline reason and the PSP's own codes. */
+export interface RegistrationDecline {
+  /** A GatewayDeclineReason (vocabulary/decline.ts), e.g. `expired_card`. */
+  reason: string;
+  /** The PSP's code and detail (GMO-PG ErrCode and ErrInfo, e.g. G83 and 42G830000). */
+  pspCode: string;
+  pspDeclineCode: string;
 }
 
 /** What call-control learned from the authorization service (which records its own events). */

@@ -29,7 +29,10 @@ export interface PaymentCompletedPayload {
   storedCardReference?: string;
   /** DECLINED: normalized reason (see authorizations.ts); FAILED/ABANDONED/CANCELLED: why. */
   reason?: string;
-  /** DECLINED: the PSP's own code and detail (Stripe code/decline_code; GMO-PG ErrCode/ErrInfo). */
+  /**
+   * DECLINED, or ABANDONED with reason CARD_REJECTED (refused at card registration): the PSP's own code and
+   * detail (Stripe code/decline_code; GMO-PG ErrCode/ErrInfo).
+   */
   pspCode?: string;
   pspDeclineCode?: string;
   card?: {

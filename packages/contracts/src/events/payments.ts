@@ -132,6 +132,9 @@ export interface PaymentAbandonedPayload {
   paymentId: string;
   callId: string;
   callEndReason: CallEndReason;
+  /** CARD_REJECTED at registration: the PSP's own codes (GMO-PG ErrCode and ErrInfo). */
+  pspCode?: string;
+  pspDeclineCode?: string;
   at: string;
 }
 

@@ -15,6 +15,7 @@ import type {
   OperatorLegFailedPayload,
   OperatorRequestHandledPayload,
   PaymentMode,
+  RegistrationDecline,
 } from '@ivr/contracts';
 
 type WithoutIds<T> = Omit<T, 'callId' | 'paymentId'>;
@@ -39,4 +40,4 @@ export type CallCommand =
   | ({ type: 'RecordOperatorLegFailed' } & WithoutIds<OperatorLegFailedPayload>)
   | ({ type: 'RecordOperatorLegEnded' } & WithoutIds<OperatorLegEndedPayload>)
   | ({ type: 'RecordOperatorRequest' } & WithoutIds<OperatorRequestHandledPayload>)
-  | { type: 'EndCall'; reason: CallEndReason; sipEndReason?: string };
+  | { type: 'EndCall'; reason: CallEndReason; sipEndReason?: string; registrationDecline?: RegistrationDecline };

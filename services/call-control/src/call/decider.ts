@@ -88,6 +88,7 @@ export function decideCall(command: CallCommand, state: CallState): CallEvent[] 
             ...(paymentId ? { paymentId } : {}),
             reason: command.reason,
             ...(command.sipEndReason ? { sipEndReason: command.sipEndReason } : {}),
+            ...(command.registrationDecline ? { registrationDecline: command.registrationDecline } : {}),
           },
         },
       ];

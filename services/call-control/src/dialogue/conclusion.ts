@@ -1,5 +1,5 @@
 // How a dialogue ends, decided by the step that ends it; the result and return steps only act on it.
-import type { CallEndReason } from '@ivr/contracts';
+import type { CallEndReason, RegistrationDecline } from '@ivr/contracts';
 
 export type Conclusion =
   | { kind: 'approved' }
@@ -9,7 +9,7 @@ export type Conclusion =
   /** The PSP's answer is not known yet: authorization reconciles it, the operator sees the outcome. */
   | { kind: 'payment-pending' }
   | { kind: 'capture-failed' }
-  | { kind: 'card-rejected' }
+  | { kind: 'card-rejected'; decline?: RegistrationDecline }
   | { kind: 'cancelled' }
   /** The operator of an agent-assisted call cancelled it from the console. */
   | { kind: 'operator-cancelled' }

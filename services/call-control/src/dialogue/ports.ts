@@ -1,7 +1,7 @@
 // What the dialogue needs from the outside world, in its own terms. The gRPC adapters
 // (src/adapters/grpc) implement these against the vault, authorization and order-link; unit tests
 // use fakes. Every call takes the call's AbortSignal: a caller who hangs up cancels what is running.
-import type { CallMode, Language, MaskedCard, PaymentMode, PromptId } from '@ivr/contracts';
+import type { CallMode, Language, MaskedCard, PaymentMode, PromptId, RegistrationDecline } from '@ivr/contracts';
 
 /** The payment a transfer code stands for. Amount in minor units of currency. */
 export interface PaymentToCollect {
@@ -57,7 +57,12 @@ export type CaptureResult =
 
 export type Registration =
   | { kind: 'registered'; card: MaskedCard }
-  | { kind: 'failed'; failure: 'declined' | 'invalid-card' | 'psp-unavailable' | 'psp-timeout' | 'card-wiped' };
+  | {
+      kind: 'failed';
+      failure: 'declined' | 'invalid-card' | 'psp-unavailable' | 'psp-timeout' | 'card-wiped';
+      /** declined: the card company's refusal at registration (GMO-PG's SaveCard), with the PSP's codes. */
+      decline?: RegistrationDecline;
+    };
 
 export interface PlayRequest {
   promptIds: PromptId[];

@@ -98,7 +98,13 @@ export async function runDialogue(
       : 'CALLER_HUNG_UP'
     : endReason(state.conclusion ?? { kind: 'unavailable', service: 'dtmf-vault' }, state.returned ?? 'failed');
   if (!hungUp && !state.returned) await deps.leg.hangup();
-  deps.record({ type: 'EndCall', reason, ...(sipEndReason ? { sipEndReason } : {}) });
+  const decline = state.conclusion?.kind === 'card-rejected' ? state.conclusion.decline : undefined;
+  deps.record({
+    type: 'EndCall',
+    reason,
+    ...(sipEndReason ? { sipEndReason } : {}),
+    ...(decline && reason === 'CARD_REJECTED' ? { registrationDecline: decline } : {}),
+  });
   return { reason, lastStep: step };
 }
 

@@ -91,6 +91,9 @@ export interface RecordCallEnded {
   type: 'RecordCallEnded';
   callId: string;
   reason: CallEndReason;
+  /** CARD_REJECTED at registration: the PSP's own codes, kept for the merchant. */
+  pspCode?: string;
+  pspDeclineCode?: string;
   at: string;
 }
 

@@ -101,7 +101,14 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [
         {
           type: T.abandoned,
-          data: { paymentId: id, callId: command.callId, callEndReason: command.reason, at: command.at },
+          data: {
+            paymentId: id,
+            callId: command.callId,
+            callEndReason: command.reason,
+            ...(command.pspCode ? { pspCode: command.pspCode } : {}),
+            ...(command.pspDeclineCode ? { pspDeclineCode: command.pspDeclineCode } : {}),
+            at: command.at,
+          },
         },
       ];
 

@@ -94,7 +94,13 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return {
         ...p,
         status: 'ABANDONED',
-        result: { outcome: 'ABANDONED', reason: event.data.callEndReason, completedAt: event.data.at },
+        result: {
+          outcome: 'ABANDONED',
+          reason: event.data.callEndReason,
+          pspCode: event.data.pspCode,
+          pspDeclineCode: event.data.pspDeclineCode,
+          completedAt: event.data.at,
+        },
         updatedAt: event.data.at,
       };
   }

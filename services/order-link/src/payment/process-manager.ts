@@ -51,7 +51,17 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
     case C.ended: {
       const p = e.payload as CallEndedPayload;
       if (!p.paymentId) return null;
-      return { paymentId: p.paymentId, command: { type: 'RecordCallEnded', callId: p.callId, reason: p.reason, at } };
+      const decline = p.registrationDecline;
+      return {
+        paymentId: p.paymentId,
+        command: {
+          type: 'RecordCallEnded',
+          callId: p.callId,
+          reason: p.reason,
+          ...(decline ? { pspCode: decline.pspCode, pspDeclineCode: decline.pspDeclineCode } : {}),
+          at,
+        },
+      };
     }
     case A.approved: {
       const p = e.payload as AuthorizationApprovedPayload;

@@ -220,7 +220,13 @@ export class GrpcVault implements MediaPort {
     if (res.card?.pspToken) return { kind: 'registered', card: maskedCard(res.card) };
     switch (res.failure) {
       case RegistrationFailure.REGISTRATION_FAILURE_DECLINED:
-        return { kind: 'failed', failure: 'declined' };
+        return {
+          kind: 'failed',
+          failure: 'declined',
+          ...(res.pspDeclineCode
+            ? { decline: { reason: res.declineReason, pspCode: res.pspCode, pspDeclineCode: res.pspDeclineCode } }
+            : {}),
+        };
       case RegistrationFailure.REGISTRATION_FAILURE_INVALID_CARD:
         return { kind: 'failed', failure: 'invalid-card' };
       case RegistrationFailure.REGISTRATION_FAILURE_PSP_TIMEOUT:

@@ -16,7 +16,12 @@ export const registration: Step = async (ctx) => {
   ]);
   if (registration.kind === 'failed') {
     const { failure } = registration;
-    if (failure === 'declined' || failure === 'invalid-card') return conclude(ctx, { kind: 'card-rejected' });
+    if (failure === 'declined' || failure === 'invalid-card') {
+      return conclude(ctx, {
+        kind: 'card-rejected',
+        ...(registration.decline ? { decline: registration.decline } : {}),
+      });
+    }
     // The vault wiped the card before this registration came (too long after its capture): nothing
     // reached the PSP; the caller is told the entry failed.
     if (failure === 'card-wiped') return conclude(ctx, { kind: 'capture-failed' });
