@@ -39,6 +39,11 @@ export interface BaresipOptions {
    * SRTP; `srtp` offers it best-effort. Unset: plain RTP.
    */
   mediaenc?: 'srtp' | 'srtp-mand';
+  /**
+   * Records every call's audio (baresip's `sndfile` module): what the phone heard (decoded, as its
+   * speaker would play it) and what it sent, as 8 kHz 16-bit WAV files; see `recording()`.
+   */
+  record?: boolean;
 }
 
 /** An event as ctrl_tcp reports it, e.g. `{ type: 'CALL_ESTABLISHED', peeruri, id, ... }`. */
@@ -123,7 +128,10 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
     const sipPort = await freePort(2);
     const ctrlPort = await freePort();
     const source = silentWav(opts.sourceSeconds ?? 600);
-    fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source, opts.mediaenc ? ['srtp.so'] : []));
+    const modules = [...(opts.mediaenc ? ['srtp.so'] : []), ...(opts.record ? ['sndfile.so'] : [])];
+    if (opts.record) fs.mkdirSync(path.join(dir, 'recordings'));
+    const extra = opts.record ? [`snd_path ${path.join(dir, 'recordings')}`] : [];
+    fs.writeFileSync(path.join(dir, 'config'), config(sipPort, ctrlPort, source, modules, extra));
     const answermode = opts.answerMode === 'auto' ? ';answermode=auto' : '';
     const account = opts.proxy
       ? `<sip:${opts.name}@${opts.proxy}>;regint=60;outbound="sip:${opts.proxy};lr"`
@@ -206,9 +214,33 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
    * `stripTelephoneEvent`).
    */
   async sendTones(digits: string): Promise<void> {
-    const file = path.join(this.dir, `tones-${this.nextToken}.wav`);
-    fs.writeFileSync(file, wav(concat([keySequence(digits, 100, 100), silence(120_000)])));
+    await this.sendAudio(keySequence(digits, 100, 100));
+  }
+
+  /**
+   * Plays 8 kHz samples (16-bit range) into the call from now on, then two minutes of silence (the
+   * call goes on): the phone's audio source becomes a WAV of them, through baresip's `ausrc`.
+   */
+  async sendAudio(samples: Float64Array): Promise<void> {
+    const file = path.join(this.dir, `audio-${this.nextToken}.wav`);
+    fs.writeFileSync(file, wav(concat([samples, silence(120_000)])));
     await this.expectOk('ausrc', `aufile,${file}`);
+  }
+
+  /**
+   * A call's recorded audio (`record` option): what the phone heard (`heard`, decoded) or sent, of its
+   * `nth` call counting from the latest (0), as 16-bit samples. Files are complete once the call ended.
+   */
+  recording(what: 'heard' | 'sent', nth = 0): Int16Array {
+    const dir = path.join(this.dir, 'recordings');
+    const suffix = what === 'heard' ? '-dec.wav' : '-enc.wav';
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(suffix))
+      .sort();
+    const file = files[files.length - 1 - nth];
+    if (!file) throw new Error(`baresip ${this.name}: no recording of call ${nth} (${files.length} recorded)`);
+    return readWav(path.join(dir, file));
   }
 
   /**
@@ -291,7 +323,13 @@ export class BaresipPhone extends EventEmitter<{ event: [BaresipEvent] }> {
   }
 }
 
-function config(sipPort: number, ctrlPort: number, source: string, modules: string[] = []): string {
+function config(
+  sipPort: number,
+  ctrlPort: number,
+  source: string,
+  modules: string[] = [],
+  extra: string[] = [],
+): string {
   return [
     'poll_method epoll',
     `sip_listen 127.0.0.1:${sipPort}`,
@@ -307,6 +345,7 @@ function config(sipPort: number, ctrlPort: number, source: string, modules: stri
     'module aufile.so',
     'module aubridge.so',
     ...modules.map((m) => `module ${m}`),
+    ...extra,
     'module_app account.so',
     'module_app menu.so',
     'module_app ctrl_tcp.so',
@@ -345,6 +384,24 @@ function wav(samples: Float64Array): Buffer {
     out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v))), 44 + i * 2);
   });
   return out;
+}
+
+/** The samples of a 16-bit PCM WAV file (its `data` chunk, wherever it is). */
+export function readWav(file: string): Int16Array {
+  const buf = fs.readFileSync(file);
+  let at = 12;
+  while (at + 8 <= buf.length) {
+    const id = buf.toString('ascii', at, at + 4);
+    const size = buf.readUInt32LE(at + 4);
+    if (id === 'data') {
+      const bytes = Math.min(size, buf.length - at - 8) & ~1;
+      const out = new Int16Array(bytes / 2);
+      for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(at + 8 + i * 2);
+      return out;
+    }
+    at += 8 + size + (size & 1);
+  }
+  throw new Error(`${file}: no data chunk`);
 }
 
 /** Linux errno for 'address already in use': baresip's exit code when it cannot bind. */
