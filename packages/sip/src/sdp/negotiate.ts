@@ -127,7 +127,8 @@ function chooseStream(
   }
   if (plain.length > 0 && !srtp.required) return { ok: true, mediaIndex: plain[0]!, crypto: [] };
   if (secure.length > 0) {
-    const offered = [...new Set(secure.flatMap((i) => offer.media[i]!.crypto.map((c) => c.suite)))];
+    // Named in the reason phrase: a few distinct suite names (letters, digits, _), never a key.
+    const offered = [...new Set(secure.flatMap((i) => offer.media[i]!.crypto.map((c) => c.suite)))].slice(0, 4);
     return {
       ok: false,
       reason: 'srtp-no-crypto-suite',
