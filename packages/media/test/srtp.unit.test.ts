@@ -35,6 +35,18 @@ describe('AES counter mode (RFC 3711 B.2)', () => {
     expect(block(0xff01)).toBe('6A2CC3787889374FBEB4C81B17BA6C44');
   });
 
+  it('gives the same keystream for the same IV on every call (each packet, not just the first)', () => {
+    const aes = new AesCounterMode(hex('2B7E151628AED2A6ABF7158809CF4F3C'));
+    const iv = hex('F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000');
+    const first = new Uint8Array(176);
+    const second = new Uint8Array(176);
+    aes.xor(iv, first);
+    aes.xor(hex('000102030405060708090A0B0C0D0000'), new Uint8Array(48)); // another packet in between
+    aes.xor(iv, second);
+    expect(Buffer.from(second)).toEqual(Buffer.from(first));
+    expect(Buffer.from(second.subarray(16, 32)).toString('hex').toUpperCase()).toBe('D23513162B02D0F72A43A2FE4A5F97AB');
+  });
+
   it('refuses to be used once wiped', () => {
     const aes = new AesCounterMode(hex('2B7E151628AED2A6ABF7158809CF4F3C'));
     aes.wipe();

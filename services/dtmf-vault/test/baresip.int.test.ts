@@ -128,6 +128,25 @@ describe('baresip with mandatory SRTP (mediaenc=srtp-mand)', () => {
     }
   });
 
+  it('captures keys sent as in-band tones in the SRTP audio (every block of every packet decrypted as libre encrypted it)', async () => {
+    const r = await rig({ name: 'tones', mediaenc: 'srtp-mand' });
+    try {
+      await r.phone.dial(`sip:ivr@127.0.0.1:${r.uas.port}`);
+      await r.phone.waitForEvent('CALL_ESTABLISHED');
+      const opened = r.state.session as OpenedSession;
+      const outcome = r.vault.capture(
+        opened.sessionId,
+        captureRequest('expiry', { firstDigitTimeoutMs: 30_000 }),
+        () => {},
+      );
+      await r.phone.sendTones('1230');
+      expect(await outcome).toMatchObject({ status: 'completed', update: { digitsEntered: 4 } });
+      expect(r.vault.counters(opened.sessionId)).toMatchObject({ srtpAuthFailed: 0, badTelephoneEvents: 0 });
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('with the wrong key (the SDP rewritten on the way), no digit reaches the capture; every packet is counted', async () => {
     // The first characters of each offered key changed: what the vault holds is not what the phone uses.
     const rewrite = (line: string) =>

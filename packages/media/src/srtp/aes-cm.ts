@@ -33,9 +33,10 @@ export class AesCounterMode {
     }
     const keystream = cipher.update(counters.subarray(0, blocks * BLOCK));
     for (let i = 0; i < data.length; i++) data[i] = (data[i] as number) ^ (keystream[i] as number);
-    // keystream XOR ciphertext is the plaintext: nothing of it stays behind.
+    // keystream XOR ciphertext is the plaintext: nothing of it stays behind. The counters lose their IV
+    // (derived from the session salt) and keep their block numbers.
     keystream.fill(0);
-    counters.fill(0, 0, blocks * BLOCK);
+    for (let o = 0; o < blocks * BLOCK; o += BLOCK) counters.fill(0, o, o + 14);
   }
 
   /**
