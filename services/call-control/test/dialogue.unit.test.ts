@@ -310,15 +310,18 @@ test('an unknown code in the INVITE: told in the default language, REFER to the 
   expect(f.call.last(T.ended)).toEqual({ callId: 'call-1', reason: 'UNKNOWN_TRANSFER_CODE' });
 });
 
-test('no code in the INVITE: the caller keys it, then pays', async () => {
+test('no code in the INVITE: the caller keys it (also during the welcome), then pays', async () => {
   const f = fakes();
   happyCaller(f);
   f.vault.scripts.set('digits', [keyed('654321'), keyed('1')]);
   expect((await run(f, {})).reason).toBe('RETURNED_TO_OPERATOR');
   expect(f.payments.codes).toEqual(['654321']);
+  // The welcome is not played on its own (keys then would be dropped): it opens the question, so a
+  // caller who keys the code while it plays is heard.
+  expect(f.vault.plays.flatMap((p) => p.promptIds)).not.toContain('welcome');
   expect(f.vault.captures[0]).toMatchObject({
     kind: 'digits',
-    promptIds: ['enter-transfer-code'],
+    promptIds: ['welcome', 'enter-transfer-code'],
     minLength: 6,
     maxLength: 6,
     terminator: '#',

@@ -68,6 +68,15 @@ describe('plain digits cannot carry a card number out of the vault', () => {
       expect(await key(confirm, answer)).toMatchObject({ $case: 'completed', value: { plainDigits: answer } });
   });
 
+  it('hears a transfer code keyed while the welcome that opens the question still plays (barge-in)', async () => {
+    const { key } = await openSession();
+    // call-control asks for a keyed code with the welcome first: keys sent 100 ms in land in the welcome.
+    expect(await key({ ...transferCode, promptIds: ['welcome', 'enter-transfer-code'] }, '654321#')).toEqual({
+      $case: 'completed',
+      value: { digitsEntered: 6, brand: '', plainDigits: '654321' },
+    });
+  });
+
   it('refuses plain digits asked for with a card prompt, with no question, or with a prompt outside the list', async () => {
     const { capture } = await openSession();
     for (const promptIds of [['enter-card-number'], ['enter-security-code'], ['enter-expiry'], []])

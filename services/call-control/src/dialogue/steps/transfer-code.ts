@@ -1,4 +1,6 @@
-// The INVITE carried no transfer code: the caller keys it (a plain-digits field, not card data).
+// The INVITE carried no transfer code: the caller keys it (a plain-digits field, not card data). The
+// question starts with the welcome, so the vault captures keys from the first word: a caller who keys
+// the code during the welcome is heard (the prompt stops at the first key), none of it is lost.
 // An unknown or expired code, or none at all, is told to the caller, who goes back to the operator.
 import { conclude, firstPaymentStep, language, type Step } from '../context';
 import { ServiceUnavailable } from '../errors';
@@ -11,7 +13,7 @@ export const transferCode: Step = async (ctx) => {
     {
       kind: 'digits',
       language: language(ctx),
-      promptIds: [...Prompts.enterTransferCode],
+      promptIds: [...Prompts.welcome, ...Prompts.enterTransferCode],
       retryPromptIds: [...Prompts.retry],
       minLength: timing.minLength,
       maxLength: timing.maxLength,
