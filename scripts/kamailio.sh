@@ -11,6 +11,7 @@
 #   KAMAILIO_IVR_DOMAIN=                 every Request-URI at this domain goes to the IVR
 #   KAMAILIO_REFUSE_REFER=               403 or 405: the proxy refuses REFER instead of relaying it
 #   KAMAILIO_STRIP_TELEPHONE_EVENT=      1: telephone-event is removed from offers to the IVR (in-band DTMF only)
+#   KAMAILIO_KEEP_REGISTRATIONS=         1: registrations survive a restart (db_text files in KAMAILIO_DIR/location)
 #   KAMAILIO_DIR=.var/kamailio           pid file, ctl socket and log (a test gives each instance its own)
 #   KAMAILIO_LOG_LEVEL=2                 3 logs every request
 source "$(dirname "$0")/lib.sh"
@@ -24,11 +25,13 @@ IVR_USERS="${KAMAILIO_IVR_USERS:-$DEFAULT_IVR_USERS}"
 IVR_DOMAIN="${KAMAILIO_IVR_DOMAIN:-}"
 REFUSE_REFER="${KAMAILIO_REFUSE_REFER:-}"
 STRIP_TELEPHONE_EVENT="${KAMAILIO_STRIP_TELEPHONE_EVENT:-}"
+KEEP_REGISTRATIONS="${KAMAILIO_KEEP_REGISTRATIONS:-}"
 LOG_LEVEL="${KAMAILIO_LOG_LEVEL:-2}"
 CFG="$ROOT/infra/kamailio/kamailio.cfg"
 PID_FILE="$DIR/kamailio.pid"
 LOG_FILE="$DIR/kamailio.log"
 CTL="unix:$DIR/ctl.sock"
+LOCATION_DB="$DIR/location"
 CERTS="${IVR_CERTS_DIR:-$VAR/certs}"
 
 # The command line: listening sockets and the routing script's settings (its header lists them).
@@ -38,6 +41,7 @@ args() {
     -A "IVR_URI=\"$IVR_URI\"" -A "IVR_USERS=\"$IVR_USERS\"" -A "CTL_SOCKET=\"$CTL\"" -A "LOG_LEVEL=$LOG_LEVEL")
   [[ -n "$IVR_DOMAIN" ]] && a+=(-A "IVR_DOMAIN=\"$IVR_DOMAIN\"")
   [[ -n "$STRIP_TELEPHONE_EVENT" ]] && a+=(-A STRIP_TELEPHONE_EVENT)
+  [[ -n "$KEEP_REGISTRATIONS" ]] && a+=(-A "LOCATION_DB=\"text://$LOCATION_DB\"")
   if [[ -n "$REFUSE_REFER" ]]; then
     [[ "$REFUSE_REFER" == 403 || "$REFUSE_REFER" == 405 ]] || die "KAMAILIO_REFUSE_REFER must be 403 or 405, not $REFUSE_REFER"
     a+=(-A "REFER_REFUSE=$REFUSE_REFER")
@@ -47,6 +51,16 @@ args() {
       -A "TLS_KEY=\"$CERTS/kamailio.key\"" -A "TLS_CA=\"$CERTS/ca.crt\"")
   fi
   printf '%s\n' "${a[@]}"
+}
+
+# The location table as db_text files (usrloc's schema version 9, Debian's kamailio 5.6), kept if they
+# exist: what a stopped Kamailio wrote there is loaded by the next start.
+location_db() {
+  [[ -n "$KEEP_REGISTRATIONS" ]] || return 0
+  mkdir -p "$LOCATION_DB"
+  local schema=/usr/share/kamailio/dbtext/kamailio
+  [[ -f "$LOCATION_DB/location" ]] || cp "$schema/location" "$LOCATION_DB/location"
+  [[ -f "$LOCATION_DB/version" ]] || { head -n1 "$schema/version"; grep '^[0-9]*:location:' "$schema/version"; } > "$LOCATION_DB/version"
 }
 
 install() {
@@ -78,6 +92,7 @@ start() {
   if running; then log "Kamailio already running on 127.0.0.1:$PORT"; return 0; fi
   if port_open "$PORT"; then die "port $PORT is taken by a process this project did not start (set KAMAILIO_PORT)"; fi
   [[ -z "$TLS_PORT" ]] || IVR_CERTS_DIR="$CERTS" "$ROOT/scripts/certs.sh" kamailio
+  location_db
   mapfile -t a < <(args)
   kamailio -c "${a[@]}" > "$DIR/check.log" 2>&1 || die "the routing script does not load: $DIR/check.log"
   log "starting Kamailio on 127.0.0.1:$PORT (udp, tcp${TLS_PORT:+; tls on $TLS_PORT}) → IVR $IVR_URI"
@@ -99,7 +114,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  check) install; mapfile -t a < <(args); kamailio -c "${a[@]}" ;;
+  check) install; location_db; mapfile -t a < <(args); kamailio -c "${a[@]}" ;;
   registrations) ctl ul.dump brief ;;
   ctl) shift; ctl "$@" ;;
   *) die "usage: $0 start|stop|status|check|registrations|ctl <kamcmd command...>" ;;

@@ -70,6 +70,18 @@ test('a call survives a restart of the proxy: the BYE after it follows the route
   expect(await pbx.registrations()).not.toContain('late');
 });
 
+test('a proxy that keeps its location table still routes to the phones registered before its restart', async () => {
+  const pbx = await proxy({ keepRegistrations: true });
+  const caller = await registeredPhone('before', pbx);
+  const operator = await registeredPhone('desk', pbx, 'auto');
+  await pbx.restart();
+  expect(await received(pbx, 'REGISTER')).toBe(0); // nobody registered with the new process
+  expect(await pbx.registrations()).toContain('desk');
+  await caller.dial(operator.aor);
+  const answered = await operator.waitForEvent('CALL_ESTABLISHED');
+  expect(answered.peeruri).toContain('sip:before@');
+});
+
 test('a call to a user nobody registered is answered 404 by the proxy', async () => {
   const pbx = await proxy();
   const caller = await registeredPhone('lonely', pbx);

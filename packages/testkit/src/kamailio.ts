@@ -31,6 +31,11 @@ export interface KamailioOptions {
    * DTMF only in the audio: the IVR then gets offers without RFC 4733 (issue 17, item 4).
    */
   stripTelephoneEvent?: boolean;
+  /**
+   * Registrations survive `restart()` and `down()`/`up()`, as a PBX keeps its location table (db_text
+   * files in the proxy's folder, written when it stops): phones need not register again after it.
+   */
+  keepRegistrations?: boolean;
   /** Listen for SIP over TLS too (certificate `kamailio.crt` of scripts/certs.sh). */
   tls?: boolean;
   /** 3 logs every request (default 2: one line per routed call). */
@@ -68,6 +73,7 @@ export class Kamailio {
       ...(opts.ivrDomain ? { KAMAILIO_IVR_DOMAIN: opts.ivrDomain } : {}),
       ...(opts.refuseRefer ? { KAMAILIO_REFUSE_REFER: String(opts.refuseRefer) } : {}),
       ...(opts.stripTelephoneEvent ? { KAMAILIO_STRIP_TELEPHONE_EVENT: '1' } : {}),
+      ...(opts.keepRegistrations ? { KAMAILIO_KEEP_REGISTRATIONS: '1' } : {}),
     };
     const proxy = new Kamailio(port, tlsPort, dir, env, opts.keepDir ?? false);
     try {
@@ -97,8 +103,8 @@ export class Kamailio {
 
   /**
    * Stops Kamailio and starts it again on the same ports (a proxy restarting mid-call): dialogs keep
-   * working through it (their route sets are in the messages), registrations are gone (in memory
-   * only) until the phones register again.
+   * working through it (their route sets are in the messages); registrations are gone until the
+   * phones register again, unless it was started with `keepRegistrations`.
    */
   async restart(): Promise<void> {
     await this.script('stop');
@@ -114,7 +120,7 @@ export class Kamailio {
     }
   }
 
-  /** Stops the proxy and keeps its ports and folder, for `up()` (a PBX restart: registrations are lost). */
+  /** Stops the proxy and keeps its ports and folder, for `up()` (a PBX restart; see `restart()` on registrations). */
   async down(): Promise<void> {
     await this.script('stop');
   }
