@@ -17,6 +17,7 @@ import { type PspSimulator, startPspSimulator } from '@ivr/psp-simulator';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { startGroupsAtEnd } from './kafka-groups';
+import { OperatorScreen } from './operator-screen';
 import { freePort } from './ports';
 import { ServiceProcess, waitUntil } from './service-process';
 
@@ -35,6 +36,8 @@ export interface PaymentRequest {
   language?: Language;
   returnSipAddress: string;
   callMode?: CallMode;
+  /** The operator who follows the payment (`metadata.operatorId`): their live screen gets its progress. */
+  operatorId?: string;
 }
 
 /** Records every envelope of some topics, from the beginning, for tests to wait on. */
@@ -91,6 +94,8 @@ export class PaymentSystem {
   gmoPg!: GmoPgSimulator;
   sipPort = 0;
   api = '';
+  /** notification's HTTP server: the operators' live stream (OperatorScreen) and its internal API. */
+  notificationUrl = '';
   apiKey = '';
   watcher!: TopicWatcher;
   private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
@@ -179,6 +184,7 @@ export class PaymentSystem {
       ORDERLINK_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
     });
     this.api = `http://127.0.0.1:${orderLinkHttp}`;
+    this.notificationUrl = `http://127.0.0.1:${notificationHttp}`;
     this.apiKey = (
       await issueApiKey(this.orderlinkDb, {
         orderSystem: `e2e-calls-${this.run}`,
@@ -256,6 +262,7 @@ export class PaymentSystem {
         language: r.language ?? 'en',
         returnSipAddress: r.returnSipAddress,
         ...(r.callMode ? { callMode: r.callMode } : {}),
+        ...(r.operatorId ? { metadata: { operatorId: r.operatorId } } : {}),
       },
       idempotencyKey,
     );
@@ -277,6 +284,12 @@ export class PaymentSystem {
       ...(rule === 'clear' ? {} : { body: JSON.stringify(rule) }),
     });
     if (!res.ok) throw new Error(`PSP simulator fault ${JSON.stringify(rule)}: ${res.status}`);
+  }
+
+  /** The live screen of an operator (payments created with their `operatorId`): what the console is told. */
+  operatorScreen(operatorId: string): Promise<OperatorScreen> {
+    const secret = this.service('notification').env.OPERATOR_TOKEN_SECRET ?? '';
+    return OperatorScreen.open(this.notificationUrl, secret, operatorId);
   }
 
   ivrUri(user: string): string {
