@@ -23,6 +23,7 @@ export const Topics = {
   calls: 'ivr.calls.v1',
   authorizations: 'ivr.authorizations.v1',
   paymentCompleted: 'ivr.payment-completed.v1',
+  paymentLifecycle: 'ivr.payment-lifecycle.v1',
   deadLetter: 'ivr.dead-letter.v1',
 } as const;
 
@@ -33,10 +34,11 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.payments,
     partitions: 6,
     producers: ['order-link'],
-    // call-control: the operator's console requests of agent-assisted calls (restart the field, cancel).
-    consumers: ['notification', 'call-control'],
+    // call-control: the operator's console requests of agent-assisted calls (restart the field, cancel);
+    // authorization: the captures, voids and refunds to send, and merchant-initiated charges.
+    consumers: ['notification', 'call-control', 'authorization'],
     retentionHours: 24 * 30,
-    description: 'Payment aggregate events (requested, cancelled, completed, ...), keyed by payment id.',
+    description: 'Payment aggregate events (requested, cancelled, completed, operations, ...), keyed by payment id.',
   },
   {
     name: Topics.calls,
@@ -63,10 +65,19 @@ export const topicSpecs: TopicSpec[] = [
     description: 'Public: one event per terminal payment outcome, keyed by order id. Documented in AsyncAPI.',
   },
   {
+    name: Topics.paymentLifecycle,
+    partitions: 6,
+    producers: ['order-link'],
+    consumers: ['order systems'],
+    retentionHours: 24 * 90,
+    description:
+      'Public: one event per settled capture, void or refund of an approved payment, keyed by order id. Documented in AsyncAPI.',
+  },
+  {
     name: Topics.deadLetter,
     partitions: 1,
     // Written only by runConsumer (@ivr/kafka), so only by the services that consume.
-    producers: ['order-link', 'notification', 'call-control'],
+    producers: ['order-link', 'notification', 'call-control', 'authorization'],
     consumers: [],
     retentionHours: 24 * 30,
     description: 'Messages a consumer could not handle, with the reason in headers. Never card data.',

@@ -1,3 +1,4 @@
+export { startInBackground } from './background';
 export {
   type EventHandler,
   type MessageContext,

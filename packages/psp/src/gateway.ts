@@ -93,6 +93,11 @@ export interface CaptureRequest {
   pspReference: string;
   /** Partial capture; the full authorized amount when absent. */
   amount?: Amount;
+  /**
+   * false: more captures of this authorization will follow (only where `capabilities.multipleCaptures`);
+   * true or absent: the last one, the rest of the authorization is released.
+   */
+  final?: boolean;
 }
 
 export interface CaptureResult {

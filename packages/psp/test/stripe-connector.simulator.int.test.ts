@@ -57,6 +57,47 @@ describe('StripeConnector against the PSP simulator', () => {
     expect(counts.charges.every((c) => c.moto)).toBe(true);
   });
 
+  it('captures in parts with multicapture (the simulator provider), then refunds what was captured', async () => {
+    const multi = new StripeConnector({
+      provider: 'simulator',
+      baseUrl: sim.url,
+      apiKey: 'sk_test_connector',
+      timeoutMs: 2000,
+    });
+    expect(multi.capabilities.multipleCaptures).toBe(true);
+    expect(stripe.capabilities.multipleCaptures).toBe(false);
+    const req = await request('4242424242424242');
+    const auth = await multi.authorize(req);
+    if (auth.kind !== 'ok') throw new Error(auth.kind);
+    const pspReference = auth.value.pspReference;
+    const part = (n: number, minorUnits: number, final: boolean) =>
+      multi.capture({
+        idempotencyKey: `${req.paymentId}:capture:${n}`,
+        pspReference,
+        amount: { minorUnits, currency: 'JPY' },
+        final,
+      });
+    expect(await part(1, 500, false)).toMatchObject({ kind: 'ok', value: { capturedAmount: { minorUnits: 500 } } });
+    expect(await part(1, 500, false)).toMatchObject({ kind: 'ok', value: { capturedAmount: { minorUnits: 500 } } });
+    expect(await part(2, 300, true)).toMatchObject({ kind: 'ok', value: { capturedAmount: { minorUnits: 800 } } });
+    expect(await part(3, 100, true)).toMatchObject({ kind: 'rejected' });
+    // Without multicapture a capture that is not the last is refused by the PSP, naming the parameter.
+    const single = await stripe.authorize(await request('4242424242424242'));
+    if (single.kind !== 'ok') throw new Error(single.kind);
+    expect(
+      await stripe.capture({
+        idempotencyKey: 'single:capture:1',
+        pspReference: single.value.pspReference,
+        amount: { minorUnits: 100, currency: 'JPY' },
+        final: false,
+      }),
+    ).toMatchObject({ kind: 'rejected', param: 'final_capture' });
+    const ledger = (await (await fetch(`${sim.url}/_sim/ledger`)).json()) as {
+      byPaymentId: Record<string, { held: number; settled: number }>;
+    };
+    expect(ledger.byPaymentId[req.paymentId]).toMatchObject({ held: 0, settled: 800 });
+  });
+
   it('sells (authorize and capture at once) with capture=true', async () => {
     const auth = await stripe.authorize(
       await request('378282246310005', { capture: true, amount: { minorUnits: 1999, currency: 'USD' } }),

@@ -19,6 +19,11 @@ export function configSpec() {
     outboxRelayEnabled: bool('OUTBOX_RELAY_ENABLED', { default: true }),
     // ivr.authorizations.v1; another topic only for benchmarks and tests on the shared broker.
     topic: str('AUTHORIZATION_TOPIC', { default: Topics.authorizations }),
+    // order-link's Payment events (captures, voids, refunds, merchant-initiated charges to send), read in
+    // this consumer group; another group only for tests and benchmarks on the shared broker.
+    consumerGroup: str('CONSUMER_GROUP', { default: 'authorization-payment-requests' }),
+    // Gateway calls those requests start, at most this many at a time.
+    backgroundCalls: int('PSP_BACKGROUND_CALLS', { default: 64, min: 1, max: 1000 }),
     // The PSP seam (docs/decisions/0009-psp-seam-and-gmo-pg.md): the default account's gateway and
     // credentials, and each gateway's API address (@ivr/psp's pspConfigSpec).
     ...pspConfigSpec('authorization'),

@@ -3,7 +3,6 @@ import {
   decimalToMinorUnits,
   IdempotencyConflict,
   InvalidArgument,
-  InvalidState,
 } from '../src/authorization';
 import { approved, at, card, request, run } from './commands';
 
@@ -157,40 +156,178 @@ describe('recording the gateway outcome', () => {
   });
 });
 
-describe('capture and void', () => {
-  const capture = (minorUnits = 1200, currency = 'JPY'): AuthorizationCommand => ({
-    type: 'RecordCapture',
-    pspReference: 'pi_1',
-    amount: { minorUnits, currency },
+describe('captures, voids and refunds', () => {
+  const stripe = { provider: 'stripe', partialCapture: true, multipleCaptures: false, partialRefund: true } as const;
+  const multi = { ...stripe, provider: 'simulator', multipleCaptures: true } as const;
+  const ask = (
+    operationId: string,
+    operation: 'CAPTURE' | 'VOID' | 'REFUND',
+    minorUnits: number | null = null,
+    over: Partial<Extract<AuthorizationCommand, { type: 'RequestOperation' }>> = {},
+  ): AuthorizationCommand => ({
+    type: 'RequestOperation',
+    paymentId: 'pay_1',
+    operationId,
+    operation,
+    amount: minorUnits === null ? null : { minorUnits, currency: 'JPY' },
+    capabilities: stripe,
+    at,
+    ...over,
+  });
+  const done = (operationId: string, refundReference?: string): AuthorizationCommand => ({
+    type: 'RecordOperationOutcome',
+    operationId,
+    outcome: { kind: 'done', pspReference: 'pi_1', ...(refundReference ? { refundReference } : {}) },
     at,
   });
-  const voidIt: AuthorizationCommand = { type: 'RecordVoid', pspReference: 'pi_1', at };
+  const outcomeOf = (
+    operationId: string,
+    o: Extract<AuthorizationCommand, { type: 'RecordOperationOutcome' }>['outcome'],
+  ): AuthorizationCommand => ({ type: 'RecordOperationOutcome', operationId, outcome: o, at });
+  const types = (events: { type: string }[]) => events.map((e) => e.type);
 
-  it('captures an approval once; a second capture changes nothing', () => {
-    const { events, state } = run(request(), approved(), capture(), capture());
-    expect(events.filter((e) => e.type === 'AuthorizationCaptured')).toHaveLength(1);
-    expect(state.status).toBe('CAPTURED');
-  });
-
-  it('captures part of the amount, never more, in the authorized currency', () => {
-    expect(run(request(), approved(), capture(1000)).state.capturedAmount).toEqual({
-      minorUnits: 1000,
-      currency: 'JPY',
+  it('records the capture with its own key before the gateway is called, then the capture', () => {
+    const { events, state } = run(request(), approved(), ask('cap_1', 'CAPTURE'), done('cap_1'));
+    expect(events[2]).toMatchObject({
+      type: 'AuthorizationOperationRequested',
+      data: {
+        operationId: 'cap_1',
+        operation: 'CAPTURE',
+        amount: 1200,
+        final: true,
+        pspIdempotencyKey: 'pay_1:capture:cap_1',
+      },
     });
-    expect(() => run(request(), approved(), capture(1201))).toThrow(InvalidArgument);
-    expect(() => run(request(), approved(), capture(1200, 'USD'))).toThrow(InvalidArgument);
+    expect(events[3]).toMatchObject({ type: 'AuthorizationCaptured', data: { operationId: 'cap_1', amount: 1200 } });
+    expect(state).toMatchObject({ status: 'CAPTURED', capturedAmount: { minorUnits: 1200, currency: 'JPY' } });
+    expect(state.pendingOperationId).toBeNull();
   });
 
-  it('voids an approval; cannot capture a void or void a capture', () => {
-    expect(run(request(), approved(), voidIt).state.status).toBe('VOIDED');
-    expect(run(request(), approved(), voidIt, voidIt).events).toHaveLength(3);
-    expect(() => run(request(), approved(), voidIt, capture())).toThrow(InvalidState);
-    expect(() => run(request(), approved(), capture(), voidIt)).toThrow(InvalidState);
+  it('answers the same operation id as it stands, and refuses it with other parameters', () => {
+    const history = [request(), approved(), ask('cap_1', 'CAPTURE', 1000), done('cap_1')];
+    expect(run(...history, ask('cap_1', 'CAPTURE', 1000), done('cap_1')).events).toHaveLength(4);
+    expect(() => run(...history, ask('cap_1', 'CAPTURE', 900))).toThrow(IdempotencyConflict);
   });
 
-  it('cannot capture or void a pending or declined authorization', () => {
-    expect(() => run(request(), capture())).toThrow(InvalidState);
-    expect(() => run(request(), voidIt)).toThrow(InvalidState);
+  it('records a refusal by the lifecycle rule, naming the field, and sends nothing', () => {
+    const refused = (...commands: AuthorizationCommand[]) => {
+      const { events } = run(...commands);
+      const last = events[events.length - 1];
+      expect(last?.type).toBe('AuthorizationOperationFailed');
+      return (last as Extract<typeof last, { type: 'AuthorizationOperationFailed' }>).data;
+    };
+    expect(refused(request(), approved(), ask('cap_1', 'CAPTURE', 1201))).toMatchObject({
+      code: 'refused',
+      field: 'amount',
+    });
+    expect(refused(request(), approved(), ask('cap_1', 'CAPTURE', 600, { final: false }))).toMatchObject({
+      field: 'final',
+    });
+    expect(refused(request(), approved(), ask('cap_1', 'CAPTURE'), done('cap_1'), ask('v_1', 'VOID'))).toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('refund it instead'),
+    });
+    expect(
+      refused(request(), approved(), ask('cap_1', 'CAPTURE', 1000), done('cap_1'), ask('ref_1', 'REFUND', 1001)),
+    ).toMatchObject({ field: 'amount', message: expect.stringContaining('1000') });
+    expect(refused(request(), ask('cap_1', 'CAPTURE'))).toMatchObject({ message: expect.stringContaining('pending') });
+    expect(refused(request(), approved(), ask('cap_1', 'CAPTURE'), ask('cap_2', 'CAPTURE'))).toMatchObject({
+      message: expect.stringContaining('cap_1 of this payment is still pending'),
+    });
+  });
+
+  it('captures in parts where the gateway can, up to the authorized amount', () => {
+    const history = [
+      request(),
+      { ...approved(), outcome: { ...(approved() as { outcome: object }).outcome, capabilities: multi } },
+    ];
+    const { state } = run(
+      ...(history as AuthorizationCommand[]),
+      ask('cap_1', 'CAPTURE', 500, { final: false, capabilities: multi }),
+      done('cap_1'),
+      ask('cap_2', 'CAPTURE', 700, { capabilities: multi }),
+      done('cap_2'),
+    );
+    expect(state).toMatchObject({ status: 'CAPTURED', capturedAmount: { minorUnits: 1200 }, finalCaptured: true });
+  });
+
+  it('refunds in parts up to what was captured, then is REFUNDED', () => {
+    const { events, state } = run(
+      request(),
+      approved(),
+      ask('cap_1', 'CAPTURE', 1000),
+      done('cap_1'),
+      ask('ref_1', 'REFUND', 300),
+      done('ref_1', 're_1'),
+      ask('ref_2', 'REFUND'),
+      done('ref_2', 're_2'),
+    );
+    expect(events.filter((e) => e.type === 'AuthorizationOperationRequested').map((e) => e.data)).toEqual([
+      expect.objectContaining({ operationId: 'cap_1', refundableBefore: 0 }),
+      expect.objectContaining({ operationId: 'ref_1', amount: 300, refundableBefore: 1000 }),
+      expect.objectContaining({ operationId: 'ref_2', amount: 700, refundableBefore: 700 }),
+    ]);
+    expect(state).toMatchObject({ status: 'REFUNDED', refundedMinorUnits: 1000 });
+  });
+
+  it('voids an approval; a captured or voided payment cannot be voided or captured', () => {
+    expect(run(request(), approved(), ask('v_1', 'VOID'), done('v_1')).state.status).toBe('VOIDED');
+    const { events } = run(request(), approved(), ask('v_1', 'VOID'), done('v_1'), ask('cap_1', 'CAPTURE'));
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'AuthorizationOperationFailed',
+      data: { code: 'refused' },
+    });
+  });
+
+  it('leaves an unanswered operation pending; "unreachable" then changes nothing; the late answer settles it', () => {
+    const { events, state } = run(
+      request(),
+      approved(),
+      ask('ref_0', 'CAPTURE'),
+      done('ref_0'),
+      ask('ref_1', 'REFUND', 200),
+      outcomeOf('ref_1', { kind: 'unknown', cause: 'timeout', message: 'no answer' }),
+      outcomeOf('ref_1', { kind: 'unknown', cause: 'timeout', message: 'no answer' }),
+      outcomeOf('ref_1', { kind: 'failed', code: 'psp_unavailable:circuit_open', message: 'paused', retryable: true }),
+    );
+    expect(types(events).slice(4)).toEqual(['AuthorizationOperationRequested', 'AuthorizationOperationOutcomeUnknown']);
+    expect(state.pendingOperationId).toBe('ref_1');
+    const settled = run(
+      request(),
+      approved(),
+      ask('ref_0', 'CAPTURE'),
+      done('ref_0'),
+      ask('ref_1', 'REFUND', 200),
+      outcomeOf('ref_1', { kind: 'unknown', cause: 'timeout', message: 'no answer' }),
+      done('ref_1', 're_1'),
+      done('ref_1', 're_1'),
+    );
+    expect(types(settled.events).slice(-1)).toEqual(['AuthorizationRefunded']);
+    expect(settled.state).toMatchObject({ refundedMinorUnits: 200, pendingOperationId: null });
+  });
+
+  it('records a gateway refusal as failed: nothing moved', () => {
+    const { state } = run(
+      request(),
+      approved(),
+      ask('cap_1', 'CAPTURE'),
+      outcomeOf('cap_1', { kind: 'failed', code: 'psp_rejected:x', message: 'no', retryable: false }),
+    );
+    expect(state.operations.cap_1).toMatchObject({ status: 'FAILED', failure: { code: 'psp_rejected:x' } });
+    expect(state).toMatchObject({ status: 'APPROVED', capturedAmount: null, pendingOperationId: null });
+  });
+
+  it('records a merchant-initiated charge refused for a card it does not hold', () => {
+    const refuse: AuthorizationCommand = {
+      type: 'RefuseAuthorization',
+      paymentId: 'pay_9',
+      code: 'stored_card_unknown',
+      message: 'no such card',
+      at,
+    };
+    const { events, state } = run(refuse, refuse);
+    expect(events).toHaveLength(1);
+    expect(state).toMatchObject({ status: 'FAILED', paymentId: 'pay_9', failure: { retryable: false } });
   });
 });
 

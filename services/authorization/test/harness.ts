@@ -12,6 +12,8 @@ import {
   type CaptureResponse,
   type GetAuthorizationRequest,
   type GetAuthorizationResponse,
+  type RefundRequest,
+  type RefundResponse,
   type VoidRequest,
   type VoidResponse,
 } from '@ivr/contracts/authorization/v1';
@@ -157,8 +159,17 @@ export function call<Req, Res>(method: Unary<Req, Res>, client: AuthorizationSer
 
 export const grpcApi = (client: AuthorizationServiceClient) => ({
   authorize: (r: AuthorizeRequest) => call<AuthorizeRequest, AuthorizeResponse>(client.authorize, client, r),
-  capture: (r: CaptureRequest) => call<CaptureRequest, CaptureResponse>(client.capture, client, r),
-  void: (r: VoidRequest) => call<VoidRequest, VoidResponse>(client.void, client, r),
+  capture: (r: Partial<CaptureRequest> & { paymentId: string }) =>
+    call<CaptureRequest, CaptureResponse>(client.capture, client, {
+      correlationId: '',
+      operationId: '',
+      notFinal: false,
+      ...r,
+    }),
+  void: (r: Partial<VoidRequest> & { paymentId: string }) =>
+    call<VoidRequest, VoidResponse>(client.void, client, { correlationId: '', operationId: '', ...r }),
+  refund: (r: Partial<RefundRequest> & { paymentId: string; operationId: string }) =>
+    call<RefundRequest, RefundResponse>(client.refund, client, { correlationId: '', ...r }),
   get: (r: GetAuthorizationRequest) =>
     call<GetAuthorizationRequest, GetAuthorizationResponse>(client.getAuthorization, client, r),
   abandon: (r: AbandonAuthorizationRequest) =>

@@ -1,26 +1,8 @@
 import { status } from '@grpc/grpc-js';
-import type { AuthorizeRequest } from '@ivr/contracts/authorization/v1';
 import { AuthorizationStatus } from '@ivr/contracts/authorization/v1';
-import {
-  DEFAULT_SHOP,
-  DEFAULT_SITE,
-  type LedgerSummary as GmoLedger,
-  saveTestCard,
-  startGmoPgSimulator,
-} from '@ivr/gmo-pg-simulator';
-import { gmoCardReference, gmoMemberId, gmoOrderId, type PspAccount } from '@ivr/psp';
-import { type StripeLedgerSummary, startPspSimulator } from '@ivr/psp-simulator';
 import { mulberry32 } from '@ivr/testkit/seeded-random';
-import {
-  authorizeRequest,
-  cardToken,
-  clearFaults,
-  grpcApi,
-  type Harness,
-  newPaymentId,
-  setFault,
-  startHarness,
-} from './harness';
+import { authorizeRequest, clearFaults, grpcApi, type Harness, newPaymentId, setFault } from './harness';
+import { PSPS, type Psp, type PspBooks, propertyHarness, settlePending } from './psps';
 
 /**
  * Property, against both simulators (Stripe's API and GMO-PG's): whatever sequence of requests,
@@ -31,86 +13,6 @@ import {
  */
 
 const FAULTS = ['timeout', 'http500', 'http503', 'malformed', 'reset'] as const;
-
-/** What the PSP's books say of one payment. */
-interface PspBooks {
-  charges: number;
-  held: number;
-  settled: number;
-}
-
-interface Psp {
-  url: string;
-  account?: PspAccount;
-  /** Published test cards: approved ones and ones the issuer declines at payment. */
-  cards: string[];
-  card(number: string): Promise<AuthorizeRequest['card']>;
-  books(paymentId: string): Promise<PspBooks>;
-  /** Where faults go: every call that can move money. */
-  faultPath: string;
-  close(): Promise<void>;
-}
-
-let members = 0;
-const PSPS: [string, () => Promise<Psp>][] = [
-  [
-    'Stripe API (PSP simulator)',
-    async () => {
-      const sim = await startPspSimulator({ port: 0 });
-      return {
-        url: sim.url,
-        cards: ['4242424242424242', '5555555555554444', '4000000000000002', '4000000000009995'],
-        card: (number) => cardToken(sim, number),
-        books: async (paymentId) => {
-          const { byPaymentId } = (await (await fetch(`${sim.url}/_sim/ledger`)).json()) as {
-            byPaymentId: Record<string, StripeLedgerSummary>;
-          };
-          const e = byPaymentId[paymentId];
-          return { charges: e?.charges ?? 0, held: e?.held ?? 0, settled: e?.settled ?? 0 };
-        },
-        faultPath: '/v1/payment_intents',
-        close: () => sim.close(),
-      };
-    },
-  ],
-  [
-    'GMO-PG (GMO-PG simulator)',
-    async () => {
-      const sim = await startGmoPgSimulator({ port: 0 });
-      return {
-        url: sim.url,
-        account: { id: 'default', provider: 'gmo-pg', ...DEFAULT_SHOP, ...DEFAULT_SITE },
-        // Over the limit and insufficient funds register (SaveCard) and decline at payment (ExecTran).
-        cards: ['4111111111111111', '5555555555554444', '4000000000006975', '4000000000009995'],
-        card: async (number) => {
-          members += 1;
-          const saved = await saveTestCard(
-            sim.url,
-            DEFAULT_SITE,
-            gmoMemberId(`property-${process.pid}-${members}`),
-            number,
-          );
-          return {
-            pspToken: gmoCardReference(saved.memberId, saved.cardSeq),
-            brand: saved.brand,
-            bin: number.slice(0, 6),
-            last4: saved.last4,
-            expiryMonth: 12,
-            expiryYear: new Date().getUTCFullYear() + 2,
-          };
-        },
-        books: async (paymentId) => {
-          const res = await fetch(`${sim.url}/_sim/orders/${gmoOrderId(paymentId)}`);
-          if (res.status === 404) return { charges: 0, held: 0, settled: 0 };
-          const { summary } = (await res.json()) as { summary: GmoLedger };
-          return { charges: summary.charges, held: summary.held, settled: summary.settled };
-        },
-        faultPath: '/payment/',
-        close: () => sim.close(),
-      };
-    },
-  ],
-];
 
 describe.each(PSPS)('no double charge, and the PSP agrees with the product: %s', (_name, startPsp) => {
   let psp: Psp;
@@ -123,13 +25,7 @@ describe.each(PSPS)('no double charge, and the PSP agrees with the product: %s',
     const random = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const sim = { url: psp.url, close: async () => {} };
-    const h: Harness = await startHarness({
-      simulator: sim,
-      pspBaseUrl: psp.url,
-      ...(psp.account ? { account: psp.account } : {}),
-      pspTimeoutMs: 1000,
-      retries: 1,
-    });
+    const h: Harness = await propertyHarness(psp);
     try {
       const api = grpcApi(h.client);
       const payments = await Promise.all(
@@ -174,11 +70,7 @@ describe.each(PSPS)('no double charge, and the PSP agrees with the product: %s',
       await clearFaults(sim);
       for (const request of payments) await api.authorize(request);
       // On a loaded machine a healthy call can still time out; settle until nothing is pending.
-      for (let round = 0; round < 5; round++) {
-        const { rows } = await h.pool.query(`select count(*)::int as n from "${h.schema}".pending_authorizations`);
-        if (rows[0].n === 0) break;
-        await h.authorizations.reconcilePending(0);
-      }
+      await settlePending(h);
       for (const { op, paymentId } of unconfirmed) {
         for (let attempt = 0; attempt < 5; attempt++) {
           const answer = await api[op]({ paymentId, correlationId: '' });
@@ -204,6 +96,7 @@ describe.each(PSPS)('no double charge, and the PSP agrees with the product: %s',
           held: a?.status === AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED ? amount : 0,
           settled:
             a?.status === AuthorizationStatus.AUTHORIZATION_STATUS_CAPTURED ? (a.capturedAmount?.minorUnits ?? 0) : 0,
+          refunded: 0,
         };
         expect({ context, paymentId: request.paymentId, status: a?.status, books }).toEqual({
           context,

@@ -62,13 +62,14 @@ describe('events reach Kafka through the outbox', () => {
       }),
     );
 
-    const messages = await readUntil(5);
+    const messages = await readUntil(6);
     const envelopes = messages.map((m) => ({ key: m.key?.toString(), value: JSON.parse(m.value?.toString() ?? '{}') }));
     const ofPayment = envelopes.filter((e) => e.key === paymentId).map((e) => e.value);
     expect(ofPayment.map((e) => [e.type, e.version])).toEqual([
       ['AuthorizationRequested', 1],
       ['AuthorizationApproved', 2],
-      ['AuthorizationCaptured', 3],
+      ['AuthorizationOperationRequested', 3],
+      ['AuthorizationCaptured', 4],
     ]);
     expect(ofPayment[0]).toMatchObject({
       specVersion: 1,

@@ -52,7 +52,12 @@ describe('authorization against stripe-mock', () => {
     const { rows } = await h.pool.query(`select type from "${h.schema}".events where stream_id = $1 order by version`, [
       toVoid,
     ]);
-    expect(rows.map((r) => r.type)).toEqual(['AuthorizationRequested', 'AuthorizationApproved', 'AuthorizationVoided']);
+    expect(rows.map((r) => r.type)).toEqual([
+      'AuthorizationRequested',
+      'AuthorizationApproved',
+      'AuthorizationOperationRequested',
+      'AuthorizationVoided',
+    ]);
   });
 
   it('registers a card (customer + setup intent)', async () => {

@@ -16,6 +16,9 @@ export function configSpec() {
     transferCodeTtlSeconds: int('TRANSFER_CODE_TTL_SECONDS', { default: 15 * 60, min: 10, max: 24 * 3600 }),
     transferCodeLength: int('TRANSFER_CODE_LENGTH', { default: 6, min: 4, max: 10 }),
     expirySweepIntervalMs: int('EXPIRY_SWEEP_INTERVAL_MS', { default: 5000, min: 100, max: 600_000 }),
+    // How long a capture, void, refund or stored-card charge waits for the PSP's answer (through
+    // authorization and Kafka) before it is answered PENDING / REQUESTED (202); 0 answers at once.
+    settleWaitMs: int('OPERATION_SETTLE_WAIT_MS', { default: 8000, min: 0, max: 60_000 }),
     notificationUrl: url('NOTIFICATION_URL', { default: 'http://127.0.0.1:8085', protocols: ['http', 'https'] }),
     notificationToken: str('NOTIFICATION_INTERNAL_TOKEN'),
     // The gRPC port always demands mutual TLS: ca.crt and order-link.crt/.key (scripts/certs.sh,

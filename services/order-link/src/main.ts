@@ -4,7 +4,7 @@ import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
-import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
+import { createKafka, KafkaEventPublisher, kafkaClientOptions, startInBackground } from '@ivr/kafka';
 import { runService } from '@ivr/runtime';
 import { startGrpcServer } from './adapters/grpc/server';
 import { loadConsoleConfig } from './adapters/http/console';
@@ -12,7 +12,6 @@ import { buildConsoleDeps } from './adapters/http/console/wire';
 import { createEntryApp } from './adapters/http/entry';
 import { createHttpApp } from './adapters/http/server';
 import { ExpirySweeper } from './adapters/jobs/expiry-sweeper';
-import { startInBackground } from './adapters/kafka/background';
 import { startProcessManager } from './adapters/kafka/process-manager-consumer';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec } from './config';
 import { buildCore, MIGRATIONS_DIR } from './wiring';
@@ -39,6 +38,7 @@ void runService({
       notification: { baseUrl: config.notificationUrl, token: config.notificationToken },
       meter: ctx.telemetry.meter,
       ...(config.pspAccountKeys ? { pspAccountKeys: config.pspAccountKeys } : {}),
+      settleWaitMs: config.settleWaitMs,
     });
     // Credentials under an older key are sealed again with the current one (rotation, docs/runbook.md).
     const atRest = await core.pspAccountStore.sealAtRest();

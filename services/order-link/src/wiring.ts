@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
+import { sleep } from '@ivr/backoff';
 import { EventStore, migrate } from '@ivr/eventstore';
 import { parseKeyring } from '@ivr/secret-box';
 import type { Meter } from '@opentelemetry/api';
@@ -12,7 +13,9 @@ import { PaymentAudit } from './adapters/pg/payment-audit';
 import { PaymentQueries, transferCodes } from './adapters/pg/payment-queries';
 import { PaymentStore } from './adapters/pg/payment-store';
 import { PspAccountRepository } from './adapters/pg/psp-accounts';
+import { StoredCardRepository } from './adapters/pg/stored-cards';
 import { ApiKeysApp } from './app/api-keys-app';
+import { OperationsApp } from './app/operations-app';
 import { PaymentsApp } from './app/payments-app';
 import type { Clock, Random } from './app/ports';
 import { PspAccountsApp } from './app/psp-accounts-app';
@@ -37,6 +40,8 @@ export interface CoreOptions {
   meter?: Meter;
   /** PSP_ACCOUNT_KEYS: `id:base64key,...`, the first seals merchants' PSP credentials; absent: no merchant accounts. */
   pspAccountKeys?: string;
+  /** How long a capture, void, refund or stored-card charge waits for the PSP before answering PENDING (8 s). */
+  settleWaitMs?: number;
   /** The schema is migrated already (main.ts: runService's migrations did it); tests and the CLI migrate here. */
   migrated?: boolean;
 }
@@ -69,10 +74,22 @@ export async function buildCore(o: CoreOptions) {
     transferCodeTtlMs: o.transferCodeTtlMs ?? 15 * 60 * 1000,
     transferCodeLength: o.transferCodeLength ?? 6,
     pspAccountOf: (orderSystem) => pspAccounts.accountFor(orderSystem),
+    storedCards: new StoredCardRepository(o.pool, o.schema),
+    settleWaitMs: o.settleWaitMs ?? 8000,
+    sleep,
+  });
+  const operations = new OperationsApp({
+    payments,
+    queries,
+    idempotency,
+    clock,
+    settleWaitMs: o.settleWaitMs ?? 8000,
+    sleep,
   });
   const apiKeys = new ApiKeysApp(keyRepository, clock, random);
   const routeDeps: RouteDeps = {
     payments: paymentsApp,
+    operations,
     apiKeys,
     webhooks: new WebhooksApp(
       new NotificationWebhooks(o.notification ?? { baseUrl: 'http://127.0.0.1:8085', token: '' }),
@@ -94,6 +111,7 @@ export async function buildCore(o: CoreOptions) {
     apiKeys,
     pspAccountStore,
     pspAccounts,
+    operations,
     routeDeps,
   };
 }

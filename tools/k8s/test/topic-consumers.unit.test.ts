@@ -10,7 +10,7 @@ describe('Kafka read grants (topics.ts, deployed as KafkaUser ACLs) against what
   it('finds the consumers in the code', () => {
     // If this changes, the grants below must follow: that is the point of the check.
     expect(Object.fromEntries(derived.reads)).toEqual({
-      authorization: [],
+      authorization: ['ivr.payments.v1'],
       'call-control': ['ivr.payments.v1'],
       'dtmf-vault': [],
       notification: ['ivr.calls.v1', 'ivr.payment-completed.v1', 'ivr.payments.v1'],

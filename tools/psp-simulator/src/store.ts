@@ -59,6 +59,11 @@ export interface StoredPaymentIntent {
   idempotencyKey: string | null;
   /** Given back so far by refunds (at most amountReceived). */
   amountRefunded: number;
+  /**
+   * Stripe's multicapture (`payment_method_options[card][request_multicapture]=if_available`, always
+   * available here): captures with `final_capture=false` keep the rest capturable.
+   */
+  multicapture: boolean;
 }
 
 export interface StoredRefund {
@@ -168,7 +173,9 @@ export class SimulatorStore {
       if (!paymentId) continue;
       const entry = of(paymentId);
       if (pi.status === 'requires_capture') entry.held += pi.amountCapturable;
-      if (pi.status === 'succeeded') entry.settled += pi.amountReceived - pi.amountRefunded;
+      // A multicapture intent takes money while it still holds the rest.
+      if (pi.status === 'succeeded' || pi.status === 'requires_capture')
+        entry.settled += pi.amountReceived - pi.amountRefunded;
       entry.refunded += pi.amountRefunded;
       if (pi.status === 'canceled' && pi.latestCharge && pi.lastPaymentError === null) entry.cancelled = true;
     }

@@ -1,4 +1,4 @@
-import type { DeclineReason, PaymentMode } from '../vocabulary';
+import type { DeclineReason, LifecycleCapabilities, PaymentMode, PaymentOperation } from '../vocabulary';
 import type { CardSummary } from './card';
 
 /**
@@ -12,6 +12,13 @@ export const AuthorizationEventTypes = {
   declined: 'AuthorizationDeclined',
   failed: 'AuthorizationFailed',
   cardRegistered: 'CardRegistered',
+  /** A capture, void or refund of an approved payment is being sent to the PSP (its own idempotency key). */
+  operationRequested: 'AuthorizationOperationRequested',
+  captured: 'AuthorizationCaptured',
+  voided: 'AuthorizationVoided',
+  refunded: 'AuthorizationRefunded',
+  /** The operation was refused (by the rule or the PSP) or failed certainly: nothing moved. */
+  operationFailed: 'AuthorizationOperationFailed',
 } as const;
 
 export interface AuthorizationRequestedPayload {
@@ -32,6 +39,8 @@ export interface AuthorizationApprovedPayload {
   /** true when the amount was captured too (mode CAPTURE). */
   captured: boolean;
   card?: CardSummary;
+  /** What the PSP can do next with this payment (absent in events from before the lifecycle). */
+  capabilities?: LifecycleCapabilities;
 }
 
 export interface AuthorizationDeclinedPayload {
@@ -57,10 +66,56 @@ export interface AuthorizationFailedPayload {
 /** Mode REGISTER_CARD: the card is stored at the PSP for later charges. */
 export interface CardRegisteredPayload {
   paymentId: string;
-  /** The PSP's stored-card reference (e.g. customer + payment method). */
+  /** The PSP's stored-card reference (Stripe payment method; GMO-PG member and card sequence). */
   storedCardReference: string;
+  /** The PSP's customer holding the card (Stripe customer; GMO-PG MemberID): with the reference, what charges it later. */
+  customerReference?: string;
   pspReference?: string;
   card?: CardSummary;
+}
+
+export interface AuthorizationOperationRequestedPayload {
+  paymentId: string;
+  operationId: string;
+  operation: PaymentOperation;
+  amount: number;
+  currency: string;
+  final: boolean;
+}
+
+/** The PSP captured `amount` (all of the capture asked; `final`: nothing more can be captured). */
+export interface AuthorizationCapturedPayload {
+  paymentId: string;
+  /** Absent on captures from before the lifecycle (one per payment). */
+  operationId?: string;
+  pspReference: string;
+  amount: number;
+  currency: string;
+  final?: boolean;
+}
+
+export interface AuthorizationVoidedPayload {
+  paymentId: string;
+  operationId?: string;
+  pspReference: string;
+}
+
+export interface AuthorizationRefundedPayload {
+  paymentId: string;
+  operationId: string;
+  pspReference: string;
+  refundReference: string;
+  amount: number;
+  currency: string;
+}
+
+export interface AuthorizationOperationFailedPayload {
+  paymentId: string;
+  operationId: string;
+  operation: PaymentOperation;
+  /** `refused` (the rule, before the PSP), `psp_rejected:<code>`, `psp_declined:<code>`, `psp_account_unusable`. */
+  code: string;
+  message: string;
 }
 
 /** Payload type by event type (envelope `type` → `payload`). */
@@ -70,4 +125,9 @@ export interface AuthorizationEventPayloads {
   [AuthorizationEventTypes.declined]: AuthorizationDeclinedPayload;
   [AuthorizationEventTypes.failed]: AuthorizationFailedPayload;
   [AuthorizationEventTypes.cardRegistered]: CardRegisteredPayload;
+  [AuthorizationEventTypes.operationRequested]: AuthorizationOperationRequestedPayload;
+  [AuthorizationEventTypes.captured]: AuthorizationCapturedPayload;
+  [AuthorizationEventTypes.voided]: AuthorizationVoidedPayload;
+  [AuthorizationEventTypes.refunded]: AuthorizationRefundedPayload;
+  [AuthorizationEventTypes.operationFailed]: AuthorizationOperationFailedPayload;
 }

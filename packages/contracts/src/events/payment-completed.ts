@@ -25,8 +25,13 @@ export interface PaymentCompletedPayload {
   pspReference?: string;
   /** APPROVED in mode CAPTURE. */
   captured?: boolean;
-  /** APPROVED in mode REGISTER_CARD: the PSP's stored-card reference. */
+  /**
+   * APPROVED in mode REGISTER_CARD: the PSP's stored-card reference. A later payment with
+   * `storedCard.storedCardReference` charges it without a call (merchant-initiated).
+   */
   storedCardReference?: string;
+  /** APPROVED in mode REGISTER_CARD: the PSP's customer holding the stored card (Stripe customer; GMO-PG MemberID). */
+  customerReference?: string;
   /** DECLINED: normalized reason (see authorizations.ts); FAILED/ABANDONED/CANCELLED: why. */
   reason?: string;
   /**
@@ -42,6 +47,8 @@ export interface PaymentCompletedPayload {
     expiryMonth: number;
     expiryYear: number;
   };
+  /** Set when the payment charged a stored card without a call (merchant-initiated). */
+  storedCard?: { storedCardReference: string; registrationPaymentId: string };
   metadata: Record<string, string>;
   requestedAt: string;
   completedAt: string;

@@ -1,4 +1,11 @@
-import type { CallMode, DeclineReason, Language, PaymentMode } from '../vocabulary';
+import type {
+  CallMode,
+  DeclineReason,
+  Language,
+  LifecycleCapabilities,
+  PaymentMode,
+  PaymentOperation,
+} from '../vocabulary';
 import type { CallEndReason } from './calls';
 import type { CardSummary } from './card';
 
@@ -19,6 +26,12 @@ export const PaymentEventTypes = {
   abandoned: 'PaymentAbandoned',
   fieldRestartRequested: 'PaymentFieldRestartRequested',
   cancellationRequested: 'PaymentCancellationRequested',
+  /** An order system (or a supervisor) asked to capture, void or refund an approved payment. */
+  operationRequested: 'PaymentOperationRequested',
+  /** The PSP did it (authorization's AuthorizationCaptured, ...Voided, ...Refunded). */
+  operationSucceeded: 'PaymentOperationSucceeded',
+  /** It was refused or failed at the PSP: nothing moved. */
+  operationFailed: 'PaymentOperationFailed',
 } as const;
 
 export type PaymentEventType = (typeof PaymentEventTypes)[keyof typeof PaymentEventTypes];
@@ -56,6 +69,21 @@ export interface PaymentRequestedPayload {
   transferCodeExpiresAt: string;
   requestedBy: Actor;
   requestedAt: string;
+  /**
+   * A merchant-initiated charge of a card registered earlier (mode REGISTER_CARD), without a call: no
+   * transfer code, the authorization service charges the stored card when it reads this event.
+   */
+  storedCard?: StoredCardCharge;
+}
+
+/** The card a merchant-initiated payment charges: what its registration (a REGISTER_CARD payment) answered. */
+export interface StoredCardCharge {
+  /** The REGISTER_CARD payment that stored the card (same order system). */
+  registrationPaymentId: string;
+  /** The PSP's reference of the stored card (Stripe payment method; GMO-PG member and card sequence). */
+  storedCardReference: string;
+  /** The PSP's customer holding it (Stripe customer; GMO-PG MemberID). */
+  customerReference: string;
 }
 
 export interface PaymentTransferredToIvrPayload {
@@ -94,6 +122,10 @@ export interface PaymentApprovedPayload {
   captured: boolean;
   /** REGISTER_CARD only. */
   storedCardReference?: string;
+  /** REGISTER_CARD only: the PSP's customer holding the stored card (absent in events from before it was kept). */
+  customerReference?: string;
+  /** What the PSP can do next (captures in parts, partial refunds); absent before the lifecycle. */
+  capabilities?: LifecycleCapabilities;
   card?: CardSummary;
   at: string;
 }
@@ -163,6 +195,50 @@ export interface PaymentCancellationRequestedPayload {
   at: string;
 }
 
+/**
+ * A capture, void or refund asked of an approved payment (decided by the Payment: the amount is within
+ * what can be captured or refunded, and the PSP can do it). authorization reads it and calls the PSP with
+ * the operation's own idempotency key; the outcome comes back on `ivr.authorizations.v1`.
+ */
+export interface PaymentOperationRequestedPayload {
+  paymentId: string;
+  /** `cap_...`, `void_...` or `ref_...`, derived from the order system's Idempotency-Key. */
+  operationId: string;
+  operation: PaymentOperation;
+  /** Minor units; 0 for VOID. */
+  amount: number;
+  currency: string;
+  /** CAPTURE: the last capture (the rest of the authorization is released). */
+  final: boolean;
+  /** Why, as the order system or supervisor gave it (free text, never card data). */
+  reason?: string;
+  requestedBy: Actor;
+  at: string;
+}
+
+export interface PaymentOperationSucceededPayload {
+  paymentId: string;
+  operationId: string;
+  operation: PaymentOperation;
+  amount: number;
+  currency: string;
+  final: boolean;
+  pspReference?: string;
+  /** REFUND: the PSP's reference of the refund (Stripe refund id; GMO-PG TranID). */
+  refundReference?: string;
+  at: string;
+}
+
+export interface PaymentOperationFailedPayload {
+  paymentId: string;
+  operationId: string;
+  operation: PaymentOperation;
+  /** e.g. `psp_rejected:charge_already_captured`, `refused`, `psp_unavailable:circuit_open`. */
+  reason: string;
+  message: string;
+  at: string;
+}
+
 /** Payload type by event type (envelope `type` → `payload`). */
 export interface PaymentEventPayloads {
   [PaymentEventTypes.requested]: PaymentRequestedPayload;
@@ -176,4 +252,7 @@ export interface PaymentEventPayloads {
   [PaymentEventTypes.abandoned]: PaymentAbandonedPayload;
   [PaymentEventTypes.fieldRestartRequested]: PaymentFieldRestartRequestedPayload;
   [PaymentEventTypes.cancellationRequested]: PaymentCancellationRequestedPayload;
+  [PaymentEventTypes.operationRequested]: PaymentOperationRequestedPayload;
+  [PaymentEventTypes.operationSucceeded]: PaymentOperationSucceededPayload;
+  [PaymentEventTypes.operationFailed]: PaymentOperationFailedPayload;
 }

@@ -4,6 +4,7 @@ export * from './card-number-runs';
 export * from './decline';
 export * from './dialogue';
 export * from './language';
+export * from './lifecycle';
 export * from './luhn';
 export * from './payment';
 export * from './prompts';

@@ -26,6 +26,12 @@ export interface StripeConnectorOptions extends StripeHttpOptions {
   provider?: 'simulator' | 'stripe';
   /** Stripe keeps idempotency keys for 24 h; a little less by default, so a late retry never acts twice. */
   idempotencyRetentionMs?: number;
+  /**
+   * Capture in parts (Stripe's multicapture: requested with every authorization, `final_capture=false` on
+   * all captures but the last). Default: the PSP simulator does (it always grants it); Stripe does only for
+   * accounts it enabled it on, so not by default.
+   */
+  multicapture?: boolean;
 }
 
 /** Stripe keeps keys for 24 hours (https://docs.stripe.com/api/idempotent_requests); we stop trusting them an hour earlier. */
@@ -40,13 +46,16 @@ export class StripeConnector implements PaymentGateway {
   readonly provider: 'simulator' | 'stripe';
   readonly capabilities: GatewayCapabilities;
   private readonly http: StripeHttp;
+  private readonly cardOptions: Record<string, FormValue>;
 
   constructor(options: StripeConnectorOptions) {
     this.http = new StripeHttp(options);
     this.provider = options.provider ?? 'stripe';
+    const multicapture = options.multicapture ?? this.provider === 'simulator';
+    this.cardOptions = multicapture ? { request_multicapture: 'if_available' } : {};
     this.capabilities = {
       partialCapture: true,
-      multipleCaptures: false,
+      multipleCaptures: multicapture,
       partialRefund: true,
       idempotencyRetentionMs: options.idempotencyRetentionMs ?? STRIPE_IDEMPOTENCY_RETENTION_MS,
     };
@@ -54,13 +63,16 @@ export class StripeConnector implements PaymentGateway {
 
   authorize(request: AuthorizeRequest): Promise<GatewayOutcome<AuthorizeResult>> {
     return this.paymentIntent(request, request.cardToken, request.customerReference, {
-      payment_method_options: { card: { moto: true } },
+      payment_method_options: { card: { moto: true, ...(request.capture ? {} : this.cardOptions) } },
     });
   }
 
   /** Off-session: the cardholder is not there (a merchant-initiated charge of a card kept by REGISTER_CARD). */
   chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome<AuthorizeResult>> {
-    return this.paymentIntent(request, request.storedCardReference, request.customerReference, { off_session: true });
+    return this.paymentIntent(request, request.storedCardReference, request.customerReference, {
+      off_session: true,
+      ...(request.capture ? {} : { payment_method_options: { card: this.cardOptions } }),
+    });
   }
 
   private async paymentIntent(
@@ -108,7 +120,8 @@ export class StripeConnector implements PaymentGateway {
     const answer = await this.http.request(
       'POST',
       `/v1/payment_intents/${encodeURIComponent(request.pspReference)}/capture`,
-      { amount_to_capture: request.amount?.minorUnits },
+      // Stripe's multicapture: a capture that is not the last keeps the rest capturable.
+      { amount_to_capture: request.amount?.minorUnits, ...(request.final === false ? { final_capture: false } : {}) },
       request.idempotencyKey,
     );
     if (answer.kind !== 'ok') return notOk(answer);

@@ -1,19 +1,23 @@
-import { DEFAULT_PSP_ACCOUNT_ID } from '@ivr/contracts';
+import {
+  DEFAULT_LIFECYCLE_CAPABILITIES,
+  DEFAULT_PSP_ACCOUNT_ID,
+  type LifecycleCapabilities,
+  type PaymentOperation,
+} from '@ivr/contracts';
 import type { EventMetadata } from '@ivr/eventstore';
-import { GatewayNotConfigured } from '@ivr/psp';
+import { GatewayNotConfigured, type GatewayOutcome as PspOutcome } from '@ivr/psp';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
-  assertCapturable,
-  assertVoidable,
   type GatewayOutcome,
   InvalidState,
   type MaskedCard,
   type Mode,
   type Money,
-  pspKey,
-  validateMoney,
+  type OperationOutcome,
+  type OperationRecord,
 } from '../authorization';
+import type { Schedule } from './background';
 import {
   type AuthorizationStore,
   type Gateway,
@@ -31,6 +35,30 @@ export interface AuthorizeInput {
   customerReference: string | null;
   /** The merchant's PSP account; absent: the deployment's default. */
   pspAccountId?: string;
+  /** A stored card charged without the cardholder (chargeStoredCard). */
+  merchantInitiated?: boolean;
+  correlationId?: string;
+}
+
+export interface ChargeStoredCardInput {
+  paymentId: string;
+  registrationPaymentId: string;
+  storedCardReference: string;
+  /** Checked against the registration's when given. */
+  customerReference?: string;
+  mode: Mode;
+  amount: Money | null;
+  orderReference: string;
+  correlationId?: string;
+}
+
+export interface OperationInput {
+  paymentId: string;
+  operationId: string;
+  operation: PaymentOperation;
+  /** null: all that can be (captured or refunded). */
+  amount: Money | null;
+  final?: boolean;
   correlationId?: string;
 }
 
@@ -48,6 +76,8 @@ export interface AuthorizationsOptions {
    */
   gateways: Gateways;
   now: () => Date;
+  /** An operation left pending past the gateway's key retention: an operator must look (metric, log). */
+  needsAttention?: (paymentId: string, operationId: string) => void;
 }
 
 /**
@@ -58,9 +88,10 @@ export interface AuthorizationsOptions {
 export class Authorizations {
   constructor(private readonly options: AuthorizationsOptions) {}
 
-  async authorize(input: AuthorizeInput): Promise<AuthorizationState> {
+  /** `schedule`: where the gateway call runs (a Kafka handler's background pool); absent: awaited here. */
+  async authorize(input: AuthorizeInput, schedule?: Schedule): Promise<AuthorizationState> {
     const metadata = this.metadata(input.correlationId);
-    const { state } = await this.options.repository.execute(
+    const { state, events } = await this.options.repository.execute(
       input.paymentId,
       {
         type: 'RequestAuthorization',
@@ -71,43 +102,156 @@ export class Authorizations {
         card: input.card,
         customerReference: input.customerReference,
         pspAccountId: input.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
+        ...(input.merchantInitiated ? { merchantInitiated: true } : {}),
         at: this.at(),
       },
       metadata,
     );
-    return state.status === 'PENDING' ? this.settle(state, metadata) : state;
+    if (state.status !== 'PENDING') return state;
+    // A caller on the line (call-control) retries with the same key and gets the settled answer at once; in
+    // the background only the request that recorded it calls (a redelivery is the reconciler's to settle).
+    if (!schedule) return this.settle(state, metadata);
+    if (events.length > 0) await schedule(() => this.settle(state, metadata));
+    return state;
   }
 
-  async capture(paymentId: string, amount: Money | null, correlationId?: string): Promise<AuthorizationState> {
-    const state = await this.get(paymentId);
-    if (state.status === 'CAPTURED') return state;
-    const wanted = amount ? validateMoney(amount, 'amount') : state.amount;
-    if (!wanted) throw new InvalidState(`payment ${paymentId} has no amount to capture`);
-    assertCapturable(state, wanted);
-    const gateway = await this.gatewayFor(state);
-    const outcome = await gateway.capture({
-      idempotencyKey: pspKey(paymentId, 'capture'),
-      pspReference: state.pspReference,
-      ...(amount ? { amount: wanted } : {}),
-    });
-    if (outcome.kind !== 'ok') throw this.failure('capture', paymentId, outcome);
-    // The PSP confirmed the capture of what was asked (a 200); the request is the record.
-    const command = { type: 'RecordCapture', pspReference: state.pspReference, amount: wanted, at: this.at() } as const;
-    return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
+  /**
+   * A merchant-initiated charge of a card stored by an earlier REGISTER_CARD payment (`registrationPaymentId`),
+   * without a call: the card, the customer and the PSP account are the registration's. A registration this
+   * service does not hold, or whose references differ, is recorded as a failed authorization (nothing sent).
+   */
+  async chargeStoredCard(input: ChargeStoredCardInput, schedule?: Schedule): Promise<AuthorizationState> {
+    const registration = await this.options.repository.load(input.registrationPaymentId);
+    const matches =
+      registration.status === 'REGISTERED' &&
+      registration.storedCardReference === input.storedCardReference &&
+      (!input.customerReference || registration.customerReference === input.customerReference);
+    if (!matches || !registration.card) {
+      const command = {
+        type: 'RefuseAuthorization',
+        paymentId: input.paymentId,
+        code: 'stored_card_unknown',
+        message: `no card registered by payment ${input.registrationPaymentId} with that stored card reference`,
+        at: this.at(),
+      } as const;
+      return (await this.options.repository.execute(input.paymentId, command, this.metadata(input.correlationId)))
+        .state;
+    }
+    return this.authorize(
+      {
+        paymentId: input.paymentId,
+        mode: input.mode,
+        amount: input.amount,
+        orderReference: input.orderReference,
+        card: { ...registration.card, pspToken: registration.storedCardReference },
+        customerReference: registration.customerReference,
+        pspAccountId: registration.pspAccountId,
+        merchantInitiated: true,
+        ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+      },
+      schedule,
+    );
   }
 
-  async void(paymentId: string, correlationId?: string): Promise<AuthorizationState> {
-    const state = await this.get(paymentId);
-    if (state.status === 'VOIDED') return state;
-    assertVoidable(state);
-    const gateway = await this.gatewayFor(state);
-    const outcome = await gateway.void({
-      idempotencyKey: pspKey(paymentId, 'void'),
-      pspReference: state.pspReference,
-    });
-    if (outcome.kind !== 'ok') throw this.failure('void', paymentId, outcome);
-    const command = { type: 'RecordVoid', pspReference: state.pspReference, at: this.at() } as const;
-    return (await this.options.repository.execute(paymentId, command, this.metadata(correlationId))).state;
+  /**
+   * A capture, void or refund of an approved payment (order-link's PaymentOperationRequested, or gRPC).
+   * The request is recorded before the gateway is called, with the operation's own idempotency key; a
+   * refusal by the lifecycle rule is recorded too (and nothing is sent). An unanswered call leaves the
+   * operation pending for the reconciler, which repeats it with the same key.
+   */
+  async requestOperation(input: OperationInput, schedule?: Schedule): Promise<AuthorizationState> {
+    const metadata = this.metadata(input.correlationId);
+    const before = await this.options.repository.load(input.paymentId);
+    const capabilities = await this.capabilitiesFor(before);
+    const { state, events } = await this.options.repository.execute(
+      input.paymentId,
+      {
+        type: 'RequestOperation',
+        paymentId: input.paymentId,
+        operationId: input.operationId,
+        operation: input.operation,
+        amount: input.amount,
+        ...(input.final !== undefined ? { final: input.final } : {}),
+        capabilities,
+        at: this.at(),
+      },
+      metadata,
+    );
+    const op = state.operations[input.operationId];
+    // Only the request that recorded it calls the gateway: a repeat while it is pending (a redelivery, a
+    // client's retry) must not race the call in flight; the reconciler settles what that call leaves.
+    const recorded = events.some((e) => e.type === 'AuthorizationOperationRequested');
+    if (op?.status !== 'PENDING' || !recorded) return state;
+    if (!schedule) return this.settleOperation(state, op, metadata);
+    await schedule(() => this.settleOperation(state, op, metadata));
+    return state;
+  }
+
+  /** The gateway's capabilities as the lifecycle rule reads them; Stripe's ground when the account cannot be read. */
+  private async capabilitiesFor(state: AuthorizationState): Promise<LifecycleCapabilities> {
+    if (state.capabilities) return state.capabilities;
+    try {
+      const gateway = await this.options.gateways.for(state.pspAccountId);
+      const { partialCapture, multipleCaptures, partialRefund } = gateway.capabilities;
+      return { provider: gateway.provider, partialCapture, multipleCaptures, partialRefund };
+    } catch {
+      return DEFAULT_LIFECYCLE_CAPABILITIES;
+    }
+  }
+
+  /** Calls the gateway for a pending operation with its one key and records what it answered. */
+  private async settleOperation(
+    state: AuthorizationState,
+    op: OperationRecord,
+    metadata: EventMetadata,
+  ): Promise<AuthorizationState> {
+    const outcome = await this.callOperation(state, op);
+    const command = { type: 'RecordOperationOutcome', operationId: op.operationId, outcome, at: this.at() } as const;
+    return (await this.options.repository.execute(state.paymentId, command, metadata)).state;
+  }
+
+  private async callOperation(state: AuthorizationState, op: OperationRecord): Promise<OperationOutcome> {
+    let gateway: Gateway;
+    try {
+      gateway = await this.options.gateways.for(state.pspAccountId);
+    } catch (error) {
+      const failed = accountFailure(state, error);
+      return failed.kind === 'failed' && !op.outcomeUncertain
+        ? failed
+        : { kind: 'failed', code: 'psp_unavailable:account', message: (error as Error).message, retryable: true };
+    }
+    const currency = state.amount?.currency ?? '';
+    const money = (minorUnits: number) => ({ minorUnits, currency });
+    const key = op.pspIdempotencyKey;
+    const pspReference = state.pspReference;
+    switch (op.operation) {
+      case 'CAPTURE': {
+        const answer = await gateway.capture({
+          idempotencyKey: key,
+          pspReference,
+          amount: money(op.amount),
+          final: op.final,
+        });
+        return operationOutcome(answer, (v) => ({ kind: 'done', pspReference: v.pspReference }));
+      }
+      case 'VOID': {
+        const answer = await gateway.void({ idempotencyKey: key, pspReference });
+        return operationOutcome(answer, (v) => ({ kind: 'done', pspReference: v.pspReference }));
+      }
+      case 'REFUND': {
+        const answer = await gateway.refund({
+          idempotencyKey: key,
+          pspReference,
+          amount: money(op.amount),
+          capturedBefore: money(op.refundableBefore),
+        });
+        return operationOutcome(answer, (v) => ({
+          kind: 'done',
+          pspReference: v.pspReference,
+          refundReference: v.refundReference,
+        }));
+      }
+    }
   }
 
   /**
@@ -147,6 +291,32 @@ export class Authorizations {
       if (withinWindow || state.mode === 'REGISTER_CARD') await this.settle(state, { actor: 'reconciler' });
       else await this.settleByLookup(state, gateway);
     }
+    return pending.length + (await this.reconcileOperations(now, olderThanMs, limit));
+  }
+
+  /**
+   * Captures, voids and refunds left pending: sent again with their one key while the gateway still answers
+   * a repeated key with the first result (GMO-PG: always, it looks the transaction up first). Past that
+   * window they are left for an operator (`needsAttention`): a repeat could act twice, a guess could lie.
+   */
+  private async reconcileOperations(now: Date, olderThanMs: number, limit: number): Promise<number> {
+    const pending = await this.options.repository.listPendingOperations(new Date(now.getTime() - olderThanMs), limit);
+    for (const { paymentId, operationId, since } of pending) {
+      const state = await this.options.repository.load(paymentId);
+      const op = state.operations[operationId];
+      if (op?.status !== 'PENDING') continue;
+      let gateway: Gateway;
+      try {
+        gateway = await this.gatewayFor(state);
+      } catch {
+        continue;
+      }
+      if (now.getTime() - since.getTime() < gateway.capabilities.idempotencyRetentionMs) {
+        await this.settleOperation(state, op, { actor: 'reconciler' });
+      } else {
+        this.options.needsAttention?.(paymentId, operationId);
+      }
+    }
     return pending.length;
   }
 
@@ -171,6 +341,15 @@ export class Authorizations {
       orderReference: state.orderReference,
     };
     if (state.mode === 'REGISTER_CARD') return gateway.registerCard({ ...common, cardToken: card.pspToken });
+    if (state.merchantInitiated) {
+      return gateway.chargeStoredCard({
+        ...common,
+        customerReference: state.customerReference ?? '',
+        storedCardReference: card.pspToken,
+        amount: state.amount as Money,
+        capture: state.mode === 'CAPTURE',
+      });
+    }
     return gateway.authorize({
       ...common,
       cardToken: card.pspToken,
@@ -236,13 +415,6 @@ export class Authorizations {
     }
   }
 
-  private failure(operation: string, paymentId: string, outcome: { kind: string; message?: string }): Error {
-    const message = `${operation} of payment ${paymentId}: ${outcome.message ?? outcome.kind}`;
-    if (outcome.kind === 'rejected' || outcome.kind === 'declined')
-      return new InvalidState(`the PSP refused the ${message}`);
-    return new GatewayUnavailable(`the PSP did not confirm the ${message}; retry with the same payment id`);
-  }
-
   private metadata(correlationId?: string): EventMetadata {
     return correlationId ? { correlationId } : {};
   }
@@ -266,4 +438,28 @@ function accountFailure(state: AuthorizationState, error: unknown): GatewayOutco
     return { kind: 'failed', code: 'psp_account_unusable', message: error.message, retryable: false };
   }
   throw error;
+}
+
+/** A gateway's answer to a capture, void or refund, in the domain's terms. */
+function operationOutcome<T>(
+  answer: PspOutcome<T>,
+  done: (value: T) => Extract<OperationOutcome, { kind: 'done' }>,
+): OperationOutcome {
+  switch (answer.kind) {
+    case 'ok':
+      return done(answer.value);
+    case 'declined':
+      return {
+        kind: 'failed',
+        code: `psp_declined:${answer.decline.pspCode}`,
+        message: answer.decline.message,
+        retryable: false,
+      };
+    case 'rejected':
+      return { kind: 'failed', code: `psp_rejected:${answer.code}`, message: answer.message, retryable: false };
+    case 'unavailable':
+      return { kind: 'failed', code: `psp_unavailable:${answer.cause}`, message: answer.message, retryable: true };
+    case 'unknown':
+      return { kind: 'unknown', cause: answer.cause, message: answer.message };
+  }
 }

@@ -1,5 +1,6 @@
 // What the use cases need from the outside, as interfaces: the adapters (adapters/pg, adapters/psp)
 // implement them and main.ts wires them in. Tests may hand in any implementation.
+import type { PspProvider } from '@ivr/contracts';
 import type { EventMetadata } from '@ivr/eventstore';
 import type {
   AuthorizeRequest,
@@ -29,6 +30,11 @@ export interface AuthorizationStore {
   ): Promise<{ state: AuthorizationState; events: AuthorizationEvent[] }>;
   /** Payment ids pending since before `before`, oldest first. */
   listPending(before: Date, limit: number): Promise<{ paymentId: string; since: Date }[]>;
+  /** Captures, voids and refunds sent and not settled since before `before`, oldest first. */
+  listPendingOperations(
+    before: Date,
+    limit: number,
+  ): Promise<{ paymentId: string; operationId: string; since: Date }[]>;
 }
 
 /**
@@ -36,6 +42,7 @@ export interface AuthorizationStore {
  * authorization's one idempotency key; authorize, charge and register answer in the domain's terms.
  */
 export interface Gateway {
+  readonly provider: PspProvider;
   readonly capabilities: GatewayCapabilities;
   authorize(request: AuthorizeRequest): Promise<GatewayOutcome>;
   chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome>;

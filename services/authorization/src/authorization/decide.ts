@@ -1,20 +1,29 @@
-import { isPspAccountId } from '@ivr/contracts';
-import type { AuthorizationCommand, GatewayOutcome } from './commands';
+import { isPspAccountId, isRefusal, resolveOperation } from '@ivr/contracts';
+import type { AuthorizationCommand, GatewayOutcome, OperationOutcome } from './commands';
 import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
 import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type MaskedCard, type Mode } from './events';
 import { type Money, validateMoney } from './money';
-import type { AuthorizationState } from './state';
+import { type AuthorizationState, balanceOf } from './state';
 
 const PAYMENT_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const TOKEN = /^[A-Za-z0-9_-]{1,255}$/;
 const MODES: readonly Mode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
 const ABANDON_REASON = /^[A-Z][A-Z0-9_]{0,39}$/;
+const OPERATION_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+const REFUSAL_CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** Failure code of an authorization abandoned before it was ever requested (see AbandonAuthorization). */
 export const ABANDONED_CODE = 'abandoned';
 
-/** The gateway idempotency key of a payment's authorization; capture and void get their own. */
-export const pspKey = (paymentId: string, step: 'authorize' | 'capture' | 'void') => `${paymentId}:${step}`;
+/** The gateway idempotency key of a payment's authorization; each capture, void and refund gets its own. */
+export const pspKey = (paymentId: string, step: 'authorize') => `${paymentId}:${step}`;
+
+/** The gateway idempotency key of one operation: `<payment id>:capture:<operation id>` and so on. */
+export const operationKey = (paymentId: string, operation: string, operationId: string) =>
+  `${paymentId}:${operation.toLowerCase()}:${operationId}`;
+
+/** The failure code of an operation the lifecycle rule refused before anything was sent. */
+export const REFUSED_CODE = 'refused';
 
 /**
  * Pure: the events a command produces on the current state, or a domain error. An empty list means
@@ -26,22 +35,189 @@ export function decide(command: AuthorizationCommand, state: AuthorizationState)
       return requestAuthorization(command, state);
     case 'RecordGatewayOutcome':
       return recordOutcome(command.outcome, command.at, state);
-    case 'RecordCapture': {
-      if (state.status === 'CAPTURED') return [];
-      assertCapturable(state, command.amount);
-      const { minorUnits: amount, currency } = command.amount;
-      const data = { paymentId: state.paymentId, pspReference: command.pspReference, amount, currency };
-      return [{ type: 'AuthorizationCaptured', data: { ...data, capturedAt: command.at } }];
-    }
     case 'AbandonAuthorization':
       return abandon(command, state);
-    case 'RecordVoid': {
-      if (state.status === 'VOIDED') return [];
-      assertVoidable(state);
-      const data = { paymentId: state.paymentId, pspReference: command.pspReference, voidedAt: command.at };
-      return [{ type: 'AuthorizationVoided', data }];
-    }
+    case 'RefuseAuthorization':
+      return refuse(command, state);
+    case 'RequestOperation':
+      return requestOperation(command, state);
+    case 'RecordOperationOutcome':
+      return recordOperationOutcome(command.operationId, command.outcome, command.at, state);
   }
+}
+
+function refuse(
+  command: Extract<AuthorizationCommand, { type: 'RefuseAuthorization' }>,
+  state: AuthorizationState,
+): AuthorizationEvent[] {
+  if (!PAYMENT_ID.test(command.paymentId)) {
+    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
+  }
+  if (!REFUSAL_CODE.test(command.code)) throw new InvalidArgument('code', 'must be a lower-case code');
+  if (state.status !== 'NEW') return [];
+  const data = {
+    paymentId: command.paymentId,
+    reason: 'INVALID_REQUEST',
+    code: command.code,
+    message: command.message,
+    retryable: false,
+    failedAt: command.at,
+  };
+  return [{ type: 'AuthorizationFailed', data }];
+}
+
+/**
+ * A capture, void or refund: the same operation id again is answered as it stands; another one while one
+ * is in flight, or one the lifecycle rule refuses, is recorded as failed (nothing is sent to the gateway).
+ */
+function requestOperation(
+  c: Extract<AuthorizationCommand, { type: 'RequestOperation' }>,
+  state: AuthorizationState,
+): AuthorizationEvent[] {
+  if (!OPERATION_ID.test(c.operationId)) {
+    throw new InvalidArgument('operation_id', 'must be 1-100 characters of letters, digits and _ . : -');
+  }
+  if (c.amount && c.amount.currency !== state.amount?.currency && state.amount) {
+    throw new InvalidArgument('amount.currency', `must be the payment's currency ${state.amount.currency}`);
+  }
+  const known = state.operations[c.operationId];
+  if (known) {
+    const same =
+      known.operation === c.operation &&
+      (c.amount === null || known.amount === c.amount.minorUnits || known.status === 'FAILED') &&
+      (c.final === undefined || known.final === c.final || known.status === 'FAILED');
+    if (!same) {
+      throw new IdempotencyConflict(
+        `operation ${c.operationId} of payment ${state.paymentId} was asked with other parameters; use a new operation id`,
+      );
+    }
+    return [];
+  }
+  const paymentId = state.paymentId || c.paymentId;
+  const refused = (message: string, field?: string): AuthorizationEvent[] => [
+    {
+      type: 'AuthorizationOperationFailed',
+      data: {
+        paymentId,
+        operationId: c.operationId,
+        operation: c.operation,
+        code: REFUSED_CODE,
+        message,
+        ...(field ? { field } : {}),
+        failedAt: c.at,
+      },
+    },
+  ];
+  if (!['APPROVED', 'CAPTURED', 'VOIDED', 'REFUNDED'].includes(state.status) || state.mode === 'REGISTER_CARD') {
+    const what = state.status === 'NEW' ? 'has no authorization here' : `is ${state.status.toLowerCase()}`;
+    return refused(`payment ${paymentId} ${what}: only an approved payment can be captured, voided or refunded`);
+  }
+  if (state.pendingOperationId) {
+    return refused(`operation ${state.pendingOperationId} of this payment is still pending; one at a time`);
+  }
+  const resolved = resolveOperation(balanceOf(state), state.capabilities ?? c.capabilities, {
+    operation: c.operation,
+    amount: c.amount?.minorUnits,
+    final: c.final,
+  });
+  if (isRefusal(resolved)) return refused(resolved.message, resolved.field);
+  return [
+    {
+      type: 'AuthorizationOperationRequested',
+      data: {
+        paymentId,
+        operationId: c.operationId,
+        operation: resolved.operation,
+        amount: resolved.amount,
+        currency: state.amount?.currency ?? '',
+        final: resolved.final,
+        pspIdempotencyKey: operationKey(paymentId, resolved.operation, c.operationId),
+        refundableBefore: balanceOf(state).captured - state.refundedMinorUnits,
+        requestedAt: c.at,
+      },
+    },
+  ];
+}
+
+function recordOperationOutcome(
+  operationId: string,
+  outcome: OperationOutcome,
+  at: string,
+  state: AuthorizationState,
+): AuthorizationEvent[] {
+  const op = state.operations[operationId];
+  // Settled already (a duplicate retry, the reconciler and a late answer racing): nothing more to record.
+  if (op?.status !== 'PENDING') return [];
+  const paymentId = state.paymentId;
+  const currency = state.amount?.currency ?? '';
+  switch (outcome.kind) {
+    case 'done':
+      switch (op.operation) {
+        case 'CAPTURE':
+          return [
+            {
+              type: 'AuthorizationCaptured',
+              data: {
+                paymentId,
+                operationId,
+                pspReference: outcome.pspReference,
+                amount: op.amount,
+                currency,
+                final: op.final,
+                capturedAt: at,
+              },
+            },
+          ];
+        case 'VOID':
+          return [
+            {
+              type: 'AuthorizationVoided',
+              data: { paymentId, operationId, pspReference: outcome.pspReference, voidedAt: at },
+            },
+          ];
+        case 'REFUND':
+          return [
+            {
+              type: 'AuthorizationRefunded',
+              data: {
+                paymentId,
+                operationId,
+                pspReference: outcome.pspReference,
+                refundReference: outcome.refundReference ?? '',
+                amount: op.amount,
+                currency,
+                refundedAt: at,
+              },
+            },
+          ];
+      }
+      break;
+    case 'failed':
+      // Not sent (PSP unreachable, breaker open, account unreadable): the reconciler sends it again with the same key.
+      if (outcome.retryable) return [];
+      return [
+        {
+          type: 'AuthorizationOperationFailed',
+          data: {
+            paymentId,
+            operationId,
+            operation: op.operation,
+            code: outcome.code,
+            message: outcome.message,
+            failedAt: at,
+          },
+        },
+      ];
+    case 'unknown':
+      if (op.outcomeUncertain) return [];
+      return [
+        {
+          type: 'AuthorizationOperationOutcomeUnknown',
+          data: { paymentId, operationId, cause: outcome.cause, message: outcome.message, recordedAt: at },
+        },
+      ];
+  }
+  return [];
 }
 
 /**
@@ -105,6 +281,7 @@ function requestAuthorization(
         card: cardSummary(request.card),
         cardToken: request.card.pspToken,
         customerReference: request.customerReference,
+        ...(request.merchantInitiated ? { merchantInitiated: true } : {}),
         pspAccountId: request.pspAccountId,
         pspIdempotencyKey: pspKey(request.paymentId, 'authorize'),
         attempt: state.attempt + 1,
@@ -122,6 +299,7 @@ type ValidRequest = {
   card: MaskedCard;
   customerReference: string | null;
   pspAccountId: string;
+  merchantInitiated: boolean;
 };
 
 function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>): ValidRequest {
@@ -147,6 +325,7 @@ function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthor
     card: c.card,
     customerReference: c.customerReference,
     pspAccountId: c.pspAccountId,
+    merchantInitiated: c.merchantInitiated === true,
   };
 }
 
@@ -159,6 +338,7 @@ function differenceFrom(state: AuthorizationState, r: ValidRequest): string | nu
   if (state.orderReference !== r.orderReference) return 'order reference';
   if (state.customerReference !== r.customerReference) return 'customer reference';
   if (state.pspAccountId !== r.pspAccountId) return 'PSP account';
+  if (state.merchantInitiated !== r.merchantInitiated) return 'initiator';
   return null;
 }
 
@@ -181,6 +361,7 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
             authorizationCode: outcome.authorizationCode,
             captured: outcome.captured,
             ...(state.card ? { card: cardSummary(state.card) } : {}),
+            ...(outcome.capabilities ? { capabilities: outcome.capabilities } : {}),
             approvedAt: at,
           },
         },
@@ -241,25 +422,5 @@ function recordOutcome(outcome: GatewayOutcome, at: string, state: Authorization
           data: { paymentId, cause: outcome.cause, message: outcome.message, recordedAt: at },
         },
       ];
-  }
-}
-
-/** Throws unless the authorization can be captured for `amount` (checked before the gateway is called). */
-export function assertCapturable(state: AuthorizationState, amount: Money): void {
-  if (state.status !== 'APPROVED') {
-    throw new InvalidState(`payment ${state.paymentId} cannot be captured: it is ${state.status.toLowerCase()}`);
-  }
-  const authorized = state.amount;
-  if (!authorized || amount.currency !== authorized.currency) {
-    throw new InvalidArgument('amount.currency', `must be the authorized currency ${authorized?.currency ?? ''}`);
-  }
-  if (amount.minorUnits > authorized.minorUnits) {
-    throw new InvalidArgument('amount.minor_units', `must be at most the authorized ${authorized.minorUnits}`);
-  }
-}
-
-export function assertVoidable(state: AuthorizationState): void {
-  if (state.status !== 'APPROVED') {
-    throw new InvalidState(`payment ${state.paymentId} cannot be voided: it is ${state.status.toLowerCase()}`);
   }
 }

@@ -1,8 +1,13 @@
 import type {
   AuthorizationApprovedPayload,
+  AuthorizationCapturedPayload,
   AuthorizationDeclinedPayload,
   AuthorizationFailedPayload,
+  AuthorizationOperationFailedPayload,
+  AuthorizationOperationRequestedPayload,
+  AuthorizationRefundedPayload,
   AuthorizationRequestedPayload,
+  AuthorizationVoidedPayload,
   CardRegisteredPayload,
   CardSummary,
   DeclineReason as ContractDeclineReason,
@@ -36,6 +41,11 @@ export type AuthorizationEvent =
         card: CardSummary;
         cardToken: string;
         customerReference: string | null;
+        /**
+         * A merchant-initiated charge of a stored card (no cardholder on the line): the card token is the
+         * stored card's reference, charged off-session. Absent: a payment during a call.
+         */
+        merchantInitiated?: boolean;
         /** The PSP account every gateway call of this payment uses; absent in events from before accounts (= default). */
         pspAccountId?: string;
         /** The key every gateway call for this authorization uses: retries can never charge twice. */
@@ -71,10 +81,37 @@ export type AuthorizationEvent =
       data: CardRegisteredPayload & { customerReference: string; registeredAt: string };
     }
   | {
-      type: 'AuthorizationCaptured';
-      data: { paymentId: string; pspReference: string; amount: number; currency: string; capturedAt: string };
+      /**
+       * A capture, void or refund is being sent to the PSP with its own key; the refund's `refundableBefore`
+       * is what a PSP without keys (GMO-PG) compares its amount with to tell done from still to do.
+       */
+      type: 'AuthorizationOperationRequested';
+      data: AuthorizationOperationRequestedPayload & {
+        pspIdempotencyKey: string;
+        refundableBefore: number;
+        requestedAt: string;
+      };
     }
-  | { type: 'AuthorizationVoided'; data: { paymentId: string; pspReference: string; voidedAt: string } };
+  | {
+      /** Captures from before the lifecycle have no operationId (one capture per payment) and no `final`. */
+      type: 'AuthorizationCaptured';
+      data: AuthorizationCapturedPayload & { capturedAt: string };
+    }
+  | { type: 'AuthorizationVoided'; data: AuthorizationVoidedPayload & { voidedAt: string } }
+  | { type: 'AuthorizationRefunded'; data: AuthorizationRefundedPayload & { refundedAt: string } }
+  | {
+      type: 'AuthorizationOperationFailed';
+      data: AuthorizationOperationFailedPayload & {
+        /** A refusal by the rule: the request field at fault (`amount`, `final`), absent for a state refusal. */
+        field?: string;
+        failedAt: string;
+      };
+    }
+  | {
+      /** The PSP call of an operation ended without an answer: it stays pending until reconciled. */
+      type: 'AuthorizationOperationOutcomeUnknown';
+      data: { paymentId: string; operationId: string; cause: string; message: string; recordedAt: string };
+    };
 
 export type AuthorizationEventType = AuthorizationEvent['type'];
 

@@ -4,12 +4,19 @@ import { decide } from './decide';
 import type { AuthorizationEvent } from './events';
 import { type AuthorizationState, evolve, initialState } from './state';
 
-export type { AuthorizationCommand, GatewayOutcome } from './commands';
-export { ABANDONED_CODE, assertCapturable, assertVoidable, decide, pspKey } from './decide';
+export type { AuthorizationCommand, GatewayOutcome, OperationOutcome } from './commands';
+export { ABANDONED_CODE, decide, operationKey, pspKey, REFUSED_CODE } from './decide';
 export * from './errors';
 export type * from './events';
 export { CURRENCY_DECIMALS, decimalToMinorUnits, MAX_MINOR_UNITS, type Money, validateMoney } from './money';
-export { type AuthorizationState, type AuthorizationStatus, evolve, initialState } from './state';
+export {
+  type AuthorizationState,
+  type AuthorizationStatus,
+  balanceOf,
+  evolve,
+  initialState,
+  type OperationRecord,
+} from './state';
 
 export const authorizationDecider: Decider<AuthorizationCommand, AuthorizationEvent, AuthorizationState> = {
   initialState,

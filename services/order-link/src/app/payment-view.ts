@@ -4,9 +4,10 @@ import {
   callModeOf,
   DEFAULT_PSP_ACCOUNT_ID,
   type Language,
+  type PaymentLifecyclePayload,
   type PaymentMode,
 } from '@ivr/contracts';
-import type { Payment, PaymentStatus } from '../payment';
+import { balanceView, type Payment, type PaymentStatus } from '../payment';
 
 /** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
 export interface PaymentView {
@@ -21,8 +22,9 @@ export interface PaymentView {
   returnSipAddress: string;
   callMode: CallMode;
   metadata: Record<string, string>;
+  /** Empty for a stored-card charge (no call). */
   transferCode: string;
-  transferCodeExpiresAt: string;
+  transferCodeExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -34,11 +36,16 @@ export interface PaymentView {
     pspReference?: string;
     captured?: boolean;
     storedCardReference?: string;
+    customerReference?: string;
     reason?: string;
     pspCode?: string;
     pspDeclineCode?: string;
   } | null;
   card: CardSummary | null;
+  /** Modes AUTHORIZE and CAPTURE, once approved: what was captured and refunded, and what still can be. */
+  balance: PaymentLifecyclePayload['balance'] | null;
+  /** A merchant-initiated charge: the stored card it charged. */
+  storedCard: { storedCardReference: string; registrationPaymentId: string } | null;
 }
 
 export function toPaymentView(p: Payment): PaymentView {
@@ -57,7 +64,7 @@ export function toPaymentView(p: Payment): PaymentView {
     callMode: callModeOf(q),
     metadata: q.metadata,
     transferCode: q.transferCode,
-    transferCodeExpiresAt: q.transferCodeExpiresAt,
+    transferCodeExpiresAt: q.storedCard ? null : q.transferCodeExpiresAt,
     createdAt: q.requestedAt,
     updatedAt: p.updatedAt,
     completedAt: r?.completedAt ?? null,
@@ -69,11 +76,19 @@ export function toPaymentView(p: Payment): PaymentView {
           ...(r.pspReference ? { pspReference: r.pspReference } : {}),
           ...(r.outcome === 'APPROVED' && r.captured !== undefined ? { captured: r.captured } : {}),
           ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
+          ...(r.customerReference ? { customerReference: r.customerReference } : {}),
           ...(r.reason ? { reason: r.reason } : {}),
           ...(r.pspCode ? { pspCode: r.pspCode } : {}),
           ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
         }
       : null,
     card: p.card ?? null,
+    balance: balanceView(p),
+    storedCard: q.storedCard
+      ? {
+          storedCardReference: q.storedCard.storedCardReference,
+          registrationPaymentId: q.storedCard.registrationPaymentId,
+        }
+      : null,
   };
 }

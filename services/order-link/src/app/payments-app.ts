@@ -20,6 +20,7 @@ import {
   type Random,
   type Scope,
   Scopes,
+  type StoredCards,
   type TransferCodes,
 } from './ports';
 
@@ -29,11 +30,19 @@ export interface CreatePaymentInput {
   currency: string;
   description?: string;
   mode: PaymentMode;
-  language: Language;
-  returnSipAddress: string;
+  /** Required for a payment by phone; a stored-card charge has no call (default `ja`, for its events). */
+  language?: Language;
+  /** Required for a payment by phone. */
+  returnSipAddress?: string;
   /** IVR_ONLY when absent. */
   callMode?: CallMode;
   metadata?: Record<string, string>;
+  /**
+   * Charge a card this order system stored with an earlier REGISTER_CARD payment, without a call
+   * (merchant-initiated): its `storedCardReference` (and, to check, `customerReference`) as that payment's
+   * outcome gave them.
+   */
+  storedCard?: { storedCardReference: string; customerReference?: string };
 }
 
 export interface ListInput {
@@ -64,13 +73,17 @@ export interface PaymentsAppDeps {
   transferCodeLength: number;
   /** The PSP account an order system's new payment records (PspAccountsApp.accountFor). */
   pspAccountOf: (orderSystem: string) => Promise<string>;
+  storedCards: StoredCards;
+  /** How long a stored-card charge waits for the PSP's answer before it is answered still REQUESTED. */
+  settleWaitMs: number;
+  sleep: (ms: number) => Promise<unknown>;
 }
 
 const actorLabel = (a: Actor): string => `${a.kind}:${a.id}`;
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** Stable JSON (sorted keys), so that the same request hashes the same whatever its key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -92,10 +105,22 @@ export class PaymentsApp {
     // The id follows from the key: two concurrent requests with one key race for one stream.
     const paymentId = `pay_${sha256(`${who.orderSystem}\u0000${idempotencyKey}`).slice(0, 26)}`;
     // The merchant account the payment is paid with, from now to its last refund (decision 0010).
-    const pspAccountId = await this.d.pspAccountOf(who.orderSystem);
+    const storedCard = input.storedCard ? await this.storedCard(who, input.storedCard) : undefined;
+    // A stored card is charged at the account that stored it (authorization reads it from the registration).
+    const pspAccountId = storedCard
+      ? ((await this.d.queries.get(storedCard.registrationPaymentId))?.request.pspAccountId ??
+        (await this.d.pspAccountOf(who.orderSystem)))
+      : await this.d.pspAccountOf(who.orderSystem);
+    if (!storedCard) requirePhoneFields(input);
     for (let attempt = 0; attempt < 3; attempt++) {
       const earlier = await this.d.idempotency.find(who.orderSystem, idempotencyKey);
-      if (earlier) return replay(earlier, methodPath, requestHash);
+      if (earlier) {
+        const answer = replay(earlier, methodPath, requestHash);
+        // A stored-card charge settles after its first answer: a repeat says where it stands now.
+        if (!storedCard) return answer;
+        const now = await this.d.queries.get(paymentId);
+        return now ? { ...answer, body: toPaymentView(now) } : answer;
+      }
       const now = this.d.clock.now();
       const at = now.toISOString();
       const expiresAt = new Date(now.getTime() + this.d.transferCodeTtlMs);
@@ -109,13 +134,14 @@ export class PaymentsApp {
         currency: input.currency,
         description: input.description ?? '',
         mode: input.mode,
-        language: input.language,
-        returnSipAddress: input.returnSipAddress,
+        language: input.language ?? 'ja',
+        returnSipAddress: input.returnSipAddress ?? '',
         callMode: input.callMode ?? 'IVR_ONLY',
         metadata: input.metadata ?? {},
         transferCode: '',
         transferCodeTtlMs: this.d.transferCodeTtlMs,
         requestedBy: who.actor,
+        ...(storedCard ? { storedCard } : {}),
         at,
       };
       try {
@@ -124,6 +150,7 @@ export class PaymentsApp {
           correlationId: paymentId,
           before: async (tx, current) => {
             if (current !== null) return undefined; // decide() refuses; the idempotency row answers on retry
+            if (storedCard) return undefined; // no call, no transfer code
             for (let i = 0; i < 20; i++) {
               const code = generateTransferCode((max) => this.d.random.int(max), this.d.transferCodeLength);
               if (await this.d.transferCodes.reserve(tx, code, paymentId, now, expiresAt))
@@ -141,6 +168,8 @@ export class PaymentsApp {
             });
           },
         });
+        if (storedCard)
+          return { status: 201, body: toPaymentView(await this.charged(state as Payment)), replayed: false };
         return { status: 201, body: toPaymentView(state as Payment), replayed: false };
       } catch (err) {
         // Another request with this key won the race: answer from its idempotency row.
@@ -150,6 +179,43 @@ export class PaymentsApp {
       }
     }
     throw new AppError('conflict', 'a request with this Idempotency-Key is in progress; retry');
+  }
+
+  /** The stored card of this order system named by the request, or a problem naming the field. */
+  private async storedCard(
+    who: Principal,
+    wanted: NonNullable<CreatePaymentInput['storedCard']>,
+  ): Promise<NonNullable<RequestPayment['storedCard']>> {
+    const found = await this.d.storedCards.find(who.orderSystem, wanted.storedCardReference);
+    if (!found) {
+      throw new AppError(
+        'invalid',
+        'no card stored by a REGISTER_CARD payment of this order system has this reference',
+        [{ in: 'body', field: 'storedCard.storedCardReference', message: 'unknown stored card' }],
+      );
+    }
+    if (wanted.customerReference && found.customerReference && wanted.customerReference !== found.customerReference) {
+      throw new AppError('invalid', 'the stored card belongs to another customer reference', [
+        { in: 'body', field: 'storedCard.customerReference', message: 'does not match the stored card' },
+      ]);
+    }
+    return {
+      registrationPaymentId: found.registrationPaymentId,
+      storedCardReference: found.storedCardReference,
+      customerReference: found.customerReference,
+    };
+  }
+
+  /** A stored-card charge as it stands once the PSP answered, or after `settleWaitMs` (still REQUESTED). */
+  private async charged(p: Payment): Promise<Payment> {
+    const until = this.d.clock.now().getTime() + this.d.settleWaitMs;
+    let current = p;
+    for (let pause = 20; current.status === 'REQUESTED' && this.d.clock.now().getTime() < until; ) {
+      await this.d.sleep(pause);
+      pause = Math.min(pause * 2, 250);
+      current = (await this.d.queries.get(p.request.paymentId)) ?? current;
+    }
+    return current;
   }
 
   async get(who: Principal, paymentId: string, via: string): Promise<PaymentView> {
@@ -249,7 +315,18 @@ export class PaymentsApp {
   }
 }
 
-function requireScope(who: Principal, scope: Scope): void {
+/** A payment by phone needs the caller's language and where to hand the caller back. */
+function requirePhoneFields(input: CreatePaymentInput): void {
+  for (const field of ['language', 'returnSipAddress'] as const) {
+    if (!input[field]) {
+      throw new AppError('invalid', `${field} is required for a payment by phone`, [
+        { in: 'body', field, message: 'is required (unless storedCard is given)' },
+      ]);
+    }
+  }
+}
+
+export function requireScope(who: Principal, scope: Scope): void {
   if (!who.scopes.has(scope)) throw new AppError('forbidden', `this API key lacks the scope ${scope}`);
 }
 
@@ -286,7 +363,7 @@ function decodeCursor(cursor: string): { createdAt: string; paymentId: string } 
   ]);
 }
 
-function toAppError(err: unknown): unknown {
+export function toAppError(err: unknown): unknown {
   if (!(err instanceof PaymentRejected)) return err;
   const kind = {
     NOT_FOUND: 'not_found',

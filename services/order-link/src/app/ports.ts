@@ -94,6 +94,20 @@ export interface PaymentReads {
   resolveTransferCode(code: string): Promise<{ paymentId: string; expiresAt: Date } | null>;
 }
 
+/** A card a REGISTER_CARD payment stored at the PSP, as its order system may charge it later. */
+export interface StoredCardRecord {
+  registrationPaymentId: string;
+  storedCardReference: string;
+  /** '' for registrations approved before it was kept. */
+  customerReference: string;
+}
+
+/** The cards each order system stored (written with the registration's approval). */
+export interface StoredCards {
+  /** Null when this order system stored no such card (another's is none of its business). */
+  find(orderSystem: string, storedCardReference: string): Promise<StoredCardRecord | null>;
+}
+
 /** Transfer codes held by live payments. */
 export interface TransferCodes {
   /** In the payment's creation transaction: false when a live payment holds the code. */

@@ -1,4 +1,15 @@
-import type { Actor, CallEndReason, CallMode, CardSummary, DeclineReason, Language, PaymentMode } from '@ivr/contracts';
+import type {
+  Actor,
+  CallEndReason,
+  CallMode,
+  CardSummary,
+  DeclineReason,
+  Language,
+  LifecycleCapabilities,
+  PaymentMode,
+  PaymentOperation,
+  StoredCardCharge,
+} from '@ivr/contracts';
 
 /**
  * What can be asked of a Payment. Times (`at`) and ids come from the caller's injected clock and
@@ -17,7 +28,10 @@ export type PaymentCommand =
   | CancelPayment
   | ExpireTransferCode
   | RestartField
-  | RecordCancelledInIvr;
+  | RecordCancelledInIvr
+  | RequestOperation
+  | RecordOperationSucceeded
+  | RecordOperationFailed;
 
 export interface RequestPayment {
   type: 'RequestPayment';
@@ -37,6 +51,8 @@ export interface RequestPayment {
   transferCode: string;
   transferCodeTtlMs: number;
   requestedBy: Actor;
+  /** A merchant-initiated charge of a stored card: no call, no transfer code. */
+  storedCard?: StoredCardCharge;
   at: string;
 }
 
@@ -60,6 +76,7 @@ export interface RecordAuthorizationApproved {
   pspReference: string;
   captured: boolean;
   card?: CardSummary;
+  capabilities?: LifecycleCapabilities;
   at: string;
 }
 
@@ -82,6 +99,7 @@ export interface RecordAuthorizationFailed {
 export interface RecordCardRegistered {
   type: 'RecordCardRegistered';
   storedCardReference: string;
+  customerReference?: string;
   pspReference?: string;
   card?: CardSummary;
   at: string;
@@ -121,5 +139,40 @@ export interface RecordCancelledInIvr {
 /** Sent by the expiry sweeper; a no-op unless the code is unused and past its expiry. */
 export interface ExpireTransferCode {
   type: 'ExpireTransferCode';
+  at: string;
+}
+
+/**
+ * Capture, void or refund an approved payment (REST, gRPC, console). Refused when the lifecycle rule says
+ * no (naming the field), when another operation is in flight, or when the payment is not approved.
+ */
+export interface RequestOperation {
+  type: 'RequestOperation';
+  operationId: string;
+  operation: PaymentOperation;
+  /** Absent: all that can be captured or refunded. */
+  amount?: number;
+  /** CAPTURE: the last capture (default true). */
+  final?: boolean;
+  reason?: string;
+  requestedBy: Actor;
+  at: string;
+}
+
+/** From authorization: the PSP did it. */
+export interface RecordOperationSucceeded {
+  type: 'RecordOperationSucceeded';
+  operationId: string;
+  pspReference?: string;
+  refundReference?: string;
+  at: string;
+}
+
+/** From authorization: refused by its rule or the PSP; nothing moved. */
+export interface RecordOperationFailed {
+  type: 'RecordOperationFailed';
+  operationId: string;
+  reason: string;
+  message: string;
   at: string;
 }

@@ -1,8 +1,8 @@
-import { PaymentEventTypes as T } from '@ivr/contracts';
-import type { PaymentCommand, RequestPayment } from './commands';
+import { isRefusal, resolveOperation, PaymentEventTypes as T } from '@ivr/contracts';
+import type { PaymentCommand, RequestOperation, RequestPayment } from './commands';
 import { PaymentRejected } from './errors';
 import type { PaymentEvent } from './events';
-import { isTerminal, type Payment, type PaymentState } from './state';
+import { isTerminal, operationOf, type Payment, type PaymentState, pendingOperation } from './state';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -52,6 +52,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
             pspReference: command.pspReference,
             captured: command.captured,
             ...(command.card ? { card: command.card } : {}),
+            ...(command.capabilities ? { capabilities: command.capabilities } : {}),
             at: command.at,
           },
         },
@@ -68,6 +69,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
             pspReference: command.pspReference ?? '',
             captured: false,
             storedCardReference: command.storedCardReference,
+            ...(command.customerReference ? { customerReference: command.customerReference } : {}),
             ...(command.card ? { card: command.card } : {}),
             at: command.at,
           },
@@ -114,6 +116,12 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
     case 'CancelPayment':
       if (p.status === 'CANCELLED') return [];
+      if (p.request.storedCard && p.status === 'REQUESTED') {
+        throw new PaymentRejected(
+          'INVALID_STATE',
+          'the stored card is being charged at the PSP and can no longer be cancelled; void or refund it once approved',
+        );
+      }
       if (p.status === 'IN_IVR' && p.callMode === 'AGENT_ASSISTED' && p.callId) {
         // The operator is on the call: the IVR stops the capture and tells the caller, then it is cancelled.
         if (p.cancellation) return [];
@@ -181,9 +189,107 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       ];
 
     case 'ExpireTransferCode':
+      // A merchant-initiated charge has no transfer code: authorization's answer ends it.
+      if (p.request.storedCard) return [];
       if (p.status !== 'REQUESTED' || Date.parse(command.at) < Date.parse(p.request.transferCodeExpiresAt)) return [];
       return [{ type: T.expired, data: { paymentId: id, transferCode: p.request.transferCode, at: command.at } }];
+
+    case 'RequestOperation':
+      return requestOperation(command, p);
+
+    case 'RecordOperationSucceeded': {
+      const op = operationOf(p, command.operationId);
+      if (op?.status !== 'PENDING') return [];
+      return [
+        {
+          type: T.operationSucceeded,
+          data: {
+            paymentId: id,
+            operationId: op.operationId,
+            operation: op.operation,
+            amount: op.amount,
+            currency: p.request.currency,
+            final: op.final,
+            ...(command.pspReference ? { pspReference: command.pspReference } : {}),
+            ...(command.refundReference ? { refundReference: command.refundReference } : {}),
+            at: command.at,
+          },
+        },
+      ];
+    }
+
+    case 'RecordOperationFailed': {
+      const op = operationOf(p, command.operationId);
+      if (op?.status !== 'PENDING') return [];
+      return [
+        {
+          type: T.operationFailed,
+          data: {
+            paymentId: id,
+            operationId: op.operationId,
+            operation: op.operation,
+            reason: command.reason,
+            message: command.message,
+            at: command.at,
+          },
+        },
+      ];
+    }
   }
+}
+
+/**
+ * A capture, void or refund, decided on the payment's money by the lifecycle rule of @ivr/contracts (the
+ * same rule authorization applies before calling the PSP): refused here, naming the field, nothing is sent.
+ * The same operation id again is answered as it stands (its Idempotency-Key was checked by the caller).
+ */
+function requestOperation(c: RequestOperation, p: Payment): PaymentEvent[] {
+  const known = operationOf(p, c.operationId);
+  if (known) {
+    if (known.operation !== c.operation) {
+      throw new PaymentRejected('ALREADY_EXISTS', `operation ${c.operationId} is a ${known.operation.toLowerCase()}`);
+    }
+    return [];
+  }
+  const what = c.operation.toLowerCase();
+  if (p.status !== 'APPROVED') {
+    throw new PaymentRejected(
+      'INVALID_STATE',
+      `the payment is ${p.status.toLowerCase()}: only an approved payment can be captured, voided or refunded`,
+    );
+  }
+  if (!p.lifecycle) {
+    throw new PaymentRejected('INVALID_STATE', `a card registration moves no money: there is nothing to ${what}`);
+  }
+  const pending = pendingOperation(p);
+  if (pending) {
+    throw new PaymentRejected(
+      'INVALID_STATE',
+      `${pending.operation.toLowerCase()} ${pending.operationId} of this payment is still pending; one at a time, retry once it has settled`,
+    );
+  }
+  const resolved = resolveOperation(p.lifecycle.balance, p.lifecycle.capabilities, c);
+  if (isRefusal(resolved)) {
+    throw resolved.kind === 'invalid_argument'
+      ? new PaymentRejected('INVALID_ARGUMENT', resolved.message, resolved.field)
+      : new PaymentRejected('INVALID_STATE', resolved.message);
+  }
+  return [
+    {
+      type: T.operationRequested,
+      data: {
+        paymentId: p.request.paymentId,
+        operationId: c.operationId,
+        operation: resolved.operation,
+        amount: resolved.amount,
+        currency: p.request.currency,
+        final: resolved.final,
+        ...(c.reason ? { reason: c.reason } : {}),
+        requestedBy: c.requestedBy,
+        at: c.at,
+      },
+    },
+  ];
 }
 
 function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
@@ -197,11 +303,18 @@ function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
   if (!CURRENCY.test(c.currency))
     throw new PaymentRejected('INVALID_ARGUMENT', 'currency must be an ISO 4217 code', 'currency');
   if (c.orderId.length === 0) throw new PaymentRejected('INVALID_ARGUMENT', 'orderId must not be empty', 'orderId');
-  if (!c.returnSipAddress.startsWith('sip:') && !c.returnSipAddress.startsWith('sips:')) {
+  if (!c.storedCard && !c.returnSipAddress.startsWith('sip:') && !c.returnSipAddress.startsWith('sips:')) {
     throw new PaymentRejected('INVALID_ARGUMENT', 'returnSipAddress must be a sip: or sips: URI', 'returnSipAddress');
   }
   if (!(c.transferCodeTtlMs > 0))
     throw new PaymentRejected('INVALID_ARGUMENT', 'transfer code lifetime must be positive');
+  if (c.storedCard && c.mode === 'REGISTER_CARD') {
+    throw new PaymentRejected(
+      'INVALID_ARGUMENT',
+      'a stored card is charged in mode AUTHORIZE or CAPTURE; REGISTER_CARD registers a new one by phone',
+      'mode',
+    );
+  }
   return [
     {
       type: T.requested,
@@ -218,10 +331,12 @@ function request(c: RequestPayment, state: PaymentState): PaymentEvent[] {
         returnSipAddress: c.returnSipAddress,
         callMode: c.callMode,
         metadata: c.metadata,
-        transferCode: c.transferCode,
-        transferCodeExpiresAt: new Date(Date.parse(c.at) + c.transferCodeTtlMs).toISOString(),
+        transferCode: c.storedCard ? '' : c.transferCode,
+        // No call for a stored card: its (absent) code is expired from the start.
+        transferCodeExpiresAt: c.storedCard ? c.at : new Date(Date.parse(c.at) + c.transferCodeTtlMs).toISOString(),
         requestedBy: c.requestedBy,
         requestedAt: c.at,
+        ...(c.storedCard ? { storedCard: c.storedCard } : {}),
       },
     },
   ];

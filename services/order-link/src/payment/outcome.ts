@@ -1,5 +1,17 @@
-import { DEFAULT_PSP_ACCOUNT_ID, PAYMENT_COMPLETED_TYPE, type PaymentCompletedPayload } from '@ivr/contracts';
-import { isTerminal, type Payment, type PaymentState } from './state';
+import {
+  balanceStateOf,
+  capturableOf,
+  DEFAULT_PSP_ACCOUNT_ID,
+  lifecycleTypeOf,
+  PAYMENT_COMPLETED_TYPE,
+  type PaymentCompletedPayload,
+  PaymentEventTypes,
+  type PaymentLifecyclePayload,
+  type PaymentLifecycleType,
+  refundableOf,
+} from '@ivr/contracts';
+import type { PaymentEvent } from './events';
+import { isTerminal, operationOf, type Payment, type PaymentState } from './state';
 
 export { PAYMENT_COMPLETED_TYPE };
 
@@ -22,6 +34,7 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
     ...(r.pspReference ? { pspReference: r.pspReference } : {}),
     ...(r.captured !== undefined && r.outcome === 'APPROVED' ? { captured: r.captured } : {}),
     ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
+    ...(r.customerReference ? { customerReference: r.customerReference } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
     ...(r.pspCode ? { pspCode: r.pspCode } : {}),
     ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
@@ -33,6 +46,14 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
             last4: p.card.last4,
             expiryMonth: p.card.expiryMonth,
             expiryYear: p.card.expiryYear,
+          },
+        }
+      : {}),
+    ...(q.storedCard
+      ? {
+          storedCard: {
+            storedCardReference: q.storedCard.storedCardReference,
+            registrationPaymentId: q.storedCard.registrationPaymentId,
           },
         }
       : {}),
@@ -50,4 +71,63 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
 export function completedBy(before: PaymentState, after: PaymentState): PaymentCompletedPayload | null {
   if (!before || !after || isTerminal(before.status) || !isTerminal(after.status)) return null;
   return toPaymentCompleted(after);
+}
+
+/** The payment's money for the public contract (REST `balance`, the lifecycle events). */
+export function balanceView(p: Payment): PaymentLifecyclePayload['balance'] | null {
+  const b = p.lifecycle?.balance;
+  if (!b) return null;
+  return {
+    state: balanceStateOf(b),
+    authorized: b.authorized,
+    captured: b.captured,
+    refunded: b.refunded,
+    capturable: capturableOf(b),
+    refundable: refundableOf(b),
+  };
+}
+
+/**
+ * The public lifecycle events a change publishes on `ivr.payment-lifecycle.v1`: one per operation it
+ * settled (succeeded or failed), with the payment's money after it. Nothing for any other change.
+ */
+export function lifecycleEventsBy(
+  after: PaymentState,
+  events: readonly PaymentEvent[],
+): { type: PaymentLifecycleType; payload: PaymentLifecyclePayload }[] {
+  if (!after) return [];
+  const balance = balanceView(after);
+  if (!balance) return [];
+  const published: { type: PaymentLifecycleType; payload: PaymentLifecyclePayload }[] = [];
+  for (const e of events) {
+    if (e.type !== PaymentEventTypes.operationSucceeded && e.type !== PaymentEventTypes.operationFailed) continue;
+    const op = operationOf(after, e.data.operationId);
+    if (!op || op.status === 'PENDING') continue;
+    const q = after.request;
+    published.push({
+      type: lifecycleTypeOf(op.operation, op.status),
+      payload: {
+        paymentId: q.paymentId,
+        orderId: q.orderId,
+        orderSystem: q.orderSystem,
+        mode: q.mode,
+        currency: q.currency,
+        ...(after.result?.pspReference ? { pspReference: after.result.pspReference } : {}),
+        operation: {
+          operationId: op.operationId,
+          operation: op.operation,
+          status: op.status,
+          amount: op.amount,
+          final: op.final,
+          ...(op.failure ? { failureReason: op.failure.reason, failureMessage: op.failure.message } : {}),
+          ...(op.refundReference ? { refundReference: op.refundReference } : {}),
+          requestedAt: op.requestedAt,
+          completedAt: op.completedAt ?? e.data.at,
+        },
+        balance,
+        metadata: q.metadata,
+      },
+    });
+  }
+  return published;
 }

@@ -1,8 +1,12 @@
 import {
   AuthorizationEventTypes as A,
   type AuthorizationApprovedPayload,
+  type AuthorizationCapturedPayload,
   type AuthorizationDeclinedPayload,
   type AuthorizationFailedPayload,
+  type AuthorizationOperationFailedPayload,
+  type AuthorizationRefundedPayload,
+  type AuthorizationVoidedPayload,
   CallEventTypes as C,
   type CallEndedPayload,
   type CallStartedPayload,
@@ -73,6 +77,7 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
           pspReference: p.pspReference,
           captured: p.captured,
           ...(p.card ? { card: p.card } : {}),
+          ...(p.capabilities ? { capabilities: p.capabilities } : {}),
           at,
         },
       };
@@ -103,10 +108,36 @@ export function routeForeignEvent(e: ForeignEvent): Routed | null {
         command: {
           type: 'RecordCardRegistered',
           storedCardReference: p.storedCardReference,
+          ...(p.customerReference ? { customerReference: p.customerReference } : {}),
           ...(p.pspReference ? { pspReference: p.pspReference } : {}),
           ...(p.card ? { card: p.card } : {}),
           at,
         },
+      };
+    }
+    case A.captured:
+    case A.voided:
+    case A.refunded: {
+      const p = e.payload as AuthorizationCapturedPayload | AuthorizationVoidedPayload | AuthorizationRefundedPayload;
+      // Captures and voids from before operations (no id) were never asked through order-link.
+      if (!p.operationId) return null;
+      const refundReference = 'refundReference' in p ? p.refundReference : undefined;
+      return {
+        paymentId: p.paymentId,
+        command: {
+          type: 'RecordOperationSucceeded',
+          operationId: p.operationId,
+          pspReference: p.pspReference,
+          ...(refundReference ? { refundReference } : {}),
+          at,
+        },
+      };
+    }
+    case A.operationFailed: {
+      const p = e.payload as AuthorizationOperationFailedPayload;
+      return {
+        paymentId: p.paymentId,
+        command: { type: 'RecordOperationFailed', operationId: p.operationId, reason: p.code, message: p.message, at },
       };
     }
     default:

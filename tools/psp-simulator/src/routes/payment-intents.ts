@@ -62,6 +62,7 @@ export const createPaymentIntent: StripeHandler = (ctx, { params, idempotencyKey
     cancellationReason: null,
     idempotencyKey,
     amountRefunded: 0,
+    multicapture: params.string('payment_method_options[card][request_multicapture]') === 'if_available',
   };
   ctx.store.paymentIntents.set(pi.id, pi);
   if (params.boolean('confirm')) confirm(ctx, pi, idempotencyKey, expandsCharge(params));
@@ -86,19 +87,37 @@ export const confirmPaymentIntent: StripeHandler = (ctx, { params, pathParams, i
   return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 
-/** POST /v1/payment_intents/:id/capture: takes (part of) an authorized amount; never a new charge. */
+/**
+ * POST /v1/payment_intents/:id/capture: takes (part of) an authorized amount; never a new charge. Without
+ * multicapture (or with `final_capture` true, the default) the rest is released; with it and
+ * `final_capture=false` the rest stays capturable for later captures (Stripe's multicapture).
+ */
 export const capturePaymentIntent: StripeHandler = (ctx, { params, pathParams }) => {
-  params.allowOnly(['amount_to_capture', 'metadata', 'statement_descriptor', 'statement_descriptor_suffix', 'expand']);
+  params.allowOnly([
+    'amount_to_capture',
+    'final_capture',
+    'metadata',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+    'expand',
+  ]);
   const pi = findPaymentIntent(ctx, pathParams.id ?? '');
   if (pi.status !== 'requires_capture') throw unexpectedState('payment_intent', pi.id, pi.status, 'captured');
   const amount = params.integer('amount_to_capture') ?? pi.amountCapturable;
   if (amount < 1 || amount > pi.amountCapturable) {
     throw invalidRequest('The amount to capture must be between 1 and the amount capturable.', 'amount_to_capture');
   }
+  const final = params.boolean('final_capture') ?? true;
+  if (!final && !pi.multicapture) {
+    throw invalidRequest(
+      'final_capture=false needs multicapture (payment_method_options[card][request_multicapture]).',
+      'final_capture',
+    );
+  }
   Object.assign(pi.metadata, params.metadata());
-  pi.amountReceived = amount;
-  pi.amountCapturable = 0;
-  pi.status = 'succeeded';
+  pi.amountReceived += amount;
+  pi.amountCapturable = final ? 0 : pi.amountCapturable - amount;
+  if (pi.amountCapturable === 0) pi.status = 'succeeded';
   return ok(paymentIntentJson(pi, expandsCharge(params)));
 };
 

@@ -13,7 +13,8 @@ export const createRefund: StripeHandler = (ctx, { params, idempotencyKey }) => 
   const id = params.requiredString('payment_intent');
   const pi = ctx.store.paymentIntents.get(id);
   if (!pi) throw noSuch('payment_intent', id, 'payment_intent');
-  if (pi.status !== 'succeeded') {
+  // A multicapture intent refunds what it captured while it still holds the rest.
+  if (pi.status !== 'succeeded' && !(pi.status === 'requires_capture' && pi.amountReceived > 0)) {
     throw invalidRequest(
       `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
       'payment_intent',

@@ -1,13 +1,14 @@
 import { type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import type { AuthorizationServiceServer } from '@ivr/contracts/authorization/v1';
 import type { Logger } from '@ivr/logging';
-import { type Authorizations, GatewayUnavailable } from '../../app/authorizations';
+import { type Authorizations, GatewayUnavailable, type OperationInput } from '../../app/authorizations';
 import {
   AuthorizationNotFound,
   type AuthorizationState,
   IdempotencyConflict,
   InvalidArgument,
   InvalidState,
+  REFUSED_CODE,
 } from '../../authorization';
 import { authorizationToProto, cardFromProto, modeFromProto, moneyFromProto } from './mapping';
 
@@ -55,16 +56,39 @@ export function authorizationService(authorizations: Authorizations, logger: Log
     }),
     capture: unary('Capture', async (request) =>
       answer(
-        await authorizations.capture(
-          request.paymentId,
-          moneyFromProto(request.amount),
-          request.correlationId || undefined,
-        ),
+        await operation(authorizations, {
+          paymentId: request.paymentId,
+          operationId: request.operationId || 'capture',
+          operation: 'CAPTURE',
+          amount: moneyFromProto(request.amount),
+          final: !request.notFinal,
+          correlationId: request.correlationId,
+        }),
       ),
     ),
     void: unary('Void', async (request) =>
-      answer(await authorizations.void(request.paymentId, request.correlationId || undefined)),
+      answer(
+        await operation(authorizations, {
+          paymentId: request.paymentId,
+          operationId: request.operationId || 'void',
+          operation: 'VOID',
+          amount: null,
+          correlationId: request.correlationId,
+        }),
+      ),
     ),
+    refund: unary('Refund', async (request) => {
+      if (!request.operationId) throw new InvalidArgument('operation_id', 'is required: each refund has its own');
+      return answer(
+        await operation(authorizations, {
+          paymentId: request.paymentId,
+          operationId: request.operationId,
+          operation: 'REFUND',
+          amount: moneyFromProto(request.amount),
+          correlationId: request.correlationId,
+        }),
+      );
+    }),
     abandonAuthorization: unary('AbandonAuthorization', async (request) =>
       answer(
         await authorizations.abandon(
@@ -79,6 +103,32 @@ export function authorizationService(authorizations: Authorizations, logger: Log
       return answer(await authorizations.get(request.paymentId));
     }),
   };
+}
+
+/**
+ * An operation through gRPC: the same use case as order-link's requests through Kafka. A refusal by the rule
+ * (recorded, nothing sent) is INVALID_ARGUMENT naming the field or FAILED_PRECONDITION; a PSP refusal is
+ * FAILED_PRECONDITION; one not settled comes back PENDING in the answer's operations.
+ */
+async function operation(
+  authorizations: Authorizations,
+  input: Omit<OperationInput, 'correlationId'> & { correlationId: string },
+): Promise<AuthorizationState> {
+  if (!input.paymentId) throw new InvalidArgument('payment_id', 'is required');
+  const { correlationId, ...rest } = input;
+  const state = await authorizations.requestOperation({ ...rest, ...(correlationId ? { correlationId } : {}) });
+  const op = state.operations[input.operationId];
+  if (op?.status === 'FAILED' && op.failure) {
+    const { code, message, field } = op.failure;
+    if (code === REFUSED_CODE && field) {
+      throw new InvalidArgument(
+        field === 'amount' ? 'amount.minor_units' : field === 'final' ? 'not_final' : field,
+        message,
+      );
+    }
+    throw new InvalidState(`${input.operation.toLowerCase()} ${input.operationId}: ${message} (${code})`);
+  }
+  return state;
 }
 
 function toStatus(method: string, error: unknown, logger: Logger): Partial<{ code: status; details: string }> {

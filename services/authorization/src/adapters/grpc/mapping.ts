@@ -1,7 +1,20 @@
 import type { GatewayDeclineReason } from '@ivr/contracts';
-import { type Authorization, AuthorizationStatus, DeclineReason } from '@ivr/contracts/authorization/v1';
+import {
+  type Authorization,
+  AuthorizationStatus,
+  DeclineReason,
+  type Operation,
+  OperationStatus,
+} from '@ivr/contracts/authorization/v1';
 import { PaymentMode, type MaskedCard as ProtoCard, type Money as ProtoMoney } from '@ivr/contracts/common/v1';
-import { type AuthorizationState, InvalidArgument, type MaskedCard, type Mode, type Money } from '../../authorization';
+import {
+  type AuthorizationState,
+  InvalidArgument,
+  type MaskedCard,
+  type Mode,
+  type Money,
+  type OperationRecord,
+} from '../../authorization';
 
 /** Proto ↔ domain translation, in one place. */
 export function modeFromProto(mode: PaymentMode | undefined): Mode {
@@ -49,6 +62,7 @@ const STATUS_TO_PROTO: Record<AuthorizationState['status'], AuthorizationStatus>
   DECLINED: AuthorizationStatus.AUTHORIZATION_STATUS_DECLINED,
   FAILED: AuthorizationStatus.AUTHORIZATION_STATUS_FAILED,
   VOIDED: AuthorizationStatus.AUTHORIZATION_STATUS_VOIDED,
+  REFUNDED: AuthorizationStatus.AUTHORIZATION_STATUS_REFUNDED,
   REGISTERED: AuthorizationStatus.AUTHORIZATION_STATUS_REGISTERED,
 };
 
@@ -92,5 +106,26 @@ export function authorizationToProto(s: AuthorizationState): Authorization {
     ...(s.card ? { card: s.card } : {}),
     version: s.version,
     pspAccountId: s.pspAccountId,
+    ...(s.amount ? { refundedAmount: { minorUnits: s.refundedMinorUnits, currency: s.amount.currency } } : {}),
+    operations: Object.values(s.operations).map((op) => operationToProto(op, s.amount?.currency ?? '')),
+  };
+}
+
+const OPERATION_STATUS_TO_PROTO: Record<OperationRecord['status'], OperationStatus> = {
+  PENDING: OperationStatus.OPERATION_STATUS_PENDING,
+  SUCCEEDED: OperationStatus.OPERATION_STATUS_SUCCEEDED,
+  FAILED: OperationStatus.OPERATION_STATUS_FAILED,
+};
+
+function operationToProto(op: OperationRecord, currency: string): Operation {
+  return {
+    operationId: op.operationId,
+    operation: op.operation,
+    status: OPERATION_STATUS_TO_PROTO[op.status],
+    ...(op.operation !== 'VOID' ? { amount: { minorUnits: op.amount, currency } } : {}),
+    final: op.final,
+    ...(op.failure ? { failure: { code: op.failure.code, message: op.failure.message, retryable: false } } : {}),
+    failureField: op.failure?.field ?? '',
+    refundReference: op.refundReference,
   };
 }

@@ -43,6 +43,16 @@ export class AuthorizationRepository implements AuthorizationStore {
         } else {
           await tx.client.query(`delete from "${tx.schema}".pending_authorizations where payment_id = $1`, [paymentId]);
         }
+        if (next.pendingOperationId) {
+          await tx.client.query(
+            `insert into "${tx.schema}".pending_operations (payment_id, operation_id) values ($1, $2)
+               on conflict (payment_id) do update set operation_id = excluded.operation_id, since = now()
+               where pending_operations.operation_id <> excluded.operation_id`,
+            [paymentId, next.pendingOperationId],
+          );
+        } else {
+          await tx.client.query(`delete from "${tx.schema}".pending_operations where payment_id = $1`, [paymentId]);
+        }
       },
     });
     return { state, events };
@@ -56,5 +66,17 @@ export class AuthorizationRepository implements AuthorizationStore {
       [before, limit],
     );
     return rows.map((r) => ({ paymentId: r.payment_id, since: r.since }));
+  }
+
+  async listPendingOperations(
+    before: Date,
+    limit: number,
+  ): Promise<{ paymentId: string; operationId: string; since: Date }[]> {
+    const { rows } = await this.store.pool.query<{ payment_id: string; operation_id: string; since: Date }>(
+      `select payment_id, operation_id, since from "${this.store.schema}".pending_operations
+        where since < $1 order by since limit $2`,
+      [before, limit],
+    );
+    return rows.map((r) => ({ paymentId: r.payment_id, operationId: r.operation_id, since: r.since }));
   }
 }

@@ -1,4 +1,5 @@
 import { backoffDelayMs, sleep as wait } from '@ivr/backoff';
+import type { LifecycleCapabilities, PspProvider } from '@ivr/contracts';
 import type {
   AuthorizeRequest,
   CaptureRequest,
@@ -49,21 +50,31 @@ export class ResilientGateway implements Gateway {
     return this.breaker.current;
   }
 
+  get provider(): PspProvider {
+    return this.gateway.provider;
+  }
+
   get capabilities(): GatewayCapabilities {
     return this.gateway.capabilities;
   }
 
   async authorize(request: AuthorizeRequest): Promise<GatewayOutcome> {
     const outcome = await this.call('authorize', () => this.gateway.authorize(request));
-    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value };
+    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value, capabilities: this.lifecycle() };
     return toDomain(outcome);
   }
 
   /** A card kept by REGISTER_CARD, charged without the cardholder (for the order systems' lifecycle). */
   async chargeStoredCard(request: ChargeStoredCardRequest): Promise<GatewayOutcome> {
     const outcome = await this.call('charge_stored_card', () => this.gateway.chargeStoredCard(request));
-    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value };
+    if (outcome.kind === 'ok') return { kind: 'approved', ...outcome.value, capabilities: this.lifecycle() };
     return toDomain(outcome);
+  }
+
+  /** What order-link learns with the approval: what this gateway can do next. */
+  private lifecycle(): LifecycleCapabilities {
+    const { partialCapture, multipleCaptures, partialRefund } = this.gateway.capabilities;
+    return { provider: this.gateway.provider, partialCapture, multipleCaptures, partialRefund };
   }
 
   async registerCard(request: RegisterCardRequest): Promise<GatewayOutcome> {

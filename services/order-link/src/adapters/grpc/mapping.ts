@@ -41,7 +41,7 @@ export function paymentToProto(v: PaymentView): Payment {
     returnSipAddress: v.returnSipAddress,
     metadata: v.metadata,
     transferCode: v.transferCode,
-    transferCodeExpiresAt: toTimestamp(v.transferCodeExpiresAt),
+    ...(v.transferCodeExpiresAt ? { transferCodeExpiresAt: toTimestamp(v.transferCodeExpiresAt) } : {}),
     createdAt: toTimestamp(v.createdAt),
     updatedAt: toTimestamp(v.updatedAt),
     ...(v.completedAt ? { completedAt: toTimestamp(v.completedAt) } : {}),

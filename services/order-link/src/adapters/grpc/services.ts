@@ -165,7 +165,7 @@ export function transferCodeService(payments: PaymentsApp): TransferCodeServiceS
         language: languageToProto(p.language),
         returnSipAddress: p.returnSipAddress,
         callMode: callModeToProto(p.callMode),
-        transferCodeExpiresAt: toTimestamp(p.transferCodeExpiresAt),
+        ...(p.transferCodeExpiresAt ? { transferCodeExpiresAt: toTimestamp(p.transferCodeExpiresAt) } : {}),
         pspAccountId: p.pspAccountId,
       };
     }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ApiKeysApp } from '../../app/api-keys-app';
 import { AppError } from '../../app/errors';
+import type { OperationsApp } from '../../app/operations-app';
 import type { ListInput, PaymentsApp } from '../../app/payments-app';
 import type { PspAccountsApp } from '../../app/psp-accounts-app';
 import type { WebhooksApp } from '../../app/webhooks-app';
@@ -9,6 +10,7 @@ import type { IdempotencyRepository } from '../pg/idempotency';
 
 export interface RouteDeps {
   payments: PaymentsApp;
+  operations: OperationsApp;
   apiKeys: ApiKeysApp;
   webhooks: WebhooksApp;
   pspAccounts: PspAccountsApp;

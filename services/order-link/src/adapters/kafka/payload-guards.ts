@@ -43,6 +43,29 @@ const REQUIRED: Record<string, Check[]> = {
   [A.cardRegistered]: [
     ['paymentId', 'string'],
     ['storedCardReference', 'string'],
+    ['customerReference', 'string?'],
+  ],
+  [A.captured]: [
+    ['paymentId', 'string'],
+    ['operationId', 'string?'],
+    ['pspReference', 'string'],
+  ],
+  [A.voided]: [
+    ['paymentId', 'string'],
+    ['operationId', 'string?'],
+    ['pspReference', 'string'],
+  ],
+  [A.refunded]: [
+    ['paymentId', 'string'],
+    ['operationId', 'string'],
+    ['pspReference', 'string'],
+    ['refundReference', 'string'],
+  ],
+  [A.operationFailed]: [
+    ['paymentId', 'string'],
+    ['operationId', 'string'],
+    ['code', 'string'],
+    ['message', 'string'],
   ],
 };
 

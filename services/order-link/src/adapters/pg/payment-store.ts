@@ -6,6 +6,7 @@ import type { ExecuteOptions, ExecuteResult, PaymentCommands } from '../../app/p
 import {
   completedBy,
   isTerminal,
+  lifecycleEventsBy,
   type Payment,
   type PaymentCommand,
   type PaymentEvent,
@@ -78,6 +79,47 @@ export class PaymentStore implements PaymentCommands {
         next.request.paymentId,
       ]);
     }
+    if (
+      next.status === 'APPROVED' &&
+      change.state?.status !== 'APPROVED' &&
+      next.request.mode === 'REGISTER_CARD' &&
+      next.result?.storedCardReference
+    ) {
+      await tx.client.query(
+        `insert into "${this.schema}".stored_cards
+           (order_system, stored_card_reference, registration_payment_id, customer_reference, registered_at)
+         values ($1, $2, $3, $4, $5) on conflict do nothing`,
+        [
+          next.request.orderSystem,
+          next.result.storedCardReference,
+          next.request.paymentId,
+          next.result.customerReference ?? '',
+          next.result.completedAt,
+        ],
+      );
+    }
+    // The settled captures, voids and refunds, keyed by order id like PaymentCompleted.
+    const lifecycle = lifecycleEventsBy(next, change.events);
+    if (lifecycle.length > 0) {
+      await tx.enqueue(
+        lifecycle.map(({ type, payload }) => ({
+          topic: Topics.paymentLifecycle,
+          key: next.request.orderId,
+          envelope: {
+            specVersion: 1,
+            eventId: randomUUID(),
+            type,
+            aggregateType: 'Payment',
+            aggregateId: next.request.paymentId,
+            version: change.version,
+            occurredAt: payload.operation.completedAt,
+            ...(correlationId ? { correlationId } : {}),
+            causationId: change.eventIds[change.eventIds.length - 1]!,
+            payload,
+          },
+        })),
+      );
+    }
     const completed = completedBy(change.state, next);
     if (completed) {
       // Keyed by order id, so that an order system reads its orders' outcomes in order.
@@ -116,7 +158,7 @@ export class PaymentStore implements PaymentCommands {
         p.status,
         p.request.requestedAt,
         p.updatedAt,
-        p.request.transferCodeExpiresAt,
+        p.request.storedCard ? null : p.request.transferCodeExpiresAt,
         version,
         p,
       ],

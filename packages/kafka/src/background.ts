@@ -5,8 +5,9 @@ interface Stoppable {
 }
 
 /**
- * Starts something (a consumer) without holding the caller up, retrying with backoff until it
- * starts or `signal` aborts. `stop()` waits for a start in progress, then stops what started.
+ * Starts something (a consumer) without holding the caller up (joining a group can take a session timeout
+ * after a crash, while the dead member expires), retrying with backoff until it starts or `signal` aborts.
+ * `stop()` waits for a start in progress, then stops what started.
  */
 export function startInBackground(
   what: string,
