@@ -16,7 +16,7 @@
 // and, for both, each tone louder than -45 dBm0 and the two within 12 dB of each other. Each test is
 // looser than a decoder's (a lower energy share and level, a wider twist, 15-20 ms of tone where
 // multimon-ng needs 20 ms and a Q.24 receiver 40 ms): what a decoder could take for a key is masked, at
-// the price of some speech that looks like a tone pair. docs/decisions/0010-dtmf-masking.md has the
+// the price of some speech that looks like a tone pair. docs/decisions/0011-dtmf-masking.md has the
 // measurements.
 //
 // A window that holds a pair masks its own 20 ms, everything the look-ahead still holds before it (20 ms

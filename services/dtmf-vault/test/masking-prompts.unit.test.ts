@@ -1,7 +1,7 @@
 // Real speech through the masker: the vault's own recorded prompts (espeak-ng English, Open JTalk
 // Japanese) played to an armed DTMF masker, as if the caller said them during a card field. Masking
 // is conservative (better some speech flattened than a tone's onset heard), so a little is masked;
-// docs/decisions/0010-dtmf-masking.md has the figures.
+// docs/decisions/0011-dtmf-masking.md has the figures.
 import { decodeG711 } from '@ivr/media';
 import { decodeDtmf, maskOffline } from '@ivr/testkit/reference-dtmf';
 import { promptTexts } from '../src/prompts/catalog';

@@ -74,6 +74,15 @@ export function renderBoundaryDoc(x: BoundaryInputs): string {
   p('   the session keys and overwrites them when the session closes. Neither logs a key: `crypto` and `sdp`');
   p('   fields are censored and `inline:` keys masked in every log line (`packages/media/test/srtp.unit.test.ts`,');
   p('   `services/dtmf-vault/test/srtp.int.test.ts`, `packages/logging/test/secrets.unit.test.ts`).');
+  p('7. An operator who stays on the call (agent-assisted mode) is a second RTP leg **to the vault** (a port');
+  p("   of the same range, through the same SBC/PBX), which the vault bridges with the caller's. Toward the");
+  p("   operator it sends the caller's audio and the prompts; while a card field is captured it drops the");
+  p("   caller's RFC 4733 events and replaces in-band tones with one flat tone, from their onset (a 40 ms");
+  p('   look-ahead), so the operator, the headset and any recorder on that leg hear no digit');
+  p('   (`docs/decisions/0011-dtmf-masking.md`; two independent decoders find none: `services/dtmf-vault/test/');
+  p("   bridge*.int.test.ts`). Outside card fields the bridge is plain audio both ways. The operator's own");
+  p('   keys are never looked for: nothing keyed on that leg enters a capture. call-control places the call');
+  p("   and answers holds, and still never receives RTP. The operator's leg is plain RTP for now.");
   p();
   p('## 2. What each component sees and holds');
   p();

@@ -163,8 +163,18 @@ export function declaredMatrix(v: ChartValues): DeclaredRow[] {
   if (s.dtmfVault.enabled) {
     const rtp = s.dtmfVault.rtpPorts;
     const peerRtp = v.network.sbcRtpPorts;
-    add('SBC/PBX', 'dtmf-vault', `UDP ${rtp.from}-${rtp.to}`, "RTP of the IVR leg: the caller's keypad tones");
-    add('dtmf-vault', 'SBC/PBX', `UDP ${peerRtp.from}-${peerRtp.to}`, 'RTP prompts to the caller');
+    add(
+      'SBC/PBX',
+      'dtmf-vault',
+      `UDP ${rtp.from}-${rtp.to}`,
+      "RTP of the caller's leg (its keypad tones) and, agent-assisted, of the operator's leg",
+    );
+    add(
+      'dtmf-vault',
+      'SBC/PBX',
+      `UDP ${peerRtp.from}-${peerRtp.to}`,
+      'RTP prompts and the operator to the caller; to the operator, the caller with keypad tones masked',
+    );
     add('dtmf-vault', 'PSP', tcp(v.network.pspPort), 'HTTPS: card registration/tokenization');
     add('dtmf-vault', 'cluster DNS', dns, 'name resolution (the PSP host)');
   }

@@ -40,6 +40,16 @@ export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker)
     .createObservableCounter('vault_dtmf_keys', { description: 'Key presses detected (RFC 4733 or in-band)' })
     .addCallback((result) => result.observe(vault.totals().keys));
   meter
+    .createObservableGauge('vault_operator_legs', { description: 'Open operator legs (agent-assisted calls)' })
+    .addCallback((result) => result.observe(vault.bridgeTotals().operatorLegs));
+  meter
+    .createObservableCounter('vault_masked_audio_seconds', {
+      description:
+        'Caller audio replaced toward operators while card fields were captured (keypad tones, and speech taken for them)',
+      unit: 's',
+    })
+    .addCallback((result) => result.observe(vault.bridgeTotals().maskedSamples / 8000));
+  meter
     .createObservableGauge('vault_playout_tick_lateness_seconds', {
       description: 'Lateness of the latest 20 ms playout tick',
       unit: 's',

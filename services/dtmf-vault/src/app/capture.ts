@@ -2,7 +2,7 @@
 // and re-prompts through playout (a key cuts a barge-in prompt short), and hands the digits of a
 // completed card field to the session's CardHolder. What it no longer needs it wipes.
 import type { DtmfKey } from '@ivr/media';
-import { type CaptureUpdate, FieldCapture, type FieldSpec } from '../capture/field-capture';
+import { type CaptureUpdate, FieldCapture, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardHolder } from './card-holder';
 import type { Playout } from './playout';
 import type { SessionCounters } from './session-counters';
@@ -27,6 +27,8 @@ export interface CaptureDeps {
   counters: SessionCounters;
   now: () => number;
   today: () => Date;
+  /** The kind of field being captured from now on, or undefined when none is (a bridge masks card fields). */
+  onField?: (kind: FieldKind | undefined) => void;
 }
 
 export class Capture {
@@ -52,6 +54,7 @@ export class Capture {
     return new Promise((resolve) => {
       const active: ActiveCapture = { capture, onUpdate, retryPrompt, done: resolve };
       this.active = active;
+      this.deps.onField?.(spec.kind);
       cancelled?.addEventListener(
         'abort',
         () => {
@@ -87,6 +90,7 @@ export class Capture {
   close(): void {
     const active = this.active;
     this.active = undefined;
+    if (active) this.deps.onField?.(undefined);
     active?.capture.wipe();
     active?.done({ status: 'closed' });
   }
@@ -137,7 +141,10 @@ export class Capture {
   }
 
   private finish(active: ActiveCapture, outcome: CaptureOutcome): void {
-    if (this.active === active) this.active = undefined;
+    if (this.active === active) {
+      this.active = undefined;
+      this.deps.onField?.(undefined);
+    }
     // The in-band detector is not reset here: a tone still sounding would be reported again. Its
     // 20 ms window is overwritten by the next packets and zeroed on close.
     active.capture.wipe();

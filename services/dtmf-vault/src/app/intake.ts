@@ -32,12 +32,18 @@ export interface IntakeOptions {
   protection?: RtpProtection;
   now: () => number;
   onKey: (key: DtmfKey, now: number) => void;
+  /** false: no key is looked for (the operator's leg of a bridge: its keys never enter a capture). */
+  detectKeys?: boolean;
 }
 
 export class Intake {
   /** Where the valid stream comes from (the SDP address until the first packet). */
   peer: Peer | undefined;
   lastPacketAt: number | undefined;
+  /** Each accepted audio frame, decoded (a bridge relays it); the samples are overwritten once it returns. */
+  onAudio: ((pcm: Int16Array, samples: number, now: number) => void) | undefined;
+  /** Each accepted RFC 4733 packet (a bridge never relays them). */
+  onTelephoneEvent: (() => void) | undefined;
   /** The locked stream: the first valid packet's source and SSRC. */
   private source: Peer | undefined;
   private ssrc: number | undefined;
@@ -98,7 +104,10 @@ export class Intake {
     }
     this.lastPacketAt = now;
     this.counters.packetsAccepted++;
+    const detectKeys = this.options.detectKeys ?? true;
     if (isEvent) {
+      this.onTelephoneEvent?.();
+      if (!detectKeys) return;
       const parsedEvent = parseTelephoneEvent(packet.payload);
       if (!parsedEvent.ok) {
         this.counters.badTelephoneEvents++;
@@ -114,10 +123,23 @@ export class Intake {
       return;
     }
     // Peers that send telephone-events may leave the tones in the audio too: count them once.
-    if (this.sawTelephoneEvents) return;
+    const inband = detectKeys && !this.sawTelephoneEvents;
+    if (!inband && !this.onAudio) return;
     const samples = decodeG711(this.options.codec, packet.payload, this.pcm);
-    for (const key of this.inband.process(this.pcm, samples)) this.options.onKey(key, now);
+    if (inband) for (const key of this.inband.process(this.pcm, samples)) this.options.onKey(key, now);
+    this.onAudio?.(this.pcm, samples, now);
     this.pcm.fill(0, 0, samples);
+  }
+
+  /**
+   * The SDP moved the leg's media (a re-INVITE, the answer to the vault's offer): only that host is
+   * heard from now on, and its first valid packet locks the stream again.
+   */
+  retarget(peer: Peer): void {
+    this.options.sdpPeer = peer;
+    this.peer = peer;
+    this.source = undefined;
+    this.ssrc = undefined;
   }
 
   /** Overwrites the tone detector's window and the decoded audio (they may have held a digit's tones). */

@@ -2,11 +2,13 @@
 // ticker) and capture (the field being captured, fed by intake's keys), put together, over the leg's
 // RtpProtection (plain RTP or SRTP: decrypted on intake, encrypted on playout); it wipes every buffer
 // that may have held card digits, and the SRTP keys, when it closes. No socket here: the vault gives
-// it a `send`.
-import { type Codec, PLAIN_RTP, type RtpProtection } from '@ivr/media';
+// it a `send`. In agent-assisted mode a MediaBridge is attached: the caller's audio and RFC 4733 packets
+// go to it (masked toward the operator during card fields), and the operator's audio is mixed into playout.
+import { type Codec, decodeG711, encodeG711, type MediaBridge, PLAIN_RTP, type RtpProtection } from '@ivr/media';
 import { Capture, type CaptureOutcome } from './capture';
 import { CardHolder } from './card-holder';
 import { Intake } from './intake';
+import { LegDirection } from './leg-direction';
 import { type PlayOutcome, Playout } from './playout';
 import type { Peer } from './ports';
 import { type SessionCounters, zeroCounters } from './session-counters';
@@ -30,13 +32,18 @@ export class SessionClosedError extends Error {}
 export class MediaSession {
   readonly counters: SessionCounters = zeroCounters();
   readonly card = new CardHolder();
+  /** The caller's leg direction (hold) as the last offer/answer set it. */
+  readonly direction: LegDirection;
   closed = false;
   private readonly intake: Intake;
   private readonly playout: Playout;
   private readonly capturing: Capture;
+  private bridge: MediaBridge | undefined;
+  private cardField = false;
 
   constructor(private readonly options: MediaSessionOptions) {
     const { counters } = this;
+    this.direction = new LegDirection(options.now());
     const protection = options.protection ?? PLAIN_RTP;
     this.playout = new Playout(options.codec, counters, (packet, peer) =>
       options.send(protection.protect(packet), peer),
@@ -47,6 +54,10 @@ export class MediaSession {
       counters,
       now: options.now,
       today: options.today,
+      onField: (kind) => {
+        this.cardField = kind !== undefined && kind !== 'digits';
+        this.bridge?.cardField(this.cardField);
+      },
     });
     this.intake = new Intake(
       {
@@ -84,11 +95,40 @@ export class MediaSession {
     this.intake.receive(datagram, from);
   }
 
-  /** Called by the shared ticker every 20 ms: one packet of playout, then the capture's timers. */
+  /** Called by the shared ticker every 20 ms: one packet of playout, the capture's timers, the bridge's clock. */
   tick(now: number): void {
     if (this.closed) return;
-    this.playout.sendFrame(this.intake.peer);
+    this.playout.sendFrame(this.intake.peer, this.direction.sends);
     this.capturing.tick(now);
+    this.bridge?.tick(now);
+  }
+
+  /** The caller's RTP moved (a re-INVITE): that host only, from now on. */
+  retarget(peer: Peer): void {
+    this.intake.retarget(peer);
+  }
+
+  /** Bridges the caller's leg with the operator's (see the header); masking follows the card fields. */
+  attachBridge(bridge: MediaBridge): void {
+    this.bridge = bridge;
+    bridge.cardField(this.cardField);
+    this.intake.onAudio = (pcm, samples, now) => bridge.fromCaller(pcm, samples, now);
+    this.intake.onTelephoneEvent = () => bridge.callerTelephoneEvent();
+    const pcm = new Int16Array(160);
+    const { codec } = this.options;
+    this.playout.mix = (frame, prompt) => {
+      decodeG711(codec, frame, pcm);
+      if (bridge.towardCaller(pcm, prompt)) encodeG711(codec, pcm, frame);
+    };
+  }
+
+  /** Back to IVR only (the operator's leg ended); the bridge's buffers are wiped. */
+  detachBridge(): void {
+    this.bridge?.wipe();
+    this.bridge = undefined;
+    this.intake.onAudio = undefined;
+    this.intake.onTelephoneEvent = undefined;
+    this.playout.mix = undefined;
   }
 
   /** Queues µ-law audio; resolves when it has been sent, cut by a key (barge-in) or stopped. */
@@ -115,6 +155,7 @@ export class MediaSession {
     this.capturing.close();
     this.card.wipe();
     this.intake.wipe();
+    this.detachBridge();
     this.options.protection?.wipe();
   }
 }

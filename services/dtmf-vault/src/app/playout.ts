@@ -1,5 +1,6 @@
 // A session's playout: one RTP packet every tick of the shared clock, carrying the queued prompt
 // audio (converted to A-law when the call uses PCMA) or silence, to wherever intake heard the peer.
+// A bridged session mixes the operator's audio into each frame (`mix`).
 
 import { randomInt } from 'node:crypto';
 import { type Codec, payloadTypeOf, serializeRtp, silenceByte, ulawToAlaw } from '@ivr/media';
@@ -39,6 +40,9 @@ export class Playout {
     frame: new Uint8Array(FRAME_SAMPLES),
   };
 
+  /** Changes the frame about to leave (encoded in the leg's codec); `prompt`: it holds prompt audio. */
+  mix: ((frame: Uint8Array, prompt: boolean) => void) | undefined;
+
   constructor(
     private readonly codec: Codec,
     private readonly counters: SessionCounters,
@@ -66,8 +70,8 @@ export class Playout {
     playback?.done(outcome);
   }
 
-  /** Sends the next 20 ms to `peer` (nothing before a peer is known). */
-  sendFrame(peer: Peer | undefined): void {
+  /** Sends the next 20 ms to `peer` (nothing before a peer is known; nothing but time passes on hold). */
+  sendFrame(peer: Peer | undefined, transmit = true): void {
     if (!peer) return;
     const { out } = this;
     const frame = out.frame;
@@ -87,6 +91,11 @@ export class Playout {
         }
       }
       if (playback.index >= playback.frames.length) this.stop('completed');
+    }
+    this.mix?.(frame, playback !== undefined);
+    if (!transmit) {
+      out.timestamp = (out.timestamp + FRAME_SAMPLES) >>> 0; // time passes on hold, sequence numbers do not
+      return;
     }
     const packet = serializeRtp(
       {

@@ -1,13 +1,25 @@
-// The vault's use cases over its media sessions: open, play, capture, register the card, close.
+// The vault's use cases over its media sessions: open, play, capture, register the card, close; and in
+// agent-assisted mode a second leg to the operator, bridged with the caller's (open, point it at the
+// operator's phone, follow either leg's hold, close it, watch the legs end).
 // Sessions live in memory only; expiry and RTP silence close them and wipe their buffers and keys.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PSP_ACCOUNT_ID, type Language, type PromptId } from '@ivr/contracts';
-import { answerSdes, type Codec, PLAIN_RTP, type RtpProtection, type SdesRefusal } from '@ivr/media';
+import {
+  answerSdes,
+  type Codec,
+  type DtmfMaskerOptions,
+  MediaBridge,
+  PLAIN_RTP,
+  type RtpProtection,
+  type SdesRefusal,
+} from '@ivr/media';
 import { type CaptureUpdate, cardFieldSpec, type FieldKind, type FieldSpec } from '../capture/field-capture';
 import type { CardBrand } from '../card/card-rules';
 import { amountPrompts } from '../prompts/read-back';
 import type { CaptureOutcome } from './capture';
+import type { MediaDirection } from './leg-direction';
 import { MediaSession } from './media-session';
+import { type LegRemote, OperatorLeg } from './operator-leg';
 import {
   DEFAULT_PLAIN_DIGITS_LIMITS,
   MAX_PLAIN_DIGITS,
@@ -21,6 +33,8 @@ import { addCounters, type SessionCounters, zeroCounters } from './session-count
 export class SessionNotFoundError extends Error {}
 export class BadRequestError extends Error {}
 export class CardIncompleteError extends Error {}
+/** The session has an operator's leg already, or has none to change. */
+export class LegStateError extends Error {}
 /** The captured card was wiped before anyone asked to register it (VaultLimits.cardTtlMs). */
 export class CardWipedError extends Error {}
 
@@ -61,6 +75,8 @@ export interface VaultDeps {
   limits: VaultLimits;
   now: () => number;
   today: () => Date;
+  /** Masking of the caller's tones toward the operator (defaults: decision 0011). */
+  masking?: Partial<DtmfMaskerOptions>;
 }
 
 export interface OpenSessionRequest {
@@ -117,6 +133,28 @@ export interface RegisteredCard {
 
 export type CloseReason = 'hangup' | 'completed' | 'expired' | 'rtp_silence' | 'shutdown';
 
+export type Leg = 'caller' | 'operator';
+
+export interface OpenedOperatorLeg {
+  address: string;
+  port: number;
+  /** For the offer, preferred first: the caller's codec (no transcoding), then the other. */
+  codecs: Codec[];
+  telephoneEventPayloadType: number;
+}
+
+/** What call-control hears about a session without asking (WatchMediaSession). */
+export type SessionEvent =
+  | { type: 'leg_ended'; leg: 'operator'; reason: 'rtp_silence' | 'closed' }
+  | { type: 'session_ended'; reason: CloseReason };
+
+export interface BridgeCounters {
+  /** Open now. */
+  operatorLegs: number;
+  maskedSamples: number;
+  eventsDropped: number;
+}
+
 interface Entry {
   session: MediaSession;
   socket: MediaSocket;
@@ -129,6 +167,8 @@ interface Entry {
   registering?: boolean;
   /** The card was wiped unregistered (and not captured again since). */
   cardWiped?: boolean;
+  /** Agent-assisted mode: the operator's leg and the bridge between the legs. */
+  operator?: { leg: OperatorLeg; bridge: MediaBridge };
 }
 
 export class Vault {
@@ -137,6 +177,8 @@ export class Vault {
   private readonly closedTotals: SessionCounters = zeroCounters();
   /** Why recent sessions ended, so a late call gets a precise error. */
   readonly closedReasons = new Map<string, CloseReason>();
+  private readonly watchers = new Map<string, Set<(event: SessionEvent) => void>>();
+  private readonly closedBridges: BridgeCounters = { operatorLegs: 0, maskedSamples: 0, eventsDropped: 0 };
 
   constructor(private readonly deps: VaultDeps) {}
 
@@ -291,8 +333,11 @@ export class Vault {
     this.deps.ticker.remove(entry.onTick);
     entry.session.close();
     entry.socket.close(); // stops receiving, closes the socket, gives its port back
+    if (entry.operator) this.endOperatorLeg(entry);
     const counters = { ...entry.session.counters };
     addCounters(this.closedTotals, counters);
+    this.notify(sessionId, { type: 'session_ended', reason });
+    this.watchers.delete(sessionId);
     return counters;
   }
 
@@ -312,6 +357,109 @@ export class Vault {
     return { ...this.entry(sessionId).session.counters };
   }
 
+  /**
+   * Opens the operator's leg of a session (agent-assisted mode): an RTP port for the offer of the call
+   * to the operator, bridged with the caller's leg at once.
+   */
+  async openOperatorLeg(sessionId: string): Promise<OpenedOperatorLeg> {
+    if (this.entry(sessionId).operator) throw new LegStateError('the session has an operator leg already');
+    const socket = await this.deps.ports.open();
+    const entry = this.sessions.get(sessionId);
+    if (!entry || entry.operator) {
+      socket.close(); // the session ended, or another leg was opened, while the port was bound
+      if (!entry) throw new SessionNotFoundError('media session ended');
+      throw new LegStateError('the session has an operator leg already');
+    }
+    const bridge = new MediaBridge({ toOperator: (pcm, samples) => leg.send(pcm, samples), masker: this.deps.masking });
+    const leg = new OperatorLeg(socket, {
+      now: this.deps.now,
+      onAudio: (pcm, samples) => bridge.fromOperator(pcm, samples),
+    });
+    entry.operator = { leg, bridge };
+    entry.session.attachBridge(bridge);
+    const { codec } = entry.session;
+    return {
+      address: this.deps.advertisedAddress,
+      port: leg.port,
+      codecs: [codec, codec === 'PCMU' ? 'PCMA' : 'PCMU'],
+      telephoneEventPayloadType: 101,
+    };
+  }
+
+  /** Where a leg's RTP is: the answer of the operator's call, or a re-INVITE of either leg. */
+  setLegRemote(sessionId: string, leg: Leg, remote: LegRemote): void {
+    const entry = this.entry(sessionId);
+    if (leg === 'caller') entry.session.retarget(remote.peer);
+    else this.operatorOf(entry).leg.setRemote(remote);
+  }
+
+  /** A leg's direction after an offer/answer: hold (sendonly, inactive) and back. */
+  setLegDirection(sessionId: string, leg: Leg, direction: MediaDirection): void {
+    const entry = this.entry(sessionId);
+    const target = leg === 'caller' ? entry.session.direction : this.operatorOf(entry).leg.direction;
+    target.set(direction, this.deps.now());
+  }
+
+  /** Ends the operator's leg; the caller's goes on alone (IVR only). Returns the leg's counters. */
+  closeOperatorLeg(sessionId: string): { counters: SessionCounters; maskedSamples: number } {
+    const entry = this.entry(sessionId);
+    const { leg, bridge } = this.operatorOf(entry);
+    this.endOperatorLeg(entry);
+    this.notify(sessionId, { type: 'leg_ended', leg: 'operator', reason: 'closed' });
+    return { counters: { ...leg.counters }, maskedSamples: bridge.stats.maskedSamples };
+  }
+
+  /** Calls `listener` with what happens to the session's legs until it ends; returns the unsubscribe. */
+  watch(sessionId: string, listener: (event: SessionEvent) => void): () => void {
+    this.entry(sessionId);
+    let set = this.watchers.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(sessionId, set);
+    }
+    set.add(listener);
+    return () => {
+      this.watchers.get(sessionId)?.delete(listener);
+    };
+  }
+
+  /** Operator legs open now, and the masking done since start (metrics). */
+  bridgeTotals(): BridgeCounters {
+    const sum = { ...this.closedBridges };
+    for (const { operator } of this.sessions.values())
+      if (operator) {
+        sum.operatorLegs++;
+        sum.maskedSamples += operator.bridge.stats.maskedSamples;
+        sum.eventsDropped += operator.bridge.stats.eventsDropped;
+      }
+    return sum;
+  }
+
+  private operatorOf(entry: Entry): NonNullable<Entry['operator']> {
+    if (!entry.operator) throw new LegStateError('the session has no operator leg');
+    return entry.operator;
+  }
+
+  private endOperatorLeg(entry: Entry): void {
+    const operator = entry.operator;
+    if (!operator) return;
+    entry.operator = undefined;
+    entry.session.detachBridge();
+    operator.leg.close();
+    this.closedBridges.maskedSamples += operator.bridge.stats.maskedSamples;
+    this.closedBridges.eventsDropped += operator.bridge.stats.eventsDropped;
+  }
+
+  private notify(sessionId: string, event: SessionEvent): void {
+    for (const listener of this.watchers.get(sessionId) ?? []) {
+      try {
+        listener(event);
+      } catch {
+        // a watcher's failure is its own (its stream went away)
+      }
+    }
+  }
+
   private tickSession(sessionId: string): void {
     const entry = this.sessions.get(sessionId);
     if (!entry) return;
@@ -321,13 +469,17 @@ export class Vault {
       this.close(sessionId, 'expired');
       return;
     }
-    const lastHeard = entry.session.lastPacketAt ?? entry.openedAt;
-    if (now - lastHeard > limits.rtpSilenceMs) {
+    if (entry.session.direction.silentFor(now, entry.session.lastPacketAt) > limits.rtpSilenceMs) {
       this.close(sessionId, 'rtp_silence');
       return;
     }
     this.wipeStaleCard(entry, now);
     entry.session.tick(now);
+    const operator = entry.operator?.leg;
+    if (operator && operator.direction.silentFor(now, operator.lastPacketAt) > limits.rtpSilenceMs) {
+      this.endOperatorLeg(entry);
+      this.notify(sessionId, { type: 'leg_ended', leg: 'operator', reason: 'rtp_silence' });
+    }
   }
 
   private get cardTtlMs(): number {

@@ -5,17 +5,26 @@ import { type ClientUnaryCall, credentials, type ServiceError } from '@grpc/grpc
 import {
   type CaptureFieldRequest,
   type CaptureFieldResponse,
+  type CloseLegRequest,
+  type CloseLegResponse,
   type CloseMediaSessionRequest,
   type CloseMediaSessionResponse,
   Language as LegacyLanguage,
   type OpenMediaSessionRequest,
   type OpenMediaSessionResponse,
+  type OpenOperatorLegRequest,
+  type OpenOperatorLegResponse,
   type PlayPromptsRequest,
   type PlayPromptsResponse,
   type RegisterCardRequest,
   type RegisterCardResponse,
+  type SetLegDirectionRequest,
+  type SetLegDirectionResponse,
+  type SetLegRemoteRequest,
+  type SetLegRemoteResponse,
   Terminator,
   VaultServiceClient,
+  type WatchMediaSessionResponse,
 } from '@ivr/contracts/vault/v1';
 
 export function certsDir(): string {
@@ -58,7 +67,23 @@ export function vaultApi(client: VaultServiceClient) {
       play({ language: LegacyLanguage.LANGUAGE_UNSPECIFIED, ...request }),
     register: promisify<RegisterCardRequest, RegisterCardResponse>(client, client.registerCard),
     close: promisify<CloseMediaSessionRequest, CloseMediaSessionResponse>(client, client.closeMediaSession),
+    openOperatorLeg: promisify<OpenOperatorLegRequest, OpenOperatorLegResponse>(client, client.openOperatorLeg),
+    setLegRemote: promisify<SetLegRemoteRequest, SetLegRemoteResponse>(client, client.setLegRemote),
+    setLegDirection: promisify<SetLegDirectionRequest, SetLegDirectionResponse>(client, client.setLegDirection),
+    closeLeg: promisify<CloseLegRequest, CloseLegResponse>(client, client.closeLeg),
   };
+}
+
+/** Runs WatchMediaSession: the events so far, and a promise of the stream's end (or error). */
+export function watchSession(client: VaultServiceClient, sessionId: string) {
+  const events: WatchMediaSessionResponse[] = [];
+  const stream = client.watchMediaSession({ sessionId });
+  stream.on('data', (e: WatchMediaSessionResponse) => events.push(e));
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('end', () => resolve());
+  });
+  return { events, ended, cancel: () => stream.cancel() };
 }
 
 /** Runs CaptureField and collects its stream until the vault ends it. */

@@ -2,6 +2,7 @@
 // records what the vault sends back; with an SrtpLeg (`protection`) it speaks SRTP both ways.
 import dgram from 'node:dgram';
 import {
+  decodeG711,
   PLAIN_RTP,
   parseRtp,
   type RtpPacket,
@@ -20,6 +21,7 @@ export class RtpPeer {
   readonly sent: Buffer[] = [];
   private sequenceNumber = 1000;
   private timestamp = 50_000;
+  private closed = false;
 
   private constructor(
     readonly socket: dgram.Socket,
@@ -76,6 +78,38 @@ export class RtpPeer {
     }
   }
 
+  /**
+   * Sends audio in real time, one frame every 20 ms on a drift-free schedule, as a phone does;
+   * `onFrame(i)` runs before frame i leaves (a test starts a capture at the right moment). Stops
+   * early when the peer is closed.
+   */
+  async sendAudioPaced(frames: Uint8Array[], payloadType = 0, onFrame?: (i: number) => void): Promise<void> {
+    const start = performance.now();
+    for (const [i, frame] of frames.entries()) {
+      if (this.closed) return;
+      onFrame?.(i);
+      await this.sendPacket(
+        serializeRtp(
+          { payloadType, sequenceNumber: this.sequenceNumber++, timestamp: this.timestamp, ssrc: this.ssrc },
+          frame,
+        ),
+      );
+      this.timestamp += 160;
+      await pause(Math.max(0, start + (i + 1) * 20 - performance.now()));
+    }
+  }
+
+  /** The audio received so far, decoded (PCMU or PCMA), in arrival order. */
+  receivedAudio(): Int16Array {
+    const frames = this.received.filter((p) => p.payloadType === 0 || p.payloadType === 8);
+    const out = new Int16Array(frames.reduce((n, p) => n + p.payload.length, 0));
+    let offset = 0;
+    for (const p of frames) {
+      offset += decodeG711(p.payloadType === 0 ? 'PCMU' : 'PCMA', p.payload, out.subarray(offset));
+    }
+    return out;
+  }
+
   /** Sends key presses as RFC 4733 events: start, continuations, three end packets; optionally doubled. */
   async sendKeys(
     keys: string,
@@ -119,6 +153,8 @@ export class RtpPeer {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.socket.close();
   }
 }

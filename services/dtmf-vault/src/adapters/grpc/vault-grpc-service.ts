@@ -24,13 +24,14 @@ import {
   BadRequestError,
   CardIncompleteError,
   CardWipedError,
+  LegStateError,
   SessionNotFoundError,
   SrtpRefusedError,
   type Vault,
 } from '../../app/vault';
 import { TokenizeError } from '../../card/card-tokenizer';
 import { PromptError } from '../../prompts/prompt-store';
-
+import { legHandlers } from './leg-handlers';
 import {
   captureRequestFromMsg,
   captureUpdateToMsg,
@@ -58,7 +59,12 @@ export function toGrpcError(err: unknown): GrpcError {
     return { code: status.NOT_FOUND, details: err.message };
   if (err instanceof BadRequestError || err instanceof PromptError)
     return { code: status.INVALID_ARGUMENT, details: err.message };
-  if (err instanceof SessionBusyError || err instanceof CardIncompleteError || err instanceof SrtpRefusedError)
+  if (
+    err instanceof SessionBusyError ||
+    err instanceof CardIncompleteError ||
+    err instanceof SrtpRefusedError ||
+    err instanceof LegStateError
+  )
     return { code: status.FAILED_PRECONDITION, details: err.message };
   if (err instanceof PortRangeExhaustedError) return { code: status.RESOURCE_EXHAUSTED, details: err.message };
   if (err instanceof RangeError) return { code: status.INVALID_ARGUMENT, details: err.message };
@@ -200,5 +206,7 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
       if (!counters) throw new SessionNotFoundError('no such media session');
       return { stats: statsToMsg(counters) };
     }),
+
+    ...legHandlers({ vault, unary, authorize, toGrpcError }),
   };
 }
