@@ -41,6 +41,8 @@ beforeAll(async () => {
       CONFIRM_FIRST_DIGIT_TIMEOUT_MS: '3000',
       // SIP over TLS, mutual TLS by default: the proxy presents kamailio.crt (scripts/certs.sh).
       SIP_TLS_PORT: String(sipTlsPort),
+      // Of the CA's certificates, only the PBX's (CN kamailio) is an SBC's: the services' own are refused.
+      SIP_TLS_CLIENT_NAMES: 'kamailio',
       // Only the PBX may call the IVR, as in production (docs/telephony.md): here it is on loopback.
       SIP_TRUSTED_SOURCES: '127.0.0.1/32',
     },

@@ -24,6 +24,11 @@ export interface SipTlsOptions {
   ca?: Buffer | string;
   /** Mutual TLS: the SBC must present a certificate of `ca`; otherwise the handshake is refused. */
   requireClientCertificate: boolean;
+  /**
+   * With mutual TLS, the names (subject CN or DNS subjectAltName) an SBC's certificate must carry; a
+   * certificate of `ca` with none of them is refused like a bad one. Absent: any certificate of `ca`.
+   */
+  clientNames?: readonly string[];
 }
 
 /** Where a message came from and how to answer on the same path. */
@@ -64,7 +69,10 @@ export interface TransportStats {
   oversized: number;
   rateLimited: number;
   sendErrors: number;
-  /** TLS connections whose handshake failed (bad or missing client certificate, old protocol, garbage). */
+  /**
+   * TLS connections whose handshake failed (bad or missing client certificate, old protocol, garbage) or
+   * whose client certificate names none of `clientNames`.
+   */
   tlsHandshakeFailures: number;
 }
 
@@ -172,7 +180,17 @@ export class SipTransport {
         // A handshake that does not finish in time is a failed one (slow-loris on the TLS port).
         handshakeTimeout: 10_000,
       },
-      (socket) => this.onConnection(socket, 'TLS'),
+      (socket) => {
+        const names = opts.clientNames;
+        if (names && !certificateNames(socket.getPeerCertificate()).some((n) => names.includes(n))) {
+          this.stats.tlsHandshakeFailures++;
+          const subject = socket.getPeerCertificate().subject?.CN;
+          this.log.info({ remoteAddress: socket.remoteAddress, subject }, 'sip tls client refused: name not allowed');
+          socket.destroy();
+          return;
+        }
+        this.onConnection(socket, 'TLS');
+      },
     );
     server.maxConnections = this.opts.maxTcpConnections;
     // A bad or missing client certificate, an old protocol, garbage: refused, counted, never thrown.
@@ -337,4 +355,15 @@ export class SipTransport {
       flow.send(createResponse({ headers: result.headers }, 400, { reason: `Bad Request (${result.error})` }));
     }
   }
+}
+
+/** The names a peer's certificate stands for: its subject CN and its DNS subjectAltNames. */
+function certificateNames(cert: tls.PeerCertificate): string[] {
+  const cn = cert.subject?.CN;
+  const dns = (cert.subjectaltname ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.startsWith('DNS:'))
+    .map((n) => n.slice(4));
+  return [...(typeof cn === 'string' ? [cn] : []), ...dns];
 }

@@ -170,3 +170,31 @@ test('a self-signed client certificate, no certificate, or TLS 1.1 only: handsha
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with clientNames, a certificate of the CA that names none of them is refused (another service, an order system); the SBC is served', async () => {
+  const strict = new SipUserAgent({
+    host: '127.0.0.1',
+    port: 0,
+    tcp: true,
+    tls: {
+      port: 0,
+      key: read('call-control.key'),
+      cert: read('call-control.crt'),
+      ca: read('ca.crt'),
+      requireClientCertificate: true,
+      clientNames: ['sbc.example', 'kamailio'],
+    },
+  });
+  await strict.start();
+  try {
+    const to = { port: strict.tlsPort ?? 0 };
+    const service = await connect({ ...to, key: read('order-link.key'), cert: read('order-link.crt') });
+    const orderSystem = await connect({ ...to, key: read('order-system.key'), cert: read('order-system.crt') });
+    expect([service.outcome, orderSystem.outcome]).toEqual(['refused', 'refused']);
+    await until('two refusals counted', () => strict.stats().refused['tls-handshake'] === 2);
+    const sbc = await connect({ ...to, key: read('kamailio.key'), cert: read('kamailio.crt') });
+    expect(sbc.outcome).toBe('connected');
+  } finally {
+    await strict.stop();
+  }
+});

@@ -54,6 +54,9 @@ function baseSpec() {
     // Mutual TLS: the SBC must present a certificate of the CA (ca.crt, or SIP_TLS_CA_FILE).
     sipTlsRequireClientCert: bool('SIP_TLS_REQUIRE_CLIENT_CERT', { default: true }),
     sipTlsCaFile: optional(str('SIP_TLS_CA_FILE')),
+    // Which SBCs: the names (certificate CN or DNS subjectAltName) a client certificate must carry. Unset:
+    // any certificate of that CA, which for the default ca.crt includes the services' own.
+    sipTlsClientNames: optional(list('SIP_TLS_CLIENT_NAMES')),
     // Who may call (docs/telephony.md): the SBC/PBX addresses or CIDRs; unset = any source (development).
     sipTrustedSources: optional(list('SIP_TRUSTED_SOURCES')),
     // Digest authentication of INVITE and REFER, on when SIP_DIGEST_USERNAME is set.
@@ -152,6 +155,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       `CALL_OWNER_HEARTBEAT_MS (${base.callOwnerHeartbeatMs}) must be at most a third of CALL_OWNER_STALE_MS (${base.callOwnerStaleMs})`,
     );
   }
+  if (base.sipTlsClientNames && !base.sipTlsRequireClientCert) {
+    throw new Error(
+      'SIP_TLS_CLIENT_NAMES needs SIP_TLS_REQUIRE_CLIENT_CERT=true (names come from client certificates)',
+    );
+  }
   const badCidr = base.sipTrustedSources?.find((c) => !parseCidr(c));
   if (badCidr) throw new Error(`SIP_TRUSTED_SOURCES: not an address or CIDR: ${badCidr}`);
   const badAlgorithm = base.sipDigestAlgorithms.find((a) => a !== 'SHA-256' && a !== 'MD5');
@@ -207,7 +215,14 @@ export interface SipTlsMaterial {
 export function sipOptions(config: Config, tlsMaterial?: SipTlsMaterial): SipUserAgentOptions {
   return {
     ...(config.sipTlsPort !== undefined && tlsMaterial
-      ? { tls: { port: config.sipTlsPort, ...tlsMaterial, requireClientCertificate: config.sipTlsRequireClientCert } }
+      ? {
+          tls: {
+            port: config.sipTlsPort,
+            ...tlsMaterial,
+            requireClientCertificate: config.sipTlsRequireClientCert,
+            ...(config.sipTlsClientNames ? { clientNames: config.sipTlsClientNames } : {}),
+          },
+        }
       : {}),
     host: config.sipHost,
     port: config.sipPort,

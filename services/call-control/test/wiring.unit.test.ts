@@ -93,12 +93,13 @@ test('who may call and SIP over TLS come from the environment; bad values are re
     SIP_DIGEST_PASSWORD: 'trunk-secret',
     SIP_DIGEST_ALGORITHMS: 'MD5',
     SIP_TLS_PORT: '5061',
+    SIP_TLS_CLIENT_NAMES: 'sbc-a.example, sbc-b.example',
   });
   expect(sipOptions(config, material)).toMatchObject({
     trustedSources: ['192.0.2.0/24', '2001:db8::/32'],
     digest: { realm: 'ivr', username: 'sbc', password: 'trunk-secret', algorithms: ['MD5'] },
     maxCallsPerSource: 500,
-    tls: { port: 5061, requireClientCertificate: true },
+    tls: { port: 5061, requireClientCertificate: true, clientNames: ['sbc-a.example', 'sbc-b.example'] },
   });
   const plain = sipOptions(loadConfig(base));
   expect(plain.tls).toBeUndefined();
@@ -107,6 +108,9 @@ test('who may call and SIP over TLS come from the environment; bad values are re
   expect(() => loadConfig({ ...base, SIP_TRUSTED_SOURCES: 'sbc.example' })).toThrow(/SIP_TRUSTED_SOURCES/);
   expect(() => loadConfig({ ...base, SIP_DIGEST_ALGORITHMS: 'SHA-512' })).toThrow(/SIP_DIGEST_ALGORITHMS/);
   expect(() => loadConfig({ ...base, SIP_DIGEST_USERNAME: 'sbc' })).toThrow(/SIP_DIGEST_PASSWORD/);
+  expect(() =>
+    loadConfig({ ...base, SIP_TLS_CLIENT_NAMES: 'sbc.example', SIP_TLS_REQUIRE_CLIENT_CERT: 'false' }),
+  ).toThrow(/SIP_TLS_CLIENT_NAMES/);
 });
 
 test('SRTP: accepted by default with both suites, required or off by SIP_SRTP, suites checked against the vocabulary', () => {
