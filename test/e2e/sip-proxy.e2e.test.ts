@@ -246,7 +246,13 @@ call(
   async (desk) => {
     // Nobody is registered at the return address either, so the IVR's call-back to the operator (its
     // answer to a refused REFER, RETURN_CALL_BACK) cannot reach anyone: the caller is told and let go.
-    await paidThenReturnFails(desk, strict, `sip:desk@${strict.address}`, 'en', { method: 'REFER', sipStatus: 403 });
+    const p = await paidThenReturnFails(desk, strict, `sip:desk@${strict.address}`, 'en', {
+      method: 'REFER',
+      sipStatus: 403,
+    });
+    // The call-back was tried (and failed: nobody at the return address, or no bridge in this build).
+    const callBack = await system.callEvent(p.paymentId, 'OperatorLegFailed');
+    expect(pay(callBack)).toMatchObject({ purpose: 'CALL_BACK', target: `sip:desk@${strict.address}` });
   },
 );
 
@@ -268,7 +274,7 @@ async function paidThenReturnFails(
   returnSipAddress: string,
   language: 'en' | 'ja',
   refer: { method: string; sipStatus: number },
-): Promise<void> {
+): Promise<CreatedPayment> {
   // Not the run's timestamp: 13 digits may be Luhn-valid, and order-link refuses card-number-shaped text.
   const operatorId = `screen-${randomUUID()}`;
   const screen = await system.operatorScreen(operatorId);
@@ -292,6 +298,7 @@ async function paidThenReturnFails(
     await screen.waitFor('the approval', ofPayment('PaymentApproved'));
     const ended = await screen.waitFor('how the call ended', ofPayment('CallEnded'));
     expect(ended.data).toMatchObject({ reason: 'RETURN_FAILED' });
+    return p;
   } finally {
     screen.close();
   }
