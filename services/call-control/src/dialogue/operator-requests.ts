@@ -19,14 +19,20 @@ export function handleOperatorRequest(ctx: StepContext, request: OperatorRequest
       ...(field ? { field: field as never } : {}),
     });
   if (request.kind === 'cancel') {
-    if (late || ctx.state.operatorCancelled) return answer('TOO_LATE');
+    if (late || ctx.state.operatorCancelled) {
+      answer('TOO_LATE');
+      return;
+    }
     ctx.state.operatorCancelled = true;
     answer('DONE');
     ctx.state.interruptible?.interrupt('cancel');
     return;
   }
   const running = ctx.state.interruptible;
-  if (!running?.field) return answer(late ? 'TOO_LATE' : 'NOTHING_TO_RESTART');
+  if (!running?.field) {
+    answer(late ? 'TOO_LATE' : 'NOTHING_TO_RESTART');
+    return;
+  }
   answer('DONE', running.field);
   running.interrupt('restart');
 }
