@@ -4,8 +4,8 @@
  * the card as RFC 4733 DTMF into the vault's RTP port, authorization charges the PSP simulator,
  * order-link publishes payment-completed, notification signs the webhook, and a second baresip (the
  * operator's phone) is called back through REFER. Afterwards every topic, table, log and trace
- * written during these calls, and a heap snapshot and memory dump of every service but the vault,
- * are scanned for the card numbers and security codes used: zero hits.
+ * written during these calls, the metrics of all five services, and a heap snapshot and memory dump of
+ * every service but the vault, are scanned for the card numbers and security codes used: zero hits.
  */
 
 import { BaresipPhone } from '@ivr/testkit/baresip';
@@ -331,10 +331,11 @@ test('GMO-PG refuses the card at registration (SaveCard): the caller is told, no
   expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({ outcome: 'ABANDONED' });
 });
 
-// The next test drains call-control, so its heap is taken now, after all the calls before.
-test('heap snapshot of call-control after the calls', async () => {
+// The next test drains call-control, so its heap and metrics are taken now, after all the calls before.
+test('heap snapshot and metrics of call-control after the calls', async () => {
   const snapshot = await system.service('call-control').heapSnapshot();
   expect(snapshot.heapSnapshot).toMatch(/call-control-.*\.heapsnapshot$/);
+  expect(await system.service('call-control').saveMetrics()).toMatch(/^# TYPE /m);
 });
 
 test('SIGTERM drains call-control: not ready, new calls get 503, the call in progress is paid and handed back, exit 0', async () => {
@@ -360,8 +361,11 @@ test('SIGTERM drains call-control: not ready, new calls get 503, the call in pro
   expect(pay(await system.callEvent(p.paymentId, 'CallEnded')).reason).toBe('RETURNED_TO_OPERATOR');
 });
 
-test('leak scan: no topic, table, log, trace or service heap holds a card number or security code', async () => {
+test('leak scan: no topic, table, log, trace, metric or service heap holds a card number or security code', async () => {
   for (const name of ['order-link', 'authorization', 'notification']) await system.service(name).heapSnapshot();
+  // Metrics are read as logs: each service's /metrics after the calls (call-control's before it drained).
+  for (const name of ['order-link', 'authorization', 'notification', 'dtmf-vault'])
+    expect(await system.service(name).saveMetrics()).toMatch(/^# TYPE /m);
   const { hits, stats } = await scan({
     pans: [APPROVE, DECLINE, BAD_CHECKSUM, GMO_INSUFFICIENT, GMO_EXPIRED],
     securityCodes: [CVV_APPROVE, CVV_DECLINE, CVV_MIDCALL, CVV_GMO],

@@ -3,10 +3,11 @@
  * (services/<name>/dist/main.js, `make build`), its dev.env, the infrastructure addresses from
  * .var/env.json, free ports unless told otherwise, output kept in .var/logs/e2e/<name>.log and spans
  * in .var/traces/<name>.jsonl (both read by the card-data scan). Every service but dtmf-vault can be
- * asked for a heap snapshot (`heapSnapshot()`, into .var/heap, also read by the scan).
+ * asked for a heap snapshot (`heapSnapshot()`, into .var/heap, also read by the scan); every one for its
+ * metrics (`saveMetrics()`, into <log dir>/e2e/metrics, read by the scan as a log).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from './heap-snapshot';
 import { freePort } from './ports';
@@ -136,6 +137,20 @@ export class ServiceProcess {
     const pid = this.child?.exitCode === null ? this.child.pid : undefined;
     if (pid === undefined) throw new Error(`${this.name} is not running`);
     return takeSnapshot({ pid, name: this.name, diagnosticDir: incomingDir(this.name) });
+  }
+
+  /**
+   * What the admin port's /metrics answers now, also kept as e2e/metrics/<name>.prom in the log directory
+   * the card-data scan reads (IVR_LOG_DIR, else .var/logs).
+   */
+  async saveMetrics(): Promise<string> {
+    const answer = await fetch(`${this.adminUrl}/metrics`);
+    if (!answer.ok) throw new Error(`${this.name} answered /metrics with ${answer.status}`);
+    const text = await answer.text();
+    const dir = join(process.env.IVR_LOG_DIR ?? join(ROOT, '.var', 'logs'), 'e2e', 'metrics');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${this.name}.prom`), text);
+    return text;
   }
 
   /** Whether the current process is running (not exited, not killed). */

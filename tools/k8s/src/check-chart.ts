@@ -2,16 +2,19 @@
 //   helm lint, helm template (default, development, production, gmo-pg values), wrong values rejected,
 //   kubernetes-validate (strict) on every rendered object, custom resources checked, checkov with
 //   the listed skips only, the segmentation matrix equal to the design's, the vault's pod facts,
-//   Kafka topics/users equal to topics.ts, the Dockerfile linted, docs/pci-boundary.md up to date,
-//   and the environment contract (env-contract.ts) between the chart and the services' config specs.
+//   Kafka topics/users equal to topics.ts, the Dockerfile linted, docs/pci-boundary.md up to date (and
+//   every flow of the vault and every deployed service with its claim in boundary-claims.ts), and the
+//   environment contract (env-contract.ts) between the chart and the services' config specs.
 // `--write` regenerates the generated files (docs/pci-boundary.md, k8s/kafka/*.yaml) instead of
-// failing on them.
+// failing on them. Each check's result also goes to .var/test-results/chart.json, in the shape of
+// jest's --json results, where `make boundary-claims` finds the checks that claims name.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { topicSpecs } from '@ivr/contracts';
 import { parse } from 'yaml';
-import { renderBoundaryDoc } from './boundary-doc';
+import { claims, organisational } from './boundary-claims';
+import { namedFiles, renderBoundaryDoc, sectionProblems } from './boundary-doc';
 import { checkovSkips } from './checkov-skips';
 import { checkCustomResources } from './custom-resources';
 import { repositoryDockerfileProblems } from './dockerfile-lint';
@@ -41,7 +44,9 @@ const VALUES: Record<string, string | undefined> = {
 
 let passed = 0;
 let failed = 0;
+const results: { title: string; status: 'passed' | 'failed' }[] = [];
 function report(name: string, problems: string[]): void {
+  results.push({ title: name, status: problems.length === 0 ? 'passed' : 'failed' });
   if (problems.length === 0) {
     passed++;
     console.log(`ok    ${name}`);
@@ -345,15 +350,38 @@ report(
   const values = loadValues(CHART);
   const m = computeMatrix([...rendered.default!, ...clusterPolicies], values, namespaceLabels);
   const declared = declaredMatrix(values);
+  const secrets = secretsByService(rendered.default!);
+  report(
+    'every flow of the vault and every deployed service has its claim in boundary-claims.ts, and no claim names one that is gone',
+    sectionProblems({ claims, matrix: m.rows, secrets }),
+  );
+  // The check must be able to fail: without the claim of the vault's PSP flow, that flow has to show up.
+  report(
+    'claim check catches a flow of the vault without a claim (flow-vault-to-psp removed on purpose)',
+    sectionProblems({ claims: claims.filter((c) => c.id !== 'flow-vault-to-psp'), matrix: m.rows, secrets }).some((p) =>
+      p.includes('dtmf-vault -> PSP'),
+    )
+      ? []
+      : ['the missing claim went unnoticed'],
+  );
   const doc = renderBoundaryDoc({
     matrix: m.rows,
     declared,
     equal: diffMatrices(m.rows, declared).length === 0,
     peers: m.peers,
     facts,
-    secrets: secretsByService(rendered.default!),
+    secrets,
     kafkaAcls: kafkaAcls(),
+    topics: topicSpecs,
+    claims,
+    organisational,
   });
+  report(
+    'every file docs/pci-boundary.md names exists',
+    namedFiles(doc)
+      .filter((f) => !/^(\.var|test-artifacts)\//.test(f) && !existsSync(join(ROOT, f)))
+      .map((f) => `${f} does not exist`),
+  );
   const path = join(ROOT, 'docs/pci-boundary.md');
   if (WRITE) writeFileSync(path, doc);
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -377,8 +405,33 @@ report(
   const h = run(join(VENV, 'bin/hadolint'), ['--no-color', path]);
   if (h.code !== 0) problems.push(...lines(h.stdout + h.stderr));
   problems.push(...repositoryDockerfileProblems(text, services, nodeVersion));
-  report(`Dockerfile (hadolint and the project's rules; a stage for each of ${services.length} services)`, problems);
+  report("Dockerfile (hadolint and the project's rules; a stage for each service)", problems);
 }
 
+// The checks' results beside the jest tiers' (make test reads them all: test-summary, boundary-claims).
+{
+  const dir = join(ROOT, '.var/test-results');
+  mkdirSync(dir, { recursive: true });
+  const assertionResults = results.map((r) => ({
+    ancestorTitles: [],
+    title: r.title,
+    fullName: r.title,
+    status: r.status,
+  }));
+  writeFileSync(
+    join(dir, 'chart.json'),
+    `${JSON.stringify(
+      {
+        numPassedTests: passed,
+        numFailedTests: failed,
+        numPendingTests: 0,
+        numTodoTests: 0,
+        testResults: [{ name: join(ROOT, 'tools/k8s/src/check-chart.ts'), assertionResults }],
+      },
+      null,
+      1,
+    )}\n`,
+  );
+}
 console.log(`\nchart: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,10 +8,12 @@ export function leakScanSection(): string[] {
 stays in another process. \`make pan-scan\` runs it; \`make test\` runs it last, after the unit,
 integration and end-to-end tiers, over everything they left behind; the payment calls with real
 phones (\`test/e2e/payment-call.e2e.test.ts\`) run it over what their calls wrote, after heap
-snapshots of call-control, order-link, authorization and notification. Zero hits or it fails (exit 1;
-exit 2 when a source cannot be read). It prints what it read per source (records, rows, files,
-bytes) and each hit as \`HIT <source> <where> <pan|security-code> <card masked to BIN6 and last 4>\`:
-never the number itself.
+snapshots of call-control, order-link, authorization and notification and with the metrics of all five
+services (\`ServiceProcess.saveMetrics()\` keeps each \`/metrics\` answer under \`e2e/metrics/\` of the
+log directory).
+Zero hits or it fails (exit 1; exit 2 when a source cannot be read). It prints what it read per
+source (records, rows, files, bytes) and each hit as
+\`HIT <source> <where> <pan|security-code> <card masked to BIN6 and last 4>\`: never the number itself.
 
 What it looks for:
 
@@ -108,7 +110,8 @@ the \`logs\` source reads any text file, so a topic or database dump is scanned 
   something flattens it, in the snapshot and in memory alike. Data already garbage-collected is not in
   a snapshot (a memory dump may still hold the freed bytes).
 - The vault's memory (by design; see above), the test runner's own process, the PSP simulator,
-  metrics endpoints, and the browser of the operator console.
+  metrics other than those the e2e test saved (\`make pan-scan\` alone does not ask the services), and
+  the browser of the operator console.
 - Records deleted by Kafka retention or compaction before the scan; deleted row versions and the WAL
   of PostgreSQL; rotated-away log files; spans not exported (sampling, OTLP export failures).
 - A security code standing alone (a bare three-digit number is everywhere).

@@ -123,6 +123,12 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
     secretRefs.every((n) => n === `${VAULT}-tls` || /psp/.test(n)),
     `Secrets referenced: ${[...new Set(secretRefs)].join(', ')}`,
   );
+  const pspUrl = env.find((e) => e.name === 'PSP_URL')?.value;
+  fact(
+    'it registers cards at an https PSP URL (the card leaves the pod over TLS only)',
+    typeof pspUrl === 'string' && pspUrl.startsWith('https://'),
+    `PSP_URL=${String(pspUrl)}`,
+  );
   const cert = (name: string) => chart.find((o) => o.kind === 'Certificate' && o.metadata.name === name);
   const vaultCert = cert(VAULT);
   const callerCert = cert('call-control');
