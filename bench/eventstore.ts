@@ -1,28 +1,34 @@
 /**
  * make bench-eventstore: what the event store and the outbox cost, beside the raw ceiling of the same
  * infrastructure measured in the same run.
- *   1. appends/s through EventStore.append (one event per command, with outbox) vs plain INSERTs
+ *   1. appends/s through EventStore.append (one event per command, with outbox) vs plain INSERTs, in
+ *      alternating rounds (BENCH_ROUNDS) so that a shared machine's load falls on both alike
  *   2. relay throughput draining a backlog to Kafka vs Kafka's own ProducerPerformance tool
  *   3. append → outbox → relay → Kafka → consumer latency p50/p99 at a steady rate
  * Prints figures; asserts nothing.
  */
 import '../scripts/load-env';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
 import { BENCH_PAYLOAD as PAYLOAD, plainInsertCeiling, producerPerformanceCeiling } from './ceilings';
 import { fmt, printTable, runFor, summarize } from './stats';
 
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 16000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 200);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 20000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
 
 async function main(): Promise<void> {
   const dbUrl = process.env.IVR_TEST_DATABASE_URL;
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   if (!dbUrl || brokers.length === 0)
     throw new Error('run `make up-infra` first (IVR_TEST_DATABASE_URL, KAFKA_BROKERS)');
+  const loadBefore = loadavg()[0]!;
   const pool = createPgPool(dbUrl, { applicationName: 'bench-eventstore', max: CONCURRENCY + 4 });
   const schema = `bench_${randomBytes(3).toString('hex')}`;
   const topic = `bench.eventstore.${schema}`;
@@ -36,18 +42,31 @@ async function main(): Promise<void> {
   await publisher.connect();
 
   try {
-    // 1. Appends vs plain inserts, same concurrency, one row per transaction.
+    // 1. Appends vs plain inserts, same concurrency, one row per transaction; in alternating rounds,
+    // so that a machine shared with others loads both alike (the ratio is the figure).
     const versions = new Map<number, number>();
-    const appends = await runFor(DURATION_MS, CONCURRENCY, async (lane) => {
-      const v = versions.get(lane) ?? 0;
-      await store.append(`lane-${lane}`, v, [{ type: 'BenchEvent', data: PAYLOAD }], {
-        streamType: 'Bench',
-        outbox: { topic },
+    const phaseMs = DURATION_MS / ROUNDS;
+    let appendCount = 0;
+    let insertCount = 0;
+    const rounds: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const inserts = await plainInsertCeiling(pool, schema, phaseMs, CONCURRENCY);
+      const appended = await runFor(phaseMs, CONCURRENCY, async (lane) => {
+        const v = versions.get(lane) ?? 0;
+        await store.append(`lane-${lane}`, v, [{ type: 'BenchEvent', data: PAYLOAD }], {
+          streamType: 'Bench',
+          outbox: { topic },
+        });
+        versions.set(lane, v + 1);
       });
-      versions.set(lane, v + 1);
-    });
-    const insertRate = await plainInsertCeiling(pool, schema, DURATION_MS, CONCURRENCY);
-    const appendRate = appends / (DURATION_MS / 1000);
+      const appendsPerS = appended / (phaseMs / 1000);
+      rounds.push(`${fmt(appendsPerS, 0)} / ${fmt(inserts, 0)} = ${fmt(appendsPerS / inserts, 2)}`);
+      appendCount += appended;
+      insertCount += inserts * (phaseMs / 1000);
+    }
+    const insertRate = insertCount / (DURATION_MS / 1000);
+    const appendRate = appendCount / (DURATION_MS / 1000);
+    const loadAfterAppends = loadavg()[0]!;
 
     // 2. Relay draining the backlog left by step 1 (topped up to BACKLOG) vs ProducerPerformance.
     const pending = Number(
@@ -85,7 +104,7 @@ async function main(): Promise<void> {
     const live = new OutboxRelay({ pool, schema, publisher, pollIntervalMs: 1000 });
     live.start();
     await new Promise((r) => setTimeout(r, 3000)); // consumer group joins
-    const total = Math.round((RATE_PER_S * DURATION_MS) / 1000);
+    const total = Math.round((RATE_PER_S * LATENCY_MS) / 1000);
     const started = Date.now();
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -107,11 +126,17 @@ async function main(): Promise<void> {
     const lat = summarize(latencies);
 
     printTable(
-      `Event store benchmark (${CONCURRENCY} writers, ${DURATION_MS / 1000}s per phase, PostgreSQL and Kafka on this machine)`,
+      `Event store benchmark (${CONCURRENCY} writers, ${ROUNDS} rounds of ${fmt(phaseMs / 1000)} s inserts then appends, PostgreSQL and Kafka on this machine)`,
       [
+        ['commit', commit()],
         ['appends/s (EventStore.append + outbox)', fmt(appendRate, 0)],
         ['plain INSERTs/s (same concurrency)', fmt(insertRate, 0)],
         ['ratio append / insert', fmt(appendRate / insertRate, 2)],
+        ['each round: appends/s / INSERTs/s', rounds.join('; ')],
+        [
+          'load average (1 min) before / after appends / at end',
+          `${fmt(loadBefore)} / ${fmt(loadAfterAppends)} / ${fmt(loadavg()[0]!)}`,
+        ],
         [`relay publish rate (backlog of ${drained})`, `${fmt(relayRate, 0)} events/s`],
         ['Kafka ProducerPerformance (acks=all, idempotent)', `${fmt(kafkaRate, 0)} records/s`],
         ['ratio relay / Kafka ceiling', fmt(relayRate / kafkaRate, 2)],
@@ -127,6 +152,16 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await pool.query(`drop schema if exists "${schema}" cascade`);
     await pool.end();
+  }
+}
+
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
   }
 }
 
