@@ -21,6 +21,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 200);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Only the appends and the plain INSERTs (for a CPU profile of the append path). */
+const APPENDS_ONLY = process.env.BENCH_APPENDS_ONLY === '1';
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
 
 async function main(): Promise<void> {
@@ -67,6 +69,23 @@ async function main(): Promise<void> {
     const insertRate = insertCount / (DURATION_MS / 1000);
     const appendRate = appendCount / (DURATION_MS / 1000);
     const loadAfterAppends = loadavg()[0]!;
+
+    const appendRows: Array<[string, string]> = [
+      ['commit', commit()],
+      ['appends/s (EventStore.append + outbox)', fmt(appendRate, 0)],
+      ['plain INSERTs/s (same concurrency)', fmt(insertRate, 0)],
+      ['ratio append / insert', fmt(appendRate / insertRate, 2)],
+      ['each round: appends/s / INSERTs/s', rounds.join('; ')],
+    ];
+    const title = `Event store benchmark (${CONCURRENCY} writers, ${ROUNDS} rounds of ${fmt(phaseMs / 1000)} s inserts then appends, PostgreSQL and Kafka on this machine)`;
+    if (APPENDS_ONLY) {
+      // For a CPU profile of the append path alone (docs/performance.md says how).
+      printTable(title, [
+        ...appendRows,
+        ['load average (1 min) before / after', `${fmt(loadBefore)} / ${fmt(loadAfterAppends)}`],
+      ]);
+      return;
+    }
 
     // 2. Relay draining the backlog left by step 1 (topped up to BACKLOG) vs ProducerPerformance.
     const pending = Number(
@@ -125,27 +144,20 @@ async function main(): Promise<void> {
     await consumer.stop();
     const lat = summarize(latencies);
 
-    printTable(
-      `Event store benchmark (${CONCURRENCY} writers, ${ROUNDS} rounds of ${fmt(phaseMs / 1000)} s inserts then appends, PostgreSQL and Kafka on this machine)`,
+    printTable(title, [
+      ...appendRows,
       [
-        ['commit', commit()],
-        ['appends/s (EventStore.append + outbox)', fmt(appendRate, 0)],
-        ['plain INSERTs/s (same concurrency)', fmt(insertRate, 0)],
-        ['ratio append / insert', fmt(appendRate / insertRate, 2)],
-        ['each round: appends/s / INSERTs/s', rounds.join('; ')],
-        [
-          'load average (1 min) before / after appends / at end',
-          `${fmt(loadBefore)} / ${fmt(loadAfterAppends)} / ${fmt(loadavg()[0]!)}`,
-        ],
-        [`relay publish rate (backlog of ${drained})`, `${fmt(relayRate, 0)} events/s`],
-        ['Kafka ProducerPerformance (acks=all, idempotent)', `${fmt(kafkaRate, 0)} records/s`],
-        ['ratio relay / Kafka ceiling', fmt(relayRate / kafkaRate, 2)],
-        [
-          `append→consumer latency at ${RATE_PER_S}/s`,
-          `p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms (n=${lat.n}/${total})`,
-        ],
+        'load average (1 min) before / after appends / at end',
+        `${fmt(loadBefore)} / ${fmt(loadAfterAppends)} / ${fmt(loadavg()[0]!)}`,
       ],
-    );
+      [`relay publish rate (backlog of ${drained})`, `${fmt(relayRate, 0)} events/s`],
+      ['Kafka ProducerPerformance (acks=all, idempotent)', `${fmt(kafkaRate, 0)} records/s`],
+      ['ratio relay / Kafka ceiling', fmt(relayRate / kafkaRate, 2)],
+      [
+        `append→consumer latency at ${RATE_PER_S}/s`,
+        `p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms (n=${lat.n}/${total})`,
+      ],
+    ]);
   } finally {
     await publisher.disconnect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
