@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { context, propagation } from '@opentelemetry/api';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
+import { type AppendParams, type AppendRow, appendQuery } from './append-statement';
 import { ConcurrencyError } from './errors';
-import { assertSchemaName, outboxChannel } from './schema';
+import { assertSchemaName, outboxChannel, VERSION_CONFLICT } from './schema';
 import type { AppendOptions, AppendResult, DomainEvent, EventMetadata, ExpectedVersion, RecordedEvent } from './types';
+import { OutboxWakeup } from './wakeup';
 
 interface EventRow {
   global_position: string;
@@ -83,6 +85,94 @@ const START: ReadAllCheckpoint = { transactionId: '0', position: 0 };
 
 const EVENT_COLUMNS = 'global_position, stream_id, stream_type, version, event_id, type, data, metadata, recorded_at';
 
+/** An append ready to send: its statement's parameters and what the error or the result is built from. */
+interface PreparedAppend {
+  params: AppendParams;
+  expected: ExpectedVersion;
+  events: readonly DomainEvent[];
+}
+
+function prepareAppend(
+  streamId: string,
+  expected: ExpectedVersion,
+  events: readonly DomainEvent[],
+  options: AppendOptions,
+): PreparedAppend {
+  const metadata: EventMetadata = { ...currentTraceMetadata(), ...options.metadata };
+  const params: AppendParams = {
+    streamId,
+    streamType: options.streamType,
+    expected: expected === 'any' ? null : expected === 'no_stream' ? 0 : expected,
+    events,
+    ids: events.map((_, i) => options.eventIds?.[i] ?? randomUUID()),
+    metadata,
+  };
+  if (options.outbox) {
+    const { topic, key = streamId } = options.outbox;
+    params.outbox = { topic, key, headers: traceHeaders(metadata) };
+  }
+  return { params, expected, events };
+}
+
+/**
+ * The events as stored, built from what was sent and the row per event the statement answered
+ * (position, version, time): the data is not read back and parsed again.
+ */
+function recorded(rows: AppendRow[], p: PreparedAppend): AppendResult {
+  const { streamId, streamType, metadata } = p.params;
+  const events = rows.map(
+    (r, i): RecordedEvent => ({
+      globalPosition: Number(r.global_position),
+      streamId,
+      streamType,
+      version: r.version,
+      eventId: r.event_id,
+      type: p.events[i]!.type,
+      data: p.events[i]!.data,
+      metadata,
+      recordedAt: r.recorded_at,
+    }),
+  );
+  return { version: rows.at(-1)!.version, events };
+}
+
+/**
+ * The append's failure as the caller should see it: the stream was not at the expected version
+ * (eventstore_version_conflict), or another writer took the same version first (the unique index).
+ */
+function conflictOr(err: unknown, p: PreparedAppend): unknown {
+  const e = err as { code?: string; detail?: string };
+  if (e.code === VERSION_CONFLICT) return new ConcurrencyError(p.params.streamId, String(p.expected), Number(e.detail));
+  // A concurrent writer committed this version first: the stream is past the expected version.
+  if (e.code === '23505' && p.params.expected !== null)
+    return new ConcurrencyError(p.params.streamId, String(p.expected), p.params.expected + 1);
+  return err;
+}
+
+/**
+ * 'any': at the end of the stream, wherever it is. A concurrent writer taking the same version is
+ * not a conflict: the append is tried again on the stream's new end (`run` undoes a failed try).
+ */
+async function appendAtEnd(
+  schema: string,
+  p: PreparedAppend,
+  run: (query: QueryConfig) => Promise<AppendRow[]>,
+): Promise<AppendResult> {
+  const query = appendQuery(schema, p.params);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return recorded(await run(query), p);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505' || attempt >= 10) throw err;
+    }
+  }
+}
+
+/** True when the connection sends queries without waiting for the answers before (pg's pipeline mode). */
+const pipelining = (client: PoolClient): boolean => (client as { pipeline?: boolean }).pipeline === true;
+
+const ignore = (): void => undefined;
+
 /** Operations that run on one connection inside one transaction. */
 export class EventStoreTransaction {
   constructor(
@@ -101,49 +191,67 @@ export class EventStoreTransaction {
   /** True once this transaction wrote to the outbox: the relay is woken after commit. */
   wroteOutbox = false;
 
+  /** True once `append(..., { commit: true })` committed the transaction (it must not commit again). */
+  committed = false;
+
   /**
    * Appends events at the end of a stream if it is at the expected version, and writes them to the
-   * outbox in the same transaction. Two writers at the same version: the unique (stream_id, version)
-   * index makes the second wait for the first and then fail with ConcurrencyError.
+   * outbox in the same transaction: one statement (append-statement.ts). Two writers at the same
+   * version: the unique (stream_id, version) index makes the second wait for the first and then fail
+   * with ConcurrencyError. `commit: true` ends the transaction with this append (nothing may follow):
+   * on a pipelining connection the COMMIT goes out behind the append, in the same round trip.
    */
   async append(
     streamId: string,
     expected: ExpectedVersion,
     events: DomainEvent[],
-    options: AppendOptions,
+    options: AppendOptions & { commit?: boolean },
   ): Promise<AppendResult> {
-    if (events.length === 0) return { version: await this.streamVersion(streamId), events: [] };
-    let actual = await this.streamVersion(streamId);
-    const wanted = expected === 'no_stream' ? 0 : expected;
-    if (wanted !== 'any' && wanted !== actual) throw new ConcurrencyError(streamId, String(expected), actual);
-
-    const metadata: EventMetadata = { ...currentTraceMetadata(), ...options.metadata };
-    const ids = events.map((_, i) => options.eventIds?.[i] ?? randomUUID());
-    let rows: EventRow[];
-    for (let attempt = 1; ; attempt++) {
-      // 'any' means "at the end, wherever it is": a concurrent writer taking the same version is not
-      // a conflict, so that insert is undone to a savepoint and retried after the stream's new end.
-      if (wanted === 'any') await this.client.query('savepoint eventstore_append');
-      try {
-        rows = await this.insertEvents(streamId, actual, events, ids, metadata, options.streamType);
-        if (wanted === 'any') await this.client.query('release savepoint eventstore_append');
-        break;
-      } catch (err) {
-        // A unique violation on (stream_id, version) means a concurrent writer won.
-        if ((err as { code?: string }).code !== '23505') throw err;
-        if (wanted !== 'any' || attempt >= 10) throw new ConcurrencyError(streamId, String(expected), actual);
-        await this.client.query('rollback to savepoint eventstore_append');
-        actual = await this.streamVersion(streamId);
-      }
+    if (events.length === 0) {
+      const version = await this.streamVersion(streamId);
+      if (options.commit) await this.commit();
+      return { version, events: [] };
     }
-    const recorded = rows.map(toRecorded).sort((a, b) => a.version - b.version);
-
-    if (options.outbox) {
-      const { topic, key = streamId } = options.outbox;
-      const headers = traceHeaders(metadata);
-      await this.insertOutbox(recorded.map((e) => ({ topic, key, envelope: toEnvelope(e), headers })));
+    const p = prepareAppend(streamId, expected, events, options);
+    if (options.outbox) this.wroteOutbox = true;
+    let result: AppendResult;
+    if (p.params.expected === null) {
+      // In a transaction a failed statement aborts it: each try runs under a savepoint.
+      result = await appendAtEnd(this.schema, p, async (query) => {
+        await this.client.query('savepoint eventstore_append');
+        try {
+          const { rows } = await this.client.query<AppendRow>(query);
+          await this.client.query('release savepoint eventstore_append');
+          return rows;
+        } catch (err) {
+          await this.client.query('rollback to savepoint eventstore_append');
+          throw err;
+        }
+      });
+    } else if (options.commit && pipelining(this.client)) {
+      // Both on the wire at once. A failed append aborts the transaction, and the COMMIT behind it
+      // then only rolls back (PostgreSQL answers ROLLBACK, no error): the append's error is reported.
+      const [appended, committed] = await Promise.allSettled([
+        this.client.query<AppendRow>(appendQuery(this.schema, p.params)),
+        this.client.query('commit'),
+      ]);
+      if (appended.status === 'rejected') throw conflictOr(appended.reason, p);
+      if (committed.status === 'rejected') throw committed.reason;
+      this.committed = true;
+      return recorded(appended.value.rows, p);
+    } else {
+      const { rows } = await this.client.query<AppendRow>(appendQuery(this.schema, p.params)).catch((err: unknown) => {
+        throw conflictOr(err, p);
+      });
+      result = recorded(rows, p);
     }
-    return { version: actual + events.length, events: recorded };
+    if (options.commit) await this.commit();
+    return result;
+  }
+
+  private async commit(): Promise<void> {
+    await this.client.query('commit');
+    this.committed = true;
   }
 
   /**
@@ -173,32 +281,6 @@ export class EventStoreTransaction {
     this.wroteOutbox = true;
   }
 
-  private async insertEvents(
-    streamId: string,
-    after: number,
-    events: DomainEvent[],
-    ids: string[],
-    metadata: EventMetadata,
-    streamType: string,
-  ): Promise<EventRow[]> {
-    const { rows } = await this.client.query<EventRow>(
-      `insert into "${this.schema}".events (stream_id, stream_type, version, event_id, type, data, metadata)
-       select $1, $2, $3 + ord, id, type, data, $4
-         from unnest($5::uuid[], $6::text[], $7::jsonb[]) with ordinality as e(id, type, data, ord)
-       returning ${EVENT_COLUMNS}`,
-      [
-        streamId,
-        streamType,
-        after,
-        metadata,
-        ids,
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-      ],
-    );
-    return rows;
-  }
-
   /**
    * Runs `effect` only if this consumer has not processed `eventId` before, in this transaction: an
    * event delivered twice has one effect. Returns false when it was a duplicate.
@@ -225,41 +307,72 @@ export class EventStoreTransaction {
 /** An event store in one PostgreSQL schema (one per service). Create its tables with migrate(). */
 export class EventStore {
   readonly schema: string;
+  private readonly wakeup: OutboxWakeup;
 
   constructor(
     readonly pool: Pool,
     options: { schema: string },
   ) {
     this.schema = assertSchemaName(options.schema);
+    this.wakeup = new OutboxWakeup(pool, outboxChannel(this.schema));
   }
 
-  /** Runs `fn` in one transaction: commit when it resolves, roll back when it throws. */
+  /**
+   * Runs `fn` in one transaction: commit when it resolves, roll back when it throws. On a pipelining
+   * connection (createPgPool's) the BEGIN travels with the transaction's first statement.
+   */
   async transaction<T>(fn: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const tx = new EventStoreTransaction(client, this.schema);
     try {
-      await client.query('begin');
-      const tx = new EventStoreTransaction(client, this.schema);
+      const begun = client.query('begin');
+      if (pipelining(client)) begun.catch(ignore);
+      else await begun;
       const result = await fn(tx);
-      await client.query('commit');
-      // NOTIFY inside the transaction would serialize every commit of the database on the
-      // notification queue lock (and defeat group commit); sent afterwards it costs one round trip.
-      if (tx.wroteOutbox) await client.query('select pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+      await begun;
+      if (!tx.committed) await client.query('commit');
+      if (tx.wroteOutbox) this.wakeup.poke();
       return result;
     } catch (err) {
-      await client.query('rollback').catch(() => undefined);
+      if (!tx.committed) await client.query('rollback').catch(ignore);
       throw err;
     } finally {
       client.release();
     }
   }
 
-  append(
+  /**
+   * An append on its own: one statement in its own transaction (no BEGIN, no COMMIT), so one round
+   * trip to the database, then the relay is woken.
+   */
+  async append(
     streamId: string,
     expected: ExpectedVersion,
     events: DomainEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    return this.transaction((tx) => tx.append(streamId, expected, events, options));
+    if (events.length === 0) return { version: await this.streamVersion(streamId), events: [] };
+    const p = prepareAppend(streamId, expected, events, options);
+    const run = async (query: QueryConfig) => (await this.pool.query<AppendRow>(query)).rows;
+    const result =
+      p.params.expected === null
+        ? await appendAtEnd(this.schema, p, run)
+        : recorded(
+            await run(appendQuery(this.schema, p.params)).catch((err: unknown) => {
+              throw conflictOr(err, p);
+            }),
+            p,
+          );
+    if (options.outbox) this.wakeup.poke();
+    return result;
+  }
+
+  private async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ v: number }>(
+      `select coalesce(max(version), 0)::int as v from "${this.schema}".events where stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]?.v ?? 0;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

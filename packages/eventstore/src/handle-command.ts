@@ -133,9 +133,11 @@ async function decideIn<Command, Event extends DomainEvent, State, Tx extends Co
   const eventIds = options.eventIds ?? events.map(() => randomUUID());
   await options.inTransaction?.(tx, { state, next, events, eventIds, version: version + events.length });
   const { streamType, outbox, metadata } = options;
+  // The last statement of the transaction: it commits with it (one round trip on a pipelining connection).
   await tx.append(streamId, version, events, {
     streamType,
     eventIds,
+    commit: true,
     ...(outbox ? { outbox } : {}),
     ...(metadata ? { metadata } : {}),
   });

@@ -1,6 +1,12 @@
 import { Pool, type PoolConfig } from 'pg';
 
-/** A pg pool with the settings every service wants: a name in pg_stat_activity, bounded waits. */
+/**
+ * A pg pool with the settings every service wants: a name in pg_stat_activity, bounded waits, and
+ * pg's pipeline mode: a query is sent at once even while the connection's previous one is unanswered
+ * (one after the other, each with its own Sync, so each fails or succeeds as it would alone). Code
+ * that awaits each query behaves as without it; the event store sends a transaction's BEGIN with its
+ * first statement and its COMMIT with its append. pg refuses cursors and `rows` in this mode.
+ */
 export function createPgPool(connectionString: string, options: PoolConfig & { applicationName: string }): Pool {
   const pool = new Pool({
     connectionString,
@@ -9,6 +15,7 @@ export function createPgPool(connectionString: string, options: PoolConfig & { a
     idleTimeoutMillis: 30000,
     statement_timeout: 15000,
     application_name: options.applicationName,
+    pipeline: true,
     ...options,
   });
   // A client losing its connection (database restart) must not crash the process, idle in the pool

@@ -6,6 +6,9 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
+/** SQLSTATE of eventstore_version_conflict(): the stream is not at the expected version (DETAIL: where it is). */
+export const VERSION_CONFLICT = 'ES409';
+
 /** The notification channel the outbox relay listens on. */
 export const outboxChannel = (schema: string): string => `${schema}_outbox`;
 
@@ -50,6 +53,17 @@ export const eventStoreMigrations: Migration[] = [
         processed_at timestamptz not null default now(),
         primary key (consumer, event_id)
       );
+    `,
+  },
+  {
+    // An append is one statement (append-statement.ts); when the stream is not at the version the writer
+    // expected, this makes the statement fail, so that nothing else of its transaction commits either.
+    id: '000_eventstore_version_conflict',
+    sql: `
+      create function eventstore_version_conflict(actual integer) returns integer language plpgsql as $$
+      begin
+        raise exception 'stream is at version %', actual using errcode = '${VERSION_CONFLICT}', detail = actual::text;
+      end $$;
     `,
   },
 ];

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ConcurrencyError, type EventStore, type OutboxMessage } from '../src';
+import { ConcurrencyError, type EventStore, type OutboxMessage, toEnvelope } from '../src';
 import { freshStore } from './test-db';
 
 const ev = (n: number) => ({ type: 'Counted', data: { n } });
@@ -111,6 +111,10 @@ describe('EventStore on PostgreSQL', () => {
         payload: { n: 1 },
       },
     });
+    // The statement builds the envelope as toEnvelope() does from the stored event, to the millisecond.
+    const [stored] = await store.readStream('p-1');
+    expect(rows[0]?.envelope).toEqual(toEnvelope(stored!));
+    expect(events[0]).toEqual(stored);
 
     await expect(
       store.transaction(async (tx) => {

@@ -79,4 +79,47 @@ describe('handleCommand', () => {
     expect(rows.map((r) => r.envelope.version).sort()).toEqual([1, 2, 3]);
     expect(rows.map((r) => r.envelope.causationId).sort()).toEqual(events.map((e) => e.eventId).sort());
   });
+
+  it('commits nothing of a try whose stream moved on before its append, and decides again', async () => {
+    let tries = 0;
+    const result = await handleCommand(
+      store,
+      seats,
+      'flight-4',
+      { type: 'reserve', seat: '4A' },
+      {
+        streamType: 'Flight',
+        outbox: { topic: 'test.flight.v1' },
+        inTransaction: async (tx) => {
+          tries++;
+          await tx.enqueue([
+            {
+              topic: 'test.side.v1',
+              key: 'flight-4-side',
+              envelope: {
+                specVersion: 1,
+                eventId: randomUUID(),
+                type: 'SideWrite',
+                aggregateType: 'Flight',
+                aggregateId: 'flight-4',
+                version: tries,
+                occurredAt: new Date().toISOString(),
+                payload: { try: tries },
+              },
+            },
+          ]);
+          // Another writer commits first, after this try read the stream and before it appends.
+          if (tries === 1)
+            await store.append('flight-4', 0, [{ type: 'Reserved', data: { seat: '4Z' } }], { streamType: 'Flight' });
+        },
+      },
+    );
+    expect(tries).toBe(2);
+    expect(result.version).toBe(2);
+    expect((await store.readStream('flight-4')).map((e) => e.data)).toEqual([{ seat: '4Z' }, { seat: '4A' }]);
+    const { rows } = await store.pool.query<{ envelope: { payload: { try: number } } }>(
+      `select envelope from "${store.schema}".outbox where key = 'flight-4-side'`,
+    );
+    expect(rows.map((r) => r.envelope.payload.try)).toEqual([2]);
+  });
 });
