@@ -8,12 +8,12 @@
  * Prints figures; asserts nothing.
  */
 import '../scripts/load-env';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { createPgPool, EventStore, migrate, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
 import { BENCH_PAYLOAD as PAYLOAD, plainInsertCeiling, producerPerformanceCeiling } from './ceilings';
+import { commitOfTree } from './figures';
 import { fmt, printTable, runFor, summarize } from './stats';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 16000);
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const loadAfterAppends = loadavg()[0]!;
 
     const appendRows: Array<[string, string]> = [
-      ['commit', commit()],
+      ['commit', commitOfTree()],
       ['appends/s (EventStore.append + outbox)', fmt(appendRate, 0)],
       ['plain INSERTs/s (same concurrency)', fmt(insertRate, 0)],
       ['ratio append / insert', fmt(appendRate / insertRate, 2)],
@@ -164,16 +164,6 @@ async function main(): Promise<void> {
     await admin.disconnect();
     await pool.query(`drop schema if exists "${schema}" cascade`);
     await pool.end();
-  }
-}
-
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return 'unknown';
   }
 }
 

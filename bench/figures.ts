@@ -94,6 +94,20 @@ export function beginRun(command: string): () => RunHeader {
   return () => ({ startedAt, finishedAt: new Date().toISOString(), commit, cores: cpus().length, command });
 }
 
+/** The commit the tree is at, and whether files it tracks were changed since: what a printed figure ran. */
+export function commitOfTree(): string {
+  const commit = gitCommit();
+  try {
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    return dirty.trim() ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return commit;
+  }
+}
+
 function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();

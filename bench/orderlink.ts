@@ -1,11 +1,14 @@
 /**
  * make bench-orderlink: the order-link/notification figures of issue 5, on the real PostgreSQL and Kafka.
  *   1. payment requests/s through the REST API (POST /v1/payments with an API key, validation,
- *      idempotency, event store + outbox + read model), with request latency p50/p99;
+ *      idempotency, event store + outbox + read model), with request latency p50/p99, sent by wrk in
+ *      its own process (bench/orderlink/), beside two ceilings of the same run: wrk against a bare
+ *      node:http server, and plain PostgreSQL INSERTs;
  *   2. end-to-end latency from a terminal authorization event on ivr.authorizations.v1 to the signed
  *      webhook arriving at a real HTTP receiver (process manager → outbox → relay → ivr.payment-completed.v1
  *      → notification → dispatcher), p50/p99 at a steady rate.
- * Both services run in this process on fresh schemas of the test database. Prints figures; asserts nothing.
+ * Both services run in this process on fresh schemas of the test database: its CPU is the server's.
+ * BENCH_REST_ONLY=1 stops after the first. Prints figures; asserts nothing.
  */
 import '../scripts/load-env';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,12 +20,17 @@ import { createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
 import { buildCore as buildNotification, deliveryHandler } from '@ivr/notification/in-process';
 import { buildCore as buildOrderLink, createHttpApp, startProcessManager } from '@ivr/order-link/in-process';
-import { fmt, printTable, runFor, summarize } from './stats';
+import { plainInsertCeiling } from './ceilings';
+import { commitOfTree } from './figures';
+import { runWrk } from './orderlink/wrk';
+import { fmt, printTable, summarize } from './stats';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 50);
+/** Only the REST figures (for a CPU profile of the request path: wrk is another process, so the profile is the server's). */
+const REST_ONLY = process.env.BENCH_REST_ONLY === '1';
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const listen = (handler: RequestListener): Promise<Server> =>
@@ -114,7 +122,8 @@ async function main(): Promise<void> {
     });
     stops.push(() => deliveries.stop());
 
-    // 1. REST throughput
+    // 1. REST throughput, from wrk in its own process; beside the ceilings of the same run: plain
+    // INSERTs into PostgreSQL, and wrk against a bare node:http server that answers 201 at once.
     let n = 0;
     const createOne = async (): Promise<string> => {
       const res = await fetch(`${base}/v1/payments`, {
@@ -137,27 +146,49 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`POST /v1/payments answered ${res.status}`);
       return body.paymentId;
     };
-    const latencies: number[] = [];
-    await runFor(1500, CONCURRENCY, async () => void (await createOne())); // warm-up
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const done = await runFor(DURATION_MS, CONCURRENCY, async () => {
-      const t0 = performance.now();
-      await createOne();
-      latencies.push(performance.now() - t0);
+    const loadBefore = loadavg()[0]!;
+    const insertRate = await plainInsertCeiling(pool, olSchema, 4000, 16);
+    const bare = await listen((_req, res) => {
+      _req.resume();
+      _req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{"paymentId":"pay_x"}'));
     });
-    const seconds = (performance.now() - started) / 1000;
+    stops.push(() => new Promise((r) => bare.close(r)));
+    const httpCeiling = await runWrk(
+      `http://127.0.0.1:${(bare.address() as AddressInfo).port}`,
+      key,
+      `${tag}c`,
+      CONCURRENCY,
+      4,
+    );
+    await runWrk(base, key, `${tag}w`, CONCURRENCY, 2); // warm-up
+    const cpuBefore = process.cpuUsage();
+    const rest = await runWrk(base, key, `${tag}r`, CONCURRENCY, DURATION_MS / 1000);
     const cpu = process.cpuUsage(cpuBefore);
-    const rest = summarize(latencies);
-    printTable(`REST API: POST /v1/payments, ${CONCURRENCY} concurrent clients, ${fmt(seconds)} s`, [
-      ['requests/s', fmt(done / seconds)],
-      ['latency p50 (ms)', fmt(rest.p50, 2)],
-      ['latency p99 (ms)', fmt(rest.p99, 2)],
-      ['requests', String(done)],
-      // Client and server share this process: CPU per request bounds requests/s on a busy machine.
-      ['bench process CPU per request (ms)', fmt((cpu.user + cpu.system) / 1000 / done, 2)],
-      ['machine load average (1 min) / cores', `${fmt(loadavg()[0]!, 1)} / ${cpus().length}`],
-    ]);
+    const created = Number(
+      (await pool.query(`select count(*) from "${olSchema}".payments where order_id like $1`, [`B-${tag}r-%`])).rows[0]
+        .count,
+    );
+    const errors = Object.entries(rest.errors).filter(([, v]) => v > 0);
+    printTable(
+      `REST API: POST /v1/payments from wrk (another process), ${CONCURRENCY} connections, ${fmt(rest.seconds)} s`,
+      [
+        ['commit', commitOfTree()],
+        ['requests/s', fmt(rest.requests / rest.seconds)],
+        ['payments stored (read model rows of the run)', String(created)],
+        ['latency p50 / p99 / max (ms)', `${fmt(rest.p50Ms, 1)} / ${fmt(rest.p99Ms, 1)} / ${fmt(rest.maxMs, 1)}`],
+        ['errors', errors.length ? errors.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'],
+        // The server (with the relay, process manager and notification) is this process; wrk is not.
+        ['server process CPU per request (ms)', fmt((cpu.user + cpu.system) / 1000 / rest.requests, 2)],
+        ['wrk CPU per request (ms)', fmt((rest.cpuSeconds * 1000) / rest.requests, 3)],
+        ['ceiling: wrk → bare node:http answering 201, requests/s', fmt(httpCeiling.requests / httpCeiling.seconds, 0)],
+        ['ceiling: plain PostgreSQL INSERTs/s (16 lanes)', fmt(insertRate, 0)],
+        [
+          'machine load average (1 min) before / after / cores',
+          `${fmt(loadBefore, 1)} / ${fmt(loadavg()[0]!, 1)} / ${cpus().length}`,
+        ],
+      ],
+    );
+    if (REST_ONLY) return;
 
     // 2. Terminal authorization event → webhook
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
