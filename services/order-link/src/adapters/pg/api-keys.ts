@@ -33,10 +33,25 @@ export function parseApiKey(presented: string): { keyId: string; secret: string 
   return m ? { keyId: m[1]!, secret: m[2]! } : null;
 }
 
+/**
+ * How long a verified key is answered from memory: a key revoked through this instance stops working
+ * at once, one revoked elsewhere (another replica, the CLI) within this bound (docs/api/README.md).
+ */
+export const VERIFIED_KEY_CACHE_MS = 5000;
+const VERIFIED_KEY_CACHE_MAX = 10_000;
+
 export class ApiKeyRepository implements ApiKeyStore {
+  /**
+   * Keys verified lately, by the SHA-256 of the key as presented (never the key itself): every request
+   * of an order system carries its key, and looking it up each time was a round trip per request.
+   */
+  private readonly verified = new Map<string, { record: ApiKeyRecord; until: number }>();
+
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
+    private readonly cacheMs = VERIFIED_KEY_CACHE_MS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async insert(
@@ -62,6 +77,19 @@ export class ApiKeyRepository implements ApiKeyStore {
   async verify(presented: string): Promise<ApiKeyRecord | null> {
     const parsed = parseApiKey(presented);
     if (!parsed) return null;
+    const cacheKey = this.cacheMs > 0 ? hashSecret(presented).toString('base64') : '';
+    const held = this.verified.get(cacheKey);
+    if (held && held.until > this.now()) return held.record;
+    if (held) this.verified.delete(cacheKey);
+    const record = await this.lookUp(parsed);
+    if (record && this.cacheMs > 0) {
+      if (this.verified.size >= VERIFIED_KEY_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(cacheKey, { record, until: this.now() + this.cacheMs });
+    }
+    return record;
+  }
+
+  private async lookUp(parsed: { keyId: string; secret: string }): Promise<ApiKeyRecord | null> {
     const { rows } = await this.pool.query<Row & { secret_sha256: Buffer }>(
       `select * from "${this.schema}".api_keys where key_id = $1 and revoked_at is null`,
       [parsed.keyId],
@@ -90,6 +118,7 @@ export class ApiKeyRepository implements ApiKeyStore {
 
   /** Revokes a key of this order system; false when there is no such key. Revoking twice is fine. */
   async revoke(orderSystem: string, keyId: string, at: Date): Promise<ApiKeyRecord | null> {
+    for (const [cacheKey, held] of this.verified) if (held.record.keyId === keyId) this.verified.delete(cacheKey);
     const { rows } = await this.pool.query<Row>(
       `update "${this.schema}".api_keys set revoked_at = coalesce(revoked_at, $3)
         where order_system = $1 and key_id = $2 returning *`,

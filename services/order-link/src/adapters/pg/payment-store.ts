@@ -55,9 +55,9 @@ export class PaymentStore implements PaymentCommands {
         },
         ...(options.dedupe ? { dedupe: options.dedupe } : {}),
         ...(options.before ? { prepare: options.before } : {}),
+        // Both at once: on a pipelining connection (createPgPool's) their statements share a round trip.
         inTransaction: async (tx, change) => {
-          await this.writeChange(tx, change, options.correlationId);
-          await options.after?.(tx, change.next);
+          await Promise.all([this.writeChange(tx, change, options.correlationId), options.after?.(tx, change.next)]);
         },
       },
     );
