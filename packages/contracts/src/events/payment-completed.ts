@@ -8,18 +8,8 @@ import type { Language, PaymentMode, PaymentOutcome } from '../vocabulary';
  */
 export const PAYMENT_COMPLETED_TYPE = 'PaymentCompleted';
 
-export interface PaymentCompletedPayload {
-  paymentId: string;
-  orderId: string;
-  orderSystem: string;
-  /** The PSP account (merchant) the payment was paid with: `default` or the order system's `pa_...` id. */
-  pspAccountId?: string;
-  outcome: PaymentOutcome;
-  mode: PaymentMode;
-  language: Language;
-  /** Minor units of `currency` (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). */
-  amount: number;
-  currency: string;
+/** What a payment's outcome says beyond its kind: each field only where the outcome has it. */
+export interface PaymentResultDetails {
   /** APPROVED in modes AUTHORIZE/CAPTURE only. */
   authorizationCode?: string;
   pspReference?: string;
@@ -40,6 +30,20 @@ export interface PaymentCompletedPayload {
    */
   pspCode?: string;
   pspDeclineCode?: string;
+}
+
+export interface PaymentCompletedPayload extends PaymentResultDetails {
+  paymentId: string;
+  orderId: string;
+  orderSystem: string;
+  /** The PSP account (merchant) the payment was paid with: `default` or the order system's `pa_...` id. */
+  pspAccountId?: string;
+  outcome: PaymentOutcome;
+  mode: PaymentMode;
+  language: Language;
+  /** Minor units of `currency` (JPY 1200 = 1,200 yen; USD 1200 = 12.00 dollars). */
+  amount: number;
+  currency: string;
   card?: {
     brand: string;
     bin6: string;

@@ -1,46 +1,39 @@
 import {
-  type CallMode,
   type CardSummary,
   callModeOf,
   DEFAULT_PSP_ACCOUNT_ID,
-  type Language,
   type PaymentLifecyclePayload,
-  type PaymentMode,
+  type PaymentRequestedPayload,
+  type PaymentResultDetails,
 } from '@ivr/contracts';
-import { balanceView, type Payment, type PaymentStatus } from '../payment';
+import { balanceView, type Payment, type PaymentStatus, resultDetails } from '../payment';
 
-/** A payment as the REST API answers it (the OpenAPI `Payment` schema). */
-export interface PaymentView {
-  paymentId: string;
-  orderId: string;
+/** A payment as the REST API answers it (the OpenAPI `Payment` schema): the request as the event holds it, and what became of it. */
+export interface PaymentView
+  extends Pick<
+    PaymentRequestedPayload,
+    | 'paymentId'
+    | 'orderId'
+    | 'amount'
+    | 'currency'
+    | 'description'
+    | 'mode'
+    | 'language'
+    | 'returnSipAddress'
+    | 'callMode'
+    | 'metadata'
+    | 'transferCode'
+    | 'orderSystem'
+  > {
   status: PaymentStatus;
-  amount: number;
-  currency: string;
-  description: string;
-  mode: PaymentMode;
-  language: Language;
-  returnSipAddress: string;
-  callMode: CallMode;
-  metadata: Record<string, string>;
-  /** Empty for a stored-card charge (no call). */
-  transferCode: string;
+  /** Empty for a stored-card charge (no call), as is `transferCode`. */
   transferCodeExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
-  /** The order system the payment belongs to, and the PSP account (merchant) it is paid with. */
-  orderSystem: string;
+  /** The PSP account (merchant) the payment is paid with. */
   pspAccountId: string;
-  outcome: {
-    authorizationCode?: string;
-    pspReference?: string;
-    captured?: boolean;
-    storedCardReference?: string;
-    customerReference?: string;
-    reason?: string;
-    pspCode?: string;
-    pspDeclineCode?: string;
-  } | null;
+  outcome: PaymentResultDetails | null;
   card: CardSummary | null;
   /** Modes AUTHORIZE and CAPTURE, once approved: what was captured and refunded, and what still can be. */
   balance: PaymentLifecyclePayload['balance'] | null;
@@ -70,18 +63,7 @@ export function toPaymentView(p: Payment): PaymentView {
     completedAt: r?.completedAt ?? null,
     orderSystem: q.orderSystem,
     pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
-    outcome: r
-      ? {
-          ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
-          ...(r.pspReference ? { pspReference: r.pspReference } : {}),
-          ...(r.outcome === 'APPROVED' && r.captured !== undefined ? { captured: r.captured } : {}),
-          ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
-          ...(r.customerReference ? { customerReference: r.customerReference } : {}),
-          ...(r.reason ? { reason: r.reason } : {}),
-          ...(r.pspCode ? { pspCode: r.pspCode } : {}),
-          ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
-        }
-      : null,
+    outcome: r ? resultDetails(r) : null,
     card: p.card ?? null,
     balance: balanceView(p),
     storedCard: q.storedCard

@@ -4,11 +4,9 @@ import type {
   CallMode,
   CardSummary,
   DeclineReason,
-  Language,
   LifecycleCapabilities,
-  PaymentMode,
   PaymentOperation,
-  StoredCardCharge,
+  PaymentRequestedPayload,
 } from '@ivr/contracts';
 
 /**
@@ -33,26 +31,13 @@ export type PaymentCommand =
   | RecordOperationSucceeded
   | RecordOperationFailed;
 
-export interface RequestPayment {
+/** The event's request, with the transfer code's lifetime where the event has its expiry, and `at`. */
+export interface RequestPayment
+  extends Omit<PaymentRequestedPayload, 'pspAccountId' | 'transferCodeExpiresAt' | 'requestedAt'> {
   type: 'RequestPayment';
-  paymentId: string;
-  orderId: string;
-  orderSystem: string;
   /** The order system's PSP account when the payment is requested (`default` without one). */
   pspAccountId: string;
-  amount: number;
-  currency: string;
-  description: string;
-  mode: PaymentMode;
-  language: Language;
-  returnSipAddress: string;
-  callMode: CallMode;
-  metadata: Record<string, string>;
-  transferCode: string;
   transferCodeTtlMs: number;
-  requestedBy: Actor;
-  /** A merchant-initiated charge of a stored card: no call, no transfer code. */
-  storedCard?: StoredCardCharge;
   at: string;
 }
 

@@ -8,12 +8,27 @@ import {
   PaymentEventTypes,
   type PaymentLifecyclePayload,
   type PaymentLifecycleType,
+  type PaymentResultDetails,
   refundableOf,
 } from '@ivr/contracts';
 import type { PaymentEvent } from './events';
-import { isTerminal, operationOf, type Payment, type PaymentState } from './state';
+import { isTerminal, operationOf, type Payment, type PaymentOutcomeDetails, type PaymentState } from './state';
 
 export { PAYMENT_COMPLETED_TYPE };
+
+/** An outcome's details as the public event and the REST API show them: the fields it has, `captured` when APPROVED. */
+export function resultDetails(r: PaymentOutcomeDetails): PaymentResultDetails {
+  return {
+    ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
+    ...(r.pspReference ? { pspReference: r.pspReference } : {}),
+    ...(r.captured !== undefined && r.outcome === 'APPROVED' ? { captured: r.captured } : {}),
+    ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
+    ...(r.customerReference ? { customerReference: r.customerReference } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.pspCode ? { pspCode: r.pspCode } : {}),
+    ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
+  };
+}
 
 /** The public payment-completed payload for a payment in a terminal state; null while it is open. */
 export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
@@ -30,14 +45,7 @@ export function toPaymentCompleted(p: Payment): PaymentCompletedPayload | null {
     language: q.language,
     amount: q.amount,
     currency: q.currency,
-    ...(r.authorizationCode ? { authorizationCode: r.authorizationCode } : {}),
-    ...(r.pspReference ? { pspReference: r.pspReference } : {}),
-    ...(r.captured !== undefined && r.outcome === 'APPROVED' ? { captured: r.captured } : {}),
-    ...(r.storedCardReference ? { storedCardReference: r.storedCardReference } : {}),
-    ...(r.customerReference ? { customerReference: r.customerReference } : {}),
-    ...(r.reason ? { reason: r.reason } : {}),
-    ...(r.pspCode ? { pspCode: r.pspCode } : {}),
-    ...(r.pspDeclineCode ? { pspDeclineCode: r.pspDeclineCode } : {}),
+    ...resultDetails(r),
     ...(p.card
       ? {
           card: {

@@ -9,24 +9,16 @@ import {
   type PaymentOperation,
   type PaymentOutcome,
   type PaymentRequestedPayload,
+  type PaymentResultDetails,
   type PaymentStatus,
 } from '@ivr/contracts';
 import type { PaymentEvent } from './events';
 
 export type { PaymentStatus };
 
-export interface PaymentOutcomeDetails {
+/** A terminal outcome: its kind, what the PSP or the call said (the public event's details), and when. */
+export interface PaymentOutcomeDetails extends PaymentResultDetails {
   outcome: PaymentOutcome;
-  authorizationCode?: string;
-  pspReference?: string;
-  captured?: boolean;
-  storedCardReference?: string;
-  /** REGISTER_CARD: the PSP's customer holding the stored card. */
-  customerReference?: string;
-  reason?: string;
-  /** DECLINED: the PSP's own codes. */
-  pspCode?: string;
-  pspDeclineCode?: string;
   completedAt: string;
 }
 
