@@ -14,9 +14,8 @@ import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { runService, type ServiceContext } from '@ivr/runtime';
 import { type DialOptions, type SipStats, SipUserAgent } from '@ivr/sip';
-import { GrpcAuthorization, GrpcPayments, GrpcVault } from './adapters/grpc';
+import { GrpcAuthorization, GrpcBridge, GrpcPayments, GrpcVault } from './adapters/grpc';
 import { consumeOperatorRequests } from './adapters/kafka/operator-requests';
-import { noBridge } from './adapters/no-bridge';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
 import { PgCallStreams } from './adapters/pg/call-streams';
@@ -114,7 +113,7 @@ void runService({
       playMs: config.vaultPlayDeadlineMs,
       registerMs: config.vaultRegisterDeadlineMs,
     });
-    const bridge = noBridge;
+    const bridge = new GrpcBridge(vaultClient, config.vaultDeadlineMs);
     // Calls refused by the dialogue's side (the user agent counts its own): reason → count.
     const refusedHere = new Map<string, number>();
     const deps = {

@@ -210,11 +210,16 @@ test("hold: the operator's re-INVITE moves and holds its leg in the vault; the c
   await settle();
   placed[0]?.answer();
   await settle();
-  placed[0]?.emit('reinvite', { remote: { address: '127.0.0.1', port: 31_002 }, direction: 'recvonly' });
+  placed[0]?.emit('reinvite', {
+    codec: { name: 'PCMA', payloadType: 8 },
+    telephoneEvent: undefined,
+    remote: { address: '127.0.0.1', port: 31_002 },
+    direction: 'recvonly',
+  });
   await settle();
   await leg.followReinvite('caller', { address: '127.0.0.1', port: 4002 }, 'inactive');
   expect(bridge.calls.slice(2)).toEqual([
-    'remote operator 31002',
+    'remote operator 31002 PCMA',
     'direction operator recvonly',
     'remote caller 4002',
     'direction caller inactive',

@@ -181,8 +181,9 @@ export class OperatorLeg implements OperatorLine {
     this.d.record({ type: 'RecordOperatorLegAnswered', purpose, target, sipCallId: call.callId });
     this.d.log.info({ call_id: callId, purpose, operator_sip_call_id: call.callId }, 'operator bridged');
     call.on('reinvite', (m) => {
+      const codec = { name: m.codec.name, telephoneEventPayloadType: m.telephoneEvent?.payloadType };
       void this.d.bridge
-        .setLegRemote(sessionId, 'operator', m.remote)
+        .setLegRemote(sessionId, 'operator', m.remote, codec)
         .then(() => this.direction('operator', m.direction))
         .catch((err: Error) =>
           this.d.log.warn({ call_id: callId, err: err.message }, 'operator re-INVITE not followed'),

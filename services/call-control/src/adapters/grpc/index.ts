@@ -1,3 +1,4 @@
 export { GrpcAuthorization } from './authorization-port';
+export { GrpcBridge } from './bridge-port';
 export { GrpcPayments } from './payments-port';
 export { GrpcVault, type VaultTimeouts } from './vault-port';
