@@ -10,6 +10,7 @@ import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
 import { encodeG711, serializeRtp, serializeTelephoneEvent, Ticker } from '@ivr/media';
 import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { fmt, printTable, summarize } from './stats';
+import { BENCH_CARD_FIELD, latenessSince } from './vault-common';
 
 const CARD = `${APPROVED_TEST_PAN}#`;
 const PORT_BASE = 30_000;
@@ -50,17 +51,8 @@ async function worker(sessions: number, seconds: number): Promise<void> {
       );
     };
     loop();
-    const spec = {
-      kind: 'card_number' as const,
-      language: 'en' as const,
-      promptIds: [],
-      retryPromptIds: [],
-      firstDigitTimeoutMs: 600_000,
-      interDigitTimeoutMs: 600_000,
-      maxAttempts: 3,
-    };
     void vault
-      .capture(opened.sessionId, spec, () => {})
+      .capture(opened.sessionId, BENCH_CARD_FIELD, () => {})
       .then((outcome) => {
         if (outcome.status === 'completed' && outcome.update.digitsEntered === 16) completed++;
       });
@@ -72,10 +64,7 @@ async function worker(sessions: number, seconds: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const cpu = process.cpuUsage(cpuStart);
   const wall = performance.now() - wallStart;
-  const latenessMs: number[] = [];
-  const ring = ticker.lateness.length;
-  for (let i = Math.max(latenessStart, ticker.latenessCount - ring); i < ticker.latenessCount; i++)
-    latenessMs.push(ticker.lateness[i % ring] as number);
+  const latenessMs = latenessSince(ticker, latenessStart);
   const keys = ids.reduce((sum, id) => sum + vault.counters(id).keys, 0);
   global.gc?.();
   const memory = process.memoryUsage();

@@ -2,8 +2,9 @@
 .PHONY: bench-vault vault-prompts
 BENCH_TARGETS += bench-vault
 
-bench-vault: setup ## concurrent media sessions on one core: lost digits, playout jitter p50/p99, CPU and memory per session; DTMF masking quality; SRTP cost per packet
+bench-vault: setup ## concurrent media sessions on one core: lost digits, playout jitter p50/p99, CPU and memory per session; bridged agent-assisted calls (added delay, tone leaked to operators) beside a plain UDP relay; DTMF masking quality; SRTP cost per packet
 	taskset -c 1 tsx bench/vault.ts
+	taskset -c 1 tsx bench/vault-bridge.ts
 	taskset -c 0 tsx bench/vault-masking.ts
 	taskset -c 0 tsx bench/vault-srtp.ts
 

@@ -1,0 +1,34 @@
+// What the vault benchmarks share: the card-number field every benchmark caller keys, and the playout
+// ticker's lateness over a run, and the commit and load average every table is printed with.
+import { cpus, loadavg } from 'node:os';
+import type { Ticker } from '@ivr/media';
+import { commitOfTree } from './figures';
+import { fmt } from './stats';
+
+/** A card-number capture that waits as long as a run lasts. */
+export const BENCH_CARD_FIELD = {
+  kind: 'card_number' as const,
+  language: 'en' as const,
+  promptIds: [],
+  retryPromptIds: [],
+  firstDigitTimeoutMs: 600_000,
+  interDigitTimeoutMs: 600_000,
+  maxAttempts: 3,
+};
+
+/** How late each tick ran since the ticker had counted `since` ticks (the newest ones the ring holds). */
+export function latenessSince(ticker: Ticker, since: number): number[] {
+  const ring = ticker.lateness.length;
+  const out: number[] = [];
+  for (let i = Math.max(since, ticker.latenessCount - ring); i < ticker.latenessCount; i++)
+    out.push(ticker.lateness[i % ring] as number);
+  return out;
+}
+
+/** The rows every vault table ends with: the code that ran and how loaded the machine was. */
+export function runRows(loadBefore: number): Array<[string, string]> {
+  return [
+    ['commit', commitOfTree()],
+    ['load average (1 min) before / after, cores', `${fmt(loadBefore)} / ${fmt(loadavg()[0] ?? 0)}, ${cpus().length}`],
+  ];
+}
