@@ -12,14 +12,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { loadavg } from 'node:os';
 import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
-import { decodeG711, encodeG711, serializeRtp, serializeTelephoneEvent, Ticker } from '@ivr/media';
+import { decodeG711, encodeG711, serializeRtp, Ticker } from '@ivr/media';
 import { keySequence } from '@ivr/testkit/dtmf-signals';
 import { decodeDtmf, leakedToneMs, multimonAvailable, multimonDecode } from '@ivr/testkit/reference-dtmf';
-import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { fmt, printTable, summarize } from './stats';
-import { BENCH_CARD_FIELD, latenessSince, runRows } from './vault-common';
+import { BENCH_CARD_FIELD, CARD, cardEventScript, latenessSince, runRows } from './vault-common';
 
-const CARD = `${APPROVED_TEST_PAN}#`;
 const PORT_BASE = 32_000;
 const INBAND_EVERY = 10;
 const START_TICK = 25; // the phones talk for 0.5 s before the first keys
@@ -140,24 +138,6 @@ const inbandFrames: Uint8Array[] = (() => {
   return frames;
 })();
 
-/** The RFC 4733 callers' script: per tick an event packet (five growing, the fifth an end) or nothing. */
-function eventScript(ssrc: number): (Buffer | undefined)[] {
-  const script: (Buffer | undefined)[] = [];
-  for (const key of CARD) {
-    const event = key === '#' ? 11 : Number(key);
-    const timestamp = 100_000 + script.length * 160;
-    for (let i = 1; i <= 5; i++)
-      script.push(
-        serializeRtp(
-          { marker: i === 1, payloadType: 101, sequenceNumber: 0, timestamp, ssrc },
-          serializeTelephoneEvent({ event, end: i === 5, volume: 10, duration: 160 * i }),
-        ),
-      );
-    for (let i = 0; i < 4; i++) script.push(undefined);
-  }
-  return script;
-}
-
 interface LevelResult {
   report: WorkerReport;
   delaysMs: number[];
@@ -208,7 +188,7 @@ async function runLevel(mode: 'vault' | 'relay', calls: number, seconds: number)
     });
     list.push(call);
   }
-  const scripts = list.map((_, i) => eventScript(0x1000 + i));
+  const scripts = list.map((_, i) => cardEventScript(0x1000 + i, 100_000));
   const ticker = new Ticker();
   let tick = 0;
   ticker.add(() => {

@@ -1,9 +1,13 @@
 // What the vault benchmarks share: the card-number field every benchmark caller keys, and the playout
 // ticker's lateness over a run, and the commit and load average every table is printed with.
 import { cpus, loadavg } from 'node:os';
-import type { Ticker } from '@ivr/media';
+import { serializeRtp, serializeTelephoneEvent, type Ticker } from '@ivr/media';
+import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
 import { commitOfTree } from './figures';
 import { fmt } from './stats';
+
+/** What every benchmark caller keys: a published test card number and #. */
+export const CARD = `${APPROVED_TEST_PAN}#`;
 
 /** A card-number capture that waits as long as a run lasts. */
 export const BENCH_CARD_FIELD = {
@@ -31,4 +35,25 @@ export function runRows(loadBefore: number): Array<[string, string]> {
     ['commit', commitOfTree()],
     ['load average (1 min) before / after, cores', `${fmt(loadBefore)} / ${fmt(loadavg()[0] ?? 0)}, ${cpus().length}`],
   ];
+}
+
+/**
+ * A caller keying CARD by RFC 4733, per 20 ms tick: an event packet (five growing, the fifth an end) or
+ * nothing (the caller sends audio then). Sequence numbers are the sender's to write.
+ */
+export function cardEventScript(ssrc: number, firstTimestamp: number): (Buffer | undefined)[] {
+  const script: (Buffer | undefined)[] = [];
+  for (const key of CARD) {
+    const event = key === '#' ? 11 : Number(key);
+    const timestamp = firstTimestamp + script.length * 160;
+    for (let i = 1; i <= 5; i++)
+      script.push(
+        serializeRtp(
+          { marker: i === 1, payloadType: 101, sequenceNumber: 0, timestamp, ssrc },
+          serializeTelephoneEvent({ event, end: i === 5, volume: 10, duration: 160 * i }),
+        ),
+      );
+    for (let i = 0; i < 4; i++) script.push(undefined);
+  }
+  return script;
 }

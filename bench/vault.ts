@@ -7,12 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
-import { encodeG711, serializeRtp, serializeTelephoneEvent, Ticker } from '@ivr/media';
-import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
+import { encodeG711, serializeRtp, Ticker } from '@ivr/media';
 import { fmt, printTable, summarize } from './stats';
-import { BENCH_CARD_FIELD, latenessSince } from './vault-common';
+import { BENCH_CARD_FIELD, CARD, cardEventScript, latenessSince } from './vault-common';
 
-const CARD = `${APPROVED_TEST_PAN}#`;
 const PORT_BASE = 30_000;
 
 interface WorkerReport {
@@ -98,25 +96,6 @@ interface Phone {
   lastArrival: number;
 }
 
-function keyScript(ssrc: number, phone: Phone, silence: Uint8Array): (Buffer | undefined)[] {
-  // Per 20 ms tick: an event packet (5 growing, then 3 ends in one tick) or nothing (audio is sent then).
-  const script: (Buffer | undefined)[] = [];
-  for (const key of CARD) {
-    const event = key === '#' ? 11 : Number(key);
-    const timestamp = phone.ts + script.length * 160;
-    for (let i = 1; i <= 5; i++)
-      script.push(
-        serializeRtp(
-          { marker: i === 1, payloadType: 101, sequenceNumber: 0, timestamp, ssrc },
-          serializeTelephoneEvent({ event, end: i === 5, volume: 10, duration: 160 * i }),
-        ),
-      );
-    for (let i = 0; i < 4; i++) script.push(undefined);
-  }
-  void silence;
-  return script;
-}
-
 async function runLevel(sessions: number, seconds: number): Promise<string[]> {
   const child: ChildProcess = spawn(
     'taskset',
@@ -154,7 +133,7 @@ async function runLevel(sessions: number, seconds: number): Promise<string[]> {
     phones.push(phone);
   }
   phones.forEach((phone, i) => {
-    phone.script = keyScript(0x1000 + i, phone, silence);
+    phone.script = cardEventScript(0x1000 + i, phone.ts);
   });
   // All phones send on one 20 ms clock; each starts its card number at a staggered tick.
   const ticker = new Ticker();
