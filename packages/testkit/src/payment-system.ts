@@ -189,7 +189,7 @@ export class PaymentSystem {
       await issueApiKey(this.orderlinkDb, {
         orderSystem: `e2e-calls-${this.run}`,
         name: 'e2e calls',
-        scopes: ['payments:read', 'payments:write', 'webhooks:manage', 'psp_accounts:manage'],
+        scopes: ['payments:read', 'payments:write', 'payments:refund', 'webhooks:manage', 'psp_accounts:manage'],
         createdBy: 'e2e',
       })
     ).key;

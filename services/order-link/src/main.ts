@@ -91,7 +91,12 @@ void runService({
     ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
     const grpc = await startGrpcServer(
       `0.0.0.0:${config.grpcPort}`,
-      { payments: core.paymentsApp, keys: core.keyRepository, pspAccounts: core.pspAccounts },
+      {
+        payments: core.paymentsApp,
+        operations: core.operations,
+        keys: core.keyRepository,
+        pspAccounts: core.pspAccounts,
+      },
       {
         tls: loadTls(config.certsDir, 'order-link'),
         transferCodeClients: config.transferCodeClients,

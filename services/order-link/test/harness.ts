@@ -61,6 +61,8 @@ export async function startHarness(
     clock,
     ...(notification ? { notification } : {}),
     ...(pspAccountKeys ? { pspAccountKeys } : {}),
+    // Nothing answers captures here unless a test plays authorization: a short wait, then 202.
+    settleWaitMs: 600,
   });
   const app = createHttpApp({
     ...core.routeDeps,
@@ -74,7 +76,7 @@ export async function startHarness(
   const { key } = await core.apiKeys.issue(
     'shop',
     'test',
-    ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
+    ['payments:read', 'payments:write', 'payments:refund', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
     'test',
   );
   const closing: (() => unknown)[] = [];
@@ -135,7 +137,12 @@ export async function call(
 export async function startGrpc(h: Harness) {
   const server = await startGrpcServer(
     '127.0.0.1:0',
-    { payments: h.core.paymentsApp, keys: h.core.keyRepository, pspAccounts: h.core.pspAccounts },
+    {
+      payments: h.core.paymentsApp,
+      operations: h.core.operations,
+      keys: h.core.keyRepository,
+      pspAccounts: h.core.pspAccounts,
+    },
     {
       tls: loadTls(certsDir(), 'order-link'),
       transferCodeClients: ['call-control'],

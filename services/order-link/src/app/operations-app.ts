@@ -62,7 +62,7 @@ export class OperationsApp {
     idempotencyKey: string,
     input: OperationInput,
   ): Promise<Answer<OperationView>> {
-    requireScope(who, Scopes.paymentsWrite);
+    requireScope(who, operation === 'REFUND' ? Scopes.paymentsRefund : Scopes.paymentsWrite);
     const { collection, prefix } = OPERATION_RESOURCES[operation];
     const methodPath = `POST /v1/payments/${paymentId}/${collection}`;
     const requestHash = sha256(canonical(input));
@@ -156,8 +156,8 @@ export class OperationsApp {
 
   /** Waits (bounded) for the operation to settle: the PSP's answer goes through authorization and Kafka. */
   private async settled(paymentId: string, operationId: string): Promise<void> {
-    const until = this.d.clock.now().getTime() + this.d.settleWaitMs;
-    for (let pause = 20; this.d.clock.now().getTime() < until; pause = Math.min(pause * 2, 250)) {
+    // Counted in pauses, not read from the clock: the business clock (a test's) need not move.
+    for (let waited = 0, pause = 20; waited < this.d.settleWaitMs; waited += pause, pause = Math.min(pause * 2, 250)) {
       const p = await this.d.queries.get(paymentId);
       if (p && operationOf(p, operationId)?.status !== 'PENDING') return;
       await this.d.sleep(pause);

@@ -26,6 +26,11 @@ export interface Principal {
 export const Scopes = {
   paymentsRead: 'payments:read',
   paymentsWrite: 'payments:write',
+  /**
+   * Refunds: money back out of the merchant's account (decision 0013). Not in payments:write, so that a key
+   * that takes payments cannot also give them back; keys issued before it lack it.
+   */
+  paymentsRefund: 'payments:refund',
   apiKeysManage: 'api_keys:manage',
   webhooksManage: 'webhooks:manage',
   /** The order system's PSP account (provider and credentials): an administrator's scope. */

@@ -1,6 +1,6 @@
 import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import type { Timestamp } from '@ivr/contracts/google/protobuf';
-import { CallMode, type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
+import { type Balance, CallMode, type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
 import type { PaymentView } from '../../app/payment-view';
 
 export const toTimestamp = (iso: string): Timestamp => {
@@ -50,6 +50,9 @@ export function paymentToProto(v: PaymentView): Payment {
     reason: v.outcome?.reason ?? '',
     ...(v.card ? { card: v.card } : {}),
     storedCardReference: v.outcome?.storedCardReference ?? '',
+    customerReference: v.outcome?.customerReference ?? '',
+    ...(v.balance ? { balance: balanceToProto(v.balance) } : {}),
+    ...(v.storedCard ? { storedCard: { ...v.storedCard, customerReference: '' } } : {}),
     callMode: callModeToProto(v.callMode),
     orderSystem: v.orderSystem,
     pspAccountId: v.pspAccountId,
@@ -57,3 +60,5 @@ export function paymentToProto(v: PaymentView): Payment {
     pspDeclineCode: v.outcome?.pspDeclineCode ?? '',
   };
 }
+
+export const balanceToProto = (b: NonNullable<PaymentView['balance']>): Balance => ({ ...b });

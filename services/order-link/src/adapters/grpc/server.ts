@@ -1,6 +1,7 @@
 import { PspAccountServiceService, TransferCodeServiceService } from '@ivr/contracts/orderlink/v1';
 import { createGrpcServer, type TlsMaterial } from '@ivr/grpc';
 import type { Logger } from '@ivr/logging';
+import type { OperationsApp } from '../../app/operations-app';
 import type { PaymentsApp } from '../../app/payments-app';
 import type { PspAccountsApp } from '../../app/psp-accounts-app';
 import type { ApiKeyRepository } from '../pg/api-keys';
@@ -32,11 +33,11 @@ export interface RunningGrpcServer {
  */
 export async function startGrpcServer(
   address: string,
-  apps: { payments: PaymentsApp; keys: ApiKeyRepository; pspAccounts: PspAccountsApp },
+  apps: { payments: PaymentsApp; operations: OperationsApp; keys: ApiKeyRepository; pspAccounts: PspAccountsApp },
   o: OrderLinkGrpcOptions,
 ): Promise<RunningGrpcServer> {
   const server = createGrpcServer({ tls: o.tls, ...(o.logger ? { logger: o.logger } : {}) });
-  server.addService(paymentServiceDefinition, paymentService(apps.payments, apps.keys), {
+  server.addService(paymentServiceDefinition, paymentService(apps.payments, apps.operations, apps.keys), {
     allowedClients: o.orderSystemClients,
   });
   server.addService(TransferCodeServiceService, transferCodeService(apps.payments), {

@@ -7,6 +7,7 @@ import type {
 } from '@ivr/contracts/orderlink/v1';
 import { peerIdentities, statusError } from '@ivr/grpc';
 import { AppError, type AppErrorKind } from '../../app/errors';
+import type { OperationsApp } from '../../app/operations-app';
 import type { PaymentsApp } from '../../app/payments-app';
 import type { Principal } from '../../app/ports';
 import type { PspAccountsApp } from '../../app/psp-accounts-app';
@@ -14,6 +15,7 @@ import { removedOptionProblem } from '../../app/removed-options';
 import { openApiDocument } from '../http/openapi';
 import { compileValidators } from '../http/validation';
 import type { ApiKeyRepository } from '../pg/api-keys';
+import { lifecycleHandlers } from './lifecycle';
 import {
   callModeFromProto,
   callModeToProto,
@@ -59,7 +61,11 @@ function unary<Req, Res>(fn: (req: Req, metadata: Metadata) => Promise<Res>): Un
 }
 
 /** The same operations as REST, for order systems that prefer gRPC; the same API keys and validation. */
-export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): PaymentServiceServer {
+export function paymentService(
+  payments: PaymentsApp,
+  operations: OperationsApp,
+  keys: ApiKeyRepository,
+): PaymentServiceServer {
   const validators = compileValidators(openApiDocument);
   const validate = validators.get('createPayment')!;
   const validateCancel = validators.get('cancelPayment')!;
@@ -87,6 +93,17 @@ export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): P
         returnSipAddress: req.returnSipAddress,
         callMode: callModeFromProto(req.callMode),
         metadata: req.metadata,
+        ...(req.storedCard
+          ? {
+              storedCard: {
+                storedCardReference: req.storedCard.storedCardReference,
+                ...(req.storedCard.customerReference ? { customerReference: req.storedCard.customerReference } : {}),
+              },
+              // No call: the phone fields are not asked for (their zero values are not a choice).
+              ...(req.language ? {} : { language: undefined }),
+              ...(req.returnSipAddress ? {} : { returnSipAddress: undefined }),
+            }
+          : {}),
       };
       const removed = removedFieldsOf(req).map((name) => removedOptionProblem(name, 'grpc')!);
       if (removed.length > 0) throw new AppError('invalid', removed[0]!.message, removed);
@@ -135,6 +152,7 @@ export function paymentService(payments: PaymentsApp, keys: ApiKeyRepository): P
       );
       return { payments: page.data.map(paymentToProto), nextPageToken: page.nextCursor ?? '' };
     }),
+    ...lifecycleHandlers(operations, authenticate, unary),
     cancelPayment: unary(async (req, md) => {
       const who = await authenticate(md);
       const body = req.reason ? { reason: req.reason } : {};

@@ -5,19 +5,10 @@
  * Served at /v1/openapi.json and rendered at /docs.
  */
 import { CALL_MODES, LANGUAGES, PAYMENT_MODES, PAYMENT_STATUSES, PSP_PROVIDERS } from '@ivr/contracts';
+import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
+import { type JsonObject, json, problem, ref } from './openapi-parts';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-
-const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
-const problem = (description: string): JsonObject => ({
-  description,
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
-const json = (schema: JsonObject, description: string): JsonObject => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+export type { JsonObject };
 
 const ERRORS = {
   '400': problem('The request is malformed or a field is invalid; `errors` names each field.'),
@@ -83,7 +74,12 @@ export const openApiDocument: JsonObject = {
       'reasons, webhook URLs: every string but `orderId` and `returnSipAddress`) is refused with 400 naming ' +
       'the field when it holds a card number (a Luhn-valid run of 13-19 digits, also grouped with spaces, ' +
       'dashes or dots): card data is keyed on the phone only. Outcomes also arrive on the Kafka topic `ivr.payment-completed.v1` ' +
-      'and as signed webhooks (see docs/api/).',
+      'and as signed webhooks (see docs/api/).\n\n' +
+      'After an approval (mode AUTHORIZE or CAPTURE) the payment can be captured, voided and refunded: ' +
+      '`/v1/payments/{paymentId}/captures`, `/voids`, `/refunds`, each idempotent by its key, each settled ' +
+      'operation published on `ivr.payment-lifecycle.v1` and as a webhook (`payment.captured`, ...). A card ' +
+      'stored by a REGISTER_CARD payment is charged later without a call with `storedCard` on `POST /v1/payments` ' +
+      '(the string fields of `storedCard` are references, not free text).',
   },
   servers: [{ url: 'http://127.0.0.1:8080', description: 'development' }],
   security: [{ apiKey: [] }],
@@ -352,6 +348,7 @@ export const openApiDocument: JsonObject = {
         },
       },
     },
+    ...lifecyclePaths,
   },
   components: {
     securitySchemes: {
@@ -361,7 +358,11 @@ export const openApiDocument: JsonObject = {
       CreatePayment: {
         type: 'object',
         additionalProperties: false,
-        required: ['orderId', 'amount', 'currency', 'mode', 'language', 'returnSipAddress'],
+        required: ['orderId', 'amount', 'currency', 'mode'],
+        // A payment by phone needs the caller's language and where to hand the caller back; a stored card does not.
+        if: { properties: { storedCard: false } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a promise
+        then: { properties: { language: true, returnSipAddress: true }, required: ['language', 'returnSipAddress'] },
         properties: {
           orderId: { ...ORDER_ID, description: 'Your order id; payments are found by it.' },
           amount: {
@@ -405,6 +406,7 @@ export const openApiDocument: JsonObject = {
             additionalProperties: { type: 'string', maxLength: 500 },
             description: 'Your own key/value pairs, returned as given (never card data: refused with 400).',
           },
+          storedCard: ref('StoredCardCharge'),
         },
         examples: [
           {
@@ -451,10 +453,10 @@ export const openApiDocument: JsonObject = {
           metadata: { type: 'object', additionalProperties: { type: 'string' } },
           transferCode: {
             type: 'string',
-            pattern: '^[0-9]{4,10}$',
-            description: 'What the operator transfers the caller with.',
+            pattern: '^([0-9]{4,10})?$',
+            description: 'What the operator transfers the caller with; empty for a stored-card charge (no call).',
           },
-          transferCodeExpiresAt: { type: 'string', format: 'date-time' },
+          transferCodeExpiresAt: { type: ['string', 'null'], format: 'date-time' },
           createdAt: { type: 'string', format: 'date-time' },
           updatedAt: { type: 'string', format: 'date-time' },
           completedAt: { type: ['string', 'null'], format: 'date-time' },
@@ -470,7 +472,11 @@ export const openApiDocument: JsonObject = {
               authorizationCode: { type: 'string' },
               pspReference: { type: 'string' },
               captured: { type: 'boolean' },
-              storedCardReference: { type: 'string' },
+              storedCardReference: {
+                type: 'string',
+                description: 'REGISTER_CARD: the stored card, to charge later with `storedCard` on a new payment.',
+              },
+              customerReference: { type: 'string', description: "REGISTER_CARD: the PSP's customer holding it." },
               reason: { type: 'string', description: 'Decline reason (e.g. INSUFFICIENT_FUNDS) or why it failed.' },
               pspCode: {
                 type: 'string',
@@ -484,6 +490,20 @@ export const openApiDocument: JsonObject = {
             },
           },
           card: { oneOf: [{ type: 'null' }, ref('Card')] },
+          balance: {
+            description: 'Modes AUTHORIZE and CAPTURE, once approved; null otherwise.',
+            oneOf: [{ type: 'null' }, ref('Balance')],
+          },
+          storedCard: {
+            description: 'A merchant-initiated charge: the stored card it charged.',
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                properties: { storedCardReference: { type: 'string' }, registrationPaymentId: { type: 'string' } },
+              },
+            ],
+          },
         },
       },
       Card: {
@@ -555,7 +575,14 @@ export const openApiDocument: JsonObject = {
             uniqueItems: true,
             items: {
               type: 'string',
-              enum: ['payments:read', 'payments:write', 'api_keys:manage', 'webhooks:manage', 'psp_accounts:manage'],
+              enum: [
+                'payments:read',
+                'payments:write',
+                'payments:refund',
+                'api_keys:manage',
+                'webhooks:manage',
+                'psp_accounts:manage',
+              ],
             },
           },
         },
@@ -654,6 +681,7 @@ export const openApiDocument: JsonObject = {
           log: { type: 'array', items: { type: 'object' } },
         },
       },
+      ...lifecycleSchemas,
       Problem: {
         type: 'object',
         description: 'RFC 9457 problem details.',

@@ -7,6 +7,7 @@ import type { ListInput, PaymentsApp } from '../../app/payments-app';
 import type { PspAccountsApp } from '../../app/psp-accounts-app';
 import type { WebhooksApp } from '../../app/webhooks-app';
 import type { IdempotencyRepository } from '../pg/idempotency';
+import { lifecycleRoutes } from './routes-lifecycle';
 
 export interface RouteDeps {
   payments: PaymentsApp;
@@ -249,6 +250,8 @@ export const routes: Route[] = [
       ),
   },
 ];
+
+routes.push(...lifecycleRoutes);
 
 /** `/v1/payments/{paymentId}` → `/v1/payments/:paymentId` */
 export const expressPath = (openApiPath: string): string => openApiPath.replace(/\{(\w+)\}/g, ':$1');

@@ -12,7 +12,7 @@ const SCHEMA_BASE = 'https://ivr.invalid/order-link/schemas/';
  * (numeric order ids and E.164 numbers of 13-19 digits are common, and one in ten passes Luhn).
  * Every other string of a request body, object keys included, is free text.
  */
-export const NOT_FREE_TEXT: ReadonlySet<string> = new Set(['orderId', 'returnSipAddress']);
+export const NOT_FREE_TEXT: ReadonlySet<string> = new Set(['orderId', 'returnSipAddress', 'storedCard']);
 
 /** What the validator of one operation checks and answers. */
 export interface OperationValidator {
@@ -63,7 +63,10 @@ function problems(
   location: FieldProblem['in'],
   paramName?: string,
 ): FieldProblem[] {
-  return (errors ?? []).map((e) => ({ in: location, field: fieldName(e, location, paramName), message: message(e) }));
+  // An `if` failing says only that its `then` did: the `then` errors name the fields.
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => ({ in: location, field: fieldName(e, location, paramName), message: message(e) }));
 }
 
 /** Compiles one validator per operationId of the document. */
