@@ -5,6 +5,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratorFigures, HoldFigures, Latency, RateFigures } from './calls/phases';
+import type { CpuFigures } from './cpu/figures';
+import type { ProfileFigures } from './flame/render';
 
 const ROOT = join(__dirname, '..');
 export const FIGURES_DIR = join(ROOT, '.var', 'bench');
@@ -45,6 +47,10 @@ export interface SystemRun extends RunHeader {
   toResultMs: Latency;
   toFirstAudioMs: Latency;
   loadAtEnd: string;
+  /** CPU per process and per payment (runs before bench/cpu have none). */
+  cpu?: CpuFigures;
+  /** The services' CPU profiles over one rate phase, drawn in docs/perf/. */
+  profiles?: ProfileFigures[];
 }
 
 /** One service's memory at one moment of the soak. */

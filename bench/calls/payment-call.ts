@@ -31,6 +31,8 @@ export interface CallResult {
   setupMs?: number;
   /** Last keypress → the IVR's REFER received (the result prompt and "transferring back" play between), ms. */
   toReferMs?: number;
+  /** 200 OK → the call's end, ms: how long the vault's media ran for it (call-seconds). */
+  upMs?: number;
 }
 
 export interface CallContext {
@@ -92,7 +94,9 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       r();
     };
   });
-  const fail = (failure: string): CallResult => ({ ok: false, failure });
+  let answeredAt: number | undefined;
+  const up = () => (answeredAt === undefined ? {} : { upMs: performance.now() - answeredAt });
+  const fail = (failure: string): CallResult => ({ ok: false, failure, ...up() });
   try {
     const inviteAt = performance.now();
     dialog = await uac.invite(callId, payment.transferCode, sdpOffer(media.port), {
@@ -102,7 +106,8 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       },
       onBye: () => resolveBye(),
     });
-    const setupMs = performance.now() - inviteAt;
+    answeredAt = performance.now();
+    const setupMs = answeredAt - inviteAt;
     ctx.onEstablished();
     leg = media.connect(dialog.answerSdp);
     const id = payment.paymentId;
@@ -132,6 +137,7 @@ export async function placePaymentCall(ctx: CallContext, callId: string, pacing:
       ...(referred ? { toReferMs: referredAt - lastKey } : {}),
       ...(leg.resultPrompt ? { toResultMs: leg.resultPrompt.at - lastKey } : {}),
       ...(leg.audioAfterMark ? { toFirstAudioMs: leg.audioAfterMark - lastKey } : {}),
+      ...up(),
     };
     if (!result.ok)
       result.failure = `outcome ${outcome ?? 'none'}, referred ${referred}, prompt ${leg.resultPrompt?.id ?? 'none'}, steps ${watch.stepsOf(id).join('>')}`;

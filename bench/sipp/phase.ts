@@ -76,13 +76,17 @@ function outcomeOf(times: SippCallTimes | undefined, outcome: string | undefined
     ...(outcome ? { outcome } : {}),
     ...(times?.invite && times.answered ? { setupMs: times.answered - times.invite } : {}),
     ...(times?.lastkey && times.refer ? { toReferMs: times.refer - times.lastkey } : {}),
+    ...(times?.answered ? { upMs: lastTime(times) - times.answered } : {}),
   };
 }
+
+/** The last point a call reached (its BYE, or where it stopped): the end of its media, within a few seconds. */
+const lastTime = (t: SippCallTimes): number => Math.max(...Object.values(t).filter((v) => v !== undefined));
 
 export async function sippPhase(
   rig: CallRig,
   o: SippPhaseOptions,
-): Promise<{ figures: GeneratorFigures; results: CallResult[] }> {
+): Promise<{ figures: GeneratorFigures; results: CallResult[]; times: SippCallTimes[]; schedule: CallerSchedule }> {
   const { dir, schedule } = callerMedia();
   const driverCpu = process.cpuUsage();
   const payments = o.payments ?? (await createPayments(rig, o.count));
@@ -104,6 +108,8 @@ export async function sippPhase(
   const sippSaid = run.sippFailures ? ` (SIPp: ${run.sippFailures}; files in ${run.dir})` : '';
   return {
     results,
+    times: payments.map((p) => run.calls.get(p.transferCode) ?? {}),
+    schedule,
     figures: generatorFigures({
       generator: 'SIPp',
       offeredPerS: o.ratePerS,

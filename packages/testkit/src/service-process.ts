@@ -153,6 +153,11 @@ export class ServiceProcess {
     return text;
   }
 
+  /** The current process's id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.alive ? this.child?.pid : undefined;
+  }
+
   /** Whether the current process is running (not exited, not killed). */
   get alive(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
