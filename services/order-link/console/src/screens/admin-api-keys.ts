@@ -2,6 +2,7 @@ import { call } from '../api';
 import { dateTime } from '../format';
 import { formValues, h, mount } from '../h';
 import { t } from '../i18n';
+import { actionButton, dataTable, onSubmit, shownOnce } from './controls';
 import { type Ctx, field, messageArea, reportError } from './ctx';
 
 interface ApiKey {
@@ -25,29 +26,15 @@ export function adminApiKeys(main: HTMLElement, ctx: Ctx): void {
     'form',
     {
       class: 'card',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        message.show('');
+      onsubmit: onSubmit(ctx, message, async () => {
         const v = formValues(form);
         const scopes = [...scopesBox.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-        try {
-          const key = await call<ApiKey>('POST', '/api-keys', { orderSystem: v.orderSystem, name: v.name, scopes });
-          // Shown once: the server keeps only a hash.
-          mount(
-            created,
-            h(
-              'div',
-              { class: 'card secret', role: 'status' },
-              h('p', null, h('strong', null, tx.keyShownOnce)),
-              h('output', { class: 'mono key', 'data-testid': 'new-api-key' }, key.key ?? ''),
-            ),
-          );
-          form.reset();
-          await load();
-        } catch (err) {
-          reportError(ctx, message, err);
-        }
-      },
+        const key = await call<ApiKey>('POST', '/api-keys', { orderSystem: v.orderSystem, name: v.name, scopes });
+        // Shown once: the server keeps only a hash.
+        mount(created, shownOnce(h('strong', null, tx.keyShownOnce), key.key ?? '', { 'data-testid': 'new-api-key' }));
+        form.reset();
+        await load();
+      }),
     },
     h('h2', null, tx.createKey),
     h(
@@ -82,69 +69,38 @@ export function adminApiKeys(main: HTMLElement, ctx: Ctx): void {
       mount(
         list,
         h('h2', { id: 'keys-h' }, tx.navApiKeys),
-        data.length === 0
-          ? h('p', null, tx.none)
-          : h(
-              'table',
+        dataTable(
+          [tx.orderSystem, tx.keyName, 'ID', tx.scopes, tx.created, tx.state, ''],
+          data,
+          (k) => [
+            h('td', null, h('a', { href: `#/admin/webhooks/${encodeURIComponent(k.orderSystem)}` }, k.orderSystem)),
+            h('td', null, k.name),
+            h('td', { class: 'mono' }, k.keyId),
+            h('td', null, k.scopes.join(', ')),
+            h('td', { class: 'nowrap' }, dateTime(k.createdAt)),
+            h('td', null, k.revokedAt ? tx.revoked : tx.active),
+            h(
+              'td',
               null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  [tx.orderSystem, tx.keyName, 'ID', tx.scopes, tx.created, tx.state, ''].map((c) =>
-                    h('th', { scope: 'col' }, c),
+              k.revokedAt
+                ? null
+                : actionButton(
+                    ctx,
+                    message,
+                    tx.revoke,
+                    async () => {
+                      await call(
+                        'DELETE',
+                        `/api-keys/${encodeURIComponent(k.orderSystem)}/${encodeURIComponent(k.keyId)}`,
+                      );
+                      await load();
+                    },
+                    { 'aria-label': `${tx.revoke} ${k.name}` },
                   ),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                data.map((k) =>
-                  h(
-                    'tr',
-                    null,
-                    h(
-                      'td',
-                      null,
-                      h('a', { href: `#/admin/webhooks/${encodeURIComponent(k.orderSystem)}` }, k.orderSystem),
-                    ),
-                    h('td', null, k.name),
-                    h('td', { class: 'mono' }, k.keyId),
-                    h('td', null, k.scopes.join(', ')),
-                    h('td', { class: 'nowrap' }, dateTime(k.createdAt)),
-                    h('td', null, k.revokedAt ? tx.revoked : tx.active),
-                    h(
-                      'td',
-                      null,
-                      k.revokedAt
-                        ? null
-                        : h(
-                            'button',
-                            {
-                              type: 'button',
-                              class: 'secondary',
-                              'aria-label': `${tx.revoke} ${k.name}`,
-                              onclick: async () => {
-                                try {
-                                  await call(
-                                    'DELETE',
-                                    `/api-keys/${encodeURIComponent(k.orderSystem)}/${encodeURIComponent(k.keyId)}`,
-                                  );
-                                  await load();
-                                } catch (err) {
-                                  reportError(ctx, message, err);
-                                }
-                              },
-                            },
-                            tx.revoke,
-                          ),
-                    ),
-                  ),
-                ),
-              ),
             ),
+          ],
+          tx.none,
+        ),
       );
     } catch (err) {
       reportError(ctx, message, err);

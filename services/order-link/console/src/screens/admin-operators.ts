@@ -1,6 +1,7 @@
 import { call, type Operator } from '../api';
 import { formValues, h, mount } from '../h';
 import { t } from '../i18n';
+import { actionButton, dataTable, onSubmit } from './controls';
 import { type Ctx, field, messageArea, reportError } from './ctx';
 
 const ROLES = ['operator', 'supervisor', 'admin'] as const;
@@ -23,19 +24,12 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
     'form',
     {
       class: 'card',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        message.show('');
-        const v = formValues(form);
-        try {
-          await call('POST', '/operators', v);
-          form.reset();
-          info.show(tx.saved);
-          await load();
-        } catch (err) {
-          reportError(ctx, message, err);
-        }
-      },
+      onsubmit: onSubmit(ctx, message, async () => {
+        await call('POST', '/operators', formValues(form));
+        form.reset();
+        info.show(tx.saved);
+        await load();
+      }),
     },
     h('h2', null, tx.addOperator),
     h(
@@ -64,15 +58,12 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
   );
   mount(main, h('h1', null, tx.operatorsTitle), message.el, info.el, isAdmin ? form : null, list);
 
+  // Run by a row's buttons (actionButton shows a failure).
   const change = async (o: Operator, body: Record<string, unknown>) => {
     message.show('');
-    try {
-      await call('PATCH', `/operators/${encodeURIComponent(o.operatorId)}`, body);
-      info.show(tx.saved);
-      await load();
-    } catch (err) {
-      reportError(ctx, message, err);
-    }
+    await call('PATCH', `/operators/${encodeURIComponent(o.operatorId)}`, body);
+    info.show(tx.saved);
+    await load();
   };
 
   async function load(): Promise<void> {
@@ -81,81 +72,48 @@ export function adminOperators(main: HTMLElement, ctx: Ctx): void {
       mount(
         list,
         h('h2', { id: 'ops-h' }, tx.operatorsTitle),
-        h(
-          'table',
-          null,
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              [tx.username, tx.displayName, tx.role, tx.team, tx.sipAddress, tx.state, tx.mfa, isAdmin ? '' : null]
-                .filter((c) => c !== null)
-                .map((c) => h('th', { scope: 'col' }, c)),
-            ),
+        dataTable(
+          [tx.username, tx.displayName, tx.role, tx.team, tx.sipAddress, tx.state, tx.mfa, isAdmin ? '' : null].filter(
+            (c) => c !== null,
           ),
-          h(
-            'tbody',
-            null,
-            data.map((o) => {
-              const locked = o.lockedUntil !== null && Date.parse(o.lockedUntil) > Date.now();
-              const password = h('input', {
-                type: 'password',
-                'aria-label': `${tx.newPassword} — ${o.username}`,
-                autocomplete: 'new-password',
-                minlength: '12',
-              });
-              return h(
-                'tr',
-                null,
-                h('td', null, o.username),
-                h('td', null, o.displayName),
-                h('td', null, tx.roles[o.role]),
-                h('td', null, o.team ?? '—'),
-                h('td', { class: 'mono' }, o.sipAddress || '—'),
-                h('td', null, o.disabled ? tx.disabled : locked ? tx.locked : tx.active),
-                h('td', null, o.mfaEnrolled ? tx.mfaOn : tx.mfaOff),
-                isAdmin
-                  ? h(
-                      'td',
-                      { class: 'actions' },
-                      h(
-                        'button',
-                        { type: 'button', class: 'secondary', onclick: () => change(o, { disabled: !o.disabled }) },
-                        `${o.disabled ? tx.enable : tx.disable}`,
-                      ),
-                      locked || o.failedAttempts > 0
-                        ? h(
-                            'button',
-                            { type: 'button', class: 'secondary', onclick: () => change(o, { unlock: true }) },
-                            tx.unlock,
-                          )
-                        : null,
-                      o.mfaEnrolled
-                        ? h(
-                            'button',
-                            {
-                              type: 'button',
-                              class: 'secondary',
-                              onclick: () => {
-                                if (confirm(tx.resetMfaConfirm(o.username))) void change(o, { resetMfa: true });
-                              },
-                            },
-                            tx.resetMfa,
-                          )
-                        : null,
-                      password,
-                      h(
-                        'button',
-                        { type: 'button', class: 'secondary', onclick: () => change(o, { password: password.value }) },
-                        tx.resetPassword,
-                      ),
-                    )
-                  : null,
-              );
-            }),
-          ),
+          data,
+          (o) => {
+            const locked = o.lockedUntil !== null && Date.parse(o.lockedUntil) > Date.now();
+            const password = h('input', {
+              type: 'password',
+              'aria-label': `${tx.newPassword} — ${o.username}`,
+              autocomplete: 'new-password',
+              minlength: '12',
+            });
+            return [
+              h('td', null, o.username),
+              h('td', null, o.displayName),
+              h('td', null, tx.roles[o.role]),
+              h('td', null, o.team ?? '—'),
+              h('td', { class: 'mono' }, o.sipAddress || '—'),
+              h('td', null, o.disabled ? tx.disabled : locked ? tx.locked : tx.active),
+              h('td', null, o.mfaEnrolled ? tx.mfaOn : tx.mfaOff),
+              isAdmin
+                ? h(
+                    'td',
+                    { class: 'actions' },
+                    actionButton(ctx, message, o.disabled ? tx.enable : tx.disable, () =>
+                      change(o, { disabled: !o.disabled }),
+                    ),
+                    locked || o.failedAttempts > 0
+                      ? actionButton(ctx, message, tx.unlock, () => change(o, { unlock: true }))
+                      : null,
+                    o.mfaEnrolled
+                      ? actionButton(ctx, message, tx.resetMfa, async () => {
+                          if (confirm(tx.resetMfaConfirm(o.username))) await change(o, { resetMfa: true });
+                        })
+                      : null,
+                    password,
+                    actionButton(ctx, message, tx.resetPassword, () => change(o, { password: password.value })),
+                  )
+                : null,
+            ];
+          },
         ),
       );
     } catch (err) {

@@ -2,6 +2,7 @@ import { call } from '../api';
 import { dateTime } from '../format';
 import { formValues, h, mount } from '../h';
 import { t } from '../i18n';
+import { actionButton, dataTable, onSubmit, shownOnce } from './controls';
 import { type Ctx, field, messageArea, reportError } from './ctx';
 
 interface Endpoint {
@@ -56,26 +57,12 @@ export function adminWebhooks(main: HTMLElement, ctx: Ctx, orderSystem?: string)
     'form',
     {
       class: 'card',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        message.show('');
-        try {
-          const ep = await call<Endpoint>('POST', base, formValues(add));
-          mount(
-            secret,
-            h(
-              'div',
-              { class: 'card secret', role: 'status' },
-              h('p', null, tx.secretShownOnce),
-              h('output', { class: 'mono key' }, ep.secret ?? ''),
-            ),
-          );
-          add.reset();
-          await load();
-        } catch (err) {
-          reportError(ctx, message, err);
-        }
-      },
+      onsubmit: onSubmit(ctx, message, async () => {
+        const ep = await call<Endpoint>('POST', base, formValues(add));
+        mount(secret, shownOnce(tx.secretShownOnce, ep.secret ?? ''));
+        add.reset();
+        await load();
+      }),
     },
     h('h2', null, tx.addEndpoint),
     h(
@@ -98,64 +85,34 @@ export function adminWebhooks(main: HTMLElement, ctx: Ctx, orderSystem?: string)
       mount(
         deliveries,
         h('h2', { id: 'dl-h' }, `${tx.deliveries}: ${ep.url}`),
-        data.length === 0
-          ? h('p', null, tx.none)
-          : h(
-              'table',
+        dataTable(
+          ['ID', tx.event, tx.status, tx.attempts, tx.created, ''],
+          data,
+          (d) => [
+            h('td', { class: 'mono' }, d.deliveryId),
+            h('td', null, d.eventType ?? ''),
+            h(
+              'td',
               null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ['ID', tx.event, tx.status, tx.attempts, tx.created, ''].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                data.map((d) =>
-                  h(
-                    'tr',
-                    null,
-                    h('td', { class: 'mono' }, d.deliveryId),
-                    h('td', null, d.eventType ?? ''),
-                    h(
-                      'td',
-                      null,
-                      `${d.status}${d.lastStatusCode ? ` (HTTP ${d.lastStatusCode})` : ''}${d.lastError ? ` — ${d.lastError}` : ''}`,
-                    ),
-                    h('td', { class: 'num' }, String(d.attempts)),
-                    h('td', { class: 'nowrap' }, dateTime(d.createdAt)),
-                    h(
-                      'td',
-                      null,
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'secondary',
-                          onclick: async () => {
-                            try {
-                              await call(
-                                'POST',
-                                `/webhook-deliveries/${encodeURIComponent(orderSystem!)}/${encodeURIComponent(d.deliveryId)}/redeliver`,
-                                {},
-                              );
-                              await showDeliveries(ep);
-                            } catch (err) {
-                              reportError(ctx, message, err);
-                            }
-                          },
-                        },
-                        tx.redeliver,
-                      ),
-                    ),
-                  ),
-                ),
-              ),
+              `${d.status}${d.lastStatusCode ? ` (HTTP ${d.lastStatusCode})` : ''}${d.lastError ? ` — ${d.lastError}` : ''}`,
             ),
+            h('td', { class: 'num' }, String(d.attempts)),
+            h('td', { class: 'nowrap' }, dateTime(d.createdAt)),
+            h(
+              'td',
+              null,
+              actionButton(ctx, message, tx.redeliver, async () => {
+                await call(
+                  'POST',
+                  `/webhook-deliveries/${encodeURIComponent(orderSystem!)}/${encodeURIComponent(d.deliveryId)}/redeliver`,
+                  {},
+                );
+                await showDeliveries(ep);
+              }),
+            ),
+          ],
+          tx.none,
+        ),
       );
     } catch (err) {
       reportError(ctx, message, err);
@@ -168,62 +125,28 @@ export function adminWebhooks(main: HTMLElement, ctx: Ctx, orderSystem?: string)
       mount(
         list,
         h('h2', { id: 'eps-h' }, `${tx.webhooksTitle}: ${orderSystem}`),
-        data.length === 0
-          ? h('p', null, tx.none)
-          : h(
-              'table',
-              null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  [tx.url, tx.description, tx.created, tx.state, ''].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                data.map((ep) =>
-                  h(
-                    'tr',
-                    null,
-                    h('td', { class: 'mono wrap' }, ep.url),
-                    h('td', null, ep.description),
-                    h('td', { class: 'nowrap' }, dateTime(ep.createdAt)),
-                    h('td', null, ep.disabledAt ? tx.disabled : tx.active),
-                    h(
-                      'td',
-                      { class: 'actions' },
-                      h(
-                        'button',
-                        { type: 'button', class: 'secondary', onclick: () => showDeliveries(ep) },
-                        tx.deliveries,
-                      ),
-                      ep.disabledAt
-                        ? null
-                        : h(
-                            'button',
-                            {
-                              type: 'button',
-                              class: 'secondary',
-                              onclick: async () => {
-                                try {
-                                  await call('DELETE', `${base}/${encodeURIComponent(ep.endpointId)}`);
-                                  await load();
-                                } catch (err) {
-                                  reportError(ctx, message, err);
-                                }
-                              },
-                            },
-                            tx.disable,
-                          ),
-                    ),
-                  ),
-                ),
-              ),
+        dataTable(
+          [tx.url, tx.description, tx.created, tx.state, ''],
+          data,
+          (ep) => [
+            h('td', { class: 'mono wrap' }, ep.url),
+            h('td', null, ep.description),
+            h('td', { class: 'nowrap' }, dateTime(ep.createdAt)),
+            h('td', null, ep.disabledAt ? tx.disabled : tx.active),
+            h(
+              'td',
+              { class: 'actions' },
+              actionButton(ctx, message, tx.deliveries, () => showDeliveries(ep)),
+              ep.disabledAt
+                ? null
+                : actionButton(ctx, message, tx.disable, async () => {
+                    await call('DELETE', `${base}/${encodeURIComponent(ep.endpointId)}`);
+                    await load();
+                  }),
             ),
+          ],
+          tx.none,
+        ),
       );
     } catch (err) {
       reportError(ctx, message, err);

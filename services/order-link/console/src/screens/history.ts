@@ -3,6 +3,7 @@ import { call, type Operator, type Payment } from '../api';
 import { dateTime, money } from '../format';
 import { formValues, h, mount } from '../h';
 import { t } from '../i18n';
+import { dataTable } from './controls';
 import { type Ctx, field, messageArea, reportError } from './ctx';
 
 export function history(main: HTMLElement, ctx: Ctx): void {
@@ -62,40 +63,18 @@ export function history(main: HTMLElement, ctx: Ctx): void {
       mount(
         results,
         h('h2', { id: 'results-h' }, tx.results(data.length)),
-        data.length === 0
-          ? h('p', null, tx.none)
-          : h(
-              'table',
-              null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  [tx.created, tx.orderId, tx.amount, tx.status, tx.operator].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                null,
-                data.map((p) =>
-                  h(
-                    'tr',
-                    null,
-                    h('td', { class: 'nowrap' }, dateTime(p.createdAt)),
-                    h('td', null, h('a', { href: `#/payments/${encodeURIComponent(p.paymentId)}` }, p.orderId)),
-                    h('td', { class: 'num' }, money(p.amount, p.currency)),
-                    h(
-                      'td',
-                      null,
-                      h('span', { class: `badge s-${p.status.toLowerCase()}` }, tx.statuses[p.status] ?? p.status),
-                    ),
-                    h('td', null, p.operatorName ?? '—'),
-                  ),
-                ),
-              ),
-            ),
+        dataTable(
+          [tx.created, tx.orderId, tx.amount, tx.status, tx.operator],
+          data,
+          (p) => [
+            h('td', { class: 'nowrap' }, dateTime(p.createdAt)),
+            h('td', null, h('a', { href: `#/payments/${encodeURIComponent(p.paymentId)}` }, p.orderId)),
+            h('td', { class: 'num' }, money(p.amount, p.currency)),
+            h('td', null, h('span', { class: `badge s-${p.status.toLowerCase()}` }, tx.statuses[p.status] ?? p.status)),
+            h('td', null, p.operatorName ?? '—'),
+          ],
+          tx.none,
+        ),
       );
     } catch (err) {
       reportError(ctx, message, err);

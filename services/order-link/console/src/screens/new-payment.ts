@@ -3,6 +3,7 @@ import { call, type Payment } from '../api';
 import { minorDigits, toMinorUnits } from '../format';
 import { formValues, h, mount } from '../h';
 import { lang, t } from '../i18n';
+import { onSubmit } from './controls';
 import { type Ctx, field, messageArea, reportError } from './ctx';
 
 const CURRENCIES = ['JPY', 'USD', 'EUR'];
@@ -115,19 +116,13 @@ export function newPayment(main: HTMLElement, ctx: Ctx): void {
     {
       class: 'card',
       role: 'search',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        openMessage.show('');
+      onsubmit: onSubmit(ctx, openMessage, async () => {
         const orderId = (formValues(open).orderId ?? '').trim();
-        try {
-          const { data } = await call<{ data: Payment[] }>('GET', `/payments?orderId=${encodeURIComponent(orderId)}`);
-          const first = data[0];
-          if (first) ctx.navigate(`#/payments/${encodeURIComponent(first.paymentId)}`);
-          else openMessage.show(tx.notFound);
-        } catch (err) {
-          reportError(ctx, openMessage, err);
-        }
-      },
+        const { data } = await call<{ data: Payment[] }>('GET', `/payments?orderId=${encodeURIComponent(orderId)}`);
+        const first = data[0];
+        if (first) ctx.navigate(`#/payments/${encodeURIComponent(first.paymentId)}`);
+        else openMessage.show(tx.notFound);
+      }),
     },
     h('h2', null, tx.openTitle),
     h('p', null, tx.openIntro),

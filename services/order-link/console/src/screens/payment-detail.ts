@@ -5,6 +5,7 @@ import { h, mount } from '../h';
 import { t } from '../i18n';
 import { dots, foldProgress, type Progress, type ProgressEvent, STEP_OF_DIALOGUE, STEPS } from '../progress';
 import { transferTarget } from '../transfer-target';
+import { actionButton, dataTable } from './controls';
 import { type Ctx, messageArea, reportError } from './ctx';
 
 interface Detail {
@@ -144,22 +145,16 @@ function renderSummary(
         : null,
     ),
     p.status === 'REQUESTED'
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'danger',
-            onclick: async () => {
-              if (!window.confirm(tx.cancelConfirm)) return;
-              try {
-                await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/cancel`, {});
-                await reload();
-              } catch (err) {
-                reportError(ctx, message, err);
-              }
-            },
-          },
+      ? actionButton(
+          ctx,
+          message,
           tx.cancel,
+          async () => {
+            if (!window.confirm(tx.cancelConfirm)) return;
+            await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/cancel`, {});
+            await reload();
+          },
+          { class: 'danger' },
         )
       : null,
   );
@@ -182,12 +177,8 @@ function renderAssisted(
   if (el.hidden) return;
   const ask = (path: string, confirm?: string) => async () => {
     if (confirm && !window.confirm(confirm)) return;
-    try {
-      await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/${path}`, {});
-      await reload();
-    } catch (err) {
-      reportError(ctx, message, err);
-    }
+    await call('POST', `/payments/${encodeURIComponent(p.paymentId)}/${path}`, {});
+    await reload();
   };
   const inIvr = p.status === 'IN_IVR';
   const r = s.request;
@@ -212,12 +203,8 @@ function renderAssisted(
       ? h(
           'div',
           { class: 'inline' },
-          h('button', { type: 'button', onclick: ask('restart-field') }, tx.restartField),
-          h(
-            'button',
-            { type: 'button', class: 'danger', onclick: ask('cancel', tx.cancelAssistedConfirm) },
-            tx.cancelAssisted,
-          ),
+          actionButton(ctx, message, tx.restartField, ask('restart-field'), { class: null }),
+          actionButton(ctx, message, tx.cancelAssisted, ask('cancel', tx.cancelAssistedConfirm), { class: 'danger' }),
         )
       : null,
     inIvr ? h('p', { class: 'muted' }, tx.restartHint) : null,
@@ -343,35 +330,11 @@ function renderTimeline(el: HTMLElement, entries: TimelineEntry[]): void {
   mount(
     el,
     h('h2', { id: 'timeline-h' }, tx.timeline),
-    h(
-      'table',
-      null,
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, tx.time),
-          h('th', { scope: 'col' }, tx.event),
-          h('th', { scope: 'col' }, tx.actor),
-          h('th', { scope: 'col' }, tx.details),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        entries.map((e) =>
-          h(
-            'tr',
-            null,
-            h('td', { class: 'nowrap' }, dateTime(e.at)),
-            h('td', null, e.type),
-            h('td', null, e.actor ?? ''),
-            h('td', { class: 'wrap' }, details(e.data)),
-          ),
-        ),
-      ),
-    ),
+    dataTable([tx.time, tx.event, tx.actor, tx.details], entries, (e) => [
+      h('td', { class: 'nowrap' }, dateTime(e.at)),
+      h('td', null, e.type),
+      h('td', null, e.actor ?? ''),
+      h('td', { class: 'wrap' }, details(e.data)),
+    ]),
   );
 }
