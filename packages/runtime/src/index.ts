@@ -10,3 +10,4 @@ export {
   type ServiceContext,
   type StopHook,
 } from './run-service';
+export { type ServeHttpOptions, serveHttp } from './serve-http';

@@ -1,4 +1,5 @@
-import { type RunningService, runService, type ServiceMigrations } from '@ivr/runtime';
+import type { AddressInfo } from 'node:net';
+import { type RunningService, runService, type ServiceMigrations, serveHttp } from '@ivr/runtime';
 
 async function get(port: number, path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -177,5 +178,35 @@ describe('runService in this process', () => {
       );
       expect(exits).toEqual([1]);
     });
+  });
+
+  it('serves HTTP with serveHttp and stops it with the service, ending an open stream when asked', async () => {
+    let port = 0;
+    running = await runService({
+      ...base,
+      async start(ctx) {
+        const server = await serveHttp(
+          ctx,
+          'http',
+          (req, res) => {
+            res.writeHead(200, { 'content-type': 'text/plain' });
+            if (req.url === '/stream') res.write('open\n');
+            else res.end('ok');
+          },
+          0,
+          { endOpenConnections: true },
+        );
+        port = (server.address() as AddressInfo).port;
+      },
+    });
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
+    const stream = await fetch(`http://127.0.0.1:${port}/stream`);
+    const reader = stream.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('open\n');
+    const service = running;
+    running = undefined;
+    expect(await service.stop('test over')).toBe(0);
+    await expect(reader.read()).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });
 });

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { serviceMigrations } from '@ivr/eventstore';
 import { createKafka, kafkaClientOptions, runConsumer } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { runService, serveHttp } from '@ivr/runtime';
 import { createNotificationHttp } from './adapters/http/server';
 import { deliveryHandler, liveHandler } from './app/handlers';
 import { DB_SCHEMA, loadConfig, migrateConfigSpec } from './config';
@@ -90,19 +89,8 @@ void runService({
       onRedeliver: () => core.dispatcher.wake(),
       logger: log,
     });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.httpPort, () => resolve(s));
-      s.once('error', reject);
-    });
     // Open SSE streams would hold close() forever: end them first.
-    ctx.onStop(
-      'http',
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    await serveHttp(ctx, 'http', app, config.httpPort, { endOpenConnections: true });
     log.info({ httpPort: config.httpPort }, 'notification started');
   },
 });

@@ -1,11 +1,10 @@
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
 import { Topics } from '@ivr/contracts';
 import { OutboxRelay, serviceMigrations } from '@ivr/eventstore';
 import { loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions, startInBackground } from '@ivr/kafka';
-import { runService } from '@ivr/runtime';
+import { runService, serveHttp } from '@ivr/runtime';
 import { startGrpcServer } from './adapters/grpc/server';
 import { loadConsoleConfig } from './adapters/http/console';
 import { buildConsoleDeps } from './adapters/http/console/wire';
@@ -84,11 +83,7 @@ void runService({
       trustedProxies: config.trustedProxies,
       hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
     });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.httpPort, () => resolve(s));
-      s.once('error', reject);
-    });
-    ctx.onStop('http', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    await serveHttp(ctx, 'http', app, config.httpPort);
     const grpc = await startGrpcServer(
       `0.0.0.0:${config.grpcPort}`,
       {
