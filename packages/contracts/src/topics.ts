@@ -68,7 +68,8 @@ export const topicSpecs: TopicSpec[] = [
     name: Topics.paymentLifecycle,
     partitions: 6,
     producers: ['order-link'],
-    consumers: ['order systems'],
+    // notification: the lifecycle webhooks (payment.captured, ...).
+    consumers: ['notification', 'order systems'],
     retentionHours: 24 * 90,
     description:
       'Public: one event per settled capture, void or refund of an approved payment, keyed by order id. Documented in AsyncAPI.',

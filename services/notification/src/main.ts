@@ -47,7 +47,7 @@ void runService({
     const deliveries = await runConsumer({
       kafka,
       groupId: config.consumerGroup,
-      topics: [Topics.payments, Topics.paymentCompleted],
+      topics: [Topics.payments, Topics.paymentCompleted, Topics.paymentLifecycle],
       fromBeginning: true,
       // Partitions in parallel, each in order: a payment's events keep their order.
       partitionsConsumedConcurrently: 3,

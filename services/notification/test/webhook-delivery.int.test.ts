@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@ivr/contracts';
 import { createPgPool } from '@ivr/eventstore';
 import { type Answer, completed, Receiver, until } from '@ivr/testkit/webhook-receiver';
@@ -124,6 +124,76 @@ describe('notification webhooks against real HTTP receivers', () => {
       (await deliveries('order-shop', ep.endpointId)).every((d) => d.status === 'delivered'),
     );
     expect(r.ids()).toEqual([first.eventId, first.eventId, first.eventId, second.eventId]);
+  });
+
+  it('delivers each settled capture, void or refund as a signed lifecycle webhook, in order after the outcome', async () => {
+    const r = await receiver(() => 200);
+    const ep = await core.webhooks.createEndpoint('lc-shop', r.url, '', new Date());
+    const at = new Date().toISOString();
+    const lifecycle = (type: string, operation: object, balance: object): EventEnvelope => ({
+      specVersion: 1,
+      eventId: randomUUID(),
+      type,
+      aggregateType: 'Payment',
+      aggregateId: 'pay_lc1',
+      version: 5,
+      occurredAt: at,
+      payload: {
+        paymentId: 'pay_lc1',
+        orderId: 'order-lc1',
+        orderSystem: 'lc-shop',
+        mode: 'AUTHORIZE',
+        currency: 'JPY',
+        operation: { final: true, requestedAt: at, completedAt: at, ...operation },
+        balance: { authorized: 1200, capturable: 0, ...balance },
+        metadata: {},
+      },
+    });
+    const events = [
+      completed('lc-shop', 'pay_lc1'),
+      lifecycle(
+        'PaymentCaptured',
+        { operationId: 'cap_1', operation: 'CAPTURE', status: 'SUCCEEDED', amount: 1000 },
+        { state: 'CAPTURED', captured: 1000, refunded: 0, refundable: 1000 },
+      ),
+      lifecycle(
+        'PaymentRefundFailed',
+        {
+          operationId: 'ref_1',
+          operation: 'REFUND',
+          status: 'FAILED',
+          amount: 300,
+          failureReason: 'psp_rejected:x',
+          failureMessage: 'no',
+        },
+        { state: 'CAPTURED', captured: 1000, refunded: 0, refundable: 1000 },
+      ),
+      lifecycle(
+        'PaymentRefunded',
+        { operationId: 'ref_2', operation: 'REFUND', status: 'SUCCEEDED', amount: 300, refundReference: 're_1' },
+        { state: 'PARTIALLY_REFUNDED', captured: 1000, refunded: 300, refundable: 700 },
+      ),
+    ];
+    for (const e of events) await handle(e);
+    await handle(events[1]!); // redelivered by Kafka: still one delivery
+    await until('four deliveries', async () => {
+      const all = await deliveries('lc-shop', ep.endpointId);
+      return all.length === 4 && all.every((d) => d.status === 'delivered');
+    });
+    expect(r.received.map((x) => (JSON.parse(x.body) as { type: string }).type)).toEqual([
+      'payment.completed',
+      'payment.captured',
+      'payment.refund_failed',
+      'payment.refunded',
+    ]);
+    const refunded = r.received[3]!;
+    expect(verifyIvrSignature(refunded.body, refunded.signature, ep.secret)).toBe(true);
+    expect(JSON.parse(refunded.body)).toEqual({
+      id: events[3]!.eventId,
+      type: 'payment.refunded',
+      createdAt: at,
+      data: events[3]!.payload,
+    });
   });
 
   it('survives a restart: a pending delivery is sent by the next instance, a delivered one is not resent', async () => {

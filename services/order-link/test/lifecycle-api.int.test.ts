@@ -8,7 +8,7 @@ import {
   type PaymentServiceClient,
 } from '@ivr/contracts/orderlink/v1';
 import { handleForeignEvent } from '../src/adapters/kafka/process-manager-consumer';
-import { call, type Harness, startGrpc, startHarness, validPayment } from './harness';
+import { call, consoleSignIn, type Harness, serveEntry, startGrpc, startHarness, validPayment } from './harness';
 
 // The REST lifecycle of an approved payment, on real PostgreSQL: order-link decides, records and publishes;
 // authorization is played here by answering each PaymentOperationRequested from the outbox with the event
@@ -42,9 +42,13 @@ const outbox = async (topic: string, key: string) =>
   ).rows.map((r) => r.envelope as EventEnvelope);
 
 /** An approved payment in mode AUTHORIZE (the call and authorization events folded in). */
-async function approvedPayment(orderId: string, capabilities?: object): Promise<string> {
+async function approvedPayment(
+  orderId: string,
+  capabilities?: object,
+  metadata: Record<string, string> = {},
+): Promise<string> {
   const created = await call(h, 'POST', '/v1/payments', {
-    body: { ...validPayment(orderId), mode: 'AUTHORIZE', amount: 1200 },
+    body: { ...validPayment(orderId), mode: 'AUTHORIZE', amount: 1200, metadata },
     idempotencyKey: `create-${orderId}`,
   });
   const paymentId = String(created.body.paymentId);
@@ -446,5 +450,90 @@ describe('captures, voids and refunds over gRPC (PaymentService)', () => {
         reason: '',
       }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND });
+  });
+});
+
+describe('captures, voids and refunds in the console', () => {
+  let base: string;
+  const as: Record<string, { cookie: string; csrf: string }> = {};
+  const operatorIds: Record<string, string> = {};
+  beforeAll(async () => {
+    const served = await serveEntry(h);
+    base = served.base;
+    for (const [username, role] of [
+      ['lc-admin', 'admin'],
+      ['lc-op', 'operator'],
+    ] as const) {
+      const o = await served.deps.operators.create(
+        { actor: 'cli:test', role: 'cli' },
+        { username, displayName: username, role, team: null, sipAddress: '' },
+        `${username}-password-123`,
+      );
+      operatorIds[username] = o.operatorId;
+      as[username] = await consoleSignIn(base, username, `${username}-password-123`, h.core.clock.now());
+    }
+  });
+  const consoleCall = async (who: string, method: string, path: string, body?: object) => {
+    const res = await fetch(`${base}/console/api${path}`, {
+      method,
+      headers: {
+        origin: base,
+        cookie: as[who]!.cookie,
+        'x-csrf-token': as[who]!.csrf,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the console's answers, read as the screen reads them
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+
+  it('shows the balance and operations to everyone who sees the payment; only a supervisor or admin acts', async () => {
+    const paymentId = await approvedPayment('LC-CONSOLE', undefined, { operatorId: operatorIds['lc-op']! });
+    const seen = await consoleCall('lc-op', 'GET', `/payments/${paymentId}`);
+    expect(seen.body.payment).toMatchObject({ balance: { state: 'AUTHORIZED', capturable: 1200 }, operations: [] });
+    const refused = await consoleCall('lc-op', 'POST', `/payments/${paymentId}/operations`, { operation: 'CAPTURE' });
+    expect(refused.status).toBe(403);
+
+    const [captured] = await Promise.all([
+      consoleCall('lc-admin', 'POST', `/payments/${paymentId}/operations`, { operation: 'CAPTURE', amount: 1000 }),
+      authorizationAnswers(paymentId, 'done'),
+    ]);
+    expect(captured).toMatchObject({
+      status: 201,
+      body: {
+        operation: { operation: 'CAPTURE', status: 'SUCCEEDED', requestedBy: `operator:${operatorIds['lc-admin']}` },
+        payment: { balance: { state: 'CAPTURED', captured: 1000, refundable: 1000 } },
+      },
+    });
+    const tooMuch = await consoleCall('lc-admin', 'POST', `/payments/${paymentId}/operations`, {
+      operation: 'REFUND',
+      amount: 1001,
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ field: 'amount' })] } });
+    const [refunded] = await Promise.all([
+      consoleCall('lc-admin', 'POST', `/payments/${paymentId}/operations`, {
+        operation: 'REFUND',
+        amount: 400,
+        reason: 'damaged item',
+      }),
+      authorizationAnswers(paymentId, 'done'),
+    ]);
+    expect(refunded.body.payment.balance).toMatchObject({ state: 'PARTIALLY_REFUNDED', refunded: 400 });
+
+    const detail = await consoleCall('lc-op', 'GET', `/payments/${paymentId}`);
+    expect(
+      (detail.body.payment.operations as { operation: string; amount: number }[]).map((o) => [o.operation, o.amount]),
+    ).toEqual([
+      ['CAPTURE', 1000],
+      ['REFUND', 400],
+    ]);
+    const types = (detail.body.timeline as { type: string; data: Record<string, unknown> }[]).map((e) => e.type);
+    expect(types.filter((t) => t.startsWith('PaymentOperation'))).toEqual([
+      'PaymentOperationRequested',
+      'PaymentOperationSucceeded',
+      'PaymentOperationRequested',
+      'PaymentOperationSucceeded',
+    ]);
   });
 });

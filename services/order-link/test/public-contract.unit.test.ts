@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type PaymentLifecycleType, webhookTypeOf } from '@ivr/contracts';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { fold, type PaymentEvent, toPaymentCompleted } from '../src/payment';
+import {
+  decide,
+  fold,
+  lifecycleEventsBy,
+  type PaymentCommand,
+  type PaymentEvent,
+  type PaymentState,
+  toPaymentCompleted,
+} from '../src/payment';
 
 const docs = join(__dirname, '..', '..', '..', 'docs', 'api');
 const schema = (name: string) => JSON.parse(readFileSync(join(docs, 'schemas', name), 'utf8'));
@@ -81,5 +90,91 @@ describe('the public payment-completed contract (docs/api)', () => {
     const doc = readFileSync(join(docs, 'webhooks.md'), 'utf8');
     const snippet = readFileSync(join(docs, '..', '..', 'examples', 'verify-webhook-signature.ts'), 'utf8');
     expect(doc).toContain('```ts\n' + snippet + '```');
+  });
+});
+
+describe('the public payment-lifecycle contract (docs/api)', () => {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(schema('payment-lifecycle.v1.json'), 'payment-lifecycle.v1.json');
+  const validateEvent = ajv.getSchema('payment-lifecycle.v1.json')!;
+  const validateWebhook = ajv.compile(schema('webhook-payment-lifecycle.v1.json'));
+  const by = { kind: 'api_key' as const, id: 'k', orderSystem: 'shop' };
+  const commands: PaymentCommand[] = [
+    {
+      type: 'RequestPayment',
+      ...(requested.data as unknown as Omit<Extract<PaymentCommand, { type: 'RequestPayment' }>, 'type'>),
+      mode: 'AUTHORIZE',
+      pspAccountId: 'default',
+      transferCodeTtlMs: 900_000,
+      at: t,
+    },
+    {
+      type: 'RecordAuthorizationApproved',
+      authorizationCode: 'A1',
+      pspReference: 'pi_1',
+      captured: false,
+      capabilities: { provider: 'stripe', partialCapture: true, multipleCaptures: false, partialRefund: true },
+      at: t,
+    },
+    {
+      type: 'RequestOperation',
+      operationId: `cap_${'a'.repeat(26)}`,
+      operation: 'CAPTURE',
+      amount: 1000,
+      requestedBy: by,
+      at: t,
+    },
+    { type: 'RecordOperationSucceeded', operationId: `cap_${'a'.repeat(26)}`, at: t },
+    {
+      type: 'RequestOperation',
+      operationId: `ref_${'b'.repeat(26)}`,
+      operation: 'REFUND',
+      amount: 300,
+      requestedBy: by,
+      at: t,
+    },
+    {
+      type: 'RecordOperationFailed',
+      operationId: `ref_${'b'.repeat(26)}`,
+      reason: 'psp_rejected:x',
+      message: 'no',
+      at: t,
+    },
+    {
+      type: 'RequestOperation',
+      operationId: `ref_${'c'.repeat(26)}`,
+      operation: 'REFUND',
+      amount: 300,
+      requestedBy: by,
+      at: t,
+    },
+    { type: 'RecordOperationSucceeded', operationId: `ref_${'c'.repeat(26)}`, refundReference: 're_1', at: t },
+  ];
+
+  it('documents what order-link publishes for each settled operation, on the topic and as a webhook', () => {
+    let state: PaymentState = null;
+    const published: { type: string; payload: unknown }[] = [];
+    for (const c of commands) {
+      const events = decide(c, state);
+      state = fold(events, state);
+      published.push(...lifecycleEventsBy(state, events));
+    }
+    expect(published.map((p) => p.type)).toEqual(['PaymentCaptured', 'PaymentRefundFailed', 'PaymentRefunded']);
+    for (const { type, payload } of published) {
+      const envelope = {
+        specVersion: 1,
+        eventId: 'e',
+        type,
+        aggregateType: 'Payment',
+        aggregateId: 'pay_1',
+        version: 3,
+        occurredAt: t,
+        payload,
+      };
+      expect(validateEvent(envelope) ? [] : validateEvent.errors).toEqual([]);
+      const webhook = { id: 'e', type: webhookTypeOf(type as PaymentLifecycleType), createdAt: t, data: payload };
+      expect(validateWebhook(webhook) ? [] : validateWebhook.errors).toEqual([]);
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { BalanceState, OperationStatus, PaymentMode, PaymentOperation } fro
  * approved payment, one event per settled operation, key = order id, aggregateType `Payment`, aggregateId =
  * payment id. Documented for order systems in docs/api/asyncapi.yaml and
  * docs/api/schemas/payment-lifecycle.v1.json; webhooks (`payment.captured`, ...) carry the same payload.
- * docs/decisions/0012: a topic beside `ivr.payment-completed.v1`, whose one event per payment stays as it was.
+ * docs/decisions/0013-payment-lifecycle.md: a topic beside `ivr.payment-completed.v1`, whose one event per payment stays as it was.
  */
 export const PaymentLifecycleTypes = {
   captured: 'PaymentCaptured',

@@ -3,7 +3,7 @@ import type { PspProvider } from './psp';
 
 /**
  * What an order system may do to an approved payment afterwards (REST `/v1/payments/{id}/captures`,
- * `/voids`, `/refunds`; gRPC `PaymentService`; the console's payment screen). docs/decisions/0012.
+ * `/voids`, `/refunds`; gRPC `PaymentService`; the console's payment screen). docs/decisions/0013-payment-lifecycle.md.
  */
 export const PAYMENT_OPERATIONS = ['CAPTURE', 'VOID', 'REFUND'] as const;
 export type PaymentOperation = (typeof PAYMENT_OPERATIONS)[number];

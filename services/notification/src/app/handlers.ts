@@ -3,14 +3,19 @@ import {
   PAYMENT_COMPLETED_TYPE,
   type PaymentCompletedPayload,
   PaymentEventTypes,
+  type PaymentLifecyclePayload,
+  type PaymentLifecycleType,
+  PaymentLifecycleTypes,
   type PaymentRequestedPayload,
 } from '@ivr/contracts';
 import type { LiveHub } from '../live/hub';
 import { operatorOf, toLiveUpdate } from '../live/live-update';
-import { paymentCompletedWebhook } from '../webhooks/body';
+import { paymentCompletedWebhook, paymentLifecycleWebhook } from '../webhooks/body';
 import type { DeliveryInbox, PaymentEventLog, Watchers } from './ports';
 
 export const DELIVERY_CONSUMER = 'notification';
+
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(Object.values(PaymentLifecycleTypes));
 
 export interface DeliveryHandlerDeps {
   deliveries: DeliveryInbox;
@@ -25,8 +30,9 @@ export interface DeliveryHandlerDeps {
 
 /**
  * Durable consumer (group `notification`): records payment events once, remembers which operator
- * follows a payment, and turns each PaymentCompleted into one delivery per endpoint of its order
- * system, in the same transaction as the processed-event mark.
+ * follows a payment, and turns each PaymentCompleted, and each settled capture, void or refund
+ * (`ivr.payment-lifecycle.v1`), into one delivery per endpoint of its order system, in the same
+ * transaction as the processed-event mark. Deliveries of one payment to one endpoint go in order.
  */
 export function deliveryHandler(d: DeliveryHandlerDeps) {
   return async (e: EventEnvelope): Promise<void> => {
@@ -42,6 +48,25 @@ export function deliveryHandler(d: DeliveryHandlerDeps) {
         eventId: e.eventId,
         eventType: 'payment.completed',
         body: JSON.stringify(paymentCompletedWebhook(e.eventId, e.occurredAt, payload)),
+        now: d.now(),
+        retryWindowMs: d.retryWindowMs,
+      });
+      if (enqueued > 0) d.onEnqueued();
+      return;
+    }
+    if (LIFECYCLE_TYPES.has(e.type)) {
+      const payload = e.payload as PaymentLifecyclePayload;
+      if (typeof payload.orderSystem !== 'string' || typeof payload.paymentId !== 'string') {
+        d.logger.warn({ eventId: e.eventId, type: e.type }, 'lifecycle event without orderSystem/paymentId skipped');
+        return;
+      }
+      const body = paymentLifecycleWebhook(e.eventId, e.type as PaymentLifecycleType, e.occurredAt, payload);
+      const enqueued = await d.deliveries.enqueueOnce(DELIVERY_CONSUMER, e.eventId, {
+        orderSystem: payload.orderSystem,
+        paymentId: payload.paymentId,
+        eventId: e.eventId,
+        eventType: body.type,
+        body: JSON.stringify(body),
         now: d.now(),
         retryWindowMs: d.retryWindowMs,
       });

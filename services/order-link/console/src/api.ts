@@ -57,6 +57,30 @@ export interface Payment {
     pspDeclineCode?: string;
     completedAt?: string;
   } | null;
+  /** Approved in mode AUTHORIZE or CAPTURE: where the money stands (minor units). */
+  balance: {
+    state: string;
+    authorized: number;
+    captured: number;
+    refunded: number;
+    capturable: number;
+    refundable: number;
+  } | null;
+  /** Its captures, voids and refunds, oldest first. */
+  operations: PaymentOperation[];
+}
+
+export interface PaymentOperation {
+  operationId: string;
+  operation: 'CAPTURE' | 'VOID' | 'REFUND';
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  amount: number;
+  final: boolean;
+  reason: string | null;
+  failureReason: string | null;
+  refundReference: string | null;
+  requestedAt: string;
+  completedAt: string | null;
 }
 
 export interface TimelineEntry {

@@ -1,4 +1,5 @@
 import { callModeOf, DEFAULT_PSP_ACCOUNT_ID } from '@ivr/contracts';
+import { balanceView } from '../../../payment';
 import type { ConsolePayment } from '../../pg/console-queries';
 
 /**
@@ -37,6 +38,9 @@ const FIELDS: Record<string, string[]> = {
   PaymentAbandoned: ['callEndReason'],
   PaymentFieldRestartRequested: [],
   PaymentCancellationRequested: ['reason'],
+  PaymentOperationRequested: ['operationId', 'operation', 'amount', 'currency', 'final', 'reason'],
+  PaymentOperationSucceeded: ['operationId', 'operation', 'amount', 'currency', 'final', 'refundReference'],
+  PaymentOperationFailed: ['operationId', 'operation', 'reason', 'message'],
   PaymentViewed: ['via'],
   CallStarted: ['callId'],
   CallStepEntered: ['step'],
@@ -102,6 +106,20 @@ export function paymentForScreen(p: ConsolePayment) {
           'completedAt',
         ])
       : null,
+    /** Approved in mode AUTHORIZE or CAPTURE: where the money stands, and each capture, void and refund. */
+    balance: balanceView(p.payment),
+    operations: (p.payment.lifecycle?.operations ?? []).map((op) => ({
+      operationId: op.operationId,
+      operation: op.operation,
+      status: op.status,
+      amount: op.amount,
+      final: op.final,
+      reason: op.reason ?? null,
+      failureReason: op.failure?.reason ?? null,
+      refundReference: op.refundReference ?? null,
+      requestedAt: op.requestedAt,
+      completedAt: op.completedAt ?? null,
+    })),
   };
 }
 

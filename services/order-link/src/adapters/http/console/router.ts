@@ -4,6 +4,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ApiKeysApp } from '../../../app/api-keys-app';
 import { AppError } from '../../../app/errors';
+import type { OperationsApp } from '../../../app/operations-app';
 import type { OperatorsApp } from '../../../app/operators-app';
 import type { PaymentsApp } from '../../../app/payments-app';
 import type { Clock } from '../../../app/ports';
@@ -25,6 +26,8 @@ export interface ConsoleApiDeps {
   config: ConsoleConfig;
   operators: OperatorsApp;
   payments: PaymentsApp;
+  /** Captures, voids and refunds (supervisors and admins). */
+  operations: OperationsApp;
   apiKeys: ApiKeysApp;
   queries: ConsoleQueries;
   /** Who opened which payment, and each payment's timeline. */

@@ -58,6 +58,7 @@ export function buildConsoleDeps(
       config,
       operators,
       payments: core.paymentsApp,
+      operations: core.operations,
       apiKeys: core.apiKeys,
       queries: new ConsoleQueries(pool, schema),
       audit: core.audit,

@@ -5,8 +5,10 @@ import {
   CALL_MODES,
   isCallMode,
   isLanguage,
+  isPaymentOperation,
   LANGUAGES,
   PAYMENT_MODES,
+  PAYMENT_OPERATIONS,
   PAYMENT_STATUSES,
   type PaymentMode,
 } from '@ivr/contracts';
@@ -165,6 +167,37 @@ export function paymentRoutes(d: ConsoleApiDeps): Router {
       await d.payments.restartField(principalFor(o, found.payment.request.orderSystem), paymentId);
       const after = await d.queries.get(viewerOf(o), paymentId);
       res.status(202).json(paymentForScreen(after ?? found));
+    }),
+  );
+
+  // Capture, void or refund an approved payment (decision 0013): supervisors and admins, on the payments they
+  // see; operators see the lifecycle only. The same use case, rule and idempotency as the order systems' API.
+  api.post(
+    '/payments/:paymentId/operations',
+    wrap(async (req, res) => {
+      const o = signedIn(req);
+      if (o.role !== 'supervisor' && o.role !== 'admin')
+        throw new AppError('forbidden', 'only a supervisor or an admin can capture, void or refund');
+      const { paymentId, found } = await visiblePayment(d, req);
+      const b = body(req);
+      const operation = b.operation;
+      if (!isPaymentOperation(operation)) throw fieldError('operation', PAYMENT_OPERATIONS.join(', '));
+      const amount = b.amount;
+      if (amount !== undefined && amount !== null && (typeof amount !== 'number' || !Number.isSafeInteger(amount)))
+        throw fieldError('amount', 'a whole number of minor units (yen, cents)');
+      const reason = text(b, 'reason', 200);
+      const key = text(b, 'idempotencyKey', 100) ?? randomUUID();
+      const who: Principal = {
+        actor: { kind: 'operator', id: o.operatorId },
+        orderSystem: found.payment.request.orderSystem,
+        scopes: new Set([Scopes.paymentsRead, Scopes.paymentsWrite, Scopes.paymentsRefund]),
+      };
+      const answer = await d.operations.request(who, paymentId, operation, `console:${o.operatorId}:${key}`, {
+        ...(typeof amount === 'number' ? { amount } : {}),
+        ...(reason ? { reason } : {}),
+      });
+      const after = await d.queries.get(viewerOf(o), paymentId);
+      res.status(answer.status).json({ operation: answer.body, payment: paymentForScreen(after ?? found) });
     }),
   );
 
