@@ -86,7 +86,9 @@ function baseSpec() {
 
     // dtmf-vault, authorization and order-link: always mutual TLS; our certificate's CN (call-control)
     // is what they admit, and theirs must name them.
-    vaultAddress: str('VAULT_GRPC_ADDRESS', { default: '127.0.0.1:50053' }),
+    // The vault, or its replicas separated by commas (one address per vault pod: in the chart, the
+    // StatefulSet's per-pod names). A session opens on one and stays there (adapters/grpc/vault-replicas.ts).
+    vaultAddresses: list('VAULT_GRPC_ADDRESS', { default: ['127.0.0.1:50053'] }),
     vaultServerName: str('VAULT_SERVER_NAME', { default: 'dtmf-vault' }),
     vaultDeadlineMs: int('VAULT_DEADLINE_MS', { default: 3000, min: 100 }),
     vaultPlayDeadlineMs: int('VAULT_PLAY_DEADLINE_MS', { default: 60_000, min: 1000 }),

@@ -14,7 +14,7 @@ import { createClient, loadTls } from '@ivr/grpc';
 import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka';
 import { runService, type ServiceContext } from '@ivr/runtime';
 import { type DialOptions, type SipStats, SipUserAgent } from '@ivr/sip';
-import { GrpcAuthorization, GrpcBridge, GrpcPayments, GrpcVault } from './adapters/grpc';
+import { GrpcAuthorization, GrpcBridge, GrpcPayments, GrpcVault, VaultReplicas } from './adapters/grpc';
 import { consumeOperatorRequests } from './adapters/kafka/operator-requests';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
@@ -68,12 +68,16 @@ void runService({
     const tls = loadTls(config.certsDir, 'call-control');
     // Calls wait for a (re)connecting channel within their deadline; a restarted service is found again fast.
     const channelOptions = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2000 };
-    const vaultClient = createClient(VaultServiceClient, config.vaultAddress, {
-      tls,
-      serverName: config.vaultServerName,
-      deadlineMs: config.vaultDeadlineMs,
-      channelOptions,
-    });
+    // One client per vault replica: a session's calls all go to the replica that opened it.
+    const vaultClients = config.vaultAddresses.map((address) =>
+      createClient(VaultServiceClient, address, {
+        tls,
+        serverName: config.vaultServerName,
+        deadlineMs: config.vaultDeadlineMs,
+        channelOptions,
+      }),
+    );
+    const vaults = new VaultReplicas(vaultClients);
     const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
       tls,
       serverName: config.authorizationServerName,
@@ -87,7 +91,7 @@ void runService({
       channelOptions,
     });
     ctx.onStop('grpc clients', () => {
-      for (const c of [vaultClient, authorizationClient, orderLinkClient]) c.close();
+      for (const c of [...vaultClients, authorizationClient, orderLinkClient]) c.close();
     });
 
     const authorization = new GrpcAuthorization(authorizationClient, config.authorizationDeadlineMs);
@@ -108,12 +112,12 @@ void runService({
     ctx.addReadinessCheck('call ownership heartbeat', () => recovery.healthy());
     log.info({ instance_id: instanceId }, 'call-control instance registered');
 
-    const vault = new GrpcVault(vaultClient, {
+    const vault = new GrpcVault(vaults, {
       unaryMs: config.vaultDeadlineMs,
       playMs: config.vaultPlayDeadlineMs,
       registerMs: config.vaultRegisterDeadlineMs,
     });
-    const bridge = new GrpcBridge(vaultClient, config.vaultDeadlineMs);
+    const bridge = new GrpcBridge(vaults, config.vaultDeadlineMs);
     // Calls refused by the dialogue's side (the user agent counts its own): reason → count.
     const refusedHere = new Map<string, number>();
     const deps = {

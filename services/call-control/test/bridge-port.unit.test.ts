@@ -21,7 +21,7 @@ import {
   type WatchMediaSessionRequest,
   type WatchMediaSessionResponse,
 } from '@ivr/contracts/vault/v1';
-import { GrpcBridge } from '../src/adapters/grpc';
+import { GrpcBridge, VaultReplicas } from '../src/adapters/grpc';
 import type { SessionEvent } from '../src/app/ports';
 import { MediaSessionLost } from '../src/dialogue/errors';
 
@@ -62,7 +62,7 @@ beforeAll(async () => {
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   client = new VaultServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
-  bridge = new GrpcBridge(client, 2000);
+  bridge = new GrpcBridge(new VaultReplicas([client]), 2000);
 });
 
 afterAll(() => {

@@ -124,3 +124,11 @@ test('SRTP: accepted by default with both suites, required or off by SIP_SRTP, s
   expect(() => loadConfig({ ...base, SIP_SRTP: 'maybe' })).toThrow(ConfigError);
   expect(() => loadConfig({ ...base, SIP_SRTP_SUITES: 'AEAD_AES_128_GCM' })).toThrow(/SIP_SRTP_SUITES/);
 });
+
+test('VAULT_GRPC_ADDRESS names one vault, or its replicas separated by commas', () => {
+  expect(loadConfig(base).vaultAddresses).toEqual(['127.0.0.1:50053']);
+  expect(
+    loadConfig({ ...base, VAULT_GRPC_ADDRESS: 'dtmf-vault-0.dtmf-vault:50053, dtmf-vault-1.dtmf-vault:50053' })
+      .vaultAddresses,
+  ).toEqual(['dtmf-vault-0.dtmf-vault:50053', 'dtmf-vault-1.dtmf-vault:50053']);
+});

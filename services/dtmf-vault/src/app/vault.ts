@@ -32,6 +32,8 @@ import { addCounters, type SessionCounters, zeroCounters } from './session-count
 
 export class SessionNotFoundError extends Error {}
 export class BadRequestError extends Error {}
+/** VAULT_MAX_SESSIONS reached: another replica (or a later try) may have room. */
+export class SessionLimitError extends Error {}
 export class CardIncompleteError extends Error {}
 /** The session has an operator's leg already, or has none to change. */
 export class LegStateError extends Error {}
@@ -194,7 +196,7 @@ export class Vault {
   }
 
   async open(request: OpenSessionRequest): Promise<OpenedSession> {
-    if (this.sessions.size >= this.deps.limits.maxSessions) throw new BadRequestError('too many media sessions');
+    if (this.sessions.size >= this.deps.limits.maxSessions) throw new SessionLimitError('too many media sessions');
     const codec = request.offeredCodecs.find((c) => c === 'PCMU' || c === 'PCMA');
     if (!codec) throw new BadRequestError('no common codec: the vault speaks PCMU and PCMA');
     const eventPt = request.telephoneEventPayloadType ?? 101;

@@ -2,6 +2,7 @@
 // issue 15), each leg's remote address and direction, and the session's watch stream. A session the
 // vault no longer knows, or a vault that cannot be reached, throws MediaSessionLost; the watch reports
 // it as `lost` (a vault that does not know the call yet, UNIMPLEMENTED, is not a loss: nothing is reported).
+// Each call goes to the vault replica that holds the session (VaultReplicas, by the session's handle).
 import { type ClientReadableStream, status } from '@grpc/grpc-js';
 import {
   Codec,
@@ -16,6 +17,7 @@ import type { Direction, G711 } from '@ivr/sip';
 import type { BridgePort, Leg, OperatorLegMedia, SessionEvent } from '../../app/ports';
 import { MediaSessionLost } from '../../dialogue/errors';
 import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
+import type { VaultReplicas } from './vault-replicas';
 
 const LEG: Record<Leg, LegMsg> = { caller: LegMsg.LEG_CALLER, operator: LegMsg.LEG_OPERATOR };
 const DIRECTION: Record<Direction, MediaDirection> = {
@@ -28,14 +30,14 @@ const CODEC: Record<G711, Codec> = { PCMU: Codec.CODEC_PCMU, PCMA: Codec.CODEC_P
 
 export class GrpcBridge implements BridgePort {
   constructor(
-    private readonly client: VaultServiceClient,
+    private readonly vaults: VaultReplicas,
     private readonly unaryMs: number,
   ) {}
 
-  async openOperatorLeg(sessionId: string): Promise<OperatorLegMedia> {
-    const res = await this.guard('OpenOperatorLeg', () =>
+  async openOperatorLeg(handle: string): Promise<OperatorLegMedia> {
+    const res = await this.guard('OpenOperatorLeg', handle, (client, sessionId) =>
       unary<OpenOperatorLegResponse>(undefined, (cb) =>
-        this.client.openOperatorLeg({ sessionId }, readyMetadata(), { deadline: deadline(this.unaryMs) }, cb),
+        client.openOperatorLeg({ sessionId }, readyMetadata(), { deadline: deadline(this.unaryMs) }, cb),
       ),
     );
     const codecs = res.codecs.flatMap((c): G711[] =>
@@ -50,14 +52,14 @@ export class GrpcBridge implements BridgePort {
   }
 
   async setLegRemote(
-    sessionId: string,
+    handle: string,
     leg: Leg,
     remote: { address: string; port: number },
     codec?: { name: G711; telephoneEventPayloadType: number | undefined },
   ): Promise<void> {
-    await this.guard('SetLegRemote', () =>
+    await this.guard('SetLegRemote', handle, (client, sessionId) =>
       unary(undefined, (cb) =>
-        this.client.setLegRemote(
+        client.setLegRemote(
           {
             sessionId,
             leg: LEG[leg],
@@ -74,10 +76,10 @@ export class GrpcBridge implements BridgePort {
     );
   }
 
-  async setLegDirection(sessionId: string, leg: Leg, direction: Direction): Promise<void> {
-    await this.guard('SetLegDirection', () =>
+  async setLegDirection(handle: string, leg: Leg, direction: Direction): Promise<void> {
+    await this.guard('SetLegDirection', handle, (client, sessionId) =>
       unary(undefined, (cb) =>
-        this.client.setLegDirection(
+        client.setLegDirection(
           { sessionId, leg: LEG[leg], direction: DIRECTION[direction] },
           readyMetadata(),
           { deadline: deadline(this.unaryMs) },
@@ -87,24 +89,33 @@ export class GrpcBridge implements BridgePort {
     );
   }
 
-  async closeOperatorLeg(sessionId: string): Promise<void> {
-    await unary(undefined, (cb) =>
-      this.client.closeLeg(
+  async closeOperatorLeg(handle: string): Promise<void> {
+    await unary(undefined, (cb) => {
+      const { client, sessionId } = this.vaults.route(handle);
+      return client.closeLeg(
         { sessionId, leg: LegMsg.LEG_OPERATOR },
         readyMetadata(),
         { deadline: deadline(this.unaryMs) },
         cb,
-      ),
-    ).catch(() => {
+      );
+    }).catch(() => {
       // Gone already with its session: nothing left to close.
     });
   }
 
-  watch(sessionId: string, onEvent: (e: SessionEvent) => void, signal: AbortSignal): void {
+  watch(handle: string, onEvent: (e: SessionEvent) => void, signal: AbortSignal): void {
     if (signal.aborted) return;
+    let route: ReturnType<VaultReplicas['route']>;
+    try {
+      route = this.vaults.route(handle);
+    } catch {
+      onEvent({ type: 'lost' });
+      return;
+    }
+    const { client, sessionId } = route;
     // No deadline (Infinity, or the client's default would cut it): the stream lives as long as the
     // session, and the vault ends it after SessionEnded.
-    const stream: ClientReadableStream<WatchMediaSessionResponse> = this.client.watchMediaSession(
+    const stream: ClientReadableStream<WatchMediaSessionResponse> = client.watchMediaSession(
       { sessionId },
       readyMetadata(),
       { deadline: Number.POSITIVE_INFINITY },
@@ -137,10 +148,16 @@ export class GrpcBridge implements BridgePort {
     stream.on('end', () => signal.removeEventListener('abort', stop));
   }
 
-  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async guard<T>(
+    what: string,
+    handle: string,
+    fn: (client: VaultServiceClient, sessionId: string) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await fn();
+      const { client, sessionId } = this.vaults.route(handle);
+      return await fn(client, sessionId);
     } catch (err) {
+      if (err instanceof MediaSessionLost) throw err;
       const code = grpcCode(err);
       throw new MediaSessionLost(`vault ${what}: ${status[code ?? status.UNKNOWN]}`);
     }

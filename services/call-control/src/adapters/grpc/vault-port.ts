@@ -1,6 +1,8 @@
 // VaultPort over the vault's gRPC API (mTLS). A session that the vault no longer knows (it was
 // restarted, or expired) and a vault that cannot be reached both mean the caller's media is gone:
 // MediaSessionLost. The vault's messages are masked by contract; nothing here logs them anyway.
+// Several vault replicas (VaultReplicas): a session opens on one, the next in turn, or the one after
+// when it cannot be reached or is full, and its later calls go to that one (its handle names it).
 import { type ServiceError, status } from '@grpc/grpc-js';
 import type { Language } from '@ivr/contracts';
 import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/common/v1';
@@ -17,12 +19,12 @@ import {
   RegistrationFailure,
   Terminator,
   TimeoutPhase,
-  type VaultServiceClient,
 } from '@ivr/contracts/vault/v1';
 import { type MediaOffer, type MediaPort, MediaRefused, type OpenedMedia } from '../../app/ports';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from '../../dialogue/errors';
 import type { CaptureResult, CaptureUpdate, FieldRequest, PlayRequest, Registration } from '../../dialogue/ports';
 import { deadline, grpcCode, isUnavailable, readyMetadata, unary } from './call-options';
+import type { VaultReplicas } from './vault-replicas';
 
 export interface VaultTimeouts {
   /** Open, close, and other short calls. */
@@ -48,7 +50,7 @@ const KIND: Record<FieldRequest['kind'], FieldKind> = {
 
 export class GrpcVault implements MediaPort {
   constructor(
-    private readonly client: VaultServiceClient,
+    private readonly vaults: VaultReplicas,
     private readonly timeouts: VaultTimeouts,
   ) {}
 
@@ -60,28 +62,17 @@ export class GrpcVault implements MediaPort {
   async open(offer: MediaOffer): Promise<OpenedMedia> {
     const offeredCrypto = offer.crypto.map((value) => Buffer.from(value, 'latin1'));
     try {
-      const res = await unary<OpenMediaSessionResponse>(undefined, (cb) =>
-        this.client.openMediaSession(
-          {
-            offeredCodecs: [offer.codec === 'PCMA' ? Codec.CODEC_PCMA : Codec.CODEC_PCMU],
-            telephoneEventPayloadType: offer.telephoneEventPayloadType ?? 0,
-            remoteAddress: offer.remote.address,
-            remotePort: offer.remote.port,
-            pinRemoteAddress: false,
-            callId: offer.callId,
-            offeredCrypto,
-          },
-          readyMetadata(),
-          { deadline: deadline(this.timeouts.unaryMs) },
-          cb,
-        ),
-      );
-      return {
-        sessionId: res.sessionId,
-        address: res.rtpAddress,
-        port: res.rtpPort,
-        ...(res.answerCrypto ? { answerCrypto: res.answerCrypto } : {}),
-      };
+      const order = this.vaults.openOrder();
+      for (const [n, replica] of order.entries()) {
+        const last = n === order.length - 1;
+        try {
+          return await this.openOn(replica, offer, offeredCrypto, last);
+        } catch (err) {
+          // Another replica may have room, or be up: only a refusal of the offer itself is final.
+          if (last || !isUnavailable(err)) throw err;
+        }
+      }
+      throw new Error('no vault replica');
     } catch (err) {
       // The vault's message names tags, suites and reasons, never a key.
       if (grpcCode(err) === status.FAILED_PRECONDITION) throw new MediaRefused((err as ServiceError).details);
@@ -91,10 +82,47 @@ export class GrpcVault implements MediaPort {
     }
   }
 
-  async play(sessionId: string, request: PlayRequest, signal: AbortSignal): Promise<void> {
-    await this.guard(() =>
-      unary(signal, (cb) =>
-        this.client.playPrompts(
+  /**
+   * One replica's OpenMediaSession. Only the last one tried waits for a (re)connecting channel: the
+   * others fail at once when theirs is failing, and the next is asked.
+   */
+  private async openOn(
+    replica: number,
+    offer: MediaOffer,
+    offeredCrypto: Buffer[],
+    waitForReady: boolean,
+  ): Promise<OpenedMedia> {
+    const metadata = readyMetadata();
+    if (!waitForReady) metadata.setOptions({ waitForReady: false });
+    const res = await unary<OpenMediaSessionResponse>(undefined, (cb) =>
+      this.vaults.client(replica).openMediaSession(
+        {
+          offeredCodecs: [offer.codec === 'PCMA' ? Codec.CODEC_PCMA : Codec.CODEC_PCMU],
+          telephoneEventPayloadType: offer.telephoneEventPayloadType ?? 0,
+          remoteAddress: offer.remote.address,
+          remotePort: offer.remote.port,
+          pinRemoteAddress: false,
+          callId: offer.callId,
+          offeredCrypto,
+        },
+        metadata,
+        { deadline: deadline(this.timeouts.unaryMs) },
+        cb,
+      ),
+    );
+    return {
+      sessionId: this.vaults.handle(replica, res.sessionId),
+      address: res.rtpAddress,
+      port: res.rtpPort,
+      ...(res.answerCrypto ? { answerCrypto: res.answerCrypto } : {}),
+    };
+  }
+
+  async play(handle: string, request: PlayRequest, signal: AbortSignal): Promise<void> {
+    await this.guard(() => {
+      const { client, sessionId } = this.vaults.route(handle);
+      return unary(signal, (cb) =>
+        client.playPrompts(
           {
             sessionId,
             promptIds: request.promptIds,
@@ -107,22 +135,29 @@ export class GrpcVault implements MediaPort {
           { deadline: deadline(this.timeouts.playMs) },
           cb,
         ),
-      ),
-    );
+      );
+    });
   }
 
   capture(
-    sessionId: string,
+    handle: string,
     request: FieldRequest,
     onUpdate: (update: CaptureUpdate) => void,
     signal: AbortSignal,
   ): Promise<CaptureResult> {
     if (signal.aborted) return Promise.reject(new CallerHungUp());
+    let route: ReturnType<VaultReplicas['route']>;
+    try {
+      route = this.vaults.route(handle);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { client, sessionId } = route;
     // Long enough for every attempt at its slowest, plus prompts; the vault ends it well before.
     const budgetMs =
       this.timeouts.playMs +
       request.maxAttempts * (this.timeouts.playMs + request.firstDigitTimeoutMs + 20 * request.interDigitTimeoutMs);
-    const stream = this.client.captureField(
+    const stream = client.captureField(
       {
         sessionId,
         kind: KIND[request.kind],
@@ -202,21 +237,22 @@ export class GrpcVault implements MediaPort {
   }
 
   async registerCard(
-    sessionId: string,
+    handle: string,
     idempotencyKey: string,
     pspAccountId: string,
     signal: AbortSignal,
   ): Promise<Registration> {
-    const res = await this.guard(() =>
-      unary<RegisterCardResponse>(signal, (cb) =>
-        this.client.registerCard(
+    const res = await this.guard(() => {
+      const { client, sessionId } = this.vaults.route(handle);
+      return unary<RegisterCardResponse>(signal, (cb) =>
+        client.registerCard(
           { sessionId, idempotencyKey, pspAccountId },
           readyMetadata(),
           { deadline: deadline(this.timeouts.registerMs) },
           cb,
         ),
-      ),
-    );
+      );
+    });
     if (res.card?.pspToken) return { kind: 'registered', card: maskedCard(res.card) };
     switch (res.failure) {
       case RegistrationFailure.REGISTRATION_FAILURE_DECLINED:
@@ -238,9 +274,10 @@ export class GrpcVault implements MediaPort {
     }
   }
 
-  async closeSession(sessionId: string, reason: 'hangup' | 'completed'): Promise<void> {
-    await unary(undefined, (cb) =>
-      this.client.closeMediaSession(
+  async closeSession(handle: string, reason: 'hangup' | 'completed'): Promise<void> {
+    await unary(undefined, (cb) => {
+      const { client, sessionId } = this.vaults.route(handle);
+      return client.closeMediaSession(
         {
           sessionId,
           reason: reason === 'completed' ? CloseReason.CLOSE_REASON_COMPLETED : CloseReason.CLOSE_REASON_HANGUP,
@@ -248,9 +285,9 @@ export class GrpcVault implements MediaPort {
         readyMetadata(),
         { deadline: deadline(this.timeouts.unaryMs) },
         cb,
-      ),
-    ).catch(() => {
-      // Gone already (restart, expiry): the vault wiped it then.
+      );
+    }).catch(() => {
+      // Gone already (restart, expiry, its replica): the vault wiped it then.
     });
   }
 
@@ -263,7 +300,7 @@ export class GrpcVault implements MediaPort {
   }
 
   private translate(err: unknown): Error {
-    if (err instanceof CallerHungUp) return err;
+    if (err instanceof CallerHungUp || err instanceof MediaSessionLost) return err;
     const code = grpcCode(err);
     if (code === status.NOT_FOUND || code === status.CANCELLED || isUnavailable(err)) {
       return new MediaSessionLost(`vault: ${status[code ?? status.UNKNOWN]}`);

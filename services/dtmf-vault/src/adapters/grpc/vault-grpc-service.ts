@@ -25,6 +25,7 @@ import {
   CardIncompleteError,
   CardWipedError,
   LegStateError,
+  SessionLimitError,
   SessionNotFoundError,
   SrtpRefusedError,
   type Vault,
@@ -66,7 +67,8 @@ export function toGrpcError(err: unknown): GrpcError {
     err instanceof LegStateError
   )
     return { code: status.FAILED_PRECONDITION, details: err.message };
-  if (err instanceof PortRangeExhaustedError) return { code: status.RESOURCE_EXHAUSTED, details: err.message };
+  if (err instanceof PortRangeExhaustedError || err instanceof SessionLimitError)
+    return { code: status.RESOURCE_EXHAUSTED, details: err.message };
   if (err instanceof RangeError) return { code: status.INVALID_ARGUMENT, details: err.message };
   return { code: status.INTERNAL, details: 'internal error' };
 }
