@@ -203,6 +203,12 @@ describe('captures, voids and refunds', () => {
     expect(state.pendingOperationId).toBeNull();
   });
 
+  it('refuses a malformed payment id before anything is recorded under it (a gRPC fuzz finding: NUL reached PostgreSQL)', () => {
+    for (const paymentId of ['', 'pay\u00001', 'pay 1', 'x'.repeat(101)]) {
+      expect(() => run(ask('void', 'VOID', null, { paymentId }))).toThrow(InvalidArgument);
+    }
+  });
+
   it('answers the same operation id as it stands, and refuses it with other parameters', () => {
     const history = [request(), approved(), ask('cap_1', 'CAPTURE', 1000), done('cap_1')];
     expect(run(...history, ask('cap_1', 'CAPTURE', 1000), done('cap_1')).events).toHaveLength(4);

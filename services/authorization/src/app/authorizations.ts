@@ -9,6 +9,7 @@ import { GatewayNotConfigured, type GatewayOutcome as PspOutcome } from '@ivr/ps
 import {
   AuthorizationNotFound,
   type AuthorizationState,
+  checkPaymentId,
   type GatewayOutcome,
   InvalidState,
   type MaskedCard,
@@ -160,6 +161,7 @@ export class Authorizations {
    * operation pending for the reconciler, which repeats it with the same key.
    */
   async requestOperation(input: OperationInput, schedule?: Schedule): Promise<AuthorizationState> {
+    checkPaymentId(input.paymentId);
     const metadata = this.metadata(input.correlationId);
     const before = await this.options.repository.load(input.paymentId);
     const capabilities = await this.capabilitiesFor(before);
@@ -265,6 +267,7 @@ export class Authorizations {
   }
 
   async get(paymentId: string): Promise<AuthorizationState> {
+    checkPaymentId(paymentId);
     const state = await this.options.repository.load(paymentId);
     if (state.status === 'NEW') throw new AuthorizationNotFound(paymentId);
     return state;

@@ -19,6 +19,17 @@ export const ABANDONED_CODE = 'abandoned';
 export const pspKey = (paymentId: string, step: 'authorize') => `${paymentId}:${step}`;
 
 /** The gateway idempotency key of one operation: `<payment id>:capture:<operation id>` and so on. */
+/**
+ * A payment id is a key of the event store and of the PSP's idempotency: checked before anything loads
+ * or records under it (bytes such as NUL would otherwise reach PostgreSQL as an internal error).
+ */
+export function checkPaymentId(paymentId: string, field = 'payment_id'): void {
+  if (!paymentId) throw new InvalidArgument(field, 'is required');
+  if (!PAYMENT_ID.test(paymentId)) {
+    throw new InvalidArgument(field, 'must be 1-100 characters of letters, digits and _ . : -');
+  }
+}
+
 export const operationKey = (paymentId: string, operation: string, operationId: string) =>
   `${paymentId}:${operation.toLowerCase()}:${operationId}`;
 
@@ -50,9 +61,7 @@ function refuse(
   command: Extract<AuthorizationCommand, { type: 'RefuseAuthorization' }>,
   state: AuthorizationState,
 ): AuthorizationEvent[] {
-  if (!PAYMENT_ID.test(command.paymentId)) {
-    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
-  }
+  checkPaymentId(command.paymentId);
   if (!REFUSAL_CODE.test(command.code)) throw new InvalidArgument('code', 'must be a lower-case code');
   if (state.status !== 'NEW') return [];
   const data = {
@@ -74,6 +83,7 @@ function requestOperation(
   c: Extract<AuthorizationCommand, { type: 'RequestOperation' }>,
   state: AuthorizationState,
 ): AuthorizationEvent[] {
+  checkPaymentId(c.paymentId);
   if (!OPERATION_ID.test(c.operationId)) {
     throw new InvalidArgument('operation_id', 'must be 1-100 characters of letters, digits and _ . : -');
   }
@@ -229,10 +239,7 @@ function abandon(
   command: Extract<AuthorizationCommand, { type: 'AbandonAuthorization' }>,
   state: AuthorizationState,
 ): AuthorizationEvent[] {
-  if (!command.paymentId) throw new InvalidArgument('payment_id', 'is required');
-  if (!PAYMENT_ID.test(command.paymentId)) {
-    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
-  }
+  checkPaymentId(command.paymentId);
   if (!ABANDON_REASON.test(command.reason)) {
     throw new InvalidArgument('reason', 'must be an upper-case code of up to 40 characters, e.g. CALL_LOST');
   }
@@ -303,10 +310,7 @@ type ValidRequest = {
 };
 
 function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>): ValidRequest {
-  if (!c.paymentId) throw new InvalidArgument('payment_id', 'is required');
-  if (!PAYMENT_ID.test(c.paymentId)) {
-    throw new InvalidArgument('payment_id', 'must be 1-100 characters of letters, digits and _ . : -');
-  }
+  checkPaymentId(c.paymentId);
   if (!MODES.includes(c.mode)) throw new InvalidArgument('mode', 'must be AUTHORIZE, CAPTURE or REGISTER_CARD');
   if (!c.card?.pspToken) throw new InvalidArgument('card.psp_token', 'is required');
   if (!TOKEN.test(c.card.pspToken)) throw new InvalidArgument('card.psp_token', 'is not a gateway token');

@@ -5,7 +5,7 @@ import type { AuthorizationEvent } from './events';
 import { type AuthorizationState, evolve, initialState } from './state';
 
 export type { AuthorizationCommand, GatewayOutcome, OperationOutcome } from './commands';
-export { ABANDONED_CODE, decide, operationKey, pspKey, REFUSED_CODE } from './decide';
+export { ABANDONED_CODE, checkPaymentId, decide, operationKey, pspKey, REFUSED_CODE } from './decide';
 export * from './errors';
 export type * from './events';
 export { CURRENCY_DECIMALS, decimalToMinorUnits, MAX_MINOR_UNITS, type Money, validateMoney } from './money';
