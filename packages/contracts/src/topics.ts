@@ -21,6 +21,7 @@ export interface TopicSpec {
 export const Topics = {
   payments: 'ivr.payments.v1',
   calls: 'ivr.calls.v1',
+  callProgress: 'ivr.call-progress.v1',
   authorizations: 'ivr.authorizations.v1',
   paymentCompleted: 'ivr.payment-completed.v1',
   paymentLifecycle: 'ivr.payment-lifecycle.v1',
@@ -46,7 +47,18 @@ export const topicSpecs: TopicSpec[] = [
     producers: ['call-control'],
     consumers: ['order-link', 'notification'],
     retentionHours: 24 * 30,
-    description: 'Call aggregate events including masked capture progress, keyed by call id.',
+    description:
+      'Call aggregate events, keyed by call id: each card field stored once (completed, rejected, timed out, restarted), masked.',
+  },
+  {
+    name: Topics.callProgress,
+    partitions: 6,
+    producers: ['call-control'],
+    consumers: ['notification'],
+    // Live only: nobody reads it later (the stored summary of each field is on ivr.calls.v1).
+    retentionHours: 1,
+    description:
+      "Live masked capture progress for the operator's screen (digits entered so far, brand), one message per key, keyed by call id; not stored.",
   },
   {
     name: Topics.authorizations,

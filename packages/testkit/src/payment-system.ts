@@ -124,7 +124,8 @@ export class PaymentSystem {
   private async boot(envOf: Partial<Record<ServiceName, Record<string, string>>>): Promise<void> {
     this.watcher = await TopicWatcher.start(
       this.kafka,
-      [Topics.calls, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
+      // callEvent() waits on the live capture progress too (each key); callEvents() are the stored ones.
+      [Topics.calls, Topics.callProgress, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
       `e2e-calls-watch-${this.run}`,
     );
     this.psp = await startPspSimulator({ port: 0 });

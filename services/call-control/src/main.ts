@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '@ivr/config';
+import type { CaptureProgressedPayload } from '@ivr/contracts';
 import { AuthorizationServiceClient } from '@ivr/contracts/authorization/v1';
 import { TransferCodeServiceClient } from '@ivr/contracts/orderlink/v1';
 import { VaultServiceClient } from '@ivr/contracts/vault/v1';
@@ -15,6 +16,7 @@ import { createKafka, KafkaEventPublisher, kafkaClientOptions } from '@ivr/kafka
 import { runService, type ServiceContext } from '@ivr/runtime';
 import { type DialOptions, type SipStats, SipUserAgent } from '@ivr/sip';
 import { GrpcAuthorization, GrpcBridge, GrpcPayments, GrpcVault, VaultReplicas } from './adapters/grpc';
+import { KafkaLiveProgress } from './adapters/kafka/live-progress';
 import { consumeOperatorRequests } from './adapters/kafka/operator-requests';
 import { CallOwnership } from './adapters/pg/call-ownership';
 import { CallRecorder } from './adapters/pg/call-recorder';
@@ -51,7 +53,18 @@ void runService({
       onFailed: ctx.fail,
     });
     ctx.onStop('operator requests consumer', () => requestsConsumer.stop());
+    // Each key of a card field, live to the operator's screen (not stored): a producer of its own, so
+    // that the relay's batches never hold a key back.
+    let live: (progress: CaptureProgressedPayload) => void = () => {};
     if (config.outboxRelayEnabled) {
+      const livePublisher = new KafkaEventPublisher(kafka);
+      await livePublisher.connect();
+      const liveProgress = new KafkaLiveProgress(livePublisher, log);
+      live = liveProgress.publish;
+      ctx.onStop('live progress publisher', async () => {
+        await liveProgress.flush();
+        await livePublisher.disconnect();
+      });
       const publisher = new KafkaEventPublisher(kafka);
       await publisher.connect();
       ctx.onStop('kafka publisher', () => publisher.disconnect());
@@ -122,6 +135,7 @@ void runService({
     const refusedHere = new Map<string, number>();
     const deps = {
       vault,
+      live,
       authorization,
       payments: new GrpcPayments(orderLinkClient, config.orderLinkDeadlineMs, config.defaultLanguage),
       clock: {

@@ -60,8 +60,7 @@ test('approve: greeting, amount read-back, three fields, registration, authoriza
     T.answered,
     T.started,
     ...Array(3).fill(T.stepEntered),
-    T.captureProgressed,
-    T.captureProgressed,
+    // One stored summary per field; the keys themselves went by the live channel.
     T.captureProgressed,
     T.stepEntered,
     T.captureProgressed,
@@ -85,18 +84,27 @@ test('capture progress carries counts, brand and verdicts for the operator, neve
   const f = fakes();
   happyCaller(f);
   await run(f);
-  const progress = f.call.events.filter((e) => e.type === T.captureProgressed).map((e) => e.data);
-  expect(progress[1]).toEqual({
-    callId: 'call-1',
-    paymentId: 'pay-1',
-    field: 'CARD_NUMBER',
-    digitsEntered: 6,
-    brand: 'visa',
-    valid: null,
-    attemptsLeft: 3,
-  });
-  expect(progress[2]).toMatchObject({ field: 'CARD_NUMBER', digitsEntered: 16, valid: true });
-  expect(JSON.stringify(f.call.events)).not.toMatch(/\d{12,}/);
+  // Each key, live to the operator's screen (not stored).
+  expect(f.live).toEqual([
+    { callId: 'call-1', paymentId: 'pay-1', field: 'CARD_NUMBER', digitsEntered: 1, valid: null, attemptsLeft: 3 },
+    {
+      callId: 'call-1',
+      paymentId: 'pay-1',
+      field: 'CARD_NUMBER',
+      digitsEntered: 6,
+      brand: 'visa',
+      valid: null,
+      attemptsLeft: 3,
+    },
+  ]);
+  // What each field came to, stored once.
+  const stored = f.call.events.filter((e) => e.type === T.captureProgressed).map((e) => e.data);
+  expect(stored).toEqual([
+    expect.objectContaining({ field: 'CARD_NUMBER', digitsEntered: 16, brand: 'visa', valid: true }),
+    expect.objectContaining({ field: 'EXPIRY', digitsEntered: 4, valid: true }),
+    expect.objectContaining({ field: 'SECURITY_CODE', digitsEntered: 3, valid: true }),
+  ]);
+  expect(JSON.stringify([f.call.events, f.live])).not.toMatch(/\d{12,}/);
 });
 
 test('prompts are in the payment language; per-field timeouts and attempts come from the configuration', async () => {
@@ -132,12 +140,15 @@ test('an invalid card number is re-prompted by the vault and reported invalid, t
   const end = await run(f);
   expect(end.reason).toBe('RETURNED_TO_OPERATOR');
   const card = f.call.events.filter((e) => e.type === T.captureProgressed && e.data.field === 'CARD_NUMBER');
+  // Stored: the rejection, the new turn, the card number accepted; the keys of each turn went live.
   expect(card.map((e) => e.data)).toEqual([
-    expect.objectContaining({ digitsEntered: 16, valid: null, attemptsLeft: 3 }),
     expect.objectContaining({ digitsEntered: 0, valid: false, invalidReason: 'BAD_CHECKSUM', attemptsLeft: 2 }),
     expect.objectContaining({ digitsEntered: 0, valid: null, attemptsLeft: 2 }),
-    expect.objectContaining({ digitsEntered: 16, valid: null, attemptsLeft: 2 }),
     expect.objectContaining({ digitsEntered: 16, valid: true, attemptsLeft: 2 }),
+  ]);
+  expect(f.live).toEqual([
+    expect.objectContaining({ field: 'CARD_NUMBER', digitsEntered: 16, valid: null, attemptsLeft: 3 }),
+    expect.objectContaining({ field: 'CARD_NUMBER', digitsEntered: 16, valid: null, attemptsLeft: 2 }),
   ]);
 });
 
@@ -504,8 +515,9 @@ describe("the operator's requests from the console (agent-assisted)", () => {
       outcome: 'DONE',
       field: 'CARD_NUMBER',
     });
+    expect(f.live).toMatchObject([{ field: 'CARD_NUMBER', digitsEntered: 5, valid: null }]);
     const progress = f.call.events.filter((e) => e.type === T.captureProgressed).map((e) => e.data);
-    expect(progress.slice(0, 2)).toMatchObject([{ digitsEntered: 5 }, { digitsEntered: 0, valid: null }]);
+    expect(progress[0]).toMatchObject({ field: 'CARD_NUMBER', digitsEntered: 0, valid: null });
     expect(end.reason).toBe('OPERATOR_STAYED_ON');
     expect(f.authorization.requests).toHaveLength(1);
   });

@@ -67,7 +67,8 @@ void runService({
     const live = await runConsumer({
       kafka,
       groupId: config.liveGroup,
-      topics: [Topics.payments, Topics.calls],
+      // The call's stored events, and each key of a card field (live only: ivr.call-progress.v1).
+      topics: [Topics.payments, Topics.calls, Topics.callProgress],
       fromBeginning: false,
       partitionsConsumedConcurrently: 3,
       maxAttempts: 3,

@@ -1,7 +1,8 @@
 /**
  * The operator console in a real browser (Debian's Chromium driven by playwright-core) against real
  * order-link and notification processes on the real Kafka and PostgreSQL. The call's events are
- * produced on ivr.calls.v1 / ivr.authorizations.v1 as call-control and authorization publish them
+ * produced on ivr.calls.v1 (each key of a card field on ivr.call-progress.v1) / ivr.authorizations.v1
+ * as call-control and authorization publish them
  * (until the baresip call e2e drives them), and travel order-link → Kafka → notification → the
  * console's live relay → the page. Screenshots land in test-artifacts/console/.
  */
@@ -449,6 +450,9 @@ describe('operator console in Chromium', () => {
     const callId = `call-${run}`;
     const call = (type: string, payload: object) =>
       publish(Topics.calls, 'Call', callId, type, { callId, paymentId, ...payload });
+    // Each key of a card field goes by the live channel, not the stored topic (as call-control sends it).
+    const key = (payload: object) =>
+      publish(Topics.callProgress, 'Call', callId, 'CaptureProgressed', { callId, paymentId, ...payload });
     const see = async (name: string, status: string) =>
       step(operatorPage, name)
         .and(operatorPage.locator(`[data-status="${status}"]`))
@@ -460,7 +464,7 @@ describe('operator console in Chromium', () => {
     await see('greeting', 'active');
     await call('CallStepEntered', { step: 'CARD_NUMBER' });
     for (const n of [4, 8, 12]) {
-      await call('CaptureProgressed', {
+      await key({
         field: 'CARD_NUMBER',
         digitsEntered: n,
         brand: 'visa',
@@ -657,6 +661,12 @@ describe('operator console in Chromium', () => {
       const callId = `call-${run}-assisted`;
       const call = (type: string, payload: object) =>
         publish(Topics.calls, 'Call', callId, type, { callId, paymentId: assistedId, ...payload });
+      const key = (payload: object) =>
+        publish(Topics.callProgress, 'Call', callId, 'CaptureProgressed', {
+          callId,
+          paymentId: assistedId,
+          ...payload,
+        });
       const asked = (type: string) =>
         requests.waitFor(
           type,
@@ -672,7 +682,7 @@ describe('operator console in Chromium', () => {
       });
       await operatorPage.getByTestId('operator-state').getByText('You are on the call').waitFor({ timeout: 30_000 });
       await call('CallStepEntered', { step: 'CARD_NUMBER' });
-      await call('CaptureProgressed', {
+      await key({
         field: 'CARD_NUMBER',
         digitsEntered: 7,
         brand: 'visa',

@@ -13,7 +13,13 @@ describe('Kafka read grants (topics.ts, deployed as KafkaUser ACLs) against what
       authorization: ['ivr.payments.v1'],
       'call-control': ['ivr.payments.v1'],
       'dtmf-vault': [],
-      notification: ['ivr.calls.v1', 'ivr.payment-completed.v1', 'ivr.payment-lifecycle.v1', 'ivr.payments.v1'],
+      notification: [
+        'ivr.call-progress.v1',
+        'ivr.calls.v1',
+        'ivr.payment-completed.v1',
+        'ivr.payment-lifecycle.v1',
+        'ivr.payments.v1',
+      ],
       'order-link': ['ivr.authorizations.v1', 'ivr.calls.v1'],
     });
     expect(derived.problems).toEqual([]);

@@ -1,5 +1,5 @@
 // What every step receives: the call, the ports, the configuration and the dialogue's state so far.
-import type { CardField, DialogueStep, Language, MaskedCard } from '@ivr/contracts';
+import type { CaptureProgressedPayload, CardField, DialogueStep, Language, MaskedCard } from '@ivr/contracts';
 import type { CallCommand } from '../call';
 import type { Conclusion } from './conclusion';
 import type { DialogueConfig } from './config';
@@ -40,6 +40,11 @@ export interface DialogueDeps {
   config: DialogueConfig;
   /** Records a fact of the call (the Call aggregate); never throws, never blocks the caller. */
   record: (command: CallCommand) => void;
+  /**
+   * Tells the operator's screen, live, how far the caller is in a card field (a key pressed): not
+   * stored, since the Call aggregate keeps one summary per field. Never throws, never blocks; may be lost.
+   */
+  live: (progress: CaptureProgressedPayload) => void;
   /**
    * Resolves once everything recorded so far is stored (and on its way to Kafka): true, or false
    * when some fact of this call could not be stored (the database refused it through every retry).

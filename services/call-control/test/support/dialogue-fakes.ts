@@ -1,7 +1,7 @@
 // Fakes of the dialogue's ports for unit tests: a scripted vault, authorization and order-link,
 // a caller leg, a manual clock, and a recorder that runs the real Call decider over what the
 // dialogue records (so tests read the events the call would publish).
-import type { CallEventPayloads, MaskedCard } from '@ivr/contracts';
+import type { CallEventPayloads, CaptureProgressedPayload, MaskedCard } from '@ivr/contracts';
 import { OperatorRequestInbox } from '../../src/app/operator-requests';
 import {
   type CallCommand,
@@ -294,6 +294,8 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
   const clock = new ManualClock();
   const call = new RecordingCall();
   const requests = new OperatorRequestInbox();
+  /** What went to the operator's screen by the live channel (not stored). */
+  const live: CaptureProgressedPayload[] = [];
   const deps: DialogueDeps = {
     vault,
     authorization,
@@ -304,7 +306,8 @@ export function fakes(config: Partial<DialogueConfig> = {}) {
     clock,
     config: { ...DEFAULT_DIALOGUE_CONFIG, ...config },
     record: call.record,
+    live: (p) => live.push(p),
     flush: async () => call.stored,
   };
-  return { vault, authorization, payments, leg, operator, requests, clock, call, deps };
+  return { vault, authorization, payments, leg, operator, requests, clock, call, live, deps };
 }

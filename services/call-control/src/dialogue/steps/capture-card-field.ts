@@ -1,10 +1,12 @@
 // Shared by the three card steps: asks the vault to capture one field and relays its masked
-// progress to the Call aggregate (the operator's screen). The vault handles `*` (start the field
-// again), timeouts and re-prompts within the attempts it is given; this only counts. The operator of
-// an agent-assisted call can have the field keyed again, or cancel, from the console.
+// progress to the operator's screen. Each key pressed goes by the live channel only (ivr.call-progress.v1,
+// not stored); what the field came to is recorded in the Call aggregate once per turn (completed, rejected,
+// timed out, started again), which is what auditors and the payment's timeline read. The vault handles
+// `*` (start the field again), timeouts and re-prompts within the attempts it is given; this only counts.
+// The operator of an agent-assisted call can have the field keyed again, or cancel, from the console.
 import type { CardField, PromptId } from '@ivr/contracts';
 import type { FieldTiming } from '../config';
-import { conclude, language, type StepContext, type StepName } from '../context';
+import { conclude, language, payment, type StepContext, type StepName } from '../context';
 import type { CaptureUpdate, FieldKind } from '../ports';
 import { Prompts } from '../prompts';
 
@@ -24,10 +26,20 @@ export async function captureCardField(
   let attemptsLeft = timing.maxAttempts;
   const progress = (p: { digitsEntered: number; brand?: string; valid: boolean | null; invalidReason?: string }) =>
     ctx.record({ type: 'RecordCaptureProgress', field, attemptsLeft, ...p });
+  const { callId } = ctx.call;
+  const { paymentId } = payment(ctx);
   const onUpdate = (u: CaptureUpdate) => {
     switch (u.type) {
       case 'progress':
-        progress({ digitsEntered: u.digitsEntered, ...(u.brand ? { brand: u.brand } : {}), valid: null });
+        ctx.live({
+          callId,
+          paymentId,
+          field,
+          attemptsLeft,
+          digitsEntered: u.digitsEntered,
+          ...(u.brand ? { brand: u.brand } : {}),
+          valid: null,
+        });
         return;
       case 'restarted':
         attemptsLeft = u.attemptsLeft;
