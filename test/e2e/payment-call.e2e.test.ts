@@ -65,16 +65,25 @@ async function newPayment(): Promise<CreatedPayment> {
   return system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
 }
 
-async function operatorCalledBack(since: number): Promise<void> {
-  await operator.waitForEvent('CALL_ESTABLISHED', { since, timeoutMs: 60_000 });
-}
-
-test('approve: the card is charged, payment-completed carries the masked card, the webhook is signed, the operator is called back', async () => {
+/**
+ * A caller's phone on a new payment, dialled in with its transfer code and through the amount: the IVR
+ * asks for the card number next. `operatorEvents`: the operator's phone's events before the call.
+ */
+async function callToCardNumber(): Promise<{ phone: BaresipPhone; p: CreatedPayment; operatorEvents: number }> {
   const phone = await caller();
   const p = await newPayment();
   const operatorEvents = operator.events.length;
   await dialIn(system, phone, p.transferCode);
   await confirmAmount(system, phone, p);
+  return { phone, p, operatorEvents };
+}
+
+async function operatorCalledBack(since: number): Promise<void> {
+  await operator.waitForEvent('CALL_ESTABLISHED', { since, timeoutMs: 60_000 });
+}
+
+test('approve: the card is charged, payment-completed carries the masked card, the webhook is signed, the operator is called back', async () => {
+  const { phone, p, operatorEvents } = await callToCardNumber();
   await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
 
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
@@ -130,11 +139,7 @@ test('SRTP: a phone that insists on SRTP (baresip srtp-mand) pays; its keys reac
 });
 
 test('decline: the caller hears the decline and is handed back; payment-completed says DECLINED', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  const operatorEvents = operator.events.length;
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p, operatorEvents } = await callToCardNumber();
   await keyCard(system, phone, p, { pan: DECLINE, expiry: '1234', securityCode: CVV_DECLINE });
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({
@@ -146,10 +151,7 @@ test('decline: the caller hears the decline and is handed back; payment-complete
 });
 
 test('a wrong card number is refused and asked again; the correct one goes through', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p } = await callToCardNumber();
   await phone.sendDigits(`*${BAD_CHECKSUM}#`);
   const invalid = await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', valid: false });
   expect(pay(invalid)).toMatchObject({ invalidReason: 'BAD_CHECKSUM', attemptsLeft: 2 });
@@ -158,11 +160,7 @@ test('a wrong card number is refused and asked again; the correct one goes throu
 });
 
 test('an expiry in the past is refused until the attempts run out: nothing registered, the payment is abandoned', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  const operatorEvents = operator.events.length;
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p, operatorEvents } = await callToCardNumber();
   await phone.sendDigits(`*${APPROVE}#`);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
   await phone.sendDigits('0120');
@@ -181,10 +179,7 @@ test('an expiry in the past is refused until the attempts run out: nothing regis
 });
 
 test('the caller hangs up in the middle of the card number: abandoned, nothing registered or charged', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p } = await callToCardNumber();
   await phone.sendDigits('*42424242');
   await system.callEvent(p.paymentId, 'CaptureProgressed', { field: 'CARD_NUMBER', digitsEntered: 8 });
   await phone.hangup();
@@ -223,11 +218,7 @@ test('an unknown transfer code is told to the caller, who is handed back to the 
 });
 
 test('the vault restarts mid-call: the call ends cleanly, the caller is handed back, nothing is charged', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  const operatorEvents = operator.events.length;
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p, operatorEvents } = await callToCardNumber();
   await phone.sendDigits(`*${APPROVE}#`);
   await system.callEvent(p.paymentId, 'CallStepEntered', { step: 'EXPIRY' });
   await phone.sendDigits('1234');
@@ -247,13 +238,11 @@ test('the vault restarts mid-call: the call ends cleanly, the caller is handed b
 
 // A PENDING outcome is settled later by authorization's reconciler (RECONCILE_AFTER_MS), beyond this test.
 test('the PSP is down at authorization: the caller is told and handed back, nothing charged', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  const operatorEvents = operator.events.length;
   await system.pspFault({ mode: 'http503', path: '/v1/payment_intents' });
+  let paymentId = '';
   try {
-    await dialIn(system, phone, p.transferCode);
-    await confirmAmount(system, phone, p);
+    const { phone, p, operatorEvents } = await callToCardNumber();
+    paymentId = p.paymentId;
     await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
     const result = await system.callEvent(p.paymentId, 'CallAuthorizationCompleted', {}, 60_000);
     // FAILED when the authorization service knows nothing happened, PENDING while it reconciles.
@@ -266,17 +255,13 @@ test('the PSP is down at authorization: the caller is told and handed back, noth
   } finally {
     await system.pspFault('clear');
   }
-  expect(await system.charges(p.paymentId)).toBe(0);
+  expect(await system.charges(paymentId)).toBe(0);
 });
 
 // From here on the order system pays with its own PSP account: GMO-PG (decision 0010).
 test("GMO-PG as the merchant's account: the vault registers the card there, authorization pays by member, one charge", async () => {
   const { accountId } = await system.useGmoPg();
-  const phone = await caller();
-  const p = await newPayment();
-  const operatorEvents = operator.events.length;
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p, operatorEvents } = await callToCardNumber();
   await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_GMO });
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({
@@ -303,10 +288,7 @@ test("GMO-PG as the merchant's account: the vault registers the card there, auth
 // order-link's and the connector's tests. Not asserted here: any other order-link running on the shared
 // development database (another checkout's e2e run) may fold the same authorization event first.
 test('GMO-PG declines at payment: the caller is told, DECLINED with the normalized reason', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p } = await callToCardNumber();
   await keyCard(system, phone, p, { pan: GMO_INSUFFICIENT, expiry: '1234', securityCode: CVV_GMO });
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({ outcome: 'DECLINED', reason: 'INSUFFICIENT_FUNDS' });
@@ -317,10 +299,7 @@ test('GMO-PG declines at payment: the caller is told, DECLINED with the normaliz
 });
 
 test('GMO-PG refuses the card at registration (SaveCard): the caller is told, nothing charged', async () => {
-  const phone = await caller();
-  const p = await newPayment();
-  await dialIn(system, phone, p.transferCode);
-  await confirmAmount(system, phone, p);
+  const { phone, p } = await callToCardNumber();
   await keyCard(system, phone, p, { pan: GMO_EXPIRED, expiry: '1234', securityCode: CVV_GMO });
   const ended = await system.callEvent(p.paymentId, 'CallEnded', {}, 60_000);
   expect(pay(ended)).toMatchObject({
