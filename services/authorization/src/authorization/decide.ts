@@ -1,15 +1,15 @@
-import { isPspAccountId, isRefusal, resolveOperation } from '@ivr/contracts';
-import type { AuthorizationCommand, GatewayOutcome, OperationOutcome } from './commands';
+import { isPspAccountId } from '@ivr/contracts';
+import type { AuthorizationCommand, GatewayOutcome } from './commands';
+import { recordOperationOutcome, requestOperation } from './decide-operation';
 import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
 import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type MaskedCard, type Mode } from './events';
 import { type Money, validateMoney } from './money';
-import { type AuthorizationState, balanceOf } from './state';
+import { checkPaymentId } from './payment-id';
+import type { AuthorizationState } from './state';
 
-const PAYMENT_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const TOKEN = /^[A-Za-z0-9_-]{1,255}$/;
 const MODES: readonly Mode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
 const ABANDON_REASON = /^[A-Z][A-Z0-9_]{0,39}$/;
-const OPERATION_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const REFUSAL_CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** Failure code of an authorization abandoned before it was ever requested (see AbandonAuthorization). */
@@ -17,24 +17,6 @@ export const ABANDONED_CODE = 'abandoned';
 
 /** The gateway idempotency key of a payment's authorization; each capture, void and refund gets its own. */
 export const pspKey = (paymentId: string, step: 'authorize') => `${paymentId}:${step}`;
-
-/** The gateway idempotency key of one operation: `<payment id>:capture:<operation id>` and so on. */
-/**
- * A payment id is a key of the event store and of the PSP's idempotency: checked before anything loads
- * or records under it (bytes such as NUL would otherwise reach PostgreSQL as an internal error).
- */
-export function checkPaymentId(paymentId: string, field = 'payment_id'): void {
-  if (!paymentId) throw new InvalidArgument(field, 'is required');
-  if (!PAYMENT_ID.test(paymentId)) {
-    throw new InvalidArgument(field, 'must be 1-100 characters of letters, digits and _ . : -');
-  }
-}
-
-export const operationKey = (paymentId: string, operation: string, operationId: string) =>
-  `${paymentId}:${operation.toLowerCase()}:${operationId}`;
-
-/** The failure code of an operation the lifecycle rule refused before anything was sent. */
-export const REFUSED_CODE = 'refused';
 
 /**
  * Pure: the events a command produces on the current state, or a domain error. An empty list means
@@ -73,161 +55,6 @@ function refuse(
     failedAt: command.at,
   };
   return [{ type: 'AuthorizationFailed', data }];
-}
-
-/**
- * A capture, void or refund: the same operation id again is answered as it stands; another one while one
- * is in flight, or one the lifecycle rule refuses, is recorded as failed (nothing is sent to the gateway).
- */
-function requestOperation(
-  c: Extract<AuthorizationCommand, { type: 'RequestOperation' }>,
-  state: AuthorizationState,
-): AuthorizationEvent[] {
-  checkPaymentId(c.paymentId);
-  if (!OPERATION_ID.test(c.operationId)) {
-    throw new InvalidArgument('operation_id', 'must be 1-100 characters of letters, digits and _ . : -');
-  }
-  if (c.amount && c.amount.currency !== state.amount?.currency && state.amount) {
-    throw new InvalidArgument('amount.currency', `must be the payment's currency ${state.amount.currency}`);
-  }
-  const known = state.operations[c.operationId];
-  if (known) {
-    const same =
-      known.operation === c.operation &&
-      (c.amount === null || known.amount === c.amount.minorUnits || known.status === 'FAILED') &&
-      (c.final === undefined || known.final === c.final || known.status === 'FAILED');
-    if (!same) {
-      throw new IdempotencyConflict(
-        `operation ${c.operationId} of payment ${state.paymentId} was asked with other parameters; use a new operation id`,
-      );
-    }
-    return [];
-  }
-  const paymentId = state.paymentId || c.paymentId;
-  const refused = (message: string, field?: string): AuthorizationEvent[] => [
-    {
-      type: 'AuthorizationOperationFailed',
-      data: {
-        paymentId,
-        operationId: c.operationId,
-        operation: c.operation,
-        code: REFUSED_CODE,
-        message,
-        ...(field ? { field } : {}),
-        failedAt: c.at,
-      },
-    },
-  ];
-  if (!['APPROVED', 'CAPTURED', 'VOIDED', 'REFUNDED'].includes(state.status) || state.mode === 'REGISTER_CARD') {
-    const what = state.status === 'NEW' ? 'has no authorization here' : `is ${state.status.toLowerCase()}`;
-    return refused(`payment ${paymentId} ${what}: only an approved payment can be captured, voided or refunded`);
-  }
-  if (state.pendingOperationId) {
-    return refused(`operation ${state.pendingOperationId} of this payment is still pending; one at a time`);
-  }
-  const resolved = resolveOperation(balanceOf(state), state.capabilities ?? c.capabilities, {
-    operation: c.operation,
-    amount: c.amount?.minorUnits,
-    final: c.final,
-  });
-  if (isRefusal(resolved)) return refused(resolved.message, resolved.field);
-  return [
-    {
-      type: 'AuthorizationOperationRequested',
-      data: {
-        paymentId,
-        operationId: c.operationId,
-        operation: resolved.operation,
-        amount: resolved.amount,
-        currency: state.amount?.currency ?? '',
-        final: resolved.final,
-        pspIdempotencyKey: operationKey(paymentId, resolved.operation, c.operationId),
-        refundableBefore: balanceOf(state).captured - state.refundedMinorUnits,
-        requestedAt: c.at,
-      },
-    },
-  ];
-}
-
-function recordOperationOutcome(
-  operationId: string,
-  outcome: OperationOutcome,
-  at: string,
-  state: AuthorizationState,
-): AuthorizationEvent[] {
-  const op = state.operations[operationId];
-  // Settled already (a duplicate retry, the reconciler and a late answer racing): nothing more to record.
-  if (op?.status !== 'PENDING') return [];
-  const paymentId = state.paymentId;
-  const currency = state.amount?.currency ?? '';
-  switch (outcome.kind) {
-    case 'done':
-      switch (op.operation) {
-        case 'CAPTURE':
-          return [
-            {
-              type: 'AuthorizationCaptured',
-              data: {
-                paymentId,
-                operationId,
-                pspReference: outcome.pspReference,
-                amount: op.amount,
-                currency,
-                final: op.final,
-                capturedAt: at,
-              },
-            },
-          ];
-        case 'VOID':
-          return [
-            {
-              type: 'AuthorizationVoided',
-              data: { paymentId, operationId, pspReference: outcome.pspReference, voidedAt: at },
-            },
-          ];
-        case 'REFUND':
-          return [
-            {
-              type: 'AuthorizationRefunded',
-              data: {
-                paymentId,
-                operationId,
-                pspReference: outcome.pspReference,
-                refundReference: outcome.refundReference ?? '',
-                amount: op.amount,
-                currency,
-                refundedAt: at,
-              },
-            },
-          ];
-      }
-      break;
-    case 'failed':
-      // Not sent (PSP unreachable, breaker open, account unreadable): the reconciler sends it again with the same key.
-      if (outcome.retryable) return [];
-      return [
-        {
-          type: 'AuthorizationOperationFailed',
-          data: {
-            paymentId,
-            operationId,
-            operation: op.operation,
-            code: outcome.code,
-            message: outcome.message,
-            failedAt: at,
-          },
-        },
-      ];
-    case 'unknown':
-      if (op.outcomeUncertain) return [];
-      return [
-        {
-          type: 'AuthorizationOperationOutcomeUnknown',
-          data: { paymentId, operationId, cause: outcome.cause, message: outcome.message, recordedAt: at },
-        },
-      ];
-  }
-  return [];
 }
 
 /**

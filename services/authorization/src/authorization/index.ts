@@ -5,10 +5,12 @@ import type { AuthorizationEvent } from './events';
 import { type AuthorizationState, evolve, initialState } from './state';
 
 export type { AuthorizationCommand, GatewayOutcome, OperationOutcome } from './commands';
-export { ABANDONED_CODE, checkPaymentId, decide, operationKey, pspKey, REFUSED_CODE } from './decide';
+export { ABANDONED_CODE, decide, pspKey } from './decide';
+export { operationKey, REFUSED_CODE } from './decide-operation';
 export * from './errors';
 export type * from './events';
 export { CURRENCY_DECIMALS, decimalToMinorUnits, MAX_MINOR_UNITS, type Money, validateMoney } from './money';
+export { checkPaymentId } from './payment-id';
 export {
   type AuthorizationState,
   type AuthorizationStatus,
