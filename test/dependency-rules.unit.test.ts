@@ -4,7 +4,10 @@
 // - services never depend on each other, and their code (src/) never imports another service;
 // - @ivr/media (RTP, the key presses of a card field) is in no service's dependencies but dtmf-vault's;
 // - @ivr/testkit is tests' and tools' only: no service depends on it in production or imports it in src/;
-// - layers point one way: a service's use cases (src/app/) depend on ports, never on its adapters.
+// - layers point one way: a service's use cases (src/app/) depend on ports, never on its adapters, nor
+//   on a database, broker, socket or server library (those are adapters' business);
+// - every service has the same rooms: src/main.ts, src/config.ts, src/app/, src/adapters/<kind>/.
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dependencyClosure, type SourceImport, sourceImports, workspaces } from '@ivr/testkit/dependencies';
 import { ROOT } from '@ivr/testkit/root';
@@ -51,6 +54,27 @@ const appImportsAdapter = (i: SourceImport) => {
   return i.target !== undefined && inside(path.join(from.dir, 'src', 'adapters'), i.target);
 };
 
+/** Libraries that do I/O: a use case reaches a database, broker, socket or server only through a port. */
+const IO_LIBRARIES = ['pg', 'kafkajs', 'dgram', 'net', 'tls', 'http', 'https', 'http2', '@grpc/grpc-js', 'express'];
+const appImportsIo = (i: SourceImport) => {
+  const from = serviceSrcOf(i.file);
+  if (!from || !inside(path.join(from.dir, 'src', 'app'), path.resolve(ROOT, i.file))) return false;
+  const name = i.specifier.replace(/^node:/, '');
+  return IO_LIBRARIES.some((lib) => isPackage(name, lib));
+};
+
+/** What a service's src/ lacks of the common layout, and files lying loose in src/adapters/ (not in a <kind>/). */
+const layoutProblems = (serviceDir: string): string[] => {
+  const src = path.join(serviceDir, 'src');
+  const missing = ['main.ts', 'config.ts', 'app', 'adapters'].filter((n) => !existsSync(path.join(src, n)));
+  const loose = existsSync(path.join(src, 'adapters'))
+    ? readdirSync(path.join(src, 'adapters'), { withFileTypes: true })
+        .filter((e) => !e.isDirectory())
+        .map((e) => `adapters/${e.name} (not in adapters/<kind>/)`)
+    : [];
+  return [...missing.map((n) => `no ${n}`), ...loose].map((p) => `${path.relative(ROOT, src)}: ${p}`);
+};
+
 describe('dependency rules', () => {
   const imports = sourceImports();
 
@@ -83,6 +107,11 @@ describe('dependency rules', () => {
     );
     expect(appImportsAdapter(at('services/order-link/src/app/payments-app.ts', './ports'))).toBe(false);
     expect(appImportsAdapter(at('services/order-link/src/wiring.ts', './adapters/pg/payment-store'))).toBe(false);
+    expect(appImportsIo(at('services/dtmf-vault/src/app/media-session.ts', 'node:dgram'))).toBe(true);
+    expect(appImportsIo(at('services/order-link/src/app/payments-app.ts', 'pg'))).toBe(true);
+    expect(appImportsIo(at('services/order-link/src/app/payments-app.ts', 'pg-protocol'))).toBe(false);
+    expect(appImportsIo(at('services/dtmf-vault/src/adapters/grpc/server.ts', '@grpc/grpc-js'))).toBe(false);
+    expect(layoutProblems(path.join(ROOT, 'tools', 'k8s'))).toContain('tools/k8s/src: no main.ts');
   });
 
   it('no file outside a workspace reaches into its src/ by a relative path', () => {
@@ -121,5 +150,14 @@ describe('dependency rules', () => {
 
   it("a service's use cases (src/app/) import its adapters through ports only: main.ts and wiring.ts wire them", () => {
     expect(imports.filter(appImportsAdapter).map(show)).toEqual([]);
+  });
+
+  it("a service's use cases (src/app/) import no database, broker, socket or server library", () => {
+    expect(imports.filter(appImportsIo).map(show)).toEqual([]);
+  });
+
+  it('every service has src/main.ts, src/config.ts, src/app/ and its adapters by kind in src/adapters/<kind>/', () => {
+    expect(services.length).toBeGreaterThanOrEqual(5);
+    expect(services.flatMap((s) => layoutProblems(s.dir))).toEqual([]);
   });
 });

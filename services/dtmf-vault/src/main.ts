@@ -2,7 +2,7 @@
 // pool and ticker), the PSP connector and the gRPC server. No database, no Kafka, no disk writes.
 import { runService } from '@ivr/runtime';
 import { startVaultGrpcServer, vaultTls } from './adapters/grpc/server';
-import { registerVaultMetrics } from './adapters/metrics';
+import { registerVaultMetrics } from './adapters/metrics/vault-metrics';
 import { tokenizersFromConfig } from './adapters/psp/from-config';
 import { loadConfig } from './config';
 import { buildVault } from './wiring';

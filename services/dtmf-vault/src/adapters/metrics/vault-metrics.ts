@@ -3,7 +3,7 @@
 
 import type { Ticker } from '@ivr/media';
 import type { ServiceContext } from '@ivr/runtime';
-import type { Vault } from '../app/vault';
+import type { Vault } from '../../app/vault';
 
 type Meter = ServiceContext['telemetry']['meter'];
 
