@@ -10,6 +10,7 @@ import {
   PaymentRejected,
   type PaymentState,
   routeForeignEvent,
+  storedCardBy,
   toPaymentCompleted,
 } from '../src/payment';
 
@@ -330,5 +331,42 @@ describe('PaymentCompleted (completedBy)', () => {
     expect(completedBy(null, requested)).toBeNull();
     expect(completedBy(requested, inIvr)).toBeNull();
     expect(completedBy(approved, approved)).toBeNull();
+  });
+});
+
+describe('a stored card (storedCardBy)', () => {
+  const link = { type: 'LinkCall', callId: 'call-1', callMode: 'IVR_ONLY', at: later(1) } as const;
+  const inIvr = run([requestCommand({ mode: 'REGISTER_CARD', amount: 0 }), link]).state;
+  const registered = run(
+    [{ type: 'RecordCardRegistered', storedCardReference: 'pm_1', customerReference: 'cus_1', at: later(2) }],
+    inIvr,
+  ).state;
+  const paid = run([
+    requestCommand(),
+    link,
+    {
+      type: 'RecordAuthorizationApproved',
+      authorizationCode: 'A1',
+      pspReference: 'ch_1',
+      captured: true,
+      at: later(2),
+    },
+  ]).state;
+
+  it("is recorded by a registration's approval, once", () => {
+    expect(registered?.status).toBe('APPROVED');
+    expect(storedCardBy(inIvr, registered)).toEqual({
+      orderSystem: 'shop',
+      storedCardReference: 'pm_1',
+      registrationPaymentId: 'pay_1',
+      customerReference: 'cus_1',
+      registeredAt: later(2),
+    });
+    expect(storedCardBy(registered, registered)).toBeNull();
+  });
+
+  it('is not recorded by a payment of another mode, nor by a change that approves nothing', () => {
+    expect(storedCardBy(null, paid)).toBeNull();
+    expect(storedCardBy(null, inIvr)).toBeNull();
   });
 });

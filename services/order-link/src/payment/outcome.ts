@@ -81,6 +81,31 @@ export function completedBy(before: PaymentState, after: PaymentState): PaymentC
   return toPaymentCompleted(after);
 }
 
+/** A card a REGISTER_CARD payment stored at the PSP: what a later merchant-initiated charge names. */
+export interface StoredCardRecord {
+  orderSystem: string;
+  storedCardReference: string;
+  registrationPaymentId: string;
+  customerReference: string;
+  registeredAt: string;
+}
+
+/**
+ * The card a change of a payment from `before` to `after` stored: the registration's approval, once.
+ * null for every other change.
+ */
+export function storedCardBy(before: PaymentState, after: PaymentState): StoredCardRecord | null {
+  if (!after || before?.status === 'APPROVED' || after.status !== 'APPROVED') return null;
+  if (after.request.mode !== 'REGISTER_CARD' || !after.result?.storedCardReference) return null;
+  return {
+    orderSystem: after.request.orderSystem,
+    storedCardReference: after.result.storedCardReference,
+    registrationPaymentId: after.request.paymentId,
+    customerReference: after.result.customerReference ?? '',
+    registeredAt: after.result.completedAt,
+  };
+}
+
 /** The payment's money for the public contract (REST `balance`, the lifecycle events). */
 export function balanceView(p: Payment): PaymentLifecyclePayload['balance'] | null {
   const b = p.lifecycle?.balance;

@@ -12,6 +12,7 @@ import {
   type PaymentEvent,
   type PaymentState,
   paymentDecider,
+  storedCardBy,
 } from '../../payment';
 
 /** The stream id is the payment id, so that envelopes carry aggregateId = payment id. */
@@ -20,8 +21,9 @@ export const paymentStreamId = (paymentId: string): string => paymentId;
 /**
  * Runs Payment commands through @ivr/eventstore's handleCommand (events to `ivr.payments.v1` through
  * the outbox) and writes, in the same transaction, what the change implies here: the `payments` read
- * model, the transfer code's release once the payment leaves REQUESTED, and the public
- * PaymentCompleted the Payment decider's module says the change publishes (`completedBy`).
+ * model, the transfer code's release once the payment leaves REQUESTED, and what the Payment decider's
+ * module says the change implies: the card a registration stored (`storedCardBy`), the public
+ * lifecycle events (`lifecycleEventsBy`) and PaymentCompleted (`completedBy`).
  */
 export class PaymentStore implements PaymentCommands {
   private readonly outcomes: Counter | undefined;
@@ -79,69 +81,50 @@ export class PaymentStore implements PaymentCommands {
         next.request.paymentId,
       ]);
     }
-    if (
-      next.status === 'APPROVED' &&
-      change.state?.status !== 'APPROVED' &&
-      next.request.mode === 'REGISTER_CARD' &&
-      next.result?.storedCardReference
-    ) {
+    const stored = storedCardBy(change.state, next);
+    if (stored) {
       await tx.client.query(
         `insert into "${this.schema}".stored_cards
            (order_system, stored_card_reference, registration_payment_id, customer_reference, registered_at)
          values ($1, $2, $3, $4, $5) on conflict do nothing`,
         [
-          next.request.orderSystem,
-          next.result.storedCardReference,
-          next.request.paymentId,
-          next.result.customerReference ?? '',
-          next.result.completedAt,
+          stored.orderSystem,
+          stored.storedCardReference,
+          stored.registrationPaymentId,
+          stored.customerReference,
+          stored.registeredAt,
         ],
       );
     }
-    // The settled captures, voids and refunds, keyed by order id like PaymentCompleted.
+    // Public events, keyed by order id so that an order system reads its orders' news in order.
+    const publish = (topic: string, type: string, occurredAt: string, payload: unknown) => ({
+      topic,
+      key: next.request.orderId,
+      envelope: {
+        specVersion: 1 as const,
+        eventId: randomUUID(),
+        type,
+        aggregateType: 'Payment',
+        aggregateId: next.request.paymentId,
+        version: change.version,
+        occurredAt,
+        ...(correlationId ? { correlationId } : {}),
+        causationId: change.eventIds[change.eventIds.length - 1]!,
+        payload,
+      },
+    });
+    // The settled captures, voids and refunds.
     const lifecycle = lifecycleEventsBy(next, change.events);
     if (lifecycle.length > 0) {
       await tx.enqueue(
-        lifecycle.map(({ type, payload }) => ({
-          topic: Topics.paymentLifecycle,
-          key: next.request.orderId,
-          envelope: {
-            specVersion: 1,
-            eventId: randomUUID(),
-            type,
-            aggregateType: 'Payment',
-            aggregateId: next.request.paymentId,
-            version: change.version,
-            occurredAt: payload.operation.completedAt,
-            ...(correlationId ? { correlationId } : {}),
-            causationId: change.eventIds[change.eventIds.length - 1]!,
-            payload,
-          },
-        })),
+        lifecycle.map(({ type, payload }) =>
+          publish(Topics.paymentLifecycle, type, payload.operation.completedAt, payload),
+        ),
       );
     }
     const completed = completedBy(change.state, next);
-    if (completed) {
-      // Keyed by order id, so that an order system reads its orders' outcomes in order.
-      await tx.enqueue([
-        {
-          topic: Topics.paymentCompleted,
-          key: next.request.orderId,
-          envelope: {
-            specVersion: 1,
-            eventId: randomUUID(),
-            type: PAYMENT_COMPLETED_TYPE,
-            aggregateType: 'Payment',
-            aggregateId: next.request.paymentId,
-            version: change.version,
-            occurredAt: completed.completedAt,
-            ...(correlationId ? { correlationId } : {}),
-            causationId: change.eventIds[change.eventIds.length - 1]!,
-            payload: completed,
-          },
-        },
-      ]);
-    }
+    if (completed)
+      await tx.enqueue([publish(Topics.paymentCompleted, PAYMENT_COMPLETED_TYPE, completed.completedAt, completed)]);
   }
 
   private async project(tx: EventStoreTransaction, p: Payment, version: number): Promise<void> {
