@@ -4,7 +4,8 @@
  * the operator's phone blind-transfers the caller to the IVR (REFER, the transfer code in the Refer-To
  * URI), the caller's phone calls the IVR through the proxy, pays, and the IVR hands it back to the
  * operator through the proxy (REFER along the dialog's route set). Also: the caller keying the code
- * (during the welcome), a PBX that refuses REFER, a hand-back whose target the PBX rejects (both as the
+ * (during the welcome), a PBX that refuses REFER (the IVR calls the operator back and bridges them; with
+ * nobody at the return address the call-back fails), a hand-back whose target the PBX rejects (both as the
  * operator's console is told), a trunk that carries DTMF only in the audio, the PBX talking to the IVR
  * over SIP/TLS (mutual TLS), and the PBX restarting mid-call.
  *
@@ -242,17 +243,68 @@ call(
 );
 
 call(
-  "a PBX that refuses REFER: paid; the caller hears the operator will call back, then BYE; the operator's screen says RETURN_FAILED",
+  "a PBX that refuses REFER: paid; the IVR calls the operator back and bridges them until the operator hangs up; the operator's screen says OPERATOR_STAYED_ON",
   async (desk) => {
-    // Nobody is registered at the return address either, so the IVR's call-back to the operator (its
-    // answer to a refused REFER, RETURN_CALL_BACK) cannot reach anyone: the caller is told and let go.
+    // The IVR's answer to a refused REFER (RETURN_CALL_BACK): it calls the return address through the
+    // PBX with the vault's operator leg, and the two talk on through the vault's bridge.
+    const operator = await desk.phone('op', strict, 'auto');
+    const operatorId = `screen-${randomUUID()}`;
+    const screen = await system.operatorScreen(operatorId);
+    try {
+      const phone = await desk.phone('customer', strict);
+      const p = await system.createPayment({
+        returnSipAddress: operator.aor,
+        mode: 'CAPTURE',
+        language: 'en',
+        operatorId,
+      });
+      await phone.dial(`sip:${p.transferCode}@${strict.address}`);
+      await phone.waitForEvent('CALL_ESTABLISHED', { timeoutMs: 20_000 });
+      const since = phone.events.length;
+      expect((await payByPhone(phone, p)).payload).toMatchObject({ outcome: 'APPROVED' });
+      const answered = await system.callEvent(p.paymentId, 'OperatorLegAnswered', {}, 60_000);
+      expect(pay(answered)).toMatchObject({ purpose: 'CALL_BACK', target: operator.aor });
+      const returns = () => system.callEvents(p.paymentId).filter((e) => e.type === 'CallReturnedToOperator');
+      await waitUntil('the bridge recorded', () => returns().length === 2);
+      expect(returns().map((e) => pay(e))).toMatchObject([
+        { method: 'REFER', outcome: 'FAILED', sipStatus: 403 },
+        { method: 'BRIDGE', outcome: 'SUCCEEDED' },
+      ]);
+      // Bridged: the caller's call is still up until the operator hangs up; the IVR then ends it.
+      expect(phone.events.slice(since).some((e) => e.type === 'CALL_CLOSED')).toBe(false);
+      await operator.hangup();
+      await phone.waitForEvent('CALL_CLOSED', { since, timeoutMs: 20_000 });
+      expect(pay(await system.callEvent(p.paymentId, 'OperatorLegEnded'))).toMatchObject({
+        reason: 'OPERATOR_HUNG_UP',
+      });
+      expect(pay(await system.callEvent(p.paymentId, 'CallEnded'))).toMatchObject({ reason: 'OPERATOR_STAYED_ON' });
+      expect(await system.charges(p.paymentId)).toBe(1);
+      const ended = await screen.waitFor(
+        'how the call ended',
+        (u) => u.type === 'CallEnded' && u.paymentId === p.paymentId,
+      );
+      expect(ended.data).toMatchObject({ reason: 'OPERATOR_STAYED_ON' });
+    } finally {
+      screen.close();
+    }
+  },
+);
+
+call(
+  "a PBX that refuses REFER, nobody at the return address: the call-back fails too; the caller hears the operator will call back, then BYE; the operator's screen says RETURN_FAILED",
+  async (desk) => {
     const p = await paidThenReturnFails(desk, strict, `sip:desk@${strict.address}`, 'en', {
       method: 'REFER',
       sipStatus: 403,
     });
-    // The call-back was tried (and failed: nobody at the return address, or no bridge in this build).
+    // The call-back was placed through the vault's bridge, and the PBX found nobody there.
     const callBack = await system.callEvent(p.paymentId, 'OperatorLegFailed');
-    expect(pay(callBack)).toMatchObject({ purpose: 'CALL_BACK', target: `sip:desk@${strict.address}` });
+    expect(pay(callBack)).toMatchObject({
+      purpose: 'CALL_BACK',
+      target: `sip:desk@${strict.address}`,
+      reason: 'REJECTED',
+      sipStatus: 404,
+    });
   },
 );
 
