@@ -173,6 +173,20 @@ const pipelining = (client: PoolClient): boolean => (client as { pipeline?: bool
 
 const ignore = (): void => undefined;
 
+/**
+ * Holds a pipelining connection's writes until the current tick's work is done, so that statements
+ * sent one after the other without waiting (a BEGIN and the first statement, an append and its
+ * COMMIT) leave in one write to the socket instead of one each (a system call per statement was a
+ * fifth of a service's CPU). Nothing waits longer: the writes go before the process turns to I/O.
+ */
+function sendTogether(client: PoolClient): void {
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
+    ?.stream;
+  if (!stream?.cork || !stream.uncork) return;
+  stream.cork();
+  process.nextTick(() => stream.uncork?.());
+}
+
 /** Operations that run on one connection inside one transaction. */
 export class EventStoreTransaction {
   constructor(
@@ -231,6 +245,7 @@ export class EventStoreTransaction {
     } else if (options.commit && pipelining(this.client)) {
       // Both on the wire at once. A failed append aborts the transaction, and the COMMIT behind it
       // then only rolls back (PostgreSQL answers ROLLBACK, no error): the append's error is reported.
+      sendTogether(this.client);
       const [appended, committed] = await Promise.allSettled([
         this.client.query<AppendRow>(appendQuery(this.schema, p.params)),
         this.client.query('commit'),
@@ -325,8 +340,10 @@ export class EventStore {
     const client = await this.pool.connect();
     const tx = new EventStoreTransaction(client, this.schema);
     try {
+      const pipelined = pipelining(client);
+      if (pipelined) sendTogether(client);
       const begun = client.query('begin');
-      if (pipelining(client)) begun.catch(ignore);
+      if (pipelined) begun.catch(ignore);
       else await begun;
       const result = await fn(tx);
       await begun;
