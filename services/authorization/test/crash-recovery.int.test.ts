@@ -49,6 +49,11 @@ async function startService(reconcileAfterMs: number): Promise<{ child: ChildPro
       RECONCILE_AFTER_MS: String(reconcileAfterMs),
       RECONCILE_INTERVAL_MS: '200',
       LOG_LEVEL: 'info',
+      // The append travels with its COMMIT (one round trip), so PostgreSQL holds the COMMIT while the
+      // append waits on the test's lock: without this check it would commit for a client already
+      // killed. With it, the server sees the client gone while it waits and rolls back, as a crash
+      // before the append would leave it.
+      PGOPTIONS: '-c client_connection_check_interval=100',
     },
     stdio: ['ignore', log, log],
   });
@@ -89,15 +94,19 @@ it('a kill between the PSP answer and the append is recovered on restart without
   await blocker.query('begin');
   await blocker.query(`lock table "${schema}".events in exclusive mode`);
   await until('the charge at the PSP', async () => (await charges(sim)).byPaymentId[paymentId] === 1);
-  await until('the append to wait on the lock', async () => {
+  const { rows: blockerPid } = await blocker.query('select pg_backend_pid() as pid');
+  const waiting = async () => {
     const { rows } = await pool.query(
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and application_name = 'authorization' and wait_event_type = 'Lock'`,
+      `select count(*)::int as n from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))`,
+      [blockerPid[0].pid],
     );
-    return rows[0].n > 0;
-  });
+    return rows[0].n as number;
+  };
+  await until('the append to wait on the lock', async () => (await waiting()) > 0);
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
+  // The server ends the killed client's session while it waits (client_connection_check_interval).
+  await until('the killed service to be gone from the server', async () => (await waiting()) === 0);
   await blocker.query('rollback');
   blocker.release();
   await inFlight;

@@ -12,6 +12,7 @@ import {
   checkPaymentId,
   type GatewayOutcome,
   InvalidState,
+  initialState,
   type MaskedCard,
   type Mode,
   type Money,
@@ -23,6 +24,7 @@ import {
   type AuthorizationStore,
   type Gateway,
   type Gateways,
+  type KnownAuthorization,
   PspAccountUnavailable,
   UnknownPspAccount,
 } from './ports';
@@ -92,7 +94,9 @@ export class Authorizations {
   /** `schedule`: where the gateway call runs (a Kafka handler's background pool); absent: awaited here. */
   async authorize(input: AuthorizeInput, schedule?: Schedule): Promise<AuthorizationState> {
     const metadata = this.metadata(input.correlationId);
-    const { state, events } = await this.options.repository.execute(
+    // Decided on a new stream without reading it (a payment is authorized once): a repeated request finds
+    // the stream written, fails the append's version check and is decided again on what is stored.
+    const { state, events, version } = await this.options.repository.execute(
       input.paymentId,
       {
         type: 'RequestAuthorization',
@@ -107,12 +111,16 @@ export class Authorizations {
         at: this.at(),
       },
       metadata,
+      { state: initialState(), version: 0 },
     );
     if (state.status !== 'PENDING') return state;
     // A caller on the line (call-control) retries with the same key and gets the settled answer at once; in
     // the background only the request that recorded it calls (a redelivery is the reconciler's to settle).
-    if (!schedule) return this.settle(state, metadata);
-    if (events.length > 0) await schedule(() => this.settle(state, metadata));
+    // The outcome is decided on the state this request wrote (no read of the stream; if another writer
+    // came between, the append's version check makes it read).
+    const known = events.length > 0 ? { state, version } : undefined;
+    if (!schedule) return this.settle(state, metadata, known);
+    if (events.length > 0) await schedule(() => this.settle(state, metadata, known));
     return state;
   }
 
@@ -324,10 +332,14 @@ export class Authorizations {
   }
 
   /** Calls the gateway with the authorization's one idempotency key and records what it answered. */
-  private async settle(state: AuthorizationState, metadata: EventMetadata): Promise<AuthorizationState> {
+  private async settle(
+    state: AuthorizationState,
+    metadata: EventMetadata,
+    known?: KnownAuthorization,
+  ): Promise<AuthorizationState> {
     const outcome = await this.callGateway(state);
     const command = { type: 'RecordGatewayOutcome', outcome, at: this.at() } as const;
-    return (await this.options.repository.execute(state.paymentId, command, metadata)).state;
+    return (await this.options.repository.execute(state.paymentId, command, metadata, known)).state;
   }
 
   private async callGateway(state: AuthorizationState): Promise<GatewayOutcome> {

@@ -22,12 +22,18 @@ import type { AuthorizationCommand, AuthorizationEvent, AuthorizationState, Gate
 /** The Authorization aggregates and the list of those left pending (adapters/pg/authorization-repository). */
 export interface AuthorizationStore {
   load(paymentId: string): Promise<AuthorizationState>;
-  /** Decides the command on the current state and records its events, retrying on a concurrent writer. */
+  /**
+   * Decides the command on the current state and records its events, retrying on a concurrent writer.
+   * `known`: the state the caller believes current (its own last write), decided on without reading
+   * the stream; when another write came between, the append fails its version check and the command
+   * is decided again on the stream as stored.
+   */
   execute(
     paymentId: string,
     command: AuthorizationCommand,
     metadata?: EventMetadata,
-  ): Promise<{ state: AuthorizationState; events: AuthorizationEvent[] }>;
+    known?: KnownAuthorization,
+  ): Promise<{ state: AuthorizationState; events: AuthorizationEvent[]; version: number }>;
   /** Payment ids pending since before `before`, oldest first. */
   listPending(before: Date, limit: number): Promise<{ paymentId: string; since: Date }[]>;
   /** Captures, voids and refunds sent and not settled since before `before`, oldest first. */
@@ -35,6 +41,12 @@ export interface AuthorizationStore {
     before: Date,
     limit: number,
   ): Promise<{ paymentId: string; operationId: string; since: Date }[]>;
+}
+
+/** An authorization's state at a version of its stream, as a caller last wrote or read it. */
+export interface KnownAuthorization {
+  state: AuthorizationState;
+  version: number;
 }
 
 /**
