@@ -2,7 +2,7 @@
 .PHONY: chaos chaos-smoke
 TEST_TARGETS += chaos-smoke
 
-chaos: up-infra build ## kill -9 every service in turn and restart Kafka and PostgreSQL under payment load; prints payments, kills, lost, double charges, stuck
+chaos: up-infra build ## kill -9 every service in turn and restart Kafka and PostgreSQL under payment load; prints payments, kills, lost, double charges, stuck (CHAOS_REPLICAS=2: two of every service, each killed apart)
 	tsx test/chaos/run-chaos.ts
 
 # One minute of load, or as long as the first round of faults takes (every service killed once,

@@ -6,6 +6,11 @@ BENCH_TARGETS += bench-system
 bench-system: up-infra build ## raw PostgreSQL/Kafka/SIP ceilings, then payments/s at steady call rates by SIPp (its CPU apart), calls held, last key → result p50/p99 (~6 min)
 	tsx bench/system.ts
 
+# Not in `make bench` (two whole systems, ~6 min): run it where replicas are the question.
+.PHONY: bench-replicas
+bench-replicas: up-infra build ## the whole system with 1, then BENCH_REPLICAS (2) processes of every service, same rates (BENCH_REPLICAS_RATES 10,20): payments/s, CPU per payment, load average side by side (~6 min)
+	tsx bench/replicas.ts
+
 soak: up-infra build ## SOAK_MINUTES (10) of SOAK_RATE (3) calls/s after SOAK_WARMUP_S (180); memory per service sampled; PASS if growth < 5 %
 	tsx bench/soak.ts
 

@@ -6,7 +6,8 @@
 #
 #   KAMAILIO_PORT=55060                  SIP over UDP and TCP on 127.0.0.1
 #   KAMAILIO_TLS_PORT=                   SIP over TLS as well (certificate kamailio.crt of scripts/certs.sh)
-#   KAMAILIO_IVR_URI=sip:127.0.0.1:5070  call-control (";transport=tcp" or "tls" to change the transport)
+#   KAMAILIO_IVR_URI=sip:127.0.0.1:5070  call-control (";transport=tcp" or "tls" to change the transport);
+#                                        several URIs separated by spaces: its replicas, round robin (dispatcher)
 #   KAMAILIO_IVR_USERS='^([0-9]{6}|ivr)$' Request-URI users routed to the IVR (transfer codes, "ivr")
 #   KAMAILIO_IVR_DOMAIN=                 every Request-URI at this domain goes to the IVR
 #   KAMAILIO_REFUSE_REFER=               403 or 405: the proxy refuses REFER instead of relaying it
@@ -39,6 +40,14 @@ args() {
   local a=(-f "$CFG" -P "$PID_FILE" -Y "$DIR" -m 64 -M 8
     -l "udp:127.0.0.1:$PORT" -l "tcp:127.0.0.1:$PORT"
     -A "IVR_URI=\"$IVR_URI\"" -A "IVR_USERS=\"$IVR_USERS\"" -A "CTL_SOCKET=\"$CTL\"" -A "LOG_LEVEL=$LOG_LEVEL")
+  # Several call-control replicas: the dispatcher's list file (set 1), written here.
+  local uris
+  read -r -a uris <<< "$IVR_URI"
+  if ((${#uris[@]} > 1)); then
+    mkdir -p "$DIR"
+    printf '1 %s\n' "${uris[@]}" > "$DIR/ivr-replicas.list"
+    a+=(-A "IVR_LIST=\"$DIR/ivr-replicas.list\"")
+  fi
   [[ -n "$IVR_DOMAIN" ]] && a+=(-A "IVR_DOMAIN=\"$IVR_DOMAIN\"")
   [[ -n "$STRIP_TELEPHONE_EVENT" ]] && a+=(-A STRIP_TELEPHONE_EVENT)
   [[ -n "$KEEP_REGISTRATIONS" ]] && a+=(-A "LOCATION_DB=\"text://$LOCATION_DB\"")

@@ -29,14 +29,20 @@ export interface RigOptions {
    * calls. The own UAC keeps calling call-control directly: it does not follow a route set.
    */
   proxy?: boolean;
+  /**
+   * Processes of every service (default 1; @ivr/testkit/payment-system). With more than one, SIPp's
+   * calls go through the proxy (its dispatcher spreads them over the call-control replicas) and the own
+   * UAC places each call at the next running replica.
+   */
+  replicas?: number;
 }
 
 /** PaymentSystem.start, tried twice: on a busy machine a service can miss its 30 s readiness wait. */
-async function startSystem(rtpBase: number): Promise<PaymentSystem> {
+async function startSystem(rtpBase: number, replicas: number): Promise<PaymentSystem> {
   const vaultEnv = { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 1999) };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await PaymentSystem.start({ 'dtmf-vault': vaultEnv });
+      return await PaymentSystem.start({ 'dtmf-vault': vaultEnv }, { replicas });
     } catch (err) {
       if (attempt === 2) throw err;
       console.log(`the system did not start (${(err as Error).message}); once more in 10 s`);
@@ -52,13 +58,16 @@ export async function startCallRig(options: RigOptions): Promise<CallRig> {
   if (options.serviceNodeOptions !== undefined) process.env.NODE_OPTIONS = options.serviceNodeOptions;
   let system: PaymentSystem;
   try {
-    system = await startSystem(rtpBase);
+    system = await startSystem(rtpBase, options.replicas ?? 1);
   } finally {
     if (ownNodeOptions === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = ownNodeOptions;
   }
-  const proxy = options.proxy ? await Kamailio.start({ ivrUri: `sip:127.0.0.1:${system.sipPort}` }) : undefined;
-  const uac = await SipUac.open(system.sipPort);
+  const proxy =
+    options.proxy || system.replicaCount > 1
+      ? await Kamailio.start({ ivrUri: system.sipPorts.map((port) => `sip:127.0.0.1:${port}`) })
+      : undefined;
+  const uac = await SipUac.open(() => system.nextSipPort());
   const watch = await StepWatch.start(system.kafka, `${options.tag}-${system.run}`);
   const concurrency = new Concurrency();
   const ctx: CallContext = {

@@ -2,7 +2,9 @@
 // places INVITE (retransmitted like Timer A until a final answer), ACKs 2xx, and as the transferee
 // answers what the IVR sends in the dialog: REFER → 202 then a NOTIFY "SIP/2.0 200 OK" (we accept
 // the transfer without placing the new call), BYE → 200, anything else → 200. Messages are built
-// and parsed with the stack's own parser/serializer (@ivr/sip).
+// and parsed with the stack's own parser/serializer (@ivr/sip). Several call-control replicas: each
+// INVITE goes where `target()` says (the next replica, as an SBC spreads calls), and the rest of that
+// call follows it; requests from the IVR are answered where they came from.
 import dgram from 'node:dgram';
 import { header, parseMessage, type SipHeader, type SipRequest, type SipResponse, serialize } from '@ivr/sip';
 
@@ -13,6 +15,8 @@ export interface Dialog {
   remoteTarget: string;
   cseq: number;
   answerSdp: string;
+  /** The SIP port of the call-control replica that answered: the dialog's requests go there. */
+  target: number;
 }
 
 interface CallHandlers {
@@ -27,14 +31,18 @@ export class SipUac {
   private readonly calls = new Map<string, CallHandlers & { dialog?: Dialog }>();
   private branchSeq = 0;
 
+  private readonly target: () => number;
+
   private constructor(
     private readonly socket: dgram.Socket,
-    private readonly target: number,
+    target: number | (() => number),
   ) {
-    socket.on('message', (buf) => this.receive(buf));
+    this.target = typeof target === 'number' ? () => target : target;
+    socket.on('message', (buf, from) => this.receive(buf, from.port));
   }
 
-  static async open(target: number): Promise<SipUac> {
+  /** `target`: call-control's SIP port, or a function that picks one per call. */
+  static async open(target: number | (() => number)): Promise<SipUac> {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
     socket.setRecvBufferSize(8 * 1024 * 1024);
@@ -57,7 +65,8 @@ export class SipUac {
     events: { onRefer: () => void; onBye: () => void },
   ): Promise<Dialog> {
     const fromTag = `f${callId}`;
-    const uri = `sip:${user}@127.0.0.1:${this.target}`;
+    const target = this.target();
+    const uri = `sip:${user}@127.0.0.1:${target}`;
     const branch = this.branch();
     const request: SipRequest = {
       kind: 'request',
@@ -81,7 +90,7 @@ export class SipUac {
       const schedule = () => {
         retransmit = setTimeout(() => {
           this.retransmissions++;
-          this.send(bytes);
+          this.send(bytes, target);
           interval = Math.min(interval * 2, 4000);
           schedule();
         }, interval);
@@ -98,7 +107,7 @@ export class SipUac {
           clearTimeout(giveUp);
           const toTag = /;tag=([^;>\s]+)/.exec(header(res, 'To') ?? '')?.[1] ?? '';
           if (res.status >= 300) {
-            this.sendAck(callId, fromTag, toTag, uri, branch);
+            this.sendAck(target, callId, fromTag, toTag, uri, branch);
             this.calls.delete(callId);
             reject(new Error(`INVITE answered ${res.status}`));
             return;
@@ -111,14 +120,15 @@ export class SipUac {
             remoteTarget: contact,
             cseq: 1,
             answerSdp: res.body.toString('latin1'),
+            target,
           };
           const entry = this.calls.get(callId);
           if (entry) entry.dialog = dialog;
-          this.sendAck(callId, fromTag, toTag, contact, this.branch());
+          this.sendAck(target, callId, fromTag, toTag, contact, this.branch());
           resolve(dialog);
         },
       });
-      this.send(bytes);
+      this.send(bytes, target);
       schedule();
     });
   }
@@ -137,7 +147,7 @@ export class SipUac {
     this.socket.close();
   }
 
-  private receive(buf: Buffer): void {
+  private receive(buf: Buffer, from: number): void {
     const parsed = parseMessage(buf);
     if (!parsed.ok) {
       this.malformed++;
@@ -149,36 +159,36 @@ export class SipUac {
     if (msg.kind === 'response') {
       const cseq = header(msg, 'CSeq') ?? '';
       if (call && cseq.endsWith('INVITE') && msg.status >= 200) call.onFinal(msg);
-      else if (cseq.endsWith('INVITE') && msg.status >= 200 && msg.status < 300) this.reAck(msg);
+      else if (cseq.endsWith('INVITE') && msg.status >= 200 && msg.status < 300) this.reAck(msg, from);
       return;
     }
     if (!call) {
-      if (msg.method !== 'ACK') this.respond(msg, 481, 'Call/Transaction Does Not Exist');
+      if (msg.method !== 'ACK') this.respond(msg, 481, 'Call/Transaction Does Not Exist', from);
       return;
     }
     switch (msg.method) {
       case 'REFER':
-        this.respond(msg, 202, 'Accepted');
+        this.respond(msg, 202, 'Accepted', from);
         if (call.dialog) this.notifyTransferred(call.dialog);
         call.onRefer();
         return;
       case 'BYE':
-        this.respond(msg, 200, 'OK');
+        this.respond(msg, 200, 'OK', from);
         call.onBye();
         return;
       case 'ACK':
         return;
       default:
-        this.respond(msg, 200, 'OK');
+        this.respond(msg, 200, 'OK', from);
     }
   }
 
   /** A retransmitted 200 for an INVITE we already ACKed (our ACK was lost): ACK it again. */
-  private reAck(res: SipResponse): void {
+  private reAck(res: SipResponse, from: number): void {
     const fromTag = /;tag=([^;>\s]+)/.exec(header(res, 'From') ?? '')?.[1] ?? '';
     const toTag = /;tag=([^;>\s]+)/.exec(header(res, 'To') ?? '')?.[1] ?? '';
     const contact = /<([^>]+)>/.exec(header(res, 'Contact') ?? '')?.[1] ?? '';
-    this.sendAck(header(res, 'Call-ID') ?? '', fromTag, toTag, contact, this.branch());
+    this.sendAck(from, header(res, 'Call-ID') ?? '', fromTag, toTag, contact, this.branch());
   }
 
   private notifyTransferred(d: Dialog): void {
@@ -213,10 +223,11 @@ export class SipUac {
         ],
         body,
       }),
+      d.target,
     );
   }
 
-  private sendAck(callId: string, fromTag: string, toTag: string, uri: string, branch: string): void {
+  private sendAck(target: number, callId: string, fromTag: string, toTag: string, uri: string, branch: string): void {
     this.send(
       serialize({
         kind: 'request',
@@ -231,13 +242,14 @@ export class SipUac {
         ],
         body: Buffer.alloc(0),
       }),
+      target,
     );
   }
 
-  private respond(req: SipRequest, status: number, reason: string): void {
+  private respond(req: SipRequest, status: number, reason: string, to: number): void {
     const copied = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
     const headers: SipHeader[] = req.headers.filter((h) => copied.includes(h.name));
-    this.send(serialize({ kind: 'response', status, reason, headers, body: Buffer.alloc(0) }));
+    this.send(serialize({ kind: 'response', status, reason, headers, body: Buffer.alloc(0) }), to);
   }
 
   private viaAndRoute(branch: string): SipHeader[] {
@@ -251,7 +263,7 @@ export class SipUac {
     return `z9hG4bKbench${++this.branchSeq}`;
   }
 
-  private send(bytes: Buffer): void {
-    this.socket.send(bytes, this.target, '127.0.0.1');
+  private send(bytes: Buffer, port: number): void {
+    this.socket.send(bytes, port, '127.0.0.1');
   }
 }

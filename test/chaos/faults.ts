@@ -2,18 +2,19 @@
 // shuffled order, round after round), restarted after a short while as Kubernetes would, and one
 // restart each of Kafka and PostgreSQL (through the project's own scripts) at random places in the
 // first round. The schedule comes from a seeded generator: the same seed gives the same order and gaps.
+// With replicas, each process is a target of its own (call-control and call-control-2 are killed apart).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PaymentSystem, ServiceName } from '@ivr/testkit/payment-system';
+import type { PaymentSystem } from '@ivr/testkit/payment-system';
 import type { SeededRandom } from '@ivr/testkit/seeded-random';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
-const SERVICES: ServiceName[] = ['call-control', 'dtmf-vault', 'authorization', 'order-link', 'notification'];
 const INFRASTRUCTURE = ['kafka', 'postgres'] as const;
 type Infrastructure = (typeof INFRASTRUCTURE)[number];
-export type FaultTarget = ServiceName | Infrastructure;
+/** A service's process by its instance name (`call-control`, `call-control-2`, …), or Kafka or PostgreSQL. */
+export type FaultTarget = string;
 /** What the injector is doing now: a planned fault, or restarting a service that crashed. */
 type Busy = FaultTarget | 'restarting';
 
@@ -32,6 +33,8 @@ export interface FaultOptions {
   maxGapMs: number;
   /** How long a killed service stays down before it is started again, ms: [0, max]. */
   maxDownMs: number;
+  /** Restart Kafka and PostgreSQL too (default true; false where they are shared with others' work). */
+  infrastructure?: boolean;
 }
 
 const READY_WITHIN_MS = 120_000;
@@ -81,7 +84,7 @@ export class FaultInjector {
   }
 
   private async restartCrashed(): Promise<void> {
-    for (const name of SERVICES) {
+    for (const name of this.system.instances()) {
       const service = this.system.service(name);
       if (this.injecting !== undefined || service.alive) continue;
       this.injecting = 'restarting';
@@ -98,8 +101,8 @@ export class FaultInjector {
 
   private async injectRounds(stopAt: number): Promise<void> {
     for (let round = 0; Date.now() < stopAt; round++) {
-      const plan: FaultTarget[] = this.random.shuffle(SERVICES);
-      if (round === 0) {
+      const plan: FaultTarget[] = this.random.shuffle(this.system.instances());
+      if (round === 0 && this.options.infrastructure !== false) {
         for (const infra of INFRASTRUCTURE) plan.splice(this.random.between(1, plan.length), 0, infra);
       }
       for (const target of plan) {
@@ -119,7 +122,7 @@ export class FaultInjector {
   private async inject(target: FaultTarget): Promise<void> {
     const at = (Date.now() - this.started) / 1000;
     const t0 = Date.now();
-    if (target === 'kafka' || target === 'postgres') {
+    if (isInfrastructure(target)) {
       this.log(`${at.toFixed(0)} s: restarting ${target}`);
       await this.restartInfrastructure(target);
       this.record.push({ target, what: 'restart', at, downMs: Date.now() - t0 });
@@ -140,7 +143,7 @@ export class FaultInjector {
    * readiness can take that long. A process that exits at start-up (e.g. its database is restarting)
    * is started again, like a pod.
    */
-  private async startAgain(name: ServiceName): Promise<void> {
+  private async startAgain(name: string): Promise<void> {
     const service = this.system.service(name);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -160,4 +163,8 @@ export class FaultInjector {
     await run(script, ['stop'], { cwd: ROOT });
     await run(script, ['start'], { cwd: ROOT });
   }
+}
+
+function isInfrastructure(target: FaultTarget): target is Infrastructure {
+  return (INFRASTRUCTURE as readonly string[]).includes(target);
 }

@@ -11,6 +11,9 @@
 //   CHAOS_SEED=<n>         replays the fault schedule and the payment mix of an earlier run
 //   CHAOS_SETTLE_S=180     bound for every payment to be terminal, completed and notified afterwards
 //   CHAOS_GAP_S=5-20       pause between two faults, seconds (drawn in the range)
+//   CHAOS_REPLICAS=1       processes of every service (2: each replica is killed apart; calls and API
+//                          requests go to the running replicas in turn, as an SBC and a Service spread them)
+//   CHAOS_INFRA=1          0: Kafka and PostgreSQL are not restarted (a machine whose infrastructure is shared)
 import '../../scripts/load-env';
 import { PaymentSystem } from '@ivr/testkit/payment-system';
 import { SeededRandom } from '@ivr/testkit/seeded-random';
@@ -30,6 +33,8 @@ const RATE = Number(process.env.CHAOS_RATE ?? 1);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SETTLE_S = Number(process.env.CHAOS_SETTLE_S ?? 180);
 const [GAP_MIN_S, GAP_MAX_S] = (process.env.CHAOS_GAP_S ?? '5-20').split('-').map(Number) as [number, number];
+const REPLICAS = Number(process.env.CHAOS_REPLICAS ?? 1);
+const INFRA = process.env.CHAOS_INFRA !== '0';
 /** Short enough that payments whose call never reached the IVR expire within the settle bound. */
 const TRANSFER_CODE_TTL_S = 60;
 /** What the workload's callers key (bench/calls/payment-call.ts); the scan looks for it and its code. */
@@ -39,16 +44,23 @@ const log = (line: string) => console.log(`[chaos] ${line}`);
 
 async function main(): Promise<number> {
   const random = new SeededRandom(SEED);
-  log(`seed ${SEED}: ${MINUTES} min of load at ${RATE} payments/s with faults, then up to ${SETTLE_S} s to settle`);
+  log(
+    `seed ${SEED}: ${MINUTES} min of load at ${RATE} payments/s with faults, then up to ${SETTLE_S} s to settle` +
+      `${REPLICAS > 1 ? `; ${REPLICAS} replicas of every service` : ''}${INFRA ? '' : '; Kafka and PostgreSQL not restarted'}`,
+  );
   const startedAt = new Date();
   const receiver = await new Receiver(() => 200).start();
   const rtpBase = 43_000 + random.between(0, 9) * 1000;
-  const system = await PaymentSystem.start({
-    'dtmf-vault': { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 999) },
-    'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
-  });
+  const system = await PaymentSystem.start(
+    {
+      'dtmf-vault': { RTP_PORT_MIN: String(rtpBase), RTP_PORT_MAX: String(rtpBase + 999) },
+      'order-link': { TRANSFER_CODE_TTL_SECONDS: String(TRANSFER_CODE_TTL_S), EXPIRY_SWEEP_INTERVAL_MS: '1000' },
+    },
+    { replicas: REPLICAS },
+  );
   const completionsFrom = await paymentCompletedOffsets(system.kafka);
-  const uac = await SipUac.open(system.sipPort);
+  // Each call to the next running call-control, as the SBC in front spreads them.
+  const uac = await SipUac.open(() => system.nextSipPort());
   const watch = await StepWatch.start(system.kafka, `chaos-steps-${system.run}`);
   try {
     const endpoint = await system.rest('POST', '/v1/webhook-endpoints', { url: receiver.url, description: 'chaos' });
@@ -71,7 +83,7 @@ async function main(): Promise<number> {
     const faults = new FaultInjector(
       system,
       random,
-      { minGapMs: GAP_MIN_S * 1000, maxGapMs: GAP_MAX_S * 1000, maxDownMs: 3_000 },
+      { minGapMs: GAP_MIN_S * 1000, maxGapMs: GAP_MAX_S * 1000, maxDownMs: 3_000, infrastructure: INFRA },
       log,
     );
     const stopAt = Date.now() + MINUTES * 60_000;
@@ -94,7 +106,7 @@ async function main(): Promise<number> {
     // The card-data scan of everything this run wrote, and of the heap and memory of every service
     // but the vault (which holds the card while a call keys it: that is the boundary).
     for (const name of ['call-control', 'order-link', 'authorization', 'notification'] as const) {
-      await system.service(name).heapSnapshot();
+      for (const replica of system.replicas(name)) await replica.heapSnapshot();
     }
     const { hits: leaks, stats } = await scan({
       pans: [APPROVED_TEST_PAN],
@@ -117,7 +129,8 @@ async function main(): Promise<number> {
       faults.crashes.length +
       leaks.length;
     log(
-      `reproduce: CHAOS_SEED=${SEED} CHAOS_MINUTES=${MINUTES} CHAOS_RATE=${RATE} CHAOS_GAP_S=${GAP_MIN_S}-${GAP_MAX_S} make chaos`,
+      `reproduce: CHAOS_SEED=${SEED} CHAOS_MINUTES=${MINUTES} CHAOS_RATE=${RATE} CHAOS_GAP_S=${GAP_MIN_S}-${GAP_MAX_S}` +
+        `${REPLICAS > 1 ? ` CHAOS_REPLICAS=${REPLICAS}` : ''}${INFRA ? '' : ' CHAOS_INFRA=0'} make chaos`,
     );
     return failed === 0 ? 0 : 1;
   } finally {

@@ -18,8 +18,11 @@ const run = promisify(execFile);
 const SCRIPT = path.join(ROOT, 'scripts', 'kamailio.sh');
 
 export interface KamailioOptions {
-  /** call-control's address, e.g. `sip:127.0.0.1:5070` (`;transport=tcp` to reach it over TCP). */
-  ivrUri?: string;
+  /**
+   * call-control's address, e.g. `sip:127.0.0.1:5070` (`;transport=tcp` to reach it over TCP); several:
+   * its replicas, new calls round robin over those answering the proxy's OPTIONS pings (dispatcher).
+   */
+  ivrUri?: string | string[];
   /** Request-URI users routed to the IVR (a regular expression); default transfer codes and `ivr`. */
   ivrUsers?: string;
   /** Every Request-URI at this domain goes to the IVR. */
@@ -68,7 +71,7 @@ export class Kamailio {
       KAMAILIO_PORT: String(port),
       KAMAILIO_LOG_LEVEL: String(opts.logLevel ?? 2),
       ...(tlsPort ? { KAMAILIO_TLS_PORT: String(tlsPort) } : {}),
-      ...(opts.ivrUri ? { KAMAILIO_IVR_URI: opts.ivrUri } : {}),
+      ...(opts.ivrUri ? { KAMAILIO_IVR_URI: [opts.ivrUri].flat().join(' ') } : {}),
       ...(opts.ivrUsers ? { KAMAILIO_IVR_USERS: opts.ivrUsers } : {}),
       ...(opts.ivrDomain ? { KAMAILIO_IVR_DOMAIN: opts.ivrDomain } : {}),
       ...(opts.refuseRefer ? { KAMAILIO_REFUSE_REFER: String(opts.refuseRefer) } : {}),

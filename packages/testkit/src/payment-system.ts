@@ -8,6 +8,15 @@
  *   const system = await PaymentSystem.start();
  *   const payment = await system.createPayment({ amount: 12345, currency: 'JPY', returnSipAddress });
  *   await phone.dial(system.ivrUri(payment.transferCode));
+ *
+ * `PaymentSystem.start(env, { replicas: 2 })` runs every service twice, as Kubernetes' replicas
+ * (docs/runbook.md, "Scaling"): the first of each under the service's name, the others as `<name>-2`…
+ * (`replicas(name)`), each with its own ports (the vault's RTP range split between them), the
+ * consumer groups of the work shared, the per-process ones apart. call-control knows every vault
+ * (VAULT_GRPC_ADDRESS), and reaches authorization and order-link, as the vault and authorization reach
+ * order-link, through a target of all their addresses (`ipv4:a,b`); the API and the SIP side are
+ * spread by the caller: `api` and `nextSipPort()` take the running replicas in turn, as a Service and an
+ * SBC would.
  */
 import { randomUUID } from 'node:crypto';
 import { type CallMode, type EventEnvelope, type Language, type PaymentMode, Topics } from '@ivr/contracts';
@@ -22,6 +31,22 @@ import { freePort } from './ports';
 import { ServiceProcess, waitUntil } from './service-process';
 
 export type ServiceName = 'dtmf-vault' | 'authorization' | 'notification' | 'order-link' | 'call-control';
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'call-control',
+  'dtmf-vault',
+  'authorization',
+  'order-link',
+  'notification',
+];
+
+export interface SystemOptions {
+  /** Processes of each service (default 1). */
+  replicas?: number;
+}
+
+/** The first replica of a service goes by its name, the others by `<name>-2`, `<name>-3`… */
+export const instanceName = (name: ServiceName, replica: number): string =>
+  replica === 0 ? name : `${name}-${replica + 1}`;
 
 export interface CreatedPayment {
   paymentId: string;
@@ -92,8 +117,12 @@ export class PaymentSystem {
   readonly services = new Map<string, ServiceProcess>();
   psp!: PspSimulator;
   gmoPg!: GmoPgSimulator;
+  /** call-control's SIP port (its first replica's). */
   sipPort = 0;
-  api = '';
+  /** Every call-control replica's SIP port, in replica order. */
+  sipPorts: number[] = [];
+  private apis: string[] = [];
+  private turns = { api: 0, sip: 0 };
   /** notification's HTTP server: the operators' live stream (OperatorScreen) and its internal API. */
   notificationUrl = '';
   apiKey = '';
@@ -104,8 +133,11 @@ export class PaymentSystem {
    * Starts every service; `envOf` overrides a service's settings, e.g.
    * `{ 'call-control': { RETURN_FALLBACK_URI }, 'dtmf-vault': { RTP_PORT_MIN, RTP_PORT_MAX } }`.
    */
-  static async start(envOf: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<PaymentSystem> {
-    const s = new PaymentSystem();
+  static async start(
+    envOf: Partial<Record<ServiceName, Record<string, string>>> = {},
+    options: SystemOptions = {},
+  ): Promise<PaymentSystem> {
+    const s = new PaymentSystem(options.replicas ?? 1);
     try {
       await s.boot(envOf);
     } catch (err) {
@@ -115,10 +147,41 @@ export class PaymentSystem {
     return s;
   }
 
+  constructor(readonly replicaCount = 1) {}
+
   service(name: string): ServiceProcess {
     const p = this.services.get(name);
     if (!p) throw new Error(`${name} is not running`);
     return p;
+  }
+
+  /** Every replica of a service, the first one first. */
+  replicas(name: ServiceName): ServiceProcess[] {
+    return Array.from({ length: this.replicaCount }, (_, r) => this.service(instanceName(name, r)));
+  }
+
+  /** Every process of the system by its instance name (`call-control`, `call-control-2`, …). */
+  instances(): string[] {
+    return SERVICE_NAMES.flatMap((name) => Array.from({ length: this.replicaCount }, (_, r) => instanceName(name, r)));
+  }
+
+  /** order-link's REST API: the next running replica's, in turn (one replica: always its own). */
+  get api(): string {
+    return this.nextOf(this.apis, 'order-link', 'api');
+  }
+
+  /** Where the next call goes: the next running call-control replica's SIP port, as an SBC spreads INVITEs. */
+  nextSipPort(): number {
+    return Number(this.nextOf(this.sipPorts.map(String), 'call-control', 'sip'));
+  }
+
+  private nextOf<T>(values: T[], name: ServiceName, turn: keyof PaymentSystem['turns']): T {
+    if (values.length <= 1) return values[0] as T;
+    for (let i = 0; i < values.length; i++) {
+      const r = this.turns[turn]++ % values.length;
+      if (this.services.get(instanceName(name, r))?.alive) return values[r] as T;
+    }
+    return values[this.turns[turn]++ % values.length] as T;
   }
 
   private async boot(envOf: Partial<Record<ServiceName, Record<string, string>>>): Promise<void> {
@@ -130,62 +193,82 @@ export class PaymentSystem {
     );
     this.psp = await startPspSimulator({ port: 0 });
     this.gmoPg = await startGmoPgSimulator({ port: 0 });
+    const n = this.replicaCount;
+    const ports = async () => {
+      const list: number[] = [];
+      for (let r = 0; r < n; r++) list.push(await freePort());
+      return list;
+    };
     const rtpBase = 20_000 + Math.floor(Math.random() * 200) * 100;
-    const vaultGrpc = await freePort();
-    const authorizationGrpc = await freePort();
-    const orderLinkGrpc = await freePort();
-    const notificationHttp = await freePort();
-    const orderLinkHttp = await freePort();
-    this.sipPort = await freePort();
+    const vaultGrpc = await ports();
+    const authorizationGrpc = await ports();
+    const orderLinkGrpc = await ports();
+    const notificationHttp = await ports();
+    const orderLinkHttp = await ports();
+    this.sipPorts = await ports();
+    this.sipPort = this.sipPorts[0] as number;
+    const addresses = (list: number[]) => list.map((p) => `127.0.0.1:${p}`).join(',');
+    // A gRPC target of every replica: one address as it is, several as grpc-js's ipv4: list.
+    const target = (list: number[]) => (list.length === 1 ? addresses(list) : `ipv4:${addresses(list)}`);
     // Tracked before it is ready, so that a failed start stops every process it began.
-    const start = async (name: ServiceName, env: Record<string, string>) => {
-      const service = await ServiceProcess.prepare(name, { env: { ...env, ...envOf[name] } });
-      this.services.set(name, service);
+    const start = async (name: ServiceName, r: number, env: Record<string, string>) => {
+      const all = { ...env, ...envOf[name] };
+      const instance = instanceName(name, r);
+      const service = await ServiceProcess.prepare(name, { env: { ...all, ...splitRtpRange(all, r, n) }, instance });
+      this.services.set(instance, service);
       await service.spawn();
     };
+    const each = (name: ServiceName, env: (r: number) => Record<string, string>) =>
+      Promise.all(Array.from({ length: n }, (_, r) => start(name, r, env(r))));
     const groups = {
       notification: `notification-calls-${this.run}`,
       notificationLive: `notification-live-calls-${this.run}`,
       processManager: `order-link-pm-calls-${this.run}`,
     };
-    await startGroupsAtEnd(this.kafka, Object.values(groups));
+    // The live stream's group is one per process (each serves its own screens); the others are shared.
+    const liveGroup = (r: number) => (r === 0 ? groups.notificationLive : `${groups.notificationLive}-${r + 1}`);
+    await startGroupsAtEnd(this.kafka, [
+      groups.notification,
+      groups.processManager,
+      ...Array.from({ length: n }, (_, r) => liveGroup(r)),
+    ]);
     await Promise.all([
-      start('dtmf-vault', {
-        GRPC_PORT: String(vaultGrpc),
+      each('dtmf-vault', (r) => ({
+        GRPC_PORT: String(vaultGrpc[r]),
         GRPC_HOST: '127.0.0.1',
         RTP_PORT_MIN: String(rtpBase),
         RTP_PORT_MAX: String(rtpBase + 99),
         PSP_URL: this.psp.url,
         GMO_PG_API_URL: this.gmoPg.url,
-        PSP_ACCOUNTS_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
-      }),
-      start('authorization', {
-        GRPC_PORT: String(authorizationGrpc),
+        PSP_ACCOUNTS_GRPC_ADDRESS: target(orderLinkGrpc),
+      })),
+      each('authorization', (r) => ({
+        GRPC_PORT: String(authorizationGrpc[r]),
         PSP_URL: this.psp.url,
         GMO_PG_API_URL: this.gmoPg.url,
-        PSP_ACCOUNTS_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
-      }),
-      start('notification', {
-        HTTP_PORT: String(notificationHttp),
+        PSP_ACCOUNTS_GRPC_ADDRESS: target(orderLinkGrpc),
+      })),
+      each('notification', (r) => ({
+        HTTP_PORT: String(notificationHttp[r]),
         CONSUMER_GROUP: groups.notification,
-        LIVE_CONSUMER_GROUP: groups.notificationLive,
+        LIVE_CONSUMER_GROUP: liveGroup(r),
         WEBHOOK_POLL_MS: '100',
-      }),
+      })),
     ]);
-    await start('order-link', {
-      HTTP_PORT: String(orderLinkHttp),
-      GRPC_PORT: String(orderLinkGrpc),
-      NOTIFICATION_URL: `http://127.0.0.1:${notificationHttp}`,
+    await each('order-link', (r) => ({
+      HTTP_PORT: String(orderLinkHttp[r]),
+      GRPC_PORT: String(orderLinkGrpc[r]),
+      NOTIFICATION_URL: `http://127.0.0.1:${notificationHttp[r]}`,
       PROCESS_MANAGER_GROUP: groups.processManager,
-    });
-    await start('call-control', {
-      SIP_PORT: String(this.sipPort),
-      VAULT_GRPC_ADDRESS: `127.0.0.1:${vaultGrpc}`,
-      AUTHORIZATION_GRPC_ADDRESS: `127.0.0.1:${authorizationGrpc}`,
-      ORDERLINK_GRPC_ADDRESS: `127.0.0.1:${orderLinkGrpc}`,
-    });
-    this.api = `http://127.0.0.1:${orderLinkHttp}`;
-    this.notificationUrl = `http://127.0.0.1:${notificationHttp}`;
+    }));
+    await each('call-control', (r) => ({
+      SIP_PORT: String(this.sipPorts[r]),
+      VAULT_GRPC_ADDRESS: addresses(vaultGrpc),
+      AUTHORIZATION_GRPC_ADDRESS: target(authorizationGrpc),
+      ORDERLINK_GRPC_ADDRESS: target(orderLinkGrpc),
+    }));
+    this.apis = orderLinkHttp.map((p) => `http://127.0.0.1:${p}`);
+    this.notificationUrl = `http://127.0.0.1:${notificationHttp[0]}`;
     this.apiKey = (
       await issueApiKey(this.orderlinkDb, {
         orderSystem: `e2e-calls-${this.run}`,
@@ -203,7 +286,8 @@ export class PaymentSystem {
     body?: object,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(this.api + path, {
+    const api = this.api;
+    const res = await fetch(api + path, {
       method,
       headers: {
         authorization: `Bearer ${this.apiKey}`,
@@ -213,12 +297,12 @@ export class PaymentSystem {
       ...(body ? { body: JSON.stringify(body) } : {}),
     }).catch((err: Error) => {
       // No answer at all: say what state order-link was in, so that a failed run explains itself.
-      const orderLink = this.services.get('order-link');
+      const orderLink = this.services.get(instanceName('order-link', Math.max(0, this.apis.indexOf(api))));
       const state = orderLink?.alive ? 'running' : 'not running';
       const cause = err.cause instanceof Error ? err.cause.message : '';
       const tail = orderLink?.output().slice(-1500) ?? '';
       throw new Error(
-        `${method} ${path} at ${this.api}: ${err.message} (${cause}); order-link is ${state}; it wrote last:\n${tail}`,
+        `${method} ${path} at ${api}: ${err.message} (${cause}); order-link is ${state}; it wrote last:\n${tail}`,
         {
           cause: err,
         },
@@ -322,12 +406,25 @@ export class PaymentSystem {
   }
 
   async stop(): Promise<void> {
-    for (const name of ['call-control', 'order-link', 'notification', 'authorization', 'dtmf-vault']) {
-      await this.services.get(name)?.stop();
+    for (const name of ['call-control', 'order-link', 'notification', 'authorization', 'dtmf-vault'] as const) {
+      await Promise.all(
+        Array.from({ length: this.replicaCount }, (_, r) => this.services.get(instanceName(name, r))?.stop()),
+      );
     }
     await this.watcher?.stop();
     await this.psp?.close();
     await this.gmoPg?.close();
     await this.orderlinkDb.end();
   }
+}
+
+/**
+ * Replica `r` of `n` vaults takes its share of the RTP range the settings give (the whole of it when
+ * there is one), an even number of ports each.
+ */
+export function splitRtpRange(env: Record<string, string>, r: number, n: number): Record<string, string> {
+  if (n === 1 || env.RTP_PORT_MIN === undefined || env.RTP_PORT_MAX === undefined) return {};
+  const min = Number(env.RTP_PORT_MIN);
+  const size = Math.floor((Number(env.RTP_PORT_MAX) - min + 1) / n / 2) * 2;
+  return { RTP_PORT_MIN: String(min + r * size), RTP_PORT_MAX: String(min + (r + 1) * size - 1) };
 }

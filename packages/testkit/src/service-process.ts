@@ -57,6 +57,11 @@ export interface StartOptions {
   waitReady?: boolean;
   /** How long to wait for it (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * One replica of several: names its log, trace and heap snapshot files (default the service's name,
+   * e.g. `call-control-2`); SERVICE_NAME and everything else stay the service's.
+   */
+  instance?: string;
 }
 
 export class ServiceProcess {
@@ -69,6 +74,8 @@ export class ServiceProcess {
     readonly name: string,
     private readonly dir: string,
     readonly env: Record<string, string>,
+    /** This process's own name among the service's replicas (its files are named by it). */
+    readonly instance: string = name,
   ) {}
 
   /** Starts the service with its dev.env, then `env` on top. Ports named *_PORT in `env` win. */
@@ -79,10 +86,13 @@ export class ServiceProcess {
   }
 
   /** The process's settings, not started yet (`spawn()` starts it): lets a caller track it first. */
-  static async prepare(name: string, options: Pick<StartOptions, 'dir' | 'env'> = {}): Promise<ServiceProcess> {
+  static async prepare(
+    name: string,
+    options: Pick<StartOptions, 'dir' | 'env' | 'instance'> = {},
+  ): Promise<ServiceProcess> {
     const dir = options.dir ?? join('services', name);
     const env = { ...readDevEnv(dir), ADMIN_PORT: String(await freePort()), ...options.env };
-    return new ServiceProcess(name, dir, env);
+    return new ServiceProcess(name, dir, env, options.instance ?? name);
   }
 
   get adminUrl(): string {
@@ -94,15 +104,15 @@ export class ServiceProcess {
     if (!existsSync(main)) throw new Error(`${main} is missing: run make build`);
     const logDir = join(ROOT, '.var', 'logs', 'e2e');
     mkdirSync(logDir, { recursive: true });
-    const log = createWriteStream(join(logDir, `${this.name}.log`), { flags: 'a' });
+    const log = createWriteStream(join(logDir, `${this.instance}.log`), { flags: 'a' });
     // The vault gets no snapshot signal: it must not be possible to make it write the card to disk.
-    const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(incomingDir(this.name));
+    const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(incomingDir(this.instance));
     // Telemetry starts before the service's code, as in scripts/services.sh and the image.
     const preload = join(ROOT, this.dir, 'dist', 'telemetry.js');
     const telemetry = existsSync(preload) ? ['--require', preload] : [];
     const child = spawn(process.execPath, ['--enable-source-maps', ...telemetry, ...snapshots, main], {
       cwd: join(ROOT, this.dir),
-      env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...traceExport(this.name), ...this.env },
+      env: { ...process.env, LOG_LEVEL: 'info', SERVICE_NAME: this.name, ...traceExport(this.instance), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log, { end: false });
@@ -117,10 +127,12 @@ export class ServiceProcess {
     if (!waitReady) return;
     try {
       await waitUntil(
-        `${this.name} to be ready`,
+        `${this.instance} to be ready`,
         async () => {
           if (child.exitCode !== null)
-            throw new GiveUp(`${this.name} exited with ${child.exitCode} (log: .var/logs/e2e/${this.name}.log)`);
+            throw new GiveUp(
+              `${this.instance} exited with ${child.exitCode} (log: .var/logs/e2e/${this.instance}.log)`,
+            );
           return (await fetch(`${this.adminUrl}/readyz`)).ok;
         },
         readyTimeoutMs,
@@ -135,8 +147,10 @@ export class ServiceProcess {
   /** A V8 heap snapshot and a memory dump of the running process, in .var/heap (never of the vault). */
   async heapSnapshot(): Promise<Snapshot> {
     const pid = this.child?.exitCode === null ? this.child.pid : undefined;
-    if (pid === undefined) throw new Error(`${this.name} is not running`);
-    return takeSnapshot({ pid, name: this.name, diagnosticDir: incomingDir(this.name) });
+    if (pid === undefined) throw new Error(`${this.instance} is not running`);
+    // By the service's name first: no replica of the vault is ever snapshot, whatever it is called.
+    if (this.name === VAULT) throw new Error(`never snapshot ${VAULT}: it holds card data in memory by design`);
+    return takeSnapshot({ pid, name: this.instance, diagnosticDir: incomingDir(this.instance) });
   }
 
   /**
@@ -145,11 +159,11 @@ export class ServiceProcess {
    */
   async saveMetrics(): Promise<string> {
     const answer = await fetch(`${this.adminUrl}/metrics`);
-    if (!answer.ok) throw new Error(`${this.name} answered /metrics with ${answer.status}`);
+    if (!answer.ok) throw new Error(`${this.instance} answered /metrics with ${answer.status}`);
     const text = await answer.text();
     const dir = join(process.env.IVR_LOG_DIR ?? join(ROOT, '.var', 'logs'), 'e2e', 'metrics');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${this.name}.prom`), text);
+    writeFileSync(join(dir, `${this.instance}.prom`), text);
     return text;
   }
 

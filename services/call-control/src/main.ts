@@ -91,17 +91,23 @@ void runService({
       }),
     );
     const vaults = new VaultReplicas(vaultClients);
+    // authorization and order-link hold no call: a target naming several replicas (a headless Service's
+    // dns:/// name, or ipv4:a,b) gets its calls spread over all of them, one that fails passed over.
+    const spread = {
+      ...channelOptions,
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    };
     const authorizationClient = createClient(AuthorizationServiceClient, config.authorizationAddress, {
       tls,
       serverName: config.authorizationServerName,
       deadlineMs: config.authorizationDeadlineMs,
-      channelOptions,
+      channelOptions: spread,
     });
     const orderLinkClient = createClient(TransferCodeServiceClient, config.orderLinkAddress, {
       tls,
       serverName: config.orderLinkServerName,
       deadlineMs: config.orderLinkDeadlineMs,
-      channelOptions,
+      channelOptions: spread,
     });
     ctx.onStop('grpc clients', () => {
       for (const c of [...vaultClients, authorizationClient, orderLinkClient]) c.close();

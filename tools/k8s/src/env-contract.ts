@@ -10,7 +10,7 @@ import * as dtmfVault from '@ivr/dtmf-vault/config';
 import * as notification from '@ivr/notification/config';
 import * as orderLink from '@ivr/order-link/config';
 import { consoleConfigSpec } from '@ivr/order-link/console-config';
-import { asArray, asRecord, get, type K8sObject } from './manifests';
+import { asArray, asRecord, get, isWorkload, type K8sObject } from './manifests';
 
 /**
  * Variables read by shared code rather than a service's config spec; the chart may set them anywhere.
@@ -67,8 +67,9 @@ function compare(what: string, set: string[], specs: ConfigSpec[]): string[] {
 export function envContractProblems(rendered: K8sObject[], list: ServiceContract[] = contracts): string[] {
   const problems: string[] = [];
   for (const c of list) {
-    const deployment = rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === c.service);
-    if (deployment) problems.push(...compare(`Deployment ${c.service}`, envNames(deployment), c.reads));
+    // The vault is a StatefulSet (stable pod names), the others Deployments.
+    const deployment = rendered.find((o) => isWorkload(o) && o.metadata.name === c.service);
+    if (deployment) problems.push(...compare(`${deployment.kind} ${c.service}`, envNames(deployment), c.reads));
     const job = rendered.find((o) => o.kind === 'Job' && o.metadata.name === `${c.service}-migrate`);
     if (job && !c.migrateReads)
       problems.push(`Job ${c.service}-migrate exists but ${c.service} has no migrate command`);

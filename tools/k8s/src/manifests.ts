@@ -28,6 +28,11 @@ export function parseManifests(text: string, source: string): K8sObject[] {
   return objects;
 }
 
+/** A service's workload: a Deployment, or the vault's StatefulSet (stable pod names, one per media-session holder). */
+export function isWorkload(o: K8sObject): boolean {
+  return o.kind === 'Deployment' || o.kind === 'StatefulSet';
+}
+
 export function readManifests(path: string): K8sObject[] {
   return parseManifests(readFileSync(path, 'utf8'), path);
 }

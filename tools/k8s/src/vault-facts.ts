@@ -1,6 +1,6 @@
 // Facts about the vault's pod and its surroundings, read from the rendered objects, each with the
 // evidence that shows it. Every fact must hold; the auditor's document lists them.
-import { asArray, asRecord, get, type K8sObject } from './manifests';
+import { asArray, asRecord, get, isWorkload, type K8sObject } from './manifests';
 
 export interface Fact {
   claim: string;
@@ -21,9 +21,9 @@ export interface VaultInputs {
 export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespace }: VaultInputs): Fact[] {
   const facts: Fact[] = [];
   const fact = (claim: string, holds: boolean, evidence: string) => facts.push({ claim, holds, evidence });
-  const deployment = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === VAULT);
+  const deployment = chart.find((o) => isWorkload(o) && o.metadata.name === VAULT);
   if (!deployment)
-    return [{ claim: 'the chart renders the vault', holds: false, evidence: 'no Deployment dtmf-vault' }];
+    return [{ claim: 'the chart renders the vault', holds: false, evidence: 'no StatefulSet dtmf-vault' }];
   const ns = deployment.metadata.namespace ?? '';
   const pod = asRecord(get(deployment, 'spec', 'template', 'spec'));
   const containers = asArray(pod.containers).map(asRecord);
@@ -32,7 +32,7 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
   fact(
     'runs in its own namespace',
     ns !== '' && ns !== releaseNamespace,
-    `Deployment dtmf-vault in namespace ${ns}; the other services in ${releaseNamespace}`,
+    `${deployment.kind} dtmf-vault in namespace ${ns}; the other services in ${releaseNamespace}`,
   );
   const nsObj = namespaces.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
   const enforce = nsObj?.metadata.labels?.['pod-security.kubernetes.io/enforce'];
@@ -171,7 +171,7 @@ export function vaultFacts({ chart, namespaces, kafka, postgres, releaseNamespac
 /** Which Secrets each service's pods read (env and volumes): what credentials each component holds. */
 export function secretsByService(chart: K8sObject[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const d of chart.filter((o) => o.kind === 'Deployment')) {
+  for (const d of chart.filter(isWorkload)) {
     const pod = asRecord(get(d, 'spec', 'template', 'spec'));
     const names = new Set<string>();
     for (const c of asArray(pod.containers))
