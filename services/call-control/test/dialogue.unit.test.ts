@@ -411,7 +411,7 @@ test('agent-assisted, the operator cannot join: the caller hears so before the n
   expect(end.reason).toBe('RETURNED_TO_OPERATOR');
 });
 
-test('agent-assisted, the operator hung up during the capture: the payment completes, then the caller is transferred back', async () => {
+test('agent-assisted, the operator hung up during the capture: the caller hears the operator left, the payment completes, then the caller is transferred back', async () => {
   const f = fakes();
   happyCaller(f);
   f.authorization.answers = [{ status: 'APPROVED', pspReference: 'pi_1' }];
@@ -422,6 +422,8 @@ test('agent-assisted, the operator hung up during the capture: the payment compl
   };
   const end = await run(f, ASSISTED);
   expect(f.call.last(T.authorizationCompleted)).toMatchObject({ outcome: 'APPROVED' });
+  // Told once, before the next step (the running one is not interrupted).
+  expect(f.vault.promptsHeard).toEqual(['welcome', 'please-wait', 'operator-left', 'approved', 'transferring-back']);
   expect(f.leg.refers).toEqual([PAYMENT.returnSipAddress]);
   expect(end.reason).toBe('RETURNED_TO_OPERATOR');
 });

@@ -130,7 +130,7 @@ test('assist: opens the vault leg, offers it to the operator through the PBX, br
     target: TARGET,
     sipCallId: 'op-sip-1',
   });
-  expect(leg.takeUnavailableNotice()).toBe(false);
+  expect(leg.takeNotice()).toBeUndefined();
 });
 
 test('busy, unanswered, refused or unreachable: the vault leg is closed, the failure recorded with its reason, the caller told once', async () => {
@@ -151,8 +151,8 @@ test('busy, unanswered, refused or unreachable: the vault leg is closed, the fai
       reason,
       ...(status ? { sipStatus: status } : {}),
     });
-    expect(leg.takeUnavailableNotice()).toBe(true);
-    expect(leg.takeUnavailableNotice()).toBe(false);
+    expect(leg.takeNotice()).toBe('could-not-join');
+    expect(leg.takeNotice()).toBeUndefined();
     expect(leg.bridged).toBe(false);
   }
 });
@@ -173,7 +173,7 @@ test('the caller hangs up while the operator rings: CANCEL, recorded CALLER_HUNG
   await leg.end('CALLER_LEG_ENDED');
   expect(placed[0]?.cancels).toBe(1);
   expect(call.last(T.operatorLegFailed)).toMatchObject({ reason: 'CALLER_HUNG_UP' });
-  expect(leg.takeUnavailableNotice()).toBe(false);
+  expect(leg.takeNotice()).toBeUndefined();
 });
 
 test('the operator hangs up: the vault leg closes, OPERATOR_HUNG_UP; the talk-on answers operator-hung-up', async () => {
@@ -188,6 +188,26 @@ test('the operator hangs up: the vault leg closes, OPERATOR_HUNG_UP; the talk-on
   expect(bridge.calls.at(-1)).toBe('close');
   expect(call.last(T.operatorLegEnded)).toMatchObject({ reason: 'OPERATOR_HUNG_UP', sipEndReason: 'remote-bye' });
   expect(leg.bridged).toBe(false);
+  // After the result they talk on: the operator's BYE is the call's normal end, nobody is told.
+  expect(leg.takeNotice()).toBeUndefined();
+});
+
+test('the operator hangs up or its leg falls silent mid-capture (before the talk-on): the vault leg closes, the caller is told once that the operator left', async () => {
+  for (const end of ['bye', 'silent'] as const) {
+    const { bridge, placed, call, leg } = setup();
+    leg.assist(TARGET);
+    await settle();
+    placed[0]?.answer();
+    await settle();
+    if (end === 'bye') placed[0]?.emit('ended', 'remote-bye');
+    else bridge.tell({ type: 'operator-leg-silent' });
+    await settle();
+    expect(leg.bridged).toBe(false);
+    expect(call.last(T.operatorLegEnded)).toMatchObject({ reason: end === 'bye' ? 'OPERATOR_HUNG_UP' : 'NO_MEDIA' });
+    if (end === 'bye') expect(bridge.calls.at(-1)).toBe('close');
+    expect(leg.takeNotice()).toBe('left');
+    expect(leg.takeNotice()).toBeUndefined();
+  }
 });
 
 test('the caller hangs up during the talk-on: BYE to the operator, CALLER_LEG_ENDED', async () => {
@@ -251,5 +271,5 @@ test('call-back: placed on demand, CALL_BACK purpose, nobody told when it fails'
   placed[0]?.settle({ answered: false, failure: 'busy', status: 486 });
   expect(await bridged).toBe(false);
   expect(call.last(T.operatorLegFailed)).toMatchObject({ purpose: 'CALL_BACK', reason: 'BUSY' });
-  expect(leg.takeUnavailableNotice()).toBe(false);
+  expect(leg.takeNotice()).toBeUndefined();
 });

@@ -30,6 +30,7 @@ export const PROMPT_IDS = [
   'payment-failed',
   'call-will-be-returned',
   'operator-unavailable',
+  'operator-left',
 ] as const;
 export type PromptId = (typeof PROMPT_IDS)[number];
 export const isPromptId = oneOf(PROMPT_IDS);

@@ -3,12 +3,12 @@
 // bridges the two (masking the caller's keypad tones toward the operator while a card field is keyed).
 // The same leg is the call-back when the PBX refuses the hand-back REFER. It records the leg's life on
 // the Call (answered, failed with the reason, ended), follows either leg's hold in the vault, and ends
-// with either side: the operator's BYE leaves the caller in an IVR-only call (a capture goes on); the
-// caller's end, or the vault losing the session, ends the operator's leg.
+// with either side: the operator's BYE leaves the caller in an IVR-only call (a capture goes on, and the
+// caller hears that the operator left before the next step); the caller's end, or the vault losing the session, ends the operator's leg.
 import type { OperatorLegEndReason, OperatorLegFailure, OperatorLegPurpose } from '@ivr/contracts';
 import type { DialFailure, DialOptions, Direction, OutgoingCall, OutgoingEndReason } from '@ivr/sip';
 import type { CallCommand } from '../call';
-import type { OperatorLine } from '../dialogue';
+import type { OperatorLine, OperatorNotice } from '../dialogue';
 import type { CallLogger } from './answer-call';
 import type { BridgePort, Leg, SessionEvent } from './ports';
 
@@ -42,7 +42,8 @@ export class OperatorLeg implements OperatorLine {
   private status: Status = 'idle';
   private call: OutgoingCall | undefined;
   private placing: Promise<boolean> | undefined;
-  private notice = false;
+  private notice: OperatorNotice | undefined;
+  private purpose: OperatorLegPurpose | undefined;
   private callerGone = false;
   private readonly watching = new AbortController();
   private readonly talkEnded: Array<(end: TalkEnd) => void> = [];
@@ -61,9 +62,9 @@ export class OperatorLeg implements OperatorLine {
     if (this.status === 'idle') void this.place(target, 'AGENT_ASSISTED');
   }
 
-  takeUnavailableNotice(): boolean {
+  takeNotice(): OperatorNotice | undefined {
     const told = this.notice;
-    this.notice = false;
+    this.notice = undefined;
     return told;
   }
 
@@ -113,6 +114,7 @@ export class OperatorLeg implements OperatorLine {
   /** Opens the vault's leg, calls `target` with it and bridges the answer; false when it did not happen. */
   private place(target: string, purpose: OperatorLegPurpose): Promise<boolean> {
     this.status = 'placing';
+    this.purpose = purpose;
     this.placing = this.setUp(target, purpose).catch((err: Error) => {
       this.d.log.error({ call_id: this.call_.callId, err: err.message }, 'operator leg failed');
       return false;
@@ -128,7 +130,7 @@ export class OperatorLeg implements OperatorLine {
       this.d.log.warn({ call_id: callId, purpose, reason, sip_status: sipStatus }, 'the operator could not join');
       // The caller of an agent-assisted call hears that the operator could not join (a call-back's caller
       // hears that the operator will call back instead).
-      this.notice = purpose === 'AGENT_ASSISTED' && !this.callerGone;
+      if (purpose === 'AGENT_ASSISTED' && !this.callerGone) this.notice = 'could-not-join';
       return false;
     };
     let media: Awaited<ReturnType<BridgePort['openOperatorLeg']>>;
@@ -200,6 +202,7 @@ export class OperatorLeg implements OperatorLine {
     const reason: OperatorLegEndReason = sipReason === 'remote-bye' ? 'OPERATOR_HUNG_UP' : 'SHUTDOWN';
     this.d.record({ type: 'RecordOperatorLegEnded', reason, sipEndReason: sipReason });
     this.d.log.info({ call_id: this.call_.callId, reason }, 'operator left the call');
+    this.toldLeft();
     await this.closeVaultLeg();
     this.finishTalk('operator-hung-up');
   }
@@ -215,6 +218,7 @@ export class OperatorLeg implements OperatorLine {
       this.status = 'ended';
       await this.call?.hangup();
       this.d.record({ type: 'RecordOperatorLegEnded', reason: 'NO_MEDIA', sipEndReason: 'local-hangup' });
+      this.toldLeft();
       this.finishTalk('operator-hung-up');
       return;
     }
@@ -244,6 +248,14 @@ export class OperatorLeg implements OperatorLine {
 
   private async closeVaultLeg(): Promise<void> {
     await this.d.bridge.closeOperatorLeg(this.call_.sessionId).catch(() => {});
+  }
+
+  /**
+   * The operator of an agent-assisted call went before the hand-back (mid-capture, say): the caller hears
+   * so before the next step. Not once they talk on after the result (that is the call's normal end).
+   */
+  private toldLeft(): void {
+    if (this.purpose === 'AGENT_ASSISTED' && !this.callerGone && this.talkEnded.length === 0) this.notice = 'left';
   }
 
   private finishTalk(end: TalkEnd): void {

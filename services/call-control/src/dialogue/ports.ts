@@ -130,6 +130,9 @@ export interface CallerLeg {
   hangup(): Promise<void>;
 }
 
+/** What the caller is told about the operator's leg of an agent-assisted call. */
+export type OperatorNotice = 'could-not-join' | 'left';
+
 /**
  * The operator's leg of the call, bridged with the caller's by the vault: placed at once in agent-assisted
  * mode, or as the call-back when the PBX refuses the hand-back by REFER. Never throws.
@@ -139,8 +142,12 @@ export interface OperatorLine {
   readonly bridged: boolean;
   /** Agent-assisted: calls the operator at `target` at once; the dialogue goes on meanwhile. */
   assist(target: string): void;
-  /** True once when the operator could not join an agent-assisted call: the caller should hear so. */
-  takeUnavailableNotice(): boolean;
+  /**
+   * Once, what the caller of an agent-assisted call should hear about the operator before the next step:
+   * the operator could not join (not answered, busy, refused, no vault leg), or left the call (hung up, or
+   * the leg fell silent) before the hand-back. Undefined when there is nothing to tell.
+   */
+  takeNotice(): OperatorNotice | undefined;
   /** Calls the operator at `target` and bridges the answer with the caller: true once bridged. */
   callBack(target: string, signal: AbortSignal): Promise<boolean>;
   /**

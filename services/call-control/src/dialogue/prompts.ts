@@ -17,6 +17,7 @@ export const Prompts = {
   callWillBeReturned: ['call-will-be-returned'],
   /** An agent-assisted call whose operator could not join: the caller goes on alone. */
   operatorUnavailable: ['operator-unavailable'],
+  operatorLeft: ['operator-left'],
 } as const satisfies Record<string, readonly PromptId[]>;
 
 /** What the caller hears at the end, before being handed back. */

@@ -108,10 +108,15 @@ export async function runDialogue(
   return { reason, lastStep: step };
 }
 
-/** The operator of an agent-assisted call could not join: the caller hears so once, then goes on alone. */
+/**
+ * The operator of an agent-assisted call could not join, or left before the hand-back: the caller hears
+ * so once (before the next step: a field being keyed is not interrupted), then goes on alone.
+ */
 async function tellOperatorUnavailable(ctx: StepContext): Promise<void> {
-  if (!ctx.operator.takeUnavailableNotice() || ctx.state.mediaLost) return;
-  const prompt = { promptIds: [...Prompts.operatorUnavailable], language: language(ctx), bargeIn: false };
+  const notice = ctx.operator.takeNotice();
+  if (!notice || ctx.state.mediaLost) return;
+  const promptIds = notice === 'left' ? Prompts.operatorLeft : Prompts.operatorUnavailable;
+  const prompt = { promptIds: [...promptIds], language: language(ctx), bargeIn: false };
   await ctx.vault.play(ctx.call.sessionId, prompt, ctx.signal);
 }
 

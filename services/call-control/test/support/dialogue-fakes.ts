@@ -21,6 +21,7 @@ import type {
   FieldKind,
   FieldRequest,
   OperatorLine,
+  OperatorNotice,
   PaymentToCollect,
   PlayRequest,
   Registration,
@@ -198,20 +199,20 @@ export class FakeOperator implements OperatorLine {
   readonly calledBack: string[] = [];
   readonly ended: string[] = [];
   talks = 0;
-  private notice = false;
-  private failing = false;
+  private notice: OperatorNotice | undefined;
+  private pending: OperatorNotice | undefined;
 
   assist(target: string): void {
     this.assisted.push(target);
     this.bridged = this.joins;
-    this.failing = !this.joins;
+    if (!this.joins) this.pending = 'could-not-join';
   }
 
-  /** A failure is known a moment after the call is placed: from the second look on. */
-  takeUnavailableNotice(): boolean {
+  /** A failure (or the operator's leaving) is known a moment later: from the next look on. */
+  takeNotice(): OperatorNotice | undefined {
     const n = this.notice;
-    this.notice = this.failing;
-    this.failing = false;
+    this.notice = this.pending;
+    this.pending = undefined;
     return n;
   }
 
@@ -221,9 +222,10 @@ export class FakeOperator implements OperatorLine {
     return this.joins;
   }
 
-  /** The operator hangs up now (mid-call). */
+  /** The operator hangs up now (mid-call): the caller is told before the next step. */
   leaves(): void {
     this.bridged = false;
+    this.notice = 'left';
   }
 
   async talkOn(): Promise<'caller-hung-up' | 'operator-hung-up' | 'media-lost'> {

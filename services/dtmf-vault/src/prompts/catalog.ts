@@ -47,6 +47,10 @@ export const SENTENCES = {
     en: 'Your operator could not join this call. Please go on; you will be put back through when you are done.',
     ja: 'オペレーターがこの通話に参加できませんでした。このままお手続きを続けてください。終了後におつなぎします。',
   },
+  'operator-left': {
+    en: 'Your operator has left the call. Please go on.',
+    ja: 'オペレーターが通話から離れました。このままお続けください。',
+  },
 } as const satisfies Record<PromptId, Record<Language, string>>;
 
 const EN_ONES = [
