@@ -1,5 +1,5 @@
-// The pieces the screens build their lists and forms from: a table, a button that calls the API, a
-// form's submit, and a secret shown once.
+// The pieces the screens build their lists and forms from: a table, a fact of a list, a button that
+// calls the API, a form's submit, and a secret shown once.
 import { type Attrs, type Child, h } from '../h';
 import { type Ctx, reportError } from './ctx';
 
@@ -34,6 +34,11 @@ export function dataTable<T>(
       rows.map((row) => h('tr', null, cells(row))),
     ),
   );
+}
+
+/** One fact of a `<dl class="facts">`: its label and value. */
+export function factRow(label: string, value: string | Node): [HTMLElement, HTMLElement] {
+  return [h('dt', null, label), h('dd', null, value)];
 }
 
 /** A secondary button that runs `action` (an API call); its failure shows in `message`, or ends the session. */
