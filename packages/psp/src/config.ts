@@ -50,7 +50,7 @@ function shopSpec() {
   };
 }
 
-type PspConfig = ConfigOf<ReturnType<typeof commonSpec>> & Partial<ConfigOf<ReturnType<typeof shopSpec>>>;
+export type PspConfig = ConfigOf<ReturnType<typeof commonSpec>> & Partial<ConfigOf<ReturnType<typeof shopSpec>>>;
 
 const DEFAULT_URLS: Partial<Record<PspProvider, string>> = {
   simulator: 'http://127.0.0.1:12111',

@@ -1,5 +1,6 @@
 export * from './account';
 export * from './account-source';
+export { pspAccountsFromConfig } from './accounts-from-config';
 export * from './circuit-breaker';
 export * from './config';
 export * from './create';

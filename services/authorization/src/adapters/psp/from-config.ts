@@ -1,33 +1,21 @@
-import { PspAccountServiceClient } from '@ivr/contracts/orderlink/v1';
-import { createClient, type TlsMaterial } from '@ivr/grpc';
-import { defaultPspAccount, PspAccountSource, pspEndpoints } from '@ivr/psp';
+import type { TlsMaterial } from '@ivr/grpc';
+import { pspAccountsFromConfig, pspEndpoints } from '@ivr/psp';
 import type { Config } from '../../config';
 import { Gateways } from './gateways';
 import type { GatewayCallMetrics } from './resilient-gateway';
 
 /**
- * The gateways of the PSP accounts: the seam is chosen here, by configuration only. The default account
- * from the environment; merchants' accounts from order-link's PspAccountService over mutual TLS with this
- * service's certificate (decision 0010), when PSP_ACCOUNTS_GRPC_ADDRESS is set.
+ * The gateways of the PSP accounts: the seam is chosen here, by configuration only. The accounts are
+ * @ivr/psp's `pspAccountsFromConfig` (the default from the environment, merchants' from order-link).
  */
 export function gatewaysFromConfig(
   config: Config,
   tls: TlsMaterial,
   metrics: GatewayCallMetrics,
 ): { gateways: Gateways; close(): void } {
-  const client = config.pspAccountsAddress
-    ? createClient(PspAccountServiceClient, config.pspAccountsAddress, {
-        tls,
-        serverName: config.pspAccountsServerName,
-        deadlineMs: config.pspTimeoutMs,
-      })
-    : undefined;
+  const { accounts, close } = pspAccountsFromConfig(config, 'authorization', tls);
   const gateways = new Gateways({
-    accounts: new PspAccountSource({
-      defaultAccount: defaultPspAccount(config, 'authorization'),
-      ...(client ? { client } : {}),
-      ttlMs: config.pspAccountsCacheMs,
-    }),
+    accounts,
     gateway: {
       endpoints: pspEndpoints(config),
       timeoutMs: config.pspTimeoutMs,
@@ -37,5 +25,5 @@ export function gatewaysFromConfig(
     retry: { retries: config.pspRetries, retryDelayMs: config.pspRetryDelayMs },
     metrics,
   });
-  return { gateways, close: () => client?.close() };
+  return { gateways, close };
 }
