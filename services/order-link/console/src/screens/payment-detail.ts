@@ -7,7 +7,7 @@ import { dots, foldProgress, type Progress, type ProgressEvent, STEP_OF_DIALOGUE
 import { transferTarget } from '../transfer-target';
 import { actionButton, dataTable, factRow as row } from './controls';
 import { type Ctx, messageArea, reportError } from './ctx';
-import { renderLifecycle } from './payment-lifecycle';
+import { type PaymentActions, renderLifecycle } from './payment-lifecycle';
 
 interface Detail {
   payment: Payment;
@@ -50,11 +50,12 @@ export function paymentDetail(main: HTMLElement, ctx: Ctx, paymentId: string): v
     if (!detail) return;
     const p = detail.payment;
     heading.textContent = `${tx.detailTitle} ${p.orderId}`;
-    renderSummary(summary, p, ctx, message, load);
-    renderLifecycle(lifecycle, p, ctx, message, load);
+    const actions = { ctx, message, reload: load };
+    renderSummary(summary, p, actions);
+    renderLifecycle(lifecycle, p, actions);
     renderTransfer(transfer, p, ctx.session.ivrSipAddress);
     const state = foldProgress([...detail.timeline.map((e) => ({ type: e.type, data: e.data })), ...live]);
-    renderAssisted(assisted, p, state, ctx, message, load);
+    renderAssisted(assisted, p, state, actions);
     renderProgress(progress, p, state, liveState);
     renderTimeline(timeline, detail.timeline);
   };
@@ -111,13 +112,7 @@ function describe(u: LiveUpdate): string {
   return '';
 }
 
-function renderSummary(
-  el: HTMLElement,
-  p: Payment,
-  ctx: Ctx,
-  message: { show(text: string): void },
-  reload: () => Promise<void>,
-): void {
+function renderSummary(el: HTMLElement, p: Payment, { ctx, message, reload }: PaymentActions): void {
   const tx = t();
   mount(
     el,
@@ -166,14 +161,7 @@ function renderSummary(
  * Agent-assisted, while the caller is in the IVR: whether the operator is on the call, and the two things
  * they may ask of the IVR from here ("let's enter it again", cancel), with what became of the last one.
  */
-function renderAssisted(
-  el: HTMLElement,
-  p: Payment,
-  s: Progress,
-  ctx: Ctx,
-  message: { show(text: string): void },
-  reload: () => Promise<void>,
-): void {
+function renderAssisted(el: HTMLElement, p: Payment, s: Progress, { ctx, message, reload }: PaymentActions): void {
   const tx = t();
   el.hidden = p.callMode !== 'AGENT_ASSISTED' || (p.status !== 'IN_IVR' && !s.operator);
   if (el.hidden) return;

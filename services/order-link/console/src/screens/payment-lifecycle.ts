@@ -6,17 +6,18 @@ import { t } from '../i18n';
 import { actionButton, dataTable, onSubmit, factRow as row } from './controls';
 import { type Ctx, field } from './ctx';
 
+/** What a part of the payment screen that acts needs: the shell, where a failure shows, how to show it again. */
+export interface PaymentActions {
+  ctx: Ctx;
+  message: { show(text: string): void };
+  reload: () => Promise<void>;
+}
+
 /**
  * An approved payment's money (decision 0013): what was authorized, captured and refunded, each capture, void
  * and refund, and, for supervisors and admins, the forms that ask for the next one (the server decides again).
  */
-export function renderLifecycle(
-  el: HTMLElement,
-  p: Payment,
-  ctx: Ctx,
-  message: { show(text: string): void },
-  reload: () => Promise<void>,
-): void {
+export function renderLifecycle(el: HTMLElement, p: Payment, { ctx, message, reload }: PaymentActions): void {
   const tx = t();
   const b = p.balance;
   el.hidden = !b;
