@@ -61,21 +61,67 @@ afterAll(async () => {
 
 const caller = () => callers.start();
 
-async function newPayment(): Promise<CreatedPayment> {
-  return system.createPayment({ returnSipAddress: operator.uri, mode: 'CAPTURE', language: 'en' });
+async function newPayment(mode: 'CAPTURE' | 'AUTHORIZE' = 'CAPTURE'): Promise<CreatedPayment> {
+  return system.createPayment({ returnSipAddress: operator.uri, mode, language: 'en' });
 }
 
 /**
  * A caller's phone on a new payment, dialled in with its transfer code and through the amount: the IVR
  * asks for the card number next. `operatorEvents`: the operator's phone's events before the call.
  */
-async function callToCardNumber(): Promise<{ phone: BaresipPhone; p: CreatedPayment; operatorEvents: number }> {
+async function callToCardNumber(
+  mode: 'CAPTURE' | 'AUTHORIZE' = 'CAPTURE',
+): Promise<{ phone: BaresipPhone; p: CreatedPayment; operatorEvents: number }> {
   const phone = await caller();
-  const p = await newPayment();
+  const p = await newPayment(mode);
   const operatorEvents = operator.events.length;
   await dialIn(system, phone, p.transferCode);
   await confirmAmount(system, phone, p);
   return { phone, p, operatorEvents };
+}
+
+/**
+ * The order system's lifecycle after an AUTHORIZE payment (decision 0013): a partial capture, then a partial
+ * refund, each through the REST API, each published on ivr.payment-lifecycle.v1 and delivered as a signed
+ * webhook. Answers the balance after the refund.
+ */
+async function captureThenRefund(paymentId: string, capture: number, refund: number) {
+  const settled = async (path: string, amount: number, type: string) => {
+    const answer = await system.rest('POST', `/v1/payments/${paymentId}/${path}`, { amount });
+    // 201 once the PSP answered; 202 PENDING when it has not yet (the outcome comes on the topic).
+    expect(answer.body).toEqual(expect.objectContaining({ status: expect.stringMatching(/^(SUCCEEDED|PENDING)$/) }));
+    // Whatever became of it (a failure names its reason), then what it must be.
+    const event = await system.watcher.waitFor(
+      `the outcome of ${answer.body.id}`,
+      (e) => (pay(e).operation as { operationId?: string } | undefined)?.operationId === answer.body.id,
+      60_000,
+    );
+    expect({ type: event.type, operation: pay(event).operation }).toMatchObject({
+      type,
+      operation: { operationId: answer.body.id, status: 'SUCCEEDED', amount },
+    });
+    return pay(event);
+  };
+  const captured = await settled('captures', capture, 'PaymentCaptured');
+  expect(captured.balance).toMatchObject({ state: 'CAPTURED', captured: capture, capturable: 0, refundable: capture });
+  const refunded = await settled('refunds', refund, 'PaymentRefunded');
+  expect(refunded.balance).toEqual({
+    state: 'PARTIALLY_REFUNDED',
+    authorized: 12_345,
+    captured: capture,
+    refunded: refund,
+    capturable: 0,
+    refundable: capture - refund,
+  });
+  const hookOf = (type: string) =>
+    receiver.received.find((r) => r.body.includes(paymentId) && r.body.includes(`"type":"${type}"`));
+  await waitUntil('the lifecycle webhooks', () => !!hookOf('payment.captured') && !!hookOf('payment.refunded'), 30_000);
+  const hook = hookOf('payment.refunded');
+  expect(verifyIvrSignature(hook?.body ?? '', hook?.signature, webhookSecret)).toBe(true);
+  expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({ data: { paymentId, balance: { refunded: refund } } });
+  const view = await system.rest('GET', `/v1/payments/${paymentId}`);
+  expect(view.body.balance).toEqual(refunded.balance);
+  return refunded.balance;
 }
 
 async function operatorCalledBack(since: number): Promise<void> {
@@ -136,6 +182,21 @@ test('SRTP: a phone that insists on SRTP (baresip srtp-mand) pays; its keys reac
   // An SDES key in a log line would be `inline:` and base64: only the masked form may appear.
   for (const name of ['call-control', 'dtmf-vault'] as const)
     expect(system.service(name).output()).not.toMatch(/inline:(?!\[KEY REDACTED\])[A-Za-z0-9+/]{16}/);
+});
+
+test('lifecycle on Stripe: a call authorizes, the order system captures part and refunds part', async () => {
+  const { phone, p } = await callToCardNumber('AUTHORIZE');
+  await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_APPROVE });
+  expect((await system.paymentCompleted(p.paymentId, 60_000)).payload).toMatchObject({
+    outcome: 'APPROVED',
+    captured: false,
+  });
+  await captureThenRefund(p.paymentId, 10_000, 3_000);
+  // The PSP's books: one charge, 10,000 taken (the rest released), 3,000 given back.
+  const { byPaymentId } = (await (await fetch(`${system.psp.url}/_sim/ledger`)).json()) as {
+    byPaymentId: Record<string, { charges: number; held: number; settled: number; refunded: number }>;
+  };
+  expect(byPaymentId[p.paymentId]).toMatchObject({ charges: 1, held: 0, settled: 7_000, refunded: 3_000 });
 });
 
 test('decline: the caller hears the decline and is handed back; payment-completed says DECLINED', async () => {
@@ -259,14 +320,14 @@ test('the PSP is down at authorization: the caller is told and handed back, noth
 });
 
 // From here on the order system pays with its own PSP account: GMO-PG (decision 0010).
-test("GMO-PG as the merchant's account: the vault registers the card there, authorization pays by member, one charge", async () => {
+test("GMO-PG as the merchant's account: the vault registers the card there, authorization pays by member; captured in part, refunded in part", async () => {
   const { accountId } = await system.useGmoPg();
-  const { phone, p, operatorEvents } = await callToCardNumber();
+  const { phone, p, operatorEvents } = await callToCardNumber('AUTHORIZE');
   await keyCard(system, phone, p, { pan: APPROVE, expiry: '1234', securityCode: CVV_GMO });
   const completed = await system.paymentCompleted(p.paymentId, 60_000);
   expect(completed.payload).toMatchObject({
     outcome: 'APPROVED',
-    captured: true,
+    captured: false,
     pspReference: expect.stringMatching(/^p[0-9a-f]{26}$/),
     card: { brand: 'visa', bin6: '424242', last4: '4242' },
   });
@@ -278,10 +339,19 @@ test("GMO-PG as the merchant's account: the vault registers the card there, auth
   const card = pay(await system.callEvent(p.paymentId, 'CardCaptured')).card as { pspToken: string };
   expect(card.pspToken).toMatch(/^gmo_ivr-[0-9a-f]{40}_\d+$/);
   const orderId = String(pay(completed).pspReference);
-  const order = (await (await fetch(`${system.gmoPg.url}/_sim/orders/${orderId}`)).json()) as Record<string, unknown>;
-  expect(order).toMatchObject({ status: 'CAPTURE', amount: 12_345, summary: { charges: 1, settled: 12_345 } });
-  expect(await system.charges(p.paymentId)).toBe(0); // nothing at the default account's PSP
+  const order = async () =>
+    (await (await fetch(`${system.gmoPg.url}/_sim/orders/${orderId}`)).json()) as Record<string, unknown>;
+  expect(await order()).toMatchObject({ status: 'AUTH', amount: 12_345, summary: { charges: 1, held: 12_345 } });
   await operatorCalledBack(operatorEvents);
+
+  // Captured in part (ChangeTran to 10,000, then AlterTran SALES), refunded in part (ChangeTran to 7,000).
+  await captureThenRefund(p.paymentId, 10_000, 3_000);
+  expect(await order()).toMatchObject({
+    status: 'SALES',
+    amount: 7_000,
+    summary: { charges: 1, held: 0, settled: 7_000, refunded: 3_000 },
+  });
+  expect(await system.charges(p.paymentId)).toBe(0); // nothing at the default account's PSP
 });
 
 // GMO-PG's own codes (ErrCode G02, ErrInfo 42G020000) travel with the decline to PaymentCompleted: checked in

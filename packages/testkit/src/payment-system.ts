@@ -88,11 +88,15 @@ export class TopicWatcher {
     return watcher;
   }
 
-  find(predicate: (e: EventEnvelope) => boolean): EventEnvelope | undefined {
+  find(predicate: (e: EventEnvelope & { topic: string }) => boolean): EventEnvelope | undefined {
     return this.seen.find(predicate);
   }
 
-  async waitFor(what: string, predicate: (e: EventEnvelope) => boolean, timeoutMs = 30_000): Promise<EventEnvelope> {
+  async waitFor(
+    what: string,
+    predicate: (e: EventEnvelope & { topic: string }) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<EventEnvelope> {
     await waitUntil(what, () => this.find(predicate) !== undefined, timeoutMs);
     return this.find(predicate) as EventEnvelope;
   }
@@ -128,6 +132,9 @@ export class PaymentSystem {
   apiKey = '';
   watcher!: TopicWatcher;
   private readonly orderlinkDb = new Pool({ connectionString: process.env.ORDERLINK_DATABASE_URL });
+  private get authorizationSchema(): string {
+    return `authorization_calls_${this.run}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  }
 
   /**
    * Starts every service; `envOf` overrides a service's settings, e.g.
@@ -188,7 +195,14 @@ export class PaymentSystem {
     this.watcher = await TopicWatcher.start(
       this.kafka,
       // callEvent() waits on the live capture progress too (each key); callEvents() are the stored ones.
-      [Topics.calls, Topics.callProgress, Topics.paymentCompleted, Topics.payments, Topics.authorizations],
+      [
+        Topics.calls,
+        Topics.callProgress,
+        Topics.paymentCompleted,
+        Topics.paymentLifecycle,
+        Topics.payments,
+        Topics.authorizations,
+      ],
       `e2e-calls-watch-${this.run}`,
     );
     this.psp = await startPspSimulator({ port: 0 });
@@ -224,12 +238,15 @@ export class PaymentSystem {
       notification: `notification-calls-${this.run}`,
       notificationLive: `notification-live-calls-${this.run}`,
       processManager: `order-link-pm-calls-${this.run}`,
+      // Captures, voids and refunds to send: this system's authorization alone (its PSP simulators).
+      authorizationRequests: `authorization-requests-calls-${this.run}`,
     };
     // The live stream's group is one per process (each serves its own screens); the others are shared.
     const liveGroup = (r: number) => (r === 0 ? groups.notificationLive : `${groups.notificationLive}-${r + 1}`);
     await startGroupsAtEnd(this.kafka, [
       groups.notification,
       groups.processManager,
+      groups.authorizationRequests,
       ...Array.from({ length: n }, (_, r) => liveGroup(r)),
     ]);
     await Promise.all([
@@ -244,6 +261,10 @@ export class PaymentSystem {
       })),
       each('authorization', (r) => ({
         GRPC_PORT: String(authorizationGrpc[r]),
+        CONSUMER_GROUP: groups.authorizationRequests,
+        // Its own schema: an authorization of another system on the shared database and broker (another
+        // checkout's run) then does not know this system's payments, and leaves their captures alone.
+        AUTHORIZATION_DB_SCHEMA: this.authorizationSchema,
         PSP_URL: this.psp.url,
         GMO_PG_API_URL: this.gmoPg.url,
         PSP_ACCOUNTS_GRPC_ADDRESS: target(orderLinkGrpc),
@@ -415,6 +436,9 @@ export class PaymentSystem {
     await this.psp?.close();
     await this.gmoPg?.close();
     await this.orderlinkDb.end();
+    const authorizationDb = new Pool({ connectionString: process.env.AUTHORIZATION_DATABASE_URL });
+    await authorizationDb.query(`drop schema if exists "${this.authorizationSchema}" cascade`).catch(() => undefined);
+    await authorizationDb.end();
   }
 }
 

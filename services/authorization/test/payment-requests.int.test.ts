@@ -111,6 +111,13 @@ describe('order-link requests, as the consumer handles them', () => {
   });
 
   it('records a charge of a card it never stored as failed, sending nothing', async () => {
+    const registration = newPaymentId();
+    await grpcApi(h.client).authorize(
+      authorizeRequest(registration, await cardToken(h.sim, '5555555555554444'), {
+        mode: PaymentMode.PAYMENT_MODE_REGISTER_CARD,
+        amount: undefined,
+      }),
+    );
     const paymentId = newPaymentId();
     await handle(
       envelope(PaymentEventTypes.requested, paymentId, {
@@ -119,13 +126,32 @@ describe('order-link requests, as the consumer handles them', () => {
         amount: 100,
         currency: 'JPY',
         mode: 'CAPTURE',
-        storedCard: { registrationPaymentId: newPaymentId(), storedCardReference: 'pm_nope', customerReference: '' },
+        storedCard: { registrationPaymentId: registration, storedCardReference: 'pm_nope', customerReference: '' },
       }),
     );
     expect(await h.authorizations.get(paymentId)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'stored_card_unknown', retryable: false },
     });
+    expect((await charges(h.sim)).byPaymentId[paymentId]).toBeUndefined();
+  });
+
+  it("leaves another deployment's payments alone: nothing recorded, nothing published, nothing sent", async () => {
+    const paymentId = newPaymentId();
+    warnings.length = 0;
+    await handle(operation(paymentId, 'cap_other', 'CAPTURE', 100));
+    await handle(
+      envelope(PaymentEventTypes.requested, paymentId, {
+        paymentId,
+        orderId: 'order-other',
+        amount: 100,
+        currency: 'JPY',
+        mode: 'CAPTURE',
+        storedCard: { registrationPaymentId: newPaymentId(), storedCardReference: 'pm_x', customerReference: '' },
+      }),
+    );
+    await expect(h.authorizations.get(paymentId)).rejects.toThrow(/not found|no authorization/i);
+    expect(warnings).toEqual(['payment request skipped', 'payment request skipped']);
     expect((await charges(h.sim)).byPaymentId[paymentId]).toBeUndefined();
   });
 

@@ -274,6 +274,12 @@ export class Authorizations {
     return (await this.options.repository.execute(paymentId, command, metadata)).state;
   }
 
+  /** Whether this service has an authorization of the payment (requested, whatever became of it). */
+  async knows(paymentId: string): Promise<boolean> {
+    checkPaymentId(paymentId);
+    return (await this.options.repository.load(paymentId)).status !== 'NEW';
+  }
+
   async get(paymentId: string): Promise<AuthorizationState> {
     checkPaymentId(paymentId);
     const state = await this.options.repository.load(paymentId);

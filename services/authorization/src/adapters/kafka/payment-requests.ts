@@ -25,7 +25,9 @@ export interface PaymentRequestsLogger {
  * stored card a merchant-initiated charge. The request is recorded here (idempotent: the same operation id
  * or payment id again changes nothing), the gateway call runs on `schedule`; its outcome reaches order-link
  * through `ivr.authorizations.v1`. A request that can never be carried out (malformed, or an id reused with
- * other parameters) is logged and skipped: retrying cannot fix it. Other events are ignored.
+ * other parameters) is logged and skipped: retrying cannot fix it. So is one about a payment (or, for a
+ * stored card, a registration) this service has no authorization of: it belongs to another deployment on
+ * the same broker, which answers it; a refusal from here would be a false failure. Other events are ignored.
  */
 export function paymentRequestsHandler(
   authorizations: Authorizations,
@@ -40,6 +42,9 @@ export function paymentRequestsHandler(
         const p = envelope.payload as PaymentOperationRequestedPayload;
         const problem = operationProblem(p);
         if (problem) return skip(problem);
+        // A payment this service never authorized is not its to refuse: another deployment (or another
+        // test system) on the same broker owns it and answers. Refusing would publish a false failure.
+        if (!(await authorizations.knows(p.paymentId))) return skip(`payment ${p.paymentId} has no authorization here`);
         await authorizations.requestOperation(
           {
             paymentId: p.paymentId,
@@ -58,6 +63,11 @@ export function paymentRequestsHandler(
         if (!p?.storedCard) return;
         const problem = storedCardProblem(p);
         if (problem) return skip(problem);
+        // A registration this service never made is another deployment's (see above); a card this service
+        // registered with another reference is refused by chargeStoredCard (recorded FAILED).
+        if (!(await authorizations.knows(p.storedCard.registrationPaymentId))) {
+          return skip(`registration ${p.storedCard.registrationPaymentId} has no authorization here`);
+        }
         await authorizations.chargeStoredCard(
           {
             paymentId: p.paymentId,
