@@ -60,6 +60,7 @@ const PLAIN = 'services/dtmf-vault/test/plain-digits.int.test.ts';
 const STRIPE_MOCK = 'services/dtmf-vault/test/psp-stripe-mock.int.test.ts';
 const CALLS = 'test/e2e/payment-call.e2e.test.ts';
 const FIELDS = 'test/boundary-fields.unit.test.ts';
+const AGENT_ASSISTED = 'test/e2e/agent-assisted.e2e.test.ts';
 
 const vaultGrpc = (name: string) => t(VAULT_GRPC, 'VaultService over mutual TLS', name);
 const media = (name: string) => t(MEDIA, 'media session over real UDP', name);
@@ -443,8 +444,15 @@ export const claims: Claim[] = [
       "it sends the caller's audio and the prompts; while a card field is captured it drops the caller's " +
       'RFC 4733 events and replaces in-band tones with one flat tone from their onset (a 40 ms look-ahead), so ' +
       'the operator, the headset and any recorder on that leg hear no digit: two independent decoders ' +
-      '(multimon-ng and an eager Goertzel decoder) find none (`docs/decisions/0011-dtmf-masking.md`).',
+      '(multimon-ng and an eager Goertzel decoder) find none (`docs/decisions/0011-dtmf-masking.md`), also end ' +
+      "to end, in what a real operator's phone recorded while call-control had called it through the PBX and " +
+      'a caller keyed a card as RFC 4733 events or as in-band tones; outside capture the bridge passes the ' +
+      "caller's voice, the prompts and a key pressed after the result.",
     provedBy: [
+      t(
+        AGENT_ASSISTED,
+        'the operator stays on the line: hears the IVR and the caller, never a card key (RFC 4733 and in-band callers), and talks with the caller after the result',
+      ),
       bridgeInt(
         'in-band keys: the operator hears the caller before and after the card number but not one key; the caller hears the operator',
       ),
@@ -481,10 +489,20 @@ export const claims: Claim[] = [
     id: 'operator-keys-never-captured',
     section: { kind: 'path' },
     says:
-      "The operator's own keys are never looked for: nothing keyed on the operator's leg enters a capture. " +
-      "call-control places the operator's call and answers holds, and still never receives RTP.",
+      "The operator's own keys are never looked for: nothing keyed on the operator's leg enters a capture (end " +
+      "to end, an operator keying during the caller's card number leaves the caller's card intact). " +
+      "call-control places the operator's call (its offer names the vault's RTP address) and answers holds, " +
+      'and still never receives RTP.',
     provedBy: [
       bridgeUnit("never lets a key from the operator's leg into a capture"),
+      t(
+        AGENT_ASSISTED,
+        'the operator stays on the line: hears the IVR and the caller, never a card key (RFC 4733 and in-band callers), and talks with the caller after the result',
+      ),
+      t(
+        'services/call-control/test/operator-leg.unit.test.ts',
+        'assist: opens the vault leg, offers it to the operator through the PBX, bridges the answer and records it',
+      ),
       t(
         'test/dependency-rules.unit.test.ts',
         'dependency rules',

@@ -121,7 +121,7 @@ const en = {
     CALL_LOST: 'The IVR stopped during the call; nothing was charged unless the payment shows approved.',
     CAPTURE_FAILED: 'The card details could not be captured.',
     RETURN_FAILED:
-      'The IVR could not transfer the caller back to you (your phone system refused or did not answer the transfer); the caller was told you will call back. Call the customer back: the result is shown here.',
+      "The IVR could not put the caller back through to you (the transfer failed, and when your phone system refused it, the IVR's call to you was not answered either); the caller was told you will call back. Call the customer back: the result is shown here.",
     UNKNOWN_TRANSFER_CODE: 'The caller reached the IVR with a code it does not know (mistyped or expired).',
     ERROR: 'The IVR ran into a problem.',
   } as Record<string, string>,
@@ -145,7 +145,7 @@ const en = {
     joined: 'You are on the call: you hear the caller and the IVR, and a flat tone instead of the card digits.',
     unavailable:
       'You could not be connected: the caller goes on with the IVR alone and is transferred back to you after.',
-    left: 'You left the call: the caller goes on with the IVR alone and is transferred back to you after.',
+    left: 'You left the call: the caller is told so, goes on with the IVR alone and is transferred back to you after.',
   },
   restartField: 'Enter the field again',
   restartHint: 'If the caller made a mistake, the IVR asks again for the field being keyed now.',
@@ -375,7 +375,7 @@ const ja: Texts = {
     CALL_LOST: '通話中に IVR が停止しました。承認済みと表示されない限り請求はありません。',
     CAPTURE_FAILED: 'カード情報を受け付けられませんでした。',
     RETURN_FAILED:
-      'IVRから発信者をあなたへ戻せませんでした(電話システムが転送を拒否したか応答しませんでした)。発信者には折り返すと伝えてあります。お客様へ折り返してください。結果はこの画面にあります。',
+      'IVRから発信者をあなたへ戻せませんでした(転送に失敗し、電話システムが転送を拒否したときのIVRからあなたへの発信にも応答がありませんでした)。発信者には折り返すと伝えてあります。お客様へ折り返してください。結果はこの画面にあります。',
     UNKNOWN_TRANSFER_CODE: '発信者がIVRに知らない番号(入力間違いか期限切れ)で着信しました。',
     ERROR: 'IVRで問題が発生しました。',
   },
@@ -398,7 +398,7 @@ const ja: Texts = {
     calling: 'IVRがあなたに発信しています。電話に出ると発信者との通話を続けられます。',
     joined: '通話中です。発信者とIVRの声が聞こえます。カード番号の音は単一の音に置き換えられます。',
     unavailable: 'あなたにつながりませんでした。発信者はIVRで手続きを続け、終了後にあなたへ戻ります。',
-    left: 'あなたは通話から抜けました。発信者はIVRで手続きを続け、終了後にあなたへ戻ります。',
+    left: 'あなたは通話から抜けました。発信者にはそう伝え、発信者はIVRで手続きを続け、終了後にあなたへ戻ります。',
   },
   restartField: 'もう一度入力してもらう',
   restartHint: '発信者が入力を間違えたときは、いま入力中の項目をIVRがもう一度尋ねます。',
