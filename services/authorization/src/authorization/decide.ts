@@ -2,10 +2,12 @@ import { isPspAccountId } from '@ivr/contracts';
 import type { AuthorizationCommand, GatewayOutcome } from './commands';
 import { recordOperationOutcome, requestOperation } from './decide-operation';
 import { IdempotencyConflict, InvalidArgument, InvalidState } from './errors';
-import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type MaskedCard, type Mode } from './events';
-import { type Money, validateMoney } from './money';
+import { type AuthorizationEvent, CONTRACT_DECLINE_REASON, cardSummary, type Mode } from './events';
+import { validateMoney } from './money';
 import { checkPaymentId } from './payment-id';
 import type { AuthorizationState } from './state';
+
+type RequestAuthorization = Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>;
 
 const TOKEN = /^[A-Za-z0-9_-]{1,255}$/;
 const MODES: readonly Mode[] = ['AUTHORIZE', 'CAPTURE', 'REGISTER_CARD'];
@@ -86,10 +88,7 @@ function abandon(
   ];
 }
 
-function requestAuthorization(
-  command: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>,
-  state: AuthorizationState,
-): AuthorizationEvent[] {
+function requestAuthorization(command: RequestAuthorization, state: AuthorizationState): AuthorizationEvent[] {
   const request = validateRequest(command);
   // Fenced by AbandonAuthorization: the recorded failure is the answer, whatever the request says.
   if (state.status === 'FAILED' && state.failure?.code === ABANDONED_CODE) return [];
@@ -125,18 +124,10 @@ function requestAuthorization(
   ];
 }
 
-type ValidRequest = {
-  paymentId: string;
-  mode: Mode;
-  amount: Money | null;
-  orderReference: string;
-  card: MaskedCard;
-  customerReference: string | null;
-  pspAccountId: string;
-  merchantInitiated: boolean;
-};
+/** The request as checked: merchantInitiated said either way. */
+type ValidRequest = Omit<RequestAuthorization, 'type' | 'at' | 'merchantInitiated'> & { merchantInitiated: boolean };
 
-function validateRequest(c: Extract<AuthorizationCommand, { type: 'RequestAuthorization' }>): ValidRequest {
+function validateRequest(c: RequestAuthorization): ValidRequest {
   checkPaymentId(c.paymentId);
   if (!MODES.includes(c.mode)) throw new InvalidArgument('mode', 'must be AUTHORIZE, CAPTURE or REGISTER_CARD');
   if (!c.card?.pspToken) throw new InvalidArgument('card.psp_token', 'is required');

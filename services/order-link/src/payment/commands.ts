@@ -3,8 +3,9 @@ import type {
   CallEndReason,
   CallMode,
   CardSummary,
-  DeclineReason,
-  LifecycleCapabilities,
+  PaymentApprovedPayload,
+  PaymentDeclinedPayload,
+  PaymentFailedPayload,
   PaymentOperation,
   PaymentRequestedPayload,
 } from '@ivr/contracts';
@@ -55,30 +56,18 @@ export interface RecordCardCaptured {
   at: string;
 }
 
-export interface RecordAuthorizationApproved {
+/** authorization's approval, as the event will say it (its stored-card fields come by RecordCardRegistered). */
+export interface RecordAuthorizationApproved
+  extends Omit<PaymentApprovedPayload, 'paymentId' | 'storedCardReference' | 'customerReference'> {
   type: 'RecordAuthorizationApproved';
-  authorizationCode: string;
-  pspReference: string;
-  captured: boolean;
-  card?: CardSummary;
-  capabilities?: LifecycleCapabilities;
-  at: string;
 }
 
-export interface RecordAuthorizationDeclined {
+export interface RecordAuthorizationDeclined extends Omit<PaymentDeclinedPayload, 'paymentId'> {
   type: 'RecordAuthorizationDeclined';
-  reason: DeclineReason;
-  pspCode?: string;
-  pspDeclineCode?: string;
-  pspReference?: string;
-  card?: CardSummary;
-  at: string;
 }
 
-export interface RecordAuthorizationFailed {
+export interface RecordAuthorizationFailed extends Omit<PaymentFailedPayload, 'paymentId'> {
   type: 'RecordAuthorizationFailed';
-  reason: string;
-  at: string;
 }
 
 export interface RecordCardRegistered {
