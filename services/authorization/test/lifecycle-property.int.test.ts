@@ -10,8 +10,10 @@ import { PSPS, type Psp, type PspBooks, propertyHarness, settlePending } from '.
  * Property, against both simulators (Stripe's API with multicapture, and GMO-PG's): whatever random
  * lifecycle the payments go through (authorizations, captures whole, partial and in parts, voids, refunds
  * partial and full, requests the rule refuses, the same operation asked again or twice at once, PSP faults
- * after the PSP acted, restarts), once everything is reconciled the PSP's ledger equals the product's for
- * every payment (held, taken, given back), no payment is charged twice and no operation applied twice.
+ * after the PSP acted, restarts, merchant-initiated charges of a stored card, also asked twice), at every step
+ * no payment has more refunded than captured nor more captured than authorized, nor more than one charge at
+ * the PSP; once everything is reconciled the PSP's ledger equals the product's for every payment (held,
+ * taken, given back), no payment is charged twice and no operation applied twice.
  * Operations are asked as order-link's requests are (the use case its Kafka consumer calls). Seeded: a
  * failure names its seed and its steps, and replays exactly.
  */
@@ -67,6 +69,25 @@ describe.each(PSPS)('random lifecycles: the PSP agrees with the product: %s', (_
       );
       // Authorized first (a lifecycle starts with an approval); authorizing again later is one more step.
       for (const request of payments) await api.authorize(request);
+      // A card stored by a registration, charged later without a call (merchant-initiated).
+      const registration = authorizeRequest(newPaymentId(), await psp.card(pick(psp.approvedCards)), {
+        mode: PaymentMode.PAYMENT_MODE_REGISTER_CARD,
+        amount: undefined,
+      });
+      const registered = await api.authorize(registration);
+      const stored = registered.ok ? registered.value.authorization : undefined;
+      expect(stored?.storedCardReference).toBeTruthy();
+      const mits: string[] = [];
+      const chargeStored = (paymentId: string) =>
+        h.authorizations.chargeStoredCard({
+          paymentId,
+          registrationPaymentId: registration.paymentId,
+          storedCardReference: stored?.storedCardReference ?? '',
+          customerReference: stored?.customerReference ?? '',
+          mode: 'AUTHORIZE',
+          amount: { minorUnits: 800, currency: 'JPY' },
+          orderReference: `mit-${paymentId}`,
+        });
       const asked: Asked[] = [];
       const state = (paymentId: string) => h.authorizations.get(paymentId).catch(() => undefined);
       const ask = (a: Asked) =>
@@ -78,12 +99,21 @@ describe.each(PSPS)('random lifecycles: the PSP agrees with the product: %s', (_
           ...(a.final !== undefined ? { final: a.final } : {}),
         });
 
+      const targets = () => [...payments.map((p) => p.paymentId), ...mits];
       for (let step = 0; step < 40; step++) {
-        const request = pick(payments);
+        const request = { paymentId: pick(targets()) };
         const roll = random();
         if (roll < 0.05) {
-          log.push(`authorize ${request.paymentId}`);
-          await api.authorize(request);
+          const again = pick(payments);
+          log.push(`authorize ${again.paymentId}`);
+          await api.authorize(again);
+        } else if (roll < 0.1) {
+          // A merchant-initiated charge, or the same one again (a redelivered PaymentRequested).
+          const again = mits.length > 0 && random() < 0.4;
+          const paymentId = again ? pick(mits) : newPaymentId();
+          log.push(`mit${again ? ' again' : ''} ${paymentId}`);
+          if (!again) mits.push(paymentId);
+          await chargeStored(paymentId);
         } else if (roll < 0.22) {
           const mode = pick(psp.faults);
           const count = 1 + Math.floor(random() * 2);
@@ -131,15 +161,28 @@ describe.each(PSPS)('random lifecycles: the PSP agrees with the product: %s', (_
           asked.push(a);
           await ask(a);
         }
+        // At every step, whatever is pending: nothing refunded beyond what was captured, nothing captured
+        // beyond what was authorized, one charge at most at the PSP.
+        for (const paymentId of targets()) {
+          const s = await state(paymentId);
+          const authorized = s?.amount?.minorUnits ?? 0;
+          const captured = s?.capturedAmount?.minorUnits ?? 0;
+          const refunded = s?.refundedMinorUnits ?? 0;
+          const ok = refunded <= captured && captured <= authorized && (await psp.books(paymentId)).charges <= 1;
+          if (!ok)
+            throw new Error(
+              `seed ${seed}, ${paymentId}: ${JSON.stringify({ authorized, captured, refunded })}; ${log.join('; ')}`,
+            );
+        }
       }
 
       await clearFaults(sim);
-      // Settle everything: authorizations never answered, then operations left pending (the reconciler's work).
+      // Settle everything (the stored-card charges too: a lost answer is settled like any authorization): authorizations never answered, then operations left pending (the reconciler's work).
       for (const request of payments) await api.authorize(request);
       await settlePending(h);
 
       const context = `seed ${seed}: ${log.join('; ')}`;
-      for (const request of payments) {
+      for (const request of targets().map((paymentId) => ({ paymentId }))) {
         const s = await state(request.paymentId);
         const { status, ...product } = productBooks(s);
         const books = await psp.books(request.paymentId);
