@@ -22,6 +22,8 @@ export interface RunHeader {
 
 /** One rate of the system run, and what each load generator saw of it (runs before SIPp have neither). */
 export interface SystemRate extends RateFigures {
+  /** The PSP simulator's latency in this phase (runs before it have none: 0). */
+  pspLatencyMs?: number;
   sipp?: GeneratorFigures;
   /** The own UAC's share (the calls whose prompts are heard: last keypress → result). */
   probe?: GeneratorFigures;

@@ -14,6 +14,9 @@
 //   BENCH_SYSTEM_HOLD=300          calls held at once, by SIPp (0 skips the hold)
 //   BENCH_SYSTEM_HOLD_RATE=30      calls/s while the hold fills
 //   BENCH_SYSTEM_CEILING_S=5       seconds of plain INSERTs; Kafka gets 20,000 records
+//   BENCH_SYSTEM_PSP_LATENCY_MS=0  the PSP simulator's latency (every request: the card's registration and
+//                                  its payment), one round of the rates each, e.g. 0,200: the PSP's own time
+//                                  is added to last key → result, never hidden
 //   BENCH_SIPP_MARGIN_MS=1000      SIPp keys a field this long after its prompt should have ended
 //   BENCH_SIPP_VIA_PROXY=1         SIPp's calls go through the SIP proxy (Kamailio) in front of call-control
 //
@@ -59,6 +62,7 @@ import { createPayments, sippPhase } from './sipp/phase';
 import { fmt, printTable } from './stats';
 
 const RATES = ratesFromEnv('BENCH_SYSTEM_RATES', '5,10,20,40');
+const PSP_LATENCIES = (process.env.BENCH_SYSTEM_PSP_LATENCY_MS ?? '0').split(',').map(Number);
 const PHASE_S = Number(process.env.BENCH_SYSTEM_PHASE_S ?? 30);
 const HOLD = Number(process.env.BENCH_SYSTEM_HOLD ?? 300);
 const HOLD_RATE = Number(process.env.BENCH_SYSTEM_HOLD_RATE ?? 30);
@@ -141,6 +145,7 @@ async function ratePhase(
   rate: number,
   accounts: CpuAccounts,
   profiler: PhaseProfiler | undefined,
+  pspLatencyMs: number,
 ): Promise<{ figures: SystemRate; results: CallResult[]; cpu: CpuPhase; profiles?: ProfileFigures[] }> {
   const probeRate = rate * PROBE_SHARE;
   const sippRate = rate - probeRate;
@@ -160,6 +165,7 @@ async function ratePhase(
   const parts = [sipp.figures, ...(probe ? [probe.figures] : [])];
   const figures: SystemRate = {
     offeredPerS: rate,
+    pspLatencyMs,
     placementSeconds: PHASE_S,
     seconds: Math.max(...parts.map((p) => p.seconds)),
     completed,
@@ -182,7 +188,7 @@ async function ratePhase(
   const files = await profiler?.stop(profileDir);
   const bench = process.cpuUsage(benchBefore);
   const cpu: CpuPhase = {
-    label: `${rate}/s`,
+    label: `${rate}/s${pspLatencyMs ? `, PSP ${pspLatencyMs} ms` : ''}`,
     offeredPerS: rate,
     seconds: (performance.now() - started) / 1000,
     payments: completed,
@@ -233,6 +239,7 @@ async function main(): Promise<void> {
     BENCH_SYSTEM_MEDIA_CALLS: [MEDIA_CALLS, 120],
     BENCH_SYSTEM_MEDIA_RATE: [MEDIA_RATE, 40],
     BENCH_SYSTEM_PROFILE_RATE: [PROFILE_RATE, 10],
+    BENCH_SYSTEM_PSP_LATENCY_MS: [PSP_LATENCIES.join(','), '0'],
   })
     .filter(([, [v, d]]) => v !== d)
     .map(([k, [v]]) => `${k}=${v} `)
@@ -276,14 +283,20 @@ async function main(): Promise<void> {
       );
       cpu.media = await mediaPhase(rig, accounts, cpu.idle);
     }
-    for (const rate of RATES) {
-      console.log(`  ${rate} calls/s for ${PHASE_S} s (load ${loadAverage()})...`);
-      const phase = await ratePhase(rig, rate, accounts, rate === PROFILE_RATE ? profiler : undefined);
-      all.push(...phase.results);
-      rates.push(phase.figures);
-      cpu.phases.push(phase.cpu);
-      profiles ??= phase.profiles;
+    for (const [round, latencyMs] of PSP_LATENCIES.entries()) {
+      await rig.system.pspFault({ mode: 'none', latencyMs });
+      for (const rate of RATES) {
+        console.log(`  ${rate} calls/s for ${PHASE_S} s, PSP ${latencyMs} ms (load ${loadAverage()})...`);
+        // Profiled once: the first round's PROFILE_RATE.
+        const profiled = round === 0 && rate === PROFILE_RATE ? profiler : undefined;
+        const phase = await ratePhase(rig, rate, accounts, profiled, latencyMs);
+        all.push(...phase.results);
+        rates.push(phase.figures);
+        cpu.phases.push(phase.cpu);
+        profiles ??= phase.profiles;
+      }
     }
+    await rig.system.pspFault('clear');
     if (HOLD > 0) {
       console.log(`  hold: ${HOLD} calls at ${HOLD_RATE}/s (load ${loadAverage()})...`);
       const parkMs = Math.min(HOLD_PARK_MS, (HOLD / HOLD_RATE) * 1000);
@@ -354,8 +367,11 @@ function printSystemRun(run: SystemRun): void {
       : []),
   ]);
   printTable(
-    `Whole system: payment calls at steady rates (SIPp, ${fmt((run.probeShare ?? 0) * 100, 0)} % by the own UAC; SIP + RTP, zero latency PSP simulator)`,
-    run.rates.map(rateRow),
+    `Whole system: payment calls at steady rates (SIPp, ${fmt((run.probeShare ?? 0) * 100, 0)} % by the own UAC; SIP + RTP, the PSP simulator at the latency named)`,
+    run.rates.map((f) => {
+      const [label, text] = rateRow(f);
+      return [`${label}, PSP ${f.pspLatencyMs ?? 0} ms`, text];
+    }),
   );
   printTable(
     'Load generators: CPU apart from the system (SIPp from /proc/<pid>/stat; own UAC = the bench process)',

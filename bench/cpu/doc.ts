@@ -39,12 +39,12 @@ export function cpuSection(run: SystemRun): string {
   if (c.sipCallsPerS) lines.push(`| SIP calls, SIPp's uac against its uas | ${n0(c.sipCallsPerS)} |`);
   lines.push('');
   lines.push(
-    '| offered | completed / failed | payments/s | ÷ plain INSERTs/s | last key → result prompt p50 / p99 (own UAC) |',
-    '|---|---|---|---|---|',
+    '| offered | PSP latency | completed / failed | payments/s | ÷ plain INSERTs/s | last key → result prompt p50 / p99 (own UAC) |',
+    '|---|---|---|---|---|---|',
   );
   for (const r of run.rates)
     lines.push(
-      `| ${r.offeredPerS}/s for ${n0(r.placementSeconds)} s | ${r.completed} / ${r.failed} | ${fmt(r.paymentsPerS, 1)} | ${fmt(r.paymentsPerS / c.plainInsertsPerS, 4)} | ${n0(r.toResultMs.p50)} / ${n0(r.toResultMs.p99)} ms (n=${r.toResultMs.n}) |`,
+      `| ${r.offeredPerS}/s for ${n0(r.placementSeconds)} s | ${r.pspLatencyMs ?? 0} ms | ${r.completed} / ${r.failed} | ${fmt(r.paymentsPerS, 1)} | ${fmt(r.paymentsPerS / c.plainInsertsPerS, 4)} | ${n0(r.toResultMs.p50)} / ${n0(r.toResultMs.p99)} ms (n=${r.toResultMs.n}) |`,
     );
   lines.push('');
   const cpu = run.cpu;

@@ -383,7 +383,7 @@ export class PaymentSystem {
   }
 
   /** PSP simulator fault injection (see tools/psp-simulator/README.md). */
-  async pspFault(rule: { mode: string; path?: string } | 'clear'): Promise<void> {
+  async pspFault(rule: { mode: string; path?: string; latencyMs?: number } | 'clear'): Promise<void> {
     const res = await fetch(`${this.psp.url}/_sim/faults`, {
       method: rule === 'clear' ? 'DELETE' : 'POST',
       headers: { 'content-type': 'application/json' },

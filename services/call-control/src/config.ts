@@ -110,6 +110,9 @@ function baseSpec() {
     authorizeAttempts: int('AUTHORIZE_ATTEMPTS', { default: 3, min: 1, max: 10 }),
     pendingPollMs: int('AUTHORIZATION_PENDING_POLL_MS', { default: 1000, min: 50 }),
     pendingWaitMs: int('AUTHORIZATION_PENDING_WAIT_MS', { default: 10_000, min: 0 }),
+    // The card's registration and authorization start with the last key; "please wait" plays only if
+    // the result has not come within this bound (and is cut the moment it comes).
+    pleaseWaitAfterMs: int('PLEASE_WAIT_AFTER_MS', { default: 250, min: 0, max: 10_000 }),
     // Where a caller whose code is unknown goes back (when the INVITE has no Referred-By); BYE when unset.
     fallbackReturnUri: optional(str('RETURN_FALLBACK_URI')),
     // A PBX that refuses the hand-back REFER: the IVR calls the operator and bridges the two through the
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     authorizeAttempts: base.authorizeAttempts,
     pendingPollMs: base.pendingPollMs,
     pendingWaitMs: base.pendingWaitMs,
+    pleaseWaitAfterMs: base.pleaseWaitAfterMs,
     ...(base.fallbackReturnUri ? { fallbackReturnUri: base.fallbackReturnUri } : {}),
     callBackWhenReferRefused: base.returnCallBack,
   };

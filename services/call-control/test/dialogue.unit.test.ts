@@ -217,7 +217,8 @@ test('a PENDING outcome is asked again until known', async () => {
   f.authorization.pollAnswers = [{ status: 'PENDING' }, { status: 'CAPTURED', pspReference: 'pi_3' }];
   await run(f);
   expect(f.authorization.polls).toEqual(['pay-1', 'pay-1']);
-  expect(f.clock.sleeps).toEqual([500, 500]);
+  // The bound before "please wait" (from the last key), then the two polls.
+  expect(f.clock.sleeps).toEqual([250, 500, 500]);
   expect(f.vault.promptsHeard.slice(-2)).toEqual(['approved', 'transferring-back']);
 });
 

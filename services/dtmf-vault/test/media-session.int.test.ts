@@ -146,6 +146,21 @@ describe('media session over real UDP', () => {
     expect(tail.every((p) => p.payload.every((b) => b === 0xff))).toBe(true);
   });
 
+  it('a new prompt cuts the one playing, and a filler asked only if idle never cuts one', async () => {
+    const { opened, peer } = await openWithPeer();
+    await peer.sendAudio(g711Frames(silence(40)));
+    const play = (promptIds: Parameters<Vault['play']>[1]['promptIds'], ifIdle = false) =>
+      vault.play(opened.sessionId, { promptIds, language: 'en', bargeIn: false, ifIdle });
+    // "please wait" playing, then the result: the result cuts it.
+    const filler = play(['please-wait'], true);
+    await pause(60);
+    const result = play(['approved']);
+    expect(await filler).toBe('stopped');
+    // A filler that comes while the result plays is not played: the result goes on to its end.
+    expect(await play(['please-wait'], true)).toBe('stopped');
+    expect(await result).toBe('completed');
+  });
+
   it('closes a session on request, wipes the card and refuses later calls', async () => {
     const { opened, peer } = await openWithPeer();
     await peer.sendAudio(g711Frames(silence(40)));

@@ -21,6 +21,11 @@ export interface DialogueConfig {
   /** While the outcome is PENDING, ask again every pollMs, for at most waitMs in all. */
   pendingPollMs: number;
   pendingWaitMs: number;
+  /**
+   * After the last key of the card, how long the result may take before "please wait" plays (it is cut
+   * by the result prompt the moment the result comes).
+   */
+  pleaseWaitAfterMs: number;
   /** Where a caller goes back when no payment tells (unknown code); BYE when absent. */
   fallbackReturnUri?: string;
   /** A PBX that refuses the hand-back REFER: call the operator and bridge the two instead. */
@@ -37,5 +42,6 @@ export const DEFAULT_DIALOGUE_CONFIG: DialogueConfig = {
   authorizeAttempts: 3,
   pendingPollMs: 1000,
   pendingWaitMs: 10_000,
+  pleaseWaitAfterMs: 250,
   callBackWhenReferRefused: true,
 };

@@ -68,6 +68,8 @@ export interface DialogueState {
   operatorCancelled?: boolean;
   /** The operator's requests for the payment reach this dialogue. */
   subscribed?: boolean;
+  /** "Please wait" pending or playing while the card is registered and paid for (dialogue/please-wait.ts). */
+  pleaseWait?: { stop(): void };
 }
 
 export interface StepContext extends DialogueDeps {

@@ -70,6 +70,11 @@ export interface PlayRequest {
   amount?: { minorUnits: number; currency: string };
   language: Language;
   bargeIn: boolean;
+  /**
+   * Played only if nothing plays at the vault when it gets there (a filler such as "please wait", which
+   * must not cut a prompt sent after it that reached the vault first).
+   */
+  ifIdle?: boolean;
 }
 
 /**

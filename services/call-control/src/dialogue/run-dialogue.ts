@@ -17,6 +17,7 @@ import {
 } from './context';
 import { CallerHungUp, MediaSessionLost, ServiceUnavailable } from './errors';
 import { handleOperatorRequest } from './operator-requests';
+import { resultKnown } from './please-wait';
 import type { PaymentToCollect } from './ports';
 import { Prompts } from './prompts';
 import { STEPS } from './steps';
@@ -88,6 +89,7 @@ export async function runDialogue(
     }
   }
   state.step = 'DONE';
+  resultKnown(ctx);
   unsubscribe();
   await deps.operator.end(state.mediaLost ? 'MEDIA_LOST' : 'CALLER_LEG_ENDED');
   await deps.vault.closeSession(call.sessionId, hungUp ? 'hangup' : 'completed');

@@ -137,6 +137,11 @@ export class MediaSession {
     return this.playout.play(ulawParts, bargeIn);
   }
 
+  /** Whether a prompt is playing now. */
+  get playing(): boolean {
+    return this.playout.playing;
+  }
+
   stopPlayback(outcome: PlayOutcome = 'stopped'): void {
     this.playout.stop(outcome);
   }

@@ -49,6 +49,11 @@ export class Playout {
     private readonly send: (packet: Buffer, peer: Peer) => void,
   ) {}
 
+  /** Whether a prompt is playing now. */
+  get playing(): boolean {
+    return this.playback !== undefined;
+  }
+
   /** Whether what is playing now may be cut short by a key. */
   get bargeIn(): boolean {
     return this.playback?.bargeIn ?? false;

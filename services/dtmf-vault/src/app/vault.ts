@@ -108,6 +108,8 @@ export interface PlayRequest {
   amount?: { minorUnits: number; currency: string };
   language: Language;
   bargeIn: boolean;
+  /** Only if nothing plays now (a filler that must not cut a later prompt): else `stopped` at once. */
+  ifIdle?: boolean;
 }
 
 export interface CaptureRequest {
@@ -257,6 +259,7 @@ export class Vault {
 
   async play(sessionId: string, request: PlayRequest): Promise<PlayOutcome> {
     const { session, plainDigits } = this.entry(sessionId);
+    if (request.ifIdle && session.playing) return 'stopped';
     const audio = this.audio(request.language, this.promptList(request));
     plainDigits.played(request.promptIds);
     return session.play(audio, request.bargeIn);

@@ -50,9 +50,10 @@ function promisify<Req, Res>(client: VaultServiceClient, method: Unary<Req, Res>
 
 /**
  * A request as call-control sends it: `prompt_language`; the deprecated vault.v1 `language` only where a
- * test stands for a call-control of the previous release.
+ * test stands for a call-control of the previous release; `if_idle` (a filler) only where a test says so.
  */
-type WithLegacyLanguage<T extends { language: LegacyLanguage }> = Omit<T, 'language'> & Partial<Pick<T, 'language'>>;
+type WithLegacyLanguage<T extends { language: LegacyLanguage; ifIdle: boolean }> = Omit<T, 'language' | 'ifIdle'> &
+  Partial<Pick<T, 'language' | 'ifIdle'>>;
 
 /** The vault's unary methods as promises. */
 export function vaultApi(client: VaultServiceClient) {
@@ -64,7 +65,7 @@ export function vaultApi(client: VaultServiceClient) {
       request: Omit<OpenMediaSessionRequest, 'offeredCrypto'> & Partial<Pick<OpenMediaSessionRequest, 'offeredCrypto'>>,
     ) => open({ offeredCrypto: [], ...request }),
     play: (request: WithLegacyLanguage<PlayPromptsRequest>) =>
-      play({ language: LegacyLanguage.LANGUAGE_UNSPECIFIED, ...request }),
+      play({ language: LegacyLanguage.LANGUAGE_UNSPECIFIED, ifIdle: false, ...request }),
     register: promisify<RegisterCardRequest, RegisterCardResponse>(client, client.registerCard),
     close: promisify<CloseMediaSessionRequest, CloseMediaSessionResponse>(client, client.closeMediaSession),
     openOperatorLeg: promisify<OpenOperatorLegRequest, OpenOperatorLegResponse>(client, client.openOperatorLeg),

@@ -130,6 +130,7 @@ export class GrpcVault implements MediaPort {
             promptLanguage: LANGUAGE[request.language],
             language: LEGACY_LANGUAGE[request.language],
             bargeIn: request.bargeIn,
+            ifIdle: request.ifIdle ?? false,
           },
           readyMetadata(),
           { deadline: deadline(this.timeouts.playMs) },

@@ -1,19 +1,15 @@
-// The vault tokenizes the card at the PSP and wipes PAN and security code, whatever the answer.
-// "Please wait" plays meanwhile. A refused card or an unreachable PSP ends the payment here.
-import { conclude, language, payment, type Step } from '../context';
-import { Prompts } from '../prompts';
+// The vault tokenizes the card at the PSP and wipes PAN and security code, whatever the answer. It
+// starts with the last key of the card: "please wait" plays only if the result (registration and
+// authorization) takes longer than a short bound (dialogue/please-wait.ts). A refused card or an
+// unreachable PSP ends the payment here.
+import { conclude, payment, type Step } from '../context';
+import { pleaseWaitUnlessQuick } from '../please-wait';
 
 export const registration: Step = async (ctx) => {
   const { sessionId, callId } = ctx.call;
-  const [registration] = await Promise.all([
-    // One registration per call: a retried RPC must not create a second payment method.
-    ctx.vault.registerCard(sessionId, `card-${callId}`, payment(ctx).pspAccountId, ctx.signal),
-    ctx.vault.play(
-      sessionId,
-      { promptIds: [...Prompts.pleaseWait], language: language(ctx), bargeIn: false },
-      ctx.signal,
-    ),
-  ]);
+  pleaseWaitUnlessQuick(ctx);
+  // One registration per call: a retried RPC must not create a second payment method.
+  const registration = await ctx.vault.registerCard(sessionId, `card-${callId}`, payment(ctx).pspAccountId, ctx.signal);
   if (registration.kind === 'failed') {
     const { failure } = registration;
     if (failure === 'declined' || failure === 'invalid-card') {

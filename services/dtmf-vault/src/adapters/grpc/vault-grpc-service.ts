@@ -134,6 +134,7 @@ export function createVaultGrpcService(vault: Vault, allowedClients: readonly st
         amount: req.amount ? { minorUnits: req.amount.minorUnits, currency: req.amount.currency } : undefined,
         language: languageFromMsg(req),
         bargeIn: req.bargeIn,
+        ifIdle: req.ifIdle,
       });
       return { outcome: playOutcomeToMsg[outcome] };
     }),
