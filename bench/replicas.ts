@@ -5,10 +5,12 @@
 // in front of call-control, so that both pay for the same hop: with replicas its dispatcher spreads
 // SIPp's calls round robin. The own UAC (the latency probes) places each call at the next replica.
 // On one machine replicas share its cores: the figures say what a second process of each service buys
-// (or costs) on this box, not what a second node would. Prints; asserts nothing.
+// (or costs) on this box, not what a second node would. The two set-ups alternate, round after round
+// (1, N, 1, N…), so that a shared machine's load falls on both alike. Prints; asserts nothing.
 //
-//   BENCH_REPLICAS=2              processes of every service in the second run
-//   BENCH_REPLICAS_RATES=10,20    calls/s offered, one phase each, in both runs
+//   BENCH_REPLICAS=2              processes of every service in the second set-up
+//   BENCH_REPLICAS_ROUNDS=2       rounds of (1 replica, then BENCH_REPLICAS)
+//   BENCH_REPLICAS_RATES=10,20    calls/s offered, one phase each, in every run
 //   BENCH_REPLICAS_PHASE_S=30     seconds of call placement per rate
 //   BENCH_SYSTEM_PROBE_SHARE=0.1  share of each rate placed by the own UAC
 import '../scripts/load-env';
@@ -25,6 +27,7 @@ import { createPayments, sippPhase } from './sipp/phase';
 import { fmt, printColumns } from './stats';
 
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
+const ROUNDS = Number(process.env.BENCH_REPLICAS_ROUNDS ?? 2);
 const RATES = ratesFromEnv('BENCH_REPLICAS_RATES', '10,20');
 const PHASE_S = Number(process.env.BENCH_REPLICAS_PHASE_S ?? 30);
 const PROBE_SHARE = Number(process.env.BENCH_SYSTEM_PROBE_SHARE ?? 0.1);
@@ -114,27 +117,21 @@ async function run(replicas: number): Promise<ReplicaPhase[]> {
 }
 
 async function main(): Promise<void> {
-  const command = `BENCH_REPLICAS=${REPLICAS} BENCH_REPLICAS_RATES=${RATES.join(',')} BENCH_REPLICAS_PHASE_S=${PHASE_S} BENCH_SYSTEM_PROBE_SHARE=${PROBE_SHARE} make bench-replicas`;
+  const command = `BENCH_REPLICAS=${REPLICAS} BENCH_REPLICAS_ROUNDS=${ROUNDS} BENCH_REPLICAS_RATES=${RATES.join(',')} BENCH_REPLICAS_PHASE_S=${PHASE_S} BENCH_SYSTEM_PROBE_SHARE=${PROBE_SHARE} make bench-replicas`;
   const header = beginRun(command);
-  const one = await run(1);
-  const many = await run(REPLICAS);
-  const figures = { kind: 'replicas', ...header(), services: SERVICE_NAMES, phases: [...one, ...many] };
+  const runs: Array<{ round: number; phases: ReplicaPhase[] }> = [];
+  for (let round = 1; round <= ROUNDS; round++)
+    for (const replicas of [1, REPLICAS]) runs.push({ round, phases: await run(replicas) });
+  const all = runs.flatMap((r) => r.phases.map((p) => ({ round: r.round, ...p })));
+  const figures = { kind: 'replicas', ...header(), services: SERVICE_NAMES, phases: all };
   mkdirSync(FIGURES_DIR, { recursive: true });
   const file = join(FIGURES_DIR, `replicas-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
 
-  const cell = (p: ReplicaPhase | undefined) =>
-    p
-      ? [
-          `${fmt(p.paymentsPerS, 1)}/s (${p.completed} ok, ${p.failed} failed, ${p.peakConcurrent} up at once)`,
-          `${fmt(p.toResultP50Ms, 0)}/${fmt(p.toResultP99Ms, 0)} ms`,
-          `${fmt(p.servicesCpuMsPerPayment, 0)} + PG ${fmt(p.postgresCpuMsPerPayment, 0)} ms`,
-          `${p.loadBefore} → ${p.loadAfter}`,
-        ]
-      : ['', '', '', ''];
   printColumns(
-    `Payments/s with 1 and ${REPLICAS} processes of every service, same run (${header().cores} cores; commit ${header().commit})`,
+    `Payments/s with 1 and ${REPLICAS} processes of every service, alternating in one run (${header().cores} cores; commit ${header().commit})`,
     [
+      'round',
       'replicas',
       'completed payments/s',
       'last key → result p50/p99',
@@ -142,15 +139,21 @@ async function main(): Promise<void> {
       'load before → after',
     ],
     RATES.flatMap((rate) =>
-      [one, many].map((set, i) => [
-        i === 0 ? `${rate}/s` : '',
-        String(i === 0 ? 1 : REPLICAS),
-        ...cell(set.find((p) => p.offeredPerS === rate)),
-      ]),
+      all
+        .filter((p) => p.offeredPerS === rate)
+        .map((p, i) => [
+          i === 0 ? `${rate}/s` : '',
+          String(p.round),
+          String(p.replicas),
+          `${fmt(p.paymentsPerS, 1)}/s (${p.completed} ok, ${p.failed} failed, ${p.peakConcurrent} up at once)`,
+          `${fmt(p.toResultP50Ms, 0)}/${fmt(p.toResultP99Ms, 0)} ms`,
+          `${fmt(p.servicesCpuMsPerPayment, 0)} + PG ${fmt(p.postgresCpuMsPerPayment, 0)} ms`,
+          `${p.loadBefore} → ${p.loadAfter}`,
+        ]),
     ),
   );
-  for (const p of [...one, ...many])
-    if (p.failed) console.log(`\n${p.replicas} × at ${p.offeredPerS}/s failures: ${p.failures}`);
+  for (const p of all)
+    if (p.failed) console.log(`\nround ${p.round}, ${p.replicas} × at ${p.offeredPerS}/s failures: ${p.failures}`);
   console.log(`\nfigures: ${file}`);
   console.log(`reproduce: ${command}`);
 }

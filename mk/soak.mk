@@ -8,7 +8,7 @@ bench-system: up-infra build ## raw PostgreSQL/Kafka/SIP ceilings, then payments
 
 # Not in `make bench` (two whole systems, ~6 min): run it where replicas are the question.
 .PHONY: bench-replicas
-bench-replicas: up-infra build ## the whole system with 1, then BENCH_REPLICAS (2) processes of every service, same rates (BENCH_REPLICAS_RATES 10,20): payments/s, CPU per payment, load average side by side (~6 min)
+bench-replicas: up-infra build ## the whole system with 1 and BENCH_REPLICAS (2) processes of every service, alternating for BENCH_REPLICAS_ROUNDS (2), same rates (BENCH_REPLICAS_RATES 10,20): payments/s, CPU per payment, load average side by side (~12 min)
 	tsx bench/replicas.ts
 
 soak: up-infra build ## SOAK_MINUTES (10) of SOAK_RATE (3) calls/s after SOAK_WARMUP_S (180); memory per service sampled; PASS if growth < 5 %

@@ -308,7 +308,7 @@ export class PaymentSystem {
     idempotencyKey?: string,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const api = this.api;
-    const res = await fetch(api + path, {
+    const init: RequestInit = {
       method,
       headers: {
         authorization: `Bearer ${this.apiKey}`,
@@ -316,19 +316,28 @@ export class PaymentSystem {
         ...(method === 'POST' ? { 'idempotency-key': idempotencyKey ?? randomUUID() } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
-    }).catch((err: Error) => {
-      // No answer at all: say what state order-link was in, so that a failed run explains itself.
-      const orderLink = this.services.get(instanceName('order-link', Math.max(0, this.apis.indexOf(api))));
-      const state = orderLink?.alive ? 'running' : 'not running';
-      const cause = err.cause instanceof Error ? err.cause.message : '';
-      const tail = orderLink?.output().slice(-1500) ?? '';
-      throw new Error(
-        `${method} ${path} at ${api}: ${err.message} (${cause}); order-link is ${state}; it wrote last:\n${tail}`,
-        {
-          cause: err,
-        },
-      );
-    });
+    };
+    // A kept-alive connection the server closed just as it was reused (a busy machine's timers fire late):
+    // sent once more, which the Idempotency-Key makes safe for a POST.
+    const res = await fetch(api + path, init)
+      .catch((err: Error) => {
+        const code = (err.cause as { code?: string } | undefined)?.code ?? '';
+        if (!['ECONNRESET', 'UND_ERR_SOCKET'].includes(code)) throw err;
+        return fetch(api + path, init);
+      })
+      .catch((err: Error) => {
+        // No answer at all: say what state order-link was in, so that a failed run explains itself.
+        const orderLink = this.services.get(instanceName('order-link', Math.max(0, this.apis.indexOf(api))));
+        const state = orderLink?.alive ? 'running' : 'not running';
+        const cause = err.cause instanceof Error ? err.cause.message : '';
+        const tail = orderLink?.output().slice(-1500) ?? '';
+        throw new Error(
+          `${method} ${path} at ${api}: ${err.message} (${cause}); order-link is ${state}; it wrote last:\n${tail}`,
+          {
+            cause: err,
+          },
+        );
+      });
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
   }
 
