@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, issueOperatorToken, Topics } from '@ivr/contracts';
 import { issueApiKey } from '@ivr/order-link/api-keys';
 import { startGroupsAtEnd } from '@ivr/testkit/kafka-groups';
-import { freePort } from '@ivr/testkit/ports';
-import { readDevEnv, ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
+import { startOrderLinkPair } from '@ivr/testkit/order-link-pair';
+import { readDevEnv, type ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import { Receiver } from '@ivr/testkit/webhook-receiver';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
@@ -72,26 +72,16 @@ describe('order system journey: REST → call/authorization events → payment-c
       processManager: `order-link-pm-e2e-${run}`,
     };
     await startGroupsAtEnd(kafka, Object.values(groups));
-    const notificationPort = await freePort();
-    notification = await ServiceProcess.start('notification', {
-      env: {
-        HTTP_PORT: String(notificationPort),
+    const pair = await startOrderLinkPair({
+      notification: {
         CONSUMER_GROUP: groups.notification,
         LIVE_CONSUMER_GROUP: groups.notificationLive,
         WEBHOOK_POLL_MS: '100',
       },
+      orderLink: { PROCESS_MANAGER_GROUP: groups.processManager },
     });
-    const httpPort = await freePort();
-    orderLink = await ServiceProcess.start('order-link', {
-      env: {
-        HTTP_PORT: String(httpPort),
-        GRPC_PORT: String(await freePort()),
-        NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
-        PROCESS_MANAGER_GROUP: groups.processManager,
-      },
-    });
-    api = `http://127.0.0.1:${httpPort}`;
-    live = `http://127.0.0.1:${notificationPort}/v1/live`;
+    ({ orderLink, notification, api } = pair);
+    live = `${pair.notificationUrl}/v1/live`;
     apiKey = (
       await issueApiKey(orderlinkDb, {
         orderSystem,

@@ -16,9 +16,10 @@ import { type EventEnvelope, Topics } from '@ivr/contracts';
 import { createKafka, KafkaEventPublisher } from '@ivr/kafka';
 import { startGroupsAtEnd } from '@ivr/testkit/kafka-groups';
 import { Nginx } from '@ivr/testkit/nginx';
+import { startOrderLinkPair } from '@ivr/testkit/order-link-pair';
 import { TopicWatcher } from '@ivr/testkit/payment-system';
 import { freePort } from '@ivr/testkit/ports';
-import { ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
+import { type ServiceProcess, waitUntil } from '@ivr/testkit/service-process';
 import type { Kafka } from 'kafkajs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -201,11 +202,7 @@ const step = (page: Page, name: string) => page.locator(`li[data-step="${name}"]
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const notificationPort = await freePort();
   liveGroup = `console-e2e-live-${run}`;
-  notification = await ServiceProcess.start('notification', {
-    env: { HTTP_PORT: String(notificationPort), LIVE_CONSUMER_GROUP: liveGroup },
-  });
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => {
@@ -219,19 +216,17 @@ beforeAll(async () => {
   const receiverPort = await freePort();
   await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${receiverPort}/hooks/payments`;
-  const httpPort = await freePort();
-  orderLink = await ServiceProcess.start('order-link', {
-    env: {
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(await freePort()),
-      NOTIFICATION_URL: `http://127.0.0.1:${notificationPort}`,
+  const pair = await startOrderLinkPair({
+    notification: { LIVE_CONSUMER_GROUP: liveGroup },
+    orderLink: {
       CONSOLE_LOCKOUT_FAILURES: '3',
       CONSOLE_ORDER_SYSTEM: consoleOrderSystem,
       // nginx below connects from here; only it may say which scheme, host and client a request had.
       TRUSTED_PROXIES: '127.0.0.1',
     },
   });
-  base = `http://127.0.0.1:${httpPort}`;
+  ({ orderLink, notification, api: base } = pair);
+  const httpPort = pair.httpPort;
   proxy = await Nginx.start({ upstream: `127.0.0.1:${httpPort}` });
 
   // The first admin comes from the CLI, as on a fresh installation (password on standard input).
