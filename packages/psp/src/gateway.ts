@@ -29,6 +29,18 @@ export interface PaymentGateway {
    * of it. Used to reconcile an unknown outcome when repeating the call is not possible.
    */
   findAuthorization(query: FindAuthorizationQuery): Promise<GatewayOutcome<FoundAuthorization | null>>;
+  /**
+   * The refund made with this idempotency key, looked up without acting; `ok(null)` when there is none. For
+   * gateways whose keys expire (Stripe: 24 h): past that, a lost refund is found this way rather than sent
+   * again blindly. Absent where repeating is always safe (GMO-PG compares amounts).
+   */
+  findRefund?(query: FindRefundQuery): Promise<GatewayOutcome<RefundResult | null>>;
+}
+
+export interface FindRefundQuery {
+  /** The payment at the PSP (Stripe PaymentIntent). */
+  pspReference: string;
+  idempotencyKey: string;
 }
 
 /** What a gateway can do beyond the common ground; callers check before asking. */

@@ -191,6 +191,31 @@ describe('StripeConnector against the PSP simulator', () => {
     });
   });
 
+  it('finds a refund by the idempotency key it was made with, and nothing for another key', async () => {
+    const req = await request('4242424242424242', { capture: true });
+    const sale = await stripe.authorize(req);
+    const pspReference = sale.kind === 'ok' ? sale.value.pspReference : '';
+    const refunded = await stripe.refund({
+      idempotencyKey: `${req.paymentId}:refund:ref_1`,
+      pspReference,
+      amount: { minorUnits: 300, currency: 'JPY' },
+      capturedBefore: { minorUnits: 1200, currency: 'JPY' },
+    });
+    expect(refunded.kind).toBe('ok');
+    expect(await stripe.findRefund({ pspReference, idempotencyKey: `${req.paymentId}:refund:ref_1` })).toEqual({
+      kind: 'ok',
+      value: {
+        pspReference,
+        refundReference: refunded.kind === 'ok' ? refunded.value.refundReference : '',
+        refundedAmount: { minorUnits: 300, currency: 'JPY' },
+      },
+    });
+    expect(await stripe.findRefund({ pspReference, idempotencyKey: `${req.paymentId}:refund:ref_2` })).toEqual({
+      kind: 'ok',
+      value: null,
+    });
+  });
+
   it('rejects the same idempotency key with other parameters', async () => {
     const req = await request('4242424242424242');
     await stripe.authorize(req);

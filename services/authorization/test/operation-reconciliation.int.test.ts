@@ -120,7 +120,14 @@ describe.each(PSPS)(
     });
 
     if (name.startsWith('Stripe')) {
-      it("past Stripe's key retention: left for an operator, nothing sent again and nothing guessed", async () => {
+      /** The call was made two hours ago: past the harness's key retention (an hour). */
+      const aged = (paymentId: string) =>
+        h.pool.query(
+          `update "${h.schema}".pending_operations set since = now() - interval '2 hours' where payment_id = $1`,
+          [paymentId],
+        );
+
+      it("past Stripe's key retention a lost refund is found by its key, and one never made is sent: each once", async () => {
         const paymentId = await authorized(1000);
         await h.authorizations.requestOperation({
           paymentId,
@@ -129,14 +136,36 @@ describe.each(PSPS)(
           amount: null,
         });
         await lost(paymentId, 'ref_old', 'REFUND', 400);
-        // The harness's retention is an hour: the call was made two hours ago.
-        await h.pool.query(
-          `update "${h.schema}".pending_operations set since = now() - interval '2 hours' where payment_id = $1`,
-          [paymentId],
-        );
+        await aged(paymentId);
         await h.authorizations.reconcilePending(0);
-        expect((await h.authorizations.get(paymentId)).operations.ref_old?.status).toBe('PENDING');
+        expect((await h.authorizations.get(paymentId)).operations.ref_old).toMatchObject({
+          status: 'SUCCEEDED',
+          refundReference: expect.stringMatching(/^re_/),
+        });
         expect(await psp.books(paymentId)).toEqual({ charges: 1, held: 0, settled: 600, refunded: 400 });
+
+        // Refused before it ran (503): nothing was given back under its key, so it is sent again.
+        await setFault(psp, { mode: 'http503', count: 1, path: '/v1/refunds' });
+        const unsent = await h.authorizations.requestOperation({
+          paymentId,
+          operationId: 'ref_unsent',
+          operation: 'REFUND',
+          amount: { minorUnits: 100, currency: 'JPY' },
+        });
+        expect(unsent.operations.ref_unsent?.status).toBe('PENDING');
+        await aged(paymentId);
+        await h.authorizations.reconcilePending(0);
+        expect((await h.authorizations.get(paymentId)).operations.ref_unsent?.status).toBe('SUCCEEDED');
+        expect(await psp.books(paymentId)).toEqual({ charges: 1, held: 0, settled: 500, refunded: 500 });
+      });
+
+      it("past Stripe's key retention a lost capture is left for an operator: nothing sent again, nothing guessed", async () => {
+        const paymentId = await authorized(1000);
+        await lost(paymentId, 'cap_old', 'CAPTURE', 700);
+        await aged(paymentId);
+        await h.authorizations.reconcilePending(0);
+        expect((await h.authorizations.get(paymentId)).operations.cap_old?.status).toBe('PENDING');
+        expect(await psp.books(paymentId)).toEqual({ charges: 1, held: 0, settled: 700, refunded: 0 });
       });
     }
   },

@@ -10,7 +10,7 @@ import {
   retrievePaymentIntent,
 } from './routes/payment-intents';
 import { attachPaymentMethod, createPaymentMethod, retrievePaymentMethod } from './routes/payment-methods';
-import { createRefund } from './routes/refunds';
+import { createRefund, listRefunds } from './routes/refunds';
 import { searchPaymentIntents } from './routes/search';
 import { createSetupIntent, retrieveSetupIntent } from './routes/setup-intents';
 import { simRoutes } from './routes/sim';
@@ -38,6 +38,7 @@ export function createSimulatorApp(ctx: SimulatorContext): Express {
   v1.post('/payment_intents/:id/capture', e(capturePaymentIntent));
   v1.post('/payment_intents/:id/cancel', e(cancelPaymentIntent));
   v1.post('/refunds', e(createRefund));
+  v1.get('/refunds', e(listRefunds));
   v1.post('/customers', e(createCustomer));
   v1.get('/customers/:id', e(retrieveCustomer));
   v1.post('/setup_intents', e(createSetupIntent));

@@ -5,6 +5,7 @@ import type {
   CaptureResult,
   ChargeStoredCardRequest,
   FindAuthorizationQuery,
+  FindRefundQuery,
   FoundAuthorization,
   FoundAuthorizationStatus,
   GatewayCapabilities,
@@ -162,6 +163,22 @@ export class StripeConnector implements PaymentGateway {
     }
     return ok({
       pspReference: request.pspReference,
+      refundReference: String(refund.id),
+      refundedAmount: { minorUnits: Number(refund.amount), currency: String(refund.currency).toUpperCase() },
+    });
+  }
+
+  /** The intent's refund whose metadata carries this idempotency key (every refund is made with it). */
+  async findRefund({ pspReference, idempotencyKey }: FindRefundQuery): Promise<GatewayOutcome<RefundResult | null>> {
+    const answer = await this.http.request('GET', '/v1/refunds', { payment_intent: pspReference, limit: 100 });
+    if (answer.kind !== 'ok') return notOk(answer);
+    const data = Array.isArray(answer.value.data) ? (answer.value.data as StripeObject[]) : [];
+    const refund = data.find(
+      (r) => (r.metadata as Record<string, unknown> | undefined)?.idempotency_key === idempotencyKey,
+    );
+    if (!refund || refund.status === 'failed' || refund.status === 'canceled') return ok(null);
+    return ok({
+      pspReference,
       refundReference: String(refund.id),
       refundedAmount: { minorUnits: Number(refund.amount), currency: String(refund.currency).toUpperCase() },
     });

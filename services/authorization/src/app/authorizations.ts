@@ -314,7 +314,8 @@ export class Authorizations {
   /**
    * Captures, voids and refunds left pending: sent again with their one key while the gateway still answers
    * a repeated key with the first result (GMO-PG: always, it looks the transaction up first). Past that
-   * window they are left for an operator (`needsAttention`): a repeat could act twice, a guess could lie.
+   * window a refund is looked up by its key where the gateway can (Stripe); the rest are left for an operator
+   * (`needsAttention`): a repeat could act twice, a guess could lie.
    */
   private async reconcileOperations(now: Date, olderThanMs: number, limit: number): Promise<number> {
     const pending = await this.options.repository.listPendingOperations(new Date(now.getTime() - olderThanMs), limit);
@@ -330,11 +331,39 @@ export class Authorizations {
       }
       if (now.getTime() - since.getTime() < gateway.capabilities.idempotencyRetentionMs) {
         await this.settleOperation(state, op, { actor: 'reconciler' });
+      } else if (op.operation === 'REFUND' && gateway.findRefund) {
+        await this.settleRefundByLookup(state, op, gateway.findRefund);
       } else {
         this.options.needsAttention?.(paymentId, operationId);
       }
     }
     return pending.length;
+  }
+
+  /**
+   * A refund left pending past the gateway's key retention: looked up by its key (Stripe: the refund whose
+   * metadata carries it). Found: recorded done. None: nothing was given back under that key, so it is sent
+   * again (the PSP no longer knows the key, but there is nothing to repeat). The lookup failing: next round.
+   */
+  private async settleRefundByLookup(
+    state: AuthorizationState,
+    op: OperationRecord,
+    findRefund: NonNullable<Gateway['findRefund']>,
+  ): Promise<void> {
+    const found = await findRefund({ pspReference: state.pspReference, idempotencyKey: op.pspIdempotencyKey });
+    if (found.kind !== 'ok') return;
+    if (!found.value) {
+      await this.settleOperation(state, op, { actor: 'reconciler' });
+      return;
+    }
+    const refund = found.value;
+    const outcome: OperationOutcome = {
+      kind: 'done',
+      pspReference: refund.pspReference,
+      refundReference: refund.refundReference,
+    };
+    const command = { type: 'RecordOperationOutcome', operationId: op.operationId, outcome, at: this.at() } as const;
+    await this.options.repository.execute(state.paymentId, command, { actor: 'reconciler' });
   }
 
   /** Calls the gateway with the authorization's one idempotency key and records what it answered. */

@@ -8,6 +8,7 @@ import type {
   CaptureResult,
   ChargeStoredCardRequest,
   FindAuthorizationQuery,
+  FindRefundQuery,
   FoundAuthorization,
   GatewayCapabilities,
   GatewayOutcome as PspOutcome,
@@ -63,6 +64,8 @@ export interface Gateway {
   void(request: VoidRequest): Promise<PspOutcome<VoidResult>>;
   refund(request: RefundRequest): Promise<PspOutcome<RefundResult>>;
   findAuthorization(query: FindAuthorizationQuery): Promise<PspOutcome<FoundAuthorization | null>>;
+  /** The refund made with this key, looked up without acting (gateways whose keys expire: Stripe). */
+  readonly findRefund?: ((query: FindRefundQuery) => Promise<PspOutcome<RefundResult | null>>) | undefined;
 }
 
 /**

@@ -64,3 +64,33 @@ export const createRefund: StripeHandler = (ctx, { params, idempotencyKey }) => 
     status: 'succeeded',
   });
 };
+
+/**
+ * GET /v1/refunds?payment_intent=pi_...&limit=100: the refunds of an intent, newest first (Stripe's list;
+ * the product looks a refund up by its metadata's idempotency key once the key itself has expired).
+ */
+export const listRefunds: StripeHandler = (ctx, { query }) => {
+  const intent = typeof query.payment_intent === 'string' ? query.payment_intent : undefined;
+  const limit = Number(typeof query.limit === 'string' ? query.limit : '10');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw invalidRequest('limit must be from 1 to 100', 'limit');
+  const matches = ctx.store.refunds
+    .filter((r) => intent === undefined || r.paymentIntent === intent)
+    .sort((a, b) => b.created - a.created);
+  return ok({
+    object: 'list',
+    data: matches.slice(0, limit).map((r) => ({
+      id: r.id,
+      object: 'refund',
+      amount: r.amount,
+      created: r.created,
+      currency: r.currency,
+      metadata: r.metadata,
+      payment_intent: r.paymentIntent,
+      reason: r.reason,
+      status: 'succeeded',
+    })),
+    has_more: matches.length > limit,
+    url: '/v1/refunds',
+  });
+};

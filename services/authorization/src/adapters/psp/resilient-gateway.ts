@@ -7,6 +7,7 @@ import type {
   ChargeStoredCardRequest,
   CircuitBreaker,
   FindAuthorizationQuery,
+  FindRefundQuery,
   FoundAuthorization,
   GatewayCapabilities,
   PaymentGateway,
@@ -97,6 +98,12 @@ export class ResilientGateway implements Gateway {
 
   findAuthorization(query: FindAuthorizationQuery): Promise<PspOutcome<FoundAuthorization | null>> {
     return this.call('find_authorization', () => this.gateway.findAuthorization(query));
+  }
+
+  /** Where the gateway can look a refund up by its key (Stripe); undefined where it cannot. */
+  get findRefund(): ((query: FindRefundQuery) => Promise<PspOutcome<RefundResult | null>>) | undefined {
+    const find = this.gateway.findRefund?.bind(this.gateway);
+    return find ? (query) => this.call('find_refund', () => find(query)) : undefined;
   }
 
   private async call<T>(operation: string, attempt: () => Promise<PspOutcome<T>>): Promise<PspOutcome<T>> {
