@@ -1,6 +1,8 @@
 // UDP sockets for media sessions, one per session, bound to even ports of a configured range
 // (RTP convention: the odd port above would be RTCP, which is ignored).
 import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 
 export class PortRangeExhaustedError extends Error {}
 
@@ -79,7 +81,7 @@ export class PortPool {
 
 function bind(address: string, port: number): Promise<dgram.Socket | undefined> {
   return new Promise((resolve) => {
-    const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
+    const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', lookup: literalFirst });
     const onError = () => {
       socket.close();
       resolve(undefined);
@@ -90,4 +92,19 @@ function bind(address: string, port: number): Promise<dgram.Socket | undefined> 
       resolve(socket);
     });
   });
+}
+
+/**
+ * Where a datagram goes: an address literal (what SDP and intake give as a peer) at once, a name by the
+ * resolver. Node's default lookup answers even a literal on the next tick: a closure and a deferred send
+ * per packet, 100,000 a second at 1,000 sessions.
+ */
+function literalFirst(
+  hostname: string,
+  options: dns.LookupOneOptions | number, // Node passes the socket's family (4 or 6)
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const literal = isIP(hostname);
+  if (literal) callback(null, hostname, literal);
+  else dns.lookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
