@@ -2,14 +2,16 @@
 // capturing a card number sent as RFC 4733 events, with the vault pinned to one core (taskset -c 0)
 // and the load generator (the phones) on the other. Prints, per N: digits lost, playout timer
 // lateness and inter-arrival jitter p50/p99 at the phones, vault CPU and memory per session.
-// Run: make bench-vault   (VAULT_BENCH_SESSIONS=250,500,1000 VAULT_BENCH_SECONDS=10 to change)
+// Run: make bench-vault   (VAULT_BENCH_SESSIONS=250,500,1000 VAULT_BENCH_SECONDS=10 to change;
+// VAULT_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the vault's process)
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { loadavg } from 'node:os';
 import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
 import { encodeG711, serializeRtp, Ticker } from '@ivr/media';
 import { fmt, printTable, summarize } from './stats';
-import { BENCH_CARD_FIELD, CARD, cardEventScript, latenessSince } from './vault-common';
+import { BENCH_CARD_FIELD, CARD, cardEventScript, latenessSince, runRows } from './vault-common';
 
 const PORT_BASE = 30_000;
 
@@ -82,6 +84,57 @@ async function worker(sessions: number, seconds: number): Promise<void> {
   process.exit(0);
 }
 
+// ---------------------------------------------------------------- the raw ceiling (core 0)
+/**
+ * A bare RTP endpoint per session on the same core: each socket takes what its phone sends (and drops
+ * it) and sends one 172-byte packet per tick of the same shared 20 ms clock; no parsing, no decoding,
+ * no playout, no capture. What the machine allows a process that only moves the packets.
+ */
+async function echoWorker(sessions: number, seconds: number): Promise<void> {
+  const ticker = new Ticker();
+  const ports: number[] = [];
+  const sockets: dgram.Socket[] = [];
+  const connected = new Set<dgram.Socket>();
+  const frame = encodeG711('PCMU', new Int16Array(160));
+  for (let i = 0; i < sessions; i++) {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    // Connected to its phone once it has heard it (a connected socket needs no address per send).
+    socket.once('message', (_m, from) => socket.connect(from.port, from.address, () => connected.add(socket)));
+    socket.on('message', () => undefined);
+    sockets.push(socket);
+    ports.push(socket.address().port);
+  }
+  let seq = 0;
+  ticker.add(() => {
+    seq++;
+    for (const [i, socket] of sockets.entries()) {
+      if (!connected.has(socket)) continue;
+      socket.send(serializeRtp({ payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc: 0x5000 + i }, frame));
+    }
+  });
+  send({ type: 'ready', ports });
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const latenessStart = ticker.latenessCount;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = performance.now() - wallStart;
+  send({
+    type: 'report',
+    report: {
+      completed: 0,
+      keys: 0,
+      latenessMs: latenessSince(ticker, latenessStart),
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      rssPerSessionKiB: 0,
+      heapPerSessionKiB: 0,
+    },
+  });
+  ticker.stop();
+  process.exit(0);
+}
+
 function send(message: WorkerMessage): void {
   process.send?.(message);
 }
@@ -96,18 +149,23 @@ interface Phone {
   lastArrival: number;
 }
 
-async function runLevel(sessions: number, seconds: number): Promise<string[]> {
+async function runLevel(
+  mode: 'vault' | 'echo',
+  sessions: number,
+  seconds: number,
+): Promise<{ report: WorkerReport; arrivals: number[] }> {
   const child: ChildProcess = spawn(
     'taskset',
     [
       '-c',
       '0',
       process.execPath,
+      ...(process.env.VAULT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--expose-gc',
       '--import',
       'tsx',
       __filename,
-      '--worker',
+      `--${mode}`,
       String(sessions),
       String(seconds),
     ],
@@ -157,17 +215,7 @@ async function runLevel(sessions: number, seconds: number): Promise<string[]> {
   );
   ticker.stop();
   for (const phone of phones) phone.socket.close();
-  const lateness = summarize(report.latenessMs);
-  const jitter = summarize(arrivals);
-  const expectedKeys = sessions * CARD.length;
-  return [
-    `${sessions}`,
-    `${sessions - report.completed} / ${expectedKeys - report.keys}`,
-    `${fmt(lateness.p50, 2)} / ${fmt(lateness.p99, 2)}`,
-    `${fmt(jitter.p50, 2)} / ${fmt(jitter.p99, 2)}`,
-    `${fmt(report.cpuPercent, 0)} %`,
-    `${fmt(report.rssPerSessionKiB, 1)} / ${fmt(report.heapPerSessionKiB, 1)}`,
-  ];
+  return { report, arrivals };
 }
 
 async function main(): Promise<void> {
@@ -180,14 +228,39 @@ async function main(): Promise<void> {
     'arrival jitter p50/p99 ms',
     'vault CPU (1 core)',
     'RSS / heap KiB per session',
+    'raw ceiling: bare RTP endpoint, lateness p50/p99 ms',
+    'raw ceiling: arrival jitter p50/p99 ms',
+    'raw ceiling: CPU (1 core)',
   ];
+  const loadBefore = loadavg()[0] ?? 0;
   const rows: string[][] = [];
-  for (const n of levels) rows.push(await runLevel(n, seconds));
+  const pair = (s: { p50: number; p99: number }) => `${fmt(s.p50, 2)} / ${fmt(s.p99, 2)}`;
+  for (const n of levels) {
+    const vault = await runLevel('vault', n, seconds);
+    const echo = await runLevel('echo', n, seconds);
+    const { report } = vault;
+    rows.push([
+      `${n}`,
+      `${n - report.completed} / ${n * CARD.length - report.keys}`,
+      pair(summarize(report.latenessMs)),
+      pair(summarize(vault.arrivals)),
+      `${fmt(report.cpuPercent, 0)} %`,
+      `${fmt(report.rssPerSessionKiB, 1)} / ${fmt(report.heapPerSessionKiB, 1)}`,
+      pair(summarize(echo.report.latenessMs)),
+      pair(summarize(echo.arrivals)),
+      `${fmt(echo.report.cpuPercent, 0)} %`,
+    ]);
+  }
   printTable(
-    `dtmf-vault: concurrent media sessions, prompts playing, card numbers by RFC 4733 (${seconds} s each, vault on core 0)`,
-    header.map((h, i) => [h, rows.map((r) => (r[i] ?? '').padStart(14)).join('  ')]),
+    `dtmf-vault: concurrent media sessions, prompts playing, card numbers by RFC 4733 (${seconds} s each, vault on core 0; the ceiling: bare sockets on the same core and clock)`,
+    [
+      ...header.map((h, i): [string, string] => [h, rows.map((r) => (r[i] ?? '').padStart(14)).join('  ')]),
+      ...runRows(loadBefore),
+    ],
   );
 }
 
-if (process.argv[2] === '--worker') void worker(Number(process.argv[3]), Number(process.argv[4]));
+const [flag, count, duration] = process.argv.slice(2);
+if (flag === '--vault') void worker(Number(count), Number(duration));
+else if (flag === '--echo') void echoWorker(Number(count), Number(duration));
 else void main();
