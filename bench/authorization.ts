@@ -1,8 +1,11 @@
 /**
  * make bench-authorization: authorizations per second through gRPC → event store → outbox → Kafka,
- * with the PSP simulator at 0 ms and at 200 ms latency (the service must not serialize on the PSP).
- * The service runs as its own process (the built bundle), the simulator as another, this process is
- * the gRPC client. Prints figures; asserts nothing.
+ * per PSP: the Stripe-like simulator (tools/psp-simulator), the GMO-PG simulator (tools/gmo-pg-simulator:
+ * EntryTran + ExecTran per authorization) and stripe-mock (Stripe's own mock, canned answers, no latency
+ * control), each at 0 ms and at 200 ms latency where it can be set (the service must not serialize on
+ * the PSP). The service runs as its own process (the built bundle), each PSP as another, this process is
+ * the gRPC client. Prints figures beside the commit and the load average; asserts nothing.
+ *   BENCH_PSPS (default "simulator,gmo-pg,stripe-mock"),
  *   BENCH_COUNT (authorizations per run, default 3000), BENCH_CONCURRENCY (calls in flight, default 64
  *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200"),
  *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the service spends its time).
@@ -23,17 +26,22 @@ import {
 } from '@ivr/contracts/authorization/v1';
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
-import { createTestCardToken } from '@ivr/psp-simulator';
+import { DEFAULT_SHOP, DEFAULT_SITE, saveTestCard } from '@ivr/gmo-pg-simulator';
+import { gmoCardReference, gmoMemberId } from '@ivr/psp';
+import { createTestCardToken, startStripeMock } from '@ivr/psp-simulator';
 import { clientCredentials } from '@ivr/testkit/certificates';
 import { freePort } from '@ivr/testkit/ports';
 import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
+import { commitOfTree } from './figures';
 import { fmt, printTable, summarize } from './stats';
 
 const ROOT = join(__dirname, '..');
 const COUNT = Number(process.env.BENCH_COUNT ?? 3000);
 const LATENCIES = (process.env.BENCH_LATENCIES_MS ?? '0,200').split(',').map(Number);
 const children: ChildProcess[] = [];
+/** GMO-PG's published test card (test/fixtures/test-cards.ts), which its simulator approves. */
+const GMO_CARD = '4111111111111111';
 
 async function waitFor(what: string, probe: () => Promise<boolean>, seconds = 60): Promise<void> {
   const until = Date.now() + seconds * 1000;
@@ -43,13 +51,14 @@ async function waitFor(what: string, probe: () => Promise<boolean>, seconds = 60
   }
 }
 
-function start(name: string, file: string, env: Record<string, string>, nodeArgs: string[] = []): void {
+function start(name: string, file: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   const log = openSync(join(process.env.IVR_LOG_DIR ?? '/tmp', `bench-authorization-${name}.log`), 'a');
   const child = spawn(process.execPath, [...nodeArgs, file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', log, log],
   });
   children.push(child);
+  return child;
 }
 
 /** CPU seconds a child process used so far (user + system), from /proc: a figure the machine's load does not skew much. */
@@ -64,11 +73,154 @@ function authorize(client: AuthorizationServiceClient, request: AuthorizeRequest
   });
 }
 
+/** One PSP as the benchmark drives it: what the service is told, card tokens, latency, what it booked. */
+interface BenchPsp {
+  name: string;
+  /** The service's environment for it (PSP_PROVIDER, PSP_URL, credentials). */
+  env: Record<string, string>;
+  /** Its process, for CPU accounting (absent: not measured). */
+  child?: ChildProcess;
+  /** Card tokens for `n` payments, made before the timing. */
+  tokens(n: number): Promise<string[]>;
+  card: { brand: string; bin: string; last4: string };
+  /** Sets its latency; false when it has no such control. */
+  latency(ms: number): Promise<boolean>;
+  /** What it booked, printed beside the payments sent. */
+  booked(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function bundle(entry: string, outfile: string): Promise<string> {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: join(ROOT, outfile),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    external: ['express'],
+    logLevel: 'warning',
+  });
+  return join(ROOT, outfile);
+}
+
+const stopChild = (child: ChildProcess) =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(null);
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+
+async function simulatorPsp(): Promise<BenchPsp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = start(
+    'simulator',
+    await bundle('tools/psp-simulator/src/main.ts', 'tools/psp-simulator/dist/main.js'),
+    {
+      PORT: String(port),
+    },
+  );
+  await waitFor('simulator', async () => (await fetch(`${url}/healthz`)).ok);
+  return {
+    name: 'Stripe-like simulator (tools/psp-simulator)',
+    env: { PSP_URL: url, PSP_API_KEY: 'sk_test_bench' },
+    child,
+    card: { brand: 'visa', bin: '424242', last4: '4242' },
+    async tokens(n) {
+      const tokens: string[] = [];
+      for (let i = 0; i < n; i += 50) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(50, n - i) }, async () => {
+            const t = await createTestCardToken(url, APPROVED_TEST_PAN, { apiKey: 'sk_test_bench', expiryYear: 2034 });
+            return t.pspToken;
+          }),
+        );
+        tokens.push(...batch);
+      }
+      return tokens;
+    },
+    async latency(latencyMs) {
+      await fetch(`${url}/_sim/reset`, { method: 'POST' });
+      await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path: '/v1/payment_intents' });
+      return true;
+    },
+    async booked() {
+      const charges = (await (await fetch(`${url}/_sim/charges`)).json()) as { total: number };
+      return `${charges.total} charges`;
+    },
+    close: () => stopChild(child).then(() => undefined),
+  };
+}
+
+async function gmoPgPsp(): Promise<BenchPsp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = start(
+    'gmo-pg-simulator',
+    await bundle('tools/gmo-pg-simulator/src/main.ts', 'tools/gmo-pg-simulator/dist/main.js'),
+    { PORT: String(port) },
+  );
+  await waitFor('GMO-PG simulator', async () => (await fetch(`${url}/healthz`)).ok);
+  // One published test card saved under one member (as the vault does it), charged by every payment.
+  const saved = await saveTestCard(url, DEFAULT_SITE, gmoMemberId(`bench-${randomBytes(4).toString('hex')}`), GMO_CARD);
+  const reference = gmoCardReference(saved.memberId, saved.cardSeq);
+  return {
+    name: 'GMO-PG simulator (tools/gmo-pg-simulator)',
+    env: {
+      PSP_PROVIDER: 'gmo-pg',
+      PSP_URL: url,
+      GMO_PG_SHOP_ID: DEFAULT_SHOP.shopId,
+      GMO_PG_SHOP_PASS: DEFAULT_SHOP.shopPass,
+      GMO_PG_SITE_ID: DEFAULT_SITE.siteId,
+      GMO_PG_SITE_PASS: DEFAULT_SITE.sitePass,
+    },
+    child,
+    card: { brand: saved.brand, bin: GMO_CARD.slice(0, 6), last4: saved.last4 },
+    tokens: async (n) => Array.from({ length: n }, () => reference),
+    async latency(latencyMs) {
+      await fetch(`${url}/_sim/faults`, { method: 'DELETE' });
+      await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path: '/payment/ExecTran.idPass' });
+      return true;
+    },
+    booked: async () => 'not counted',
+    close: () => stopChild(child).then(() => undefined),
+  };
+}
+
+async function stripeMockPsp(): Promise<BenchPsp> {
+  // Its intents answer authorized (the fixtures patched as the service's stripe-mock test does).
+  const mock = await startStripeMock({
+    patchFixtures: (f) => {
+      Object.assign(f.payment_intent ?? {}, { status: 'requires_capture', last_payment_error: null });
+    },
+  });
+  return {
+    name: 'stripe-mock (canned answers, its CPU not measured)',
+    env: { PSP_PROVIDER: 'stripe', PSP_URL: mock.url, PSP_API_KEY: 'sk_test_bench' },
+    card: { brand: 'visa', bin: '424242', last4: '4242' },
+    tokens: async (n) => Array.from({ length: n }, () => 'pm_card_visa'),
+    latency: async (latencyMs) => latencyMs === 0,
+    booked: async () => 'stateless',
+    close: () => mock.close(),
+  };
+}
+
+const PSPS: Record<string, () => Promise<BenchPsp>> = {
+  simulator: simulatorPsp,
+  'gmo-pg': gmoPgPsp,
+  'stripe-mock': stripeMockPsp,
+};
+
+function postJson(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
 async function main(): Promise<void> {
   const dbUrl = process.env.IVR_TEST_DATABASE_URL;
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   if (!dbUrl || brokers.length === 0)
     throw new Error('run `make up-infra` first (IVR_TEST_DATABASE_URL, KAFKA_BROKERS)');
+  const pspNames = (process.env.BENCH_PSPS ?? 'simulator,gmo-pg,stripe-mock').split(',').filter(Boolean);
   const id = randomBytes(3).toString('hex');
   const schema = `bench_authz_${id}`;
   const topic = `bench.authorizations.${id}`;
@@ -77,142 +229,116 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
   const pool = createPgPool(dbUrl, { applicationName: 'bench-authorization', max: 2 });
-
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-services.mjs'), 'authorization'], { cwd: ROOT });
-  const simulatorBundle = join(ROOT, 'tools/psp-simulator/dist/main.js');
-  await build({
-    entryPoints: [join(ROOT, 'tools/psp-simulator/src/main.ts')],
-    outfile: simulatorBundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    external: ['express'],
-    logLevel: 'warning',
-  });
 
-  const [simPort, grpcPort, adminPort] = [await freePort(), await freePort(), await freePort()];
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  start('simulator', simulatorBundle, { PORT: String(simPort) });
-  await waitFor('simulator', async () => (await fetch(`${simUrl}/healthz`)).ok);
-  start(
-    'service',
-    join(ROOT, 'services/authorization/dist/main.js'),
-    {
-      AUTHORIZATION_DATABASE_URL: dbUrl,
-      AUTHORIZATION_DB_SCHEMA: schema,
-      AUTHORIZATION_TOPIC: topic,
-      GRPC_PORT: String(grpcPort),
-      ADMIN_PORT: String(adminPort),
-      PSP_URL: simUrl,
-      PSP_API_KEY: 'sk_test_bench',
-      PSP_TIMEOUT_MS: '10000',
-      RECONCILE_AFTER_MS: '600000',
-      LOG_LEVEL: 'warn',
-    },
-    (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  );
-  await waitFor('authorization service', async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok);
-  const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, clientCredentials('call-control'), {
-    'grpc.max_concurrent_streams': 1000,
-  });
-
+  const loadBefore = loadavg()[0] ?? 0;
   const rows: Array<[string, string]> = [];
   let published = 0;
-  for (const latencyMs of LATENCIES) {
-    const concurrency = Number(process.env.BENCH_CONCURRENCY ?? (latencyMs > 0 ? 256 : 64));
-    await fetch(`${simUrl}/_sim/reset`, { method: 'POST' });
-    await fetch(`${simUrl}/_sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'none', latencyMs, path: '/v1/payment_intents' }),
+  for (const pspName of pspNames) {
+    const makePsp = PSPS[pspName];
+    if (!makePsp) throw new Error(`BENCH_PSPS: no PSP ${pspName} (${Object.keys(PSPS).join(', ')})`);
+    const psp = await makePsp();
+    const [grpcPort, adminPort] = [await freePort(), await freePort()];
+    const service = start(
+      'service',
+      join(ROOT, 'services/authorization/dist/main.js'),
+      {
+        AUTHORIZATION_DATABASE_URL: dbUrl,
+        AUTHORIZATION_DB_SCHEMA: schema,
+        AUTHORIZATION_TOPIC: topic,
+        GRPC_PORT: String(grpcPort),
+        ADMIN_PORT: String(adminPort),
+        PSP_TIMEOUT_MS: '10000',
+        RECONCILE_AFTER_MS: '600000',
+        LOG_LEVEL: 'warn',
+        ...psp.env,
+      },
+      (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    );
+    await waitFor('authorization service', async () => (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok);
+    const client = new AuthorizationServiceClient(`127.0.0.1:${grpcPort}`, clientCredentials('call-control'), {
+      'grpc.max_concurrent_streams': 1000,
     });
-    // Card tokens first (outside the timing): an unattached payment method can be charged once.
-    const warmup = 200;
-    const tokens: string[] = [];
-    for (let i = 0; i < COUNT + warmup; i += 50) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(50, COUNT + warmup - i) }, async () => {
-          const t = await createTestCardToken(simUrl, APPROVED_TEST_PAN, { apiKey: 'sk_test_bench', expiryYear: 2034 });
-          return t.pspToken;
-        }),
+    rows.push([psp.name, '']);
+    for (const latencyMs of LATENCIES) {
+      if (!(await psp.latency(latencyMs))) continue;
+      const concurrency = Number(process.env.BENCH_CONCURRENCY ?? (latencyMs > 0 ? 256 : 64));
+      // Card tokens first (outside the timing): an unattached payment method can be charged once.
+      const warmup = 200;
+      const tokens = await psp.tokens(COUNT + warmup);
+      const request = (i: number): AuthorizeRequest => ({
+        paymentId: `bench_${id}_${pspName}_${latencyMs}_${i}`,
+        card: { pspToken: tokens[i] as string, ...psp.card, expiryMonth: 12, expiryYear: 2034 },
+        amount: { minorUnits: 1200, currency: 'JPY' },
+        mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
+        orderReference: `order-${i}`,
+        customerReference: '',
+        correlationId: '',
+        pspAccountId: '',
+      });
+      const run = async (from: number, to: number, lanes: number, samples: number[]) => {
+        let next = from;
+        let failures = 0;
+        await Promise.all(
+          Array.from({ length: lanes }, async () => {
+            while (next < to) {
+              const i = next++;
+              const t0 = performance.now();
+              const { error, response } = await authorize(client, request(i));
+              samples.push(performance.now() - t0);
+              if (error || response?.authorization?.status !== AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED)
+                failures++;
+            }
+          }),
+        );
+        return failures;
+      };
+      await run(COUNT, COUNT + warmup, concurrency, []);
+      const samples: number[] = [];
+      const cpu0 = [cpuSeconds(service), psp.child ? cpuSeconds(psp.child) : 0];
+      const t0 = performance.now();
+      const failures = await run(0, COUNT, concurrency, samples);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuMs = [
+        cpuSeconds(service) - (cpu0[0] ?? 0),
+        psp.child ? cpuSeconds(psp.child) - (cpu0[1] ?? 0) : NaN,
+      ].map((c) => (c * 1000) / COUNT);
+      published += (COUNT + warmup) * 2;
+      await waitFor(
+        'the outbox to drain to Kafka',
+        async () => {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          return offsets.reduce((sum, p) => sum + Number(p.high), 0) >= published;
+        },
+        300,
       );
-      tokens.push(...batch);
+      const drained = (performance.now() - t0) / 1000;
+      const s = summarize(samples);
+      rows.push(
+        [`  PSP latency ${latencyMs} ms, ${concurrency} in flight`, ''],
+        ['    authorizations/s (gRPC answered)', fmt(COUNT / seconds, 0)],
+        ['    authorizations/s (events on Kafka)', fmt(COUNT / drained, 0)],
+        ['    latency p50 / p99 / max (ms)', `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
+        ['    CPU ms per authorization: service / PSP', `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? NaN, 2)}`],
+        ['    failures; booked at the PSP', `${failures}; ${await psp.booked()} for ${COUNT + warmup} payments`],
+      );
     }
-    const request = (i: number): AuthorizeRequest => ({
-      paymentId: `bench_${id}_${latencyMs}_${i}`,
-      card: {
-        pspToken: tokens[i] as string,
-        brand: 'visa',
-        bin: '424242',
-        last4: '4242',
-        expiryMonth: 12,
-        expiryYear: 2034,
-      },
-      amount: { minorUnits: 1200, currency: 'JPY' },
-      mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
-      orderReference: `order-${i}`,
-      customerReference: '',
-      correlationId: '',
-      pspAccountId: '',
-    });
-    const run = async (from: number, to: number, lanes: number, samples: number[]) => {
-      let next = from;
-      let failures = 0;
-      await Promise.all(
-        Array.from({ length: lanes }, async () => {
-          while (next < to) {
-            const i = next++;
-            const t0 = performance.now();
-            const { error, response } = await authorize(client, request(i));
-            samples.push(performance.now() - t0);
-            if (error || response?.authorization?.status !== AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED)
-              failures++;
-          }
-        }),
-      );
-      return failures;
-    };
-    await run(COUNT, COUNT + warmup, concurrency, []);
-    const samples: number[] = [];
-    const [service, simulator] = [children[1] as ChildProcess, children[0] as ChildProcess];
-    const cpu0 = [cpuSeconds(service), cpuSeconds(simulator)];
-    const t0 = performance.now();
-    const failures = await run(0, COUNT, concurrency, samples);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuMs = [cpuSeconds(service) - (cpu0[0] ?? 0), cpuSeconds(simulator) - (cpu0[1] ?? 0)].map(
-      (c) => (c * 1000) / COUNT,
-    );
-    published += (COUNT + warmup) * 2;
-    await waitFor(
-      'the outbox to drain to Kafka',
-      async () => {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets.reduce((sum, p) => sum + Number(p.high), 0) >= published;
-      },
-      300,
-    );
-    const drained = (performance.now() - t0) / 1000;
-    const charges = (await (await fetch(`${simUrl}/_sim/charges`)).json()) as { total: number };
-    const s = summarize(samples);
-    rows.push(
-      [`PSP latency ${latencyMs} ms, ${concurrency} in flight`, ''],
-      ['  authorizations/s (gRPC answered)', fmt(COUNT / seconds, 0)],
-      ['  authorizations/s (events on Kafka)', fmt(COUNT / drained, 0)],
-      ['  latency p50 / p99 / max (ms)', `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
-      ['  CPU ms per authorization: service / simulator', `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? 0, 2)}`],
-      ['  failures, charges at the PSP', `${failures}, ${charges.total} for ${COUNT + warmup} payments`],
-    );
+    client.close();
+    await stopChild(service);
+    await psp.close();
   }
-  // Everything (PostgreSQL, Kafka, simulator, service, client) shares this machine: the load says how much of it was ours.
-  rows.push([
-    'machine',
-    `${cpus().length} cores, load average ${loadavg()
-      .map((l) => fmt(l))
-      .join(' / ')}`,
-  ]);
+  // Everything (PostgreSQL, Kafka, PSP, service, client) shares this machine: the load says how much of it was ours.
+  rows.push(
+    ['commit', commitOfTree()],
+    [
+      'machine',
+      `${cpus().length} cores, load average (1 min) ${fmt(loadBefore)} before, ${loadavg()
+        .map((l) => fmt(l))
+        .join(' / ')} after`,
+    ],
+  );
   printTable(`Authorization: ${COUNT} authorizations per run (2 events each, outbox → Kafka, 6 partitions)`, rows);
 
-  client.close();
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
   await admin.deleteTopics({ topics: [topic] }).catch(() => {});

@@ -2,5 +2,5 @@
 .PHONY: bench-authorization
 BENCH_TARGETS += bench-authorization
 
-bench-authorization: up-infra ## authorizations/s and p50/p99 at 0 ms and 200 ms simulated PSP latency
+bench-authorization: up-infra ## authorizations/s, p50/p99 and CPU per authorization per PSP (Stripe-like simulator, GMO-PG simulator, stripe-mock) at 0 ms and 200 ms PSP latency, with the commit and the load average
 	tsx bench/authorization.ts
