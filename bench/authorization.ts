@@ -33,6 +33,7 @@ import { clientCredentials } from '@ivr/testkit/certificates';
 import { freePort } from '@ivr/testkit/ports';
 import { build } from 'esbuild';
 import { Kafka, logLevel } from 'kafkajs';
+import { plainInsertCeiling } from './ceilings';
 import { commitOfTree } from './figures';
 import { fmt, printTable, summarize } from './stats';
 
@@ -232,6 +233,12 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-services.mjs'), 'authorization'], { cwd: ROOT });
 
   const loadBefore = loadavg()[0] ?? 0;
+  // The raw ceiling, measured just before each run (a shared machine's load changes from one to the
+  // next): plain INSERTs, one round trip each (an authorization is two transactions of a few rows).
+  const ceilingSchema = `${schema}_ceiling`;
+  const ceilingPool = createPgPool(dbUrl, { applicationName: 'bench-authorization-ceiling', max: 16 });
+  await ceilingPool.query(`create schema if not exists "${ceilingSchema}"`);
+  const ceiling = () => plainInsertCeiling(ceilingPool, ceilingSchema, 3000, 16);
   const rows: Array<[string, string]> = [];
   let published = 0;
   for (const pspName of pspNames) {
@@ -294,6 +301,8 @@ async function main(): Promise<void> {
         return failures;
       };
       await run(COUNT, COUNT + warmup, concurrency, []);
+      const insertsPerS = await ceiling();
+      const loadAtStart = loadavg()[0] ?? 0;
       const samples: number[] = [];
       const cpu0 = [cpuSeconds(service), psp.child ? cpuSeconds(psp.child) : 0];
       const t0 = performance.now();
@@ -316,7 +325,14 @@ async function main(): Promise<void> {
       const s = summarize(samples);
       rows.push(
         [`  PSP latency ${latencyMs} ms, ${concurrency} in flight`, ''],
-        ['    authorizations/s (gRPC answered)', fmt(COUNT / seconds, 0)],
+        [
+          '    raw ceiling just before: plain INSERTs/s (16 lanes); load average',
+          `${fmt(insertsPerS, 0)}; ${fmt(loadAtStart)}`,
+        ],
+        [
+          '    authorizations/s (gRPC answered) ÷ plain INSERTs/s',
+          `${fmt(COUNT / seconds, 0)} (${fmt(COUNT / seconds / insertsPerS, 3)})`,
+        ],
         ['    authorizations/s (events on Kafka)', fmt(COUNT / drained, 0)],
         ['    latency p50 / p99 / max (ms)', `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
         ['    CPU ms per authorization: service / PSP', `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? NaN, 2)}`],
@@ -327,6 +343,8 @@ async function main(): Promise<void> {
     await stopChild(service);
     await psp.close();
   }
+  await ceilingPool.query(`drop schema if exists "${ceilingSchema}" cascade`);
+  await ceilingPool.end();
   // Everything (PostgreSQL, Kafka, PSP, service, client) shares this machine: the load says how much of it was ours.
   rows.push(
     ['commit', commitOfTree()],
