@@ -22,6 +22,8 @@ interface WorkerReport {
   cpuPercent: number;
   rssPerSessionKiB: number;
   heapPerSessionKiB: number;
+  /** CPU per packet moved (received + sent) in the window: what starving the process does not change much. */
+  cpuUsPerPacket: number;
 }
 
 type WorkerMessage = { type: 'ready'; ports: number[] } | { type: 'report'; report: WorkerReport };
@@ -58,12 +60,19 @@ async function worker(sessions: number, seconds: number): Promise<void> {
       });
   }
   send({ type: 'ready', ports });
+  const packets = () =>
+    ids.reduce((sum, id) => {
+      const c = vault.counters(id);
+      return sum + c.packetsReceived + c.packetsSent;
+    }, 0);
+  const packetsStart = packets();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   const latenessStart = ticker.latenessCount;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const cpu = process.cpuUsage(cpuStart);
   const wall = performance.now() - wallStart;
+  const moved = packets() - packetsStart;
   const latenessMs = latenessSince(ticker, latenessStart);
   const keys = ids.reduce((sum, id) => sum + vault.counters(id).keys, 0);
   global.gc?.();
@@ -77,6 +86,7 @@ async function worker(sessions: number, seconds: number): Promise<void> {
       cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
       rssPerSessionKiB: (memory.rss - rssBefore) / 1024 / sessions,
       heapPerSessionKiB: (memory.heapUsed - heapBefore) / 1024 / sessions,
+      cpuUsPerPacket: (cpu.user + cpu.system) / Math.max(1, moved),
     },
   });
   vault.closeAll('shutdown');
@@ -95,13 +105,16 @@ async function echoWorker(sessions: number, seconds: number): Promise<void> {
   const ports: number[] = [];
   const sockets: dgram.Socket[] = [];
   const connected = new Set<dgram.Socket>();
+  let moved = 0;
   const frame = encodeG711('PCMU', new Int16Array(160));
   for (let i = 0; i < sessions; i++) {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     // Connected to its phone once it has heard it (a connected socket needs no address per send).
     socket.once('message', (_m, from) => socket.connect(from.port, from.address, () => connected.add(socket)));
-    socket.on('message', () => undefined);
+    socket.on('message', () => {
+      moved++;
+    });
     sockets.push(socket);
     ports.push(socket.address().port);
   }
@@ -110,16 +123,19 @@ async function echoWorker(sessions: number, seconds: number): Promise<void> {
     seq++;
     for (const [i, socket] of sockets.entries()) {
       if (!connected.has(socket)) continue;
+      moved++;
       socket.send(serializeRtp({ payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc: 0x5000 + i }, frame));
     }
   });
   send({ type: 'ready', ports });
+  const movedStart = moved;
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   const latenessStart = ticker.latenessCount;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const cpu = process.cpuUsage(cpuStart);
   const wall = performance.now() - wallStart;
+  const movedInWindow = moved - movedStart;
   send({
     type: 'report',
     report: {
@@ -129,6 +145,7 @@ async function echoWorker(sessions: number, seconds: number): Promise<void> {
       cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
       rssPerSessionKiB: 0,
       heapPerSessionKiB: 0,
+      cpuUsPerPacket: (cpu.user + cpu.system) / Math.max(1, movedInWindow),
     },
   });
   ticker.stop();
@@ -227,10 +244,12 @@ async function main(): Promise<void> {
     'timer lateness p50/p99 ms',
     'arrival jitter p50/p99 ms',
     'vault CPU (1 core)',
+    'vault CPU µs per packet in + out',
     'RSS / heap KiB per session',
     'raw ceiling: bare RTP endpoint, lateness p50/p99 ms',
     'raw ceiling: arrival jitter p50/p99 ms',
     'raw ceiling: CPU (1 core)',
+    'raw ceiling: CPU µs per packet in + out',
   ];
   const loadBefore = loadavg()[0] ?? 0;
   const rows: string[][] = [];
@@ -245,10 +264,12 @@ async function main(): Promise<void> {
       pair(summarize(report.latenessMs)),
       pair(summarize(vault.arrivals)),
       `${fmt(report.cpuPercent, 0)} %`,
+      fmt(report.cpuUsPerPacket, 2),
       `${fmt(report.rssPerSessionKiB, 1)} / ${fmt(report.heapPerSessionKiB, 1)}`,
       pair(summarize(echo.report.latenessMs)),
       pair(summarize(echo.arrivals)),
       `${fmt(echo.report.cpuPercent, 0)} %`,
+      fmt(echo.report.cpuUsPerPacket, 2),
     ]);
   }
   printTable(
