@@ -57,3 +57,27 @@ export function cardEventScript(ssrc: number, firstTimestamp: number): (Buffer |
   }
   return script;
 }
+
+/**
+ * Lets a run go for `seconds` and answers what it cost: the CPU (µs, and as a share of one core of the
+ * wall time), the playout ticker's lateness over it, and how much `count` grew (packets moved).
+ */
+export async function measureWindow(
+  seconds: number,
+  ticker: Ticker,
+  count: () => number,
+): Promise<{ cpuMicros: number; cpuPercent: number; latenessMs: number[]; counted: number }> {
+  const countStart = count();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  const latenessStart = ticker.latenessCount;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMicros = cpu.user + cpu.system;
+  return {
+    cpuMicros,
+    cpuPercent: (cpuMicros / 1000 / (performance.now() - wallStart)) * 100,
+    latenessMs: latenessSince(ticker, latenessStart),
+    counted: count() - countStart,
+  };
+}

@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { buildVault, type CardTokenizer } from '@ivr/dtmf-vault/in-process';
 import { encodeG711, serializeRtp, Ticker } from '@ivr/media';
 import { fmt, printTable, summarize } from './stats';
-import { BENCH_CARD_FIELD, CARD, cardEventScript, latenessSince, runRows } from './vault-common';
+import { BENCH_CARD_FIELD, CARD, cardEventScript, measureWindow, runRows } from './vault-common';
 
 const PORT_BASE = 30_000;
 
@@ -65,15 +65,7 @@ async function worker(sessions: number, seconds: number): Promise<void> {
       const c = vault.counters(id);
       return sum + c.packetsReceived + c.packetsSent;
     }, 0);
-  const packetsStart = packets();
-  const cpuStart = process.cpuUsage();
-  const wallStart = performance.now();
-  const latenessStart = ticker.latenessCount;
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const cpu = process.cpuUsage(cpuStart);
-  const wall = performance.now() - wallStart;
-  const moved = packets() - packetsStart;
-  const latenessMs = latenessSince(ticker, latenessStart);
+  const window = await measureWindow(seconds, ticker, packets);
   const keys = ids.reduce((sum, id) => sum + vault.counters(id).keys, 0);
   global.gc?.();
   const memory = process.memoryUsage();
@@ -82,11 +74,11 @@ async function worker(sessions: number, seconds: number): Promise<void> {
     report: {
       completed,
       keys,
-      latenessMs,
-      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      latenessMs: window.latenessMs,
+      cpuPercent: window.cpuPercent,
       rssPerSessionKiB: (memory.rss - rssBefore) / 1024 / sessions,
       heapPerSessionKiB: (memory.heapUsed - heapBefore) / 1024 / sessions,
-      cpuUsPerPacket: (cpu.user + cpu.system) / Math.max(1, moved),
+      cpuUsPerPacket: window.cpuMicros / Math.max(1, window.counted),
     },
   });
   vault.closeAll('shutdown');
@@ -128,24 +120,17 @@ async function echoWorker(sessions: number, seconds: number): Promise<void> {
     }
   });
   send({ type: 'ready', ports });
-  const movedStart = moved;
-  const cpuStart = process.cpuUsage();
-  const wallStart = performance.now();
-  const latenessStart = ticker.latenessCount;
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const cpu = process.cpuUsage(cpuStart);
-  const wall = performance.now() - wallStart;
-  const movedInWindow = moved - movedStart;
+  const window = await measureWindow(seconds, ticker, () => moved);
   send({
     type: 'report',
     report: {
       completed: 0,
       keys: 0,
-      latenessMs: latenessSince(ticker, latenessStart),
-      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      latenessMs: window.latenessMs,
+      cpuPercent: window.cpuPercent,
       rssPerSessionKiB: 0,
       heapPerSessionKiB: 0,
-      cpuUsPerPacket: (cpu.user + cpu.system) / Math.max(1, movedInWindow),
+      cpuUsPerPacket: window.cpuMicros / Math.max(1, window.counted),
     },
   });
   ticker.stop();
