@@ -41,12 +41,14 @@ export interface PaymentView
   storedCard: { storedCardReference: string; registrationPaymentId: string } | null;
 }
 
-export function toPaymentView(p: Payment): PaymentView {
+/** What the REST API and the operator console both show of a payment: its request, status and times. */
+export function requestView(p: Payment) {
   const q = p.request;
-  const r = p.result;
   return {
     paymentId: q.paymentId,
     orderId: q.orderId,
+    orderSystem: q.orderSystem,
+    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
     status: p.status,
     amount: q.amount,
     currency: q.currency,
@@ -55,14 +57,20 @@ export function toPaymentView(p: Payment): PaymentView {
     language: q.language,
     returnSipAddress: q.returnSipAddress,
     callMode: callModeOf(q),
-    metadata: q.metadata,
     transferCode: q.transferCode,
-    transferCodeExpiresAt: q.storedCard ? null : q.transferCodeExpiresAt,
     createdAt: q.requestedAt,
     updatedAt: p.updatedAt,
+  };
+}
+
+export function toPaymentView(p: Payment): PaymentView {
+  const q = p.request;
+  const r = p.result;
+  return {
+    ...requestView(p),
+    metadata: q.metadata,
+    transferCodeExpiresAt: q.storedCard ? null : q.transferCodeExpiresAt,
     completedAt: r?.completedAt ?? null,
-    orderSystem: q.orderSystem,
-    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
     outcome: r ? resultDetails(r) : null,
     card: p.card ?? null,
     balance: balanceView(p),

@@ -1,4 +1,5 @@
-import { callModeOf, DEFAULT_PSP_ACCOUNT_ID } from '@ivr/contracts';
+import { callModeOf } from '@ivr/contracts';
+import { requestView } from '../../../app/payment-view';
 import { balanceView } from '../../../payment';
 import type { ConsolePayment } from '../../pg/console-queries';
 
@@ -72,24 +73,10 @@ export function paymentForScreen(p: ConsolePayment) {
   const q = p.payment.request;
   const r = p.payment.result;
   return {
-    paymentId: q.paymentId,
-    orderId: q.orderId,
-    orderSystem: q.orderSystem,
-    pspAccountId: q.pspAccountId ?? DEFAULT_PSP_ACCOUNT_ID,
-    status: p.payment.status,
-    amount: q.amount,
-    currency: q.currency,
-    description: q.description,
-    mode: q.mode,
-    language: q.language,
-    returnSipAddress: q.returnSipAddress,
-    callMode: callModeOf(q),
+    ...requestView(p.payment),
     /** Agent-assisted, in the IVR: a cancellation was asked of the IVR and is not done yet. */
     cancellationRequested: p.payment.cancellation !== undefined && p.payment.status === 'IN_IVR',
-    transferCode: q.transferCode,
     transferCodeExpiresAt: q.transferCodeExpiresAt,
-    createdAt: q.requestedAt,
-    updatedAt: p.payment.updatedAt,
     operatorId: p.operatorId,
     operatorName: p.operatorName,
     card: cardForScreen(p.payment.card),
