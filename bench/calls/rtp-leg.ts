@@ -103,12 +103,19 @@ export class RtpLeg {
 
   /**
    * Keys digits like a phone: each held `toneMs`, then a `gapMs` pause. With `markLast`, marks the
-   * moment the last digit's end packet leaves (the last keypress) and returns it.
+   * moment the last digit's first packet leaves (the last keypress: the vault may complete the field on
+   * it, and a result can come before the key is let go) and returns it.
    */
   async key(digits: string, toneMs: number, gapMs: number, markLast = false): Promise<number> {
     let lastEnd = 0;
+    let pressed = 0;
     for (const [i, d] of [...digits].entries()) {
       const event = EVENT_CODE[d] ?? Number(d);
+      const last = markLast && i === digits.length - 1;
+      if (last) {
+        this.mark();
+        pressed = performance.now();
+      }
       this.timestamp = (this.timestamp + 8 * (toneMs + gapMs)) >>> 0;
       const packets = Math.max(1, Math.round(toneMs / 20));
       for (let i = 1; i <= packets; i++) {
@@ -117,10 +124,7 @@ export class RtpLeg {
       }
       for (let n = 0; n < 3; n++) this.sendEvent(event, false, true, packets * FRAME);
       lastEnd = performance.now();
-      if (markLast && i === digits.length - 1) {
-        this.mark();
-        return lastEnd;
-      }
+      if (last) return pressed;
       await sleep(gapMs);
     }
     return lastEnd;
