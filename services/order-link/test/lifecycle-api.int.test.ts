@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { type EventEnvelope, PaymentEventTypes, Topics } from '@ivr/contracts';
+import { Language, PaymentMode } from '@ivr/contracts/common/v1';
 import {
+  CallMode,
+  type Payment,
   type PaymentOperation,
   PaymentOperationKind,
   PaymentOperationStatus,
@@ -418,6 +421,58 @@ describe('captures, voids and refunds over gRPC (PaymentService)', () => {
         ) => void
       ).call(payments, req, md(), (err, res) => (err ? reject(err) : resolve(res.operation as PaymentOperation))),
     );
+
+  it('charges a stored card without a call (CreatePayment.stored_card), and refuses one it never stored', async () => {
+    const created = await call(h, 'POST', '/v1/payments', {
+      body: { ...validPayment('LC-G-REG'), mode: 'REGISTER_CARD', amount: 0 },
+      idempotencyKey: 'lc-g-reg-1',
+    });
+    const registration = String(created.body.paymentId);
+    await handle(
+      envelope('CardRegistered', 'Authorization', registration, {
+        paymentId: registration,
+        storedCardReference: 'pm_stored_g',
+        customerReference: 'cus_g',
+        pspReference: 'seti_g',
+      }),
+    );
+    const createPayment = (idempotencyKey: string, storedCardReference: string) =>
+      new Promise<Payment>((resolve, reject) =>
+        payments.createPayment(
+          {
+            idempotencyKey,
+            orderId: 'LC-G-MIT',
+            amount: { minorUnits: 2000, currency: 'JPY' },
+            description: '',
+            mode: PaymentMode.PAYMENT_MODE_CAPTURE,
+            language: Language.LANGUAGE_UNSPECIFIED,
+            returnSipAddress: '',
+            callMode: CallMode.CALL_MODE_UNSPECIFIED,
+            metadata: {},
+            storedCard: { storedCardReference, customerReference: '', registrationPaymentId: '' },
+          },
+          md(),
+          (err, res) => (err ? reject(err) : resolve(res.payment as Payment)),
+        ),
+      );
+    const charged = await createPayment('lc-g-mit-1', 'pm_stored_g');
+    expect(charged).toMatchObject({
+      transferCode: '',
+      storedCard: { storedCardReference: 'pm_stored_g', registrationPaymentId: registration },
+    });
+    const requested = (await outbox(Topics.payments, charged.paymentId))[0];
+    expect(requested?.payload).toMatchObject({
+      storedCard: {
+        registrationPaymentId: registration,
+        storedCardReference: 'pm_stored_g',
+        customerReference: 'cus_g',
+      },
+    });
+    await expect(createPayment('lc-g-mit-2', 'pm_never')).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('stored'),
+    });
+  });
 
   it('captures and refunds with the same rules and answers as REST', async () => {
     const paymentId = await approvedPayment('LC-G1');
