@@ -1,7 +1,8 @@
 // The call centre's SIP proxy (Kamailio with infra/kamailio/kamailio.cfg) between real phones
 // (baresip): phones register with it, a call to a registered user reaches that phone and its
 // in-dialog requests follow the route set through the proxy; the IVR's numbers go to the IVR's
-// address with the transfer code kept; REFER is relayed, or refused when the proxy is set to.
+// address with the transfer code kept (round robin over its replicas, when it has several); REFER is
+// relayed, or refused when the proxy is set to.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,24 +91,34 @@ test('a call to a user nobody registered is answered 404 by the proxy', async ()
   expect(closed.param).toMatch(/404/);
 });
 
-/** A stand-in IVR: answers every INVITE 486 and keeps what it received. */
-async function fakeIvr(): Promise<{ port: number; invites: string[]; close: () => void }> {
+/**
+ * A stand-in IVR: answers every INVITE 486 (or `status`) and keeps what it received; answers OPTIONS
+ * 200 (the dispatcher's pings) and counts them. `deaf`: answers nothing (a replica gone).
+ */
+async function fakeIvr(
+  opts: { status?: string; deaf?: boolean } = {},
+): Promise<{ port: number; invites: string[]; pings: () => number; close: () => void }> {
   const socket = dgram.createSocket('udp4');
   const invites: string[] = [];
+  let pings = 0;
   socket.on('message', (buf, from) => {
     const text = buf.toString('latin1');
-    if (!text.startsWith('INVITE ')) return;
+    const options = text.startsWith('OPTIONS ');
+    if (options) pings++;
+    if (!text.startsWith('INVITE ') && !options) return;
     const callId = /^Call-ID: *(.+)$/im.exec(text)?.[1];
-    if (!invites.some((i) => i.includes(`${callId}`))) invites.push(text);
+    if (!options && !invites.some((i) => i.includes(`${callId}`))) invites.push(text);
+    if (opts.deaf) return;
     const copy = text
       .split('\r\n')
       .filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l))
       .map((l) => (/^To:/i.test(l) ? `${l};tag=ivr1` : l));
-    const reply = ['SIP/2.0 486 Busy Here', ...copy, 'Content-Length: 0', '', ''].join('\r\n');
+    const status = options ? 'SIP/2.0 200 OK' : `SIP/2.0 ${opts.status ?? '486 Busy Here'}`;
+    const reply = [status, ...copy, 'Content-Length: 0', '', ''].join('\r\n');
     socket.send(reply, from.port, from.address);
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  return { port: socket.address().port, invites, close: () => socket.close() };
+  return { port: socket.address().port, invites, pings: () => pings, close: () => socket.close() };
 }
 
 test("the IVR's numbers go to the IVR: a transfer code as the user, or any user at the IVR's domain", async () => {
@@ -132,6 +143,47 @@ test("the IVR's numbers go to the IVR: a transfer code as the user, or any user 
     ivr.close();
   }
 });
+
+test('several IVR replicas: new calls go round robin, a 503 or a replica that answers nothing is tried on the next', async () => {
+  const [a, b, draining, dead] = await Promise.all([
+    fakeIvr(),
+    fakeIvr(),
+    fakeIvr({ status: '503 Service Unavailable' }),
+    fakeIvr({ deaf: true }),
+  ]);
+  const ivrs = [a, b, draining, dead];
+  try {
+    const pbx = await proxy({ ivrUri: ivrs.map((i) => `sip:127.0.0.1:${i.port}`) });
+    await waitFor('the dispatcher to ping the replicas', () => ivrs.every((i) => i.pings() >= 1));
+    const caller = await registeredPhone('spread', pbx);
+    for (let n = 0; n < 6; n++) {
+      const since = caller.events.length;
+      await caller.dial(`sip:12345${n}@${pbx.address}`);
+      await caller.waitForEvent('CALL_CLOSED', { since });
+    }
+    // Six calls, each answered by a or b: those the draining replica refused went on to the next, and so
+    // did the one sent to the replica that answers nothing, which got no other.
+    expect(dead.invites.length).toBeLessThanOrEqual(1);
+    expect(a.invites.length + b.invites.length).toBe(6);
+    // Both answering replicas took calls (the failovers land on the one after the failing replica).
+    expect(a.invites.length).toBeGreaterThanOrEqual(1);
+    expect(b.invites.length).toBeGreaterThanOrEqual(1);
+    expect(draining.invites.length).toBeGreaterThanOrEqual(1);
+    // Each INVITE keeps the transfer code and names the replica it was sent to.
+    for (const ivr of [a, b])
+      for (const invite of ivr.invites) expect(invite).toContain(`@127.0.0.1:${ivr.port} SIP/2.0`);
+  } finally {
+    for (const ivr of ivrs) ivr.close();
+  }
+});
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** A customer on a call with an operator through the proxy, and a third phone to transfer to. */
 async function operatorOnCall(pbx: Kamailio) {
