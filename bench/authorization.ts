@@ -1,12 +1,17 @@
 /**
- * make bench-authorization: authorizations per second through gRPC → event store → outbox → Kafka,
- * per PSP: the Stripe-like simulator (tools/psp-simulator), the GMO-PG simulator (tools/gmo-pg-simulator:
- * EntryTran + ExecTran per authorization) and stripe-mock (Stripe's own mock, canned answers, no latency
- * control), each at 0 ms and at 200 ms latency where it can be set (the service must not serialize on
- * the PSP). The service runs as its own process (the built bundle), each PSP as another, this process is
- * the gRPC client. Prints figures beside the commit and the load average; asserts nothing.
+ * make bench-authorization: authorizations, then captures, then partial refunds per second through gRPC →
+ * event store → outbox → Kafka (each payment authorized in AUTHORIZE mode, captured whole, then refunded
+ * in part: Authorize, Capture and Refund of ivr.authorization.v1, one phase after the other), per PSP:
+ * the Stripe-like simulator (tools/psp-simulator), the GMO-PG simulator (tools/gmo-pg-simulator:
+ * EntryTran + ExecTran per authorization, SearchTrade + AlterTran SALES per capture, SearchTrade +
+ * ChangeTran per partial refund) and stripe-mock (Stripe's own mock, canned answers, no latency control),
+ * each at 0 ms and at 200 ms latency on the calls that move money where it can be set (the service must
+ * not serialize on the PSP). The service runs as its own process (the built bundle), each PSP as another,
+ * this process is the gRPC client. Prints figures beside the commit and the load average; asserts nothing,
+ * but says how many payments the simulators' ledgers show charged, captured and refunded exactly once, and
+ * an operation the PSP cannot do (every call of it refused) as such.
  *   BENCH_PSPS (default "simulator,gmo-pg,stripe-mock"),
- *   BENCH_COUNT (authorizations per run, default 3000), BENCH_CONCURRENCY (calls in flight, default 64
+ *   BENCH_COUNT (payments per run, each authorized, captured and refunded; default 3000), BENCH_CONCURRENCY (calls in flight, default 64
  *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200"),
  *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the service spends its time).
  */
@@ -19,10 +24,11 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import {
+  type Authorization,
   AuthorizationServiceClient,
   AuthorizationStatus,
   type AuthorizeRequest,
-  type AuthorizeResponse,
+  OperationStatus,
 } from '@ivr/contracts/authorization/v1';
 import { PaymentMode } from '@ivr/contracts/common/v1';
 import { createPgPool } from '@ivr/eventstore';
@@ -68,10 +74,26 @@ function cpuSeconds(child: ChildProcess): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function authorize(client: AuthorizationServiceClient, request: AuthorizeRequest) {
-  return new Promise<{ error: ServiceError | null; response: AuthorizeResponse | undefined }>((resolve) => {
-    client.authorize(request, (error, response) => resolve({ error, response }));
-  });
+/** What one call answered: the payment's authorization, or the error. */
+type Answer = { error: ServiceError | null; authorization: Authorization | undefined };
+type Phase = 'authorize' | 'capture' | 'refund';
+const PHASES: Phase[] = ['authorize', 'capture', 'refund'];
+const AMOUNT = 1200;
+/** The part of each captured payment given back. */
+const REFUNDED = 400;
+const CAPTURE_ID = 'cap_bench';
+const REFUND_ID = 'ref_bench';
+
+const answered =
+  (resolve: (a: Answer) => void) =>
+  (error: ServiceError | null, response?: { authorization?: Authorization | undefined }) =>
+    resolve({ error, authorization: response?.authorization });
+
+/** Did the call do what the phase asks (the one operation of its id SUCCEEDED)? */
+function succeeded(phase: Phase, a: Authorization | undefined): boolean {
+  if (phase === 'authorize') return a?.status === AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED;
+  const id = phase === 'capture' ? CAPTURE_ID : REFUND_ID;
+  return a?.operations.find((o) => o.operationId === id)?.status === OperationStatus.OPERATION_STATUS_SUCCEEDED;
 }
 
 /** One PSP as the benchmark drives it: what the service is told, card tokens, latency, what it booked. */
@@ -86,8 +108,11 @@ interface BenchPsp {
   card: { brand: string; bin: string; last4: string };
   /** Sets its latency; false when it has no such control. */
   latency(ms: number): Promise<boolean>;
-  /** What it booked, printed beside the payments sent. */
-  booked(): Promise<string>;
+  /**
+   * What its ledger shows for the payments (by payment id and its PSP reference): how many were charged,
+   * captured and refunded exactly once, as a sentence for the table.
+   */
+  booked(payments: Array<{ paymentId: string; pspReference: string }>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -142,12 +167,28 @@ async function simulatorPsp(): Promise<BenchPsp> {
     },
     async latency(latencyMs) {
       await fetch(`${url}/_sim/reset`, { method: 'POST' });
-      await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path: '/v1/payment_intents' });
+      // Every call that moves money: confirm and capture (/v1/payment_intents/...), refund (/v1/refunds).
+      for (const path of ['/v1/payment_intents', '/v1/refunds'])
+        await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path });
       return true;
     },
-    async booked() {
+    async booked(payments) {
+      // The run began with /_sim/reset: its ledger holds only this run's payments.
       const charges = (await (await fetch(`${url}/_sim/charges`)).json()) as { total: number };
-      return `${charges.total} charges`;
+      const { byPaymentId: ledger } = (await (await fetch(`${url}/_sim/ledger`)).json()) as {
+        byPaymentId: Record<string, LedgerEntry>;
+      };
+      const once = payments.filter(({ paymentId }) => {
+        const l = ledger[paymentId];
+        return (
+          l?.charges === 1 &&
+          l.refunds === 1 &&
+          l.held === 0 &&
+          l.settled === AMOUNT - REFUNDED &&
+          l.refunded === REFUNDED
+        );
+      }).length;
+      return `${charges.total} charges; ${once} charged once, captured ${AMOUNT} once, refunded ${REFUNDED} once`;
     },
     close: () => stopChild(child).then(() => undefined),
   };
@@ -180,10 +221,35 @@ async function gmoPgPsp(): Promise<BenchPsp> {
     tokens: async (n) => Array.from({ length: n }, () => reference),
     async latency(latencyMs) {
       await fetch(`${url}/_sim/faults`, { method: 'DELETE' });
-      await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path: '/payment/ExecTran.idPass' });
+      // Every call that moves money: ExecTran (authorize), AlterTran SALES (capture), ChangeTran (partial refund);
+      // not EntryTran nor the SearchTrade that looks a transaction up before a change.
+      for (const api of ['ExecTran', 'AlterTran', 'ChangeTran'])
+        await postJson(`${url}/_sim/faults`, { mode: 'none', latencyMs, path: `/payment/${api}.idPass` });
       return true;
     },
-    booked: async () => 'not counted',
+    async booked(payments) {
+      // Its orders by OrderID (the PSP reference): ExecTran once, AlterTran SALES once, ChangeTran once.
+      const { orders } = (await (await fetch(`${url}/_sim/orders`)).json()) as { orders: GmoOrder[] };
+      const byOrderId = new Map(orders.map((o) => [o.orderId, o]));
+      let charges = 0;
+      const once = payments.filter(({ pspReference }) => {
+        const o = byOrderId.get(pspReference);
+        if (!o) return false;
+        charges += o.summary.charges;
+        const count = (api: string, jobCd?: string) =>
+          o.ledger.filter((e) => e.api === api && (jobCd === undefined || e.jobCd === jobCd)).length;
+        return (
+          o.summary.charges === 1 &&
+          count('AlterTran', 'SALES') === 1 &&
+          count('ChangeTran') === 1 &&
+          o.ledger.length === 3 &&
+          o.summary.held === 0 &&
+          o.summary.settled === AMOUNT - REFUNDED &&
+          o.summary.refunded === REFUNDED
+        );
+      }).length;
+      return `${charges} charges (ExecTran); ${once} charged once, captured (AlterTran SALES) once, refunded ${REFUNDED} (ChangeTran) once`;
+    },
     close: () => stopChild(child).then(() => undefined),
   };
 }
@@ -201,9 +267,25 @@ async function stripeMockPsp(): Promise<BenchPsp> {
     card: { brand: 'visa', bin: '424242', last4: '4242' },
     tokens: async (n) => Array.from({ length: n }, () => 'pm_card_visa'),
     latency: async (latencyMs) => latencyMs === 0,
-    booked: async () => 'stateless',
+    booked: async () => 'stateless, no ledger to check',
     close: () => mock.close(),
   };
+}
+
+/** The simulator's `GET /_sim/ledger` entry of a payment id. */
+interface LedgerEntry {
+  charges: number;
+  held: number;
+  settled: number;
+  refunded: number;
+  refunds: number;
+}
+
+/** What the GMO-PG simulator's `GET /_sim/orders` shows of an order (the fields read here). */
+interface GmoOrder {
+  orderId: string;
+  ledger: Array<{ api: string; jobCd: string }>;
+  summary: { charges: number; held: number; settled: number; refunded: number };
 }
 
 const PSPS: Record<string, () => Promise<BenchPsp>> = {
@@ -273,71 +355,140 @@ async function main(): Promise<void> {
       // Card tokens first (outside the timing): an unattached payment method can be charged once.
       const warmup = 200;
       const tokens = await psp.tokens(COUNT + warmup);
+      const paymentId = (i: number) => `bench_${id}_${pspName}_${latencyMs}_${i}`;
       const request = (i: number): AuthorizeRequest => ({
-        paymentId: `bench_${id}_${pspName}_${latencyMs}_${i}`,
+        paymentId: paymentId(i),
         card: { pspToken: tokens[i] as string, ...psp.card, expiryMonth: 12, expiryYear: 2034 },
-        amount: { minorUnits: 1200, currency: 'JPY' },
+        amount: { minorUnits: AMOUNT, currency: 'JPY' },
         mode: PaymentMode.PAYMENT_MODE_AUTHORIZE,
         orderReference: `order-${i}`,
         customerReference: '',
         correlationId: '',
         pspAccountId: '',
       });
-      const run = async (from: number, to: number, lanes: number, samples: number[]) => {
+      const calls: Record<Phase, (i: number) => Promise<Answer>> = {
+        authorize: (i) => new Promise((resolve) => client.authorize(request(i), answered(resolve))),
+        // All of what was authorized, the one (final) capture.
+        capture: (i) =>
+          new Promise((resolve) =>
+            client.capture(
+              { paymentId: paymentId(i), operationId: CAPTURE_ID, correlationId: '', notFinal: false },
+              answered(resolve),
+            ),
+          ),
+        refund: (i) =>
+          new Promise((resolve) =>
+            client.refund(
+              {
+                paymentId: paymentId(i),
+                operationId: REFUND_ID,
+                amount: { minorUnits: REFUNDED, currency: 'JPY' },
+                correlationId: '',
+              },
+              answered(resolve),
+            ),
+          ),
+      };
+      // Per payment: its stream's version (events so far, for the outbox's count) and its PSP reference.
+      const versions = new Array<number>(COUNT + warmup).fill(0);
+      const references = new Array<string>(COUNT + warmup).fill('');
+      const run = async (phase: Phase, from: number, to: number, lanes: number, samples: number[]) => {
         let next = from;
-        let failures = 0;
+        const failed: number[] = [];
+        let firstError = '';
         await Promise.all(
           Array.from({ length: lanes }, async () => {
             while (next < to) {
               const i = next++;
               const t0 = performance.now();
-              const { error, response } = await authorize(client, request(i));
+              const { error, authorization } = await calls[phase](i);
               samples.push(performance.now() - t0);
-              if (error || response?.authorization?.status !== AuthorizationStatus.AUTHORIZATION_STATUS_APPROVED)
-                failures++;
+              if (authorization) {
+                versions[i] = Number(authorization.version);
+                if (authorization.pspReference) references[i] = authorization.pspReference;
+              }
+              if (error || !succeeded(phase, authorization)) {
+                failed.push(i);
+                firstError ||=
+                  error?.details ??
+                  `answered ${JSON.stringify(authorization?.operations.at(-1) ?? authorization?.status)}`;
+              }
             }
           }),
         );
-        return failures;
+        // A refused call answers no authorization, but may have recorded events: read what it stands at.
+        for (const i of failed) {
+          const state = await new Promise<Answer>((resolve) =>
+            client.getAuthorization({ paymentId: paymentId(i) }, answered(resolve)),
+          );
+          if (state.authorization) versions[i] = Number(state.authorization.version);
+        }
+        return { failures: failed.length, firstError };
       };
-      await run(COUNT, COUNT + warmup, concurrency, []);
+      const events = () => versions.reduce((sum, v) => sum + v, 0);
+      const eventsBefore = published;
+      const drain = () =>
+        waitFor(
+          'the outbox to drain to Kafka',
+          async () => {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            return offsets.reduce((sum, p) => sum + Number(p.high), 0) >= eventsBefore + events();
+          },
+          300,
+        );
+      // Warm-up: each phase once over payments of their own, outside the timing.
+      for (const phase of PHASES) await run(phase, COUNT, COUNT + warmup, concurrency, []);
+      await drain();
       const insertsPerS = await ceiling();
       const loadAtStart = loadavg()[0] ?? 0;
-      const samples: number[] = [];
-      const cpu0 = [cpuSeconds(service), psp.child ? cpuSeconds(psp.child) : 0];
-      const t0 = performance.now();
-      const failures = await run(0, COUNT, concurrency, samples);
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuMs = [
-        cpuSeconds(service) - (cpu0[0] ?? 0),
-        psp.child ? cpuSeconds(psp.child) - (cpu0[1] ?? 0) : NaN,
-      ].map((c) => (c * 1000) / COUNT);
-      published += (COUNT + warmup) * 2;
-      await waitFor(
-        'the outbox to drain to Kafka',
-        async () => {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          return offsets.reduce((sum, p) => sum + Number(p.high), 0) >= published;
-        },
-        300,
-      );
-      const drained = (performance.now() - t0) / 1000;
-      const s = summarize(samples);
       rows.push(
         [`  PSP latency ${latencyMs} ms, ${concurrency} in flight`, ''],
         [
           '    raw ceiling just before: plain INSERTs/s (16 lanes); load average',
           `${fmt(insertsPerS, 0)}; ${fmt(loadAtStart)}`,
         ],
-        [
-          '    authorizations/s (gRPC answered) ÷ plain INSERTs/s',
-          `${fmt(COUNT / seconds, 0)} (${fmt(COUNT / seconds / insertsPerS, 3)})`,
-        ],
-        ['    authorizations/s (events on Kafka)', fmt(COUNT / drained, 0)],
-        ['    latency p50 / p99 / max (ms)', `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
-        ['    CPU ms per authorization: service / PSP', `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? NaN, 2)}`],
-        ['    failures; booked at the PSP', `${failures}; ${await psp.booked()} for ${COUNT + warmup} payments`],
       );
+      let possible = true;
+      for (const phase of PHASES) {
+        if (!possible) {
+          rows.push([`    ${phase}`, 'not run: nothing to act on (the phase before could not be done)']);
+          continue;
+        }
+        const samples: number[] = [];
+        const cpu0 = [cpuSeconds(service), psp.child ? cpuSeconds(psp.child) : 0];
+        const t0 = performance.now();
+        const { failures, firstError } = await run(phase, 0, COUNT, concurrency, samples);
+        const seconds = (performance.now() - t0) / 1000;
+        const cpuMs = [
+          cpuSeconds(service) - (cpu0[0] ?? 0),
+          psp.child ? cpuSeconds(psp.child) - (cpu0[1] ?? 0) : NaN,
+        ].map((c) => (c * 1000) / COUNT);
+        if (failures === COUNT) {
+          // Every call refused: an operation this PSP cannot do, not a figure.
+          possible = false;
+          rows.push([`    ${phase}`, `cannot: every call refused (${firstError})`]);
+          continue;
+        }
+        await drain();
+        const drained = (performance.now() - t0) / 1000;
+        const s = summarize(samples);
+        rows.push(
+          [
+            `    ${phase}: operations/s (gRPC answered) ÷ plain INSERTs/s`,
+            `${fmt(COUNT / seconds, 0)} (${fmt(COUNT / seconds / insertsPerS, 3)})`,
+          ],
+          [`    ${phase}: operations/s (events on Kafka)`, fmt(COUNT / drained, 0)],
+          [`    ${phase}: latency p50 / p99 / max (ms)`, `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`],
+          [
+            `    ${phase}: CPU ms per operation: service / PSP`,
+            `${fmt(cpuMs[0] ?? 0, 2)} / ${fmt(cpuMs[1] ?? NaN, 2)}`,
+          ],
+          [`    ${phase}: failures`, failures ? `${failures} (first: ${firstError})` : '0'],
+        );
+      }
+      published = eventsBefore + events();
+      const payments = versions.map((_, i) => ({ paymentId: paymentId(i), pspReference: references[i] ?? '' }));
+      rows.push(['    booked at the PSP', `${await psp.booked(payments)} (of ${COUNT + warmup} payments)`]);
     }
     client.close();
     await stopChild(service);
@@ -355,7 +506,10 @@ async function main(): Promise<void> {
         .join(' / ')} after`,
     ],
   );
-  printTable(`Authorization: ${COUNT} authorizations per run (2 events each, outbox → Kafka, 6 partitions)`, rows);
+  printTable(
+    `Authorization: ${COUNT} payments per run, each authorized (AUTHORIZE mode), captured whole, then refunded ${REFUNDED} of ${AMOUNT} JPY (2 events per operation, outbox → Kafka, 6 partitions)`,
+    rows,
+  );
 
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
