@@ -1,8 +1,8 @@
 // PaymentsPort over order-link's TransferCodeService: NOT_FOUND is an unknown code,
 // FAILED_PRECONDITION an expired one (or a payment no longer waiting for a call).
 import { status } from '@grpc/grpc-js';
-import { DEFAULT_PSP_ACCOUNT_ID, type Language } from '@ivr/contracts';
-import { Language as LanguageMsg, PaymentMode } from '@ivr/contracts/common/v1';
+import { DEFAULT_PSP_ACCOUNT_ID, type Language, languageFromProto } from '@ivr/contracts';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import {
   CallMode,
   type ResolveTransferCodeResponse,
@@ -51,12 +51,7 @@ export class GrpcPayments implements PaymentsPort {
           : res.mode === PaymentMode.PAYMENT_MODE_REGISTER_CARD
             ? 'REGISTER_CARD'
             : 'AUTHORIZE',
-      language:
-        res.language === LanguageMsg.LANGUAGE_EN
-          ? 'en'
-          : res.language === LanguageMsg.LANGUAGE_JA
-            ? 'ja'
-            : this.defaultLanguage,
+      language: languageFromProto(res.language) ?? this.defaultLanguage,
       returnSipAddress: res.returnSipAddress,
       // Unspecified (an order-link from before call modes) is IVR_ONLY.
       callMode: res.callMode === CallMode.CALL_MODE_AGENT_ASSISTED ? 'AGENT_ASSISTED' : 'IVR_ONLY',

@@ -4,9 +4,8 @@
 // Several vault replicas (VaultReplicas): a session opens on one, the next in turn, or the one after
 // when it cannot be reached or is full, and its later calls go to that one (its handle names it).
 import { type ServiceError, status } from '@grpc/grpc-js';
-import type { Language } from '@ivr/contracts';
+import { type Language, languageToProto } from '@ivr/contracts';
 import type { MaskedCard as MaskedCardMsg } from '@ivr/contracts/common/v1';
-import { Language as LanguageMsg } from '@ivr/contracts/common/v1';
 import {
   type CaptureFieldResponse,
   CloseReason,
@@ -35,9 +34,12 @@ export interface VaultTimeouts {
   registerMs: number;
 }
 
-const LANGUAGE: Record<Language, LanguageMsg> = { ja: LanguageMsg.LANGUAGE_JA, en: LanguageMsg.LANGUAGE_EN };
-/** What a vault of the previous release reads (vault.v1's own Language); sent alongside until the next release. */
-const LEGACY_LANGUAGE: Record<Language, LegacyLanguageMsg> = {
+/**
+ * What a vault of the previous release reads (vault.v1's own Language, ja and en only); sent alongside until
+ * the next release. A language added since is not in it: unspecified there, and only this release's vault
+ * (which reads prompt_language) can speak it.
+ */
+const LEGACY_LANGUAGE: Partial<Record<Language, LegacyLanguageMsg>> = {
   ja: LegacyLanguageMsg.LANGUAGE_JA,
   en: LegacyLanguageMsg.LANGUAGE_EN,
 };
@@ -127,8 +129,8 @@ export class GrpcVault implements MediaPort {
             sessionId,
             promptIds: request.promptIds,
             amount: request.amount,
-            promptLanguage: LANGUAGE[request.language],
-            language: LEGACY_LANGUAGE[request.language],
+            promptLanguage: languageToProto(request.language),
+            language: LEGACY_LANGUAGE[request.language] ?? LegacyLanguageMsg.LANGUAGE_UNSPECIFIED,
             bargeIn: request.bargeIn,
             ifIdle: request.ifIdle ?? false,
           },
@@ -162,8 +164,8 @@ export class GrpcVault implements MediaPort {
       {
         sessionId,
         kind: KIND[request.kind],
-        promptLanguage: LANGUAGE[request.language],
-        language: LEGACY_LANGUAGE[request.language],
+        promptLanguage: languageToProto(request.language),
+        language: LEGACY_LANGUAGE[request.language] ?? LegacyLanguageMsg.LANGUAGE_UNSPECIFIED,
         promptIds: request.promptIds,
         retryPromptIds: request.retryPromptIds,
         minLength: request.minLength ?? 0,

@@ -1,6 +1,13 @@
 // Translation between the generated protobuf types and the vault's own types.
-import { isPromptId, type Language, type PromptId } from '@ivr/contracts';
-import { Language as LanguageMsg } from '@ivr/contracts/common/v1';
+import {
+  isPromptId,
+  LANGUAGES,
+  type Language,
+  languageFromProto,
+  languageToProto,
+  type PromptId,
+} from '@ivr/contracts';
+import type { Language as LanguageMsg } from '@ivr/contracts/common/v1';
 import {
   type CaptureFieldRequest,
   type CaptureFieldResponse,
@@ -42,11 +49,11 @@ export function codecToMsg(codec: Codec): CodecMsg {
  * `language` that a call-control of the previous release sends (its numbers differ: decoded by its own enum).
  */
 export function languageFromMsg(msg: { promptLanguage: LanguageMsg; language: LegacyLanguageMsg }): Language {
-  if (msg.promptLanguage === LanguageMsg.LANGUAGE_JA) return 'ja';
-  if (msg.promptLanguage === LanguageMsg.LANGUAGE_EN) return 'en';
+  const language = languageFromProto(msg.promptLanguage);
+  if (language) return language;
   if (msg.language === LegacyLanguageMsg.LANGUAGE_JA) return 'ja';
   if (msg.language === LegacyLanguageMsg.LANGUAGE_EN) return 'en';
-  throw new BadRequestError('language must be LANGUAGE_EN or LANGUAGE_JA');
+  throw new BadRequestError(`prompt_language must be one of ${LANGUAGES.map(languageToProto).join(', ')}`);
 }
 
 /** Prompt ids are the sentences of @ivr/contracts' PROMPT_IDS; anything else is refused. */

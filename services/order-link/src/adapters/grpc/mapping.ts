@@ -1,4 +1,5 @@
-import { Language, PaymentMode } from '@ivr/contracts/common/v1';
+import { languageToProto } from '@ivr/contracts';
+import { PaymentMode } from '@ivr/contracts/common/v1';
 import type { Timestamp } from '@ivr/contracts/google/protobuf';
 import { type Balance, CallMode, type Payment, PaymentStatus } from '@ivr/contracts/orderlink/v1';
 import type { PaymentView } from '../../app/payment-view';
@@ -19,10 +20,6 @@ export const callModeToProto = (m: PaymentView['callMode']): CallMode => CallMod
 /** Unspecified is IVR_ONLY (a client from before call modes). */
 export const callModeFromProto = (m: CallMode): PaymentView['callMode'] =>
   m === CallMode.CALL_MODE_UNSPECIFIED ? 'IVR_ONLY' : (m.replace('CALL_MODE_', '') as PaymentView['callMode']);
-export const languageToProto = (l: PaymentView['language']): Language =>
-  l === 'ja' ? Language.LANGUAGE_JA : Language.LANGUAGE_EN;
-export const languageFromProto = (l: Language): PaymentView['language'] | undefined =>
-  l === Language.LANGUAGE_JA ? 'ja' : l === Language.LANGUAGE_EN ? 'en' : undefined;
 export const statusToProto = (s: PaymentView['status']): PaymentStatus => PaymentStatus[`PAYMENT_STATUS_${s}`];
 export const statusFromProto = (s: PaymentStatus): PaymentView['status'] | undefined =>
   s === PaymentStatus.PAYMENT_STATUS_UNSPECIFIED

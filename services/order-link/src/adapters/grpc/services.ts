@@ -1,4 +1,5 @@
 import { status as Code, type Metadata, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { languageFromProto, languageToProto } from '@ivr/contracts';
 import type {
   GetPspAccountResponse,
   PaymentServiceServer,
@@ -20,8 +21,6 @@ import {
   callModeFromProto,
   callModeToProto,
   fromTimestamp,
-  languageFromProto,
-  languageToProto,
   modeFromProto,
   modeToProto,
   paymentToProto,
