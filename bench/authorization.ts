@@ -15,7 +15,7 @@
  *   at 0 ms and 256 at 200 ms), BENCH_LATENCIES_MS (default "0,200"),
  *   BENCH_SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the service spends its time).
  */
-import { APPROVED_TEST_PAN } from '../test/fixtures/test-cards';
+import { APPROVED_TEST_PAN, GMO_PG_TEST_PAN } from '../test/fixtures/test-cards';
 import '../scripts/load-env';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,8 +47,6 @@ const ROOT = join(__dirname, '..');
 const COUNT = Number(process.env.BENCH_COUNT ?? 3000);
 const LATENCIES = (process.env.BENCH_LATENCIES_MS ?? '0,200').split(',').map(Number);
 const children: ChildProcess[] = [];
-/** GMO-PG's published test card (test/fixtures/test-cards.ts), which its simulator approves. */
-const GMO_CARD = '4111111111111111';
 
 async function waitFor(what: string, probe: () => Promise<boolean>, seconds = 60): Promise<void> {
   const until = Date.now() + seconds * 1000;
@@ -204,7 +202,12 @@ async function gmoPgPsp(): Promise<BenchPsp> {
   );
   await waitFor('GMO-PG simulator', async () => (await fetch(`${url}/healthz`)).ok);
   // One published test card saved under one member (as the vault does it), charged by every payment.
-  const saved = await saveTestCard(url, DEFAULT_SITE, gmoMemberId(`bench-${randomBytes(4).toString('hex')}`), GMO_CARD);
+  const saved = await saveTestCard(
+    url,
+    DEFAULT_SITE,
+    gmoMemberId(`bench-${randomBytes(4).toString('hex')}`),
+    GMO_PG_TEST_PAN,
+  );
   const reference = gmoCardReference(saved.memberId, saved.cardSeq);
   return {
     name: 'GMO-PG simulator (tools/gmo-pg-simulator)',
@@ -217,7 +220,7 @@ async function gmoPgPsp(): Promise<BenchPsp> {
       GMO_PG_SITE_PASS: DEFAULT_SITE.sitePass,
     },
     child,
-    card: { brand: saved.brand, bin: GMO_CARD.slice(0, 6), last4: saved.last4 },
+    card: { brand: saved.brand, bin: GMO_PG_TEST_PAN.slice(0, 6), last4: saved.last4 },
     tokens: async (n) => Array.from({ length: n }, () => reference),
     async latency(latencyMs) {
       await fetch(`${url}/_sim/faults`, { method: 'DELETE' });
