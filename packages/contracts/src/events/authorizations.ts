@@ -1,4 +1,4 @@
-import type { DeclineReason, LifecycleCapabilities, PaymentMode, PaymentOperation } from '../vocabulary';
+import type { DeclineReason, LifecycleCapabilities, OperationAmount, OperationRef, PaymentMode } from '../vocabulary';
 import type { CardSummary } from './card';
 
 /**
@@ -74,14 +74,7 @@ export interface CardRegisteredPayload {
   card?: CardSummary;
 }
 
-export interface AuthorizationOperationRequestedPayload {
-  paymentId: string;
-  operationId: string;
-  operation: PaymentOperation;
-  amount: number;
-  currency: string;
-  final: boolean;
-}
+export type AuthorizationOperationRequestedPayload = OperationRef & OperationAmount;
 
 /** The PSP captured `amount` (all of the capture asked; `final`: nothing more can be captured). */
 export interface AuthorizationCapturedPayload {
@@ -109,10 +102,7 @@ export interface AuthorizationRefundedPayload {
   currency: string;
 }
 
-export interface AuthorizationOperationFailedPayload {
-  paymentId: string;
-  operationId: string;
-  operation: PaymentOperation;
+export interface AuthorizationOperationFailedPayload extends OperationRef {
   /** `refused` (the rule, before the PSP), `psp_rejected:<code>`, `psp_declined:<code>`, `psp_account_unusable`. */
   code: string;
   message: string;

@@ -3,8 +3,9 @@ import type {
   DeclineReason,
   Language,
   LifecycleCapabilities,
+  OperationAmount,
+  OperationRef,
   PaymentMode,
-  PaymentOperation,
 } from '../vocabulary';
 import type { CallEndReason } from './calls';
 import type { CardSummary } from './card';
@@ -200,39 +201,21 @@ export interface PaymentCancellationRequestedPayload {
  * what can be captured or refunded, and the PSP can do it). authorization reads it and calls the PSP with
  * the operation's own idempotency key; the outcome comes back on `ivr.authorizations.v1`.
  */
-export interface PaymentOperationRequestedPayload {
-  paymentId: string;
-  /** `cap_...`, `void_...` or `ref_...`, derived from the order system's Idempotency-Key. */
-  operationId: string;
-  operation: PaymentOperation;
-  /** Minor units; 0 for VOID. */
-  amount: number;
-  currency: string;
-  /** CAPTURE: the last capture (the rest of the authorization is released). */
-  final: boolean;
+export interface PaymentOperationRequestedPayload extends OperationRef, OperationAmount {
   /** Why, as the order system or supervisor gave it (free text, never card data). */
   reason?: string;
   requestedBy: Actor;
   at: string;
 }
 
-export interface PaymentOperationSucceededPayload {
-  paymentId: string;
-  operationId: string;
-  operation: PaymentOperation;
-  amount: number;
-  currency: string;
-  final: boolean;
+export interface PaymentOperationSucceededPayload extends OperationRef, OperationAmount {
   pspReference?: string;
   /** REFUND: the PSP's reference of the refund (Stripe refund id; GMO-PG TranID). */
   refundReference?: string;
   at: string;
 }
 
-export interface PaymentOperationFailedPayload {
-  paymentId: string;
-  operationId: string;
-  operation: PaymentOperation;
+export interface PaymentOperationFailedPayload extends OperationRef {
   /** e.g. `psp_rejected:charge_already_captured`, `refused`, `psp_unavailable:circuit_open`. */
   reason: string;
   message: string;

@@ -9,6 +9,22 @@ export const PAYMENT_OPERATIONS = ['CAPTURE', 'VOID', 'REFUND'] as const;
 export type PaymentOperation = (typeof PAYMENT_OPERATIONS)[number];
 export const isPaymentOperation = oneOf(PAYMENT_OPERATIONS);
 
+/** Which operation of which payment: what every operation event, on either topic, starts with. */
+export interface OperationRef {
+  paymentId: string;
+  /** `cap_...`, `void_...` or `ref_...`, derived from the order system's Idempotency-Key. */
+  operationId: string;
+  operation: PaymentOperation;
+}
+
+/** An operation's money as asked: minor units (0 for VOID) in the payment's currency. */
+export interface OperationAmount {
+  amount: number;
+  currency: string;
+  /** CAPTURE: the last capture (the rest of the authorization is released). */
+  final: boolean;
+}
+
 /** Where one operation stands: sent to the PSP and not settled yet, done, or refused / failed (nothing moved). */
 export const OPERATION_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
