@@ -5,7 +5,7 @@
 // With SOAK_SNAPSHOTS=1 each service writes a heap snapshot when the warm-up ends and again when the
 // load ends, and for a service that grew the soak prints which objects grew. Off by default: a
 // snapshot pauses the service for seconds and leaves its RSS higher, which would skew the figures.
-// Writes .var/bench/soak-<time>.json and renders docs/img/system-bench.png. Exits 2 on FAIL.
+// Writes .var/bench/soak-<time>.json and renders docs/img/soak-bench.png. Exits 2 on FAIL.
 //
 //   SOAK_MINUTES=10   minutes of load        SOAK_RATE=3        calls placed per second
 //   SOAK_SAMPLE_S=10  seconds between samples SOAK_WARMUP_S=180  seconds before the first window

@@ -1,4 +1,4 @@
-# The system run, the soak and their plot (docs/img/system-bench.png), figures in .var/bench/*.json.
+# The system run, the soak and their plots (docs/img/system-bench.png, docs/img/soak-bench.png), figures in .var/bench/*.json.
 # The soak (10 minutes by default) is not in `make bench`: run it on its own.
 .PHONY: bench-system soak bench-plot
 BENCH_TARGETS += bench-system
@@ -14,5 +14,5 @@ bench-replicas: up-infra build ## the whole system with 1 and BENCH_REPLICAS (2)
 soak: up-infra build ## SOAK_MINUTES (10) of SOAK_RATE (3) calls/s after SOAK_WARMUP_S (180); memory per service sampled; PASS if growth < 5 %
 	tsx bench/soak.ts
 
-bench-plot: ## render docs/img/system-bench.png from the newest .var/bench figures
+bench-plot: ## render docs/img/system-bench.png and soak-bench.png from the newest .var/bench figures
 	tsx bench/plot.ts

@@ -57,7 +57,7 @@ export function panel(p: PanelSpec): string {
   const left = p.x + 70;
   const right = p.x + p.width - (p.rightLabel ? 70 : 20);
   const top = p.y + 60;
-  const bottom = p.y + p.height - 130;
+  const bottom = p.y + p.height - 145;
   const sx = (v: number) => left + (v / p.xMax) * (right - left);
   const sy = (v: number, max: number) => bottom - (v / max) * (bottom - top);
   const out: string[] = [text(p.x + p.width / 2, p.y + 22, p.title, 16, 'middle', 'font-weight="bold"')];
