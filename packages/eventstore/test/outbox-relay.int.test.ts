@@ -51,6 +51,30 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('publishes commits made while it publishes at once, by their announcements alone (no polling)', async () => {
+    // A broker that takes 100 ms per batch: appends commit (and announce) during each publish. With the
+    // poll an hour away, only the announcements can bring those rows out.
+    const publisher = new RecordingPublisher();
+    const slow: OutboxPublisher = {
+      publish: async (messages) => {
+        await new Promise((r) => setTimeout(r, 100));
+        await publisher.publish(messages);
+      },
+    };
+    const relay = new OutboxRelay({ pool, schema: store.schema, publisher: slow, pollIntervalMs: 3_600_000 });
+    relay.start();
+    try {
+      for (let burst = 0; burst < 6; burst++) {
+        await Promise.all([1, 2, 3, 4, 5].map((i) => append(`burst-${i}`, burst * 5 + i)));
+        await new Promise((r) => setTimeout(r, 30 + burst * 20));
+      }
+      await waitFor('30 messages', () => publisher.published.length === 30, 5_000);
+      expect((await relay.lag()).pending).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('survives its connection being ended by the database (a restart): publishes on, leaks no client', async () => {
     const publisher = new RecordingPublisher();
     const relayPool = createPgPool(process.env.IVR_TEST_DATABASE_URL as string, {
