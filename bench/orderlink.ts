@@ -8,13 +8,18 @@
  *      webhook arriving at a real HTTP receiver (process manager → outbox → relay → ivr.payment-completed.v1
  *      → notification → dispatcher), p50/p99 at a steady rate.
  * Both services run in this process on fresh schemas of the test database: its CPU is the server's.
- * BENCH_REST_ONLY=1 stops after the first. Prints figures; asserts nothing.
+ * BENCH_REST_ONLY=1 stops after the first. BENCH_CPU_PROF=DIR writes a V8 CPU profile of this process
+ * (order-link's request path and its relay) during the measured wrk run only, ceilings and warm-up left out,
+ * as DIR/orderlink-rest.cpuprofile (draw it: tsx bench/flame.ts DIR). Prints figures; asserts nothing.
  */
 import '../scripts/load-env';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { Topics } from '@ivr/contracts';
 import { createPgPool, OutboxRelay } from '@ivr/eventstore';
 import { createKafka, KafkaEventPublisher, runConsumer } from '@ivr/kafka';
@@ -31,7 +36,25 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 50);
 /** Only the REST figures (for a CPU profile of the request path: wrk is another process, so the profile is the server's). */
 const REST_ONLY = process.env.BENCH_REST_ONLY === '1';
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Profiles this process while `run` runs (when BENCH_CPU_PROF names a folder), into DIR/<name>.cpuprofile. */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!CPU_PROF_DIR) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(CPU_PROF_DIR, { recursive: true });
+    writeFileSync(join(CPU_PROF_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 const listen = (handler: RequestListener): Promise<Server> =>
   new Promise((resolve) => {
@@ -162,7 +185,7 @@ async function main(): Promise<void> {
     );
     await runWrk(base, key, `${tag}w`, CONCURRENCY, 2); // warm-up
     const cpuBefore = process.cpuUsage();
-    const rest = await runWrk(base, key, `${tag}r`, CONCURRENCY, DURATION_MS / 1000);
+    const rest = await profiled('orderlink-rest', () => runWrk(base, key, `${tag}r`, CONCURRENCY, DURATION_MS / 1000));
     const cpu = process.cpuUsage(cpuBefore);
     const created = Number(
       (await pool.query(`select count(*) from "${olSchema}".payments where order_id like $1`, [`B-${tag}r-%`])).rows[0]
@@ -179,6 +202,10 @@ async function main(): Promise<void> {
         ['errors', errors.length ? errors.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'],
         // The server (with the relay, process manager and notification) is this process; wrk is not.
         ['server process CPU per request (ms)', fmt((cpu.user + cpu.system) / 1000 / rest.requests, 2)],
+        [
+          '  of which user / system (ms)',
+          `${fmt(cpu.user / 1000 / rest.requests, 2)} / ${fmt(cpu.system / 1000 / rest.requests, 2)}`,
+        ],
         ['wrk CPU per request (ms)', fmt((rest.cpuSeconds * 1000) / rest.requests, 3)],
         ['ceiling: wrk → bare node:http answering 201, requests/s', fmt(httpCeiling.requests / httpCeiling.seconds, 0)],
         ['ceiling: plain PostgreSQL INSERTs/s (16 lanes)', fmt(insertRate, 0)],

@@ -179,7 +179,7 @@ const ignore = (): void => undefined;
  * COMMIT) leave in one write to the socket instead of one each (a system call per statement was a
  * fifth of a service's CPU). Nothing waits longer: the writes go before the process turns to I/O.
  */
-function sendTogether(client: PoolClient): void {
+export function sendTogether(client: PoolClient): void {
   const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
     ?.stream;
   if (!stream?.cork || !stream.uncork) return;

@@ -5,6 +5,7 @@ export {
   EventStoreTransaction,
   type OutboxEntry,
   type ReadAllCheckpoint,
+  sendTogether,
   toEnvelope,
 } from './event-store';
 export {

@@ -151,6 +151,8 @@ export class PaymentsApp {
         const { state } = await this.d.payments.execute(paymentId, command, {
           actor: actorLabel(who.actor),
           correlationId: paymentId,
+          // A new key names a new payment: no stream to read (one that exists makes the append conflict).
+          known: { state: null, version: 0 },
           before: async (tx, current) => {
             if (current !== null) return undefined; // decide() refuses; the idempotency row answers on retry
             if (storedCard) return undefined; // no call, no transfer code

@@ -58,10 +58,16 @@ export interface ExecuteOptions {
    */
   before?: (tx: Transaction, state: PaymentState) => Promise<PaymentCommand | undefined>;
   /**
-   * Runs in the same transaction when the command produced events, before they are appended, e.g. to
-   * record the idempotent response.
+   * Runs in the same transaction when the command produced events, e.g. to record the idempotent
+   * response. Its statements must be sent before it first awaits: they leave with the events' append
+   * and the COMMIT behind it, unanswered yet (a failed one fails the command with its own error).
    */
   after?: (tx: Transaction, state: PaymentState) => Promise<void>;
+  /**
+   * The stream as the caller knows it without reading it, e.g. no stream yet for a new payment. When
+   * it is wrong the append conflicts and the command is decided again on the stream as read.
+   */
+  known?: { state: PaymentState; version: number };
 }
 
 export interface ExecuteResult {
