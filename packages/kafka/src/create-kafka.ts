@@ -1,3 +1,4 @@
+import './kafkajs-patch';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { type KafkaLogger, kafkajsLogCreator, silentLogger } from './logger';
 
