@@ -147,7 +147,10 @@ export class InbandDtmfDetector {
       if (run === untilAnalysis) {
         this.sinceAnalysis = 0;
         const key = this.track(this.analyse());
-        if (key) (keys ??= []).push(key);
+        if (key) {
+          keys = keys ?? [];
+          keys.push(key);
+        }
       }
     }
     return keys ?? NO_KEYS;
