@@ -7,6 +7,7 @@ import { deadLetterMessage } from './dead-letter';
 import { decodeHeaders } from './headers';
 import { type KafkaLogger, silentLogger } from './logger';
 import { errorMessage } from './mask';
+import { OffsetCommitter } from './offset-committer';
 import { waitWithHeartbeat } from './wait-with-heartbeat';
 
 export interface MessageContext {
@@ -38,9 +39,15 @@ export interface RunConsumerOptions {
   /**
    * How long the broker waits for a silent member before giving its partitions to others. A member
    * that died (kill -9, node lost) holds its partitions, and every member's (re)join, that long.
-   * Default 10 s (kafkajs: 30 s); heartbeats go every second, and during handler retries too.
+   * Default 10 s (kafkajs: 30 s); heartbeats go every 3 s (a third of it), and during handler retries too.
    */
   sessionTimeoutMs?: number;
+  /**
+   * How often the offsets of finished messages are committed (one request for all partitions), and
+   * so how much a crash can make the group see again. Also committed on stop() and when the group
+   * rebalances. Default 1000 ms; kafkajs would commit after every fetched batch.
+   */
+  commitIntervalMs?: number;
   logger?: KafkaLogger;
   /**
    * Called once when kafkajs gives up on the consumer (a crash it does not restart, e.g. a
@@ -66,8 +73,10 @@ const tracer = trace.getTracer('@ivr/kafka');
 
 /**
  * Consumes `topics` at least once: a message's offset is committed only after the handler
- * succeeded or the message went to the dead-letter topic. Malformed envelopes go to the dead-letter
- * topic at once; a failing handler is retried with exponential backoff, then dead-lettered.
+ * succeeded or the message went to the dead-letter topic, every `commitIntervalMs`, on stop() and
+ * on a rebalance (not after each message: a crash redelivers what finished since the last commit).
+ * Malformed envelopes go to the dead-letter topic at once; a failing handler is retried with
+ * exponential backoff, then dead-lettered.
  * Values never reach the logs; errors are masked.
  */
 export async function runConsumer(options: RunConsumerOptions): Promise<RunningConsumer> {
@@ -78,6 +87,8 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   const logger = options.logger ?? silentLogger;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('runConsumer: maxAttempts must be >= 1');
   if (topics.length === 0) throw new Error('runConsumer: no topics given');
+  const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  if (!(commitIntervalMs > 0)) throw new Error('runConsumer: commitIntervalMs must be > 0');
 
   // A fetch long-poll holds stop() until it returns; 1 s instead of kafkajs's 5 s keeps shutdown quick.
   const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
@@ -85,7 +96,8 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
     groupId,
     maxWaitTimeInMs: 1000,
     sessionTimeout,
-    heartbeatInterval: Math.min(1000, sessionTimeout / 3),
+    // The usual third of the session: a member learns of a rebalance within 3 s (its heartbeat's answer).
+    heartbeatInterval: Math.min(3000, sessionTimeout / 3),
   });
   const deadLetters = kafka.producer({
     idempotent: true,
@@ -95,6 +107,14 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   let signalStop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (signalStop = resolve));
   let stopping = false;
+  // Messages being handled now, so that stop() commits only after they finished.
+  const inHand = new Set<Promise<void>>();
+  const committer = new OffsetCommitter((offsets) => consumer.commitOffsets(offsets));
+  const commit = (when: string) =>
+    committer.flush().catch((err: unknown) => {
+      // Kept for the next commit; until then a crash would only redeliver them.
+      logger.warn({ groupId, when, error: errorMessage(err) }, 'offset commit failed; retried at the next one');
+    });
 
   await assertDeadLetterTopicExists(kafka, deadLetterTopic, groupId);
   await connectOrExplain(kafka, deadLetters, `consumer ${groupId} (dead-letter producer)`);
@@ -106,12 +126,19 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
     throw isUnknownTopic(err) ? new UnknownTopicError(topics, `consumer ${groupId}`, err) : err;
   }
 
+  // A rebalance may give a partition to another member, which starts from the committed offset.
+  consumer.on(consumer.events.REBALANCING, () => void commit('rebalance'));
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    committer.retainOnly(payload.memberAssignment);
+    void commit('group join');
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const error = errorMessage(payload.error);
     logger.error(
       { groupId, error, restart: payload.restart },
       payload.restart ? 'Kafka consumer crashed; kafkajs restarts it' : 'Kafka consumer crashed and stopped',
     );
+    if (!payload.restart) clearInterval(timer); // nothing to commit with any more
     if (!payload.restart && !stopping) options.onFailed?.(`Kafka consumer ${groupId} stopped for good: ${error}`);
   });
 
@@ -162,52 +189,78 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
     await sendToDeadLetter(payload, `handler failed after ${maxAttempts} attempts: ${lastError}`, maxAttempts, span);
   };
 
-  await consumer.run({
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    eachMessage: async (payload) => {
-      const { topic, partition, message } = payload;
-      // The span continues the producer's trace, whose context rides in the message headers.
-      const parent = propagation.extract(ROOT_CONTEXT, decodeHeaders(message.headers));
-      await tracer.startActiveSpan(
-        `process ${topic}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': topic,
-            'messaging.destination.partition.id': String(partition),
-            'messaging.kafka.offset': Number(message.offset),
-            'messaging.consumer.group.name': groupId,
-          },
+  const handleMessage = async (payload: EachMessagePayload): Promise<void> => {
+    const { topic, partition, message } = payload;
+    // Fetched before stop(): left for the next run, as stop() may have committed already.
+    if (stopping) throw new StopRequested();
+    // The span continues the producer's trace, whose context rides in the message headers.
+    const parent = propagation.extract(ROOT_CONTEXT, decodeHeaders(message.headers));
+    await tracer.startActiveSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': groupId,
         },
-        parent,
-        async (span) => {
-          try {
-            await processMessage(payload, span);
-          } catch (err) {
-            if (!(err instanceof StopRequested)) {
-              span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
-              logger.error(
-                { groupId, topic, partition, offset: message.offset, error: errorMessage(err) },
-                'message left uncommitted; it will be redelivered',
-              );
-            }
-            throw err;
-          } finally {
-            span.end();
+      },
+      parent,
+      async (span) => {
+        try {
+          await processMessage(payload, span);
+        } catch (err) {
+          if (!(err instanceof StopRequested)) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+            logger.error(
+              { groupId, topic, partition, offset: message.offset, error: errorMessage(err) },
+              'message left uncommitted; it will be redelivered',
+            );
           }
-        },
-      );
-    },
-  });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+    committer.finished(topic, partition, message.offset);
+  };
+
+  const timer = setInterval(() => void commit('interval'), commitIntervalMs);
+  timer.unref();
+  try {
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      // Offsets are committed by `committer`, not by kafkajs after every batch.
+      autoCommit: false,
+      eachMessage: async (payload) => {
+        const handling = handleMessage(payload);
+        inHand.add(handling);
+        try {
+          await handling;
+        } finally {
+          inHand.delete(handling);
+        }
+      },
+    });
+  } catch (err) {
+    clearInterval(timer);
+    throw err;
+  }
 
   return {
     async stop() {
       if (stopping) return;
       stopping = true;
       signalStop();
+      clearInterval(timer);
       try {
+        // Retries are cut short and nothing new starts; the messages in hand finish, then their offsets go.
+        await Promise.allSettled([...inHand]);
+        await commit('stop');
         await consumer.disconnect();
       } finally {
         await deadLetters.disconnect();

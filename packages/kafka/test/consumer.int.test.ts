@@ -205,6 +205,42 @@ it('stop() during retries leaves the message uncommitted, so the next run gets i
   expect(errorsLogged.filter((m) => !m.startsWith('Response '))).toEqual([]);
 });
 
+it('commits a finished message within the commit interval, never one still in its handler', async () => {
+  const topic = await topics.create('commit-interval');
+  const deadLetterTopic = await topics.create('commit-interval.dlq');
+  const groupId = topics.group('commit-interval');
+  const [done, inHandler] = [envelope('f', 1), envelope('f', 2)];
+  let failures = 0;
+  const handledLater: string[] = [];
+  await publish(topic, [done, inHandler]);
+
+  const consumer = await start({
+    groupId,
+    topics: [topic],
+    deadLetterTopic,
+    commitIntervalMs: 100,
+    retryBackoff: { initialMs: 600_000, maxMs: 600_000 },
+    handle: async (e) => {
+      if (e.eventId === inHandler.eventId) {
+        failures++;
+        throw new Error('downstream unavailable');
+      }
+    },
+  });
+  // Committed while the consumer runs (no stop, no further message), by the interval alone.
+  for (;;) {
+    if ((await topics.committedOffset(groupId, topic)) === '1') break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await waitFor(() => failures === 1, 'the second event in its handler');
+  await stop(consumer);
+  expect(await topics.committedOffset(groupId, topic)).toBe('1');
+
+  await start({ groupId, topics: [topic], deadLetterTopic, handle: async (e) => void handledLater.push(e.eventId) });
+  await waitFor(() => handledLater.length === 1, 'the unfinished event again');
+  expect(handledLater).toEqual([inHandler.eventId]);
+});
+
 it('tells the service when kafkajs gives up on the consumer, so that it can end rather than stay deaf', async () => {
   const topic = await topics.create('gives-up');
   // A dead-letter copy can never fit: the broker answers MESSAGE_TOO_LARGE, which is not retriable.

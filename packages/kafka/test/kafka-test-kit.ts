@@ -84,6 +84,12 @@ export class TestTopics {
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   }
 
+  /** The offset `groupId` committed for partition 0 of `topic` ('-1' when none). */
+  async committedOffset(groupId: string, topic: string): Promise<string> {
+    const [offsets] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
+  }
+
   /** Reads the first `count` messages of a topic with a throw-away group. */
   async read(topic: string, count: number): Promise<KafkaMessage[]> {
     const consumer = this.kafka.consumer({ groupId: this.group('reader'), maxWaitTimeInMs: 500 });

@@ -1,5 +1,4 @@
 import { networkFailure } from '../http-failure';
-import { sendHttp } from '../http-request';
 import type { GatewayFailure } from '../outcome';
 import { encodeGmoForm, type GmoError, type GmoField, parseGmoAnswer } from './wire';
 
@@ -36,15 +35,15 @@ export class GmoHttp {
     let contentType: string | null;
     let body: Uint8Array;
     try {
-      const answer = await sendHttp(new URL(`/payment/${api}.idPass`, this.baseUrl), {
+      const response = await fetch(new URL(`/payment/${api}.idPass`, this.baseUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: encodeGmoForm(fields),
-        timeoutMs: this.timeoutMs,
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
-      status = answer.status;
-      contentType = answer.contentType ?? null;
-      body = answer.body;
+      status = response.status;
+      contentType = response.headers.get('content-type');
+      body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       return networkFailure(error, this.timeoutMs);
     }

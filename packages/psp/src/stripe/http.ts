@@ -1,5 +1,4 @@
 import { networkFailure } from '../http-failure';
-import { sendHttp } from '../http-request';
 import type { GatewayOutcome } from '../outcome';
 import { declineFromStripe } from './declines';
 import { encodeForm, type FormValue } from './form';
@@ -16,9 +15,6 @@ export interface StripeHttpOptions {
 }
 
 export type StripeObject = Record<string, unknown>;
-
-/** fetch's `text()`: UTF-8, a leading BOM dropped, bad bytes replaced. */
-const UTF8 = new TextDecoder();
 
 /**
  * One Stripe HTTP call, classified. Every way it can go wrong maps to a defined outcome:
@@ -47,14 +43,14 @@ export class StripeHttp {
     let status: number;
     let text: string;
     try {
-      const answer = await sendHttp(new URL(url), {
+      const response = await fetch(url, {
         method,
         headers,
         ...(method === 'POST' ? { body: form } : {}),
-        timeoutMs: this.options.timeoutMs,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      status = answer.status;
-      text = UTF8.decode(answer.body);
+      status = response.status;
+      text = await response.text();
     } catch (error) {
       return networkFailure(error, this.options.timeoutMs);
     }
