@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { IdempotencyKeys, StoredResponse, Transaction } from '../../app/ports';
+import { prepared } from './prepared';
 
 /** The first answer to each (order system, Idempotency-Key), replayed for the same request. */
 export class IdempotencyRepository implements IdempotencyKeys {
@@ -28,9 +29,11 @@ export class IdempotencyRepository implements IdempotencyKeys {
   /** In the transaction that made the answer, so that an answer is never recorded without its effect. */
   async record(tx: Transaction, orderSystem: string, key: string, stored: StoredResponse): Promise<void> {
     await tx.client.query(
-      `insert into "${this.schema}".idempotency_keys (order_system, idempotency_key, method_path, request_sha256, status, response)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [orderSystem, key, stored.methodPath, stored.requestSha256, stored.status, JSON.stringify(stored.response)],
+      prepared(
+        `insert into "${this.schema}".idempotency_keys (order_system, idempotency_key, method_path, request_sha256, status, response)
+         values ($1, $2, $3, $4, $5, $6)`,
+        [orderSystem, key, stored.methodPath, stored.requestSha256, stored.status, JSON.stringify(stored.response)],
+      ),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ListFilter, PaymentReads, Transaction, TransferCodes } from '../../app/ports';
 import type { Payment } from '../../payment';
+import { prepared } from './prepared';
 
 /** Reads of the `payments` read model. */
 export class PaymentQueries implements PaymentReads {
@@ -84,10 +85,12 @@ async function reserveTransferCode(
   expiresAt: Date,
 ): Promise<boolean> {
   const { rowCount } = await tx.client.query(
-    `insert into "${tx.schema}".transfer_codes (code, payment_id, expires_at) values ($1, $2, $3)
-     on conflict (code) do update set payment_id = excluded.payment_id, expires_at = excluded.expires_at
-       where transfer_codes.expires_at <= $4`,
-    [code, paymentId, expiresAt, now],
+    prepared(
+      `insert into "${tx.schema}".transfer_codes (code, payment_id, expires_at) values ($1, $2, $3)
+       on conflict (code) do update set payment_id = excluded.payment_id, expires_at = excluded.expires_at
+         where transfer_codes.expires_at <= $4`,
+      [code, paymentId, expiresAt, now],
+    ),
   );
   return rowCount === 1;
 }

@@ -14,6 +14,7 @@ import {
   paymentDecider,
   storedCardBy,
 } from '../../payment';
+import { prepared } from './prepared';
 
 /** The stream id is the payment id, so that envelopes carry aggregateId = payment id. */
 const ignore = (): void => undefined;
@@ -152,22 +153,24 @@ export class PaymentStore implements PaymentCommands {
 
   private project(tx: EventStoreTransaction, p: Payment, version: number): Promise<unknown> {
     return tx.client.query(
-      `insert into "${this.schema}".payments
+      prepared(
+        `insert into "${this.schema}".payments
          (payment_id, order_system, order_id, status, created_at, updated_at, transfer_code_expires_at, version, state)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (payment_id) do update
          set status = excluded.status, updated_at = excluded.updated_at, version = excluded.version, state = excluded.state`,
-      [
-        p.request.paymentId,
-        p.request.orderSystem,
-        p.request.orderId,
-        p.status,
-        p.request.requestedAt,
-        p.updatedAt,
-        p.request.storedCard ? null : p.request.transferCodeExpiresAt,
-        version,
-        p,
-      ],
+        [
+          p.request.paymentId,
+          p.request.orderSystem,
+          p.request.orderId,
+          p.status,
+          p.request.requestedAt,
+          p.updatedAt,
+          p.request.storedCard ? null : p.request.transferCodeExpiresAt,
+          version,
+          p,
+        ],
+      ),
     );
   }
 }
