@@ -1,4 +1,5 @@
 import { networkFailure } from '../http-failure';
+import { sendHttp } from '../http-request';
 import type { GatewayFailure } from '../outcome';
 import { encodeGmoForm, type GmoError, type GmoField, parseGmoAnswer } from './wire';
 
@@ -35,15 +36,15 @@ export class GmoHttp {
     let contentType: string | null;
     let body: Uint8Array;
     try {
-      const response = await fetch(new URL(`/payment/${api}.idPass`, this.baseUrl), {
+      const answer = await sendHttp(new URL(`/payment/${api}.idPass`, this.baseUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: encodeGmoForm(fields),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
-      status = response.status;
-      contentType = response.headers.get('content-type');
-      body = new Uint8Array(await response.arrayBuffer());
+      status = answer.status;
+      contentType = answer.contentType ?? null;
+      body = answer.body;
     } catch (error) {
       return networkFailure(error, this.timeoutMs);
     }

@@ -1,4 +1,5 @@
 import { networkFailure } from '../http-failure';
+import { sendHttp } from '../http-request';
 import type { GatewayOutcome } from '../outcome';
 import { declineFromStripe } from './declines';
 import { encodeForm, type FormValue } from './form';
@@ -15,6 +16,9 @@ export interface StripeHttpOptions {
 }
 
 export type StripeObject = Record<string, unknown>;
+
+/** fetch's `text()`: UTF-8, a leading BOM dropped, bad bytes replaced. */
+const UTF8 = new TextDecoder();
 
 /**
  * One Stripe HTTP call, classified. Every way it can go wrong maps to a defined outcome:
@@ -43,14 +47,14 @@ export class StripeHttp {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(url, {
+      const answer = await sendHttp(new URL(url), {
         method,
         headers,
         ...(method === 'POST' ? { body: form } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
-      status = response.status;
-      text = await response.text();
+      status = answer.status;
+      text = UTF8.decode(answer.body);
     } catch (error) {
       return networkFailure(error, this.options.timeoutMs);
     }

@@ -171,9 +171,11 @@ export class Authorizations {
   async requestOperation(input: OperationInput, schedule?: Schedule): Promise<AuthorizationState> {
     checkPaymentId(input.paymentId);
     const metadata = this.metadata(input.correlationId);
-    const before = await this.options.repository.load(input.paymentId);
-    const capabilities = await this.capabilitiesFor(before);
-    const { state, events } = await this.options.repository.execute(
+    // Decided on the state just read (no second read in the transaction): a write that came between fails
+    // the append's version check and the command is decided again on the stream as stored.
+    const before = await this.options.repository.read(input.paymentId);
+    const capabilities = await this.capabilitiesFor(before.state);
+    const { state, events, version } = await this.options.repository.execute(
       input.paymentId,
       {
         type: 'RequestOperation',
@@ -186,14 +188,17 @@ export class Authorizations {
         at: this.at(),
       },
       metadata,
+      before,
     );
     const op = state.operations[input.operationId];
     // Only the request that recorded it calls the gateway: a repeat while it is pending (a redelivery, a
     // client's retry) must not race the call in flight; the reconciler settles what that call leaves.
     const recorded = events.some((e) => e.type === 'AuthorizationOperationRequested');
     if (op?.status !== 'PENDING' || !recorded) return state;
-    if (!schedule) return this.settleOperation(state, op, metadata);
-    await schedule(() => this.settleOperation(state, op, metadata));
+    // The outcome is recorded on the state this request wrote, as authorize's is.
+    const known = { state, version };
+    if (!schedule) return this.settleOperation(state, op, metadata, known);
+    await schedule(() => this.settleOperation(state, op, metadata, known));
     return state;
   }
 
@@ -214,10 +219,11 @@ export class Authorizations {
     state: AuthorizationState,
     op: OperationRecord,
     metadata: EventMetadata,
+    known?: KnownAuthorization,
   ): Promise<AuthorizationState> {
     const outcome = await this.callOperation(state, op);
     const command = { type: 'RecordOperationOutcome', operationId: op.operationId, outcome, at: this.at() } as const;
-    return (await this.options.repository.execute(state.paymentId, command, metadata)).state;
+    return (await this.options.repository.execute(state.paymentId, command, metadata, known)).state;
   }
 
   private async callOperation(state: AuthorizationState, op: OperationRecord): Promise<OperationOutcome> {

@@ -23,6 +23,8 @@ import type { AuthorizationCommand, AuthorizationEvent, AuthorizationState, Gate
 /** The Authorization aggregates and the list of those left pending (adapters/pg/authorization-repository). */
 export interface AuthorizationStore {
   load(paymentId: string): Promise<AuthorizationState>;
+  /** The state with the version it was read at: what `execute` may decide on without reading again. */
+  read(paymentId: string): Promise<KnownAuthorization>;
   /**
    * Decides the command on the current state and records its events, retrying on a concurrent writer.
    * `known`: the state the caller believes current (its own last write), decided on without reading

@@ -29,8 +29,15 @@ export class AuthorizationRepository implements AuthorizationStore {
   ) {}
 
   async load(paymentId: string): Promise<AuthorizationState> {
+    return (await this.read(paymentId)).state;
+  }
+
+  async read(paymentId: string): Promise<KnownAuthorization> {
     const history = await this.store.readStream(paymentId);
-    return foldEvents(authorizationDecider, history as RecordedEvent<AuthorizationEvent>[]);
+    return {
+      state: foldEvents(authorizationDecider, history as RecordedEvent<AuthorizationEvent>[]),
+      version: history.length,
+    };
   }
 
   async execute(
