@@ -184,6 +184,14 @@ async function main(): Promise<void> {
       4,
     );
     await runWrk(base, key, `${tag}w`, CONCURRENCY, 2); // warm-up
+    // What the process spends with no request (relay and dispatcher polls, consumers' fetches, timers):
+    // per request it weighs more the fewer requests a loaded machine lets through, so it is shown apart.
+    await new Promise((r) => setTimeout(r, 1000)); // the warm-up's events published
+    const idleFrom = process.cpuUsage();
+    const idleStart = performance.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleUsage = process.cpuUsage(idleFrom);
+    const idleMsPerS = (idleUsage.user + idleUsage.system) / (performance.now() - idleStart);
     const cpuBefore = process.cpuUsage();
     const rest = await profiled('orderlink-rest', () => runWrk(base, key, `${tag}r`, CONCURRENCY, DURATION_MS / 1000));
     const cpu = process.cpuUsage(cpuBefore);
@@ -206,6 +214,11 @@ async function main(): Promise<void> {
           '  of which user / system (ms)',
           `${fmt(cpu.user / 1000 / rest.requests, 2)} / ${fmt(cpu.system / 1000 / rest.requests, 2)}`,
         ],
+        [
+          '  without the idle cost (ms)',
+          fmt(((cpu.user + cpu.system) / 1000 - idleMsPerS * rest.seconds) / rest.requests, 2),
+        ],
+        ['server process CPU with no requests (ms per s)', fmt(idleMsPerS, 1)],
         ['wrk CPU per request (ms)', fmt((rest.cpuSeconds * 1000) / rest.requests, 3)],
         ['ceiling: wrk → bare node:http answering 201, requests/s', fmt(httpCeiling.requests / httpCeiling.seconds, 0)],
         ['ceiling: plain PostgreSQL INSERTs/s (16 lanes)', fmt(insertRate, 0)],
