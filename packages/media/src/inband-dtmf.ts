@@ -54,6 +54,9 @@ const AMPLITUDE_0_DBM0 = 22230;
 const GRID_STEP = 0.01;
 const GRID_HALF_WIDTH = 5; // grid points each side: ±5 %
 
+/** What `process` returns when it heard no key (most calls): never written to. */
+const NO_KEYS: readonly DtmfKey[] = [];
+
 const hann = Float64Array.from({ length: BLOCK }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / BLOCK));
 
 /** Goertzel power |X(f)|² of a windowed block. */
@@ -130,19 +133,38 @@ export class InbandDtmfDetector {
   }
 
   /** Feeds linear PCM samples (any count) and returns the keys whose press was recognised in them. */
-  process(samples: Int16Array, count = samples.length): DtmfKey[] {
-    const keys: DtmfKey[] = [];
-    for (let i = 0; i < count; i++) {
-      this.ring[this.ringPosition] = samples[i] as number;
-      this.ringPosition = (this.ringPosition + 1) % BLOCK;
-      if (this.filled < BLOCK) this.filled++;
-      if (++this.sinceAnalysis >= HOP && this.filled === BLOCK) {
+  process(samples: Int16Array, count = samples.length): readonly DtmfKey[] {
+    let keys: DtmfKey[] | undefined;
+    // Samples go into the ring in runs up to the next analysis point (a hop since the last one, with a
+    // full block behind it): the same blocks, analysed at the same samples, as one sample at a time.
+    for (let i = 0; i < count; ) {
+      const untilAnalysis = Math.max(HOP - this.sinceAnalysis, BLOCK - this.filled, 1);
+      const run = Math.min(count - i, untilAnalysis);
+      this.push(samples, i, run);
+      i += run;
+      this.sinceAnalysis += run;
+      this.filled = Math.min(BLOCK, this.filled + run);
+      if (run === untilAnalysis) {
         this.sinceAnalysis = 0;
         const key = this.track(this.analyse());
-        if (key) keys.push(key);
+        if (key) {
+          keys = keys ?? [];
+          keys.push(key);
+        }
       }
     }
-    return keys;
+    return keys ?? NO_KEYS;
+  }
+
+  /** Copies `run` samples from `samples[from]` into the ring (at most a block: older ones are overwritten anyway). */
+  private push(samples: Int16Array, from: number, run: number): void {
+    const { ring } = this;
+    let at = this.ringPosition;
+    for (let i = from; i < from + run; i++) {
+      ring[at] = samples[i] as number;
+      if (++at === BLOCK) at = 0;
+    }
+    this.ringPosition = at;
   }
 
   /** Forgets any tone in progress (e.g. when the audio source changes). */
@@ -181,14 +203,21 @@ export class InbandDtmfDetector {
 
   /** Decides whether the current block holds a valid DTMF tone pair. */
   private analyse(): DtmfKey | undefined {
+    // The energy first, in ring order (a sum of integer squares, exact in any order): most blocks are
+    // too quiet to hold a tone, and need no window.
+    const { ring, block } = this;
     let energy = 0;
     for (let n = 0; n < BLOCK; n++) {
-      const x = this.ring[(this.ringPosition + n) % BLOCK] as number;
+      const x = ring[n] as number;
       energy += x * x;
-      this.block[n] = x * (hann[n] as number);
     }
     const meanSquare = energy / BLOCK;
     if (meanSquare < 2 * this.minToneMeanSquare) return undefined;
+    const start = this.ringPosition;
+    for (let n = 0; n < BLOCK; n++) {
+      const at = start + n;
+      block[n] = (ring[at < BLOCK ? at : at - BLOCK] as number) * (hann[n] as number);
+    }
 
     const low = this.strongestTone(LOW_GROUP);
     const high = this.strongestTone(HIGH_GROUP);

@@ -1,5 +1,6 @@
 // RTP fixed header (RFC 3550 §5.1): parsing that never throws, so that garbage from the network is
 // counted and dropped, and serialization for the packets the vault sends.
+import { uint16At, uint32At } from './bytes';
 
 export interface RtpPacket {
   marker: boolean;
@@ -28,7 +29,6 @@ const HEADER_LENGTH = 12;
 
 export function parseRtp(datagram: Uint8Array): RtpParseResult {
   if (datagram.length < HEADER_LENGTH) return { ok: false, error: 'too_short' };
-  const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
   const b0 = datagram[0] as number;
   const b1 = datagram[1] as number;
   if (b0 >> 6 !== 2) return { ok: false, error: 'bad_version' };
@@ -41,13 +41,13 @@ export function parseRtp(datagram: Uint8Array): RtpParseResult {
   let offset = HEADER_LENGTH + 4 * csrcCount;
   if (offset > datagram.length) return { ok: false, error: 'truncated_csrc' };
   const csrcs: number[] = [];
-  for (let i = 0; i < csrcCount; i++) csrcs.push(view.getUint32(HEADER_LENGTH + 4 * i));
+  for (let i = 0; i < csrcCount; i++) csrcs.push(uint32At(datagram, HEADER_LENGTH + 4 * i));
 
   let extension: RtpPacket['extension'];
   if (hasExtension) {
     if (offset + 4 > datagram.length) return { ok: false, error: 'truncated_extension' };
-    const profile = view.getUint16(offset);
-    const words = view.getUint16(offset + 2);
+    const profile = uint16At(datagram, offset);
+    const words = uint16At(datagram, offset + 2);
     const end = offset + 4 + 4 * words;
     if (end > datagram.length) return { ok: false, error: 'truncated_extension' };
     extension = { profile, data: datagram.subarray(offset + 4, end) };
@@ -64,9 +64,9 @@ export function parseRtp(datagram: Uint8Array): RtpParseResult {
   const packet: RtpPacket = {
     marker: (b1 & 0x80) !== 0,
     payloadType: b1 & 0x7f,
-    sequenceNumber: view.getUint16(2),
-    timestamp: view.getUint32(4),
-    ssrc: view.getUint32(8),
+    sequenceNumber: uint16At(datagram, 2),
+    timestamp: uint32At(datagram, 4),
+    ssrc: uint32At(datagram, 8),
     csrcs,
     payload: datagram.subarray(offset, end),
   };

@@ -4,6 +4,7 @@
 // window; the session keys are derived once (key derivation rate 0) and wiped on wipe().
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
+import { uint32At } from '../bytes';
 import { SessionKeys } from './key-derivation';
 import type { SrtpMasterKey } from './master-key';
 import { ReplayWindow } from './replay-window';
@@ -34,16 +35,6 @@ export function rtpHeaderLength(packet: Uint8Array): number | undefined {
 export function looksLikeRtcp(datagram: Uint8Array): boolean {
   const pt = datagram[1] as number;
   return datagram.length >= 2 && pt >= 192 && pt <= 223;
-}
-
-function uint32(bytes: Uint8Array, offset: number): number {
-  return (
-    (((bytes[offset] as number) << 24) |
-      ((bytes[offset + 1] as number) << 16) |
-      ((bytes[offset + 2] as number) << 8) |
-      (bytes[offset + 3] as number)) >>>
-    0
-  );
 }
 
 /**
@@ -160,7 +151,7 @@ export class SrtpReceiver extends Context {
     const headerLength = rtpHeaderLength(datagram);
     const end = datagram.length - this.rtpTagLength;
     if (headerLength === undefined || end < headerLength) return { ok: false, reason: 'malformed' };
-    const ssrc = uint32(datagram, 8);
+    const ssrc = uint32At(datagram, 8);
     const seq = ((datagram[2] as number) << 8) | (datagram[3] as number);
     const window = this.streams.get(ssrc)?.rtp;
     const index = estimateIndex(window ? window.highest : -1, seq);
@@ -184,9 +175,9 @@ export class SrtpReceiver extends Context {
     const ok = timingSafeEqual(expected.subarray(0, this.rtcpTagLength), datagram.subarray(tagAt));
     expected.fill(0);
     if (!ok) return { ok: false, reason: 'auth_failed' };
-    const word = uint32(datagram, indexAt);
+    const word = uint32At(datagram, indexAt);
     const index = word & MAX_SRTCP_INDEX;
-    const ssrc = uint32(datagram, 4);
+    const ssrc = uint32At(datagram, 4);
     const window = this.streams.get(ssrc)?.rtcp;
     if (window && window.check(index) !== 'fresh') return { ok: false, reason: 'replayed' };
     // UNENCRYPTED_SRTCP is never negotiated: an authenticated packet in clear is still refused.
@@ -219,7 +210,7 @@ export class SrtpSender extends Context {
     if (this.isWiped) throw new Error('the SRTP context was wiped');
     const headerLength = rtpHeaderLength(packet);
     if (headerLength === undefined) throw new RangeError('not an RTP packet');
-    const ssrc = uint32(packet, 8);
+    const ssrc = uint32At(packet, 8);
     const seq = ((packet[2] as number) << 8) | (packet[3] as number);
     const stream = this.stream(ssrc);
     const index = estimateIndex(stream.highest, seq);
@@ -238,7 +229,7 @@ export class SrtpSender extends Context {
   protectRtcp(packet: Uint8Array): Buffer {
     if (this.isWiped) throw new Error('the SRTP context was wiped');
     if (packet.length < RTCP_HEADER) throw new RangeError('not an RTCP packet');
-    const ssrc = uint32(packet, 4);
+    const ssrc = uint32At(packet, 4);
     const stream = this.stream(ssrc);
     const index = stream.rtcpIndex;
     if (index > MAX_SRTCP_INDEX) throw new RangeError('SRTCP index exhausted: the master key must change');

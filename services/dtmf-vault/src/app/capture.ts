@@ -83,7 +83,11 @@ export class Capture {
   /** The capture's timers (first digit, between digits). */
   tick(now: number): void {
     const active = this.active;
-    if (active) this.apply(active, active.capture.tick(now));
+    if (!active) return;
+    // Nothing is due on most ticks: no call, no empty list of updates, 50 times a second per session.
+    const deadline = active.capture.nextDeadline;
+    if (deadline === undefined || now < deadline) return;
+    this.apply(active, active.capture.tick(now));
   }
 
   /** Ends the running capture, if any, as closed and wipes its digits. */
