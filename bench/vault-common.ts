@@ -22,10 +22,19 @@ export const BENCH_CARD_FIELD = {
 
 /** How late each tick ran since the ticker had counted `since` ticks (the newest ones the ring holds). */
 export function latenessSince(ticker: Ticker, since: number): number[] {
-  const ring = ticker.lateness.length;
+  return ringSince(ticker, ticker.lateness, since);
+}
+
+/** How long each tick's sessions ran (the burst that holds the event loop), since `since` ticks. */
+export function busySince(ticker: Ticker, since: number): number[] {
+  return ringSince(ticker, ticker.busy, since);
+}
+
+function ringSince(ticker: Ticker, values: Float64Array, since: number): number[] {
+  const ring = values.length;
   const out: number[] = [];
   for (let i = Math.max(since, ticker.latenessCount - ring); i < ticker.latenessCount; i++)
-    out.push(ticker.lateness[i % ring] as number);
+    out.push(values[i % ring] as number);
   return out;
 }
 
@@ -60,13 +69,13 @@ export function cardEventScript(ssrc: number, firstTimestamp: number): (Buffer |
 
 /**
  * Lets a run go for `seconds` and answers what it cost: the CPU (µs, and as a share of one core of the
- * wall time), the playout ticker's lateness over it, and how much `count` grew (packets moved).
+ * wall time), the playout ticker's lateness and its ticks' durations over it, and how much `count` grew (packets moved).
  */
 export async function measureWindow(
   seconds: number,
   ticker: Ticker,
   count: () => number,
-): Promise<{ cpuMicros: number; cpuPercent: number; latenessMs: number[]; counted: number }> {
+): Promise<{ cpuMicros: number; cpuPercent: number; latenessMs: number[]; busyMs: number[]; counted: number }> {
   const countStart = count();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
@@ -78,6 +87,7 @@ export async function measureWindow(
     cpuMicros,
     cpuPercent: (cpuMicros / 1000 / (performance.now() - wallStart)) * 100,
     latenessMs: latenessSince(ticker, latenessStart),
+    busyMs: busySince(ticker, latenessStart),
     counted: count() - countStart,
   };
 }

@@ -1,7 +1,8 @@
 // dtmf-vault media benchmark: N concurrent media sessions, each playing a prompt in a loop and
 // capturing a card number sent as RFC 4733 events, with the vault pinned to one core (taskset -c 0)
 // and the load generator (the phones) on the other. Prints, per N: digits lost, playout timer
-// lateness and inter-arrival jitter p50/p99 at the phones, vault CPU and memory per session.
+// lateness, how long each tick (burst of sends) ran, and inter-arrival jitter p50/p99 at the phones,
+// vault CPU and memory per session.
 // Run: make bench-vault   (VAULT_BENCH_SESSIONS=250,500,1000 VAULT_BENCH_SECONDS=10 to change;
 // VAULT_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the vault's process)
 
@@ -19,6 +20,8 @@ interface WorkerReport {
   completed: number;
   keys: number;
   latenessMs: number[];
+  /** How long each tick (each step of a phased clock) ran: the longest burst the event loop waits for. */
+  busyMs: number[];
   cpuPercent: number;
   rssPerSessionKiB: number;
   heapPerSessionKiB: number;
@@ -75,6 +78,7 @@ async function worker(sessions: number, seconds: number): Promise<void> {
       completed,
       keys,
       latenessMs: window.latenessMs,
+      busyMs: window.busyMs,
       cpuPercent: window.cpuPercent,
       rssPerSessionKiB: (memory.rss - rssBefore) / 1024 / sessions,
       heapPerSessionKiB: (memory.heapUsed - heapBefore) / 1024 / sessions,
@@ -127,6 +131,7 @@ async function echoWorker(sessions: number, seconds: number): Promise<void> {
       completed: 0,
       keys: 0,
       latenessMs: window.latenessMs,
+      busyMs: window.busyMs,
       cpuPercent: window.cpuPercent,
       rssPerSessionKiB: 0,
       heapPerSessionKiB: 0,
@@ -227,11 +232,13 @@ async function main(): Promise<void> {
     'sessions',
     'cards lost / keys lost',
     'timer lateness p50/p99 ms',
+    'tick duration p50/p99 ms (one burst of sends)',
     'arrival jitter p50/p99 ms',
     'vault CPU (1 core)',
     'vault CPU µs per packet in + out',
     'RSS / heap KiB per session',
     'raw ceiling: bare RTP endpoint, lateness p50/p99 ms',
+    'raw ceiling: tick duration p50/p99 ms',
     'raw ceiling: arrival jitter p50/p99 ms',
     'raw ceiling: CPU (1 core)',
     'raw ceiling: CPU µs per packet in + out',
@@ -247,11 +254,13 @@ async function main(): Promise<void> {
       `${n}`,
       `${n - report.completed} / ${n * CARD.length - report.keys}`,
       pair(summarize(report.latenessMs)),
+      pair(summarize(report.busyMs)),
       pair(summarize(vault.arrivals)),
       `${fmt(report.cpuPercent, 0)} %`,
       fmt(report.cpuUsPerPacket, 2),
       `${fmt(report.rssPerSessionKiB, 1)} / ${fmt(report.heapPerSessionKiB, 1)}`,
       pair(summarize(echo.report.latenessMs)),
+      pair(summarize(echo.report.busyMs)),
       pair(summarize(echo.arrivals)),
       `${fmt(echo.report.cpuPercent, 0)} %`,
       fmt(echo.report.cpuUsPerPacket, 2),

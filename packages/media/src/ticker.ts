@@ -23,8 +23,10 @@ export class Ticker {
   private anchor = 0;
   /** Steps (period / phases) run since the anchor. */
   private steps = 0;
-  /** How late each step ran, in ms, for the benchmark (bounded ring). */
+  /** How late each step ran, in ms, for the benchmark and the metrics (bounded ring). */
   readonly lateness = new Float64Array(4096);
+  /** How long each step's listeners ran, in ms (wall), at the same ring positions as `lateness`. */
+  readonly busy = new Float64Array(4096);
   latenessCount = 0;
 
   constructor(
@@ -81,7 +83,9 @@ export class Ticker {
       this.steps++;
       runs++;
       const late = now - (this.anchor + this.steps * this.stepMs);
-      this.lateness[this.latenessCount++ % this.lateness.length] = late;
+      const at = this.latenessCount++ % this.lateness.length;
+      this.lateness[at] = late;
+      const started = now;
       for (const listener of group) {
         try {
           listener(now);
@@ -90,6 +94,7 @@ export class Ticker {
         }
       }
       now = this.now();
+      this.busy[at] = now - started;
     }
     if (now >= this.anchor + (this.steps + 1) * this.stepMs) {
       // Stalled too long: re-anchor instead of bursting, on the same phase (each group keeps its turn).

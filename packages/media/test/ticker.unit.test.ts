@@ -17,6 +17,8 @@ describe('Ticker (shared 20 ms clock)', () => {
     const elapsed = Date.now() - 1_000_000;
     // "20 ms after the previous tick" would give elapsed / 25 ticks; the anchored schedule gives elapsed / 20.
     expect(Math.abs(ticks - elapsed / 20)).toBeLessThanOrEqual(1);
+    // Each tick's duration is recorded beside its lateness.
+    expect(ticker.busy.subarray(0, ticker.latenessCount).every((ms) => ms === 5)).toBe(true);
   });
 
   it('catches up at most three ticks after a stall, then re-anchors instead of bursting', () => {

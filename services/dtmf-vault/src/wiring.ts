@@ -1,11 +1,13 @@
 // The vault's use cases on their adapters, without the gRPC server: main.ts, the vault's integration
-// tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/in-process`) build it this way.
+// tests and the media benchmark (bench/vault.ts, through `@ivr/dtmf-vault/in-process`) build it this way;
+// bench/vault-js.ts builds a Vault on its own socketless ports and clock.
 import { PortPool, type PortRange, Ticker } from '@ivr/media';
 import { Vault, type VaultLimits } from './app/vault';
 import type { CardTokenizer, CardTokenizers } from './card/card-tokenizer';
 import { PromptStore } from './prompts/prompt-store';
 
-export type { CardTokenizer, CardTokenizers, Vault, VaultLimits };
+export type { CardTokenizer, CardTokenizers, VaultLimits };
+export { Vault };
 
 export interface VaultOptions {
   /** UDP range of the media sessions' sockets (even ports). */
