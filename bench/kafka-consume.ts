@@ -8,6 +8,7 @@
  *      per consumed event, by request type (kafkajs REQUEST instrumentation events).
  * The broker is shared with whatever else runs on the machine: its figure is only as quiet as the
  * machine (the load average is printed beside it). Prints figures; asserts nothing.
+ * BENCH_CPU_PROF=DIR writes a CPU profile of each consumer process there.
  */
 import '../scripts/load-env';
 import { fork } from 'node:child_process';
@@ -26,6 +27,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
 const TAIL_MS = Number(process.env.BENCH_TAIL_MS ?? 2000);
 const PARTITIONS = 3;
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 type Mode = 'runConsumer' | 'bare kafkajs (no commits)';
 const MODES: Mode[] = ['runConsumer', 'bare kafkajs (no commits)'];
@@ -99,8 +101,8 @@ async function worker(mode: Mode, topic: string, deadLetterTopic: string, groupI
       send({ kind: 'mark', consumed, cpuUs: cpu.user + cpu.system, requests: { ...requests } });
     } else {
       await stop();
-      send({ kind: 'stopped' });
-      process.disconnect();
+      // Exiting writes the CPU profile, if one was asked for.
+      process.send?.({ kind: 'stopped' } satisfies FromWorker, () => process.exit(0));
     }
   });
   send({ kind: 'ready' });
@@ -143,7 +145,8 @@ async function measureMode(
   const name = mode === 'runConsumer' ? 'ours' : 'bare';
   const topic = `bench.kafka-consume.${tag}.${name}`;
   const child = fork(__filename, ['worker', mode, topic, deadLetterTopic, `bench-kafka-consume-${tag}-${name}`], {
-    execArgv: process.execArgv,
+    // BENCH_CPU_PROF=DIR: a .cpuprofile of each consumer process (draw with tsx bench/flame.ts DIR).
+    execArgv: [...process.execArgv, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])],
     stdio: 'inherit',
   });
   const inbox: FromWorker[] = [];
@@ -205,7 +208,9 @@ async function measureMode(
     await new Promise((r) => setTimeout(r, TAIL_MS));
     const m3 = await mark();
     child.send({ kind: 'stop' } satisfies ToWorker);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     await next('stopped');
+    await exited;
     return { idle: phase(m0, m1), steady: phase(m1, m3) };
   } finally {
     if (child.exitCode === null) child.kill();
