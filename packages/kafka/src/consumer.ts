@@ -44,8 +44,9 @@ export interface RunConsumerOptions {
   sessionTimeoutMs?: number;
   /**
    * How often the offsets of finished messages are committed (one request for all partitions), and
-   * so how much a crash can make the group see again. Also committed on stop() and when the group
-   * rebalances. Default 1000 ms; kafkajs would commit after every fetched batch.
+   * so how much a crash can make the group see again. Also committed on stop(), when the group
+   * rebalances, and at once for a partition's first finished message after joining. Default 1000 ms;
+   * kafkajs would commit after every fetched batch.
    */
   commitIntervalMs?: number;
   logger?: KafkaLogger;
@@ -129,7 +130,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
   // A rebalance may give a partition to another member, which starts from the committed offset.
   consumer.on(consumer.events.REBALANCING, () => void commit('rebalance'));
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    committer.retainOnly(payload.memberAssignment);
+    committer.joined(payload.memberAssignment);
     void commit('group join');
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -226,7 +227,7 @@ export async function runConsumer(options: RunConsumerOptions): Promise<RunningC
         }
       },
     );
-    committer.finished(topic, partition, message.offset);
+    if (committer.finished(topic, partition, message.offset)) await commit('first in partition');
   };
 
   const timer = setInterval(() => void commit('interval'), commitIntervalMs);

@@ -16,13 +16,23 @@ const keyOf = (topic: string, partition: number): string => `${partition}\u0000$
  */
 export class OffsetCommitter {
   private readonly pending = new Map<string, PartitionOffset>();
+  /** Partitions with a message finished since this member (re)joined the group. */
+  private readonly started = new Set<string>();
   private committing: Promise<void> | undefined;
 
   constructor(private readonly commit: (offsets: PartitionOffset[]) => Promise<void>) {}
 
-  /** The message at `offset` of this partition is done with. */
-  finished(topic: string, partition: number, offset: string): void {
-    this.pending.set(keyOf(topic, partition), { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+  /**
+   * The message at `offset` of this partition is done with. True for the first one of the partition
+   * since the member (re)joined: that one should be committed at once, since a partition the group
+   * never committed restarts from its end (not from that message) for a `fromBeginning: false` group.
+   */
+  finished(topic: string, partition: number, offset: string): boolean {
+    const key = keyOf(topic, partition);
+    this.pending.set(key, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    if (this.started.has(key)) return false;
+    this.started.add(key);
+    return true;
   }
 
   /** Offsets finished and not committed yet. */
@@ -30,11 +40,16 @@ export class OffsetCommitter {
     return [...this.pending.values()];
   }
 
-  /** Forgets the partitions this member no longer owns after a rebalance: their new owner goes on from the group's offset. */
-  retainOnly(assignment: Record<string, number[]>): void {
+  /**
+   * The member (re)joined the group with this assignment: forgets the partitions it no longer owns
+   * (their new owner goes on from the group's offset), and the next finished message of each partition
+   * is a first again.
+   */
+  joined(assignment: Record<string, number[]>): void {
     for (const [key, { topic, partition }] of this.pending) {
       if (!assignment[topic]?.includes(partition)) this.pending.delete(key);
     }
+    this.started.clear();
   }
 
   /** Commits what is pending (after a commit already under way); rejects with the commit's error. */

@@ -70,7 +70,7 @@ it('forgets the partitions a rebalance took away', () => {
   committer.finished('t', 0, '1');
   committer.finished('t', 1, '1');
   committer.finished('u', 0, '1');
-  committer.retainOnly({ t: [1] });
+  committer.joined({ t: [1] });
   expect(committer.uncommitted()).toEqual([{ topic: 't', partition: 1, offset: '2' }]);
 });
 
@@ -79,4 +79,13 @@ it('handles offsets beyond 2^53', async () => {
   committer.finished('t', 0, '9007199254740993');
   await committer.flush();
   expect(commits[0]?.[0]?.offset).toBe('9007199254740994');
+});
+
+it('says which finished message is the first of its partition since the last (re)join', () => {
+  const { committer } = recording();
+  expect(committer.finished('t', 0, '1')).toBe(true);
+  expect(committer.finished('t', 0, '2')).toBe(false);
+  expect(committer.finished('t', 1, '5')).toBe(true);
+  committer.joined({ t: [0, 1] });
+  expect(committer.finished('t', 0, '3')).toBe(true);
 });
