@@ -68,7 +68,7 @@ export class PortPool {
     });
     return {
       port,
-      onDatagram: (handler) => socket.on('message', (message, from) => handler(message, from)),
+      onDatagram: (handler) => socket.on('message', handler), // Node's (message, rinfo): no wrapper per packet
       send: (packet, to) => socket.send(packet, to.port, to.address),
       close: () => {
         socket.removeAllListeners('message');
