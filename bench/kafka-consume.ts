@@ -249,6 +249,7 @@ async function main(): Promise<void> {
   } finally {
     await publisher.disconnect();
     await admin.deleteTopics({ topics: topics.map((t) => t.topic) }).catch(() => {});
+    await admin.deleteGroups(['ours', 'bare'].map((name) => `bench-kafka-consume-${tag}-${name}`)).catch(() => {});
     await admin.disconnect();
   }
 
