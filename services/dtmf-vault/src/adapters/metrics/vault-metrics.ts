@@ -51,7 +51,8 @@ export function registerVaultMetrics(meter: Meter, vault: Vault, ticker: Ticker)
     .addCallback((result) => result.observe(vault.bridgeTotals().maskedSamples / 8000));
   meter
     .createObservableGauge('vault_playout_tick_lateness_seconds', {
-      description: 'Lateness of the latest 20 ms playout tick',
+      description:
+        'Lateness of the latest playout step (the 20 ms tick runs in phases: a step is one group of sessions)',
       unit: 's',
     })
     .addCallback((result) => {
