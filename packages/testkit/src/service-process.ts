@@ -7,7 +7,7 @@
  * metrics (`saveMetrics()`, into <log dir>/e2e/metrics, read by the scan as a log).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heapSnapshotFlags, incomingDir, type Snapshot, takeSnapshot, VAULT } from './heap-snapshot';
 import { freePort } from './ports';
@@ -106,7 +106,7 @@ export class ServiceProcess {
     mkdirSync(logDir, { recursive: true });
     const log = createWriteStream(join(logDir, `${this.instance}.log`), { flags: 'a' });
     // The vault gets no snapshot signal: it must not be possible to make it write the card to disk.
-    const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(incomingDir(this.instance));
+    const snapshots = this.name === VAULT ? [] : heapSnapshotFlags(diagnosticDirFor(this.instance));
     // Telemetry starts before the service's code, as in scripts/services.sh and the image.
     const preload = join(ROOT, this.dir, 'dist', 'telemetry.js');
     const telemetry = existsSync(preload) ? ['--require', preload] : [];
@@ -201,4 +201,16 @@ export class ServiceProcess {
     Object.assign(this.env, env);
     await this.spawn();
   }
+}
+
+/**
+ * The folder a service's node writes its heap snapshot into, made before the process starts: a
+ * `--diagnostic-dir` that does not exist yet was once found as a file of warnings in its place (a
+ * replica's, 2026-12-06), which the next snapshot's mkdir then failed on.
+ */
+function diagnosticDirFor(instance: string): string {
+  const dir = incomingDir(instance);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) rmSync(dir);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
