@@ -58,7 +58,6 @@ export class FileSpanExporter implements SpanExporter {
   // Stream writes complete in order, so the last one done means every earlier one is on disk.
   private lastWrite: Promise<void> = Promise.resolve();
   private stopped = false;
-  private corked = false;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -74,13 +73,9 @@ export class FileSpanExporter implements SpanExporter {
     const lines = spans.map((span) => `${JSON.stringify(toSpanRecord(span))}\n`).join('');
     // The spans that end in one tick (SimpleSpanProcessor exports each alone) leave in one write, at
     // the end of the tick: under load one system call instead of one per span, still right away.
-    if (!this.corked) {
-      this.corked = true;
+    if (this.out.writableCorked === 0) {
       this.out.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.out.uncork();
-      });
+      process.nextTick(() => this.out.uncork());
     }
     this.lastWrite = new Promise((resolve) => {
       this.out.write(lines, (error) => {
